@@ -1,0 +1,627 @@
+#include "conn.h"
+
+#include <libvirt/virterror.h>
+#include <libxml/uri.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "caps.h"
+#include "cpuset.h"
+#include "sysparse.h"
+
+/* libvirt has one event loop per process, so this flag is process-wide by
+ * libvirt's design, not ours. */
+static pthread_once_t events_once = PTHREAD_ONCE_INIT;
+static bool events_ok;
+
+static void *event_thread(void *arg)
+{
+    (void)arg;
+    for (;;)
+        virEventRunDefaultImpl();
+    return NULL;
+}
+
+static void events_init(void)
+{
+    pthread_t t;
+
+    if (virEventRegisterDefaultImpl() < 0)
+        return;
+    if (pthread_create(&t, NULL, event_thread, NULL) != 0)
+        return;
+    pthread_detach(t);
+    events_ok = true;
+}
+
+int vt_events_start(vt_err *err)
+{
+    pthread_once(&events_once, events_init);
+    if (!events_ok) {
+        vt_err_set(err, "cannot start the libvirt event loop");
+        return -1;
+    }
+    return 0;
+}
+
+bool vt_events_running(void)
+{
+    return events_ok;
+}
+
+static const char *virt_last_error(void)
+{
+    virErrorPtr e = virGetLastError();
+    return e && e->message ? e->message : "unknown libvirt error";
+}
+
+/* ---- events: mark, never fetch ---- */
+
+static void mark_dirty(vt_conn *c, virDomainPtr dom)
+{
+    char uuid[VIR_UUID_STRING_BUFLEN];
+
+    if (virDomainGetUUIDString(dom, uuid) < 0)
+        return;
+    pthread_mutex_lock(&c->lock);
+    char **slot = vt_array_push(&c->pending, &c->npending, sizeof(char *));
+    *slot = vt_strdup(uuid);
+    pthread_mutex_unlock(&c->lock);
+}
+
+static int on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event,
+                        int detail, void *opaque)
+{
+    mark_dirty(opaque, dom);
+    return 0;
+}
+
+static void on_tunable(virConnectPtr conn, virDomainPtr dom,
+                       virTypedParameterPtr params, int nparams, void *opaque)
+{
+    mark_dirty(opaque, dom);
+}
+
+static void on_device(virConnectPtr conn, virDomainPtr dom, const char *alias,
+                      void *opaque)
+{
+    mark_dirty(opaque, dom);
+}
+
+static void on_metadata(virConnectPtr conn, virDomainPtr dom, int type,
+                        const char *nsuri, void *opaque)
+{
+    mark_dirty(opaque, dom);
+}
+
+static void on_agent(virConnectPtr conn, virDomainPtr dom, int state,
+                     int reason, void *opaque)
+{
+    mark_dirty(opaque, dom);
+}
+
+static void register_events(vt_conn *c)
+{
+    static const struct {
+        int id;
+        virConnectDomainEventGenericCallback cb;
+    } evs[] = {
+        { VIR_DOMAIN_EVENT_ID_LIFECYCLE, VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle) },
+        { VIR_DOMAIN_EVENT_ID_TUNABLE, VIR_DOMAIN_EVENT_CALLBACK(on_tunable) },
+        { VIR_DOMAIN_EVENT_ID_DEVICE_ADDED, VIR_DOMAIN_EVENT_CALLBACK(on_device) },
+        { VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED, VIR_DOMAIN_EVENT_CALLBACK(on_device) },
+        { VIR_DOMAIN_EVENT_ID_METADATA_CHANGE, VIR_DOMAIN_EVENT_CALLBACK(on_metadata) },
+        { VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE, VIR_DOMAIN_EVENT_CALLBACK(on_agent) },
+    };
+    size_t i;
+    int id;
+
+    if (!vt_events_running())
+        return;
+    for (i = 0; i < sizeof(evs) / sizeof(evs[0]); i++) {
+        id = virConnectDomainEventRegisterAny(c->conn, NULL, evs[i].id, evs[i].cb, c, NULL);
+        if (id < 0) {
+            /* Lifecycle is the one we cannot do without. */
+            if (evs[i].id == VIR_DOMAIN_EVENT_ID_LIFECYCLE)
+                break;
+            continue;
+        }
+        c->cb_ids[c->ncb++] = id;
+    }
+    c->events = c->ncb > 0 && i == sizeof(evs) / sizeof(evs[0]);
+    if (!c->events) {
+        for (i = 0; i < c->ncb; i++)
+            virConnectDomainEventDeregisterAny(c->conn, c->cb_ids[i]);
+        c->ncb = 0;
+    }
+}
+
+/* ---- open / free ---- */
+
+static bool uri_is_remote(const char *uri)
+{
+    xmlURIPtr u;
+    bool remote = false;
+
+    if (!uri)
+        return false;
+    u = xmlParseURI(uri);
+    if (!u)
+        return false;
+    if (u->server && *u->server &&
+        strcmp(u->server, "localhost") != 0 && strncmp(u->server, "127.", 4) != 0 &&
+        strcmp(u->server, "::1") != 0 && strcmp(u->server, "[::1]") != 0)
+        remote = true;
+    xmlFreeURI(u);
+    return remote;
+}
+
+static int auth_cb(virConnectCredentialPtr cred, unsigned int ncred, void *cbdata)
+{
+    (void)cred; (void)ncred; (void)cbdata;
+    return -1;   /* no interactive prompts in the core; auth files still work */
+}
+
+vt_conn *vt_conn_open(const vt_conn_opts *opts, vt_err *err)
+{
+    vt_conn *c = vt_calloc(1, sizeof(*c));
+    int ctypes[] = { VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE };
+    virConnectAuth auth = { ctypes, 2, auth_cb, NULL };
+    char *uri;
+
+    pthread_mutex_init(&c->lock, NULL);
+    c->sysfs_root = vt_strdup(opts->sysfs_root ? opts->sysfs_root : "/sys");
+    c->procfs_root = vt_strdup(opts->procfs_root ? opts->procfs_root : "/proc");
+    c->readonly = opts->readonly;
+    c->conn = virConnectOpenAuth(opts->uri, &auth, opts->readonly ? VIR_CONNECT_RO : 0);
+    if (!c->conn) {
+        vt_err_set(err, "cannot connect to %s: %s",
+                   opts->uri ? opts->uri : "the default libvirt URI", virt_last_error());
+        vt_conn_free(c);
+        return NULL;
+    }
+    uri = virConnectGetURI(c->conn);
+    c->uri = vt_strdup(uri ? uri : opts->uri);
+    free(uri);
+    c->remote = uri_is_remote(c->uri);
+    register_events(c);
+    return c;
+}
+
+static void domain_free(vt_domain *d)
+{
+    if (!d)
+        return;
+    free(d->uuid);
+    free(d->name);
+    if (d->config != d->live)
+        vt_domdef_free(d->config);
+    vt_domdef_free(d->live);
+    free(d->config_xml);
+    free(d->live_label);
+    free(d->live_label_model);
+    free(d->process_label);
+    free(d->iostats);
+    free(d->spread_kib);
+    free(d->spread_why);
+    free(d);
+}
+
+void vt_conn_free(vt_conn *c)
+{
+    size_t i;
+
+    if (!c)
+        return;
+    if (c->conn) {
+        for (i = 0; i < c->ncb; i++)
+            virConnectDomainEventDeregisterAny(c->conn, c->cb_ids[i]);
+        virConnectClose(c->conn);
+    }
+    for (i = 0; i < c->ndoms; i++)
+        domain_free(c->doms[i]);
+    free(c->doms);
+    for (i = 0; i < c->npending; i++)
+        free(c->pending[i]);
+    free(c->pending);
+    vt_host_clear(&c->host);
+    vt_pidmap_clear(&c->pids);
+    free(c->uri);
+    free(c->sysfs_root);
+    free(c->procfs_root);
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+}
+
+/* ---- lookups ---- */
+
+static int cmp_dom_uuid(const void *a, const void *b)
+{
+    const vt_domain *x = *(vt_domain *const *)a, *y = *(vt_domain *const *)b;
+    return strcmp(x->uuid, y->uuid);
+}
+
+vt_domain *vt_conn_find_uuid(const vt_conn *c, const char *uuid)
+{
+    vt_domain key = { .uuid = (char *)uuid }, *kp = &key, **r;
+
+    if (!c->ndoms)
+        return NULL;
+    r = bsearch(&kp, c->doms, c->ndoms, sizeof(*c->doms), cmp_dom_uuid);
+    return r ? *r : NULL;
+}
+
+vt_domain *vt_conn_find_name(const vt_conn *c, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < c->ndoms; i++)
+        if (c->doms[i]->name && strcmp(c->doms[i]->name, name) == 0)
+            return c->doms[i];
+    return NULL;
+}
+
+const char *vt_domain_state_name(int state)
+{
+    switch (state) {
+    case VIR_DOMAIN_RUNNING: return "running";
+    case VIR_DOMAIN_BLOCKED: return "blocked";
+    case VIR_DOMAIN_PAUSED: return "paused";
+    case VIR_DOMAIN_SHUTDOWN: return "shutting-down";
+    case VIR_DOMAIN_SHUTOFF: return "shutoff";
+    case VIR_DOMAIN_CRASHED: return "crashed";
+    case VIR_DOMAIN_PMSUSPENDED: return "pmsuspended";
+    default: return "unknown";
+    }
+}
+
+bool vt_domain_active(const vt_domain *d)
+{
+    return d->state != VIR_DOMAIN_SHUTOFF && d->state != VIR_DOMAIN_NOSTATE;
+}
+
+char *vt_domain_default_affinity(const vt_conn *c, const vt_domdef *def)
+{
+    if (def && def->vcpu_cpuset)
+        return vt_strdup(def->vcpu_cpuset);
+    if (c->host.ncpus == 0)
+        return NULL;
+    if (c->host.ncpus == 1)
+        return vt_strdup("0");
+    return vt_asprintf("0-%u", c->host.ncpus - 1);
+}
+
+/* ---- refresh ---- */
+
+static void take_pending(vt_conn *c)
+{
+    size_t i;
+
+    pthread_mutex_lock(&c->lock);
+    for (i = 0; i < c->npending; i++) {
+        vt_domain *d = vt_conn_find_uuid(c, c->pending[i]);
+        if (d)
+            d->dirty = true;
+        free(c->pending[i]);
+    }
+    c->npending = 0;
+    pthread_mutex_unlock(&c->lock);
+}
+
+static void apply_stats(vt_domain *d, virDomainStatsRecordPtr rec)
+{
+    int i;
+
+    d->haltpoll_present = false;
+    d->niostats = 0;
+    for (i = 0; i < rec->nparams; i++) {
+        virTypedParameterPtr p = &rec->params[i];
+        unsigned long long v;
+        switch (p->type) {
+        case VIR_TYPED_PARAM_INT: v = (unsigned long long)p->value.i; break;
+        case VIR_TYPED_PARAM_UINT: v = p->value.ui; break;
+        case VIR_TYPED_PARAM_LLONG: v = (unsigned long long)p->value.l; break;
+        case VIR_TYPED_PARAM_ULLONG: v = p->value.ul; break;
+        default: continue;
+        }
+        if (strcmp(p->field, "state.state") == 0) {
+            d->state = (int)v;
+        } else if (strcmp(p->field, "state.reason") == 0) {
+            d->reason = (int)v;
+        } else if (strcmp(p->field, "vcpu.current") == 0) {
+            d->vcpus_current = (unsigned)v;
+        } else if (strcmp(p->field, "balloon.current") == 0) {
+            d->balloon_kib = v;
+        } else if (strcmp(p->field, "cpu.haltpoll.success.time") == 0) {
+            d->haltpoll_present = true;
+            d->haltpoll_success_ns = v;
+        } else if (strcmp(p->field, "cpu.haltpoll.fail.time") == 0) {
+            d->haltpoll_present = true;
+            d->haltpoll_fail_ns = v;
+        } else if (strncmp(p->field, "iothread.", 9) == 0) {
+            unsigned id;
+            char key[32];
+            vt_iothread_stats *s = NULL;
+            size_t k;
+            if (sscanf(p->field + 9, "%u.%31s", &id, key) != 2)
+                continue;
+            for (k = 0; k < d->niostats; k++)
+                if (d->iostats[k].id == id)
+                    s = &d->iostats[k];
+            if (!s) {
+                s = vt_array_push(&d->iostats, &d->niostats, sizeof(*s));
+                s->id = id;
+                s->poll_max_ns = s->poll_grow = s->poll_shrink = -1;
+            }
+            if (strcmp(key, "poll-max-ns") == 0)
+                s->poll_max_ns = (long long)v;
+            else if (strcmp(key, "poll-grow") == 0)
+                s->poll_grow = (long long)v;
+            else if (strcmp(key, "poll-shrink") == 0)
+                s->poll_shrink = (long long)v;
+        }
+    }
+}
+
+static int fetch_definition(vt_conn *c, vt_domain *d, virDomainPtr dom)
+{
+    char *live_xml = NULL, *cfg_xml = NULL;
+    vt_domdef *live = NULL, *cfg = NULL;
+    virSecurityLabelPtr labels = NULL;
+    vt_err perr = { { 0 } };
+    int n, ret = -1;
+
+    live_xml = virDomainGetXMLDesc(dom, 0);
+    c->counters.xml_fetches++;
+    if (!live_xml) {
+        vt_err_set(&c->err, "cannot read the XML of %s: %s", d->uuid, virt_last_error());
+        goto cleanup;
+    }
+    if (!(live = vt_domdef_parse(live_xml, &perr))) {
+        vt_err_set(&c->err, "domain %s: %s", d->uuid, perr.msg);
+        goto cleanup;
+    }
+    if (vt_domain_active(d)) {
+        cfg_xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
+        c->counters.xml_fetches++;
+        if (!cfg_xml) {
+            vt_err_set(&c->err, "cannot read the inactive XML of %s: %s",
+                       d->uuid, virt_last_error());
+            goto cleanup;
+        }
+        if (!(cfg = vt_domdef_parse(cfg_xml, &perr))) {
+            vt_err_set(&c->err, "domain %s (inactive): %s", d->uuid, perr.msg);
+            goto cleanup;
+        }
+        n = virDomainGetSecurityLabelList(dom, &labels);
+        c->counters.label_calls++;
+        free(d->live_label);
+        d->live_label = NULL;
+        if (n > 0 && labels[0].label[0])
+            d->live_label = vt_strdup(labels[0].label);
+        free(labels);
+        if (n < 0)
+            virResetLastError();   /* not every driver has security labels */
+    } else {
+        cfg = live;
+        cfg_xml = vt_strdup(live_xml);
+        free(d->live_label);
+        d->live_label = NULL;
+    }
+
+    if (d->config != d->live)
+        vt_domdef_free(d->config);
+    vt_domdef_free(d->live);
+    d->live = live;
+    d->config = cfg;
+    free(d->config_xml);
+    d->config_xml = cfg_xml;
+    free(d->name);
+    d->name = vt_strdup(live->name);
+    live = cfg = NULL;
+    cfg_xml = NULL;
+    d->dirty = false;
+    ret = 0;
+
+cleanup:
+    if (cfg != live)
+        vt_domdef_free(cfg);
+    vt_domdef_free(live);
+    free(cfg_xml);
+    free(live_xml);
+    return ret;
+}
+
+static void set_spread_why(vt_domain *d, char *why)
+{
+    free(d->spread_why);
+    d->spread_why = why;
+    d->spread_present = false;
+    free(d->spread_kib);
+    d->spread_kib = NULL;
+    d->spread_nnodes = 0;
+}
+
+static void refresh_spread(vt_conn *c)
+{
+    size_t i;
+    bool scanned = false;
+    vt_numa_usage *u = vt_malloc(sizeof(*u));
+    vt_err err = { { 0 } };
+
+    for (i = 0; i < c->ndoms; i++) {
+        vt_domain *d = c->doms[i];
+        if (c->remote) {
+            set_spread_why(d, vt_strdup("remote connection: the QEMU process runs on another host"));
+            continue;
+        }
+        if (!vt_domain_active(d)) {
+            set_spread_why(d, vt_strdup("not running"));
+            free(d->process_label);
+            d->process_label = NULL;
+            d->pid = -1;
+            continue;
+        }
+        if (d->pid <= 0 || !vt_proc_pid_matches(c->procfs_root, d->pid, d->uuid)) {
+            if (!scanned) {
+                c->counters.proc_scans++;
+                if (vt_proc_scan(c->procfs_root, &c->pids, &err) < 0)
+                    vt_pidmap_clear(&c->pids);
+                scanned = true;
+            }
+            d->pid = vt_pidmap_find(&c->pids, d->uuid);
+        }
+        if (d->pid <= 0) {
+            set_spread_why(d, vt_asprintf("no process with -uuid %s in %s", d->uuid, c->procfs_root));
+            continue;
+        }
+        free(d->process_label);
+        d->process_label = vt_proc_label(c->procfs_root, d->pid);
+        if (vt_proc_numa_usage(c->procfs_root, d->pid, u, &err) < 0) {
+            set_spread_why(d, vt_strdup(err.msg));
+            continue;
+        }
+        {
+            int nn = u->max_node + 1, k;
+            if ((int)c->host.nnodes > nn)
+                nn = (int)c->host.nnodes;
+            set_spread_why(d, NULL);
+            d->spread_kib = vt_calloc((size_t)(nn ? nn : 1), sizeof(*d->spread_kib));
+            for (k = 0; k <= u->max_node; k++)
+                d->spread_kib[k] = u->kib[k];
+            d->spread_nnodes = nn;
+            d->spread_present = true;
+        }
+    }
+    free(u);
+}
+
+static void refresh_host(vt_conn *c)
+{
+    vt_err err = { { 0 } };
+
+    if (!c->topology_done) {
+        virNodeInfo info;
+        char *caps = virConnectGetCapabilities(c->conn);
+        char *hostname = virConnectGetHostname(c->conn);
+
+        if (caps) {
+            vt_caps_parse_topology(caps, &c->host, &err);
+            free(caps);
+        }
+        if (virNodeGetInfo(c->conn, &info) == 0) {
+            c->host.ncpus = info.cpus;
+            c->host.nodeinfo_nodes = info.nodes;
+            c->host.nodeinfo_sockets = info.sockets;
+            c->host.nodeinfo_cores = info.cores;
+            c->host.nodeinfo_threads = info.threads;
+        }
+        /* A local host's own name is in procfs (the demo's too); libvirt's
+         * test driver would report the machine it runs on. */
+        if (!c->remote) {
+            VT_AUTOFREE char *p = vt_asprintf("%s/sys/kernel/hostname", c->procfs_root);
+            c->host.hostname = vt_read_file(p, 256, NULL);
+        }
+        if (!c->host.hostname)
+            c->host.hostname = vt_strdup(hostname);
+        free(hostname);
+        virResetLastError();
+        c->topology_done = true;
+    }
+    vt_host_clear_sysfs(&c->host);
+    if (c->remote) {
+        c->host.sysfs_why = vt_strdup("remote connection: host sysfs is on another host");
+        return;
+    }
+    if (vt_host_read_sysfs(&c->host, c->sysfs_root, &err) < 0)
+        c->host.sysfs_why = vt_strdup(err.msg);
+}
+
+int vt_conn_refresh(vt_conn *c)
+{
+    virDomainStatsRecordPtr *recs = NULL;
+    unsigned int stats = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL |
+                         VIR_DOMAIN_STATS_BALLOON | VIR_DOMAIN_STATS_VCPU |
+                         VIR_DOMAIN_STATS_IOTHREAD;
+    int n, i;
+    size_t k, kept;
+    bool sorted = true;
+    int ret = -1;
+
+    vt_err_clear(&c->err);
+    c->counters.refreshes++;
+    refresh_host(c);
+    take_pending(c);
+
+    n = virConnectGetAllDomainStats(c->conn, stats, &recs, 0);
+    c->counters.stats_calls++;
+    if (n < 0) {
+        vt_err_set(&c->err, "cannot read domain stats from %s: %s", c->uri, virt_last_error());
+        return -1;
+    }
+    for (k = 0; k < c->ndoms; k++)
+        c->doms[k]->seen = false;
+
+    for (i = 0; i < n; i++) {
+        char uuid[VIR_UUID_STRING_BUFLEN];
+        vt_domain *d;
+        int old_state;
+
+        if (virDomainGetUUIDString(recs[i]->dom, uuid) < 0)
+            continue;
+        d = sorted ? vt_conn_find_uuid(c, uuid) : NULL;
+        if (!sorted && !d) {
+            for (k = 0; k < c->ndoms; k++)
+                if (strcmp(c->doms[k]->uuid, uuid) == 0)
+                    d = c->doms[k];
+        }
+        if (!d) {
+            d = vt_calloc(1, sizeof(*d));
+            d->uuid = vt_strdup(uuid);
+            d->pid = -1;
+            d->dirty = true;
+            d->state = VIR_DOMAIN_NOSTATE;
+            vt_domain **slot = vt_array_push(&c->doms, &c->ndoms, sizeof(*c->doms));
+            *slot = d;
+            sorted = false;
+        }
+        d->seen = true;
+        old_state = d->state;
+        apply_stats(d, recs[i]);
+        /* Without events every definition may have changed; a state change
+         * also swaps live and inactive XML. */
+        if (!c->events || old_state != d->state)
+            d->dirty = true;
+        if (d->dirty && fetch_definition(c, d, recs[i]->dom) < 0) {
+            /* A domain that vanished between the stats and the fetch is
+             * dropped; anything else is reported. */
+            virErrorPtr e = virGetLastError();
+            if (e && e->code == VIR_ERR_NO_DOMAIN) {
+                d->seen = false;
+                vt_err_clear(&c->err);
+            } else {
+                goto cleanup;
+            }
+        }
+    }
+
+    /* Sweep domains that are gone, keep the array sorted by uuid. */
+    for (k = 0, kept = 0; k < c->ndoms; k++) {
+        if (c->doms[k]->seen && c->doms[k]->live)
+            c->doms[kept++] = c->doms[k];
+        else
+            domain_free(c->doms[k]);
+    }
+    c->ndoms = kept;
+    qsort(c->doms, c->ndoms, sizeof(*c->doms), cmp_dom_uuid);
+
+    refresh_spread(c);
+    ret = 0;
+
+cleanup:
+    if (ret < 0) {
+        qsort(c->doms, c->ndoms, sizeof(*c->doms), cmp_dom_uuid);
+    }
+    virDomainStatsRecordListFree(recs);
+    return ret;
+}

@@ -1,0 +1,117 @@
+/* One libvirt connection and the snapshot virt-tune keeps of it: the host
+ * facts and every domain. No globals: a console with several hosts holds
+ * several vt_conn.
+ *
+ * A refresh costs one bulk virConnectGetAllDomainStats call, plus the XML
+ * (live + inactive) and live label of each domain that is new or that a
+ * libvirt domain event marked as changed. On an unchanged fleet it makes no
+ * per-domain call. Without a running event loop (vt_events_start) every
+ * refresh re-reads every definition, which is right for one-shot use. */
+#ifndef VT_CONN_H
+#define VT_CONN_H
+
+#include <libvirt/libvirt.h>
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "domxml.h"
+#include "host.h"
+#include "proc.h"
+#include "util.h"
+
+typedef struct vt_iothread_stats {
+    unsigned id;
+    long long poll_max_ns, poll_grow, poll_shrink;   /* -1 = unknown */
+} vt_iothread_stats;
+
+typedef struct vt_domain {
+    char *uuid;                 /* owned */
+    char *name;                 /* owned */
+    int state;                  /* virDomainState */
+    int reason;
+    vt_domdef *live;            /* owned; the running definition, or the
+                                   config one when the domain is off */
+    vt_domdef *config;          /* owned; inactive definition */
+    char *config_xml;           /* owned; inactive XML as libvirt gave it */
+    char *live_label;           /* owned; security label of the process */
+    char *live_label_model;     /* owned */
+    char *process_label;        /* owned; SELinux context of the QEMU
+                                   process (procfs attr/current), as
+                                   `ps -eZ` shows it; NULL when unknown */
+    /* From the bulk stats */
+    unsigned vcpus_current;
+    unsigned long long balloon_kib;
+    bool haltpoll_present;
+    unsigned long long haltpoll_success_ns, haltpoll_fail_ns;
+    vt_iothread_stats *iostats; /* owned */
+    size_t niostats;
+    /* Where the memory really is */
+    int pid;                    /* QEMU process, -1 unknown */
+    bool spread_present;
+    unsigned long long *spread_kib;   /* owned, index = node */
+    int spread_nnodes;
+    char *spread_why;           /* owned; why there is no spread */
+    /* Refresh bookkeeping */
+    bool dirty;
+    bool seen;
+} vt_domain;
+
+typedef struct vt_conn_counters {
+    unsigned long refreshes;
+    unsigned long stats_calls;
+    unsigned long xml_fetches;
+    unsigned long label_calls;
+    unsigned long proc_scans;
+} vt_conn_counters;
+
+typedef struct vt_conn_opts {
+    const char *uri;            /* NULL: libvirt default (LIBVIRT_DEFAULT_URI) */
+    const char *sysfs_root;     /* NULL: "/sys" */
+    const char *procfs_root;    /* NULL: "/proc" */
+    bool readonly;
+} vt_conn_opts;
+
+typedef struct vt_conn {
+    char *uri;                  /* owned, as libvirt reports it */
+    char *sysfs_root, *procfs_root;   /* owned */
+    bool readonly;
+    bool remote;                /* the host's files are not ours to read */
+    virConnectPtr conn;
+    vt_host host;
+    vt_domain **doms;           /* owned, sorted by uuid */
+    size_t ndoms;
+    vt_pidmap pids;
+    /* Events: the callbacks run in the event thread and only mark. */
+    int cb_ids[8];
+    size_t ncb;
+    bool events;
+    pthread_mutex_t lock;
+    char **pending;             /* owned uuids marked by events; lock */
+    size_t npending;
+    bool pending_all;           /* lock */
+    bool topology_done;
+    vt_conn_counters counters;
+    vt_err err;
+} vt_conn;
+
+/* Start libvirt's default event loop in a thread (once per process). */
+int vt_events_start(vt_err *err);
+bool vt_events_running(void);
+
+vt_conn *vt_conn_open(const vt_conn_opts *opts, vt_err *err);
+void vt_conn_free(vt_conn *c);    /* accepts NULL */
+
+int vt_conn_refresh(vt_conn *c);  /* -1 with c->err */
+
+/* Lookups; NULL when absent. */
+vt_domain *vt_conn_find_uuid(const vt_conn *c, const char *uuid);
+vt_domain *vt_conn_find_name(const vt_conn *c, const char *name);
+
+const char *vt_domain_state_name(int state);
+bool vt_domain_active(const vt_domain *d);
+
+/* Effective CPU affinity of an unpinned thread, as libvirt computes it:
+ * <vcpu cpuset=> when set, else every host CPU. Caller frees. */
+char *vt_domain_default_affinity(const vt_conn *c, const vt_domdef *def);
+
+#endif

@@ -1,0 +1,395 @@
+#include "cpuset.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define VT_CPUSET_WORDS (VT_CPUSET_MAX / 64)
+#define VT_HEX_GROUPS_MAX (VT_CPUSET_MAX / 32)
+
+/* Inputs can be long or hold control characters; quote them readably
+ * and boundedly, since messages end up on a curses screen. */
+#define VT_QUOTE_BUF 96
+
+static const char *quote(char *buf, const char *s, size_t n)
+{
+    size_t o = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        unsigned char u = (unsigned char)s[i];
+        bool plain = u >= 0x20 && u < 0x7f;
+
+        if (o + (plain ? 1 : 4) > VT_QUOTE_BUF - 4) {
+            memcpy(buf + o, "...", 4);
+            return buf;
+        }
+        if (plain) {
+            buf[o++] = s[i];
+        } else {
+            snprintf(buf + o, 5, "\\x%02x", u);
+            o += 4;
+        }
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+/* The buffer lives until the end of the enclosing block, which outlasts
+ * the vt_err_set() call it is used in. */
+#define QUOTE(s, n) quote((char[VT_QUOTE_BUF]){0}, (s), (n))
+
+/* A control character pasted raw into an error message would garble the
+ * screen it is shown on, so show it as an escape. */
+static const char *char_name(char c, char buf[8])
+{
+    unsigned char u = (unsigned char)c;
+
+    if (u >= 0x20 && u < 0x7f)
+        snprintf(buf, 8, "'%c'", c);
+    else
+        snprintf(buf, 8, "'\\x%02x'", u);
+    return buf;
+}
+
+void vt_cpuset_clear(vt_cpuset *s)
+{
+    memset(s, 0, sizeof(*s));
+}
+
+void vt_cpuset_set(vt_cpuset *s, unsigned cpu)
+{
+    if (cpu < VT_CPUSET_MAX)
+        s->w[cpu / 64] |= UINT64_C(1) << (cpu % 64);
+}
+
+void vt_cpuset_unset(vt_cpuset *s, unsigned cpu)
+{
+    if (cpu < VT_CPUSET_MAX)
+        s->w[cpu / 64] &= ~(UINT64_C(1) << (cpu % 64));
+}
+
+bool vt_cpuset_has(const vt_cpuset *s, unsigned cpu)
+{
+    if (cpu >= VT_CPUSET_MAX)
+        return false;
+    return (s->w[cpu / 64] >> (cpu % 64)) & 1;
+}
+
+unsigned vt_cpuset_count(const vt_cpuset *s)
+{
+    unsigned n = 0;
+
+    for (size_t i = 0; i < VT_CPUSET_WORDS; i++)
+        n += (unsigned)__builtin_popcountll(s->w[i]);
+    return n;
+}
+
+bool vt_cpuset_is_empty(const vt_cpuset *s)
+{
+    for (size_t i = 0; i < VT_CPUSET_WORDS; i++)
+        if (s->w[i])
+            return false;
+    return true;
+}
+
+int vt_cpuset_last(const vt_cpuset *s)
+{
+    for (size_t i = VT_CPUSET_WORDS; i-- > 0;)
+        if (s->w[i])
+            return (int)(i * 64 + 63 - (size_t)__builtin_clzll(s->w[i]));
+    return -1;
+}
+
+bool vt_cpuset_equal(const vt_cpuset *a, const vt_cpuset *b)
+{
+    return memcmp(a->w, b->w, sizeof(a->w)) == 0;
+}
+
+bool vt_cpuset_intersects(const vt_cpuset *a, const vt_cpuset *b)
+{
+    for (size_t i = 0; i < VT_CPUSET_WORDS; i++)
+        if (a->w[i] & b->w[i])
+            return true;
+    return false;
+}
+
+void vt_cpuset_or(vt_cpuset *dst, const vt_cpuset *src)
+{
+    for (size_t i = 0; i < VT_CPUSET_WORDS; i++)
+        dst->w[i] |= src->w[i];
+}
+
+enum num_result { NUM_OK, NUM_BAD, NUM_RANGE };
+
+/* Decimal CPU id over [s, s+n). Saturates instead of overflowing so that
+ * "99999999999999999999" is reported as out of range, not as garbage. */
+static enum num_result parse_cpu(const char *s, size_t n, unsigned *out)
+{
+    unsigned long v = 0;
+
+    if (n == 0)
+        return NUM_BAD;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return NUM_BAD;
+        if (v < VT_CPUSET_MAX)
+            v = v * 10 + (unsigned long)(s[i] - '0');
+    }
+    if (v >= VT_CPUSET_MAX)
+        return NUM_RANGE;
+    *out = (unsigned)v;
+    return NUM_OK;
+}
+
+/* Report a failed parse_cpu() for the number [num, num+n) inside item. */
+static void cpu_error(vt_err *err, enum num_result r, const char *item, size_t item_len,
+                      const char *num, size_t n)
+{
+    if (r == NUM_RANGE)
+        vt_err_set(err, "CPU %s is out of range (max %d)", QUOTE(num, n), VT_CPUSET_MAX - 1);
+    else if (n == 0)
+        vt_err_set(err, "invalid CPU set item \"%s\": missing CPU number", QUOTE(item, item_len));
+    else
+        vt_err_set(err, "invalid CPU set item \"%s\": \"%s\" is not a CPU number",
+                   QUOTE(item, item_len), QUOTE(num, n));
+}
+
+/* One item "N", "N-M" or "^N", applied to *set. */
+static int parse_item(const char *item, size_t len, vt_cpuset *set, vt_err *err)
+{
+    const char *dash, *hi_s;
+    size_t lo_len, hi_len;
+    enum num_result r;
+    unsigned lo, hi;
+
+    if (item[0] == '^') {
+        const char *num = item + 1;
+        size_t n = len - 1;
+
+        /* A dash after the first digit means a range; "^-1" is just a
+         * bad number. */
+        if (n > 1 && memchr(num + 1, '-', n - 1)) {
+            vt_err_set(err, "\"%s\": only a single CPU can be excluded", QUOTE(item, len));
+            return -1;
+        }
+        r = parse_cpu(num, n, &lo);
+        if (r != NUM_OK) {
+            cpu_error(err, r, item, len, num, n);
+            return -1;
+        }
+        vt_cpuset_unset(set, lo);
+        return 0;
+    }
+
+    dash = memchr(item, '-', len);
+    if (!dash) {
+        r = parse_cpu(item, len, &lo);
+        if (r != NUM_OK) {
+            cpu_error(err, r, item, len, item, len);
+            return -1;
+        }
+        vt_cpuset_set(set, lo);
+        return 0;
+    }
+
+    lo_len = (size_t)(dash - item);
+    hi_s = dash + 1;
+    hi_len = len - lo_len - 1;
+    r = parse_cpu(item, lo_len, &lo);
+    if (r != NUM_OK) {
+        cpu_error(err, r, item, len, item, lo_len);
+        return -1;
+    }
+    r = parse_cpu(hi_s, hi_len, &hi);
+    if (r != NUM_OK) {
+        cpu_error(err, r, item, len, hi_s, hi_len);
+        return -1;
+    }
+    if (lo > hi) {
+        vt_err_set(err, "invalid CPU range \"%s\": start is after end", QUOTE(item, len));
+        return -1;
+    }
+    for (unsigned c = lo; c <= hi; c++)
+        vt_cpuset_set(set, c);
+    return 0;
+}
+
+int vt_cpuset_parse(const char *str, vt_cpuset *out, vt_err *err)
+{
+    vt_cpuset set;
+    const char *p;
+    unsigned idx = 1;
+
+    if (!str || !*str) {
+        vt_err_set(err, "empty CPU set");
+        return -1;
+    }
+
+    /* Build into a local so a bad string leaves *out untouched. */
+    vt_cpuset_clear(&set);
+    p = str;
+    for (;;) {
+        size_t len = strcspn(p, ",");
+
+        if (len == 0) {
+            vt_err_set(err, "invalid CPU set \"%s\": item %u is empty", QUOTE(str, strlen(str)),
+                       idx);
+            return -1;
+        }
+        if (parse_item(p, len, &set, err) < 0)
+            return -1;
+        if (p[len] == '\0')
+            break;
+        p += len + 1;
+        idx++;
+    }
+
+    if (vt_cpuset_is_empty(&set)) {
+        vt_err_set(err, "CPU set \"%s\" contains no CPUs", QUOTE(str, strlen(str)));
+        return -1;
+    }
+    *out = set;
+    return 0;
+}
+
+char *vt_cpuset_format(const vt_cpuset *s)
+{
+    vt_buf b = {0};
+    unsigned cpu = 0;
+
+    while (cpu < VT_CPUSET_MAX) {
+        unsigned end;
+
+        if (!s->w[cpu / 64]) {
+            /* Sets are usually small and sparse; skip empty words. */
+            cpu = (cpu / 64 + 1) * 64;
+            continue;
+        }
+        if (!vt_cpuset_has(s, cpu)) {
+            cpu++;
+            continue;
+        }
+        end = cpu;
+        while (end + 1 < VT_CPUSET_MAX && vt_cpuset_has(s, end + 1))
+            end++;
+        if (b.len)
+            vt_buf_add(&b, ",");
+        if (end == cpu)
+            vt_buf_addf(&b, "%u", cpu);
+        else
+            vt_buf_addf(&b, "%u-%u", cpu, end);
+        cpu = end + 1;
+    }
+    return vt_buf_steal(&b);
+}
+
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* 32-bit group g holds CPUs 32g .. 32g+31. */
+static uint32_t get_group(const vt_cpuset *s, unsigned g)
+{
+    return (uint32_t)(s->w[g / 2] >> (32 * (g % 2)));
+}
+
+static void set_group(vt_cpuset *s, unsigned g, uint32_t v)
+{
+    s->w[g / 2] |= (uint64_t)v << (32 * (g % 2));
+}
+
+int vt_hexmask_parse(const char *str, vt_cpuset *out, vt_err *err)
+{
+    vt_cpuset set;
+    size_t len, ngroups = 1;
+    const char *p;
+    unsigned idx;
+
+    if (!str) {
+        vt_err_set(err, "empty hex mask");
+        return -1;
+    }
+    len = strlen(str);
+    if (len > 0 && str[len - 1] == '\n')
+        len--;
+    if (len == 0) {
+        vt_err_set(err, "empty hex mask");
+        return -1;
+    }
+
+    for (size_t i = 0; i < len; i++)
+        if (str[i] == ',')
+            ngroups++;
+    if (ngroups > VT_HEX_GROUPS_MAX) {
+        vt_err_set(err, "hex mask has %zu groups, more than %d", ngroups, VT_HEX_GROUPS_MAX);
+        return -1;
+    }
+
+    vt_cpuset_clear(&set);
+    p = str;
+    for (idx = 1; idx <= ngroups; idx++) {
+        const char *end = memchr(p, ',', (size_t)(str + len - p));
+        size_t glen = end ? (size_t)(end - p) : (size_t)(str + len - p);
+        uint32_t v = 0;
+
+        if (glen == 0) {
+            vt_err_set(err, "hex mask \"%s\": group %u of %zu is empty", QUOTE(str, len), idx,
+                       ngroups);
+            return -1;
+        }
+        for (size_t i = 0; i < glen; i++) {
+            int d = hex_digit(p[i]);
+            char cn[8];
+
+            if (d < 0) {
+                vt_err_set(err, "hex group \"%s\" has a non-hex character %s", QUOTE(p, glen),
+                           char_name(p[i], cn));
+                return -1;
+            }
+            v = (v << 4) | (uint32_t)d;
+        }
+        /* Checked after the characters so "0x3" reads as a bad 'x'. */
+        if (glen > 8) {
+            vt_err_set(err, "hex group \"%s\" has more than 8 digits", QUOTE(p, glen));
+            return -1;
+        }
+        set_group(&set, (unsigned)(ngroups - idx), v);
+        p += glen + 1;
+    }
+
+    *out = set;
+    return 0;
+}
+
+char *vt_hexmask_format(const vt_cpuset *s, unsigned ncpus)
+{
+    vt_buf b = {0};
+    unsigned ngroups, top_bits;
+
+    /* The set cannot hold more; more groups would not parse back. */
+    if (ncpus > VT_CPUSET_MAX)
+        ncpus = VT_CPUSET_MAX;
+    if (ncpus == 0)
+        return vt_buf_steal(&b);
+
+    ngroups = (ncpus + 31) / 32;
+    top_bits = ncpus - (ngroups - 1) * 32;
+    for (unsigned g = ngroups; g-- > 0;) {
+        uint32_t v = get_group(s, g);
+
+        if (g == ngroups - 1) {
+            if (top_bits < 32)
+                v &= (UINT32_C(1) << top_bits) - 1;
+            vt_buf_addf(&b, "%0*x", (int)((top_bits + 3) / 4), (unsigned)v);
+        } else {
+            vt_buf_addf(&b, ",%08x", (unsigned)v);
+        }
+    }
+    return vt_buf_steal(&b);
+}

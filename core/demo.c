@@ -1,0 +1,66 @@
+#include "demo.h"
+
+#include <config.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+
+const char *vt_demo_datadir(void)
+{
+    const char *env = getenv("VIRT_TUNE_DATADIR");
+
+    if (env && *env)
+        return env;
+    if (access(VT_SRCDATADIR "/demo/host.xml", R_OK) == 0)
+        return VT_SRCDATADIR;
+    return VT_PKGDATADIR;
+}
+
+vt_demo *vt_demo_setup(const char *datadir, vt_err *err)
+{
+    vt_demo *d = vt_calloc(1, sizeof(*d));
+    VT_AUTOFREE char *host = vt_asprintf("%s/demo/host.xml", datadir);
+    VT_AUTOFREE char *sys = vt_asprintf("%s/demo/sysfs", datadir);
+    VT_AUTOFREE char *proc = vt_asprintf("%s/demo/proc", datadir);
+    char abs[PATH_MAX];
+    const char *tmp = getenv("TMPDIR");
+
+    if (!realpath(host, abs)) {
+        vt_err_set(err, "demo host not found at %s (set VIRT_TUNE_DATADIR)", host);
+        goto error;
+    }
+    d->uri = vt_asprintf("test://%s", abs);
+    d->tmpdir = vt_asprintf("%s/virt-tune-demo.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(d->tmpdir)) {
+        vt_err_set(err, "cannot create a directory for the demo in %s", tmp && *tmp ? tmp : "/tmp");
+        free(d->tmpdir);
+        d->tmpdir = NULL;
+        goto error;
+    }
+    d->sysfs_root = vt_asprintf("%s/sysfs", d->tmpdir);
+    d->procfs_root = vt_asprintf("%s/proc", d->tmpdir);
+    if (vt_copy_tree(sys, d->sysfs_root, err) < 0 ||
+        vt_copy_tree(proc, d->procfs_root, err) < 0)
+        goto error;
+    return d;
+
+error:
+    vt_demo_free(d);
+    return NULL;
+}
+
+void vt_demo_free(vt_demo *d)
+{
+    if (!d)
+        return;
+    if (d->tmpdir)
+        vt_remove_tree(d->tmpdir);
+    free(d->uri);
+    free(d->tmpdir);
+    free(d->sysfs_root);
+    free(d->procfs_root);
+    free(d);
+}

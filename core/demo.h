@@ -1,0 +1,22 @@
+/* The demo host: libvirt's test driver on data/demo/host.xml and a private,
+ * writable copy of data/demo/sysfs and data/demo/proc. No libvirtd, no root. */
+#ifndef VT_DEMO_H
+#define VT_DEMO_H
+
+#include "util.h"
+
+typedef struct vt_demo {
+    char *uri;           /* owned: test:///ABS/host.xml */
+    char *tmpdir;        /* owned: the private copy, removed by vt_demo_free */
+    char *sysfs_root;    /* owned */
+    char *procfs_root;   /* owned */
+} vt_demo;
+
+/* Where data/ is: $VIRT_TUNE_DATADIR, the source tree when run from a
+ * build tree, else the installed package data directory. */
+const char *vt_demo_datadir(void);
+
+vt_demo *vt_demo_setup(const char *datadir, vt_err *err);
+void vt_demo_free(vt_demo *d);     /* removes the copy; accepts NULL */
+
+#endif

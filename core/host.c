@@ -1,0 +1,358 @@
+#include "host.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <selinux/selinux.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cpuset.h"
+#include "sysparse.h"
+
+char *vt_read_file(const char *path, size_t max, vt_err *err)
+{
+    int fd;
+    vt_buf b = { 0 };
+    char chunk[4096];
+    ssize_t r;
+
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        vt_err_set(err, "cannot read %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    for (;;) {
+        r = read(fd, chunk, sizeof(chunk));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            vt_err_set(err, "cannot read %s: %s", path, strerror(errno));
+            close(fd);
+            vt_buf_free(&b);
+            return NULL;
+        }
+        if (r == 0)
+            break;
+        vt_buf_addn(&b, chunk, (size_t)r);
+        if (max && b.len >= max)
+            break;
+    }
+    close(fd);
+    return vt_rstrip(vt_buf_steal(&b));
+}
+
+static char *read_at(const char *root, const char *rel)
+{
+    VT_AUTOFREE char *p = vt_asprintf("%s/%s", root, rel);
+    return vt_read_file(p, 65536, NULL);
+}
+
+/* Root passes access(W_OK) even on a 0444 file, which the kernel then
+ * refuses: look at the mode bits too. */
+static bool file_writable(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0 && (st.st_mode & 0222) && access(path, W_OK) == 0;
+}
+
+static void read_u64_fact(vt_u64_fact *f, const char *root, const char *rel,
+                          bool module_loaded)
+{
+    VT_AUTOFREE char *p = vt_asprintf("%s/%s", root, rel);
+    vt_err err = { { 0 } };
+    VT_AUTOFREE char *s = NULL;
+
+    memset(f, 0, sizeof(*f));
+    if (!module_loaded) {
+        f->why = vt_strdup("kvm module not loaded");
+        return;
+    }
+    s = vt_read_file(p, 64, &err);
+    if (!s) {
+        f->why = vt_strdup(errno == ENOENT ? "not present on this kernel" : err.msg);
+        return;
+    }
+    if (vt_parse_ull(s, &f->value) < 0) {
+        f->why = vt_asprintf("unexpected value \"%s\" in %s", s, p);
+        return;
+    }
+    f->present = true;
+    f->writable = file_writable(p);
+}
+
+static char *mask_to_cpus(const char *mask)
+{
+    vt_cpuset set;
+
+    if (!mask || vt_hexmask_parse(mask, &set, NULL) < 0)
+        return NULL;
+    return vt_cpuset_format(&set);
+}
+
+static void read_workqueue(vt_host *h, const char *root)
+{
+    VT_AUTOFREE char *req = read_at(root, "devices/virtual/workqueue/cpumask_requested");
+    VT_AUTOFREE char *iso = read_at(root, "devices/virtual/workqueue/cpumask_isolated");
+    VT_AUTOFREE char *p = vt_asprintf("%s/devices/virtual/workqueue/cpumask", root);
+    vt_err err = { { 0 } };
+
+    h->workqueue_mask = vt_read_file(p, 8192, &err);
+    if (!h->workqueue_mask) {
+        h->workqueue_why = vt_strdup(err.msg);
+        return;
+    }
+    h->workqueue_cpus = mask_to_cpus(h->workqueue_mask);
+    if (!h->workqueue_cpus)
+        h->workqueue_why = vt_asprintf("cannot decode mask \"%s\"", h->workqueue_mask);
+    h->workqueue_writable = file_writable(p);
+    h->workqueue_requested = mask_to_cpus(req);
+    h->workqueue_isolated = mask_to_cpus(iso);
+}
+
+static void read_selection(const char *root, const char *rel, char **sel, char **opts)
+{
+    VT_AUTOFREE char *s = read_at(root, rel);
+    vt_selection v;
+    vt_buf b = { 0 };
+    size_t i;
+
+    if (!s || vt_selection_parse(s, &v, NULL) < 0)
+        return;
+    *sel = vt_strdup(v.opts[v.selected]);
+    for (i = 0; i < v.nopts; i++) {
+        if (i)
+            vt_buf_add(&b, " ");
+        vt_buf_add(&b, v.opts[i]);
+    }
+    *opts = vt_buf_steal(&b);
+    vt_selection_free(&v);
+}
+
+static unsigned long long read_ull_at(const char *root, const char *rel)
+{
+    VT_AUTOFREE char *s = read_at(root, rel);
+    unsigned long long v = 0;
+
+    if (s)
+        vt_parse_ull(s, &v);
+    return v;
+}
+
+static int cmp_pool(const void *a, const void *b)
+{
+    const vt_hp_pool *x = a, *y = b;
+    return (x->size_kib > y->size_kib) - (x->size_kib < y->size_kib);
+}
+
+static void read_pools(vt_host *h, const char *root)
+{
+    VT_AUTOFREE char *dir = vt_asprintf("%s/kernel/mm/hugepages", root);
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    size_t i;
+
+    if (!d)
+        return;
+    while ((de = readdir(d))) {
+        unsigned long long kib;
+        char tail[8];
+        if (sscanf(de->d_name, "hugepages-%llu%7s", &kib, tail) != 2 ||
+            strcmp(tail, "kB") != 0)
+            continue;
+        vt_hp_pool *p = vt_array_push(&h->pools, &h->npools, sizeof(*p));
+        p->size_kib = kib;
+#define POOLF(field, file) do { \
+            VT_AUTOFREE char *rel = vt_asprintf("kernel/mm/hugepages/%s/" file, de->d_name); \
+            p->field = read_ull_at(root, rel); } while (0)
+        POOLF(nr, "nr_hugepages");
+        POOLF(free, "free_hugepages");
+        POOLF(surplus, "surplus_hugepages");
+        POOLF(resv, "resv_hugepages");
+#undef POOLF
+        for (i = 0; i < h->nnodes; i++) {
+            vt_hp_node *n = vt_array_push(&p->nodes, &p->nnodes, sizeof(*n));
+            VT_AUTOFREE char *base = vt_asprintf("devices/system/node/node%d/hugepages/hugepages-%llukB",
+                                                 h->nodes[i].id, kib);
+            VT_AUTOFREE char *nr = vt_asprintf("%s/nr_hugepages", base);
+            VT_AUTOFREE char *fr = vt_asprintf("%s/free_hugepages", base);
+            VT_AUTOFREE char *su = vt_asprintf("%s/surplus_hugepages", base);
+            n->node = h->nodes[i].id;
+            n->nr = read_ull_at(root, nr);
+            n->free = read_ull_at(root, fr);
+            n->surplus = read_ull_at(root, su);
+        }
+    }
+    closedir(d);
+    if (h->npools)
+        qsort(h->pools, h->npools, sizeof(*h->pools), cmp_pool);
+}
+
+static void read_nodes(vt_host *h, const char *root)
+{
+    VT_AUTOFREE char *online = read_at(root, "devices/system/node/online");
+    vt_cpuset set;
+    int last, i;
+
+    if (!online || vt_cpuset_parse(online, &set, NULL) < 0)
+        return;
+    last = vt_cpuset_last(&set);
+    for (i = 0; i <= last; i++) {
+        if (!vt_cpuset_has(&set, (unsigned)i))
+            continue;
+        vt_numa_node *n = vt_array_push(&h->nodes, &h->nnodes, sizeof(*n));
+        VT_AUTOFREE char *rel = vt_asprintf("devices/system/node/node%d/cpulist", i);
+        VT_AUTOFREE char *mrel = vt_asprintf("devices/system/node/node%d/meminfo", i);
+        VT_AUTOFREE char *cpus = read_at(root, rel);
+        VT_AUTOFREE char *meminfo = read_at(root, mrel);
+        vt_cpuset cs;
+        n->id = i;
+        if (cpus && *cpus && vt_cpuset_parse(cpus, &cs, NULL) == 0)
+            n->cpus = vt_cpuset_format(&cs);
+        else
+            n->cpus = vt_strdup("");
+        if (meminfo) {
+            const char *m = strstr(meminfo, "MemTotal:");
+            if (m)
+                sscanf(m, "MemTotal: %llu", &n->memory_kib);
+        }
+    }
+    h->topology_source = "sysfs";
+}
+
+static vt_selinux_mode read_selinux(const char *root)
+{
+    int r;
+
+    if (strcmp(root, "/sys") == 0) {
+        if (is_selinux_enabled() <= 0)
+            return VT_SELINUX_DISABLED;
+        r = security_getenforce();
+    } else {
+        /* A stand-in sysfs: point libselinux at its selinuxfs copy. */
+        VT_AUTOFREE char *mnt = vt_asprintf("%s/fs/selinux", root);
+        VT_AUTOFREE char *enforce = vt_asprintf("%s/enforce", mnt);
+        if (access(enforce, R_OK) != 0)
+            return VT_SELINUX_DISABLED;
+        set_selinuxmnt(mnt);
+        r = security_getenforce();
+    }
+    if (r == 1)
+        return VT_SELINUX_ENFORCING;
+    if (r == 0)
+        return VT_SELINUX_PERMISSIVE;
+    return VT_SELINUX_DISABLED;
+}
+
+int vt_host_read_sysfs(vt_host *h, const char *root, vt_err *err)
+{
+    VT_AUTOFREE char *kvm = vt_asprintf("%s/module/kvm", root);
+    VT_AUTOFREE char *vhost = vt_asprintf("%s/module/vhost_net", root);
+    VT_AUTOFREE char *online = NULL;
+    struct stat st;
+    vt_cpuset set;
+
+    if (stat(root, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        vt_err_set(err, "cannot read sysfs root %s: %s", root,
+                   errno ? strerror(errno) : "not a directory");
+        return -1;
+    }
+    h->kvm_loaded = access(kvm, F_OK) == 0;
+    read_u64_fact(&h->halt_poll_ns, root, "module/kvm/parameters/halt_poll_ns", h->kvm_loaded);
+    read_u64_fact(&h->halt_poll_ns_grow, root, "module/kvm/parameters/halt_poll_ns_grow", h->kvm_loaded);
+    read_u64_fact(&h->halt_poll_ns_grow_start, root, "module/kvm/parameters/halt_poll_ns_grow_start", h->kvm_loaded);
+    read_u64_fact(&h->halt_poll_ns_shrink, root, "module/kvm/parameters/halt_poll_ns_shrink", h->kvm_loaded);
+    read_workqueue(h, root);
+    read_selection(root, "kernel/mm/transparent_hugepage/enabled", &h->thp_enabled, &h->thp_enabled_opts);
+    read_selection(root, "kernel/mm/transparent_hugepage/defrag", &h->thp_defrag, &h->thp_defrag_opts);
+    if (!h->nodes)
+        read_nodes(h, root);
+    read_pools(h, root);
+    online = read_at(root, "devices/system/cpu/online");
+    if (online && vt_cpuset_parse(online, &set, NULL) == 0) {
+        h->online_cpus = vt_cpuset_format(&set);
+        if (!h->ncpus)
+            h->ncpus = (unsigned)vt_cpuset_last(&set) + 1;
+    }
+    h->selinux = read_selinux(root);
+    h->vhost_net_loaded = access(vhost, F_OK) == 0;
+    return 0;
+}
+
+static void u64_fact_clear(vt_u64_fact *f)
+{
+    free(f->why);
+    f->why = NULL;
+}
+
+void vt_host_clear_sysfs(vt_host *h)
+{
+    size_t i;
+
+    u64_fact_clear(&h->halt_poll_ns);
+    u64_fact_clear(&h->halt_poll_ns_grow);
+    u64_fact_clear(&h->halt_poll_ns_grow_start);
+    u64_fact_clear(&h->halt_poll_ns_shrink);
+    memset(&h->halt_poll_ns, 0, sizeof(h->halt_poll_ns));
+    memset(&h->halt_poll_ns_grow, 0, sizeof(h->halt_poll_ns_grow));
+    memset(&h->halt_poll_ns_grow_start, 0, sizeof(h->halt_poll_ns_grow_start));
+    memset(&h->halt_poll_ns_shrink, 0, sizeof(h->halt_poll_ns_shrink));
+    free(h->workqueue_cpus);
+    free(h->workqueue_mask);
+    free(h->workqueue_requested);
+    free(h->workqueue_isolated);
+    free(h->workqueue_why);
+    h->workqueue_cpus = h->workqueue_mask = h->workqueue_requested = NULL;
+    h->workqueue_isolated = h->workqueue_why = NULL;
+    h->workqueue_writable = false;
+    free(h->thp_enabled);
+    free(h->thp_defrag);
+    free(h->thp_enabled_opts);
+    free(h->thp_defrag_opts);
+    h->thp_enabled = h->thp_defrag = h->thp_enabled_opts = h->thp_defrag_opts = NULL;
+    for (i = 0; i < h->npools; i++)
+        free(h->pools[i].nodes);
+    free(h->pools);
+    h->pools = NULL;
+    h->npools = 0;
+    if (h->topology_source && strcmp(h->topology_source, "sysfs") == 0) {
+        for (i = 0; i < h->nnodes; i++)
+            free(h->nodes[i].cpus);
+        free(h->nodes);
+        h->nodes = NULL;
+        h->nnodes = 0;
+        h->topology_source = NULL;
+    }
+    free(h->online_cpus);
+    h->online_cpus = NULL;
+    free(h->sysfs_why);
+    h->sysfs_why = NULL;
+    h->kvm_loaded = false;
+    h->vhost_net_loaded = false;
+    h->selinux = VT_SELINUX_DISABLED;
+}
+
+void vt_host_clear(vt_host *h)
+{
+    size_t i;
+
+    if (!h)
+        return;
+    vt_host_clear_sysfs(h);
+    free(h->hostname);
+    for (i = 0; i < h->nnodes; i++)
+        free(h->nodes[i].cpus);
+    free(h->nodes);
+    memset(h, 0, sizeof(*h));
+}
+
+const char *vt_selinux_mode_name(vt_selinux_mode m)
+{
+    static const char *const names[VT_SELINUX_LAST] = {
+        "disabled", "permissive", "enforcing",
+    };
+    return m < VT_SELINUX_LAST ? names[m] : "unknown";
+}

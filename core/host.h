@@ -1,0 +1,86 @@
+/* Host facts read from sysfs (through an injectable root, "/sys" on a real
+ * host) and libselinux. No libvirt here: the libvirt side of the host
+ * (topology from capabilities) is filled in by conn.c. */
+#ifndef VT_HOST_H
+#define VT_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util.h"
+
+/* A value that may be missing; `why` says why when !present. */
+typedef struct vt_u64_fact {
+    bool present;
+    unsigned long long value;
+    bool writable;          /* the file is writable by this process */
+    char *why;              /* owned; NULL when present */
+} vt_u64_fact;
+
+typedef struct vt_hp_node {
+    int node;
+    unsigned long long nr, free, surplus;
+} vt_hp_node;
+
+typedef struct vt_hp_pool {
+    unsigned long long size_kib;
+    unsigned long long nr, free, surplus, resv;   /* host totals */
+    vt_hp_node *nodes;                            /* owned, by node id */
+    size_t nnodes;
+} vt_hp_pool;
+
+typedef struct vt_numa_node {
+    int id;
+    char *cpus;             /* owned, canonical cpuset */
+    unsigned long long memory_kib;   /* 0 = unknown */
+} vt_numa_node;
+
+typedef enum {
+    VT_SELINUX_DISABLED,
+    VT_SELINUX_PERMISSIVE,
+    VT_SELINUX_ENFORCING,
+    VT_SELINUX_LAST,
+} vt_selinux_mode;
+
+typedef struct vt_host {
+    char *hostname;                 /* owned */
+    bool kvm_loaded;
+    vt_u64_fact halt_poll_ns, halt_poll_ns_grow, halt_poll_ns_grow_start,
+                halt_poll_ns_shrink;
+    char *workqueue_cpus;           /* owned cpuset; NULL + workqueue_why */
+    char *workqueue_mask;           /* owned raw hex mask */
+    bool workqueue_writable;
+    char *workqueue_requested;      /* owned cpuset or NULL */
+    char *workqueue_isolated;       /* owned cpuset or NULL ("" = none) */
+    char *workqueue_why;            /* owned */
+    char *thp_enabled, *thp_defrag; /* owned: the selected word */
+    char *thp_enabled_opts, *thp_defrag_opts;  /* owned: "always madvise never" */
+    vt_hp_pool *pools;              /* owned, by size ascending */
+    size_t npools;
+    vt_numa_node *nodes;            /* owned, by id */
+    size_t nnodes;
+    char *topology_source;          /* "capabilities" or "sysfs" (static) */
+    unsigned ncpus;                 /* host logical CPUs */
+    unsigned nodeinfo_nodes, nodeinfo_sockets, nodeinfo_cores,
+             nodeinfo_threads;      /* virNodeGetInfo (per node/socket) */
+    char *online_cpus;              /* owned cpuset */
+    vt_selinux_mode selinux;
+    bool vhost_net_loaded;
+    char *sysfs_why;                /* owned: set when sysfs facts are not
+                                       from this host (remote connection) */
+} vt_host;
+
+/* Read every sysfs fact under `sysfs_root`. Missing optional files are
+ * recorded as absent; -1 only when the root itself cannot be read. */
+int vt_host_read_sysfs(vt_host *h, const char *sysfs_root, vt_err *err);
+void vt_host_clear(vt_host *h);      /* frees members, keeps h */
+/* Frees only what vt_host_read_sysfs fills, before the next read. */
+void vt_host_clear_sysfs(vt_host *h);
+
+const char *vt_selinux_mode_name(vt_selinux_mode m);
+
+/* Read a small sysfs/procfs file into a string (trailing newline removed).
+ * NULL with err set when it cannot be read. */
+char *vt_read_file(const char *path, size_t max, vt_err *err);
+
+#endif

@@ -1,0 +1,526 @@
+#include "report.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static json_object *jstr(const char *s)
+{
+    return s ? json_object_new_string(s) : NULL;
+}
+
+static json_object *ju64(unsigned long long v)
+{
+    return json_object_new_uint64(v);
+}
+
+static json_object *jfact(const vt_u64_fact *f)
+{
+    return f->present ? ju64(f->value) : NULL;
+}
+
+static void add(json_object *o, const char *k, json_object *v)
+{
+    json_object_object_add(o, k, v);
+}
+
+/* ---- host ---- */
+
+static json_object *host_json(const vt_conn *c)
+{
+    const vt_host *h = &c->host;
+    json_object *o = json_object_new_object(), *a, *hp;
+    size_t i, j;
+
+    add(o, "hostname", jstr(h->hostname));
+    add(o, "uri", jstr(c->uri));
+    add(o, "remote", json_object_new_boolean(c->remote));
+    add(o, "sysfs_unavailable", jstr(h->sysfs_why));
+    add(o, "cpus", json_object_new_int((int)h->ncpus));
+    add(o, "online_cpus", jstr(h->online_cpus));
+    add(o, "kvm_loaded", json_object_new_boolean(h->kvm_loaded));
+    add(o, "halt_poll_ns", jfact(&h->halt_poll_ns));
+    add(o, "halt_poll_ns_grow", jfact(&h->halt_poll_ns_grow));
+    add(o, "halt_poll_ns_grow_start", jfact(&h->halt_poll_ns_grow_start));
+    add(o, "halt_poll_ns_shrink", jfact(&h->halt_poll_ns_shrink));
+    add(o, "halt_poll_ns_writable", json_object_new_boolean(h->halt_poll_ns.writable));
+    add(o, "halt_poll_why", jstr(h->halt_poll_ns.why));
+    add(o, "workqueue_cpus", jstr(h->workqueue_cpus));
+    add(o, "workqueue_mask", jstr(h->workqueue_mask));
+    add(o, "workqueue_requested", jstr(h->workqueue_requested));
+    add(o, "workqueue_isolated", jstr(h->workqueue_isolated));
+    add(o, "workqueue_why", jstr(h->workqueue_why));
+    add(o, "thp_enabled", jstr(h->thp_enabled));
+    add(o, "thp_defrag", jstr(h->thp_defrag));
+
+    a = json_object_new_array();
+    for (i = 0; i < h->npools; i++) {
+        const vt_hp_pool *p = &h->pools[i];
+        json_object *nodes = json_object_new_array();
+        hp = json_object_new_object();
+        add(hp, "size_kib", ju64(p->size_kib));
+        add(hp, "nr", ju64(p->nr));
+        add(hp, "free", ju64(p->free));
+        add(hp, "surplus", ju64(p->surplus));
+        add(hp, "resv", ju64(p->resv));
+        for (j = 0; j < p->nnodes; j++) {
+            json_object *n = json_object_new_object();
+            add(n, "node", json_object_new_int(p->nodes[j].node));
+            add(n, "nr", ju64(p->nodes[j].nr));
+            add(n, "free", ju64(p->nodes[j].free));
+            add(n, "surplus", ju64(p->nodes[j].surplus));
+            json_object_array_add(nodes, n);
+        }
+        add(hp, "nodes", nodes);
+        json_object_array_add(a, hp);
+    }
+    add(o, "hugepages", a);
+
+    a = json_object_new_array();
+    for (i = 0; i < h->nnodes; i++) {
+        json_object *n = json_object_new_object();
+        add(n, "id", json_object_new_int(h->nodes[i].id));
+        add(n, "cpus", jstr(h->nodes[i].cpus));
+        add(n, "memory_kib", ju64(h->nodes[i].memory_kib));
+        json_object_array_add(a, n);
+    }
+    add(o, "numa_nodes", a);
+    add(o, "topology_source", jstr(h->topology_source));
+    add(o, "selinux", jstr(c->remote ? NULL : vt_selinux_mode_name(h->selinux)));
+    add(o, "vhost_net_loaded", c->remote ? NULL : json_object_new_boolean(h->vhost_net_loaded));
+    return o;
+}
+
+/* ---- domains ---- */
+
+static json_object *seclabel_json(const vt_seclabel_def *s)
+{
+    json_object *o = json_object_new_object();
+
+    add(o, "type", jstr(s->type));
+    add(o, "model", jstr(s->model));
+    add(o, "relabel", jstr(s->relabel));
+    add(o, "label", jstr(s->label));
+    add(o, "imagelabel", jstr(s->imagelabel));
+    return o;
+}
+
+static const vt_iothread_def *find_iothread(const vt_domdef *def, unsigned id)
+{
+    size_t i;
+
+    for (i = 0; def && i < def->niothreads; i++)
+        if (def->iothreads[i].id == id)
+            return &def->iothreads[i];
+    return NULL;
+}
+
+static json_object *iothreads_json(const vt_conn *c, const vt_domain *d)
+{
+    json_object *a = json_object_new_array();
+    bool active = vt_domain_active(d);
+    VT_AUTOFREE char *dflt_live = vt_domain_default_affinity(c, d->live);
+    VT_AUTOFREE char *dflt_cfg = vt_domain_default_affinity(c, d->config);
+    const vt_domdef *def = d->live;
+    size_t i, j;
+
+    for (i = 0; i < def->niothreads; i++) {
+        const vt_iothread_def *t = &def->iothreads[i];
+        const vt_iothread_def *ct = find_iothread(d->config, t->id);
+        json_object *o = json_object_new_object(), *users = json_object_new_array();
+        const vt_iothread_stats *st = NULL;
+
+        for (j = 0; j < d->niostats; j++)
+            if (d->iostats[j].id == t->id)
+                st = &d->iostats[j];
+        add(o, "id", json_object_new_int((int)t->id));
+        add(o, "cpuset_live", active ? jstr(t->pin ? t->pin : dflt_live) : NULL);
+        add(o, "cpuset_config", ct ? jstr(ct->pin ? ct->pin : dflt_cfg) : NULL);
+        add(o, "pinned_live", json_object_new_boolean(active && t->pin));
+        add(o, "pinned_config", json_object_new_boolean(ct && ct->pin));
+        for (j = 0; j < t->nusers; j++)
+            json_object_array_add(users, jstr(t->users[j]));
+        add(o, "disks", users);
+        add(o, "poll_max_ns", st && st->poll_max_ns >= 0 ? json_object_new_int64(st->poll_max_ns) :
+                              t->poll_max_ns >= 0 ? json_object_new_int64(t->poll_max_ns) : NULL);
+        add(o, "poll_grow", st && st->poll_grow >= 0 ? json_object_new_int64(st->poll_grow) : NULL);
+        add(o, "poll_shrink", st && st->poll_shrink >= 0 ? json_object_new_int64(st->poll_shrink) : NULL);
+        json_object_array_add(a, o);
+    }
+    return a;
+}
+
+static json_object *numatune_json(const vt_numatune_def *nt)
+{
+    json_object *o, *mn;
+    size_t i;
+
+    if (!nt)
+        return NULL;
+    o = json_object_new_object();
+    add(o, "mode", jstr(nt->mode));
+    add(o, "nodeset", jstr(nt->nodeset));
+    add(o, "placement", jstr(nt->placement ? nt->placement : "static"));
+    mn = json_object_new_array();
+    for (i = 0; i < nt->nmemnodes; i++) {
+        json_object *m = json_object_new_object();
+        add(m, "cellid", json_object_new_int((int)nt->memnodes[i].cellid));
+        add(m, "mode", jstr(nt->memnodes[i].mode));
+        add(m, "nodeset", jstr(nt->memnodes[i].nodeset));
+        json_object_array_add(mn, m);
+    }
+    add(o, "memnodes", mn);
+    return o;
+}
+
+static json_object *domain_json(const vt_conn *c, const vt_domain *d)
+{
+    const vt_domdef *def = d->live;
+    const vt_seclabel_def *main = vt_domdef_main_seclabel(def);
+    json_object *o = json_object_new_object(), *a;
+    size_t i;
+
+    add(o, "name", jstr(d->name));
+    add(o, "uuid", jstr(d->uuid));
+    add(o, "state", jstr(vt_domain_state_name(d->state)));
+    add(o, "vcpus", json_object_new_int((int)(d->vcpus_current ? d->vcpus_current : def->vcpus)));
+    add(o, "vcpus_max", json_object_new_int((int)def->vcpus_max));
+    add(o, "memory_kib", ju64(def->memory_kib));
+    add(o, "current_memory_kib", ju64(def->current_memory_kib));
+    add(o, "vcpu_cpuset", jstr(def->vcpu_cpuset));
+
+    a = json_object_new_array();
+    for (i = 0; i < def->nvcpupins; i++) {
+        json_object *p = json_object_new_object();
+        add(p, "vcpu", json_object_new_int((int)def->vcpupins[i].id));
+        add(p, "cpuset", jstr(def->vcpupins[i].cpuset));
+        json_object_array_add(a, p);
+    }
+    add(o, "vcpupins", a);
+    add(o, "emulatorpin", jstr(def->emulatorpin));
+    add(o, "iothreads", iothreads_json(c, d));
+
+    a = json_object_new_array();
+    if (def->hugepages && def->nhugepage_sizes == 0) {
+        json_object *h = json_object_new_object();
+        add(h, "size_kib", NULL);     /* the host's default huge page size */
+        add(h, "nodeset", NULL);
+        json_object_array_add(a, h);
+    }
+    for (i = 0; i < def->nhugepage_sizes; i++) {
+        json_object *h = json_object_new_object();
+        add(h, "size_kib", ju64(def->hugepage_sizes[i].size_kib));
+        add(h, "nodeset", jstr(def->hugepage_sizes[i].nodeset));
+        json_object_array_add(a, h);
+    }
+    add(o, "hugepages", a);
+    add(o, "numatune", numatune_json(def->numatune));
+
+    if (d->spread_present) {
+        json_object *s = json_object_new_object();
+        int k;
+        for (k = 0; k < d->spread_nnodes; k++) {
+            char key[16];
+            snprintf(key, sizeof(key), "%d", k);
+            add(s, key, ju64(d->spread_kib[k]));
+        }
+        add(o, "numa_spread_kib", s);
+    } else {
+        add(o, "numa_spread_kib", NULL);
+    }
+    add(o, "numa_spread_why", jstr(d->spread_why));
+    add(o, "pid", d->pid > 0 ? json_object_new_int(d->pid) : NULL);
+
+    if (main) {
+        json_object *s = seclabel_json(main);
+        add(s, "live_label", jstr(d->live_label));
+        add(s, "process_label", jstr(d->process_label));
+        add(o, "seclabel", s);
+    } else {
+        add(o, "seclabel", NULL);
+    }
+    a = json_object_new_array();
+    for (i = 0; i < def->nseclabels; i++)
+        json_object_array_add(a, seclabel_json(&def->seclabels[i]));
+    add(o, "seclabels", a);
+
+    a = json_object_new_array();
+    for (i = 0; i < def->ndisks; i++) {
+        const vt_disk_def *k = &def->disks[i];
+        json_object *x = json_object_new_object();
+        add(x, "target", jstr(k->target));
+        add(x, "bus", jstr(k->bus));
+        add(x, "type", jstr(k->type));
+        add(x, "device", jstr(k->device));
+        add(x, "source", jstr(k->source));
+        add(x, "driver_type", jstr(k->driver_type));
+        add(x, "cache", jstr(k->cache));
+        add(x, "io", jstr(k->io));
+        add(x, "rawio", jstr(k->rawio));
+        add(x, "sgio", jstr(k->sgio));
+        add(x, "iothread", k->iothread ? json_object_new_int((int)k->iothread) : NULL);
+        add(x, "controller", k->controller >= 0 ? json_object_new_int(k->controller) : NULL);
+        json_object_array_add(a, x);
+    }
+    add(o, "disks", a);
+
+    a = json_object_new_array();
+    for (i = 0; i < def->ncontrollers; i++) {
+        const vt_controller_def *k = &def->controllers[i];
+        json_object *x = json_object_new_object();
+        add(x, "type", jstr(k->type));
+        add(x, "model", jstr(k->model));
+        add(x, "index", json_object_new_int((int)k->index));
+        add(x, "iothread", k->iothread ? json_object_new_int((int)k->iothread) : NULL);
+        json_object_array_add(a, x);
+    }
+    add(o, "controllers", a);
+
+    a = json_object_new_array();
+    for (i = 0; i < def->nnics; i++) {
+        const vt_nic_def *k = &def->nics[i];
+        json_object *x = json_object_new_object();
+        add(x, "mac", jstr(k->mac));
+        add(x, "type", jstr(k->type));
+        add(x, "source", jstr(k->source));
+        add(x, "model", jstr(k->model));
+        add(x, "driver", jstr(k->driver_name));
+        add(x, "queues", k->queues ? json_object_new_int((int)k->queues) : NULL);
+        json_object_array_add(a, x);
+    }
+    add(o, "interfaces", a);
+
+    {
+        json_object *ag = json_object_new_object();
+        add(ag, "channel", json_object_new_boolean(def->agent_channel));
+        add(ag, "state", jstr(def->agent_state));
+        add(o, "agent", ag);
+    }
+    if (d->haltpoll_present) {
+        json_object *hp = json_object_new_object();
+        add(hp, "success_ns", ju64(d->haltpoll_success_ns));
+        add(hp, "fail_ns", ju64(d->haltpoll_fail_ns));
+        add(o, "haltpoll", hp);
+    } else {
+        add(o, "haltpoll", NULL);
+    }
+    return o;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    const vt_domain *x = *(vt_domain *const *)a, *y = *(vt_domain *const *)b;
+    return strcmp(x->name ? x->name : "", y->name ? y->name : "");
+}
+
+/* Domains by name, the order a person reads them in. */
+static vt_domain **sorted_domains(const vt_conn *c)
+{
+    vt_domain **v = vt_calloc(c->ndoms ? c->ndoms : 1, sizeof(*v));
+
+    if (c->ndoms) {
+        memcpy(v, c->doms, c->ndoms * sizeof(*v));
+        qsort(v, c->ndoms, sizeof(*v), cmp_name);
+    }
+    return v;
+}
+
+json_object *vt_report_json(const vt_conn *c)
+{
+    json_object *o = json_object_new_object(), *a = json_object_new_array();
+    VT_AUTOFREE vt_domain **v = sorted_domains(c);
+    size_t i;
+
+    add(o, "host", host_json(c));
+    for (i = 0; i < c->ndoms; i++)
+        json_object_array_add(a, domain_json(c, v[i]));
+    add(o, "domains", a);
+    return o;
+}
+
+char *vt_report_json_string(const vt_conn *c)
+{
+    json_object *o = vt_report_json(c);
+    char *s = vt_strdup(json_object_to_json_string_ext(
+        o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
+
+    json_object_put(o);
+    return s;
+}
+
+/* ---- text ---- */
+
+/* Outside strings (VM names, labels) may carry control characters. */
+static void add_esc(vt_buf *b, const char *s)
+{
+    if (!s) {
+        vt_buf_add(b, "-");
+        return;
+    }
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch < 0x20 || ch == 0x7f)
+            vt_buf_addf(b, "\\x%02x", ch);
+        else
+            vt_buf_addn(b, s, 1);
+    }
+}
+
+static void kv(vt_buf *b, const char *k, const char *v)
+{
+    vt_buf_addf(b, "  %-24s ", k);
+    add_esc(b, v);
+    vt_buf_add(b, "\n");
+}
+
+static void kv_fact(vt_buf *b, const char *k, const vt_u64_fact *f)
+{
+    if (f->present)
+        vt_buf_addf(b, "  %-24s %llu%s\n", k, f->value, f->writable ? "" : " (read-only)");
+    else
+        vt_buf_addf(b, "  %-24s - (%s)\n", k, f->why ? f->why : "unknown");
+}
+
+static void host_text(vt_buf *b, const vt_conn *c)
+{
+    const vt_host *h = &c->host;
+    size_t i, j;
+
+    vt_buf_add(b, "HOST\n");
+    kv(b, "hostname", h->hostname);
+    kv(b, "connection", c->uri);
+    vt_buf_addf(b, "  %-24s %u CPUs (online %s), %u node(s) (topology from %s)\n", "cpus",
+                h->ncpus, h->online_cpus ? h->online_cpus : "-", (unsigned)h->nnodes,
+                h->topology_source ? h->topology_source : "nowhere");
+    for (i = 0; i < h->nnodes; i++)
+        vt_buf_addf(b, "  %-24s cpus %s, %llu MiB\n", "", h->nodes[i].cpus,
+                    h->nodes[i].memory_kib / 1024);
+    if (h->sysfs_why) {
+        vt_buf_addf(b, "  host sysfs facts unavailable: %s\n", h->sysfs_why);
+        return;
+    }
+    kv_fact(b, "halt_poll_ns", &h->halt_poll_ns);
+    kv_fact(b, "halt_poll_ns_grow", &h->halt_poll_ns_grow);
+    kv_fact(b, "halt_poll_ns_grow_start", &h->halt_poll_ns_grow_start);
+    kv_fact(b, "halt_poll_ns_shrink", &h->halt_poll_ns_shrink);
+    if (h->workqueue_cpus)
+        vt_buf_addf(b, "  %-24s %s (mask %s)\n", "workqueue cpus", h->workqueue_cpus,
+                    h->workqueue_mask);
+    else
+        vt_buf_addf(b, "  %-24s - (%s)\n", "workqueue cpus", h->workqueue_why ? h->workqueue_why : "unknown");
+    if (h->workqueue_requested)
+        kv(b, "workqueue requested", h->workqueue_requested);
+    if (h->workqueue_isolated)
+        kv(b, "workqueue isolated", *h->workqueue_isolated ? h->workqueue_isolated : "none");
+    kv(b, "THP enabled", h->thp_enabled);
+    kv(b, "THP defrag", h->thp_defrag);
+    for (i = 0; i < h->npools; i++) {
+        const vt_hp_pool *p = &h->pools[i];
+        vt_buf_addf(b, "  hugepages %-14s nr %llu free %llu surplus %llu resv %llu\n",
+                    p->size_kib >= 1048576 ? "1G" : p->size_kib == 2048 ? "2M" : "",
+                    p->nr, p->free, p->surplus, p->resv);
+        for (j = 0; j < p->nnodes; j++)
+            vt_buf_addf(b, "  %-24s node %d: nr %llu free %llu surplus %llu\n", "",
+                        p->nodes[j].node, p->nodes[j].nr, p->nodes[j].free, p->nodes[j].surplus);
+    }
+    kv(b, "SELinux", vt_selinux_mode_name(h->selinux));
+    kv(b, "vhost_net", h->vhost_net_loaded ? "loaded" : "not loaded");
+}
+
+static void domain_text(vt_buf *b, const vt_conn *c, const vt_domain *d)
+{
+    const vt_domdef *def = d->live;
+    const vt_seclabel_def *sl = vt_domdef_main_seclabel(def);
+    VT_AUTOFREE char *dflt = vt_domain_default_affinity(c, def);
+    size_t i, j;
+
+    vt_buf_add(b, "\nVM ");
+    add_esc(b, d->name);
+    vt_buf_addf(b, "  (%s, %s)\n", vt_domain_state_name(d->state), d->uuid);
+    vt_buf_addf(b, "  %-24s %u (max %u)%s%s\n", "vcpus", def->vcpus, def->vcpus_max,
+                def->vcpu_cpuset ? ", cpuset " : "", def->vcpu_cpuset ? def->vcpu_cpuset : "");
+    vt_buf_addf(b, "  %-24s %llu MiB\n", "memory", def->memory_kib / 1024);
+    if (def->nvcpupins) {
+        vt_buf_addf(b, "  %-24s", "vcpu pins");
+        for (i = 0; i < def->nvcpupins; i++)
+            vt_buf_addf(b, " %u:%s", def->vcpupins[i].id, def->vcpupins[i].cpuset ? def->vcpupins[i].cpuset : "-");
+        vt_buf_add(b, "\n");
+    }
+    if (def->emulatorpin)
+        kv(b, "emulator pin", def->emulatorpin);
+    for (i = 0; i < def->niothreads; i++) {
+        const vt_iothread_def *t = &def->iothreads[i];
+        const vt_iothread_def *ct = find_iothread(d->config, t->id);
+        vt_buf_addf(b, "  iothread %-15u live %s, config %s, used by:", t->id,
+                    vt_domain_active(d) ? (t->pin ? t->pin : dflt) : "-",
+                    ct ? (ct->pin ? ct->pin : dflt) : "-");
+        for (j = 0; j < t->nusers; j++)
+            vt_buf_addf(b, " %s", t->users[j]);
+        if (!t->nusers)
+            vt_buf_add(b, " nothing");
+        vt_buf_add(b, "\n");
+    }
+    if (def->hugepages) {
+        vt_buf_addf(b, "  %-24s", "hugepages");
+        if (!def->nhugepage_sizes)
+            vt_buf_add(b, " default size");
+        for (i = 0; i < def->nhugepage_sizes; i++)
+            vt_buf_addf(b, " %llu KiB%s%s", def->hugepage_sizes[i].size_kib,
+                        def->hugepage_sizes[i].nodeset ? " on nodes " : "",
+                        def->hugepage_sizes[i].nodeset ? def->hugepage_sizes[i].nodeset : "");
+        vt_buf_add(b, "\n");
+    }
+    if (def->numatune)
+        vt_buf_addf(b, "  %-24s %s %s\n", "numatune", def->numatune->mode,
+                    def->numatune->nodeset ? def->numatune->nodeset :
+                    (def->numatune->placement ? def->numatune->placement : "-"));
+    if (d->spread_present) {
+        vt_buf_addf(b, "  %-24s", "memory per node");
+        for (i = 0; i < (size_t)d->spread_nnodes; i++)
+            vt_buf_addf(b, " N%zu=%llu MiB", i, d->spread_kib[i] / 1024);
+        vt_buf_addf(b, " (pid %d)\n", d->pid);
+    } else {
+        vt_buf_addf(b, "  %-24s - (%s)\n", "memory per node", d->spread_why ? d->spread_why : "unknown");
+    }
+    if (sl) {
+        vt_buf_addf(b, "  %-24s type %s model %s relabel %s label ", "seclabel",
+                    sl->type, sl->model ? sl->model : "-", sl->relabel ? sl->relabel : "-");
+        add_esc(b, sl->label);
+        vt_buf_add(b, "\n");
+    } else {
+        kv(b, "seclabel", "none in XML (host default applies)");
+    }
+    if (d->live_label)
+        kv(b, "live label", d->live_label);
+    if (d->process_label)
+        kv(b, "process label", d->process_label);
+    for (i = 0; i < def->ndisks; i++) {
+        const vt_disk_def *k = &def->disks[i];
+        vt_buf_addf(b, "  disk %-19s %s/%s bus %s cache %s io %s iothread %u%s%s\n",
+                    k->target ? k->target : "?", k->type ? k->type : "-", k->device,
+                    k->bus ? k->bus : "-", k->cache ? k->cache : "-", k->io ? k->io : "-",
+                    k->iothread, k->rawio ? " rawio " : "", k->rawio ? k->rawio : "");
+    }
+    for (i = 0; i < def->nnics; i++) {
+        const vt_nic_def *k = &def->nics[i];
+        vt_buf_addf(b, "  nic %-20s model %s driver %s queues %u\n", k->mac ? k->mac : "?",
+                    k->model ? k->model : "-", k->driver_name ? k->driver_name : "-", k->queues);
+    }
+    if (def->agent_channel)
+        kv(b, "guest agent", def->agent_state ? def->agent_state : "channel present");
+    if (d->haltpoll_present)
+        vt_buf_addf(b, "  %-24s success %llu ns, fail %llu ns\n", "haltpoll",
+                    d->haltpoll_success_ns, d->haltpoll_fail_ns);
+}
+
+char *vt_report_text(const vt_conn *c)
+{
+    vt_buf b = { 0 };
+    VT_AUTOFREE vt_domain **v = sorted_domains(c);
+    size_t i;
+
+    host_text(&b, c);
+    vt_buf_addf(&b, "\n%zu domain(s)\n", c->ndoms);
+    for (i = 0; i < c->ndoms; i++)
+        domain_text(&b, c, v[i]);
+    return vt_buf_steal(&b);
+}

@@ -1,0 +1,187 @@
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+void vt_err_set(vt_err *err, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!err)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+    va_end(ap);
+}
+
+void vt_err_clear(vt_err *err)
+{
+    if (err)
+        err->msg[0] = '\0';
+}
+
+static void vt_oom(void)
+{
+    fputs("virt-tune: out of memory\n", stderr);
+    abort();
+}
+
+void *vt_malloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        vt_oom();
+    return p;
+}
+
+void *vt_calloc(size_t nmemb, size_t size)
+{
+    void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+    if (!p)
+        vt_oom();
+    return p;
+}
+
+void *vt_realloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        vt_oom();
+    return q;
+}
+
+char *vt_strdup(const char *s)
+{
+    char *d;
+
+    if (!s)
+        return NULL;
+    d = strdup(s);
+    if (!d)
+        vt_oom();
+    return d;
+}
+
+char *vt_strndup(const char *s, size_t n)
+{
+    char *d;
+
+    if (!s)
+        return NULL;
+    d = strndup(s, n);
+    if (!d)
+        vt_oom();
+    return d;
+}
+
+char *vt_asprintf(const char *fmt, ...)
+{
+    va_list ap;
+    char *s = NULL;
+    int r;
+
+    va_start(ap, fmt);
+    r = vasprintf(&s, fmt, ap);
+    va_end(ap);
+    if (r < 0)
+        vt_oom();
+    return s;
+}
+
+void *vt_array_push(void *arr_ptr, size_t *n, size_t sz)
+{
+    char **arr = arr_ptr;
+    char *elem;
+
+    *arr = vt_realloc(*arr, (*n + 1) * sz);
+    elem = *arr + *n * sz;
+    memset(elem, 0, sz);
+    (*n)++;
+    return elem;
+}
+
+static void vt_buf_reserve(vt_buf *b, size_t extra)
+{
+    size_t need = b->len + extra + 1;
+
+    if (need <= b->cap)
+        return;
+    b->cap = b->cap ? b->cap : 64;
+    while (b->cap < need)
+        b->cap *= 2;
+    b->buf = vt_realloc(b->buf, b->cap);
+}
+
+void vt_buf_addn(vt_buf *b, const char *s, size_t n)
+{
+    vt_buf_reserve(b, n);
+    memcpy(b->buf + b->len, s, n);
+    b->len += n;
+    b->buf[b->len] = '\0';
+}
+
+void vt_buf_add(vt_buf *b, const char *s)
+{
+    vt_buf_addn(b, s, strlen(s));
+}
+
+void vt_buf_addf(vt_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    vt_buf_reserve(b, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(b->buf + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+char *vt_buf_steal(vt_buf *b)
+{
+    char *s = b->buf ? b->buf : vt_strdup("");
+
+    b->buf = NULL;
+    b->len = b->cap = 0;
+    return s;
+}
+
+void vt_buf_free(vt_buf *b)
+{
+    if (!b)
+        return;
+    free(b->buf);
+    b->buf = NULL;
+    b->len = b->cap = 0;
+}
+
+char *vt_rstrip(char *s)
+{
+    size_t n = strlen(s);
+
+    while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' ' ||
+                     s[n - 1] == '\t' || s[n - 1] == '\r'))
+        s[--n] = '\0';
+    return s;
+}
+
+int vt_parse_ull(const char *s, unsigned long long *out)
+{
+    char *end;
+    unsigned long long v;
+
+    if (!s || *s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno || *end)
+        return -1;
+    *out = v;
+    return 0;
+}

@@ -1,0 +1,54 @@
+/* Small helpers shared by every core module: the error slot, allocation
+ * that aborts on out-of-memory, and string buffers. No curses, no libvirt. */
+#ifndef VT_UTIL_H
+#define VT_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+
+/* Error slot: core functions return 0 / -1 and leave the reason here.
+ * Callers may pass NULL when they do not care why. */
+typedef struct vt_err {
+    char msg[512];
+} vt_err;
+
+void vt_err_set(vt_err *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void vt_err_clear(vt_err *err);
+
+/* Allocation: abort on out-of-memory, the only abort in core. */
+void *vt_malloc(size_t n);
+void *vt_calloc(size_t nmemb, size_t size);
+void *vt_realloc(void *p, size_t n);
+char *vt_strdup(const char *s);          /* NULL in, NULL out */
+char *vt_strndup(const char *s, size_t n);
+char *vt_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Grow *arr (of *n elements of size sz) by one zeroed element, return it. */
+void *vt_array_push(void *arr_ptr, size_t *n, size_t sz);
+
+static inline void vt_freep(void *p) { free(*(void **)p); }
+#define VT_AUTOFREE __attribute__((cleanup(vt_freep)))
+
+/* Growable string buffer. Owns buf. */
+typedef struct vt_buf {
+    char *buf;
+    size_t len;
+    size_t cap;
+} vt_buf;
+
+void vt_buf_add(vt_buf *b, const char *s);
+void vt_buf_addn(vt_buf *b, const char *s, size_t n);
+void vt_buf_addf(vt_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+char *vt_buf_steal(vt_buf *b);         /* never NULL; resets b */
+void vt_buf_free(vt_buf *b);
+
+/* Strip trailing whitespace/newlines in place; returns s. */
+char *vt_rstrip(char *s);
+
+/* Parse a whole unsigned decimal number (no sign, no spaces). */
+int vt_parse_ull(const char *s, unsigned long long *out);
+
+#endif

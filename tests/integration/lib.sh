@@ -1,0 +1,136 @@
+# Shared by the integration tests: a private libvirtd in its own mount
+# namespace (see DESIGN.md), beside whatever else runs on the machine.
+# Source it; call vt_need_root, vt_libvirtd_start, and trap vt_cleanup.
+
+VT_FAILED=0
+VT_TMP=""
+VT_PID_FILE=""
+VT_HP_SAVED=""
+URI=""
+
+say()  { printf '%s\n' "$*"; }
+fail() { printf 'FAIL: %s\n' "$*"; VT_FAILED=1; }
+ok()   { printf 'ok: %s\n' "$*"; }
+
+# Exit codes understood by automake: 77 skip, 99 hard error.
+cannot_run() {
+    # $1: reason; $2: "hardware" when the reason is a missing hardware or
+    # kernel feature (the only reason CI accepts for not running).
+    printf 'cannot run: %s\n' "$1"
+    if [ "${2:-}" = hardware ] || [ "${CI:-}" != true ]; then
+        exit 77
+    fi
+    exit 99
+}
+
+vt_need_root() {
+    [ "$(id -u)" = 0 ] || cannot_run "needs root for a private libvirtd and the host knobs"
+    for t in libvirtd virsh qemu-system-x86_64 jq unshare; do
+        command -v "$t" >/dev/null 2>&1 || cannot_run "$t is not installed (run tools/setup)"
+    done
+}
+
+# KVM when /dev/kvm exists, else TCG. Sets VT_VIRT_TYPE.
+vt_prepare_kvm() {
+    if [ -c /dev/kvm ]; then
+        # libvirt re-probes QEMU on every define otherwise (DESIGN.md)
+        getent group kvm >/dev/null 2>&1 && chgrp kvm /dev/kvm && chmod 0660 /dev/kvm
+        VT_VIRT_TYPE=kvm
+    else
+        say "note: no /dev/kvm, VMs run under TCG"
+        VT_VIRT_TYPE=qemu
+    fi
+}
+
+# Make N free 2 MiB huge pages available on a mounted hugetlbfs; the old
+# pool size is restored by vt_cleanup. Sets VT_HUGEPAGES=yes|no.
+vt_prepare_hugepages() {
+    want=$1
+    pool=/sys/kernel/mm/hugepages/hugepages-2048kB
+    VT_HUGEPAGES=no
+    [ -d "$pool" ] || { say "note: no 2 MiB huge page support in this kernel"; return 0; }
+    if ! grep -qs ' /dev/hugepages hugetlbfs ' /proc/mounts; then
+        mkdir -p /dev/hugepages
+        mount -t hugetlbfs hugetlbfs /dev/hugepages 2>/dev/null ||
+            { say "note: cannot mount hugetlbfs"; return 0; }
+    fi
+    VT_HP_SAVED=$(cat "$pool/nr_hugepages")
+    free=$(cat "$pool/free_hugepages")
+    if [ "$free" -lt "$want" ]; then
+        echo $(( VT_HP_SAVED + want - free )) > "$pool/nr_hugepages" 2>/dev/null || true
+    fi
+    free=$(cat "$pool/free_hugepages")
+    if [ "$free" -ge "$want" ]; then
+        VT_HUGEPAGES=yes
+    else
+        say "note: only $free free 2 MiB pages could be reserved (wanted $want)"
+    fi
+}
+
+vt_libvirtd_start() {
+    VT_TMP=$(mktemp -d /tmp/vt-it.XXXXXX)
+    chmod 0755 "$VT_TMP"
+    T=$VT_TMP
+    mkdir -p "$T/run" "$T/lib" "$T/cache" "$T/log" "$T/sock"
+    mkdir -p /run/libvirt /var/lib/libvirt /var/cache/libvirt /var/log/libvirt
+    cp -a /etc/libvirt "$T/etc"
+    rm -f "$T"/etc/qemu/*.xml "$T"/etc/qemu/autostart/*.xml 2>/dev/null || true
+    echo 'stdio_handler = "file"' >> "$T/etc/qemu.conf"
+    echo "unix_sock_dir = \"$T/sock\"" > "$T/etc/libvirtd.conf"
+    VT_PID_FILE=$T/pid
+    unshare -m --propagation private sh -c "
+        mount --bind $T/run /run/libvirt &&
+        mount --bind $T/lib /var/lib/libvirt &&
+        mount --bind $T/cache /var/cache/libvirt &&
+        mount --bind $T/log /var/log/libvirt &&
+        mount --bind $T/etc /etc/libvirt &&
+        exec libvirtd -d --pid-file $T/pid" || cannot_run "the private libvirtd did not start"
+    URI="qemu+unix:///system?socket=$T/sock/libvirt-sock"
+    i=0
+    until virsh -q -c "$URI" version >/dev/null 2>&1; do
+        i=$((i + 1))
+        [ $i -gt 100 ] && cannot_run "the private libvirtd does not answer on $T/sock"
+        sleep 0.1
+    done
+    export URI
+}
+
+vt_cleanup() {
+    if [ -n "$URI" ]; then
+        for d in $(virsh -q -c "$URI" list --name 2>/dev/null); do
+            virsh -q -c "$URI" destroy "$d" >/dev/null 2>&1
+        done
+        for d in $(virsh -q -c "$URI" list --all --name 2>/dev/null); do
+            virsh -q -c "$URI" undefine "$d" >/dev/null 2>&1
+        done
+    fi
+    if [ -n "$VT_PID_FILE" ] && [ -f "$VT_PID_FILE" ]; then
+        kill "$(cat "$VT_PID_FILE")" 2>/dev/null
+        i=0
+        while kill -0 "$(cat "$VT_PID_FILE" 2>/dev/null)" 2>/dev/null && [ $i -lt 50 ]; do
+            sleep 0.1; i=$((i + 1))
+        done
+    fi
+    if [ -n "$VT_HP_SAVED" ]; then
+        echo "$VT_HP_SAVED" > /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages 2>/dev/null
+    fi
+    [ -n "$VT_TMP" ] && rm -rf "$VT_TMP"
+}
+
+# pid of the QEMU process whose argv has "-uuid UUID"
+vt_qemu_pid() {
+    for p in /proc/[0-9]*; do
+        if tr '\0' ' ' < "$p/cmdline" 2>/dev/null | grep -q -- "-uuid $1 "; then
+            echo "${p#/proc/}"; return 0
+        fi
+    done
+    return 1
+}
+
+# "node kib" lines summed from a numa_maps file, the numastat way
+vt_numa_maps_kib() {
+    awk '{ ps = 4
+           for (i = 1; i <= NF; i++) if ($i ~ /^kernelpagesize_kB=/) { split($i, a, "="); ps = a[2] }
+           for (i = 1; i <= NF; i++) if ($i ~ /^N[0-9]+=/) { split(substr($i, 2), a, "="); kib[a[1]] += a[2] * ps } }
+         END { for (n in kib) print n, kib[n] }' "$1" | sort -n
+}

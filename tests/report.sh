@@ -1,0 +1,87 @@
+#!/bin/sh
+# --report on the demo host (libvirt test driver + the demo sysfs/procfs):
+# the snapshot shows every fact the demo was built to show, and errors are
+# one line on stderr with a non-zero exit.
+set -u
+VT=${top_builddir:-.}/virt-tune
+command -v jq >/dev/null 2>&1 || { echo "cannot run: jq is not installed (run tools/setup)"; exit 99; }
+tmp=$(mktemp -d)
+export TMPDIR=$tmp/t
+mkdir -p "$TMPDIR"
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+check() {   # description, jq filter that must print true
+    if [ "$(jq -r "$2" "$tmp/r.json")" = true ]; then
+        echo "ok: $1"
+    else
+        echo "FAIL: $1   [$2]"; failed=1
+    fi
+}
+
+"$VT" --demo --report=json > "$tmp/r.json" 2> "$tmp/err" || { echo "FAIL: --demo --report=json exited $?: $(cat "$tmp/err")"; exit 1; }
+jq -e . "$tmp/r.json" > /dev/null || { echo "FAIL: not JSON"; exit 1; }
+[ -z "$(ls -A "$TMPDIR")" ] && echo "ok: the demo's private copy is gone after the run" ||
+    { echo "FAIL: left behind in TMPDIR: $(ls -A "$TMPDIR")"; failed=1; }
+
+check "at least 12 VMs" '(.domains | length) >= 12'
+check "host name from the demo procfs" '.host.hostname == "demo-kvm01"'
+check "2 NUMA nodes from the demo sysfs cpulists" '[.host.numa_nodes[].cpus] == ["0-7", "8-15"]'
+check "halt_poll_ns" '.host.halt_poll_ns == 200000'
+check "workqueue mask decoded" '.host.workqueue_cpus == "0-15" and .host.workqueue_mask == "ffff"'
+check "THP" '.host.thp_enabled == "madvise" and .host.thp_defrag == "madvise"'
+check "2M pool per node" '[.host.hugepages[] | select(.size_kib == 2048) | .nodes[] | .nr] == [4608, 1024]'
+check "SELinux enforcing, vhost_net loaded" '.host.selinux == "enforcing" and .host.vhost_net_loaded'
+check "every schema key on every domain" \
+  '[.domains[] | has("name","uuid","state","vcpus","iothreads","hugepages","numatune","numa_spread_kib","seclabel","disks","interfaces")] | all'
+check "canonical cpusets" '[.domains[].iothreads[] | .cpuset_config | select(. != null) | test("^[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*$")] | all'
+check "states: running, paused and shutoff all present" '([.domains[].state] | unique) == ["paused", "running", "shutoff"]'
+check "spread for every running VM, null for every shut-off one" \
+  '[.domains[] | (.state == "shutoff") == (.numa_spread_kib == null)] | all'
+check "a virtio disk without IOThread in a VM that has IOThreads" \
+  '[.domains[] | select((.iothreads | length) > 0) | .disks[] | select(.bus == "virtio" and .iothread == null)] | length > 0'
+check "IOThreads pinned onto the VM's own vCPU CPUs (build-runner)" \
+  '.domains[] | select(.name == "build-runner") | (.iothreads[0].cpuset_config == .vcpupins[0].cpuset)'
+check "memory on both nodes against numatune strict 0 (report-srv)" \
+  '.domains[] | select(.name == "report-srv") | .numatune.mode == "strict" and .numatune.nodeset == "0" and .numa_spread_kib["1"] > 1048576'
+check "well-tuned db-primary: all memory on node 0" \
+  '.domains[] | select(.name == "db-primary") | .numa_spread_kib["1"] == 0 and .numa_spread_kib["0"] > 8388608'
+check "two running VMs with the same static label" \
+  '[.domains[] | select(.state == "running" and .seclabel.type == "static") | .seclabel.label] | group_by(.) | map(length) | max >= 2'
+check "seclabel type none" '[.domains[] | select(.seclabel.type == "none")] | length > 0'
+check "relabel no" '[.domains[] | select(.seclabel.relabel == "no")] | length > 0'
+check "LUN with rawio" '[.domains[].disks[] | select(.device == "lun" and .rawio == "yes")] | length > 0'
+check "queues above vCPUs" '[.domains[] | .vcpus as $v | .interfaces[] | select(.queues != null and .queues > $v)] | length > 0'
+check "a guest agent channel" '[.domains[] | select(.agent.channel)] | length > 0'
+check "1G hugepage VM and its pool" '[.domains[].hugepages[] | select(.size_kib == 1048576)] | length > 0'
+check "process label of a running VM from procfs" \
+  '.domains[] | select(.name == "db-primary") | .seclabel.process_label | startswith("system_u:system_r:svirt_t:s0:c")'
+check "wide UTF-8 name kept" '[.domains[] | select(.name == "测试-虚拟机")] | length == 1'
+
+"$VT" --demo --report > "$tmp/r.txt" || { echo "FAIL: text report exited $?"; failed=1; }
+grep -q '^VM db-primary' "$tmp/r.txt" && grep -q 'halt_poll_ns  *200000' "$tmp/r.txt" &&
+    echo "ok: text report" || { echo "FAIL: text report content"; failed=1; }
+
+# LIBVIRT_DEFAULT_URI works as with virsh
+LIBVIRT_DEFAULT_URI=test:///default "$VT" --report=json --sysfs-root "$top_srcdir/tests/data/sysfs" \
+    --procfs-root "$top_srcdir/tests/data/proc" > "$tmp/d.json" 2>/dev/null &&
+    [ "$(jq -r '.domains[0].name' "$tmp/d.json")" = test ] && echo "ok: LIBVIRT_DEFAULT_URI" ||
+    { echo "FAIL: LIBVIRT_DEFAULT_URI"; failed=1; }
+
+# Errors: non-zero, exactly one line on stderr, nothing on stdout
+expect_error() {   # description, args...
+    d=$1; shift
+    if "$VT" "$@" > "$tmp/out" 2> "$tmp/err"; then
+        echo "FAIL: $d exited 0"; failed=1; return
+    fi
+    if [ "$(wc -l < "$tmp/err")" = 1 ] && [ ! -s "$tmp/out" ]; then
+        echo "ok: $d: $(cat "$tmp/err")"
+    else
+        echo "FAIL: $d: stderr [$(cat "$tmp/err")] stdout [$(head -c 200 "$tmp/out")]"; failed=1
+    fi
+}
+expect_error "unreachable URI" -c "test:///nonexistent/host.xml" --report
+expect_error "unreadable sysfs root" --demo --sysfs-root /nonexistent/sys --report=json
+expect_error "unreadable procfs root" --demo --procfs-root /nonexistent/proc --report=json
+expect_error "unknown report format" --demo --report=yaml
+expect_error "--demo with -c" --demo -c test:///default --report
+exit $failed

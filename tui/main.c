@@ -1,0 +1,207 @@
+/* virt-tune: command line, then either a batch mode (--report) or the
+ * console. */
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <libvirt/virterror.h>
+#include <libxml/xmlerror.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/conn.h"
+#include "core/demo.h"
+#include "core/report.h"
+
+typedef enum {
+    MODE_CONSOLE,
+    MODE_REPORT_TEXT,
+    MODE_REPORT_JSON,
+} run_mode;
+
+typedef struct options {
+    const char *uri;
+    const char *sysfs_root;
+    const char *procfs_root;
+    bool readonly;
+    bool demo;
+    run_mode mode;
+} options;
+
+static void usage(FILE *out)
+{
+    fputs("Usage: virt-tune [OPTION]...\n"
+          "KVM/libvirt tuning console: IOThreads, huge pages, NUMA, sVirt, halt-polling,\n"
+          "kworker mask, THP and libvirt remote access.\n"
+          "\n"
+          "  -c, --connect URI        libvirt connection URI (default: $LIBVIRT_DEFAULT_URI,\n"
+          "                           then libvirt's own default), as with virsh\n"
+          "  -r, --readonly           open a read-only connection\n"
+          "      --demo               the built-in demo host (libvirt test driver, no root)\n"
+          "      --report[=FORMAT]    print the whole snapshot and exit; FORMAT is text\n"
+          "                           (default) or json\n"
+          "      --sysfs-root DIR     read host knobs below DIR instead of /sys\n"
+          "      --procfs-root DIR    read processes below DIR instead of /proc\n"
+          "  -h, --help               show this help and exit\n"
+          "  -V, --version            show the version and exit\n"
+          "\n"
+          "See virt-tune(1).\n",
+          out);
+}
+
+static int parse_args(int argc, char **argv, options *o)
+{
+    enum { OPT_DEMO = 256, OPT_REPORT, OPT_SYSFS, OPT_PROCFS };
+    static const struct option longopts[] = {
+        { "connect", required_argument, NULL, 'c' },
+        { "readonly", no_argument, NULL, 'r' },
+        { "demo", no_argument, NULL, OPT_DEMO },
+        { "report", optional_argument, NULL, OPT_REPORT },
+        { "sysfs-root", required_argument, NULL, OPT_SYSFS },
+        { "procfs-root", required_argument, NULL, OPT_PROCFS },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
+    };
+    int ch;
+
+    memset(o, 0, sizeof(*o));
+    while ((ch = getopt_long(argc, argv, "c:rhV", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'c': o->uri = optarg; break;
+        case 'r': o->readonly = true; break;
+        case OPT_DEMO: o->demo = true; break;
+        case OPT_REPORT:
+            if (!optarg || strcmp(optarg, "text") == 0) {
+                o->mode = MODE_REPORT_TEXT;
+            } else if (strcmp(optarg, "json") == 0) {
+                o->mode = MODE_REPORT_JSON;
+            } else {
+                fprintf(stderr, "virt-tune: unknown report format '%s' (use text or json)\n", optarg);
+                return -1;
+            }
+            break;
+        case OPT_SYSFS: o->sysfs_root = optarg; break;
+        case OPT_PROCFS: o->procfs_root = optarg; break;
+        case 'h': usage(stdout); exit(0);
+        case 'V': printf("virt-tune %s\n", PACKAGE_VERSION); exit(0);
+        default:
+            fputs("Try 'virt-tune --help'.\n", stderr);
+            return -1;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "virt-tune: unexpected argument '%s'\nTry 'virt-tune --help'.\n", argv[optind]);
+        return -1;
+    }
+    if (o->demo && o->uri) {
+        fputs("virt-tune: --demo and --connect exclude each other\n", stderr);
+        return -1;
+    }
+    return 0;
+}
+
+/* libvirt prints errors to stderr by default; virt-tune reports its own. */
+static void quiet_libvirt(void *data, virErrorPtr err)
+{
+    (void)data;
+    (void)err;
+}
+
+/* libxml2 (inside libvirt too) would print its own warnings to stderr. */
+static void quiet_xml(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+static int run_report(vt_conn *c, run_mode mode)
+{
+    char *out;
+
+    if (vt_conn_refresh(c) < 0) {
+        fprintf(stderr, "virt-tune: %s\n", c->err.msg);
+        return 1;
+    }
+    if (c->host.sysfs_why && !c->remote) {
+        fprintf(stderr, "virt-tune: %s\n", c->host.sysfs_why);
+        return 1;
+    }
+    out = mode == MODE_REPORT_JSON ? vt_report_json_string(c) : vt_report_text(c);
+    fputs(out, stdout);
+    if (mode == MODE_REPORT_JSON)
+        fputc('\n', stdout);
+    free(out);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "virt-tune: cannot write the report: %s\n", strerror(errno));
+        return 1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    options o;
+    vt_demo *demo = NULL;
+    vt_conn *c = NULL;
+    vt_conn_opts co = { 0 };
+    vt_err err = { { 0 } };
+    sigset_t block, old;
+    int rc = 1;
+
+    if (parse_args(argc, argv, &o) < 0)
+        return 2;
+    virSetErrorFunc(NULL, quiet_libvirt);
+    xmlSetGenericErrorFunc(NULL, quiet_xml);
+
+    /* The demo's private copy must not outlive us: hold off the signals
+     * that would end us until it is removed again. */
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigprocmask(SIG_BLOCK, &block, &old);
+
+    if (o.demo) {
+        if (!(demo = vt_demo_setup(vt_demo_datadir(), &err))) {
+            fprintf(stderr, "virt-tune: %s\n", err.msg);
+            goto cleanup;
+        }
+        co.uri = demo->uri;
+        co.sysfs_root = o.sysfs_root ? o.sysfs_root : demo->sysfs_root;
+        co.procfs_root = o.procfs_root ? o.procfs_root : demo->procfs_root;
+    } else {
+        co.uri = o.uri;
+        co.sysfs_root = o.sysfs_root;
+        co.procfs_root = o.procfs_root;
+    }
+    co.readonly = o.readonly;
+    if (co.procfs_root && access(co.procfs_root, R_OK | X_OK) != 0) {
+        fprintf(stderr, "virt-tune: cannot read procfs root %s: %s\n", co.procfs_root, strerror(errno));
+        goto cleanup;
+    }
+    if (!(c = vt_conn_open(&co, &err))) {
+        fprintf(stderr, "virt-tune: %s\n", err.msg);
+        goto cleanup;
+    }
+
+    switch (o.mode) {
+    case MODE_REPORT_TEXT:
+    case MODE_REPORT_JSON:
+        rc = run_report(c, o.mode);
+        break;
+    case MODE_CONSOLE:
+        /* The console is not built yet: show the text report instead. */
+        rc = run_report(c, MODE_REPORT_TEXT);
+        break;
+    }
+
+cleanup:
+    vt_conn_free(c);
+    vt_demo_free(demo);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    return rc;
+}
