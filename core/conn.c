@@ -184,6 +184,7 @@ vt_conn *vt_conn_open(const vt_conn_opts *opts, vt_err *err)
     c->uri = vt_strdup(uri ? uri : opts->uri);
     free(uri);
     c->remote = uri_is_remote(c->uri);
+    c->in_process = strncmp(c->uri, "test:", 5) == 0 || strncmp(c->uri, "qemu:///embed", 13) == 0;
     register_events(c);
     return c;
 }
@@ -199,7 +200,6 @@ static void domain_free(vt_domain *d)
     vt_domdef_free(d->live);
     free(d->config_xml);
     free(d->live_label);
-    free(d->live_label_model);
     free(d->process_label);
     free(d->iostats);
     free(d->spread_kib);
@@ -363,50 +363,47 @@ static void apply_stats(vt_domain *d, virDomainStatsRecordPtr rec)
     }
 }
 
-static int fetch_definition(vt_conn *c, vt_domain *d, virDomainPtr dom)
+/* Runs in fetch workers: touches only d, the atomic counters and err. The
+ * live label is in the live XML's <seclabel><label>, and the process label
+ * in procfs, so no virDomainGetSecurityLabelList round trip is needed. */
+static int fetch_definition(vt_conn *c, vt_domain *d, virDomainPtr dom, vt_err *err,
+                            int *vir_code)
 {
     char *live_xml = NULL, *cfg_xml = NULL;
     vt_domdef *live = NULL, *cfg = NULL;
-    virSecurityLabelPtr labels = NULL;
     vt_err perr = { { 0 } };
-    int n, ret = -1;
+    int ret = -1;
 
+    *vir_code = 0;
     live_xml = virDomainGetXMLDesc(dom, 0);
-    c->counters.xml_fetches++;
+    __atomic_fetch_add(&c->counters.xml_fetches, 1, __ATOMIC_RELAXED);
     if (!live_xml) {
-        vt_err_set(&c->err, "cannot read the XML of %s: %s", d->uuid, virt_last_error());
+        virErrorPtr e = virGetLastError();
+        *vir_code = e ? e->code : 0;
+        vt_err_set(err, "cannot read the XML of %s: %s", d->uuid, virt_last_error());
         goto cleanup;
     }
     if (!(live = vt_domdef_parse(live_xml, &perr))) {
-        vt_err_set(&c->err, "domain %s: %s", d->uuid, perr.msg);
+        vt_err_set(err, "domain %s: %s", d->uuid, perr.msg);
         goto cleanup;
     }
     if (vt_domain_active(d)) {
         cfg_xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
-        c->counters.xml_fetches++;
+        __atomic_fetch_add(&c->counters.xml_fetches, 1, __ATOMIC_RELAXED);
         if (!cfg_xml) {
-            vt_err_set(&c->err, "cannot read the inactive XML of %s: %s",
+            virErrorPtr e = virGetLastError();
+            *vir_code = e ? e->code : 0;
+            vt_err_set(err, "cannot read the inactive XML of %s: %s",
                        d->uuid, virt_last_error());
             goto cleanup;
         }
         if (!(cfg = vt_domdef_parse(cfg_xml, &perr))) {
-            vt_err_set(&c->err, "domain %s (inactive): %s", d->uuid, perr.msg);
+            vt_err_set(err, "domain %s (inactive): %s", d->uuid, perr.msg);
             goto cleanup;
         }
-        n = virDomainGetSecurityLabelList(dom, &labels);
-        c->counters.label_calls++;
-        free(d->live_label);
-        d->live_label = NULL;
-        if (n > 0 && labels[0].label[0])
-            d->live_label = vt_strdup(labels[0].label);
-        free(labels);
-        if (n < 0)
-            virResetLastError();   /* not every driver has security labels */
     } else {
         cfg = live;
         cfg_xml = vt_strdup(live_xml);
-        free(d->live_label);
-        d->live_label = NULL;
     }
 
     if (d->config != d->live)
@@ -418,6 +415,13 @@ static int fetch_definition(vt_conn *c, vt_domain *d, virDomainPtr dom)
     d->config_xml = cfg_xml;
     free(d->name);
     d->name = vt_strdup(live->name);
+    free(d->live_label);
+    d->live_label = NULL;
+    if (vt_domain_active(d)) {
+        const vt_seclabel_def *sl = vt_domdef_main_seclabel(live);
+        if (sl && sl->label)
+            d->live_label = vt_strdup(sl->label);
+    }
     live = cfg = NULL;
     cfg_xml = NULL;
     d->dirty = false;
@@ -430,6 +434,56 @@ cleanup:
     free(cfg_xml);
     free(live_xml);
     return ret;
+}
+
+/* Definitions to fetch in one refresh, shared by the fetch workers. */
+typedef struct fetch_job {
+    vt_domain *d;
+    virDomainPtr dom;
+    int rc;
+    int vir_code;
+    vt_err err;
+} fetch_job;
+
+typedef struct fetch_queue {
+    vt_conn *c;
+    fetch_job *jobs;
+    size_t njobs;
+    size_t next;          /* atomic */
+} fetch_queue;
+
+static void *fetch_worker(void *arg)
+{
+    fetch_queue *q = arg;
+    size_t i;
+
+    while ((i = __atomic_fetch_add(&q->next, 1, __ATOMIC_RELAXED)) < q->njobs) {
+        fetch_job *j = &q->jobs[i];
+        j->rc = fetch_definition(q->c, j->d, j->dom, &j->err, &j->vir_code);
+    }
+    return NULL;
+}
+
+/* A remote daemon answers calls from several threads at once (its worker
+ * pool), so many definitions are fetched in parallel: at 1000 VMs the
+ * round trips, not the parsing, are the cost. */
+#define VT_FETCH_WORKERS 4
+
+static void fetch_all(fetch_queue *q)
+{
+    pthread_t t[VT_FETCH_WORKERS];
+    size_t n = q->njobs / 8, i, started = 0;
+
+    if (n > VT_FETCH_WORKERS)
+        n = VT_FETCH_WORKERS;
+    if (q->c->in_process)
+        n = 1;   /* one driver lock: threads would only add malloc arenas */
+    for (i = 1; i < n; i++)
+        if (pthread_create(&t[i], NULL, fetch_worker, q) == 0)
+            started = i;
+    fetch_worker(q);
+    for (i = 1; i <= started; i++)
+        pthread_join(t[i], NULL);
 }
 
 static void set_spread_why(vt_domain *d, char *why)
@@ -546,6 +600,7 @@ int vt_conn_refresh(vt_conn *c)
     int n, i;
     size_t k, kept;
     bool sorted = true;
+    fetch_queue q = { 0 };
     int ret = -1;
 
     vt_err_clear(&c->err);
@@ -592,17 +647,26 @@ int vt_conn_refresh(vt_conn *c)
          * also swaps live and inactive XML. */
         if (!c->events || old_state != d->state)
             d->dirty = true;
-        if (d->dirty && fetch_definition(c, d, recs[i]->dom) < 0) {
-            /* A domain that vanished between the stats and the fetch is
-             * dropped; anything else is reported. */
-            virErrorPtr e = virGetLastError();
-            if (e && e->code == VIR_ERR_NO_DOMAIN) {
-                d->seen = false;
-                vt_err_clear(&c->err);
-            } else {
-                goto cleanup;
-            }
+        if (d->dirty) {
+            fetch_job *j = vt_array_push(&q.jobs, &q.njobs, sizeof(*j));
+            j->d = d;
+            j->dom = recs[i]->dom;
         }
+    }
+    q.c = c;
+    fetch_all(&q);
+    for (k = 0; k < q.njobs; k++) {
+        fetch_job *j = &q.jobs[k];
+        if (j->rc == 0)
+            continue;
+        /* A domain that vanished between the stats and the fetch is
+         * dropped; anything else is reported. */
+        if (j->vir_code == VIR_ERR_NO_DOMAIN) {
+            j->d->seen = false;
+            continue;
+        }
+        vt_err_set(&c->err, "%s", j->err.msg);
+        goto cleanup;
     }
 
     /* Sweep domains that are gone, keep the array sorted by uuid. */
@@ -620,8 +684,17 @@ int vt_conn_refresh(vt_conn *c)
 
 cleanup:
     if (ret < 0) {
+        /* keep what we had; drop new domains that never got a definition */
+        for (k = 0, kept = 0; k < c->ndoms; k++) {
+            if (c->doms[k]->live)
+                c->doms[kept++] = c->doms[k];
+            else
+                domain_free(c->doms[k]);
+        }
+        c->ndoms = kept;
         qsort(c->doms, c->ndoms, sizeof(*c->doms), cmp_dom_uuid);
     }
+    free(q.jobs);
     virDomainStatsRecordListFree(recs);
     return ret;
 }

@@ -33,8 +33,8 @@ typedef struct vt_domain {
                                    config one when the domain is off */
     vt_domdef *config;          /* owned; inactive definition */
     char *config_xml;           /* owned; inactive XML as libvirt gave it */
-    char *live_label;           /* owned; security label of the process */
-    char *live_label_model;     /* owned */
+    char *live_label;           /* owned; label libvirt gave the running VM
+                                   (live XML) */
     char *process_label;        /* owned; SELinux context of the QEMU
                                    process (procfs attr/current), as
                                    `ps -eZ` shows it; NULL when unknown */
@@ -60,7 +60,6 @@ typedef struct vt_conn_counters {
     unsigned long refreshes;
     unsigned long stats_calls;
     unsigned long xml_fetches;
-    unsigned long label_calls;
     unsigned long proc_scans;
 } vt_conn_counters;
 
@@ -76,6 +75,8 @@ typedef struct vt_conn {
     char *sysfs_root, *procfs_root;   /* owned */
     bool readonly;
     bool remote;                /* the host's files are not ours to read */
+    bool in_process;            /* driver runs inside this process (test,
+                                   qemu:///embed): no daemon round trips */
     virConnectPtr conn;
     vt_host host;
     vt_domain **doms;           /* owned, sorted by uuid */

@@ -337,14 +337,53 @@ json_object *vt_report_json(const vt_conn *c)
     return o;
 }
 
+/* One value, pretty, indented by `indent` spaces after the first line. */
+static void write_indented(FILE *out, json_object *o, int indent)
+{
+    const char *s = json_object_to_json_string_ext(
+        o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
+
+    for (; *s; s++) {
+        fputc(*s, out);
+        if (*s == '\n')
+            fprintf(out, "%*s", indent, "");
+    }
+}
+
+/* Streams domain by domain: a 1000-VM report never holds the whole tree. */
+int vt_report_json_write(const vt_conn *c, FILE *out)
+{
+    VT_AUTOFREE vt_domain **v = sorted_domains(c);
+    json_object *o;
+    size_t i;
+
+    fputs("{\n  \"host\": ", out);
+    o = host_json(c);
+    write_indented(out, o, 2);
+    json_object_put(o);
+    fputs(",\n  \"domains\": [", out);
+    for (i = 0; i < c->ndoms; i++) {
+        fputs(i ? ",\n    " : "\n    ", out);
+        o = domain_json(c, v[i]);
+        write_indented(out, o, 4);
+        json_object_put(o);
+    }
+    fputs(c->ndoms ? "\n  ]\n}\n" : "]\n}\n", out);
+    return ferror(out) ? -1 : 0;
+}
+
 char *vt_report_json_string(const vt_conn *c)
 {
-    json_object *o = vt_report_json(c);
-    char *s = vt_strdup(json_object_to_json_string_ext(
-        o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
 
-    json_object_put(o);
-    return s;
+    if (!f)
+        abort();
+    vt_report_json_write(c, f);
+    if (fclose(f) != 0)
+        abort();
+    return buf;
 }
 
 /* ---- text ---- */

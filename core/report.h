@@ -4,11 +4,13 @@
 #define VT_REPORT_H
 
 #include <json-c/json.h>
+#include <stdio.h>
 
 #include "conn.h"
 
 json_object *vt_report_json(const vt_conn *c);   /* caller puts */
 char *vt_report_json_string(const vt_conn *c);   /* pretty; caller frees */
+int vt_report_json_write(const vt_conn *c, FILE *out);   /* -1 on write error */
 char *vt_report_text(const vt_conn *c);          /* caller frees */
 
 #endif

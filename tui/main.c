@@ -130,11 +130,13 @@ static int run_report(vt_conn *c, run_mode mode)
         fprintf(stderr, "virt-tune: %s\n", c->host.sysfs_why);
         return 1;
     }
-    out = mode == MODE_REPORT_JSON ? vt_report_json_string(c) : vt_report_text(c);
-    fputs(out, stdout);
-    if (mode == MODE_REPORT_JSON)
-        fputc('\n', stdout);
-    free(out);
+    if (mode == MODE_REPORT_JSON) {
+        vt_report_json_write(c, stdout);
+    } else {
+        out = vt_report_text(c);
+        fputs(out, stdout);
+        free(out);
+    }
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "virt-tune: cannot write the report: %s\n", strerror(errno));
         return 1;
