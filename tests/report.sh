@@ -61,6 +61,11 @@ check "wide UTF-8 name kept" '[.domains[] | select(.name == "测试-虚拟机")]
 grep -q '^VM db-primary' "$tmp/r.txt" && grep -q 'halt_poll_ns  *200000' "$tmp/r.txt" &&
     echo "ok: text report" || { echo "FAIL: text report content"; failed=1; }
 
+# a read-only connection still shows everything
+"$VT" --demo -r --report=json > "$tmp/ro.json" 2>/dev/null &&
+    [ "$(jq '.domains | length' "$tmp/ro.json")" = "$(jq '.domains | length' "$tmp/r.json")" ] &&
+    echo "ok: read-only connection (-r)" || { echo "FAIL: read-only connection"; failed=1; }
+
 # LIBVIRT_DEFAULT_URI works as with virsh
 LIBVIRT_DEFAULT_URI=test:///default "$VT" --report=json --sysfs-root "$top_srcdir/tests/data/sysfs" \
     --procfs-root "$top_srcdir/tests/data/proc" > "$tmp/d.json" 2>/dev/null &&
