@@ -15,6 +15,7 @@
 #include "core/conn.h"
 #include "core/demo.h"
 #include "core/report.h"
+#include "tui/app.h"
 
 typedef enum {
     MODE_CONSOLE,
@@ -29,6 +30,9 @@ typedef struct options {
     bool readonly;
     bool demo;
     run_mode mode;
+    int refresh_ms;
+    const char *theme;
+    int color;
 } options;
 
 static void usage(FILE *out)
@@ -43,6 +47,9 @@ static void usage(FILE *out)
           "      --demo               the built-in demo host (libvirt test driver, no root)\n"
           "      --report[=FORMAT]    print the whole snapshot and exit; FORMAT is text\n"
           "                           (default) or json\n"
+          "  -d, --delay SECONDS      refresh every SECONDS in the console (default 2)\n"
+          "      --theme NAME         colour theme: default, mono, high-contrast\n"
+          "      --no-color           no colours (also when NO_COLOR is set)\n"
           "      --sysfs-root DIR     read host knobs below DIR instead of /sys\n"
           "      --procfs-root DIR    read processes below DIR instead of /proc\n"
           "  -h, --help               show this help and exit\n"
@@ -54,7 +61,7 @@ static void usage(FILE *out)
 
 static int parse_args(int argc, char **argv, options *o)
 {
-    enum { OPT_DEMO = 256, OPT_REPORT, OPT_SYSFS, OPT_PROCFS };
+    enum { OPT_DEMO = 256, OPT_REPORT, OPT_SYSFS, OPT_PROCFS, OPT_THEME, OPT_NOCOLOR };
     static const struct option longopts[] = {
         { "connect", required_argument, NULL, 'c' },
         { "readonly", no_argument, NULL, 'r' },
@@ -62,6 +69,9 @@ static int parse_args(int argc, char **argv, options *o)
         { "report", optional_argument, NULL, OPT_REPORT },
         { "sysfs-root", required_argument, NULL, OPT_SYSFS },
         { "procfs-root", required_argument, NULL, OPT_PROCFS },
+        { "delay", required_argument, NULL, 'd' },
+        { "theme", required_argument, NULL, OPT_THEME },
+        { "no-color", no_argument, NULL, OPT_NOCOLOR },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
@@ -69,7 +79,9 @@ static int parse_args(int argc, char **argv, options *o)
     int ch;
 
     memset(o, 0, sizeof(*o));
-    while ((ch = getopt_long(argc, argv, "c:rhV", longopts, NULL)) != -1) {
+    o->refresh_ms = 2000;
+    o->color = -1;
+    while ((ch = getopt_long(argc, argv, "c:rd:hV", longopts, NULL)) != -1) {
         switch (ch) {
         case 'c': o->uri = optarg; break;
         case 'r': o->readonly = true; break;
@@ -85,6 +97,18 @@ static int parse_args(int argc, char **argv, options *o)
             }
             break;
         case OPT_SYSFS: o->sysfs_root = optarg; break;
+        case 'd': {
+            char *end;
+            double secs = strtod(optarg, &end);
+            if (*end || !(secs >= 0.1 && secs <= 3600)) {
+                fprintf(stderr, "virt-tune: -d takes seconds between 0.1 and 3600, not '%s'\n", optarg);
+                return -1;
+            }
+            o->refresh_ms = (int)(secs * 1000);
+            break;
+        }
+        case OPT_THEME: o->theme = optarg; break;
+        case OPT_NOCOLOR: o->color = 0; break;
         case OPT_PROCFS: o->procfs_root = optarg; break;
         case 'h': usage(stdout); exit(0);
         case 'V': printf("virt-tune %s\n", PACKAGE_VERSION); exit(0);
@@ -144,6 +168,28 @@ static int run_report(vt_conn *c, run_mode mode)
     return 0;
 }
 
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
+}
+
+/* The console ends on these and restores the terminal on its way out; no
+ * SA_RESTART, so a blocked read returns at once. */
+static void catch_signals(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
 int main(int argc, char **argv)
 {
     options o;
@@ -195,10 +241,24 @@ int main(int argc, char **argv)
     case MODE_REPORT_JSON:
         rc = run_report(c, o.mode);
         break;
-    case MODE_CONSOLE:
-        /* The console is not built yet: show the text report instead. */
-        rc = run_report(c, MODE_REPORT_TEXT);
+    case MODE_CONSOLE: {
+        vt_app_opts ao = { 0 };
+        if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+            fputs("virt-tune: the console needs a terminal; use --report for batch output\n", stderr);
+            break;
+        }
+        ao.conn = c;
+        ao.uri_label = demo ? "demo host (test driver)" : NULL;
+        ao.refresh_ms = o.refresh_ms;
+        ao.theme = o.theme;
+        ao.color = o.color;
+        vt_events_start(NULL);
+        catch_signals();
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        rc = vt_app_run(&ao, &stop_flag);
+        sigprocmask(SIG_BLOCK, &block, NULL);
         break;
+    }
     }
 
 cleanup:

@@ -1,0 +1,26 @@
+/* Quick per-VM findings for the VM list's warning marker and the detail
+ * panels: the few mistakes an on-call admin must see at a glance. The full
+ * advisor (every practice of the guides, with fixes) builds on this. */
+#ifndef VT_CHECKS_H
+#define VT_CHECKS_H
+
+#include <stddef.h>
+
+#include "conn.h"
+
+typedef struct vt_finding {
+    char topic[16];          /* iothread, numa, svirt, hugepages, multiqueue, lun */
+    char text[200];
+} vt_finding;
+
+/* Fill up to max findings for d; returns how many there are in all. */
+size_t vt_check_domain(const vt_conn *c, const vt_domain *d, vt_finding *out, size_t max);
+
+/* Nodes that hold more than 1% of the VM's memory, as a cpuset-style list
+ * ("0-1"); "" when the spread is unknown. Caller frees. */
+char *vt_spread_nodes(const vt_domain *d);
+
+/* MCS categories of an SELinux label ("c10,c20"), or NULL. Caller frees. */
+char *vt_label_categories(const char *label);
+
+#endif

@@ -1,0 +1,89 @@
+/* Actions, declared once: the key bindings, the help screen and the footer
+ * are all generated from this table. Default bindings are config text read
+ * by the same parser as the user's config. */
+#ifndef VT_ACTIONS_H
+#define VT_ACTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/util.h"
+
+/* Screens an action's footer entry belongs to (bit mask). */
+enum {
+    VT_SCR_LIST = 1 << 0,
+    VT_SCR_DETAIL = 1 << 1,
+    VT_SCR_HOST = 1 << 2,
+    VT_SCR_HELP = 1 << 3,
+    VT_SCR_ALL = 0xf,
+};
+
+/* X(enum, config name, footer label, footer screens, help text) */
+#define VT_ACTIONS(X) \
+    X(UP, "up", NULL, 0, "Move the selection or the view up") \
+    X(DOWN, "down", NULL, 0, "Move the selection or the view down") \
+    X(PAGE_UP, "page-up", NULL, 0, "One page up") \
+    X(PAGE_DOWN, "page-down", NULL, 0, "One page down") \
+    X(TOP, "top", NULL, 0, "To the first line") \
+    X(BOTTOM, "bottom", NULL, 0, "To the last line") \
+    X(OPEN, "open", "Open", VT_SCR_LIST, "Open the selected VM") \
+    X(BACK, "back", "Back", VT_SCR_DETAIL | VT_SCR_HOST | VT_SCR_HELP, "Go back to the previous screen") \
+    X(NEXT_PANEL, "next-panel", "Panel", VT_SCR_DETAIL, "Next panel of the VM") \
+    X(PREV_PANEL, "prev-panel", NULL, 0, "Previous panel of the VM") \
+    X(FILTER, "filter", "Filter", VT_SCR_LIST, "Filter the VM list by name") \
+    X(SORT, "sort", "Sort", VT_SCR_LIST, "Sort by the next column") \
+    X(SORT_REVERSE, "sort-reverse", NULL, 0, "Reverse the sort order") \
+    X(HOST, "host", "Host", VT_SCR_LIST | VT_SCR_DETAIL, "Open the host screen") \
+    X(REFRESH, "refresh", NULL, 0, "Refresh now") \
+    X(HELP, "help", "Help", VT_SCR_LIST | VT_SCR_DETAIL | VT_SCR_HOST, "Show this help") \
+    X(QUIT, "quit", "Quit", VT_SCR_ALL, "Quit (asks first when edits are staged)")
+
+typedef enum {
+#define VT_ACTION_ENUM(e, n, f, s, h) VT_ACT_##e,
+    VT_ACTIONS(VT_ACTION_ENUM)
+#undef VT_ACTION_ENUM
+    VT_ACT_LAST,
+    VT_ACT_NONE = -1,
+} vt_action;
+
+typedef struct vt_action_info {
+    const char *name;
+    const char *footer;   /* NULL: not in the footer */
+    unsigned screens;
+    const char *help;
+} vt_action_info;
+
+const vt_action_info *vt_action_get(vt_action a);
+vt_action vt_action_from_name(const char *name);
+
+#define VT_MAX_BINDINGS 128
+
+typedef struct vt_binding {
+    int key;              /* curses key code, or a character */
+    vt_action action;
+} vt_binding;
+
+typedef struct vt_config {
+    vt_binding bindings[VT_MAX_BINDINGS];
+    size_t nbindings;
+    char theme[64];
+    int color;            /* -1 unset, 0 no, 1 yes */
+} vt_config;
+
+/* The defaults, as config text. */
+extern const char vt_default_config[];
+
+/* Config text: "bind KEY ACTION", "unbind KEY", "theme NAME",
+ * "color yes|no", '#' comments. KEY: a character, ^X for Ctrl-X, or
+ * Up Down Left Right PgUp PgDn Home End Enter Esc Tab BTab Backspace
+ * Space F1..F12. A later bind of a key replaces the earlier one. -1 with
+ * "line N: why" on anything unknown; cfg is left as it was then. */
+int vt_config_parse(const char *text, vt_config *cfg, vt_err *err);
+
+vt_action vt_config_lookup(const vt_config *cfg, int key);
+/* Human name of a key ("q", "Enter", "F1", "^L"), into buf. */
+const char *vt_key_name(int key, char *buf, size_t bufsz);
+/* First key bound to an action, or -1. */
+int vt_config_key_for(const vt_config *cfg, vt_action a);
+
+#endif

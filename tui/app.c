@@ -1,0 +1,1261 @@
+/* The console's main loop, layout and screens. The only place that knows
+ * both the model (core/) and ncurses (widgets/). */
+#include "app.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/checks.h"
+#include "core/cpuset.h"
+#include "core/host.h"
+#include "widgets/cpugrid.h"
+#include "widgets/input.h"
+#include "widgets/meter.h"
+#include "widgets/status.h"
+#include "widgets/table.h"
+#include "widgets/tabs.h"
+#include "widgets/text.h"
+#include "widgets/theme.h"
+
+#define MIN_COLS 80
+#define MIN_LINES 24
+#define PAD_LINES 2000
+
+typedef enum {
+    SCR_LIST,
+    SCR_DETAIL,
+    SCR_HOST,
+    SCR_HELP,
+    SCR_LAST,
+} screen_id;
+
+typedef enum {
+    PANEL_IOTHREADS,
+    PANEL_MEMORY,
+    PANEL_SECURITY,
+    PANEL_DISKS,
+    PANEL_NETWORK,
+    PANEL_AGENT,
+    PANEL_LAST,
+} panel_id;
+
+static const char *const panel_names[PANEL_LAST] = {
+    "IOThreads", "Memory", "Security", "Disks", "Network", "Agent",
+};
+
+typedef enum {
+    COL_WARN, COL_NAME, COL_STATE, COL_VCPU, COL_MEM, COL_IOTHR, COL_HUGE,
+    COL_NUMA, COL_SVIRT, COL_LAST,
+} list_col;
+
+static const vt_table_col list_cols[COL_LAST] = {
+    { "!", 2, 0, false },
+    { "Name", 14, 1, false },
+    { "State", 8, 0, false },
+    { "vCPU", 4, 0, true },
+    { "Memory", 8, 0, true },
+    { "IOThr", 5, 0, true },
+    { "HugePg", 6, 0, false },
+    { "NUMA", 5, 0, false },
+    { "sVirt", 17, 1, false },
+};
+
+typedef struct vt_app {
+    vt_conn *c;
+    vt_config cfg;
+    vt_theme th;
+    screen_id screen, back_to;
+    /* list */
+    vt_table table;
+    vt_domain **rows;           /* owned array; domains are the conn's */
+    size_t nrows;
+    int sort_col;
+    bool sort_desc;
+    char filter[128];
+    bool filtering;
+    vt_input filter_in;
+    /* detail */
+    char detail_uuid[64];
+    vt_tabs tabs;
+    int scroll[SCR_LAST];
+    int content_lines;          /* lines the current pad holds */
+    WINDOW *pad;
+    /* refresh */
+    int refresh_ms;
+    const char *uri_label;
+    long long next_refresh;
+    bool connected;
+    char status[256];
+    vt_role status_role;
+    bool too_small;
+} vt_app;
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static long long now_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+const char *vt_themes_dir(void)
+{
+    const char *env = getenv("VIRT_TUNE_THEMEDIR");
+
+    if (env && *env)
+        return env;
+    if (access(VT_SRCTHEMEDIR "/default.theme", R_OK) == 0)
+        return VT_SRCTHEMEDIR;
+    return VT_PKGDATADIR "/themes";
+}
+
+static void set_status(vt_app *a, vt_role role, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_status(vt_app *a, vt_role role, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(a->status, sizeof(a->status), fmt, ap);
+    va_end(ap);
+    a->status_role = role;
+}
+
+/* ---- the VM list's rows ---- */
+
+static void fmt_mem(unsigned long long kib, char *buf, size_t n)
+{
+    if (kib >= 1024ULL * 1024 && kib % (1024ULL * 1024) == 0)
+        snprintf(buf, n, "%llu GiB", kib / 1024 / 1024);
+    else if (kib >= 1024ULL * 1024)
+        snprintf(buf, n, "%.1f GiB", (double)kib / 1024 / 1024);
+    else
+        snprintf(buf, n, "%llu MiB", kib / 1024);
+}
+
+static void hugepage_text(const vt_domdef *def, char *buf, size_t n)
+{
+    if (!def->hugepages)
+        snprintf(buf, n, "-");
+    else if (!def->nhugepage_sizes || !def->hugepage_sizes[0].size_kib)
+        snprintf(buf, n, "default");
+    else if (def->hugepage_sizes[0].size_kib >= 1048576)
+        snprintf(buf, n, "%lluG", def->hugepage_sizes[0].size_kib / 1048576);
+    else if (def->hugepage_sizes[0].size_kib >= 1024)
+        snprintf(buf, n, "%lluM", def->hugepage_sizes[0].size_kib / 1024);
+    else
+        snprintf(buf, n, "%lluK", def->hugepage_sizes[0].size_kib);
+}
+
+static void svirt_text(const vt_domain *d, char *buf, size_t n)
+{
+    const vt_seclabel_def *sl = vt_domdef_main_seclabel(d->live);
+    const char *label = d->process_label ? d->process_label : sl ? sl->label : NULL;
+    VT_AUTOFREE char *cats = vt_label_categories(label);
+
+    if (!sl)
+        snprintf(buf, n, "default");
+    else if (strcmp(sl->type, "none") == 0)
+        snprintf(buf, n, "none");
+    else
+        snprintf(buf, n, "%s%s%s", sl->type, cats ? " " : "", cats ? cats : "");
+}
+
+static size_t warn_count(const vt_app *a, const vt_domain *d)
+{
+    return vt_check_domain(a->c, d, NULL, 0);
+}
+
+static const char *row_id(void *ctx, size_t row)
+{
+    vt_app *a = ctx;
+
+    return row < a->nrows ? a->rows[row]->uuid : NULL;
+}
+
+static void row_cell(void *ctx, size_t row, size_t col, vt_table_cell *out)
+{
+    vt_app *a = ctx;
+    const vt_domain *d = a->rows[row];
+    const vt_domdef *def = d->live;
+    size_t n;
+
+    out->role = VT_ROLE_NORMAL;
+    out->text[0] = '\0';
+    switch ((list_col)col) {
+    case COL_WARN:
+        n = warn_count(a, d);
+        if (n) {
+            snprintf(out->text, sizeof(out->text), "!%zu", n);
+            out->role = VT_ROLE_VALUE_WARN;
+        }
+        break;
+    case COL_NAME:
+        snprintf(out->text, sizeof(out->text), "%s", d->name ? d->name : d->uuid);
+        break;
+    case COL_STATE:
+        snprintf(out->text, sizeof(out->text), "%s", vt_domain_state_name(d->state));
+        if (!vt_domain_active(d))
+            out->role = VT_ROLE_DIM;
+        break;
+    case COL_VCPU:
+        snprintf(out->text, sizeof(out->text), "%u", d->vcpus_current ? d->vcpus_current : def->vcpus);
+        break;
+    case COL_MEM:
+        fmt_mem(def->memory_kib, out->text, sizeof(out->text));
+        break;
+    case COL_IOTHR:
+        snprintf(out->text, sizeof(out->text), "%zu", def->niothreads);
+        break;
+    case COL_HUGE:
+        hugepage_text(def, out->text, sizeof(out->text));
+        break;
+    case COL_NUMA: {
+        VT_AUTOFREE char *nodes = vt_spread_nodes(d);
+        snprintf(out->text, sizeof(out->text), "%s", *nodes ? nodes : "-");
+        if (strchr(nodes, ',') || strchr(nodes, '-'))
+            out->role = VT_ROLE_VALUE_WARN;
+        break;
+    }
+    case COL_SVIRT:
+        svirt_text(d, out->text, sizeof(out->text));
+        if (strcmp(out->text, "none") == 0)
+            out->role = VT_ROLE_VALUE_BAD;
+        break;
+    case COL_LAST:
+        break;
+    }
+}
+
+static int cmp_rows_col;
+static bool cmp_rows_desc;
+static vt_app *cmp_rows_app;
+
+static int cmp_rows(const void *pa, const void *pb)
+{
+    const vt_domain *x = *(vt_domain *const *)pa, *y = *(vt_domain *const *)pb;
+    vt_table_cell cx, cy;
+    int r = 0;
+
+    switch ((list_col)cmp_rows_col) {
+    case COL_VCPU:
+        r = (int)x->live->vcpus - (int)y->live->vcpus;
+        break;
+    case COL_MEM:
+        r = (x->live->memory_kib > y->live->memory_kib) - (x->live->memory_kib < y->live->memory_kib);
+        break;
+    case COL_IOTHR:
+        r = (int)x->live->niothreads - (int)y->live->niothreads;
+        break;
+    case COL_WARN:
+        r = (int)warn_count(cmp_rows_app, x) - (int)warn_count(cmp_rows_app, y);
+        break;
+    default: {
+        size_t ix, iy;
+        for (ix = 0; ix < cmp_rows_app->nrows && cmp_rows_app->rows[ix] != x; ix++)
+            ;
+        for (iy = 0; iy < cmp_rows_app->nrows && cmp_rows_app->rows[iy] != y; iy++)
+            ;
+        row_cell(cmp_rows_app, ix, (size_t)cmp_rows_col, &cx);
+        row_cell(cmp_rows_app, iy, (size_t)cmp_rows_col, &cy);
+        r = strcmp(cx.text, cy.text);
+    }
+    }
+    if (r == 0)
+        r = strcmp(x->name ? x->name : "", y->name ? y->name : "");
+    return cmp_rows_desc ? -r : r;
+}
+
+/* Rebuild the row list from the snapshot: filter, sort, keep selection. */
+static void rebuild_rows(vt_app *a)
+{
+    size_t i;
+
+    free(a->rows);
+    a->rows = vt_calloc(a->c->ndoms ? a->c->ndoms : 1, sizeof(*a->rows));
+    a->nrows = 0;
+    for (i = 0; i < a->c->ndoms; i++) {
+        vt_domain *d = a->c->doms[i];
+        if (a->filter[0] && (!d->name || !strstr(d->name, a->filter)))
+            continue;
+        a->rows[a->nrows++] = d;
+    }
+    cmp_rows_col = a->sort_col;
+    cmp_rows_desc = a->sort_desc;
+    cmp_rows_app = a;
+    /* cell-text sorts look rows up in a->rows: sort a copy */
+    {
+        vt_domain **copy = vt_calloc(a->nrows ? a->nrows : 1, sizeof(*copy));
+        if (a->nrows)
+            memcpy(copy, a->rows, a->nrows * sizeof(*copy));
+        qsort(copy, a->nrows, sizeof(*copy), cmp_rows);
+        free(a->rows);
+        a->rows = copy;
+    }
+    a->table.sort_col = a->sort_col;
+    a->table.sort_desc = a->sort_desc;
+    vt_table_set_rows(&a->table, a->nrows, row_id, a);
+}
+
+/* ---- refresh ---- */
+
+static void do_refresh(vt_app *a)
+{
+    if (vt_conn_refresh(a->c) < 0) {
+        a->connected = false;
+        set_status(a, VT_ROLE_STATUS_ERROR, "disconnected: %s", a->c->err.msg);
+    } else {
+        a->connected = true;
+        if (a->status_role == VT_ROLE_STATUS_ERROR || !a->status[0])
+            set_status(a, VT_ROLE_STATUS, "%zu VMs", a->c->ndoms);
+    }
+    rebuild_rows(a);
+    a->next_refresh = now_ms() + a->refresh_ms;
+}
+
+/* ---- drawing helpers: panels are drawn into a pad, then scrolled ---- */
+
+typedef struct pen {
+    WINDOW *w;
+    int y;
+    int width;
+    const vt_theme *th;
+} pen;
+
+static void line(pen *p, vt_role role, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void line(pen *p, vt_role role, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (p->y < PAD_LINES)
+        vt_text_put(p->w, p->y, 1, buf, p->width - 2, vt_theme_attr(p->th, role), 0);
+    p->y++;
+}
+
+/* "label  value" with the value in its own role */
+static void field(pen *p, const char *label, const char *value, vt_role role)
+{
+    if (p->y < PAD_LINES) {
+        vt_text_put(p->w, p->y, 1, label, 24, vt_theme_attr(p->th, VT_ROLE_DIM), 1);
+        vt_text_put(p->w, p->y, 26, value ? value : "-", p->width - 27, vt_theme_attr(p->th, role), 0);
+    }
+    p->y++;
+}
+
+static void heading(pen *p, const char *text)
+{
+    if (p->y > 0)
+        p->y++;
+    line(p, VT_ROLE_HEADER, "%s", text);
+}
+
+/* CPU grid of the host with a VM's pins (or none) and the kworker mask. */
+static void draw_grid(pen *p, const vt_app *a, const vt_domdef *def, bool active)
+{
+    const vt_host *h = &a->c->host;
+    size_t ncpu = h->ncpus ? h->ncpus : 1, i, k;
+    unsigned char *flags = vt_calloc(ncpu, 1);
+    vt_cpugrid_node *nodes = vt_calloc(h->nnodes ? h->nnodes : 1, sizeof(*nodes));
+    unsigned **lists = vt_calloc(h->nnodes ? h->nnodes : 1, sizeof(*lists));
+    vt_cpuset s;
+    VT_AUTOFREE char *dflt = def ? vt_domain_default_affinity(a->c, def) : NULL;
+
+    (void)active;
+    if (h->workqueue_cpus && vt_cpuset_parse(h->workqueue_cpus, &s, NULL) == 0)
+        for (i = 0; i < ncpu; i++)
+            if (vt_cpuset_has(&s, (unsigned)i))
+                flags[i] |= VT_CPU_KWORKER;
+    if (h->online_cpus && vt_cpuset_parse(h->online_cpus, &s, NULL) == 0)
+        for (i = 0; i < ncpu; i++)
+            if (!vt_cpuset_has(&s, (unsigned)i))
+                flags[i] |= VT_CPU_OFFLINE;
+    if (def) {
+        for (k = 0; k < def->nvcpupins; k++)
+            if (def->vcpupins[k].cpuset && vt_cpuset_parse(def->vcpupins[k].cpuset, &s, NULL) == 0)
+                for (i = 0; i < ncpu; i++)
+                    if (vt_cpuset_has(&s, (unsigned)i))
+                        flags[i] |= VT_CPU_VCPU;
+        if (def->emulatorpin && vt_cpuset_parse(def->emulatorpin, &s, NULL) == 0)
+            for (i = 0; i < ncpu; i++)
+                if (vt_cpuset_has(&s, (unsigned)i))
+                    flags[i] |= VT_CPU_EMULATOR;
+        for (k = 0; k < def->niothreads; k++) {
+            const char *pin = def->iothreads[k].pin ? def->iothreads[k].pin : dflt;
+            if (pin && vt_cpuset_parse(pin, &s, NULL) == 0)
+                for (i = 0; i < ncpu; i++)
+                    if (vt_cpuset_has(&s, (unsigned)i))
+                        flags[i] |= VT_CPU_IOTHREAD;
+        }
+    }
+    for (k = 0; k < h->nnodes; k++) {
+        size_t cnt = 0;
+        nodes[k].id = h->nodes[k].id;
+        lists[k] = vt_calloc(ncpu, sizeof(unsigned));
+        if (vt_cpuset_parse(h->nodes[k].cpus, &s, NULL) == 0)
+            for (i = 0; i < ncpu; i++)
+                if (vt_cpuset_has(&s, (unsigned)i))
+                    lists[k][cnt++] = (unsigned)i;
+        nodes[k].cpus = lists[k];
+        nodes[k].ncpus = cnt;
+    }
+    if (!h->nnodes) {
+        line(p, VT_ROLE_DIM, "(no NUMA topology known)");
+    } else if (p->y + vt_cpugrid_lines(p->width - 2, nodes, h->nnodes) < PAD_LINES) {
+        p->y += vt_cpugrid_draw(p->w, p->y, 1, p->width - 2, nodes, h->nnodes, flags, ncpu, p->th);
+    }
+    line(p, VT_ROLE_DIM, "V vCPU  E emulator  I IOThread  K kworker allowed  x offline");
+    for (k = 0; k < h->nnodes; k++)
+        free(lists[k]);
+    free(lists);
+    free(nodes);
+    free(flags);
+}
+
+static void panel_iothreads(pen *p, const vt_app *a, const vt_domain *d)
+{
+    const vt_domdef *def = d->live;
+    VT_AUTOFREE char *dflt = vt_domain_default_affinity(a->c, def);
+    size_t i, j;
+
+    heading(p, "IOThreads");
+    if (!def->niothreads)
+        line(p, VT_ROLE_VALUE_WARN, "none: disk I/O runs in the QEMU main thread");
+    else
+        line(p, VT_ROLE_DIM, "%-4s %-14s %-14s %-10s %s", "id", "live pin", "config pin", "poll max", "used by");
+    for (i = 0; i < def->niothreads; i++) {
+        const vt_iothread_def *t = &def->iothreads[i];
+        const vt_iothread_def *ct = NULL;
+        char poll[32] = "-", users[256] = "";
+        for (j = 0; d->config && j < d->config->niothreads; j++)
+            if (d->config->iothreads[j].id == t->id)
+                ct = &d->config->iothreads[j];
+        for (j = 0; j < d->niostats; j++)
+            if (d->iostats[j].id == t->id && d->iostats[j].poll_max_ns >= 0)
+                snprintf(poll, sizeof(poll), "%lld ns", d->iostats[j].poll_max_ns);
+        for (j = 0; j < t->nusers; j++) {
+            size_t len = strlen(users);
+            snprintf(users + len, sizeof(users) - len, "%s%s", j ? ", " : "", t->users[j]);
+        }
+        line(p, t->nusers ? VT_ROLE_NORMAL : VT_ROLE_VALUE_WARN, "%-4u %-14s %-14s %-10s %s", t->id,
+             vt_domain_active(d) ? (t->pin ? t->pin : dflt ? dflt : "-") : "-",
+             ct ? (ct->pin ? ct->pin : "(unpinned)") : "-", poll, t->nusers ? users : "nothing");
+    }
+    heading(p, "Pins");
+    {
+        char buf[512] = "";
+        for (i = 0; i < def->nvcpupins; i++) {
+            size_t len = strlen(buf);
+            snprintf(buf + len, sizeof(buf) - len, "%s%u:%s", i ? " " : "", def->vcpupins[i].id,
+                     def->vcpupins[i].cpuset ? def->vcpupins[i].cpuset : "-");
+        }
+        field(p, "vCPU pins", def->nvcpupins ? buf : "(unpinned)", def->nvcpupins ? VT_ROLE_NORMAL : VT_ROLE_DIM);
+    }
+    field(p, "emulator pin", def->emulatorpin ? def->emulatorpin : "(unpinned)", VT_ROLE_NORMAL);
+    field(p, "kworker (workqueue) CPUs", a->c->host.workqueue_cpus, VT_ROLE_NORMAL);
+    heading(p, "Host CPUs");
+    draw_grid(p, a, def, vt_domain_active(d));
+}
+
+static void panel_memory(pen *p, const vt_app *a, const vt_domain *d)
+{
+    const vt_domdef *def = d->live;
+    char buf[256];
+    size_t i;
+
+    heading(p, "Memory");
+    fmt_mem(def->memory_kib, buf, sizeof(buf));
+    field(p, "memory", buf, VT_ROLE_NORMAL);
+    if (!def->hugepages) {
+        field(p, "huge pages", "no (4 KiB pages, THP as the host allows)", VT_ROLE_NORMAL);
+    } else if (!def->nhugepage_sizes) {
+        field(p, "huge pages", "yes, the host's default size", VT_ROLE_NORMAL);
+    }
+    for (i = 0; i < def->nhugepage_sizes; i++) {
+        snprintf(buf, sizeof(buf), "%llu KiB pages%s%s", def->hugepage_sizes[i].size_kib,
+                 def->hugepage_sizes[i].nodeset ? ", guest nodes " : "",
+                 def->hugepage_sizes[i].nodeset ? def->hugepage_sizes[i].nodeset : "");
+        field(p, "huge pages", buf, VT_ROLE_NORMAL);
+    }
+    if (def->numatune) {
+        snprintf(buf, sizeof(buf), "%s %s", def->numatune->mode,
+                 def->numatune->nodeset ? def->numatune->nodeset :
+                 def->numatune->placement ? def->numatune->placement : "");
+        field(p, "numatune", buf, VT_ROLE_NORMAL);
+        for (i = 0; i < def->numatune->nmemnodes; i++) {
+            snprintf(buf, sizeof(buf), "guest cell %u: %s %s", def->numatune->memnodes[i].cellid,
+                     def->numatune->memnodes[i].mode ? def->numatune->memnodes[i].mode : "-",
+                     def->numatune->memnodes[i].nodeset ? def->numatune->memnodes[i].nodeset : "-");
+            field(p, "memnode", buf, VT_ROLE_NORMAL);
+        }
+    } else {
+        field(p, "numatune", "none (memory anywhere)", VT_ROLE_DIM);
+    }
+
+    heading(p, "Where the memory is (numa_maps of the QEMU process)");
+    if (!d->spread_present) {
+        line(p, VT_ROLE_DIM, "%s", d->spread_why ? d->spread_why : "unknown");
+        return;
+    }
+    {
+        unsigned long long total = 0;
+        int k;
+        for (k = 0; k < d->spread_nnodes; k++)
+            total += d->spread_kib[k];
+        for (k = 0; k < d->spread_nnodes; k++) {
+            double frac = total ? (double)d->spread_kib[k] / (double)total : 0;
+            char label[96], mem[32];
+            fmt_mem(d->spread_kib[k], mem, sizeof(mem));
+            snprintf(label, sizeof(label), "%s  %3.0f%%", mem, frac * 100);
+            if (p->y < PAD_LINES) {
+                char nl[16];
+                snprintf(nl, sizeof(nl), "node %d", k);
+                vt_text_put(p->w, p->y, 1, nl, 8, vt_theme_attr(p->th, VT_ROLE_NORMAL), 1);
+                vt_meter_draw(p->w, p->y, 10, 32, frac,
+                              frac > 0.01 && frac < 0.99 ? VT_ROLE_BAR_WARN : VT_ROLE_BAR, label, p->th);
+            }
+            p->y++;
+        }
+        fmt_mem(total, buf, sizeof(buf));
+        line(p, VT_ROLE_DIM, "total %s, QEMU pid %d", buf, d->pid);
+    }
+}
+
+static void panel_security(pen *p, const vt_app *a, const vt_domain *d)
+{
+    const vt_domdef *def = d->live;
+    size_t i;
+
+    heading(p, "sVirt");
+    field(p, "host SELinux", a->c->host.sysfs_why ? "unknown (remote)" :
+          vt_selinux_mode_name(a->c->host.selinux),
+          a->c->host.selinux == VT_SELINUX_ENFORCING ? VT_ROLE_VALUE_OK : VT_ROLE_VALUE_WARN);
+    if (!def->nseclabels)
+        line(p, VT_ROLE_DIM, "no <seclabel>: the host's default security driver applies");
+    for (i = 0; i < def->nseclabels; i++) {
+        const vt_seclabel_def *s = &def->seclabels[i];
+        VT_AUTOFREE char *cats = vt_label_categories(s->label);
+        char title[64];
+        snprintf(title, sizeof(title), "seclabel (%s)", s->model ? s->model : "default model");
+        heading(p, title);
+        field(p, "type", s->type, strcmp(s->type, "none") == 0 ? VT_ROLE_VALUE_BAD : VT_ROLE_NORMAL);
+        field(p, "relabel", s->relabel ? s->relabel : "(default)",
+              s->relabel && strcmp(s->relabel, "no") == 0 ? VT_ROLE_VALUE_WARN : VT_ROLE_NORMAL);
+        field(p, "label", s->label, VT_ROLE_NORMAL);
+        field(p, "image label", s->imagelabel, VT_ROLE_NORMAL);
+        if (cats)
+            field(p, "MCS categories", cats, VT_ROLE_NORMAL);
+    }
+    heading(p, "Running process");
+    field(p, "label from libvirt", d->live_label, VT_ROLE_NORMAL);
+    field(p, "process label (ps -eZ)", d->process_label ? d->process_label :
+          vt_domain_active(d) ? "none (no SELinux)" : "not running", VT_ROLE_NORMAL);
+}
+
+static void panel_disks(pen *p, const vt_app *a, const vt_domain *d)
+{
+    const vt_domdef *def = d->live;
+    size_t i;
+
+    (void)a;
+    heading(p, "Disks");
+    line(p, VT_ROLE_DIM, "%-6s %-6s %-6s %-6s %-10s %-8s %-4s %s", "target", "bus", "device",
+         "format", "cache", "io", "IOth", "source");
+    for (i = 0; i < def->ndisks; i++) {
+        const vt_disk_def *k = &def->disks[i];
+        bool warn = (k->bus && strcmp(k->bus, "virtio") == 0 && !k->iothread && def->niothreads) ||
+                    (k->device && strcmp(k->device, "lun") == 0);
+        char io[8] = "-";
+        if (k->iothread)
+            snprintf(io, sizeof(io), "%u", k->iothread);
+        line(p, warn ? VT_ROLE_VALUE_WARN : VT_ROLE_NORMAL, "%-6s %-6s %-6s %-6s %-10s %-8s %-4s %s",
+             k->target ? k->target : "?", k->bus ? k->bus : "-", k->device,
+             k->driver_type ? k->driver_type : "-", k->cache ? k->cache : "default",
+             k->io ? k->io : "default", io, k->source ? k->source : "-");
+        if (k->device && strcmp(k->device, "lun") == 0)
+            line(p, VT_ROLE_VALUE_WARN, "       LUN passthrough: rawio=%s sgio=%s",
+                 k->rawio ? k->rawio : "no", k->sgio ? k->sgio : "filtered");
+    }
+    if (def->ncontrollers) {
+        heading(p, "Controllers");
+        for (i = 0; i < def->ncontrollers; i++) {
+            char io[16] = "-";
+            if (def->controllers[i].iothread)
+                snprintf(io, sizeof(io), "%u", def->controllers[i].iothread);
+            line(p, VT_ROLE_NORMAL, "%-8s %-2u %-14s IOThread %s", def->controllers[i].type ? def->controllers[i].type : "?",
+                 def->controllers[i].index, def->controllers[i].model ? def->controllers[i].model : "-", io);
+        }
+    }
+}
+
+static void panel_network(pen *p, const vt_app *a, const vt_domain *d)
+{
+    const vt_domdef *def = d->live;
+    size_t i;
+
+    heading(p, "Network");
+    field(p, "host vhost_net", a->c->host.sysfs_why ? "unknown (remote)" :
+          a->c->host.vhost_net_loaded ? "loaded" : "not loaded",
+          a->c->host.vhost_net_loaded ? VT_ROLE_VALUE_OK : VT_ROLE_VALUE_WARN);
+    line(p, VT_ROLE_DIM, "%-18s %-8s %-8s %-7s %s", "mac", "model", "driver", "queues", "source");
+    for (i = 0; i < def->nnics; i++) {
+        const vt_nic_def *k = &def->nics[i];
+        char q[32];
+        bool warn = (k->queues && k->queues > def->vcpus) ||
+                    (k->model && strcmp(k->model, "virtio") == 0 && k->driver_name &&
+                     strcmp(k->driver_name, "qemu") == 0);
+        snprintf(q, sizeof(q), "%u/%u", k->queues ? k->queues : 1, def->vcpus);
+        line(p, warn ? VT_ROLE_VALUE_WARN : VT_ROLE_NORMAL, "%-18s %-8s %-8s %-7s %s",
+             k->mac ? k->mac : "?", k->model ? k->model : "-", k->driver_name ? k->driver_name : "-",
+             q, k->source ? k->source : "-");
+    }
+    if (!def->nnics)
+        line(p, VT_ROLE_DIM, "no network interfaces");
+    line(p, VT_ROLE_DIM, "queues shown as queues/vCPUs; the guides suggest one queue per vCPU, at most 16");
+}
+
+static void panel_agent(pen *p, const vt_app *a, const vt_domain *d)
+{
+    (void)a;
+    heading(p, "Guest agent (qemu-ga)");
+    field(p, "channel", d->live->agent_channel ? "org.qemu.guest_agent.0" : "none",
+          VT_ROLE_NORMAL);
+    if (d->live->agent_channel)
+        field(p, "state", d->live->agent_state ? d->live->agent_state : "unknown", VT_ROLE_NORMAL);
+    field(p, "commands", "not queried (guest-info needs a connected agent)", VT_ROLE_DIM);
+}
+
+static void draw_findings(pen *p, const vt_app *a, const vt_domain *d)
+{
+    vt_finding f[16];
+    size_t n = vt_check_domain(a->c, d, f, 16), i;
+
+    if (!n)
+        return;
+    heading(p, "Findings");
+    for (i = 0; i < n && i < 16; i++)
+        line(p, VT_ROLE_VALUE_WARN, "! %-10s %s", f[i].topic, f[i].text);
+}
+
+/* ---- screens ---- */
+
+static vt_domain *detail_domain(const vt_app *a)
+{
+    return a->detail_uuid[0] ? vt_conn_find_uuid(a->c, a->detail_uuid) : NULL;
+}
+
+static void draw_title(vt_app *a, const char *what)
+{
+    char buf[512];
+
+    snprintf(buf, sizeof(buf), " virt-tune  %s  %s%s", a->c->host.hostname ? a->c->host.hostname : "?",
+             what, a->c->readonly ? "  [read-only]" : "");
+    vt_text_put(stdscr, 0, 0, buf, COLS, vt_theme_attr(&a->th, VT_ROLE_TITLE), 1);
+}
+
+static void draw_footer(vt_app *a, unsigned scr)
+{
+    const char *keys[VT_ACT_LAST], *labels[VT_ACT_LAST];
+    static char keybuf[VT_ACT_LAST][16];
+    size_t n = 0;
+    int i;
+
+    for (i = 0; i < VT_ACT_LAST; i++) {
+        const vt_action_info *ai = vt_action_get((vt_action)i);
+        int key = vt_config_key_for(&a->cfg, (vt_action)i);
+        if (!ai->footer || !(ai->screens & scr) || key < 0)
+            continue;
+        keys[n] = vt_key_name(key, keybuf[n], sizeof(keybuf[n]));
+        labels[n] = ai->footer;
+        n++;
+    }
+    vt_footer_draw(stdscr, LINES - 1, keys, labels, n, &a->th);
+}
+
+static void draw_status(vt_app *a)
+{
+    char right[256];
+
+    snprintf(right, sizeof(right), "%s  %s  every %gs ", a->connected ? "connected" : "DISCONNECTED",
+             a->uri_label, a->refresh_ms / 1000.0);
+    vt_status_draw(stdscr, LINES - 2, a->status, a->status_role, right, &a->th);
+}
+
+static void draw_pad(vt_app *a, int top, int lines, int total)
+{
+    int max = total - lines;
+
+    if (max < 0)
+        max = 0;
+    if (a->scroll[a->screen] > max)
+        a->scroll[a->screen] = max;
+    if (a->scroll[a->screen] < 0)
+        a->scroll[a->screen] = 0;
+    a->content_lines = total;
+    wnoutrefresh(stdscr);
+    pnoutrefresh(a->pad, a->scroll[a->screen], 0, top, 0, top + lines - 1, COLS - 1);
+}
+
+static void draw_list(vt_app *a)
+{
+    char what[256];
+    WINDOW *w;
+
+    snprintf(what, sizeof(what), "%zu VMs%s%s%s", a->nrows, a->filter[0] ? "  filter: " : "",
+             a->filter, a->filter[0] ? "" : "");
+    draw_title(a, what);
+    w = derwin(stdscr, LINES - 3 - (a->filtering ? 2 : 0), COLS, 1, 0);
+    if (w) {
+        vt_table_draw(&a->table, w, &a->th, row_cell, a);
+        delwin(w);
+    }
+    if (a->nrows == 0)
+        vt_text_put(stdscr, 3, 2, a->filter[0] ? "no VM matches the filter" : "no VMs on this host",
+                    COLS - 4, vt_theme_attr(&a->th, VT_ROLE_DIM), 0);
+    if (a->filtering) {
+        vt_text_put(stdscr, LINES - 4, 0, "Filter by name (Enter keeps it, Esc clears):", COLS,
+                    vt_theme_attr(&a->th, VT_ROLE_NORMAL), 1);
+        vt_input_draw(&a->filter_in, stdscr, LINES - 3, 0, COLS, &a->th);
+    }
+    draw_status(a);
+    draw_footer(a, VT_SCR_LIST);
+    wnoutrefresh(stdscr);
+}
+
+static void draw_detail(vt_app *a)
+{
+    vt_domain *d = detail_domain(a);
+    pen p = { a->pad, 0, COLS, &a->th };
+    char what[300];
+
+    werase(a->pad);
+    if (!d) {
+        draw_title(a, "VM gone");
+        line(&p, VT_ROLE_VALUE_WARN, "This VM is no longer defined on the host (Esc goes back).");
+    } else {
+        snprintf(what, sizeof(what), "VM %s (%s, %u vCPU)", d->name ? d->name : d->uuid,
+                 vt_domain_state_name(d->state), d->live->vcpus);
+        draw_title(a, what);
+        switch ((panel_id)a->tabs.active) {
+        case PANEL_IOTHREADS: panel_iothreads(&p, a, d); break;
+        case PANEL_MEMORY: panel_memory(&p, a, d); break;
+        case PANEL_SECURITY: panel_security(&p, a, d); break;
+        case PANEL_DISKS: panel_disks(&p, a, d); break;
+        case PANEL_NETWORK: panel_network(&p, a, d); break;
+        case PANEL_AGENT: panel_agent(&p, a, d); break;
+        case PANEL_LAST: break;
+        }
+        draw_findings(&p, a, d);
+    }
+    vt_tabs_draw(&a->tabs, stdscr, 1, &a->th);
+    draw_status(a);
+    draw_footer(a, VT_SCR_DETAIL);
+    draw_pad(a, 2, LINES - 4, p.y);
+}
+
+static void fact_field(pen *p, const char *label, const vt_u64_fact *f)
+{
+    char buf[128];
+
+    if (f->present)
+        snprintf(buf, sizeof(buf), "%llu%s", f->value, f->writable ? "" : "  (read-only)");
+    else
+        snprintf(buf, sizeof(buf), "- (%s)", f->why ? f->why : "unknown");
+    field(p, label, buf, f->present ? VT_ROLE_NORMAL : VT_ROLE_DIM);
+}
+
+static void draw_host(vt_app *a)
+{
+    const vt_host *h = &a->c->host;
+    pen p = { a->pad, 0, COLS, &a->th };
+    char buf[256];
+    size_t i, j, k;
+
+    werase(a->pad);
+    draw_title(a, "host");
+    heading(&p, "Halt-polling (kvm module)");
+    if (h->sysfs_why) {
+        line(&p, VT_ROLE_DIM, "%s", h->sysfs_why);
+    } else {
+        fact_field(&p, "halt_poll_ns", &h->halt_poll_ns);
+        fact_field(&p, "halt_poll_ns_grow", &h->halt_poll_ns_grow);
+        fact_field(&p, "halt_poll_ns_grow_start", &h->halt_poll_ns_grow_start);
+        fact_field(&p, "halt_poll_ns_shrink", &h->halt_poll_ns_shrink);
+    }
+    line(&p, VT_ROLE_DIM, "%-24s %14s %14s %8s", "VM", "poll success", "poll fail", "success");
+    for (i = 0; i < a->nrows; i++) {
+        const vt_domain *d = a->rows[i];
+        unsigned long long tot = d->haltpoll_success_ns + d->haltpoll_fail_ns;
+        char nm[96];
+        if (!vt_domain_active(d))
+            continue;
+        /* the name may be wide: padded by columns, not bytes */
+        if (p.y < PAD_LINES)
+            vt_text_put(p.w, p.y, 1, d->name ? d->name : d->uuid, 24,
+                        vt_theme_attr(p.th, VT_ROLE_NORMAL), 1);
+        if (d->haltpoll_present)
+            snprintf(nm, sizeof(nm), "%11llu ms %11llu ms %7.0f%%", d->haltpoll_success_ns / 1000000,
+                     d->haltpoll_fail_ns / 1000000, tot ? 100.0 * (double)d->haltpoll_success_ns / (double)tot : 0.0);
+        else
+            snprintf(nm, sizeof(nm), "%14s %14s %8s", "-", "-", "n/a");
+        if (p.y < PAD_LINES)
+            vt_text_put(p.w, p.y, 26, nm, p.width - 27,
+                        vt_theme_attr(p.th, d->haltpoll_present ? VT_ROLE_NORMAL : VT_ROLE_DIM), 0);
+        p.y++;
+    }
+
+    heading(&p, "kworker isolation (workqueue cpumask)");
+    if (h->workqueue_cpus) {
+        snprintf(buf, sizeof(buf), "%s (mask %s)", h->workqueue_cpus, h->workqueue_mask);
+        field(&p, "cpumask", buf, VT_ROLE_NORMAL);
+    } else {
+        field(&p, "cpumask", h->workqueue_why ? h->workqueue_why : "unknown", VT_ROLE_DIM);
+    }
+    if (h->workqueue_requested)
+        field(&p, "cpumask_requested", h->workqueue_requested, VT_ROLE_NORMAL);
+    if (h->workqueue_isolated)
+        field(&p, "cpumask_isolated", *h->workqueue_isolated ? h->workqueue_isolated : "none", VT_ROLE_NORMAL);
+    draw_grid(&p, a, NULL, false);
+
+    heading(&p, "Transparent huge pages");
+    field(&p, "enabled", h->thp_enabled, VT_ROLE_NORMAL);
+    field(&p, "defrag", h->thp_defrag, VT_ROLE_NORMAL);
+
+    heading(&p, "Static huge page pools");
+    for (i = 0; i < h->npools; i++) {
+        const vt_hp_pool *pl = &h->pools[i];
+        line(&p, VT_ROLE_NORMAL, "%llu KiB pages: %llu total, %llu free, %llu surplus, %llu reserved",
+             pl->size_kib, pl->nr, pl->free, pl->surplus, pl->resv);
+        for (j = 0; j < pl->nnodes; j++) {
+            char users[256] = "";
+            for (k = 0; k < a->c->ndoms; k++) {
+                const vt_domdef *def = a->c->doms[k]->live;
+                size_t len = strlen(users);
+                if (!def->hugepages)
+                    continue;
+                if ((def->nhugepage_sizes ? def->hugepage_sizes[0].size_kib : 2048) != pl->size_kib)
+                    continue;
+                if (def->numatune && def->numatune->nodeset) {
+                    vt_cpuset ns;
+                    if (vt_cpuset_parse(def->numatune->nodeset, &ns, NULL) < 0 ||
+                        !vt_cpuset_has(&ns, (unsigned)pl->nodes[j].node))
+                        continue;
+                }
+                snprintf(users + len, sizeof(users) - len, "%s%s", len ? ", " : "",
+                         a->c->doms[k]->name ? a->c->doms[k]->name : "?");
+            }
+            line(&p, pl->nodes[j].free == 0 && pl->nodes[j].nr ? VT_ROLE_VALUE_WARN : VT_ROLE_NORMAL,
+                 "  node %d: %llu total, %llu free%s%s", pl->nodes[j].node, pl->nodes[j].nr,
+                 pl->nodes[j].free, users[0] ? "  used by " : "", users);
+        }
+    }
+    if (!h->npools)
+        line(&p, VT_ROLE_DIM, "no huge page pools");
+
+    heading(&p, "Security and network");
+    field(&p, "SELinux", h->sysfs_why ? "unknown (remote)" : vt_selinux_mode_name(h->selinux),
+          h->selinux == VT_SELINUX_ENFORCING ? VT_ROLE_VALUE_OK : VT_ROLE_VALUE_WARN);
+    field(&p, "vhost_net", h->sysfs_why ? "unknown (remote)" : h->vhost_net_loaded ? "loaded" : "not loaded",
+          h->vhost_net_loaded ? VT_ROLE_VALUE_OK : VT_ROLE_VALUE_WARN);
+    heading(&p, "libvirt connection");
+    field(&p, "URI", a->c->uri, VT_ROLE_NORMAL);
+    field(&p, "access", a->c->readonly ? "read-only" : "read-write", VT_ROLE_NORMAL);
+    field(&p, "where", a->c->remote ? "remote host" : "this host", VT_ROLE_NORMAL);
+    snprintf(buf, sizeof(buf), "%u CPUs, %zu NUMA node(s) (from %s)", h->ncpus, h->nnodes,
+             h->topology_source ? h->topology_source : "nowhere");
+    field(&p, "topology", buf, VT_ROLE_NORMAL);
+
+    draw_status(a);
+    draw_footer(a, VT_SCR_HOST);
+    draw_pad(a, 1, LINES - 3, p.y);
+}
+
+static void draw_help(vt_app *a)
+{
+    pen p = { a->pad, 0, COLS, &a->th };
+    int i;
+    size_t k;
+
+    werase(a->pad);
+    draw_title(a, "help");
+    heading(&p, "Keys (from the action table; change them in ~/.config/virt-tune/config)");
+    for (i = 0; i < VT_ACT_LAST; i++) {
+        const vt_action_info *ai = vt_action_get((vt_action)i);
+        char keys[96] = "";
+        for (k = 0; k < a->cfg.nbindings; k++) {
+            char kb[16];
+            size_t len = strlen(keys);
+            if (a->cfg.bindings[k].action != (vt_action)i)
+                continue;
+            snprintf(keys + len, sizeof(keys) - len, "%s%s", len ? " " : "",
+                     vt_key_name(a->cfg.bindings[k].key, kb, sizeof(kb)));
+        }
+        line(&p, VT_ROLE_NORMAL, "%-18s %-14s %s", keys[0] ? keys : "(unbound)", ai->name, ai->help);
+    }
+    heading(&p, "Mouse");
+    line(&p, VT_ROLE_NORMAL, "click a row to select it, double-click to open it;");
+    line(&p, VT_ROLE_NORMAL, "click a column title to sort; click a panel name to switch panels");
+    heading(&p, "Markers");
+    line(&p, VT_ROLE_NORMAL, "!N   N findings for that VM (shown in its detail screen)");
+    line(&p, VT_ROLE_NORMAL, ">    the selected row");
+    draw_status(a);
+    draw_footer(a, VT_SCR_HELP);
+    draw_pad(a, 1, LINES - 3, p.y);
+}
+
+static void draw(vt_app *a)
+{
+    werase(stdscr);
+    a->too_small = COLS < MIN_COLS || LINES < MIN_LINES;
+    if (a->too_small) {
+        char buf[128];
+        snprintf(buf, sizeof(buf), "terminal too small: %dx%d, needs %dx%d", COLS, LINES, MIN_COLS, MIN_LINES);
+        vt_text_put(stdscr, 0, 0, buf, COLS, A_BOLD, 0);
+        vt_text_put(stdscr, 1, 0, "enlarge it, or q to quit", COLS, A_NORMAL, 0);
+        wnoutrefresh(stdscr);
+        doupdate();
+        return;
+    }
+    switch (a->screen) {
+    case SCR_LIST: draw_list(a); break;
+    case SCR_DETAIL: draw_detail(a); break;
+    case SCR_HOST: draw_host(a); break;
+    case SCR_HELP: draw_help(a); break;
+    case SCR_LAST: break;
+    }
+    doupdate();
+}
+
+/* ---- input ---- */
+
+static void open_screen(vt_app *a, screen_id s)
+{
+    if (a->screen != s)
+        a->back_to = a->screen == SCR_HELP ? a->back_to : a->screen;
+    a->screen = s;
+    a->scroll[s] = s == SCR_DETAIL ? 0 : a->scroll[s];
+}
+
+static void scroll_by(vt_app *a, int n)
+{
+    a->scroll[a->screen] += n;
+    if (a->scroll[a->screen] < 0)
+        a->scroll[a->screen] = 0;
+}
+
+static bool handle_action(vt_app *a, vt_action act)
+{
+    int page = LINES - 5;
+
+    switch (act) {
+    case VT_ACT_QUIT:
+        return true;   /* no staged edits exist yet to ask about */
+    case VT_ACT_HELP:
+        open_screen(a, SCR_HELP);
+        break;
+    case VT_ACT_HOST:
+        open_screen(a, SCR_HOST);
+        break;
+    case VT_ACT_BACK:
+        if (a->screen == SCR_LIST && a->filter[0]) {
+            a->filter[0] = '\0';
+            rebuild_rows(a);
+        } else if (a->screen == SCR_HELP) {
+            a->screen = a->back_to;
+        } else if (a->screen != SCR_LIST) {
+            a->screen = a->screen == SCR_DETAIL || a->back_to == SCR_DETAIL ? SCR_LIST : a->back_to;
+            if (a->screen == SCR_HOST)
+                a->screen = SCR_LIST;
+        }
+        break;
+    case VT_ACT_REFRESH:
+        do_refresh(a);
+        clearok(curscr, TRUE);
+        break;
+    case VT_ACT_UP: case VT_ACT_DOWN: case VT_ACT_PAGE_UP: case VT_ACT_PAGE_DOWN:
+    case VT_ACT_TOP: case VT_ACT_BOTTOM: {
+        long d = act == VT_ACT_UP ? -1 : act == VT_ACT_DOWN ? 1 : act == VT_ACT_PAGE_UP ? -page :
+                 act == VT_ACT_PAGE_DOWN ? page : act == VT_ACT_TOP ? -1000000L : 1000000L;
+        if (a->screen == SCR_LIST)
+            vt_table_move(&a->table, d, row_id, a);
+        else
+            scroll_by(a, (int)(d > 100000 ? 100000 : d < -100000 ? -100000 : d));
+        break;
+    }
+    case VT_ACT_OPEN:
+        if (a->screen == SCR_LIST && a->nrows) {
+            snprintf(a->detail_uuid, sizeof(a->detail_uuid), "%s", a->rows[a->table.sel]->uuid);
+            open_screen(a, SCR_DETAIL);
+        }
+        break;
+    case VT_ACT_NEXT_PANEL:
+    case VT_ACT_PREV_PANEL:
+        if (a->screen == SCR_DETAIL) {
+            a->tabs.active = (a->tabs.active + (act == VT_ACT_NEXT_PANEL ? 1 : PANEL_LAST - 1)) % PANEL_LAST;
+            a->scroll[SCR_DETAIL] = 0;
+        }
+        break;
+    case VT_ACT_FILTER:
+        if (a->screen == SCR_LIST) {
+            a->filtering = true;
+            vt_input_init(&a->filter_in, a->filter, NULL, NULL);
+        }
+        break;
+    case VT_ACT_SORT:
+    case VT_ACT_SORT_REVERSE:
+        if (a->screen == SCR_LIST) {
+            if (act == VT_ACT_SORT)
+                a->sort_col = (a->sort_col + 1) % COL_LAST;
+            else
+                a->sort_desc = !a->sort_desc;
+            rebuild_rows(a);
+            set_status(a, VT_ROLE_STATUS, "sorted by %s%s", list_cols[a->sort_col].title,
+                       a->sort_desc ? " (descending)" : "");
+        }
+        break;
+    case VT_ACT_LAST:
+    case VT_ACT_NONE:
+        break;
+    }
+    return false;
+}
+
+static void handle_mouse(vt_app *a)
+{
+    MEVENT ev;
+
+    if (getmouse(&ev) != OK)
+        return;
+    if (ev.bstate & (BUTTON4_PRESSED)) {
+        handle_action(a, VT_ACT_UP);
+        return;
+    }
+#ifdef BUTTON5_PRESSED
+    if (ev.bstate & BUTTON5_PRESSED) {
+        handle_action(a, VT_ACT_DOWN);
+        return;
+    }
+#endif
+    if (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON1_DOUBLE_CLICKED)))
+        return;
+    if (a->screen == SCR_LIST && ev.y >= 1 && ev.y < LINES - 2) {
+        long row = vt_table_row_at(&a->table, ev.y - 1);
+        if (ev.y == 1) {
+            WINDOW *w = derwin(stdscr, LINES - 3, COLS, 1, 0);
+            int col = w ? vt_table_col_at(&a->table, w, ev.x) : -1;
+            if (w)
+                delwin(w);
+            if (col >= 0) {
+                if (col == a->sort_col)
+                    a->sort_desc = !a->sort_desc;
+                a->sort_col = col;
+                rebuild_rows(a);
+            }
+        } else if (row >= 0) {
+            bool again = (size_t)row == a->table.sel;
+            vt_table_select(&a->table, (size_t)row, row_id, a);
+            if ((ev.bstate & BUTTON1_DOUBLE_CLICKED) || (again && (ev.bstate & BUTTON1_CLICKED)))
+                handle_action(a, VT_ACT_OPEN);
+        }
+    } else if (a->screen == SCR_DETAIL && ev.y == 1) {
+        int t = vt_tabs_hit(&a->tabs, ev.y, ev.x);
+        if (t >= 0) {
+            a->tabs.active = (size_t)t;
+            a->scroll[SCR_DETAIL] = 0;
+        }
+    }
+}
+
+static void handle_filter_key(vt_app *a, int is_key, wint_t ch)
+{
+    vt_input_state st = vt_input_key(&a->filter_in, is_key, ch);
+
+    if (st == VT_INPUT_CANCELLED) {
+        a->filtering = false;
+        a->filter[0] = '\0';
+    } else if (st == VT_INPUT_DONE) {
+        a->filtering = false;
+    }
+    if (st != VT_INPUT_CANCELLED)
+        snprintf(a->filter, sizeof(a->filter), "%s", a->filter_in.buf);
+    rebuild_rows(a);
+}
+
+/* ---- set-up ---- */
+
+static int load_config(vt_app *a, const char *path)
+{
+    vt_err err = { { 0 } };
+    char *text;
+    VT_AUTOFREE char *dflt = NULL;
+
+    memset(&a->cfg, 0, sizeof(a->cfg));
+    a->cfg.color = -1;
+    if (vt_config_parse(vt_default_config, &a->cfg, &err) < 0) {
+        fprintf(stderr, "virt-tune: built-in config: %s\n", err.msg);
+        return -1;
+    }
+    if (!path) {
+        const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+        if (xdg && *xdg)
+            dflt = vt_asprintf("%s/virt-tune/config", xdg);
+        else if (home && *home)
+            dflt = vt_asprintf("%s/.config/virt-tune/config", home);
+        path = dflt;
+    }
+    if (!path || access(path, F_OK) != 0)
+        return 0;
+    if (!(text = vt_read_file(path, 1 << 20, &err))) {
+        fprintf(stderr, "virt-tune: %s\n", err.msg);
+        return -1;
+    }
+    if (vt_config_parse(text, &a->cfg, &err) < 0) {
+        fprintf(stderr, "virt-tune: %s: %s\n", path, err.msg);
+        free(text);
+        return -1;
+    }
+    free(text);
+    return 0;
+}
+
+int vt_app_run(const vt_app_opts *o, volatile sig_atomic_t *stop)
+{
+    vt_app *a = vt_calloc(1, sizeof(*a));
+    vt_err err = { { 0 } };
+    const char *theme;
+    bool color, started = false;
+    FILE *trace = NULL;
+    long long key_t0 = 0;
+    int last_key = 0;
+    int rc = 1;
+    size_t i;
+
+    a->c = o->conn;
+    a->refresh_ms = o->refresh_ms > 0 ? o->refresh_ms : 2000;
+    a->uri_label = o->uri_label ? o->uri_label : o->conn->uri;
+    a->connected = true;
+    a->sort_col = COL_NAME;
+    if (load_config(a, o->config_path) < 0)
+        goto out;
+    theme = o->theme ? o->theme : a->cfg.theme[0] ? a->cfg.theme : "default";
+    color = o->color >= 0 ? o->color : a->cfg.color >= 0 ? a->cfg.color : 1;
+    if (getenv("NO_COLOR") && *getenv("NO_COLOR") && o->color < 0)
+        color = false;
+    if (strcmp(theme, "mono") == 0)
+        color = false;
+    if (vt_theme_load(o->themes_dir ? o->themes_dir : vt_themes_dir(), theme, &a->th, &err) < 0) {
+        fprintf(stderr, "virt-tune: %s\n", err.msg);
+        goto out;
+    }
+
+    vt_table_init(&a->table, list_cols, COL_LAST);
+    for (i = 0; i < PANEL_LAST; i++)
+        a->tabs.labels[i] = panel_names[i];
+    a->tabs.n = PANEL_LAST;
+
+    do_refresh(a);
+
+    setlocale(LC_ALL, "");
+    if (!initscr()) {
+        fprintf(stderr, "virt-tune: cannot initialise the terminal\n");
+        goto out;
+    }
+    cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    set_escdelay(25);
+    curs_set(0);
+    mousemask(ALL_MOUSE_EVENTS, NULL);
+    mouseinterval(200);
+    vt_theme_apply(&a->th, color);
+    started = true;
+    a->pad = newpad(PAD_LINES, 512);
+
+    {
+        /* VT_TRACE_REDRAW=FILE: one line per key, microseconds from the key
+         * read to the end of the redraw it caused (tests/bench). */
+        const char *tp = getenv("VT_TRACE_REDRAW");
+        if (tp && *tp)
+            trace = fopen(tp, "a");
+    }
+    for (;;) {
+        wint_t ch;
+        int r, wait;
+
+        if (*stop)
+            break;
+        if (now_ms() >= a->next_refresh)
+            do_refresh(a);
+        draw(a);
+        if (trace && key_t0) {
+            fprintf(trace, "%lld %d\n", now_us() - key_t0, last_key);
+            fflush(trace);
+            key_t0 = 0;
+        }
+        wait = (int)(a->next_refresh - now_ms());
+        timeout(wait > 0 ? wait : 0);
+        r = get_wch(&ch);
+        if (*stop)
+            break;
+        if (r == ERR)
+            continue;
+        key_t0 = now_us();
+        last_key = (int)ch;
+        if (r == KEY_CODE_YES && ch == KEY_RESIZE)
+            continue;   /* the next draw lays out for the new size */
+        if (r == KEY_CODE_YES && ch == KEY_MOUSE) {
+            handle_mouse(a);
+            continue;
+        }
+        if (a->too_small) {
+            if (r == OK && ch == 'q')
+                break;
+            continue;
+        }
+        if (a->filtering) {
+            handle_filter_key(a, r == KEY_CODE_YES, ch);
+            continue;
+        }
+        if (r == OK && ch == '\r')
+            ch = '\n';
+        /* bindings name ASCII characters and KEY_* codes, which a wide
+         * character's value must not be mistaken for */
+        if (r == OK && ch >= 0x80)
+            continue;
+        if (handle_action(a, vt_config_lookup(&a->cfg, (int)ch)))
+            break;
+    }
+    rc = 0;
+
+out:
+    if (trace)
+        fclose(trace);
+    if (a->pad)
+        delwin(a->pad);
+    if (started)
+        endwin();
+    vt_table_free(&a->table);
+    free(a->rows);
+    free(a);
+    return rc;
+}

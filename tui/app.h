@@ -1,0 +1,28 @@
+/* The console: screens over one connection's snapshot. */
+#ifndef VT_APP_H
+#define VT_APP_H
+
+#include <signal.h>
+
+#include "core/conn.h"
+#include "tui/actions.h"
+
+typedef struct vt_app_opts {
+    vt_conn *conn;             /* not owned */
+    int refresh_ms;            /* -d SECONDS */
+    const char *theme;         /* --theme, NULL = config or "default" */
+    int color;                 /* -1 auto (NO_COLOR, terminal), 0 no, 1 yes */
+    const char *themes_dir;
+    const char *config_path;
+    const char *uri_label;     /* shown in the status line; NULL = the URI */   /* NULL = $XDG_CONFIG_HOME/virt-tune/config */
+} vt_app_opts;
+
+/* Run until quit or a signal in `stop`; the terminal is restored before
+ * returning. 0, or 1 with a message already printed to stderr. */
+int vt_app_run(const vt_app_opts *opts, volatile sig_atomic_t *stop);
+
+/* Where the themes are: $VIRT_TUNE_THEMEDIR, the source tree, else the
+ * installed package data. */
+const char *vt_themes_dir(void);
+
+#endif

@@ -1,0 +1,280 @@
+/* Outside strings on screen. The string is cut into display units: one
+ * printable character with its combining marks, or one escape. Escapes:
+ * invalid UTF-8 bytes and code points below 0x100 that are controls are
+ * shown as \xNN; other code points the terminal cannot show safely
+ * (wcwidth < 0, bidi overrides, line separators, a combining mark with no
+ * base) as \uXXXX. UTF-8 is decoded here rather than with mbrtowc so that
+ * the bytes are read as UTF-8 whatever the locale's codeset; wcwidth then
+ * says what the locale can display (in the C locale every non-ASCII
+ * character ends up escaped, which is still safe). */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "text.h"
+#include "core/util.h"
+
+/* base + up to 4 combining marks (CCHARW_MAX), or "\u10ffff" */
+#define UNIT_WC 8
+
+typedef struct text_unit {
+    wchar_t wc[UNIT_WC];
+    int nwc;
+    int width;
+} text_unit;
+
+/* One UTF-8 sequence at p (not at NUL): bytes used, *cp the code point or
+ * -1 when the lead byte does not start a valid sequence (then 1 byte). */
+static size_t utf8_decode(const unsigned char *p, long *cp)
+{
+    unsigned char c = p[0];
+    size_t n, i;
+    long v;
+    unsigned char lo = 0x80, hi = 0xbf;
+
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (c >= 0xc2 && c <= 0xdf) {
+        n = 2;
+        v = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        n = 3;
+        v = c & 0x0f;
+        if (c == 0xe0)
+            lo = 0xa0;          /* overlong */
+        else if (c == 0xed)
+            hi = 0x9f;          /* surrogates */
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 4;
+        v = c & 0x07;
+        if (c == 0xf0)
+            lo = 0x90;          /* overlong */
+        else if (c == 0xf4)
+            hi = 0x8f;          /* above U+10FFFF */
+    } else {
+        *cp = -1;
+        return 1;
+    }
+    for (i = 1; i < n; i++) {
+        unsigned char b = p[i];
+        unsigned char l = i == 1 ? lo : 0x80, h = i == 1 ? hi : 0xbf;
+
+        if (b < l || b > h) {
+            *cp = -1;
+            return 1;
+        }
+        v = (v << 6) | (b & 0x3f);
+    }
+    *cp = v;
+    return n;
+}
+
+/* Characters with a width that would still disturb the terminal: bidi
+ * embeddings/overrides/isolates and line/paragraph separators. */
+static bool is_hostile(long cp)
+{
+    return cp == 0x061c || cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+           (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029;
+}
+
+static bool is_control(long cp)
+{
+    return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
+}
+
+static void unit_escape(text_unit *u, long cp)
+{
+    char tmp[16];
+    int i, n;
+
+    if (cp < 0x100)
+        n = snprintf(tmp, sizeof(tmp), "\\x%02lx", (unsigned long)cp);
+    else
+        n = snprintf(tmp, sizeof(tmp), "\\u%04lx", (unsigned long)cp);
+    if (n > UNIT_WC)
+        n = UNIT_WC;
+    for (i = 0; i < n; i++)
+        u->wc[i] = (wchar_t)(unsigned char)tmp[i];
+    u->nwc = n;
+    u->width = n;
+}
+
+/* The unit at p (not at NUL); returns where the next one starts. */
+static const char *next_unit(const char *p, text_unit *u)
+{
+    const unsigned char *q = (const unsigned char *)p;
+    long cp;
+    size_t n = utf8_decode(q, &cp);
+    int cw;
+
+    if (cp < 0) {
+        unit_escape(u, q[0]);
+        return p + 1;
+    }
+    cw = is_control(cp) ? -1 : wcwidth((wchar_t)cp);
+    if (cw <= 0 || is_hostile(cp)) {
+        unit_escape(u, cp);
+        return p + n;
+    }
+    u->wc[0] = (wchar_t)cp;
+    u->nwc = 1;
+    u->width = cw;
+    q += n;
+    /* combining marks ride on their base; beyond what a curses cell holds
+     * they are dropped (they add no width) */
+    while (*q) {
+        long c2;
+        size_t n2 = utf8_decode(q, &c2);
+
+        if (c2 < 0 || is_control(c2) || is_hostile(c2) || wcwidth((wchar_t)c2) != 0)
+            break;
+        if (u->nwc < 5)
+            u->wc[u->nwc++] = (wchar_t)c2;
+        q += n2;
+    }
+    return (const char *)q;
+}
+
+int vt_text_width(const char *s)
+{
+    text_unit u;
+    long w = 0;
+
+    if (!s)
+        return 0;
+    while (*s) {
+        s = next_unit(s, &u);
+        w += u.width;
+        if (w > 1000000000L)
+            break;
+    }
+    return (int)w;
+}
+
+/* Lay s out in at most width columns: the wide characters go to *out
+ * (vt_malloc'd, NUL-terminated, caller frees), columns used returned. */
+static int render(const char *s, int width, wchar_t **out, size_t *outlen)
+{
+    text_unit u;
+    wchar_t *buf;
+    size_t len = 0, cap;
+    int used = 0, limit;
+    bool fits;
+
+    if (!s)
+        s = "";
+    if (width < 0)
+        width = 0;
+    cap = (size_t)width * UNIT_WC + 2;
+    buf = vt_malloc(cap * sizeof(*buf));
+    fits = vt_text_width(s) <= width;
+    limit = fits ? width : width - 1;
+    while (*s) {
+        int i;
+
+        s = next_unit(s, &u);
+        if (used + u.width > limit)
+            break;
+        for (i = 0; i < u.nwc; i++)
+            buf[len++] = u.wc[i];
+        used += u.width;
+    }
+    if (!fits && width > 0) {
+        /* a wide character or escape that would straddle the end is left
+         * out; spaces keep "~" in the last column */
+        while (used < limit) {
+            buf[len++] = L' ';
+            used++;
+        }
+        buf[len++] = L'~';
+        used++;
+    }
+    buf[len] = L'\0';
+    *out = buf;
+    *outlen = len;
+    return used;
+}
+
+int vt_text_put(WINDOW *w, int y, int x, const char *s, int width, attr_t attr, int pad)
+{
+    wchar_t *buf;
+    size_t len;
+    int used, maxy, maxx;
+    attr_t oattr;
+    short opair;
+
+    if (!w)
+        return 0;
+    getmaxyx(w, maxy, maxx);
+    if (y < 0 || y >= maxy || x < 0 || x >= maxx || width <= 0)
+        return 0;
+    if (width > maxx - x)
+        width = maxx - x;
+    used = render(s, width, &buf, &len);
+    wattr_get(w, &oattr, &opair, NULL);
+    wattrset(w, (int)attr);
+    if (len)
+        mvwaddnwstr(w, y, x, buf, (int)len);
+    if (pad && used < width) {
+        wmove(w, y, x + used);
+        while (used < width) {
+            waddch(w, ' ');
+            used++;
+        }
+    }
+    wattr_set(w, oattr, opair, NULL);
+    free(buf);
+    return used;
+}
+
+/* UTF-8 encoding of one code point into out (4 bytes room); length. */
+static size_t utf8_encode(unsigned long c, char *out)
+{
+    if (c < 0x80) {
+        out[0] = (char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        out[0] = (char)(0xc0 | (c >> 6));
+        out[1] = (char)(0x80 | (c & 0x3f));
+        return 2;
+    }
+    if (c < 0x10000) {
+        out[0] = (char)(0xe0 | (c >> 12));
+        out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+        out[2] = (char)(0x80 | (c & 0x3f));
+        return 3;
+    }
+    out[0] = (char)(0xf0 | (c >> 18));
+    out[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+    out[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+    out[3] = (char)(0x80 | (c & 0x3f));
+    return 4;
+}
+
+void vt_text_fit(const char *s, int width, char *out, size_t outsz)
+{
+    wchar_t *buf;
+    size_t len, i, o = 0;
+
+    if (!out || outsz == 0)
+        return;
+    /* every column takes at least one byte */
+    if (width > 0 && (size_t)width > outsz)
+        width = (int)outsz;
+    render(s, width, &buf, &len);
+    for (i = 0; i < len; i++) {
+        char enc[4];
+        size_t n = utf8_encode((unsigned long)buf[i], enc);
+
+        if (o + n >= outsz)
+            break;
+        memcpy(out + o, enc, n);
+        o += n;
+    }
+    out[o] = '\0';
+    free(buf);
+}
