@@ -242,43 +242,52 @@ static void row_cell(void *ctx, size_t row, size_t col, vt_table_cell *out)
     }
 }
 
-static int cmp_rows_col;
-static bool cmp_rows_desc;
-static vt_app *cmp_rows_app;
+/* Sort keys are computed once per rebuild, not once per comparison: at
+ * 1000 VMs the list must re-sort within a keypress. */
+typedef struct sort_item {
+    vt_domain *d;
+    long long num;
+    char text[256];
+} sort_item;
 
-static int cmp_rows(const void *pa, const void *pb)
+static bool sort_desc_flag;
+
+static int cmp_items(const void *pa, const void *pb)
 {
-    const vt_domain *x = *(vt_domain *const *)pa, *y = *(vt_domain *const *)pb;
-    vt_table_cell cx, cy;
-    int r = 0;
+    const sort_item *x = pa, *y = pb;
+    int r = (x->num > y->num) - (x->num < y->num);
 
-    switch ((list_col)cmp_rows_col) {
-    case COL_VCPU:
-        r = (int)x->live->vcpus - (int)y->live->vcpus;
-        break;
-    case COL_MEM:
-        r = (x->live->memory_kib > y->live->memory_kib) - (x->live->memory_kib < y->live->memory_kib);
-        break;
-    case COL_IOTHR:
-        r = (int)x->live->niothreads - (int)y->live->niothreads;
-        break;
-    case COL_WARN:
-        r = (int)warn_count(cmp_rows_app, x) - (int)warn_count(cmp_rows_app, y);
-        break;
-    default: {
-        size_t ix, iy;
-        for (ix = 0; ix < cmp_rows_app->nrows && cmp_rows_app->rows[ix] != x; ix++)
-            ;
-        for (iy = 0; iy < cmp_rows_app->nrows && cmp_rows_app->rows[iy] != y; iy++)
-            ;
-        row_cell(cmp_rows_app, ix, (size_t)cmp_rows_col, &cx);
-        row_cell(cmp_rows_app, iy, (size_t)cmp_rows_col, &cy);
-        r = strcmp(cx.text, cy.text);
-    }
-    }
     if (r == 0)
-        r = strcmp(x->name ? x->name : "", y->name ? y->name : "");
-    return cmp_rows_desc ? -r : r;
+        r = strcmp(x->text, y->text);
+    if (r == 0)
+        r = strcmp(x->d->name ? x->d->name : "", y->d->name ? y->d->name : "");
+    return sort_desc_flag ? -r : r;
+}
+
+static void sort_rows(vt_app *a)
+{
+    sort_item *it = vt_calloc(a->nrows ? a->nrows : 1, sizeof(*it));
+    vt_table_cell cell;
+    size_t i;
+
+    for (i = 0; i < a->nrows; i++) {
+        const vt_domdef *def = a->rows[i]->live;
+        it[i].d = a->rows[i];
+        switch ((list_col)a->sort_col) {
+        case COL_VCPU: it[i].num = def->vcpus; break;
+        case COL_MEM: it[i].num = (long long)def->memory_kib; break;
+        case COL_IOTHR: it[i].num = (long long)def->niothreads; break;
+        case COL_WARN: it[i].num = (long long)warn_count(a, a->rows[i]); break;
+        default:
+            row_cell(a, i, (size_t)a->sort_col, &cell);
+            memcpy(it[i].text, cell.text, sizeof(it[i].text));
+        }
+    }
+    sort_desc_flag = a->sort_desc;
+    qsort(it, a->nrows, sizeof(*it), cmp_items);
+    for (i = 0; i < a->nrows; i++)
+        a->rows[i] = it[i].d;
+    free(it);
 }
 
 /* Rebuild the row list from the snapshot: filter, sort, keep selection. */
@@ -295,18 +304,7 @@ static void rebuild_rows(vt_app *a)
             continue;
         a->rows[a->nrows++] = d;
     }
-    cmp_rows_col = a->sort_col;
-    cmp_rows_desc = a->sort_desc;
-    cmp_rows_app = a;
-    /* cell-text sorts look rows up in a->rows: sort a copy */
-    {
-        vt_domain **copy = vt_calloc(a->nrows ? a->nrows : 1, sizeof(*copy));
-        if (a->nrows)
-            memcpy(copy, a->rows, a->nrows * sizeof(*copy));
-        qsort(copy, a->nrows, sizeof(*copy), cmp_rows);
-        free(a->rows);
-        a->rows = copy;
-    }
+    sort_rows(a);
     a->table.sort_col = a->sort_col;
     a->table.sort_desc = a->sort_desc;
     vt_table_set_rows(&a->table, a->nrows, row_id, a);
@@ -335,7 +333,15 @@ typedef struct pen {
     int y;
     int width;
     const vt_theme *th;
+    int lo, hi;             /* pad lines that will be shown: only these are drawn */
 } pen;
+
+/* Is pad line y going to be visible? Off-screen lines are only counted, so
+ * a 1000-VM host screen costs what its visible part costs. */
+static bool vis(const pen *p, int y)
+{
+    return y >= p->lo && y < p->hi && y < PAD_LINES;
+}
 
 static void line(pen *p, vt_role role, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -347,7 +353,7 @@ static void line(pen *p, vt_role role, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
-    if (p->y < PAD_LINES)
+    if (vis(p, p->y))
         vt_text_put(p->w, p->y, 1, buf, p->width - 2, vt_theme_attr(p->th, role), 0);
     p->y++;
 }
@@ -355,7 +361,7 @@ static void line(pen *p, vt_role role, const char *fmt, ...)
 /* "label  value" with the value in its own role */
 static void field(pen *p, const char *label, const char *value, vt_role role)
 {
-    if (p->y < PAD_LINES) {
+    if (vis(p, p->y)) {
         vt_text_put(p->w, p->y, 1, label, 24, vt_theme_attr(p->th, VT_ROLE_DIM), 1);
         vt_text_put(p->w, p->y, 26, value ? value : "-", p->width - 27, vt_theme_attr(p->th, role), 0);
     }
@@ -526,7 +532,7 @@ static void panel_memory(pen *p, const vt_app *a, const vt_domain *d)
             char label[96], mem[32];
             fmt_mem(d->spread_kib[k], mem, sizeof(mem));
             snprintf(label, sizeof(label), "%s  %3.0f%%", mem, frac * 100);
-            if (p->y < PAD_LINES) {
+            if (vis(p, p->y)) {
                 char nl[16];
                 snprintf(nl, sizeof(nl), "node %d", k);
                 vt_text_put(p->w, p->y, 1, nl, 8, vt_theme_attr(p->th, VT_ROLE_NORMAL), 1);
@@ -744,7 +750,7 @@ static void draw_list(vt_app *a)
 static void draw_detail(vt_app *a)
 {
     vt_domain *d = detail_domain(a);
-    pen p = { a->pad, 0, COLS, &a->th };
+    pen p = { a->pad, 0, COLS, &a->th, a->scroll[SCR_DETAIL], a->scroll[SCR_DETAIL] + LINES };
     char what[300];
 
     werase(a->pad);
@@ -786,7 +792,7 @@ static void fact_field(pen *p, const char *label, const vt_u64_fact *f)
 static void draw_host(vt_app *a)
 {
     const vt_host *h = &a->c->host;
-    pen p = { a->pad, 0, COLS, &a->th };
+    pen p = { a->pad, 0, COLS, &a->th, a->scroll[SCR_HOST], a->scroll[SCR_HOST] + LINES };
     char buf[256];
     size_t i, j, k;
 
@@ -809,7 +815,7 @@ static void draw_host(vt_app *a)
         if (!vt_domain_active(d))
             continue;
         /* the name may be wide: padded by columns, not bytes */
-        if (p.y < PAD_LINES)
+        if (vis(&p, p.y))
             vt_text_put(p.w, p.y, 1, d->name ? d->name : d->uuid, 24,
                         vt_theme_attr(p.th, VT_ROLE_NORMAL), 1);
         if (d->haltpoll_present)
@@ -817,7 +823,7 @@ static void draw_host(vt_app *a)
                      d->haltpoll_fail_ns / 1000000, tot ? 100.0 * (double)d->haltpoll_success_ns / (double)tot : 0.0);
         else
             snprintf(nm, sizeof(nm), "%14s %14s %8s", "-", "-", "n/a");
-        if (p.y < PAD_LINES)
+        if (vis(&p, p.y))
             vt_text_put(p.w, p.y, 26, nm, p.width - 27,
                         vt_theme_attr(p.th, d->haltpoll_present ? VT_ROLE_NORMAL : VT_ROLE_DIM), 0);
         p.y++;
@@ -891,7 +897,7 @@ static void draw_host(vt_app *a)
 
 static void draw_help(vt_app *a)
 {
-    pen p = { a->pad, 0, COLS, &a->th };
+    pen p = { a->pad, 0, COLS, &a->th, a->scroll[SCR_HELP], a->scroll[SCR_HELP] + LINES };
     int i;
     size_t k;
 
@@ -924,6 +930,8 @@ static void draw_help(vt_app *a)
 
 static void draw(vt_app *a)
 {
+    int pass;
+
     werase(stdscr);
     a->too_small = COLS < MIN_COLS || LINES < MIN_LINES;
     if (a->too_small) {
@@ -935,12 +943,18 @@ static void draw(vt_app *a)
         doupdate();
         return;
     }
-    switch (a->screen) {
-    case SCR_LIST: draw_list(a); break;
-    case SCR_DETAIL: draw_detail(a); break;
-    case SCR_HOST: draw_host(a); break;
-    case SCR_HELP: draw_help(a); break;
-    case SCR_LAST: break;
+    for (pass = 0; pass < 2; pass++) {
+        int before = a->scroll[a->screen];
+        switch (a->screen) {
+        case SCR_LIST: draw_list(a); break;
+        case SCR_DETAIL: draw_detail(a); break;
+        case SCR_HOST: draw_host(a); break;
+        case SCR_HELP: draw_help(a); break;
+        case SCR_LAST: break;
+        }
+        /* a clamped scroll shows lines the first pass did not draw */
+        if (a->scroll[a->screen] == before)
+            break;
     }
     doupdate();
 }

@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 SOCK=vt-bench-$$
 T="tmux -L $SOCK -f /dev/null"
-trap '$T kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+trap '$T kill-server 2>/dev/null; [ -n "${KEEP_TRACE:-}" ] && cp "$tmp/trace" "$KEEP_TRACE"; rm -rf "$tmp"' EXIT
 "$here/gen-host.sh" "$N" > "$tmp/host.xml"
 mkdir -p "$tmp/proc"
 $T new-session -d -s b -x 160 -y 50 "env TERM=screen LANG=C.UTF-8 VT_TRACE_REDRAW=$tmp/trace \
