@@ -1,6 +1,7 @@
 #include "conn.h"
 
 #include <libvirt/virterror.h>
+#include <errno.h>
 #include <libxml/uri.h>
 #include <stdio.h>
 #include <string.h>
@@ -174,6 +175,19 @@ vt_conn *vt_conn_open(const vt_conn_opts *opts, vt_err *err)
     c->procfs_root = vt_strdup(opts->procfs_root ? opts->procfs_root : "/proc");
     c->readonly = opts->readonly;
     c->conn = virConnectOpenAuth(opts->uri, &auth, opts->readonly ? VIR_CONNECT_RO : 0);
+    if (!c->conn && !opts->readonly) {
+        /* Without the right to manage, inspection still works: fall back
+         * to a read-only connection, as the console only reads until an
+         * edit is applied. */
+        virErrorPtr e = virGetLastError();
+        if (e && (e->code == VIR_ERR_AUTH_FAILED || e->code == VIR_ERR_AUTH_CANCELLED ||
+                  e->code == VIR_ERR_OPERATION_DENIED || e->code == VIR_ERR_ACCESS_DENIED ||
+                  (e->code == VIR_ERR_SYSTEM_ERROR && e->int1 == EACCES))) {
+            c->conn = virConnectOpenAuth(opts->uri, &auth, VIR_CONNECT_RO);
+            if (c->conn)
+                c->readonly = c->readonly_fallback = true;
+        }
+    }
     if (!c->conn) {
         vt_err_set(err, "cannot connect to %s: %s",
                    opts->uri ? opts->uri : "the default libvirt URI", virt_last_error());

@@ -74,6 +74,7 @@ typedef struct vt_conn {
     char *uri;                  /* owned, as libvirt reports it */
     char *sysfs_root, *procfs_root;   /* owned */
     bool readonly;
+    bool readonly_fallback;     /* asked read-write, got read-only (no permission) */
     bool remote;                /* the host's files are not ours to read */
     bool in_process;            /* driver runs inside this process (test,
                                    qemu:///embed): no daemon round trips */

@@ -674,7 +674,8 @@ static void draw_title(vt_app *a, const char *what)
     char buf[512];
 
     snprintf(buf, sizeof(buf), " virt-tune  %s  %s%s", a->c->host.hostname ? a->c->host.hostname : "?",
-             what, a->c->readonly ? "  [read-only]" : "");
+             what, a->c->readonly_fallback ? "  [read-only: no permission to manage]" :
+             a->c->readonly ? "  [read-only]" : "");
     vt_text_put(stdscr, 0, 0, buf, COLS, vt_theme_attr(&a->th, VT_ROLE_TITLE), 1);
 }
 
@@ -1202,6 +1203,15 @@ int vt_app_run(const vt_app_opts *o, volatile sig_atomic_t *stop)
     mousemask(ALL_MOUSE_EVENTS, NULL);
     mouseinterval(200);
     vt_theme_apply(&a->th, color);
+    /* No colour (NO_COLOR, --no-color, or the terminal has none): the mono
+     * theme, whose attributes were chosen to be read without colour. */
+    if (!a->th.color && strcmp(a->th.name, "mono") != 0) {
+        vt_theme mono;
+        if (vt_theme_load(o->themes_dir ? o->themes_dir : vt_themes_dir(), "mono", &mono, NULL) < 0)
+            vt_theme_mono(&mono);
+        a->th = mono;
+        vt_theme_apply(&a->th, false);
+    }
     started = true;
     a->pad = newpad(PAD_LINES, 512);
 

@@ -69,7 +69,7 @@ check_screen() {   # name
     fi
 }
 
-run_vt() { keys "$VT --demo -d 3600 $*" Enter; wait_for 'virt-tune' || fail "virt-tune did not start: $(capture | tail -3)"; settle; }
+run_vt() { keys "$VT --demo -d 3600 $*" Enter; wait_for 'connected  demo host' || fail "virt-tune did not start: $(capture | tail -3)"; settle; }
 
 quit_and_check_prompt() {   # name
     keys q
@@ -133,6 +133,44 @@ for step in list detail host help; do
 done
 keys Escape Escape
 quit_and_check_prompt "after resizes"
+
+# Mouse: xterm (X10) reports typed into the pane, as a terminal sends them:
+# ESC [ M, then 32+button, 33+x, 33+y; button 3 = release.
+click() {   # x y
+    b=$(printf "\\$(printf %o $((33 + $1)))")
+    c=$(printf "\\$(printf %o $((33 + $2)))")
+    $T send-keys -t vt -l "$(printf '\033[M ')$b$c$(printf '\033[M#')$b$c"
+    sleep 0.4   # ncurses waits its click interval (200 ms) before reporting
+    settle
+}
+start_shell 80 24
+run_vt
+click 10 4          # third VM row
+capture | grep -q '^>.*db-primary' && ok "mouse: a click selects the row" ||
+    { fail "mouse: click did not select db-primary"; capture | head -6; }
+click 10 4          # clicking the selected row again opens it
+capture | grep -q 'VM db-primary' && ok "mouse: a second click opens the VM" ||
+    { fail "mouse: second click did not open"; capture | head -3; }
+click 15 1          # the Memory tab
+capture | sed -n 2p | grep -q '\[Memory\]' && ok "mouse: a click on a tab switches the panel" ||
+    { fail "mouse: tab click"; capture | head -3; }
+keys Escape
+click 22 1          # the State column title
+capture | sed -n 2p | grep -q 'State ^' && ok "mouse: a click on a column title sorts by it" ||
+    { fail "mouse: header click"; capture | head -3; }
+keys q
+
+# No colour: NO_COLOR and --no-color fall back to the mono theme and the
+# layout is the same (meaning never rests on colour alone).
+start_shell 80 24
+keys "NO_COLOR=1 $VT --demo -d 3600" Enter
+wait_for 'connected  demo host'; settle
+check_screen "80x24-list"
+keys q
+keys "$VT --demo -d 3600 --theme high-contrast" Enter
+wait_for 'connected  demo host'; settle
+check_screen "80x24-list"
+keys q
 
 # Signals restore the terminal too.
 for sig in INT TERM HUP; do
