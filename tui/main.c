@@ -202,6 +202,9 @@ int main(int argc, char **argv)
 
     if (parse_args(argc, argv, &o) < 0)
         return 2;
+    /* A daemon that goes away must be an error from libvirt, not a
+     * SIGPIPE that kills us with the terminal still in curses mode. */
+    signal(SIGPIPE, SIG_IGN);
     virSetErrorFunc(NULL, quiet_libvirt);
     xmlSetGenericErrorFunc(NULL, quiet_xml);
 
