@@ -173,6 +173,7 @@ vt_conn *vt_conn_open(const vt_conn_opts *opts, vt_err *err)
     pthread_mutex_init(&c->lock, NULL);
     c->sysfs_root = vt_strdup(opts->sysfs_root ? opts->sysfs_root : "/sys");
     c->procfs_root = vt_strdup(opts->procfs_root ? opts->procfs_root : "/proc");
+    c->etc_root = vt_strdup(opts->etc_root ? opts->etc_root : "/etc");
     c->readonly = opts->readonly;
     c->conn = virConnectOpenAuth(opts->uri, &auth, opts->readonly ? VIR_CONNECT_RO : 0);
     if (!c->conn && !opts->readonly) {
@@ -243,6 +244,8 @@ void vt_conn_free(vt_conn *c)
     free(c->uri);
     free(c->sysfs_root);
     free(c->procfs_root);
+    free(c->etc_root);
+    vt_remote_access_clear(&c->remote_access);
     pthread_mutex_destroy(&c->lock);
     free(c);
 }
@@ -597,6 +600,9 @@ static void refresh_host(vt_conn *c)
         c->topology_done = true;
     }
     vt_host_clear_sysfs(&c->host);
+    vt_remote_access_clear(&c->remote_access);
+    if (!c->remote)
+        vt_remote_access_read(&c->remote_access, c->etc_root);
     if (c->remote) {
         c->host.sysfs_why = vt_strdup("remote connection: host sysfs is on another host");
         return;

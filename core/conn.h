@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
+#include "confread.h"
 #include "domxml.h"
 #include "host.h"
 #include "proc.h"
@@ -67,12 +68,14 @@ typedef struct vt_conn_opts {
     const char *uri;            /* NULL: libvirt default (LIBVIRT_DEFAULT_URI) */
     const char *sysfs_root;     /* NULL: "/sys" */
     const char *procfs_root;    /* NULL: "/proc" */
+    const char *etc_root;       /* NULL: "/etc" */
     bool readonly;
 } vt_conn_opts;
 
 typedef struct vt_conn {
     char *uri;                  /* owned, as libvirt reports it */
-    char *sysfs_root, *procfs_root;   /* owned */
+    char *sysfs_root, *procfs_root, *etc_root;   /* owned */
+    vt_remote_access remote_access;   /* libvirtd.conf + SASL conf (local only) */
     bool readonly;
     bool readonly_fallback;     /* asked read-write, got read-only (no permission) */
     bool remote;                /* the host's files are not ours to read */

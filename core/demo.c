@@ -25,6 +25,7 @@ vt_demo *vt_demo_setup(const char *datadir, vt_err *err)
     VT_AUTOFREE char *host = vt_asprintf("%s/demo/host.xml", datadir);
     VT_AUTOFREE char *sys = vt_asprintf("%s/demo/sysfs", datadir);
     VT_AUTOFREE char *proc = vt_asprintf("%s/demo/proc", datadir);
+    VT_AUTOFREE char *etc = vt_asprintf("%s/demo/etc", datadir);
     char abs[PATH_MAX];
     const char *tmp = getenv("TMPDIR");
 
@@ -42,8 +43,10 @@ vt_demo *vt_demo_setup(const char *datadir, vt_err *err)
     }
     d->sysfs_root = vt_asprintf("%s/sysfs", d->tmpdir);
     d->procfs_root = vt_asprintf("%s/proc", d->tmpdir);
+    d->etc_root = vt_asprintf("%s/etc", d->tmpdir);
     if (vt_copy_tree(sys, d->sysfs_root, err) < 0 ||
-        vt_copy_tree(proc, d->procfs_root, err) < 0)
+        vt_copy_tree(proc, d->procfs_root, err) < 0 ||
+        vt_copy_tree(etc, d->etc_root, err) < 0)
         goto error;
     return d;
 
@@ -62,5 +65,6 @@ void vt_demo_free(vt_demo *d)
     free(d->tmpdir);
     free(d->sysfs_root);
     free(d->procfs_root);
+    free(d->etc_root);
     free(d);
 }

@@ -10,6 +10,7 @@ typedef struct vt_demo {
     char *tmpdir;        /* owned: the private copy, removed by vt_demo_free */
     char *sysfs_root;    /* owned */
     char *procfs_root;   /* owned */
+    char *etc_root;      /* owned */
 } vt_demo;
 
 /* Where data/ is: $VIRT_TUNE_DATADIR, the source tree when run from a

@@ -25,6 +25,31 @@ static void add(json_object *o, const char *k, json_object *v)
 
 /* ---- host ---- */
 
+static const char *const ra_libvirtd_keys[] = {
+    "listen_tls", "listen_tcp", "listen_addr", "auth_tcp", "auth_tls", "tcp_port", "tls_port",
+};
+static const char *const ra_sasl_keys[] = { "mech_list", "sasldb_path" };
+
+static json_object *remote_access_json(const vt_remote_access *ra)
+{
+    json_object *o = json_object_new_object();
+    size_t i;
+
+    add(o, "libvirtd_conf", json_object_new_string(ra->libvirtd_conf_path ? ra->libvirtd_conf_path : ""));
+    add(o, "libvirtd_conf_why", ra->libvirtd_why ? json_object_new_string(ra->libvirtd_why) : NULL);
+    for (i = 0; i < sizeof(ra_libvirtd_keys) / sizeof(ra_libvirtd_keys[0]); i++) {
+        const char *v = vt_conf_get(&ra->libvirtd, ra_libvirtd_keys[i]);
+        add(o, ra_libvirtd_keys[i], v ? json_object_new_string(v) : NULL);
+    }
+    add(o, "sasl_conf", json_object_new_string(ra->sasl_conf_path ? ra->sasl_conf_path : ""));
+    add(o, "sasl_conf_why", ra->sasl_why ? json_object_new_string(ra->sasl_why) : NULL);
+    for (i = 0; i < sizeof(ra_sasl_keys) / sizeof(ra_sasl_keys[0]); i++) {
+        const char *v = vt_conf_get(&ra->sasl, ra_sasl_keys[i]);
+        add(o, ra_sasl_keys[i], v ? json_object_new_string(v) : NULL);
+    }
+    return o;
+}
+
 static json_object *host_json(const vt_conn *c)
 {
     const vt_host *h = &c->host;
@@ -87,6 +112,7 @@ static json_object *host_json(const vt_conn *c)
     add(o, "topology_source", jstr(h->topology_source));
     add(o, "selinux", jstr(c->remote ? NULL : vt_selinux_mode_name(h->selinux)));
     add(o, "vhost_net_loaded", c->remote ? NULL : json_object_new_boolean(h->vhost_net_loaded));
+    add(o, "remote_access", c->remote ? NULL : remote_access_json(&c->remote_access));
     return o;
 }
 

@@ -55,6 +55,8 @@ check "a guest agent channel" '[.domains[] | select(.agent.channel)] | length > 
 check "1G hugepage VM and its pool" '[.domains[].hugepages[] | select(.size_kib == 1048576)] | length > 0'
 check "process label of a running VM from procfs" \
   '.domains[] | select(.name == "db-primary") | .seclabel.process_label | startswith("system_u:system_r:svirt_t:s0:c")'
+check "remote access from the demo etc: TCP with SASL, digest-md5" \
+  '.host.remote_access.listen_tcp == "1" and .host.remote_access.auth_tcp == "sasl" and .host.remote_access.mech_list == "digest-md5"'
 check "wide UTF-8 name kept" '[.domains[] | select(.name == "测试-虚拟机")] | length == 1'
 
 "$VT" --demo --report > "$tmp/r.txt" || { echo "FAIL: text report exited $?"; failed=1; }

@@ -883,6 +883,28 @@ static void draw_host(vt_app *a)
           h->selinux == VT_SELINUX_ENFORCING ? VT_ROLE_VALUE_OK : VT_ROLE_VALUE_WARN);
     field(&p, "vhost_net", h->sysfs_why ? "unknown (remote)" : h->vhost_net_loaded ? "loaded" : "not loaded",
           h->vhost_net_loaded ? VT_ROLE_VALUE_OK : VT_ROLE_VALUE_WARN);
+    heading(&p, "libvirt remote access (libvirtd.conf, SASL)");
+    if (a->c->remote) {
+        line(&p, VT_ROLE_DIM, "remote connection: the host's configuration is not readable from here");
+    } else {
+        const vt_remote_access *ra = &a->c->remote_access;
+        static const char *const keys[] = { "listen_tls", "listen_tcp", "listen_addr", "auth_tcp", "auth_tls" };
+        if (ra->libvirtd_why) {
+            snprintf(buf, sizeof(buf), "%s: %s", ra->libvirtd_conf_path, ra->libvirtd_why);
+            line(&p, VT_ROLE_DIM, "%s", buf);
+        }
+        for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+            const char *v = vt_conf_get(&ra->libvirtd, keys[i]);
+            field(&p, keys[i], v ? v : "(default)", v ? VT_ROLE_NORMAL : VT_ROLE_DIM);
+        }
+        if (ra->sasl_why) {
+            snprintf(buf, sizeof(buf), "%s: %s", ra->sasl_conf_path, ra->sasl_why);
+            line(&p, VT_ROLE_DIM, "%s", buf);
+        } else {
+            field(&p, "SASL mech_list", vt_conf_get(&ra->sasl, "mech_list"), VT_ROLE_NORMAL);
+            field(&p, "SASL sasldb_path", vt_conf_get(&ra->sasl, "sasldb_path"), VT_ROLE_NORMAL);
+        }
+    }
     heading(&p, "libvirt connection");
     field(&p, "URI", a->c->uri, VT_ROLE_NORMAL);
     field(&p, "access", a->c->readonly ? "read-only" : "read-write", VT_ROLE_NORMAL);

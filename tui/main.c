@@ -27,6 +27,7 @@ typedef struct options {
     const char *uri;
     const char *sysfs_root;
     const char *procfs_root;
+    const char *etc_root;
     bool readonly;
     bool demo;
     run_mode mode;
@@ -52,6 +53,7 @@ static void usage(FILE *out)
           "      --no-color           no colours (also when NO_COLOR is set)\n"
           "      --sysfs-root DIR     read host knobs below DIR instead of /sys\n"
           "      --procfs-root DIR    read processes below DIR instead of /proc\n"
+          "      --etc-root DIR       read configuration below DIR instead of /etc\n"
           "  -h, --help               show this help and exit\n"
           "  -V, --version            show the version and exit\n"
           "\n"
@@ -61,7 +63,7 @@ static void usage(FILE *out)
 
 static int parse_args(int argc, char **argv, options *o)
 {
-    enum { OPT_DEMO = 256, OPT_REPORT, OPT_SYSFS, OPT_PROCFS, OPT_THEME, OPT_NOCOLOR };
+    enum { OPT_DEMO = 256, OPT_REPORT, OPT_SYSFS, OPT_PROCFS, OPT_THEME, OPT_NOCOLOR, OPT_ETC };
     static const struct option longopts[] = {
         { "connect", required_argument, NULL, 'c' },
         { "readonly", no_argument, NULL, 'r' },
@@ -69,6 +71,7 @@ static int parse_args(int argc, char **argv, options *o)
         { "report", optional_argument, NULL, OPT_REPORT },
         { "sysfs-root", required_argument, NULL, OPT_SYSFS },
         { "procfs-root", required_argument, NULL, OPT_PROCFS },
+        { "etc-root", required_argument, NULL, OPT_ETC },
         { "delay", required_argument, NULL, 'd' },
         { "theme", required_argument, NULL, OPT_THEME },
         { "no-color", no_argument, NULL, OPT_NOCOLOR },
@@ -110,6 +113,7 @@ static int parse_args(int argc, char **argv, options *o)
         case OPT_THEME: o->theme = optarg; break;
         case OPT_NOCOLOR: o->color = 0; break;
         case OPT_PROCFS: o->procfs_root = optarg; break;
+        case OPT_ETC: o->etc_root = optarg; break;
         case 'h': usage(stdout); exit(0);
         case 'V': printf("virt-tune %s\n", PACKAGE_VERSION); exit(0);
         default:
@@ -224,10 +228,12 @@ int main(int argc, char **argv)
         co.uri = demo->uri;
         co.sysfs_root = o.sysfs_root ? o.sysfs_root : demo->sysfs_root;
         co.procfs_root = o.procfs_root ? o.procfs_root : demo->procfs_root;
+        co.etc_root = o.etc_root ? o.etc_root : demo->etc_root;
     } else {
         co.uri = o.uri;
         co.sysfs_root = o.sysfs_root;
         co.procfs_root = o.procfs_root;
+        co.etc_root = o.etc_root;
     }
     co.readonly = o.readonly;
     if (co.procfs_root && access(co.procfs_root, R_OK | X_OK) != 0) {

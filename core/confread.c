@@ -1,0 +1,254 @@
+#include "confread.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <string.h>
+
+#include "host.h"
+
+static void add_entry(vt_conf *c, const char *key, size_t klen, char *value, int line)
+{
+    vt_conf_entry *e = vt_array_push(&c->entries, &c->n, sizeof(*e));
+
+    e->key = vt_strndup(key, klen);
+    e->value = value;
+    e->line = line;
+}
+
+static const char *skip_ws(const char *p, int *line)
+{
+    for (;;) {
+        while (*p == ' ' || *p == '\t' || *p == '\r' || (line && *p == '\n')) {
+            if (*p == '\n')
+                (*line)++;
+            p++;
+        }
+        if (line && *p == '#') {       /* comments inside a list */
+            while (*p && *p != '\n')
+                p++;
+            continue;
+        }
+        return p;
+    }
+}
+
+/* One value: "string", integer, or [list]; *pp advances past it. */
+static char *parse_value(const char **pp, int *line, bool in_list, vt_err *err)
+{
+    const char *p = *pp;
+    vt_buf b = { 0 };
+
+    if (*p == '"') {
+        for (p++; *p && *p != '"' && *p != '\n'; p++) {
+            if (*p == '\\' && p[1] && p[1] != '\n')
+                p++;
+            vt_buf_addn(&b, p, 1);
+        }
+        if (*p != '"') {
+            vt_err_set(err, "line %d: unterminated string", *line);
+            vt_buf_free(&b);
+            return NULL;
+        }
+        *pp = p + 1;
+        return vt_buf_steal(&b);
+    }
+    if (*p == '[' && !in_list) {
+        bool first = true;
+        p++;
+        for (;;) {
+            char *v;
+            p = skip_ws(p, line);
+            if (*p == ']') {
+                *pp = p + 1;
+                return vt_buf_steal(&b);
+            }
+            if (!first) {
+                if (*p != ',') {
+                    vt_err_set(err, "line %d: expected ',' or ']' in a list", *line);
+                    vt_buf_free(&b);
+                    return NULL;
+                }
+                p = skip_ws(p + 1, line);
+                if (*p == ']') {             /* trailing comma */
+                    *pp = p + 1;
+                    return vt_buf_steal(&b);
+                }
+            }
+            if (!(v = parse_value(&p, line, true, err))) {
+                vt_buf_free(&b);
+                return NULL;
+            }
+            vt_buf_addf(&b, "%s%s", first ? "" : ", ", v);
+            free(v);
+            first = false;
+        }
+    }
+    if (*p == '-' || isdigit((unsigned char)*p)) {
+        const char *s = p++;
+        while (isdigit((unsigned char)*p))
+            p++;
+        if (p - s == 1 && *s == '-') {
+            vt_err_set(err, "line %d: bad number", *line);
+            return NULL;
+        }
+        *pp = p;
+        return vt_strndup(s, (size_t)(p - s));
+    }
+    vt_err_set(err, "line %d: expected a \"string\", a number or a [list]", *line);
+    return NULL;
+}
+
+int vt_conf_parse_libvirt(const char *text, vt_conf *out, vt_err *err)
+{
+    vt_conf c = { 0 };
+    const char *p = text ? text : "";
+    int line = 1;
+
+    for (;;) {
+        const char *key;
+        size_t klen;
+        char *v;
+
+        p = skip_ws(p, &line);
+        if (!*p)
+            break;
+        key = p;
+        while (isalnum((unsigned char)*p) || *p == '_')
+            p++;
+        klen = (size_t)(p - key);
+        if (!klen) {
+            vt_err_set(err, "line %d: expected a setting name", line);
+            goto error;
+        }
+        p = skip_ws(p, NULL);
+        if (*p != '=') {
+            vt_err_set(err, "line %d: expected '=' after %.*s", line, (int)klen, key);
+            goto error;
+        }
+        p = skip_ws(p + 1, NULL);
+        if (!(v = parse_value(&p, &line, false, err)))
+            goto error;
+        add_entry(&c, key, klen, v, line);
+        p = skip_ws(p, NULL);
+        if (*p == '#')
+            while (*p && *p != '\n')
+                p++;
+        if (*p && *p != '\n') {
+            vt_err_set(err, "line %d: unexpected text after the value", line);
+            goto error;
+        }
+    }
+    vt_conf_clear(out);
+    *out = c;
+    return 0;
+
+error:
+    vt_conf_clear(&c);
+    return -1;
+}
+
+int vt_conf_parse_sasl(const char *text, vt_conf *out, vt_err *err)
+{
+    vt_conf c = { 0 };
+    const char *p = text ? text : "";
+    int line = 0;
+
+    while (*p) {
+        const char *nl = strchr(p, '\n'), *colon, *end = nl ? nl : p + strlen(p);
+        const char *k, *v;
+        line++;
+        k = p;
+        while (k < end && isspace((unsigned char)*k))
+            k++;
+        if (k == end || *k == '#') {
+            p = nl ? nl + 1 : end;
+            continue;
+        }
+        colon = memchr(k, ':', (size_t)(end - k));
+        if (!colon || colon == k) {
+            vt_err_set(err, "line %d: expected \"key: value\"", line);
+            vt_conf_clear(&c);
+            return -1;
+        }
+        {
+            const char *ke = colon;
+            while (ke > k && isspace((unsigned char)ke[-1]))
+                ke--;
+            v = colon + 1;
+            while (v < end && isspace((unsigned char)*v))
+                v++;
+            {
+                const char *ve = end;
+                while (ve > v && isspace((unsigned char)ve[-1]))
+                    ve--;
+                add_entry(&c, k, (size_t)(ke - k), vt_strndup(v, (size_t)(ve - v)), line);
+            }
+        }
+        p = nl ? nl + 1 : end;
+    }
+    vt_conf_clear(out);
+    *out = c;
+    return 0;
+}
+
+const char *vt_conf_get(const vt_conf *c, const char *key)
+{
+    size_t i;
+
+    for (i = c->n; i > 0; i--)
+        if (strcmp(c->entries[i - 1].key, key) == 0)
+            return c->entries[i - 1].value;
+    return NULL;
+}
+
+void vt_conf_clear(vt_conf *c)
+{
+    size_t i;
+
+    if (!c)
+        return;
+    for (i = 0; i < c->n; i++) {
+        free(c->entries[i].key);
+        free(c->entries[i].value);
+    }
+    free(c->entries);
+    c->entries = NULL;
+    c->n = 0;
+}
+
+static void read_one(const char *path, char **why, vt_conf *conf,
+                     int (*parse)(const char *, vt_conf *, vt_err *))
+{
+    vt_err err = { { 0 } };
+    char *text = vt_read_file(path, 1 << 20, &err);
+
+    if (!text) {
+        *why = vt_strdup(errno == ENOENT ? "not present" : err.msg);
+        return;
+    }
+    if (parse(text, conf, &err) < 0)
+        *why = vt_asprintf("cannot be read: %s", err.msg);
+    free(text);
+}
+
+void vt_remote_access_read(vt_remote_access *ra, const char *etc_root)
+{
+    vt_remote_access_clear(ra);
+    ra->libvirtd_conf_path = vt_asprintf("%s/libvirt/libvirtd.conf", etc_root);
+    ra->sasl_conf_path = vt_asprintf("%s/sasl2/libvirt.conf", etc_root);
+    read_one(ra->libvirtd_conf_path, &ra->libvirtd_why, &ra->libvirtd, vt_conf_parse_libvirt);
+    read_one(ra->sasl_conf_path, &ra->sasl_why, &ra->sasl, vt_conf_parse_sasl);
+}
+
+void vt_remote_access_clear(vt_remote_access *ra)
+{
+    if (!ra)
+        return;
+    free(ra->libvirtd_conf_path);
+    free(ra->libvirtd_why);
+    vt_conf_clear(&ra->libvirtd);
+    free(ra->sasl_conf_path);
+    free(ra->sasl_why);
+    vt_conf_clear(&ra->sasl);
+    memset(ra, 0, sizeof(*ra));
+}
