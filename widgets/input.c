@@ -74,30 +74,6 @@ void vt_input_init(vt_input *in, const char *initial, vt_input_validate_fn v, vo
     in->ctx = ctx;
 }
 
-static size_t utf8_encode(unsigned long c, char *out)
-{
-    if (c < 0x80) {
-        out[0] = (char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        out[0] = (char)(0xc0 | (c >> 6));
-        out[1] = (char)(0x80 | (c & 0x3f));
-        return 2;
-    }
-    if (c < 0x10000) {
-        out[0] = (char)(0xe0 | (c >> 12));
-        out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-        out[2] = (char)(0x80 | (c & 0x3f));
-        return 3;
-    }
-    out[0] = (char)(0xf0 | (c >> 18));
-    out[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-    out[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-    out[3] = (char)(0x80 | (c & 0x3f));
-    return 4;
-}
-
 static void insert_char(vt_input *in, wint_t ch)
 {
     unsigned long c = (unsigned long)ch;
@@ -106,7 +82,7 @@ static void insert_char(vt_input *in, wint_t ch)
 
     if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
         return;
-    n = utf8_encode(c, enc);
+    n = vt_utf8_encode(c, enc);
     if (in->len + n >= sizeof(in->buf))
         return;
     memmove(in->buf + in->cursor + n, in->buf + in->cursor, in->len - in->cursor + 1);

@@ -230,8 +230,7 @@ int vt_text_put(WINDOW *w, int y, int x, const char *s, int width, attr_t attr, 
     return used;
 }
 
-/* UTF-8 encoding of one code point into out (4 bytes room); length. */
-static size_t utf8_encode(unsigned long c, char *out)
+size_t vt_utf8_encode(unsigned long c, char *out)
 {
     if (c < 0x80) {
         out[0] = (char)c;
@@ -268,7 +267,7 @@ void vt_text_fit(const char *s, int width, char *out, size_t outsz)
     render(s, width, &buf, &len);
     for (i = 0; i < len; i++) {
         char enc[4];
-        size_t n = utf8_encode((unsigned long)buf[i], enc);
+        size_t n = vt_utf8_encode((unsigned long)buf[i], enc);
 
         if (o + n >= outsz)
             break;

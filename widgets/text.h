@@ -21,4 +21,7 @@ int vt_text_put(WINDOW *w, int y, int x, const char *s, int width, attr_t attr, 
  * columns, NUL-terminated, out of outsz bytes. */
 void vt_text_fit(const char *s, int width, char *out, size_t outsz);
 
+/* UTF-8 encoding of one code point into out (room for 4 bytes); length. */
+size_t vt_utf8_encode(unsigned long c, char *out);
+
 #endif
