@@ -33,8 +33,10 @@ static int copy_file(const char *src, const char *dst, mode_t mode, vt_err *err)
             goto cleanup;
         }
     }
-    /* Keep the mode even where umask trimmed it (e.g. a 0444 knob). */
-    fchmod(out, mode & 0777);
+    /* The copy is ours to write (the demo's knobs are edited in place),
+     * even when the source is read-only, as in an installed or distcheck
+     * tree. */
+    fchmod(out, (mode & 0777) | 0200);
     ret = 0;
 
 cleanup:

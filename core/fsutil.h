@@ -5,7 +5,7 @@
 #include "util.h"
 
 /* Copy regular files and directories below src into dst (created, mode
- * kept); symlinks and special files are skipped. */
+ * kept plus owner write); symlinks and special files are skipped. */
 int vt_copy_tree(const char *src, const char *dst, vt_err *err);
 
 /* Remove a tree this process made; never follows symlinks. */
