@@ -1,0 +1,344 @@
+#include "plan.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cpuset.h"
+
+#define MAX_WORDS 12
+
+static const char *const numatune_modes[] = { "strict", "preferred", "interleave", "restrictive" };
+
+int vt_parse_size_kib(const char *s, unsigned long long *kib)
+{
+    char *end;
+    unsigned long long v;
+    unsigned long long mult = 1;
+
+    if (!s || !isdigit((unsigned char)*s))
+        return -1;
+    v = strtoull(s, &end, 10);
+    if (*end == 'K' || *end == 'k')
+        mult = 1, end++;
+    else if (*end == 'M' || *end == 'm')
+        mult = 1024, end++;
+    else if (*end == 'G' || *end == 'g')
+        mult = 1024 * 1024, end++;
+    if (*end == 'i' && end[1] == 'B')
+        end += 2;
+    else if (*end == 'B' && mult != 1)
+        end++;
+    if (*end || v == 0 || v > (1ULL << 40) / mult)
+        return -1;
+    *kib = v * mult;
+    return 0;
+}
+
+static int parse_scope(const char *w, vt_scope *out)
+{
+    if (!w || strcmp(w, "both") == 0)
+        *out = VT_SCOPE_BOTH;
+    else if (strcmp(w, "live") == 0)
+        *out = VT_SCOPE_LIVE;
+    else if (strcmp(w, "config") == 0)
+        *out = VT_SCOPE_CONFIG;
+    else
+        return -1;
+    return 0;
+}
+
+static int parse_uint(const char *w, unsigned max, unsigned *out)
+{
+    unsigned long long v;
+
+    if (vt_parse_ull(w, &v) < 0 || v > max)
+        return -1;
+    *out = (unsigned)v;
+    return 0;
+}
+
+static char *canon(const char *w, const char *what, int line, vt_err *err)
+{
+    vt_cpuset set;
+    vt_err e = { { 0 } };
+
+    if (vt_cpuset_parse(w, &set, &e) < 0) {
+        vt_err_set(err, "line %d: invalid %s: %s", line, what, e.msg);
+        return NULL;
+    }
+    return vt_cpuset_format(&set);
+}
+
+/* Split a line into words; '#' starts a comment. */
+static int split(char *s, char **w)
+{
+    int n = 0;
+    char *hash = strchr(s, '#');
+
+    if (hash)
+        *hash = '\0';
+    for (char *tok = strtok(s, " \t\r"); tok; tok = strtok(NULL, " \t\r")) {
+        if (n == MAX_WORDS)
+            return -1;
+        w[n++] = tok;
+    }
+    return n;
+}
+
+#define BAD(...) do { vt_err_set(err, __VA_ARGS__); goto error; } while (0)
+
+static int parse_line(char **w, int n, int line, vt_edit *e, vt_err *err)
+{
+    const char *verb;
+    int i;
+
+    memset(e, 0, sizeof(*e));
+    e->relabel = -1;
+    e->line = line;
+    e->scope = VT_SCOPE_BOTH;
+    if (strcmp(w[0], "vm") != 0)
+        BAD("line %d: unknown target \"%s\" (plan lines start with \"vm\")", line, w[0]);
+    if (n < 3)
+        BAD("line %d: incomplete: vm NAME then what to change", line);
+    e->vm = vt_strdup(w[1]);
+    verb = w[2];
+
+    if (strcmp(verb, "iothreads") == 0) {
+        e->kind = VT_EDIT_IOTHREADS;
+        if (n != 4 || parse_uint(w[3], 1024, &e->id) < 0)
+            BAD("line %d: expected: vm NAME iothreads COUNT (0 to 1024)", line);
+    } else if (strcmp(verb, "iothread") == 0) {
+        e->kind = VT_EDIT_IOTHREAD_PIN;
+        if (n < 6 || n > 7 || strcmp(w[4], "pin") != 0 || parse_uint(w[3], 1u << 30, &e->id) < 0 ||
+            e->id == 0)
+            BAD("line %d: expected: vm NAME iothread ID pin CPUSET [live|config|both]", line);
+        if (!(e->cpuset = canon(w[5], "CPU set", line, err)))
+            goto error;
+        if (parse_scope(n == 7 ? w[6] : NULL, &e->scope) < 0)
+            BAD("line %d: scope \"%s\" is not live, config or both", line, w[6]);
+    } else if (strcmp(verb, "disk") == 0) {
+        e->kind = VT_EDIT_DISK_IOTHREAD;
+        if (n != 6 || strcmp(w[4], "iothread") != 0 || parse_uint(w[5], 1u << 30, &e->id) < 0 ||
+            e->id == 0)
+            BAD("line %d: expected: vm NAME disk TARGET iothread ID", line);
+        e->target = vt_strdup(w[3]);
+    } else if (strcmp(verb, "vcpu") == 0) {
+        e->kind = VT_EDIT_VCPU_PIN;
+        if (n < 6 || n > 7 || strcmp(w[4], "pin") != 0 || parse_uint(w[3], VT_CPUSET_MAX, &e->id) < 0)
+            BAD("line %d: expected: vm NAME vcpu N pin CPUSET [live|config|both]", line);
+        if (!(e->cpuset = canon(w[5], "CPU set", line, err)))
+            goto error;
+        if (parse_scope(n == 7 ? w[6] : NULL, &e->scope) < 0)
+            BAD("line %d: scope \"%s\" is not live, config or both", line, w[6]);
+    } else if (strcmp(verb, "emulator") == 0) {
+        e->kind = VT_EDIT_EMULATOR_PIN;
+        if (n < 5 || n > 6 || strcmp(w[3], "pin") != 0)
+            BAD("line %d: expected: vm NAME emulator pin CPUSET [live|config|both]", line);
+        if (!(e->cpuset = canon(w[4], "CPU set", line, err)))
+            goto error;
+        if (parse_scope(n == 6 ? w[5] : NULL, &e->scope) < 0)
+            BAD("line %d: scope \"%s\" is not live, config or both", line, w[5]);
+    } else if (strcmp(verb, "hugepages") == 0) {
+        if (n == 4 && strcmp(w[3], "off") == 0) {
+            e->kind = VT_EDIT_HUGEPAGES_OFF;
+        } else {
+            e->kind = VT_EDIT_HUGEPAGES;
+            if ((n != 4 && n != 6) || vt_parse_size_kib(w[3], &e->size_kib) < 0 ||
+                (n == 6 && strcmp(w[4], "nodeset") != 0))
+                BAD("line %d: expected: vm NAME hugepages SIZE [nodeset NODESET] (SIZE like 2M or 1G)"
+                    " or vm NAME hugepages off", line);
+            if (e->size_kib < 4)
+                BAD("line %d: huge page size %s is below the 4 KiB base page", line, w[3]);
+            if (n == 6 && !(e->nodeset = canon(w[5], "nodeset", line, err)))
+                goto error;
+        }
+    } else if (strcmp(verb, "numatune") == 0) {
+        bool known = false;
+        e->kind = VT_EDIT_NUMATUNE;
+        if (n < 5 || n > 6)
+            BAD("line %d: expected: vm NAME numatune MODE NODESET [live|config|both]", line);
+        for (i = 0; i < (int)(sizeof(numatune_modes) / sizeof(numatune_modes[0])); i++)
+            known |= strcmp(w[3], numatune_modes[i]) == 0;
+        if (!known)
+            BAD("line %d: numatune mode \"%s\" is not strict, preferred, interleave or restrictive",
+                line, w[3]);
+        e->mode = vt_strdup(w[3]);
+        if (!(e->nodeset = canon(w[4], "nodeset", line, err)))
+            goto error;
+        if (parse_scope(n == 6 ? w[5] : NULL, &e->scope) < 0)
+            BAD("line %d: scope \"%s\" is not live, config or both", line, w[5]);
+    } else if (strcmp(verb, "seclabel") == 0) {
+        int rest;
+        e->kind = VT_EDIT_SECLABEL;
+        e->scope = VT_SCOPE_CONFIG;
+        if (n < 4)
+            BAD("line %d: expected: vm NAME seclabel dynamic|static LABEL|none [relabel yes|no]", line);
+        e->sec_type = vt_strdup(w[3]);
+        if (strcmp(w[3], "none") == 0) {
+            if (n != 4)
+                BAD("line %d: seclabel none takes nothing after it", line);
+            return 0;
+        } else if (strcmp(w[3], "static") == 0) {
+            if (n < 5 || strcmp(w[4], "relabel") == 0)
+                BAD("line %d: seclabel static needs a LABEL (e.g. system_u:system_r:svirt_t:s0:c10,c20)",
+                    line);
+            if (strchr(w[4], ':') == NULL)
+                BAD("line %d: \"%s\" is not an SELinux label (user:role:type:level)", line, w[4]);
+            e->label = vt_strdup(w[4]);
+            rest = 5;
+        } else if (strcmp(w[3], "dynamic") == 0) {
+            rest = 4;
+        } else {
+            BAD("line %d: seclabel type \"%s\" is not dynamic, static or none", line, w[3]);
+        }
+        if (n == rest + 2 && strcmp(w[rest], "relabel") == 0 &&
+            (strcmp(w[rest + 1], "yes") == 0 || strcmp(w[rest + 1], "no") == 0))
+            e->relabel = strcmp(w[rest + 1], "yes") == 0;
+        else if (n != rest)
+            BAD("line %d: after the seclabel only \"relabel yes\" or \"relabel no\" may follow", line);
+    } else {
+        BAD("line %d: unknown change \"%s\" (iothreads, iothread, disk, vcpu, emulator, hugepages,"
+            " numatune, seclabel)", line, verb);
+    }
+    return 0;
+
+error:
+    vt_edit_clear(e);
+    return -1;
+}
+
+int vt_plan_parse(const char *text, vt_changeset *out, vt_err *err)
+{
+    vt_changeset cs = { 0 };
+    const char *p = text ? text : "";
+    int line = 0;
+
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        char buf[1024], *w[MAX_WORDS];
+        int n;
+        vt_edit e;
+
+        line++;
+        if (len >= sizeof(buf)) {
+            vt_err_set(err, "line %d: too long", line);
+            goto error;
+        }
+        memcpy(buf, p, len);
+        buf[len] = '\0';
+        p = nl ? nl + 1 : p + len;
+        for (size_t i = 0; i < len; i++)
+            if ((unsigned char)buf[i] < 0x20 && buf[i] != '\t' && buf[i] != '\r') {
+                vt_err_set(err, "line %d: control character in the line", line);
+                goto error;
+            }
+        n = split(buf, w);
+        if (n < 0) {
+            vt_err_set(err, "line %d: too many words", line);
+            goto error;
+        }
+        if (n == 0)
+            continue;
+        if (parse_line(w, n, line, &e, err) < 0)
+            goto error;
+        *(vt_edit *)vt_array_push(&cs.edits, &cs.n, sizeof(vt_edit)) = e;
+    }
+    vt_changeset_clear(out);
+    *out = cs;
+    return 0;
+
+error:
+    vt_changeset_clear(&cs);
+    return -1;
+}
+
+static const char *scope_name(vt_scope s)
+{
+    return s == VT_SCOPE_LIVE ? "live" : s == VT_SCOPE_CONFIG ? "config" : "both";
+}
+
+static void size_text(unsigned long long kib, char *buf, size_t n)
+{
+    if (kib % (1024 * 1024) == 0)
+        snprintf(buf, n, "%lluG", kib / 1024 / 1024);
+    else if (kib % 1024 == 0)
+        snprintf(buf, n, "%lluM", kib / 1024);
+    else
+        snprintf(buf, n, "%lluK", kib);
+}
+
+char *vt_edit_format(const vt_edit *e)
+{
+    char sz[32];
+
+    switch (e->kind) {
+    case VT_EDIT_IOTHREADS:
+        return vt_asprintf("vm %s iothreads %u", e->vm, e->id);
+    case VT_EDIT_IOTHREAD_PIN:
+        return vt_asprintf("vm %s iothread %u pin %s %s", e->vm, e->id, e->cpuset, scope_name(e->scope));
+    case VT_EDIT_DISK_IOTHREAD:
+        return vt_asprintf("vm %s disk %s iothread %u", e->vm, e->target, e->id);
+    case VT_EDIT_VCPU_PIN:
+        return vt_asprintf("vm %s vcpu %u pin %s %s", e->vm, e->id, e->cpuset, scope_name(e->scope));
+    case VT_EDIT_EMULATOR_PIN:
+        return vt_asprintf("vm %s emulator pin %s %s", e->vm, e->cpuset, scope_name(e->scope));
+    case VT_EDIT_HUGEPAGES:
+        size_text(e->size_kib, sz, sizeof(sz));
+        return e->nodeset ? vt_asprintf("vm %s hugepages %s nodeset %s", e->vm, sz, e->nodeset)
+                          : vt_asprintf("vm %s hugepages %s", e->vm, sz);
+    case VT_EDIT_HUGEPAGES_OFF:
+        return vt_asprintf("vm %s hugepages off", e->vm);
+    case VT_EDIT_NUMATUNE:
+        return vt_asprintf("vm %s numatune %s %s %s", e->vm, e->mode, e->nodeset, scope_name(e->scope));
+    case VT_EDIT_SECLABEL:
+        return vt_asprintf("vm %s seclabel %s%s%s%s", e->vm, e->sec_type, e->label ? " " : "",
+                           e->label ? e->label : "",
+                           e->relabel < 0 ? "" : e->relabel ? " relabel yes" : " relabel no");
+    case VT_EDIT_LAST:
+        break;
+    }
+    return vt_strdup("");
+}
+
+char *vt_plan_format(const vt_changeset *cs)
+{
+    vt_buf b = { 0 };
+    size_t i;
+
+    vt_buf_add(&b, "# virt-tune plan: one change per line; apply with virt-tune --apply FILE\n");
+    for (i = 0; i < cs->n; i++) {
+        char *l = vt_edit_format(&cs->edits[i]);
+        vt_buf_addf(&b, "%s\n", l);
+        free(l);
+    }
+    return vt_buf_steal(&b);
+}
+
+void vt_edit_clear(vt_edit *e)
+{
+    if (!e)
+        return;
+    free(e->vm);
+    free(e->target);
+    free(e->cpuset);
+    free(e->nodeset);
+    free(e->mode);
+    free(e->sec_type);
+    free(e->label);
+    memset(e, 0, sizeof(*e));
+}
+
+void vt_changeset_clear(vt_changeset *cs)
+{
+    size_t i;
+
+    if (!cs)
+        return;
+    for (i = 0; i < cs->n; i++)
+        vt_edit_clear(&cs->edits[i]);
+    free(cs->edits);
+    cs->edits = NULL;
+    cs->n = 0;
+}

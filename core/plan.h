@@ -1,0 +1,81 @@
+/* Staged edits as data, and plan files: one change per line.
+ *
+ *   vm NAME iothreads COUNT
+ *   vm NAME iothread ID pin CPUSET [live|config|both]
+ *   vm NAME disk TARGET iothread ID
+ *   vm NAME vcpu N pin CPUSET [live|config|both]
+ *   vm NAME emulator pin CPUSET [live|config|both]
+ *   vm NAME hugepages SIZE [nodeset NODESET]
+ *   vm NAME hugepages off
+ *   vm NAME numatune MODE NODESET [live|config|both]
+ *   vm NAME seclabel dynamic [relabel yes|no]
+ *   vm NAME seclabel static LABEL [relabel yes|no]
+ *   vm NAME seclabel none
+ *
+ * '#' starts a comment; `both` is the default scope; SIZE is 2M, 1G,
+ * 2048K and the like. Parsing is pure and checks syntax, numbers, sizes,
+ * modes and CPU sets (as libvirt reads them); whether the VM exists is the
+ * apply engine's check. The same change set is what the review screen
+ * shows, what `--apply` runs and what `w` saves. */
+#ifndef VT_PLAN_H
+#define VT_PLAN_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+typedef enum {
+    VT_SCOPE_LIVE = 1,
+    VT_SCOPE_CONFIG = 2,
+    VT_SCOPE_BOTH = 3,
+} vt_scope;
+
+typedef enum {
+    VT_EDIT_IOTHREADS,        /* count */
+    VT_EDIT_IOTHREAD_PIN,     /* id, cpuset, scope */
+    VT_EDIT_DISK_IOTHREAD,    /* target, id */
+    VT_EDIT_VCPU_PIN,         /* id = vCPU, cpuset, scope */
+    VT_EDIT_EMULATOR_PIN,     /* cpuset, scope */
+    VT_EDIT_HUGEPAGES,        /* size_kib, nodeset (NULL = all) */
+    VT_EDIT_HUGEPAGES_OFF,
+    VT_EDIT_NUMATUNE,         /* mode, nodeset, scope */
+    VT_EDIT_SECLABEL,         /* sec_type, label, relabel */
+    VT_EDIT_LAST,
+} vt_edit_kind;
+
+typedef struct vt_edit {
+    vt_edit_kind kind;
+    char *vm;                  /* owned */
+    unsigned id;               /* IOThread id, vCPU number or count */
+    char *target;              /* owned: disk target */
+    char *cpuset;              /* owned, canonical */
+    vt_scope scope;
+    unsigned long long size_kib;
+    char *nodeset;             /* owned, canonical */
+    char *mode;                /* owned: numatune mode */
+    char *sec_type;            /* owned: dynamic, static, none */
+    char *label;               /* owned */
+    int relabel;               /* -1 unset, 0 no, 1 yes */
+    int line;                  /* plan line, 0 when staged in the console */
+} vt_edit;
+
+typedef struct vt_changeset {
+    vt_edit *edits;            /* owned, in order */
+    size_t n;
+} vt_changeset;
+
+/* The whole plan or nothing: -1 with "line N: why" leaves out untouched. */
+int vt_plan_parse(const char *text, vt_changeset *out, vt_err *err);
+
+/* A plan line for one edit (parses back to the same edit). Caller frees. */
+char *vt_edit_format(const vt_edit *e);
+/* The whole change set as plan text with a header comment. Caller frees. */
+char *vt_plan_format(const vt_changeset *cs);
+
+void vt_changeset_clear(vt_changeset *cs);
+void vt_edit_clear(vt_edit *e);
+
+/* "2M" "1G" "2048K" "2048" (KiB) -> KiB; -1 when not a size. */
+int vt_parse_size_kib(const char *s, unsigned long long *kib);
+
+#endif

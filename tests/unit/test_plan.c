@@ -1,0 +1,159 @@
+/* Plan files: every line form, the round trip through vt_edit_format, and
+ * every bad-input case refused with its line number and nothing kept. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "plan.h"
+
+static const char *good =
+    "# a plan\n"
+    "vm web-01 iothreads 2\n"
+    "vm web-01 iothread 1 pin 3,1-2 live   # pins\n"
+    "vm web-01 disk vdb iothread 2\n"
+    "vm web-01 vcpu 0 pin 4\n"
+    "vm web-01 emulator pin 0-1 config\n"
+    "vm db hugepages 2M nodeset 0\n"
+    "vm db hugepages 1G\n"
+    "vm db hugepages off\n"
+    "\n"
+    "vm db numatune strict 0 both\n"
+    "vm db seclabel dynamic relabel yes\n"
+    "vm db seclabel static system_u:system_r:svirt_t:s0:c10,c20 relabel no\n"
+    "vm db seclabel none\n";
+
+static void test_good(void **state)
+{
+    vt_changeset cs = { 0 };
+    vt_err err = { { 0 } };
+
+    (void)state;
+    assert_int_equal(vt_plan_parse(good, &cs, &err), 0);
+    assert_int_equal(cs.n, 12);
+    assert_int_equal(cs.edits[0].kind, VT_EDIT_IOTHREADS);
+    assert_int_equal(cs.edits[0].id, 2);
+    assert_int_equal(cs.edits[1].kind, VT_EDIT_IOTHREAD_PIN);
+    assert_string_equal(cs.edits[1].cpuset, "1-3");
+    assert_int_equal(cs.edits[1].scope, VT_SCOPE_LIVE);
+    assert_int_equal(cs.edits[1].line, 3);
+    assert_string_equal(cs.edits[2].target, "vdb");
+    assert_int_equal(cs.edits[3].scope, VT_SCOPE_BOTH);
+    assert_int_equal(cs.edits[4].scope, VT_SCOPE_CONFIG);
+    assert_true(cs.edits[5].size_kib == 2048);
+    assert_string_equal(cs.edits[5].nodeset, "0");
+    assert_true(cs.edits[6].size_kib == 1048576);
+    assert_null(cs.edits[6].nodeset);
+    assert_int_equal(cs.edits[7].kind, VT_EDIT_HUGEPAGES_OFF);
+    assert_string_equal(cs.edits[8].mode, "strict");
+    assert_int_equal(cs.edits[8].line, 11);
+    assert_int_equal(cs.edits[9].relabel, 1);
+    assert_string_equal(cs.edits[10].label, "system_u:system_r:svirt_t:s0:c10,c20");
+    assert_int_equal(cs.edits[10].relabel, 0);
+    assert_string_equal(cs.edits[11].sec_type, "none");
+    vt_changeset_clear(&cs);
+}
+
+/* format -> parse -> format is stable, and equals the canonical lines */
+static void test_roundtrip(void **state)
+{
+    vt_changeset a = { 0 }, b = { 0 };
+    char *t1, *t2;
+
+    (void)state;
+    assert_int_equal(vt_plan_parse(good, &a, NULL), 0);
+    t1 = vt_plan_format(&a);
+    assert_int_equal(vt_plan_parse(t1, &b, NULL), 0);
+    t2 = vt_plan_format(&b);
+    assert_string_equal(t1, t2);
+    assert_non_null(strstr(t1, "\nvm web-01 iothread 1 pin 1-3 live\n"));
+    assert_non_null(strstr(t1, "\nvm db hugepages 2M nodeset 0\n"));
+    assert_non_null(strstr(t1, "\nvm web-01 vcpu 0 pin 4 both\n"));
+    free(t1);
+    free(t2);
+    vt_changeset_clear(&a);
+    vt_changeset_clear(&b);
+}
+
+static void expect_bad(const char *text, const char *needle)
+{
+    vt_changeset cs = { 0 };
+    vt_err err = { { 0 } };
+
+    assert_int_equal(vt_plan_parse("vm keep iothreads 1\n", &cs, NULL), 0);
+    assert_int_equal(vt_plan_parse(text, &cs, &err), -1);
+    if (!strstr(err.msg, needle))
+        fail_msg("for %s expected \"%s\" in \"%s\"", text, needle, err.msg);
+    /* the change set it had is untouched */
+    assert_int_equal(cs.n, 1);
+    assert_string_equal(cs.edits[0].vm, "keep");
+    vt_changeset_clear(&cs);
+}
+
+static void test_bad(void **state)
+{
+    (void)state;
+    expect_bad("host foo 1\n", "line 1: unknown target");
+    expect_bad("vm a\n", "line 1: incomplete");
+    expect_bad("vm a iothreads\n", "expected: vm NAME iothreads COUNT");
+    expect_bad("vm a iothreads x\n", "expected: vm NAME iothreads COUNT");
+    expect_bad("vm a iothreads 2000\n", "COUNT");
+    expect_bad("# ok\nvm a iothread 1 pin 3-1\n", "line 2: invalid CPU set");
+    expect_bad("vm a iothread 1 pin ^2-4\n", "invalid CPU set");
+    expect_bad("vm a iothread 1 pin \n", "expected: vm NAME iothread ID pin");
+    expect_bad("vm a iothread 0 pin 1\n", "expected: vm NAME iothread ID pin");
+    expect_bad("vm a iothread 1 pin 16384\n", "invalid CPU set");
+    expect_bad("vm a iothread 1 pin 1 sometimes\n", "scope \"sometimes\"");
+    expect_bad("vm a iothread 1 bind 1\n", "expected: vm NAME iothread ID pin");
+    expect_bad("vm a disk vda iothread\n", "expected: vm NAME disk TARGET iothread ID");
+    expect_bad("vm a vcpu x pin 1\n", "expected: vm NAME vcpu N pin");
+    expect_bad("vm a emulator 1\n", "expected: vm NAME emulator pin");
+    expect_bad("vm a hugepages 2X\n", "SIZE like 2M");
+    expect_bad("vm a hugepages 0M\n", "SIZE like 2M");
+    expect_bad("vm a hugepages 2M nodes 0\n", "SIZE like 2M");
+    expect_bad("vm a hugepages 2M nodeset 1-0\n", "invalid nodeset");
+    expect_bad("vm a numatune sometimes 0\n", "mode \"sometimes\"");
+    expect_bad("vm a numatune strict\n", "expected: vm NAME numatune");
+    expect_bad("vm a numatune strict x\n", "invalid nodeset");
+    expect_bad("vm a seclabel maybe\n", "seclabel type \"maybe\"");
+    expect_bad("vm a seclabel static\n", "needs a LABEL");
+    expect_bad("vm a seclabel static nolabel\n", "not an SELinux label");
+    expect_bad("vm a seclabel none relabel no\n", "takes nothing");
+    expect_bad("vm a seclabel dynamic relabel maybe\n", "relabel yes");
+    expect_bad("vm a frobnicate 1\n", "unknown change \"frobnicate\"");
+    expect_bad("vm a iothreads 1 2 3 4 5 6 7 8 9 10 11 12\n", "too many words");
+    expect_bad("vm a\x01 iothreads 1\n", "control character");
+}
+
+static void test_sizes(void **state)
+{
+    unsigned long long k;
+
+    (void)state;
+    assert_int_equal(vt_parse_size_kib("2M", &k), 0);
+    assert_true(k == 2048);
+    assert_int_equal(vt_parse_size_kib("1GiB", &k), 0);
+    assert_true(k == 1048576);
+    assert_int_equal(vt_parse_size_kib("2048K", &k), 0);
+    assert_true(k == 2048);
+    assert_int_equal(vt_parse_size_kib("2048", &k), 0);
+    assert_true(k == 2048);
+    assert_int_equal(vt_parse_size_kib("", &k), -1);
+    assert_int_equal(vt_parse_size_kib("M", &k), -1);
+    assert_int_equal(vt_parse_size_kib("-2M", &k), -1);
+    assert_int_equal(vt_parse_size_kib("2T", &k), -1);
+    assert_int_equal(vt_parse_size_kib("99999999999999999999G", &k), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_good),
+        cmocka_unit_test(test_roundtrip),
+        cmocka_unit_test(test_bad),
+        cmocka_unit_test(test_sizes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
