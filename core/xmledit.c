@@ -1,0 +1,282 @@
+#include "xmledit.h"
+
+#include <libxml/tree.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "xmlutil.h"
+
+/* The child `name` of parent, created (appended) when missing. */
+static xmlNode *get_or_add(xmlNode *parent, const char *name)
+{
+    xmlNode *n = vt_xml_child(parent, name);
+
+    if (!n)
+        n = xmlNewChild(parent, NULL, (const xmlChar *)name, NULL);
+    return n;
+}
+
+static void set_attr(xmlNode *n, const char *name, const char *value)
+{
+    xmlSetProp(n, (const xmlChar *)name, (const xmlChar *)value);
+}
+
+static void set_text(xmlNode *n, const char *text)
+{
+    xmlNodeSetContent(n, (const xmlChar *)text);
+}
+
+static void remove_node(xmlNode *n)
+{
+    xmlUnlinkNode(n);
+    xmlFreeNode(n);
+}
+
+/* The first child `name` whose attribute `attr` equals `value`. */
+static xmlNode *child_with(xmlNode *parent, const char *name, const char *attr, const char *value)
+{
+    xmlNode *n;
+
+    for (n = parent ? parent->children : NULL; n; n = n->next) {
+        VT_AUTOFREE char *v = NULL;
+        if (!vt_xml_is(n, name))
+            continue;
+        v = vt_xml_attr(n, attr);
+        if (v && strcmp(v, value) == 0)
+            return n;
+    }
+    return NULL;
+}
+
+static int iothread_in_use(xmlNode *root, unsigned id, char *who, size_t whosz)
+{
+    xmlNode *devs = vt_xml_child(root, "devices"), *n;
+    char ids[16];
+
+    snprintf(ids, sizeof(ids), "%u", id);
+    for (n = devs ? devs->children : NULL; n; n = n->next) {
+        xmlNode *drv;
+        VT_AUTOFREE char *v = NULL;
+        if (!vt_xml_is(n, "disk") && !vt_xml_is(n, "controller"))
+            continue;
+        drv = vt_xml_child(n, "driver");
+        v = vt_xml_attr(drv, "iothread");
+        if (v && strcmp(v, ids) == 0) {
+            VT_AUTOFREE char *dev = vt_xml_attr(vt_xml_child(n, "target"), "dev");
+            VT_AUTOFREE char *idx = vt_xml_attr(n, "index");
+            snprintf(who, whosz, "%s %s", (const char *)n->name,
+                     dev ? dev : idx ? idx : "?");
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int edit_iothreads(xmlNode *root, const vt_edit *e, vt_err *err)
+{
+    xmlNode *ids = vt_xml_child(root, "iothreadids"), *ct = vt_xml_child(root, "cputune"), *n, *next;
+    unsigned long long old = vt_xml_text_ull(vt_xml_child(root, "iothreads"), 0);
+    unsigned id;
+    char buf[32], who[64];
+
+    for (id = e->id + 1; id <= old; id++)
+        if (iothread_in_use(root, id, who, sizeof(who))) {
+            vt_err_set(err, "IOThread %u is used by %s: assign it another IOThread first", id, who);
+            return -1;
+        }
+    snprintf(buf, sizeof(buf), "%u", e->id);
+    if (e->id == 0) {
+        if ((n = vt_xml_child(root, "iothreads")))
+            remove_node(n);
+    } else {
+        set_text(get_or_add(root, "iothreads"), buf);
+    }
+    /* ids and pins beyond the new count go with their threads */
+    for (n = ids ? ids->children : NULL; n; n = next) {
+        next = n->next;
+        if (vt_xml_is(n, "iothread") && vt_xml_attr_ull(n, "id", 0) > e->id)
+            remove_node(n);
+    }
+    for (n = ct ? ct->children : NULL; n; n = next) {
+        next = n->next;
+        if (vt_xml_is(n, "iothreadpin") && vt_xml_attr_ull(n, "iothread", 0) > e->id)
+            remove_node(n);
+    }
+    return 0;
+}
+
+static void set_pin(xmlNode *root, const char *elem, const char *key, const char *id, const char *cpuset)
+{
+    xmlNode *ct = get_or_add(root, "cputune");
+    xmlNode *pin = key ? child_with(ct, elem, key, id) : vt_xml_child(ct, elem);
+
+    if (!pin) {
+        pin = xmlNewChild(ct, NULL, (const xmlChar *)elem, NULL);
+        if (key)
+            set_attr(pin, key, id);
+    }
+    set_attr(pin, "cpuset", cpuset);
+}
+
+static int edit_disk_iothread(xmlNode *root, const vt_edit *e, vt_err *err)
+{
+    xmlNode *devs = vt_xml_child(root, "devices"), *n;
+    unsigned long long count = vt_xml_text_ull(vt_xml_child(root, "iothreads"), 0);
+    char buf[32];
+
+    if (e->id > count) {
+        vt_err_set(err, "the VM has %llu IOThread(s); there is no IOThread %u", count, e->id);
+        return -1;
+    }
+    for (n = devs ? devs->children : NULL; n; n = n->next) {
+        VT_AUTOFREE char *dev = NULL;
+        if (!vt_xml_is(n, "disk"))
+            continue;
+        dev = vt_xml_attr(vt_xml_child(n, "target"), "dev");
+        if (dev && strcmp(dev, e->target) == 0) {
+            snprintf(buf, sizeof(buf), "%u", e->id);
+            set_attr(get_or_add(n, "driver"), "iothread", buf);
+            return 0;
+        }
+    }
+    vt_err_set(err, "the VM has no disk %s", e->target);
+    return -1;
+}
+
+static void edit_hugepages(xmlNode *root, const vt_edit *e)
+{
+    xmlNode *mb = get_or_add(root, "memoryBacking");
+    xmlNode *hp = vt_xml_child(mb, "hugepages"), *page;
+    char size[32];
+
+    if (hp) {
+        remove_node(hp);
+    }
+    hp = xmlNewChild(mb, NULL, (const xmlChar *)"hugepages", NULL);
+    page = xmlNewChild(hp, NULL, (const xmlChar *)"page", NULL);
+    snprintf(size, sizeof(size), "%llu", e->size_kib);
+    set_attr(page, "size", size);
+    set_attr(page, "unit", "KiB");
+    if (e->nodeset)
+        set_attr(page, "nodeset", e->nodeset);
+}
+
+static void edit_hugepages_off(xmlNode *root)
+{
+    xmlNode *mb = vt_xml_child(root, "memoryBacking"), *hp = vt_xml_child(mb, "hugepages"), *n;
+    bool empty = true;
+
+    if (hp)
+        remove_node(hp);
+    for (n = mb ? mb->children : NULL; n; n = n->next)
+        if (n->type == XML_ELEMENT_NODE)
+            empty = false;
+    if (mb && empty)
+        remove_node(mb);
+}
+
+static void edit_numatune(xmlNode *root, const vt_edit *e)
+{
+    xmlNode *mem = get_or_add(get_or_add(root, "numatune"), "memory");
+
+    set_attr(mem, "mode", e->mode);
+    set_attr(mem, "nodeset", e->nodeset);
+    xmlUnsetProp(mem, (const xmlChar *)"placement");
+}
+
+static void edit_seclabel(xmlNode *root, const vt_edit *e)
+{
+    xmlNode *sl = child_with(root, "seclabel", "model", "selinux"), *n, *next;
+
+    if (!sl) {
+        /* after <devices>, where libvirt writes it */
+        sl = xmlNewChild(root, NULL, (const xmlChar *)"seclabel", NULL);
+        set_attr(sl, "model", "selinux");
+    }
+    set_attr(sl, "type", e->sec_type);
+    for (n = sl->children; n; n = next) {
+        next = n->next;
+        if (vt_xml_is(n, "label") || vt_xml_is(n, "imagelabel") || vt_xml_is(n, "baselabel"))
+            remove_node(n);
+    }
+    if (strcmp(e->sec_type, "none") == 0) {
+        xmlUnsetProp(sl, (const xmlChar *)"relabel");
+        return;
+    }
+    if (e->label)
+        xmlNewTextChild(sl, NULL, (const xmlChar *)"label", (const xmlChar *)e->label);
+    if (e->relabel >= 0)
+        set_attr(sl, "relabel", e->relabel ? "yes" : "no");
+}
+
+char *vt_xml_apply_edit(const char *xml, const vt_edit *e, vt_err *err)
+{
+    xmlDoc *doc = vt_xml_read(xml, "domain XML", err);
+    xmlNode *root;
+    xmlChar *out = NULL;
+    int len = 0, rc = 0;
+    char idbuf[32], *res;
+
+    if (!doc)
+        return NULL;
+    root = xmlDocGetRootElement(doc);
+    if (!vt_xml_is(root, "domain")) {
+        vt_err_set(err, "not a libvirt domain");
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    snprintf(idbuf, sizeof(idbuf), "%u", e->id);
+    switch (e->kind) {
+    case VT_EDIT_IOTHREADS:
+        rc = edit_iothreads(root, e, err);
+        break;
+    case VT_EDIT_IOTHREAD_PIN:
+        if (e->id > vt_xml_text_ull(vt_xml_child(root, "iothreads"), 0)) {
+            vt_err_set(err, "the VM has no IOThread %u", e->id);
+            rc = -1;
+        } else {
+            set_pin(root, "iothreadpin", "iothread", idbuf, e->cpuset);
+        }
+        break;
+    case VT_EDIT_DISK_IOTHREAD:
+        rc = edit_disk_iothread(root, e, err);
+        break;
+    case VT_EDIT_VCPU_PIN:
+        if (e->id >= vt_xml_text_ull(vt_xml_child(root, "vcpu"), 1)) {
+            vt_err_set(err, "the VM has no vCPU %u", e->id);
+            rc = -1;
+        } else {
+            set_pin(root, "vcpupin", "vcpu", idbuf, e->cpuset);
+        }
+        break;
+    case VT_EDIT_EMULATOR_PIN:
+        set_pin(root, "emulatorpin", NULL, NULL, e->cpuset);
+        break;
+    case VT_EDIT_HUGEPAGES:
+        edit_hugepages(root, e);
+        break;
+    case VT_EDIT_HUGEPAGES_OFF:
+        edit_hugepages_off(root);
+        break;
+    case VT_EDIT_NUMATUNE:
+        edit_numatune(root, e);
+        break;
+    case VT_EDIT_SECLABEL:
+        edit_seclabel(root, e);
+        break;
+    case VT_EDIT_LAST:
+        vt_err_set(err, "unknown edit");
+        rc = -1;
+    }
+    if (rc < 0) {
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    xmlDocDumpMemory(doc, &out, &len);
+    xmlFreeDoc(doc);
+    if (!out)
+        abort();
+    res = vt_strndup((const char *)out, (size_t)len);
+    xmlFree(out);
+    return res;
+}

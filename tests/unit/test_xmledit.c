@@ -1,0 +1,246 @@
+/* XML edits on a corpus of domain XML (tests/data/xml): each edit shows in
+ * the parsed result, and the document is identical (canonical XML) outside
+ * the element the edit is about: comments, metadata, unknown elements kept. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <libxml/c14n.h>
+#include <libxml/parser.h>
+#include <string.h>
+
+#include "domxml.h"
+#include "host.h"
+#include "plan.h"
+#include "xmledit.h"
+#include "xmlutil.h"
+
+static const char *const corpus[] = { "commented.xml", "hugepages-numa.xml", "minimal.xml" };
+
+static char *load(const char *name)
+{
+    char *p = vt_asprintf("%s/xml/%s", VT_TEST_DATA, name);
+    char *s = vt_read_file(p, 1 << 20, NULL);
+
+    free(p);
+    assert_non_null(s);
+    return s;
+}
+
+static vt_edit plan_edit(const char *line)
+{
+    vt_changeset cs = { 0 };
+    vt_edit e;
+
+    if (vt_plan_parse(line, &cs, NULL) < 0 || cs.n != 1)
+        fail_msg("bad plan line in test: %s", line);
+    e = cs.edits[0];
+    free(cs.edits);
+    return e;
+}
+
+/* Canonical form of the document without the top-level children named in
+ * `skip` (space separated) and, for disk edits, without driver@iothread. */
+static char *canon_without(const char *xml, const char *skip, bool drop_disk_iothread)
+{
+    xmlDoc *doc = vt_xml_read(xml, "xml", NULL);
+    xmlNode *root, *n, *next;
+    xmlChar *out = NULL;
+    char *res;
+
+    assert_non_null(doc);
+    root = xmlDocGetRootElement(doc);
+    for (n = root->children; n; n = next) {
+        char key[64];
+        next = n->next;
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        snprintf(key, sizeof(key), " %s ", (const char *)n->name);
+        if (strstr(skip, key)) {
+            xmlUnlinkNode(n);
+            xmlFreeNode(n);
+        } else if (drop_disk_iothread && vt_xml_is(n, "devices")) {
+            xmlNode *d;
+            for (d = n->children; d; d = d->next)
+                if (vt_xml_is(d, "disk") && vt_xml_child(d, "driver"))
+                    xmlUnsetProp(vt_xml_child(d, "driver"), (const xmlChar *)"iothread");
+        }
+    }
+    /* whitespace-only text next to removed elements is not content */
+    assert_true(xmlC14NDocDumpMemory(doc, NULL, XML_C14N_1_0, NULL, 1, &out) >= 0);
+    res = vt_strdup((const char *)out);
+    xmlFree(out);
+    xmlFreeDoc(doc);
+    return res;
+}
+
+static char *squeeze(char *s)
+{
+    /* drop whitespace between tags so removed lines do not count */
+    char *r = s, *w = s;
+    while (*r) {
+        if (*r == '>') {
+            *w++ = *r++;
+            while (*r == ' ' || *r == '\n' || *r == '\t')
+                r++;
+            continue;
+        }
+        *w++ = *r++;
+    }
+    *w = '\0';
+    return s;
+}
+
+static void check_rest_equal(const char *before, const char *after, const char *skip, bool disk)
+{
+    char *a = squeeze(canon_without(before, skip, disk));
+    char *b = squeeze(canon_without(after, skip, disk));
+
+    if (strcmp(a, b) != 0)
+        fail_msg("document changed outside [%s]:\n%s\n---\n%s", skip, a, b);
+    free(a);
+    free(b);
+}
+
+static vt_domdef *apply_ok(const char *xml, const char *line, char **out)
+{
+    vt_edit e = plan_edit(line);
+    vt_err err = { { 0 } };
+    vt_domdef *d;
+
+    *out = vt_xml_apply_edit(xml, &e, &err);
+    if (!*out)
+        fail_msg("%s: %s", line, err.msg);
+    vt_edit_clear(&e);
+    d = vt_domdef_parse(*out, &err);
+    if (!d)
+        fail_msg("%s: result does not parse: %s", line, err.msg);
+    return d;
+}
+
+static void test_corpus(void **state)
+{
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(corpus) / sizeof(corpus[0]); i++) {
+        char *xml = load(corpus[i]), *out;
+        vt_domdef *d;
+
+        /* iothreads first, so the pins below have threads to pin */
+        d = apply_ok(xml, "vm x iothreads 2", &out);
+        assert_int_equal(d->niothreads, 2);
+        check_rest_equal(xml, out, " iothreads iothreadids cputune ", false);
+        vt_domdef_free(d);
+        {
+            char *xml2 = out;
+            d = apply_ok(xml2, "vm x iothread 2 pin 5-6,^6 config", &out);
+            assert_string_equal(d->iothreads[1].pin, "5");
+            check_rest_equal(xml2, out, " cputune ", false);
+            vt_domdef_free(d);
+            free(out);
+            if (strstr(xml2, "dev='vda'") || strstr(xml2, "dev=\"vda\"")) {
+                d = apply_ok(xml2, "vm x disk vda iothread 1", &out);
+                assert_int_equal(d->disks[0].iothread, 1);
+                check_rest_equal(xml2, out, " ", true);
+                vt_domdef_free(d);
+                free(out);
+            }
+            free(xml2);
+        }
+        d = apply_ok(xml, "vm x vcpu 0 pin 3", &out);
+        assert_string_equal(d->vcpupins[0].cpuset, "3");
+        check_rest_equal(xml, out, " cputune ", false);
+        vt_domdef_free(d);
+        free(out);
+
+        d = apply_ok(xml, "vm x emulator pin 0", &out);
+        assert_string_equal(d->emulatorpin, "0");
+        check_rest_equal(xml, out, " cputune ", false);
+        vt_domdef_free(d);
+        free(out);
+
+        d = apply_ok(xml, "vm x hugepages 2M nodeset 0", &out);
+        assert_true(d->hugepages);
+        assert_true(d->hugepage_sizes[0].size_kib == 2048);
+        check_rest_equal(xml, out, " memoryBacking ", false);
+        vt_domdef_free(d);
+        free(out);
+
+        d = apply_ok(xml, "vm x hugepages off", &out);
+        assert_false(d->hugepages);
+        check_rest_equal(xml, out, " memoryBacking ", false);
+        vt_domdef_free(d);
+        free(out);
+
+        d = apply_ok(xml, "vm x numatune preferred 0", &out);
+        assert_string_equal(d->numatune->mode, "preferred");
+        assert_string_equal(d->numatune->nodeset, "0");
+        check_rest_equal(xml, out, " numatune ", false);
+        vt_domdef_free(d);
+        free(out);
+
+        d = apply_ok(xml, "vm x seclabel static system_u:system_r:svirt_t:s0:c1,c2 relabel yes", &out);
+        assert_string_equal(vt_domdef_main_seclabel(d)->type, "static");
+        assert_string_equal(vt_domdef_main_seclabel(d)->label, "system_u:system_r:svirt_t:s0:c1,c2");
+        check_rest_equal(xml, out, " seclabel ", false);
+        vt_domdef_free(d);
+        free(out);
+
+        d = apply_ok(xml, "vm x seclabel none", &out);
+        assert_string_equal(vt_domdef_main_seclabel(d)->type, "none");
+        vt_domdef_free(d);
+        free(out);
+        free(xml);
+    }
+}
+
+static void test_comments_kept(void **state)
+{
+    char *xml = load("commented.xml"), *out;
+    vt_domdef *d = apply_ok(xml, "vm x iothread 1 pin 3", &out);
+
+    (void)state;
+    assert_non_null(strstr(out, "<!-- provisioning: ticket OPS-1234, do not remove -->"));
+    assert_non_null(strstr(out, "<!-- emulator off the vCPU cores -->"));
+    assert_non_null(strstr(out, "team-payments"));
+    vt_domdef_free(d);
+    free(out);
+    free(xml);
+}
+
+static void expect_refused(const char *file, const char *line, const char *needle)
+{
+    char *xml = load(file);
+    vt_edit e = plan_edit(line);
+    vt_err err = { { 0 } };
+    char *out = vt_xml_apply_edit(xml, &e, &err);
+
+    assert_null(out);
+    if (!strstr(err.msg, needle))
+        fail_msg("%s: expected \"%s\" in \"%s\"", line, needle, err.msg);
+    vt_edit_clear(&e);
+    free(xml);
+}
+
+static void test_refused(void **state)
+{
+    (void)state;
+    /* controller scsi0 uses IOThread 2 */
+    expect_refused("commented.xml", "vm x iothreads 1", "IOThread 2 is used by controller");
+    expect_refused("commented.xml", "vm x disk vdz iothread 1", "no disk vdz");
+    expect_refused("commented.xml", "vm x disk vda iothread 3", "no IOThread 3");
+    expect_refused("minimal.xml", "vm x iothread 1 pin 0", "no IOThread 1");
+    expect_refused("minimal.xml", "vm x vcpu 1 pin 0", "no vCPU 1");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_corpus),
+        cmocka_unit_test(test_comments_kept),
+        cmocka_unit_test(test_refused),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
