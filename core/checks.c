@@ -39,7 +39,7 @@ char *vt_spread_nodes(const vt_domain *d)
     return vt_cpuset_format(&set);
 }
 
-char *vt_label_categories(const char *label)
+const char *vt_label_categories_at(const char *label)
 {
     const char *p;
 
@@ -49,7 +49,12 @@ char *vt_label_categories(const char *label)
     p = strrchr(label, ':');
     if (!p || p[1] != 'c')
         return NULL;
-    return vt_strdup(p + 1);
+    return p + 1;
+}
+
+char *vt_label_categories(const char *label)
+{
+    return vt_strdup(vt_label_categories_at(label));
 }
 
 static bool pins_union(const vt_domdef *def, vt_cpuset *out)
@@ -110,20 +115,19 @@ size_t vt_check_domain(const vt_conn *c, const vt_domain *d, vt_finding *out, si
     else if (sl && sl->relabel && strcmp(sl->relabel, "no") == 0)
         add(out, max, &n, "svirt", "seclabel relabel='no'");
     if (sl && sl->label && vt_domain_active(d) && strcmp(sl->type, "none") != 0) {
-        VT_AUTOFREE char *cats = vt_label_categories(sl->label);
+        const char *cats = vt_label_categories_at(sl->label);
         for (j = 0; cats && j < c->ndoms; j++) {
             const vt_domain *o = c->doms[j];
             const vt_seclabel_def *osl;
+            const char *oc;
             if (o == d || !vt_domain_active(o))
                 continue;
             osl = vt_domdef_main_seclabel(o->live);
-            if (osl && osl->label) {
-                VT_AUTOFREE char *oc = vt_label_categories(osl->label);
-                if (oc && strcmp(oc, cats) == 0) {
-                    add(out, max, &n, "svirt", "same MCS categories %s as %s", cats,
-                        o->name ? o->name : o->uuid);
-                    break;
-                }
+            oc = osl ? vt_label_categories_at(osl->label) : NULL;
+            if (oc && strcmp(oc, cats) == 0) {
+                add(out, max, &n, "svirt", "same MCS categories %s as %s", cats,
+                    o->name ? o->name : o->uuid);
+                break;
             }
         }
     }
@@ -161,4 +165,12 @@ size_t vt_check_domain(const vt_conn *c, const vt_domain *d, vt_finding *out, si
             add(out, max, &n, "lun", "LUN %s passed through with rawio='yes'",
                 def->disks[i].target ? def->disks[i].target : "?");
     return n;
+}
+
+void vt_check_all(vt_conn *c)
+{
+    size_t i;
+
+    for (i = 0; i < c->ndoms; i++)
+        c->doms[i]->nfindings = (unsigned)vt_check_domain(c, c->doms[i], NULL, 0);
 }

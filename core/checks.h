@@ -16,11 +16,17 @@ typedef struct vt_finding {
 /* Fill up to max findings for d; returns how many there are in all. */
 size_t vt_check_domain(const vt_conn *c, const vt_domain *d, vt_finding *out, size_t max);
 
+/* Count the findings of every domain into d->nfindings: once per refresh,
+ * so the VM list never re-runs the checks while drawing or sorting. */
+void vt_check_all(vt_conn *c);
+
 /* Nodes that hold more than 1% of the VM's memory, as a cpuset-style list
  * ("0-1"); "" when the spread is unknown. Caller frees. */
 char *vt_spread_nodes(const vt_domain *d);
 
 /* MCS categories of an SELinux label ("c10,c20"), or NULL. Caller frees. */
 char *vt_label_categories(const char *label);
+/* The same, as a pointer into label (no allocation), or NULL. */
+const char *vt_label_categories_at(const char *label);
 
 #endif

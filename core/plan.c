@@ -86,6 +86,18 @@ static int split(char *s, char **w)
     return n;
 }
 
+/* "CPUSET [live|config|both]" at w[i], the tail of every pin line. */
+static int parse_pin_tail(char **w, int n, int i, int line, vt_edit *e, vt_err *err)
+{
+    if (!(e->cpuset = canon(w[i], "CPU set", line, err)))
+        return -1;
+    if (parse_scope(n == i + 2 ? w[i + 1] : NULL, &e->scope) < 0) {
+        vt_err_set(err, "line %d: scope \"%s\" is not live, config or both", line, w[i + 1]);
+        return -1;
+    }
+    return 0;
+}
+
 #define BAD(...) do { vt_err_set(err, __VA_ARGS__); goto error; } while (0)
 
 static int parse_line(char **w, int n, int line, vt_edit *e, vt_err *err)
@@ -113,10 +125,8 @@ static int parse_line(char **w, int n, int line, vt_edit *e, vt_err *err)
         if (n < 6 || n > 7 || strcmp(w[4], "pin") != 0 || parse_uint(w[3], 1u << 30, &e->id) < 0 ||
             e->id == 0)
             BAD("line %d: expected: vm NAME iothread ID pin CPUSET [live|config|both]", line);
-        if (!(e->cpuset = canon(w[5], "CPU set", line, err)))
+        if (parse_pin_tail(w, n, 5, line, e, err) < 0)
             goto error;
-        if (parse_scope(n == 7 ? w[6] : NULL, &e->scope) < 0)
-            BAD("line %d: scope \"%s\" is not live, config or both", line, w[6]);
     } else if (strcmp(verb, "disk") == 0) {
         e->kind = VT_EDIT_DISK_IOTHREAD;
         if (n != 6 || strcmp(w[4], "iothread") != 0 || parse_uint(w[5], 1u << 30, &e->id) < 0 ||
@@ -127,18 +137,14 @@ static int parse_line(char **w, int n, int line, vt_edit *e, vt_err *err)
         e->kind = VT_EDIT_VCPU_PIN;
         if (n < 6 || n > 7 || strcmp(w[4], "pin") != 0 || parse_uint(w[3], VT_CPUSET_MAX, &e->id) < 0)
             BAD("line %d: expected: vm NAME vcpu N pin CPUSET [live|config|both]", line);
-        if (!(e->cpuset = canon(w[5], "CPU set", line, err)))
+        if (parse_pin_tail(w, n, 5, line, e, err) < 0)
             goto error;
-        if (parse_scope(n == 7 ? w[6] : NULL, &e->scope) < 0)
-            BAD("line %d: scope \"%s\" is not live, config or both", line, w[6]);
     } else if (strcmp(verb, "emulator") == 0) {
         e->kind = VT_EDIT_EMULATOR_PIN;
         if (n < 5 || n > 6 || strcmp(w[3], "pin") != 0)
             BAD("line %d: expected: vm NAME emulator pin CPUSET [live|config|both]", line);
-        if (!(e->cpuset = canon(w[4], "CPU set", line, err)))
+        if (parse_pin_tail(w, n, 4, line, e, err) < 0)
             goto error;
-        if (parse_scope(n == 6 ? w[5] : NULL, &e->scope) < 0)
-            BAD("line %d: scope \"%s\" is not live, config or both", line, w[5]);
     } else if (strcmp(verb, "hugepages") == 0) {
         if (n == 4 && strcmp(w[3], "off") == 0) {
             e->kind = VT_EDIT_HUGEPAGES_OFF;

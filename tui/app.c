@@ -176,11 +176,6 @@ static void svirt_text(const vt_domain *d, char *buf, size_t n)
         snprintf(buf, n, "%s%s%s", sl->type, cats ? " " : "", cats ? cats : "");
 }
 
-static size_t warn_count(const vt_app *a, const vt_domain *d)
-{
-    return vt_check_domain(a->c, d, NULL, 0);
-}
-
 static const char *row_id(void *ctx, size_t row)
 {
     vt_app *a = ctx;
@@ -199,7 +194,7 @@ static void row_cell(void *ctx, size_t row, size_t col, vt_table_cell *out)
     out->text[0] = '\0';
     switch ((list_col)col) {
     case COL_WARN:
-        n = warn_count(a, d);
+        n = d->nfindings;
         if (n) {
             snprintf(out->text, sizeof(out->text), "!%zu", n);
             out->role = VT_ROLE_VALUE_WARN;
@@ -277,7 +272,7 @@ static void sort_rows(vt_app *a)
         case COL_VCPU: it[i].num = def->vcpus; break;
         case COL_MEM: it[i].num = (long long)def->memory_kib; break;
         case COL_IOTHR: it[i].num = (long long)def->niothreads; break;
-        case COL_WARN: it[i].num = (long long)warn_count(a, a->rows[i]); break;
+        case COL_WARN: it[i].num = a->rows[i]->nfindings; break;
         default:
             row_cell(a, i, (size_t)a->sort_col, &cell);
             memcpy(it[i].text, cell.text, sizeof(it[i].text));
@@ -319,6 +314,7 @@ static void do_refresh(vt_app *a)
         set_status(a, VT_ROLE_STATUS_ERROR, "disconnected: %s", a->c->err.msg);
     } else {
         a->connected = true;
+        vt_check_all(a->c);
         if (a->status_role == VT_ROLE_STATUS_ERROR || !a->status[0])
             set_status(a, VT_ROLE_STATUS, "%zu VMs", a->c->ndoms);
     }

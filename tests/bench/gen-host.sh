@@ -17,7 +17,10 @@ awk -v n="$n" 'BEGIN {
     printf "<iothreadpin iothread=\"1\" cpuset=\"%d\"/><iothreadpin iothread=\"2\" cpuset=\"%d,%d\"/></cputune>\n", base, base, base + 1
     printf "    <numatune><memory mode=\"strict\" nodeset=\"%d\"/></numatune>\n", node
     print "    <os><type arch=\"x86_64\">hvm</type></os>"
-    print "    <seclabel type=\"dynamic\" model=\"selinux\" relabel=\"yes\"/>"
+    # half the VMs carry static MCS labels, so the shared-category check
+    # (every VM against every other) is part of what is measured
+    if (i % 2) printf "    <seclabel type=\"static\" model=\"selinux\" relabel=\"yes\"><label>system_u:system_r:svirt_t:s0:c%d,c%d</label></seclabel>\n", i % 1000, 1000 + i % 23
+    else print "    <seclabel type=\"dynamic\" model=\"selinux\" relabel=\"yes\"/>"
     print "    <devices>"
     printf "      <disk type=\"file\" device=\"disk\"><driver name=\"qemu\" type=\"raw\" cache=\"none\" io=\"native\" iothread=\"1\"/><source file=\"/var/lib/libvirt/images/b%04d.img\"/><target dev=\"vda\" bus=\"virtio\"/></disk>\n", i
     printf "      <disk type=\"file\" device=\"disk\"><driver name=\"qemu\" type=\"qcow2\"/><source file=\"/var/lib/libvirt/images/b%04d-data.qcow2\"/><target dev=\"vdb\" bus=\"virtio\"/></disk>\n", i
