@@ -135,23 +135,11 @@ size_t vt_check_domain(const vt_conn *c, const vt_domain *d, vt_finding *out, si
      * its page size, on the host nodes numatune allows. */
     if (def->hugepages && !vt_domain_active(d) && !c->host.sysfs_why) {
         unsigned long long size = def->nhugepage_sizes ? def->hugepage_sizes[0].size_kib : 2048;
-        vt_cpuset allowed;
-        bool limit = def->numatune && def->numatune->nodeset &&
-                     vt_cpuset_parse(def->numatune->nodeset, &allowed, NULL) == 0;
-        for (i = 0; size && i < c->host.npools; i++) {
-            const vt_hp_pool *p = &c->host.pools[i];
-            unsigned long long freep = 0, need = (def->memory_kib + size - 1) / size;
-            if (p->size_kib != size)
-                continue;
-            for (j = 0; j < p->nnodes; j++)
-                if (!limit || vt_cpuset_has(&allowed, (unsigned)p->nodes[j].node))
-                    freep += p->nodes[j].free;
-            if (!p->nnodes)
-                freep = p->free;
-            if (freep < need)
-                add(out, max, &n, "hugepages", "needs %llu free %llu KiB pages%s%s, pool has %llu",
-                    need, size, limit ? " on nodes " : "", limit ? def->numatune->nodeset : "", freep);
-        }
+        const char *limit = def->numatune ? def->numatune->nodeset : NULL;
+        unsigned long long need, freep;
+        if (vt_hugepage_fit(c, def->memory_kib, size, limit, &need, &freep) == 0)
+            add(out, max, &n, "hugepages", "needs %llu free %llu KiB pages%s%s, pool has %llu",
+                need, size, limit ? " on nodes " : "", limit ? limit : "", freep);
     }
     for (i = 0; i < def->nnics; i++) {
         const vt_nic_def *k = &def->nics[i];
@@ -165,6 +153,29 @@ size_t vt_check_domain(const vt_conn *c, const vt_domain *d, vt_finding *out, si
             add(out, max, &n, "lun", "LUN %s passed through with rawio='yes'",
                 def->disks[i].target ? def->disks[i].target : "?");
     return n;
+}
+
+int vt_hugepage_fit(const vt_conn *c, unsigned long long memory_kib, unsigned long long size_kib,
+                    const char *nodeset, unsigned long long *need, unsigned long long *freep)
+{
+    vt_cpuset allowed;
+    bool limit = nodeset && vt_cpuset_parse(nodeset, &allowed, NULL) == 0;
+    size_t i, j;
+
+    *need = size_kib ? (memory_kib + size_kib - 1) / size_kib : 0;
+    *freep = 0;
+    for (i = 0; i < c->host.npools; i++) {
+        const vt_hp_pool *p = &c->host.pools[i];
+        if (p->size_kib != size_kib)
+            continue;
+        for (j = 0; j < p->nnodes; j++)
+            if (!limit || vt_cpuset_has(&allowed, (unsigned)p->nodes[j].node))
+                *freep += p->nodes[j].free;
+        if (!p->nnodes)
+            *freep = p->free;
+        return *freep >= *need;
+    }
+    return -1;
 }
 
 void vt_check_all(vt_conn *c)

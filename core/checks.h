@@ -20,6 +20,12 @@ size_t vt_check_domain(const vt_conn *c, const vt_domain *d, vt_finding *out, si
  * so the VM list never re-runs the checks while drawing or sorting. */
 void vt_check_all(vt_conn *c);
 
+/* Whether memory_kib fits in the free pages of the size_kib pool on the
+ * host nodes of nodeset (NULL: all): 1 yes, 0 no, -1 no such pool. *need
+ * and *freep are in pages. */
+int vt_hugepage_fit(const vt_conn *c, unsigned long long memory_kib, unsigned long long size_kib,
+                    const char *nodeset, unsigned long long *need, unsigned long long *freep);
+
 /* Nodes that hold more than 1% of the VM's memory, as a cpuset-style list
  * ("0-1"); "" when the spread is unknown. Caller frees. */
 char *vt_spread_nodes(const vt_domain *d);

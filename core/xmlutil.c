@@ -103,3 +103,28 @@ unsigned long long vt_xml_text_ull(const xmlNode *n, unsigned long long dflt)
         return r;
     return dflt;
 }
+
+char *vt_xml_pretty(const char *xml)
+{
+    xmlDoc *doc;
+    xmlBuffer *buf;
+    char *out;
+
+    if (!xml || !*xml)
+        return vt_strdup("");
+    doc = xmlReadMemory(xml, (int)strlen(xml), "input.xml", NULL,
+                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                        XML_PARSE_NOCDATA | XML_PARSE_NOBLANKS);
+    if (!doc || doc->intSubset || doc->extSubset || !xmlDocGetRootElement(doc)) {
+        xmlFreeDoc(doc);
+        return vt_strdup(xml);
+    }
+    buf = xmlBufferCreate();
+    if (!buf)
+        abort();
+    xmlNodeDump(buf, doc, xmlDocGetRootElement(doc), 0, 1);
+    out = vt_asprintf("%s\n", (const char *)xmlBufferContent(buf));
+    xmlBufferFree(buf);
+    xmlFreeDoc(doc);
+    return out;
+}

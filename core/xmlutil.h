@@ -11,6 +11,12 @@
 /* Parse untrusted XML; refuses a DOCTYPE. NULL with err set. */
 xmlDoc *vt_xml_read(const char *xml, const char *what, vt_err *err);
 
+/* The document re-indented by libxml2, quotes and spacing made uniform, no
+ * XML declaration: two versions of a document shown this way differ only
+ * where their content does. The input itself when it cannot be parsed.
+ * Caller frees. */
+char *vt_xml_pretty(const char *xml);
+
 bool vt_xml_is(const xmlNode *n, const char *name);
 xmlNode *vt_xml_child(const xmlNode *parent, const char *name);
 char *vt_xml_attr(const xmlNode *n, const char *name);      /* caller frees */

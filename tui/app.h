@@ -14,7 +14,9 @@ typedef struct vt_app_opts {
     int color;                 /* -1 auto (NO_COLOR, terminal), 0 no, 1 yes */
     const char *themes_dir;
     const char *config_path;
-    const char *uri_label;     /* shown in the status line; NULL = the URI */   /* NULL = $XDG_CONFIG_HOME/virt-tune/config */
+    const char *uri_label;     /* shown in the status line; NULL = the URI */
+    const char *plan_path;     /* --plan FILE: staged at start, review open */
+    const char *log_path;      /* --apply-log FILE; NULL = vt_apply_log_path() */
 } vt_app_opts;
 
 /* Run until quit or a signal in `stop`; the terminal is restored before

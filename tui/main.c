@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/apply.h"
 #include "core/conn.h"
 #include "core/demo.h"
 #include "core/report.h"
@@ -21,6 +22,8 @@ typedef enum {
     MODE_CONSOLE,
     MODE_REPORT_TEXT,
     MODE_REPORT_JSON,
+    MODE_APPLY,
+    MODE_EXPORT_VIRSH,
 } run_mode;
 
 typedef struct options {
@@ -34,6 +37,10 @@ typedef struct options {
     int refresh_ms;
     const char *theme;
     int color;
+    const char *plan;          /* --plan, --apply or --export-virsh FILE */
+    bool dry_run;
+    bool yes;
+    const char *log_path;      /* --apply-log */
 } options;
 
 static void usage(FILE *out)
@@ -48,6 +55,16 @@ static void usage(FILE *out)
           "      --demo               the built-in demo host (libvirt test driver, no root)\n"
           "      --report[=FORMAT]    print the whole snapshot and exit; FORMAT is text\n"
           "                           (default) or json\n"
+          "      --plan FILE          open the console with FILE's changes staged, in the\n"
+          "                           review screen\n"
+          "      --apply FILE         apply a plan file without the console: print each\n"
+          "                           step, ask once, exit 0 only if every step applied\n"
+          "      --dry-run            with --apply: print the steps and XML diffs, change\n"
+          "                           nothing\n"
+          "  -y, --yes                with --apply: do not ask\n"
+          "      --export-virsh FILE  print the virsh commands equivalent to a plan file\n"
+          "      --apply-log FILE     append applied changes to FILE (default\n"
+          "                           $XDG_STATE_HOME/virt-tune/apply.log)\n"
           "  -d, --delay SECONDS      refresh every SECONDS in the console (default 2)\n"
           "      --theme NAME         colour theme: default, mono, high-contrast\n"
           "      --no-color           no colours (also when NO_COLOR is set)\n"
@@ -63,7 +80,8 @@ static void usage(FILE *out)
 
 static int parse_args(int argc, char **argv, options *o)
 {
-    enum { OPT_DEMO = 256, OPT_REPORT, OPT_SYSFS, OPT_PROCFS, OPT_THEME, OPT_NOCOLOR, OPT_ETC };
+    enum { OPT_DEMO = 256, OPT_REPORT, OPT_SYSFS, OPT_PROCFS, OPT_THEME, OPT_NOCOLOR, OPT_ETC,
+           OPT_PLAN, OPT_APPLY, OPT_DRYRUN, OPT_EXPORT, OPT_LOG };
     static const struct option longopts[] = {
         { "connect", required_argument, NULL, 'c' },
         { "readonly", no_argument, NULL, 'r' },
@@ -75,16 +93,22 @@ static int parse_args(int argc, char **argv, options *o)
         { "delay", required_argument, NULL, 'd' },
         { "theme", required_argument, NULL, OPT_THEME },
         { "no-color", no_argument, NULL, OPT_NOCOLOR },
+        { "plan", required_argument, NULL, OPT_PLAN },
+        { "apply", required_argument, NULL, OPT_APPLY },
+        { "dry-run", no_argument, NULL, OPT_DRYRUN },
+        { "yes", no_argument, NULL, 'y' },
+        { "export-virsh", required_argument, NULL, OPT_EXPORT },
+        { "apply-log", required_argument, NULL, OPT_LOG },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
-    int ch;
+    int ch, nplan = 0;
 
     memset(o, 0, sizeof(*o));
     o->refresh_ms = 2000;
     o->color = -1;
-    while ((ch = getopt_long(argc, argv, "c:rd:hV", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "c:rd:yhV", longopts, NULL)) != -1) {
         switch (ch) {
         case 'c': o->uri = optarg; break;
         case 'r': o->readonly = true; break;
@@ -114,6 +138,12 @@ static int parse_args(int argc, char **argv, options *o)
         case OPT_NOCOLOR: o->color = 0; break;
         case OPT_PROCFS: o->procfs_root = optarg; break;
         case OPT_ETC: o->etc_root = optarg; break;
+        case OPT_PLAN: o->plan = optarg; nplan++; break;
+        case OPT_APPLY: o->plan = optarg; o->mode = MODE_APPLY; nplan++; break;
+        case OPT_EXPORT: o->plan = optarg; o->mode = MODE_EXPORT_VIRSH; nplan++; break;
+        case OPT_DRYRUN: o->dry_run = true; break;
+        case 'y': o->yes = true; break;
+        case OPT_LOG: o->log_path = optarg; break;
         case 'h': usage(stdout); exit(0);
         case 'V': printf("virt-tune %s\n", PACKAGE_VERSION); exit(0);
         default:
@@ -123,6 +153,14 @@ static int parse_args(int argc, char **argv, options *o)
     }
     if (optind < argc) {
         fprintf(stderr, "virt-tune: unexpected argument '%s'\nTry 'virt-tune --help'.\n", argv[optind]);
+        return -1;
+    }
+    if (nplan > 1) {
+        fputs("virt-tune: --plan, --apply and --export-virsh exclude each other\n", stderr);
+        return -1;
+    }
+    if ((o->dry_run || o->yes) && o->mode != MODE_APPLY) {
+        fputs("virt-tune: --dry-run and --yes go with --apply FILE\n", stderr);
         return -1;
     }
     if (o->demo && o->uri) {
@@ -170,6 +208,126 @@ static int run_report(vt_conn *c, run_mode mode)
         return 1;
     }
     return 0;
+}
+
+/* A plan file's text: a clear message for a missing, unreadable or
+ * oversized file. */
+static char *read_plan(const char *path)
+{
+    vt_err err = { { 0 } };
+    char *text = vt_read_file(path, 1 << 20, &err);
+
+    if (!text)
+        fprintf(stderr, "virt-tune: cannot read the plan %s: %s\n", path, err.msg);
+    return text;
+}
+
+/* Parse and prepare a plan; 0, or 2 with the reason on stderr. */
+static int load_plan(vt_conn *c, const char *path, vt_changeset *cs, vt_applyplan *ap)
+{
+    vt_err err = { { 0 } };
+    char *text = read_plan(path);
+
+    if (!text)
+        return 2;
+    if (vt_plan_parse(text, cs, &err) < 0) {
+        fprintf(stderr, "virt-tune: %s: %s\n", path, err.msg);
+        free(text);
+        return 2;
+    }
+    free(text);
+    if (vt_conn_refresh(c) < 0) {
+        fprintf(stderr, "virt-tune: %s\n", c->err.msg);
+        return 1;
+    }
+    if (vt_apply_prepare(c, cs, NULL, ap, &err) < 0) {
+        fprintf(stderr, "virt-tune: %s: %s; nothing was applied\n", path, err.msg);
+        return 2;
+    }
+    return 0;
+}
+
+static void print_progress(void *ctx, const vt_step *s)
+{
+    (void)ctx;
+    printf("  %-11s vm %s: %s%s%s\n", vt_step_state_name(s->state), s->vm,
+           s->kind == VT_STEP_DEFINE ? "config (define)" : s->call, s->result ? ": " : "",
+           s->result ? s->result : "");
+    fflush(stdout);
+}
+
+static bool confirm(const char *question)
+{
+    char answer[16];
+
+    printf("%s [y/N] ", question);
+    fflush(stdout);
+    if (!fgets(answer, sizeof(answer), stdin))
+        return false;
+    return answer[0] == 'y' || answer[0] == 'Y';
+}
+
+static int run_apply(vt_conn *c, const options *o)
+{
+    vt_changeset cs = { 0 };
+    vt_applyplan ap = { 0 };
+    vt_err err = { { 0 } };
+    char *text = NULL;
+    int rc;
+
+    if ((rc = load_plan(c, o->plan, &cs, &ap)) != 0)
+        goto cleanup;
+    rc = 1;
+    if (o->mode == MODE_EXPORT_VIRSH) {
+        text = vt_apply_export_virsh(&ap, c->uri);
+        fputs(text, stdout);
+        rc = fflush(stdout) == 0 ? 0 : 1;
+        goto cleanup;
+    }
+    text = vt_apply_describe(&ap, o->dry_run);
+    printf("Plan %s on %s:\n%s", o->plan, c->uri, text);
+    if (o->dry_run) {
+        puts("Dry run: nothing was changed.");
+        rc = 0;
+        goto cleanup;
+    }
+    if (!ap.nsteps) {
+        rc = 0;
+        goto cleanup;
+    }
+    if (!o->yes) {
+        char *q;
+        bool ok;
+        if (!isatty(STDIN_FILENO)) {
+            fputs("virt-tune: standard input is not a terminal: add --yes to apply without "
+                  "asking; nothing was applied\n", stderr);
+            goto cleanup;
+        }
+        q = vt_asprintf("Apply %zu step%s to %s?", ap.nsteps, ap.nsteps == 1 ? "" : "s", c->uri);
+        ok = confirm(q);
+        free(q);
+        if (!ok) {
+            puts("Not applied.");
+            goto cleanup;
+        }
+    }
+    puts("Applying:");
+    if (vt_apply_run(c, &ap, o->log_path, print_progress, NULL, &err) < 0) {
+        char *out = vt_apply_outcome(&ap);
+        fprintf(stderr, "virt-tune: %s\n", err.msg);
+        printf("Stopped. Each step now:\n%s", out);
+        free(out);
+        goto cleanup;
+    }
+    printf("Applied %zu step%s; logged to %s\n", ap.nsteps, ap.nsteps == 1 ? "" : "s",
+           o->log_path ? o->log_path : vt_apply_log_path());
+    rc = 0;
+
+cleanup:
+    free(text);
+    vt_applyplan_clear(&ap);
+    vt_changeset_clear(&cs);
+    return rc;
 }
 
 static volatile sig_atomic_t stop_flag;
@@ -250,6 +408,10 @@ int main(int argc, char **argv)
     case MODE_REPORT_JSON:
         rc = run_report(c, o.mode);
         break;
+    case MODE_APPLY:
+    case MODE_EXPORT_VIRSH:
+        rc = run_apply(c, &o);
+        break;
     case MODE_CONSOLE: {
         vt_app_opts ao = { 0 };
         if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -261,6 +423,8 @@ int main(int argc, char **argv)
         ao.refresh_ms = o.refresh_ms;
         ao.theme = o.theme;
         ao.color = o.color;
+        ao.plan_path = o.plan;
+        ao.log_path = o.log_path;
         vt_events_start(NULL);
         catch_signals();
         sigprocmask(SIG_SETMASK, &old, NULL);

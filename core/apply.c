@@ -1,0 +1,1269 @@
+#include "apply.h"
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <libvirt/virterror.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "checks.h"
+#include "cpuset.h"
+#include "diff.h"
+#include "domxml.h"
+#include "xmledit.h"
+#include "xmlutil.h"
+
+static const char *const effect_names[VT_EFFECT_LAST] = {
+    [VT_EFFECT_LIVE_NOW] = "live now",
+    [VT_EFFECT_NEXT_START] = "at next start",
+    [VT_EFFECT_NEEDS_RESTART] = "needs restart",
+};
+
+static const char *const numa_modes[] = { "strict", "preferred", "interleave", "restrictive" };
+
+const char *vt_effect_name(vt_effect e)
+{
+    return e < VT_EFFECT_LAST ? effect_names[e] : "?";
+}
+
+const char *vt_step_state_name(vt_step_state s)
+{
+    switch (s) {
+    case VT_STEP_PENDING: return "pending";
+    case VT_STEP_DONE: return "done";
+    case VT_STEP_FAILED: return "FAILED";
+    case VT_STEP_UNDONE: return "undone";
+    case VT_STEP_UNDO_FAILED: return "UNDO FAILED";
+    case VT_STEP_SKIPPED: return "not run";
+    }
+    return "?";
+}
+
+static const char *vir_msg(void)
+{
+    virErrorPtr e = virGetLastError();
+
+    return e && e->message ? e->message : "unknown libvirt error";
+}
+
+/* ---- bases ---- */
+
+void vt_bases_set(vt_bases *b, const char *uuid, const char *xml)
+{
+    if (vt_bases_get(b, uuid))
+        return;
+    b->uuids = vt_realloc(b->uuids, (b->n + 1) * sizeof(char *));
+    b->xml = vt_realloc(b->xml, (b->n + 1) * sizeof(char *));
+    b->uuids[b->n] = vt_strdup(uuid);
+    b->xml[b->n] = vt_strdup(xml ? xml : "");
+    b->n++;
+}
+
+const char *vt_bases_get(const vt_bases *b, const char *uuid)
+{
+    size_t i;
+
+    for (i = 0; b && i < b->n; i++)
+        if (strcmp(b->uuids[i], uuid) == 0)
+            return b->xml[i];
+    return NULL;
+}
+
+void vt_bases_clear(vt_bases *b)
+{
+    size_t i;
+
+    if (!b)
+        return;
+    for (i = 0; i < b->n; i++) {
+        free(b->uuids[i]);
+        free(b->xml[i]);
+    }
+    free(b->uuids);
+    free(b->xml);
+    memset(b, 0, sizeof(*b));
+}
+
+/* ---- plan memory ---- */
+
+static void step_clear(vt_step *s)
+{
+    size_t i;
+
+    free(s->vm);
+    free(s->uuid);
+    free(s->value);
+    free(s->mode);
+    free(s->call);
+    free(s->virsh);
+    for (i = 0; i < s->nchanges; i++) {
+        free(s->changes[i].what);
+        free(s->changes[i].before);
+        free(s->changes[i].after);
+    }
+    free(s->changes);
+    free(s->base_xml);
+    free(s->new_xml);
+    free(s->diff);
+    free(s->undo_value);
+    free(s->undo_mode);
+    free(s->result);
+    memset(s, 0, sizeof(*s));
+}
+
+void vt_applyplan_clear(vt_applyplan *p)
+{
+    size_t i;
+
+    if (!p)
+        return;
+    for (i = 0; i < p->nsteps; i++)
+        step_clear(&p->steps[i]);
+    free(p->steps);
+    for (i = 0; i < p->nwarnings; i++)
+        free(p->warnings[i]);
+    free(p->warnings);
+    for (i = 0; i < p->nvms; i++) {
+        free(p->vm_uuids[i]);
+        free(p->vm_xml[i]);
+    }
+    free(p->vm_uuids);
+    free(p->vm_xml);
+    memset(p, 0, sizeof(*p));
+}
+
+static void warn(vt_applyplan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(vt_applyplan *p, const char *fmt, ...)
+{
+    va_list ap;
+    vt_buf b = { 0 };
+    char tmp[512];
+
+    va_start(ap, fmt);
+    vsnprintf(tmp, sizeof(tmp), fmt, ap);
+    va_end(ap);
+    vt_buf_add(&b, tmp);
+    p->warnings = vt_realloc(p->warnings, (p->nwarnings + 1) * sizeof(char *));
+    p->warnings[p->nwarnings++] = vt_buf_steal(&b);
+}
+
+static void add_change(vt_step *s, const char *what, const char *before, const char *after,
+                       int line)
+{
+    vt_change *ch = vt_array_push(&s->changes, &s->nchanges, sizeof(vt_change));
+
+    ch->what = vt_strdup(what);
+    ch->before = vt_strdup(before ? before : "(none)");
+    ch->after = vt_strdup(after ? after : "(none)");
+    ch->line = line;
+}
+
+/* "line 3: " for plan edits, "" for the console's */
+static void where(const vt_edit *e, char *buf, size_t n)
+{
+    if (e->line > 0)
+        snprintf(buf, n, "line %d: ", e->line);
+    else
+        buf[0] = '\0';
+}
+
+/* ---- values as the review shows them ---- */
+
+static char *size_word(unsigned long long kib)
+{
+    if (kib && kib % (1024 * 1024) == 0)
+        return vt_asprintf("%lluG", kib / 1024 / 1024);
+    if (kib && kib % 1024 == 0)
+        return vt_asprintf("%lluM", kib / 1024);
+    return vt_asprintf("%lluK", kib);
+}
+
+static const vt_iothread_def *find_iothread(const vt_domdef *def, unsigned id)
+{
+    size_t i;
+
+    for (i = 0; def && i < def->niothreads; i++)
+        if (def->iothreads[i].id == id)
+            return &def->iothreads[i];
+    return NULL;
+}
+
+static char *pin_or_default(const vt_conn *c, const vt_domdef *def, const char *pin)
+{
+    char *dflt;
+    char *s;
+
+    if (pin)
+        return vt_strdup(pin);
+    dflt = vt_domain_default_affinity(c, def);
+    s = vt_asprintf("unpinned (%s)", dflt ? dflt : "all CPUs");
+    free(dflt);
+    return s;
+}
+
+/* The value an edit replaces, read from a definition. */
+static char *old_value(const vt_conn *c, const vt_domdef *def, const vt_edit *e)
+{
+    const vt_iothread_def *io;
+    const vt_seclabel_def *sl;
+    size_t i;
+
+    switch (e->kind) {
+    case VT_EDIT_IOTHREADS:
+        return vt_asprintf("%zu", def->niothreads);
+    case VT_EDIT_IOTHREAD_PIN:
+        io = find_iothread(def, e->id);
+        return io ? pin_or_default(c, def, io->pin) : vt_strdup("(no such IOThread)");
+    case VT_EDIT_DISK_IOTHREAD:
+        for (i = 0; i < def->ndisks; i++)
+            if (def->disks[i].target && strcmp(def->disks[i].target, e->target) == 0)
+                return def->disks[i].iothread ? vt_asprintf("iothread %u", def->disks[i].iothread)
+                                              : vt_strdup("main loop (no IOThread)");
+        return vt_strdup("(no such disk)");
+    case VT_EDIT_VCPU_PIN:
+        for (i = 0; i < def->nvcpupins; i++)
+            if (def->vcpupins[i].id == e->id)
+                return pin_or_default(c, def, def->vcpupins[i].cpuset);
+        return pin_or_default(c, def, NULL);
+    case VT_EDIT_EMULATOR_PIN:
+        return pin_or_default(c, def, def->emulatorpin);
+    case VT_EDIT_HUGEPAGES:
+    case VT_EDIT_HUGEPAGES_OFF:
+        if (!def->hugepages)
+            return vt_strdup("off");
+        if (def->nhugepage_sizes) {
+            char *w = size_word(def->hugepage_sizes[0].size_kib), *s;
+            s = def->hugepage_sizes[0].nodeset
+                    ? vt_asprintf("%s nodeset %s", w, def->hugepage_sizes[0].nodeset)
+                    : vt_strdup(w);
+            free(w);
+            return s;
+        }
+        return vt_strdup("default size");
+    case VT_EDIT_NUMATUNE:
+        if (!def->numatune)
+            return vt_strdup("(none)");
+        return vt_asprintf("%s %s", def->numatune->mode ? def->numatune->mode : "strict",
+                           def->numatune->nodeset ? def->numatune->nodeset
+                                                  : "placement auto");
+    case VT_EDIT_SECLABEL:
+        sl = vt_domdef_main_seclabel(def);
+        if (!sl)
+            return vt_strdup("(libvirt default: dynamic)");
+        return vt_asprintf("%s%s%s%s%s", sl->type ? sl->type : "dynamic",
+                           sl->label && strcmp(sl->type ? sl->type : "", "static") == 0 ? " " : "",
+                           sl->label && strcmp(sl->type ? sl->type : "", "static") == 0 ? sl->label
+                                                                                       : "",
+                           sl->relabel ? " relabel " : "", sl->relabel ? sl->relabel : "");
+    case VT_EDIT_LAST:
+        break;
+    }
+    return vt_strdup("?");
+}
+
+static char *new_value(const vt_edit *e)
+{
+    char *w, *s;
+
+    switch (e->kind) {
+    case VT_EDIT_IOTHREADS: return vt_asprintf("%u", e->id);
+    case VT_EDIT_IOTHREAD_PIN:
+    case VT_EDIT_VCPU_PIN:
+    case VT_EDIT_EMULATOR_PIN: return vt_strdup(e->cpuset);
+    case VT_EDIT_DISK_IOTHREAD: return vt_asprintf("iothread %u", e->id);
+    case VT_EDIT_HUGEPAGES:
+        w = size_word(e->size_kib);
+        s = e->nodeset ? vt_asprintf("%s nodeset %s", w, e->nodeset) : vt_strdup(w);
+        free(w);
+        return s;
+    case VT_EDIT_HUGEPAGES_OFF: return vt_strdup("off");
+    case VT_EDIT_NUMATUNE: return vt_asprintf("%s %s", e->mode, e->nodeset);
+    case VT_EDIT_SECLABEL:
+        return vt_asprintf("%s%s%s%s", e->sec_type, e->label ? " " : "", e->label ? e->label : "",
+                           e->relabel < 0 ? "" : e->relabel ? " relabel yes" : " relabel no");
+    case VT_EDIT_LAST: break;
+    }
+    return vt_strdup("?");
+}
+
+static const char *knob_name(const vt_edit *e, char *buf, size_t n)
+{
+    switch (e->kind) {
+    case VT_EDIT_IOTHREADS: snprintf(buf, n, "iothreads"); break;
+    case VT_EDIT_IOTHREAD_PIN: snprintf(buf, n, "iothread %u pin", e->id); break;
+    case VT_EDIT_DISK_IOTHREAD: snprintf(buf, n, "disk %s iothread", e->target); break;
+    case VT_EDIT_VCPU_PIN: snprintf(buf, n, "vcpu %u pin", e->id); break;
+    case VT_EDIT_EMULATOR_PIN: snprintf(buf, n, "emulator pin"); break;
+    case VT_EDIT_HUGEPAGES:
+    case VT_EDIT_HUGEPAGES_OFF: snprintf(buf, n, "hugepages"); break;
+    case VT_EDIT_NUMATUNE: snprintf(buf, n, "numatune"); break;
+    case VT_EDIT_SECLABEL: snprintf(buf, n, "seclabel"); break;
+    case VT_EDIT_LAST: snprintf(buf, n, "?"); break;
+    }
+    return buf;
+}
+
+/* graphics passwords and the like never reach a screen or a log */
+static char *mask_secrets(const char *xml)
+{
+    vt_buf b = { 0 };
+    const char *p = xml, *hit;
+
+    while ((hit = strstr(p, "passwd="))) {
+        char q = hit[7];
+        const char *end;
+        if (q != '\'' && q != '"') {
+            vt_buf_addn(&b, p, (size_t)(hit - p) + 7);
+            p = hit + 7;
+            continue;
+        }
+        end = strchr(hit + 8, q);
+        if (!end)
+            break;
+        vt_buf_addn(&b, p, (size_t)(hit - p) + 8);
+        vt_buf_add(&b, "***");
+        p = end;
+    }
+    vt_buf_add(&b, p);
+    return vt_buf_steal(&b);
+}
+
+static char *shq(const char *s)
+{
+    vt_buf b = { 0 };
+
+    if (*s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.,:/@%+=") ==
+                  strlen(s))
+        return vt_strdup(s);
+    vt_buf_add(&b, "'");
+    for (; *s; s++) {
+        if (*s == '\'')
+            vt_buf_add(&b, "'\\''");
+        else
+            vt_buf_addn(&b, s, 1);
+    }
+    vt_buf_add(&b, "'");
+    return vt_buf_steal(&b);
+}
+
+/* ---- host checks ---- */
+
+static int check_cpus(const vt_conn *c, const char *set, const char *what, const vt_edit *e,
+                      vt_err *err)
+{
+    vt_cpuset s, online;
+    char w[32];
+    int last;
+
+    where(e, w, sizeof(w));
+    if (vt_cpuset_parse(set, &s, NULL) < 0) {
+        vt_err_set(err, "%s%s: invalid CPU set %s", w, e->vm, set);
+        return -1;
+    }
+    last = vt_cpuset_last(&s);
+    if (c->host.ncpus && (unsigned)last >= c->host.ncpus) {
+        vt_err_set(err, "%s%s: CPU %d does not exist on this host (CPUs 0-%u)", w, what, last,
+                   c->host.ncpus - 1);
+        return -1;
+    }
+    if (c->host.online_cpus && vt_cpuset_parse(c->host.online_cpus, &online, NULL) == 0) {
+        for (int i = 0; i <= last; i++)
+            if (vt_cpuset_has(&s, (unsigned)i) && !vt_cpuset_has(&online, (unsigned)i)) {
+                vt_err_set(err, "%s%s: CPU %d is offline (online: %s)", w, what, i,
+                           c->host.online_cpus);
+                return -1;
+            }
+    }
+    return 0;
+}
+
+static int check_nodes(const vt_conn *c, const char *set, const vt_edit *e, vt_err *err)
+{
+    vt_cpuset s;
+    char w[32];
+    size_t i;
+
+    where(e, w, sizeof(w));
+    if (vt_cpuset_parse(set, &s, NULL) < 0 || !c->host.nnodes)
+        return 0;
+    for (int n = 0; n <= vt_cpuset_last(&s); n++) {
+        bool found = false;
+        if (!vt_cpuset_has(&s, (unsigned)n))
+            continue;
+        for (i = 0; i < c->host.nnodes; i++)
+            found |= c->host.nodes[i].id == n;
+        if (!found) {
+            vt_err_set(err, "%s%s: NUMA node %d does not exist on this host (%zu node%s)", w,
+                       e->vm, n, c->host.nnodes, c->host.nnodes == 1 ? "" : "s");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* ---- preparing ---- */
+
+static vt_step *new_step(vt_applyplan *p, vt_step_kind kind, const vt_domain *d)
+{
+    vt_step *s = vt_array_push(&p->steps, &p->nsteps, sizeof(vt_step));
+
+    s->kind = kind;
+    s->vm = vt_strdup(d->name);
+    s->uuid = vt_strdup(d->uuid);
+    s->vm_active = vt_domain_active(d);
+    s->effect = VT_EFFECT_LIVE_NOW;
+    return s;
+}
+
+static char *vm_q(const char *vm)
+{
+    return shq(vm);
+}
+
+/* numatune can change live only from strict to strict (the QEMU driver
+ * refuses a mode change or a non-strict nodeset change while running). */
+static bool numatune_live_ok(const vt_domdef *live, const vt_edit *e)
+{
+    const char *cur = live->numatune && live->numatune->mode ? live->numatune->mode : NULL;
+
+    return cur && strcmp(cur, "strict") == 0 && strcmp(e->mode, "strict") == 0 &&
+           live->numatune->nodeset;
+}
+
+static int prepare_live(vt_conn *c, vt_applyplan *p, const vt_domain *d, const vt_edit *e,
+                        bool *config_too, vt_err *err)
+{
+    char w[32], kb[64], *before, *q = vm_q(d->name);
+    vt_step *s = NULL;
+    int ret = -1;
+
+    where(e, w, sizeof(w));
+    knob_name(e, kb, sizeof(kb));
+    switch (e->kind) {
+    case VT_EDIT_IOTHREAD_PIN:
+        if (!find_iothread(d->live, e->id)) {
+            vt_err_set(err, "%s%s: the running VM has no IOThread %u", w, d->name, e->id);
+            goto cleanup;
+        }
+        s = new_step(p, VT_STEP_IOTHREAD_PIN, d);
+        s->call = vt_asprintf("virDomainPinIOThread(%s, %u, %s, AFFECT_LIVE)", d->name, e->id,
+                              e->cpuset);
+        s->virsh = vt_asprintf("iothreadpin %s %u %s --live", q, e->id, e->cpuset);
+        break;
+    case VT_EDIT_VCPU_PIN:
+        if (e->id >= d->live->vcpus_max && e->id >= d->live->vcpus) {
+            vt_err_set(err, "%s%s: the running VM has no vCPU %u", w, d->name, e->id);
+            goto cleanup;
+        }
+        s = new_step(p, VT_STEP_VCPU_PIN, d);
+        s->call = vt_asprintf("virDomainPinVcpuFlags(%s, %u, %s, AFFECT_LIVE)", d->name, e->id,
+                              e->cpuset);
+        s->virsh = vt_asprintf("vcpupin %s %u %s --live", q, e->id, e->cpuset);
+        break;
+    case VT_EDIT_EMULATOR_PIN:
+        s = new_step(p, VT_STEP_EMULATOR_PIN, d);
+        s->call = vt_asprintf("virDomainPinEmulator(%s, %s, AFFECT_LIVE)", d->name, e->cpuset);
+        s->virsh = vt_asprintf("emulatorpin %s %s --live", q, e->cpuset);
+        break;
+    case VT_EDIT_NUMATUNE:
+        if (!numatune_live_ok(d->live, e)) {
+            if (e->scope == VT_SCOPE_LIVE) {
+                vt_err_set(err, "%s%s: libvirt changes numatune of a running VM only from strict "
+                           "to strict; use scope config (takes effect at next start)", w, d->name);
+                goto cleanup;
+            }
+            warn(p, "%s%s: numatune %s %s cannot change while the VM runs (libvirt changes only a "
+                 "strict nodeset live): it takes effect at next start", w, d->name, e->mode,
+                 e->nodeset);
+            ret = 0;
+            goto cleanup;
+        }
+        s = new_step(p, VT_STEP_NUMATUNE, d);
+        s->mode = vt_strdup(e->mode);
+        s->call = vt_asprintf("virDomainSetNumaParameters(%s, mode=%s nodeset=%s, AFFECT_LIVE)",
+                              d->name, e->mode, e->nodeset);
+        s->virsh = vt_asprintf("numatune %s --mode %s --nodeset %s --live", q, e->mode,
+                               e->nodeset);
+        break;
+    case VT_EDIT_IOTHREADS: {
+        /* live threads are added after the highest id, removed from the top */
+        size_t have = d->live->niothreads;
+        unsigned top = have ? d->live->iothreads[have - 1].id : 0;
+        if (e->id > have) {
+            for (size_t k = have; k < e->id; k++) {
+                s = new_step(p, VT_STEP_IOTHREAD_ADD, d);
+                s->id = ++top;
+                s->call = vt_asprintf("virDomainAddIOThread(%s, %u, AFFECT_LIVE)", d->name, s->id);
+                s->virsh = vt_asprintf("iothreadadd %s %u --live", q, s->id);
+                add_change(s, "iothreads (live)", NULL, NULL, e->line);
+                free(s->changes[0].before);
+                free(s->changes[0].after);
+                s->changes[0].before = vt_asprintf("%zu", k);
+                s->changes[0].after = vt_asprintf("%zu", k + 1);
+            }
+        } else {
+            for (size_t k = have; k > e->id; k--) {
+                const vt_iothread_def *io = &d->live->iothreads[k - 1];
+                if (io->nusers) {
+                    vt_err_set(err, "%s%s: IOThread %u is used by %s in the running VM; assign it "
+                               "another IOThread first", w, d->name, io->id, io->users[0]);
+                    goto cleanup;
+                }
+                s = new_step(p, VT_STEP_IOTHREAD_DEL, d);
+                s->id = io->id;
+                s->call = vt_asprintf("virDomainDelIOThread(%s, %u, AFFECT_LIVE)", d->name, s->id);
+                s->virsh = vt_asprintf("iothreaddel %s %u --live", q, s->id);
+                add_change(s, "iothreads (live)", NULL, NULL, e->line);
+                free(s->changes[0].before);
+                free(s->changes[0].after);
+                s->changes[0].before = vt_asprintf("%zu", k);
+                s->changes[0].after = vt_asprintf("%zu", k - 1);
+            }
+        }
+        ret = 0;
+        goto cleanup;
+    }
+    default:
+        /* hugepages, seclabel, disk IOThread: config only */
+        ret = 0;
+        goto cleanup;
+    }
+    s->id = e->id;
+    if (e->cpuset)
+        s->value = vt_strdup(e->cpuset);
+    if (e->kind == VT_EDIT_NUMATUNE)
+        s->value = vt_strdup(e->nodeset);
+    before = old_value(c, d->live, e);
+    {
+        char *after = new_value(e);
+        char what[96];
+        snprintf(what, sizeof(what), "%s (live)", kb);
+        add_change(s, what, before, after, e->line);
+        free(after);
+    }
+    free(before);
+    *config_too = true;
+    ret = 0;
+
+cleanup:
+    free(q);
+    return ret;
+}
+
+static void hugepage_warnings(const vt_conn *c, vt_applyplan *p, const vt_domain *d,
+                              const vt_edit *e)
+{
+    unsigned long long need, freep;
+    const vt_domdef *def = d->config;
+    const char *nodes = def->numatune ? def->numatune->nodeset : NULL;
+    char w[32], *sz = size_word(e->size_kib);
+    int fit;
+
+    where(e, w, sizeof(w));
+    if (c->host.sysfs_why) {
+        warn(p, "%s%s: the free %s pages of the host cannot be checked: %s", w, d->name, sz,
+             c->host.sysfs_why);
+    } else if ((fit = vt_hugepage_fit(c, def->memory_kib, e->size_kib, nodes, &need, &freep)) < 0) {
+        warn(p, "%s%s: the host has no %s huge page pool; the VM will not start until one is "
+             "reserved", w, d->name, sz);
+    } else if (!fit) {
+        warn(p, "%s%s: the %s pool is too small: the VM needs %llu page%s, %llu %s free%s%s", w,
+             d->name, sz, need, need == 1 ? "" : "s", freep, freep == 1 ? "is" : "are",
+             nodes ? " on nodes " : "", nodes ? nodes : "");
+    }
+    free(sz);
+}
+
+static void seclabel_warnings(vt_applyplan *p, const vt_domain *d, const vt_edit *e)
+{
+    char w[32];
+
+    where(e, w, sizeof(w));
+    if (strcmp(e->sec_type, "none") == 0)
+        warn(p, "%s%s: seclabel none removes sVirt confinement: the QEMU process can reach other "
+             "VMs' images and host files", w, d->name);
+    else if (e->relabel == 0)
+        warn(p, "%s%s: relabel no: libvirt will not label the VM's images; unless they are "
+             "labelled by hand the VM cannot open them, or they stay readable by other VMs", w,
+             d->name);
+}
+
+static int fetch_inactive(vt_conn *c, const char *uuid, bool secure, char **out, vt_err *err)
+{
+    virDomainPtr dom = virDomainLookupByUUIDString(c->conn, uuid);
+    char *x;
+
+    if (!dom) {
+        vt_err_set(err, "the VM %s no longer exists: %s", uuid, vir_msg());
+        return -1;
+    }
+    x = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE | (secure ? VIR_DOMAIN_XML_SECURE : 0));
+    if (!x && secure) /* read-only connections may not see secrets */
+        x = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
+    virDomainFree(dom);
+    if (!x) {
+        vt_err_set(err, "cannot read the definition of %s: %s", uuid, vir_msg());
+        return -1;
+    }
+    *out = vt_strdup(x);
+    free(x);
+    return 0;
+}
+
+static int prepare_vm(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, const vt_domain *d,
+                      const vt_bases *bases, vt_err *err)
+{
+    char *plain = NULL, *cur = NULL, *base = NULL;
+    vt_step def_step = { 0 };
+    bool live_part[512];
+    size_t i, k = 0;
+    int ret = -1;
+    const char *expect;
+    bool active = vt_domain_active(d);
+
+    if (fetch_inactive(c, d->uuid, false, &plain, err) < 0 ||
+        fetch_inactive(c, d->uuid, true, &base, err) < 0)
+        goto cleanup;
+    expect = vt_bases_get(bases, d->uuid);
+    if (expect && strcmp(expect, plain) != 0) {
+        vt_err_set(err, "%s: the definition changed since the edits were staged (redefined "
+                   "elsewhere); review it again before applying", d->name);
+        goto cleanup;
+    }
+    p->vm_uuids = vt_realloc(p->vm_uuids, (p->nvms + 1) * sizeof(char *));
+    p->vm_xml = vt_realloc(p->vm_xml, (p->nvms + 1) * sizeof(char *));
+    p->vm_uuids[p->nvms] = vt_strdup(d->uuid);
+    p->vm_xml[p->nvms] = plain;
+    plain = NULL;
+    p->nvms++;
+
+    cur = vt_strdup(base);
+    def_step.kind = VT_STEP_DEFINE;
+    def_step.vm = vt_strdup(d->name);
+    def_step.uuid = vt_strdup(d->uuid);
+    def_step.vm_active = active;
+    def_step.effect = active ? VT_EFFECT_LIVE_NOW : VT_EFFECT_NEXT_START;
+    for (i = 0; i < cs->n; i++) {
+        const vt_edit *e = &cs->edits[i];
+        bool config_live = false;
+        char w[32], kb[64];
+        if (strcmp(e->vm, d->name) != 0)
+            continue;
+        where(e, w, sizeof(w));
+        knob_name(e, kb, sizeof(kb));
+        if (e->cpuset && check_cpus(c, e->cpuset, d->name, e, err) < 0)
+            goto cleanup;
+        if (e->nodeset && e->kind == VT_EDIT_NUMATUNE && check_nodes(c, e->nodeset, e, err) < 0)
+            goto cleanup;
+        if (e->scope & VT_SCOPE_LIVE) {
+            if (active) {
+                if (prepare_live(c, p, d, e, &config_live, err) < 0)
+                    goto cleanup;
+            } else if (e->scope == VT_SCOPE_LIVE) {
+                vt_err_set(err, "%s%s is not running: a live change needs a running VM (use scope "
+                           "config)", w, d->name);
+                goto cleanup;
+            }
+        }
+        if (e->kind == VT_EDIT_HUGEPAGES)
+            hugepage_warnings(c, p, d, e);
+        if (e->kind == VT_EDIT_SECLABEL)
+            seclabel_warnings(p, d, e);
+        if (e->scope & VT_SCOPE_CONFIG) {
+            vt_err xe = { { 0 } };
+            char *next = vt_xml_apply_edit(cur, e, &xe), *before, *after, what[96];
+            vt_domdef *cdef;
+            if (!next) {
+                vt_err_set(err, "%s%s: %s", w, d->name, xe.msg);
+                goto cleanup;
+            }
+            cdef = vt_domdef_parse(cur, NULL);
+            before = cdef ? old_value(c, cdef, e) : vt_strdup("?");
+            vt_domdef_free(cdef);
+            after = new_value(e);
+            snprintf(what, sizeof(what), "%s (config)", kb);
+            add_change(&def_step, what, before, after, e->line);
+            free(before);
+            free(after);
+            free(cur);
+            cur = next;
+            if (active && !config_live)
+                def_step.effect = VT_EFFECT_NEEDS_RESTART;
+            if (k < sizeof(live_part))
+                live_part[k++] = config_live;
+        }
+    }
+    if (strcmp(cur, base) != 0 || def_step.nchanges) {
+        char *p1 = vt_xml_pretty(base), *p2 = vt_xml_pretty(cur);
+        char *m1 = mask_secrets(p1), *m2 = mask_secrets(p2);
+        char *la = vt_asprintf("%s (inactive XML now)", d->name);
+        char *lb = vt_asprintf("%s (inactive XML after)", d->name);
+        char *q = vm_q(d->name);
+        def_step.diff = vt_diff_unified(m1, m2, la, lb, 3);
+        def_step.call = vt_asprintf("virDomainDefineXMLFlags(<%s edited>, VALIDATE)", d->name);
+        def_step.virsh = vt_asprintf("define --validate %s.xml", q);
+        def_step.base_xml = base;
+        def_step.new_xml = cur;
+        base = cur = NULL;
+        free(m1);
+        free(m2);
+        free(p1);
+        free(p2);
+        free(la);
+        free(lb);
+        free(q);
+        *(vt_step *)vt_array_push(&p->steps, &p->nsteps, sizeof(vt_step)) = def_step;
+        memset(&def_step, 0, sizeof(def_step));
+    }
+    ret = 0;
+
+cleanup:
+    step_clear(&def_step);
+    free(plain);
+    free(cur);
+    free(base);
+    return ret;
+}
+
+int vt_apply_prepare(vt_conn *c, const vt_changeset *cs, const vt_bases *bases,
+                     vt_applyplan *out, vt_err *err)
+{
+    vt_applyplan p = { 0 };
+    const char **done = vt_calloc(cs->n + 1, sizeof(char *));
+    size_t ndone = 0, i, j;
+    int ret = -1;
+
+    /* every VM must exist before anything else is looked at */
+    for (i = 0; i < cs->n; i++) {
+        const vt_edit *e = &cs->edits[i];
+        if (!vt_conn_find_name(c, e->vm)) {
+            char w[32];
+            where(e, w, sizeof(w));
+            vt_err_set(err, "%sno VM named \"%s\" on %s", w, e->vm, c->uri);
+            goto cleanup;
+        }
+    }
+    for (i = 0; i < cs->n; i++) {
+        const vt_domain *d = vt_conn_find_name(c, cs->edits[i].vm);
+        bool seen = false;
+        for (j = 0; j < ndone; j++)
+            seen |= strcmp(done[j], d->name) == 0;
+        if (seen)
+            continue;
+        done[ndone++] = d->name;
+        if (prepare_vm(c, &p, cs, d, bases, err) < 0)
+            goto cleanup;
+    }
+    vt_applyplan_clear(out);
+    *out = p;
+    memset(&p, 0, sizeof(p));
+    ret = 0;
+
+cleanup:
+    free(done);
+    vt_applyplan_clear(&p);
+    return ret;
+}
+
+/* ---- running ---- */
+
+static unsigned char *cpumap_of(const char *set, int ncpus, int *maplen)
+{
+    vt_cpuset s;
+    unsigned char *map;
+    int last, n;
+
+    if (vt_cpuset_parse(set, &s, NULL) < 0)
+        return NULL;
+    last = vt_cpuset_last(&s);
+    n = ncpus > last + 1 ? ncpus : last + 1;
+    *maplen = VIR_CPU_MAPLEN(n);
+    map = vt_calloc((size_t)*maplen, 1);
+    for (int i = 0; i <= last; i++)
+        if (vt_cpuset_has(&s, (unsigned)i))
+            VIR_USE_CPU(map, i);
+    return map;
+}
+
+static char *cpuset_of(const unsigned char *map, int maplen)
+{
+    vt_cpuset s;
+
+    vt_cpuset_clear(&s);
+    for (int i = 0; i < maplen * 8; i++)
+        if (VIR_CPU_USABLE(map, maplen, 0, i))
+            vt_cpuset_set(&s, (unsigned)i);
+    return vt_cpuset_format(&s);
+}
+
+static int host_cpus(vt_conn *c)
+{
+    int n = virNodeGetCPUMap(c->conn, NULL, NULL, 0);
+
+    if (n <= 0)
+        n = c->host.ncpus ? (int)c->host.ncpus : 1;
+    return n;
+}
+
+/* The live value a step is about to change, so that it can be undone. */
+static int read_live(vt_conn *c, virDomainPtr dom, vt_step *s, vt_err *err)
+{
+    int ncpus = host_cpus(c), maplen = VIR_CPU_MAPLEN(ncpus), n, i;
+    unsigned char *map = NULL;
+    int ret = -1;
+
+    switch (s->kind) {
+    case VT_STEP_IOTHREAD_PIN: {
+        virDomainIOThreadInfoPtr *info = NULL;
+        n = virDomainGetIOThreadInfo(dom, &info, VIR_DOMAIN_AFFECT_LIVE);
+        if (n < 0)
+            break;
+        for (i = 0; i < n; i++) {
+            if (info[i]->iothread_id == s->id && !s->undo_value)
+                s->undo_value = cpuset_of(info[i]->cpumap, info[i]->cpumaplen);
+            virDomainIOThreadInfoFree(info[i]);
+        }
+        free(info);
+        if (!s->undo_value) {
+            vt_err_set(err, "the running VM has no IOThread %u", s->id);
+            return -1;
+        }
+        ret = 0;
+        break;
+    }
+    case VT_STEP_VCPU_PIN: {
+        int nv = (int)s->id + 1;
+        map = vt_calloc((size_t)nv, (size_t)maplen);
+        n = virDomainGetVcpuPinInfo(dom, nv, map, maplen, VIR_DOMAIN_AFFECT_LIVE);
+        if (n < 0)
+            break;
+        if ((int)s->id >= n) {
+            vt_err_set(err, "the running VM has no vCPU %u", s->id);
+            free(map);
+            return -1;
+        }
+        s->undo_value = cpuset_of(VIR_GET_CPUMAP(map, maplen, s->id), maplen);
+        ret = 0;
+        break;
+    }
+    case VT_STEP_EMULATOR_PIN:
+        map = vt_calloc(1, (size_t)maplen);
+        if (virDomainGetEmulatorPinInfo(dom, map, maplen, VIR_DOMAIN_AFFECT_LIVE) < 0)
+            break;
+        s->undo_value = cpuset_of(map, maplen);
+        ret = 0;
+        break;
+    case VT_STEP_NUMATUNE: {
+        virTypedParameterPtr params = NULL;
+        int np = 0;
+        if (virDomainGetNumaParameters(dom, NULL, &np, VIR_DOMAIN_AFFECT_LIVE) < 0)
+            break;
+        params = vt_calloc((size_t)np + 1, sizeof(*params));
+        if (virDomainGetNumaParameters(dom, params, &np, VIR_DOMAIN_AFFECT_LIVE) < 0) {
+            free(params);
+            break;
+        }
+        for (i = 0; i < np; i++) {
+            if (strcmp(params[i].field, VIR_DOMAIN_NUMA_NODESET) == 0)
+                s->undo_value = vt_strdup(params[i].value.s);
+            else if (strcmp(params[i].field, VIR_DOMAIN_NUMA_MODE) == 0 &&
+                     params[i].value.i >= 0 && params[i].value.i < 4)
+                s->undo_mode = vt_strdup(numa_modes[params[i].value.i]);
+        }
+        virTypedParamsClear(params, np);
+        free(params);
+        ret = 0;
+        break;
+    }
+    default:
+        ret = 0;
+        break;
+    }
+    free(map);
+    if (ret < 0)
+        vt_err_set(err, "cannot read the value before it: %s", vir_msg());
+    return ret;
+}
+
+static int numa_mode_int(const char *mode)
+{
+    for (int i = 0; i < 4; i++)
+        if (mode && strcmp(mode, numa_modes[i]) == 0)
+            return i;
+    return 0;
+}
+
+/* One live call with `value`/`mode`; the same code applies and undoes. */
+static int live_call(vt_conn *c, virDomainPtr dom, vt_step_kind kind, unsigned id,
+                     const char *value, const char *mode)
+{
+    int ncpus = host_cpus(c), maplen = 0, rc = -1;
+    unsigned char *map = NULL;
+
+    if (value && kind != VT_STEP_NUMATUNE && !(map = cpumap_of(value, ncpus, &maplen))) {
+        virResetLastError();
+        return -1;
+    }
+    switch (kind) {
+    case VT_STEP_IOTHREAD_PIN:
+        rc = virDomainPinIOThread(dom, id, map, maplen, VIR_DOMAIN_AFFECT_LIVE);
+        break;
+    case VT_STEP_VCPU_PIN:
+        rc = virDomainPinVcpuFlags(dom, id, map, maplen, VIR_DOMAIN_AFFECT_LIVE);
+        break;
+    case VT_STEP_EMULATOR_PIN:
+        rc = virDomainPinEmulator(dom, map, maplen, VIR_DOMAIN_AFFECT_LIVE);
+        break;
+    case VT_STEP_IOTHREAD_ADD:
+        rc = virDomainAddIOThread(dom, id, VIR_DOMAIN_AFFECT_LIVE);
+        break;
+    case VT_STEP_IOTHREAD_DEL:
+        rc = virDomainDelIOThread(dom, id, VIR_DOMAIN_AFFECT_LIVE);
+        break;
+    case VT_STEP_NUMATUNE: {
+        virTypedParameterPtr params = NULL;
+        int np = 0, maxp = 0;
+        virTypedParamsAddInt(&params, &np, &maxp, VIR_DOMAIN_NUMA_MODE, numa_mode_int(mode));
+        virTypedParamsAddString(&params, &np, &maxp, VIR_DOMAIN_NUMA_NODESET, value);
+        rc = virDomainSetNumaParameters(dom, params, np, VIR_DOMAIN_AFFECT_LIVE);
+        virTypedParamsFree(params, np);
+        break;
+    }
+    default:
+        break;
+    }
+    free(map);
+    return rc;
+}
+
+static int run_step(vt_conn *c, vt_step *s, vt_err *err)
+{
+    virDomainPtr dom = virDomainLookupByUUIDString(c->conn, s->uuid);
+    vt_err rerr = { { 0 } };
+    int rc = -1;
+
+    if (!dom) {
+        vt_err_set(err, "%s no longer exists: %s", s->vm, vir_msg());
+        return -1;
+    }
+    if (s->kind == VT_STEP_DEFINE) {
+        char *now = NULL;
+        virDomainPtr nd;
+        if (fetch_inactive(c, s->uuid, true, &now, err) < 0)
+            goto cleanup;
+        if (strcmp(now, s->base_xml) != 0) {
+            vt_err_set(err, "%s: the definition changed since the plan was prepared; not "
+                       "redefined", s->vm);
+            free(now);
+            goto cleanup;
+        }
+        free(now);
+        nd = virDomainDefineXMLFlags(c->conn, s->new_xml, VIR_DOMAIN_DEFINE_VALIDATE);
+        if (!nd) {
+            vt_err_set(err, "%s: libvirt refused the new definition: %s", s->vm, vir_msg());
+            goto cleanup;
+        }
+        virDomainFree(nd);
+        rc = 0;
+        goto cleanup;
+    }
+    if (read_live(c, dom, s, &rerr) < 0) {
+        vt_err_set(err, "%s: %s failed: %s", s->vm, s->call, rerr.msg);
+        goto cleanup;
+    }
+    if (live_call(c, dom, s->kind, s->id, s->value, s->mode) < 0) {
+        vt_err_set(err, "%s: %s failed: %s", s->vm, s->call, vir_msg());
+        goto cleanup;
+    }
+    rc = 0;
+
+cleanup:
+    virDomainFree(dom);
+    return rc;
+}
+
+static int undo_step(vt_conn *c, vt_step *s, vt_err *err)
+{
+    virDomainPtr dom = virDomainLookupByUUIDString(c->conn, s->uuid);
+    int rc = -1;
+
+    if (!dom) {
+        vt_err_set(err, "%s no longer exists", s->vm);
+        return -1;
+    }
+    switch (s->kind) {
+    case VT_STEP_DEFINE: {
+        virDomainPtr nd = virDomainDefineXMLFlags(c->conn, s->base_xml, 0);
+        if (nd) {
+            virDomainFree(nd);
+            rc = 0;
+        }
+        break;
+    }
+    case VT_STEP_IOTHREAD_ADD:
+        rc = live_call(c, dom, VT_STEP_IOTHREAD_DEL, s->id, NULL, NULL);
+        break;
+    case VT_STEP_IOTHREAD_DEL:
+        rc = live_call(c, dom, VT_STEP_IOTHREAD_ADD, s->id, NULL, NULL);
+        break;
+    default:
+        rc = s->undo_value ? live_call(c, dom, s->kind, s->id, s->undo_value,
+                                       s->undo_mode ? s->undo_mode : s->mode)
+                           : -1;
+        break;
+    }
+    if (rc < 0)
+        vt_err_set(err, "%s", vir_msg());
+    virDomainFree(dom);
+    return rc;
+}
+
+const char *vt_apply_log_path(void)
+{
+    static char path[4096];
+    const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+
+    if (state && *state)
+        snprintf(path, sizeof(path), "%s/virt-tune/apply.log", state);
+    else
+        snprintf(path, sizeof(path), "%s/.local/state/virt-tune/apply.log",
+                 home && *home ? home : "/root");
+    return path;
+}
+
+static void mkdirs_for(const char *path)
+{
+    char *dir = vt_strdup(path), *p;
+
+    for (p = dir + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        mkdir(dir, 0700);
+        *p = '/';
+    }
+    free(dir);
+}
+
+/* One JSON object per line per change: time, connection, target, change,
+ * before, after, result. */
+static int log_step(const char *path, const char *uri, const vt_step *s, const char *result,
+                    vt_err *err)
+{
+    FILE *f;
+    char ts[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    size_t i;
+
+    gmtime_r(&now, &tm);
+    strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    mkdirs_for(path);
+    if (!(f = fopen(path, "a"))) {
+        vt_err_set(err, "cannot write the apply log %s: %s", path, strerror(errno));
+        return -1;
+    }
+    for (i = 0; i < s->nchanges; i++) {
+        json_object *o = json_object_new_object();
+        char *target = vt_asprintf("vm %s", s->vm);
+        json_object_object_add(o, "time", json_object_new_string(ts));
+        json_object_object_add(o, "connection", json_object_new_string(uri));
+        json_object_object_add(o, "target", json_object_new_string(target));
+        json_object_object_add(o, "uuid", json_object_new_string(s->uuid));
+        json_object_object_add(o, "change", json_object_new_string(s->changes[i].what));
+        json_object_object_add(o, "before", json_object_new_string(s->changes[i].before));
+        json_object_object_add(o, "after", json_object_new_string(s->changes[i].after));
+        json_object_object_add(o, "call", json_object_new_string(s->call ? s->call : ""));
+        json_object_object_add(o, "result", json_object_new_string(result));
+        fprintf(f, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+        json_object_put(o);
+        free(target);
+    }
+    if (fclose(f) != 0) {
+        vt_err_set(err, "cannot write the apply log %s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int vt_apply_run(vt_conn *c, vt_applyplan *p, const char *log_path, vt_apply_progress progress,
+                 void *ctx, vt_err *err)
+{
+    const char *logp = log_path ? log_path : vt_apply_log_path();
+    vt_err serr = { { 0 } }, lerr = { { 0 } };
+    size_t i, failed = p->nsteps;
+
+    if (c->readonly) {
+        vt_err_set(err, "the connection is read-only: nothing was applied");
+        return -1;
+    }
+    /* conflicts first: nothing runs if any VM changed since preparing */
+    for (i = 0; i < p->nvms; i++) {
+        char *now = NULL;
+        const vt_domain *d = vt_conn_find_uuid(c, p->vm_uuids[i]);
+        const char *name = d && d->name ? d->name : p->vm_uuids[i];
+        if (fetch_inactive(c, p->vm_uuids[i], false, &now, &serr) < 0) {
+            vt_err_set(err, "%s; nothing was applied", serr.msg);
+            return -1;
+        }
+        if (strcmp(now, p->vm_xml[i]) != 0) {
+            free(now);
+            vt_err_set(err, "%s: the definition changed since the plan was prepared (redefined "
+                       "elsewhere); nothing was applied", name);
+            for (size_t k = 0; k < p->nsteps; k++)
+                p->steps[k].state = VT_STEP_SKIPPED;
+            return -1;
+        }
+        free(now);
+    }
+    for (i = 0; i < p->nsteps; i++) {
+        vt_step *s = &p->steps[i];
+        vt_err_clear(&serr);
+        if (run_step(c, s, &serr) < 0) {
+            s->state = VT_STEP_FAILED;
+            free(s->result);
+            s->result = vt_strdup(serr.msg);
+            log_step(logp, c->uri, s, "failed", &lerr);
+            failed = i;
+            if (progress)
+                progress(ctx, s);
+            break;
+        }
+        s->state = VT_STEP_DONE;
+        free(s->result);
+        s->result = vt_strdup(effect_names[s->effect]);
+        if (log_step(logp, c->uri, s, "applied", &lerr) < 0) {
+            /* an apply that cannot be logged is not kept */
+            s->result = (free(s->result), vt_strdup(lerr.msg));
+            failed = i + 1;
+            vt_err_clear(&serr);
+            vt_err_set(&serr, "%s", lerr.msg);
+            if (progress)
+                progress(ctx, s);
+            break;
+        }
+        if (progress)
+            progress(ctx, s);
+    }
+    if (failed == p->nsteps)
+        return 0;
+    for (i = failed + 1; i < p->nsteps; i++)
+        p->steps[i].state = VT_STEP_SKIPPED;
+    vt_err_set(err, "%s", serr.msg);
+    /* undo newest first */
+    for (i = failed; i-- > 0;) {
+        vt_step *s = &p->steps[i];
+        vt_err uerr = { { 0 } };
+        if (s->state != VT_STEP_DONE)
+            continue;
+        if (undo_step(c, s, &uerr) == 0) {
+            s->state = VT_STEP_UNDONE;
+            free(s->result);
+            s->result = vt_strdup("undone: back to the value before");
+            log_step(logp, c->uri, s, "undone", &lerr);
+        } else {
+            s->state = VT_STEP_UNDO_FAILED;
+            free(s->result);
+            s->result = vt_asprintf("could not be undone, still in effect: %s", uerr.msg);
+            log_step(logp, c->uri, s, "undo failed", &lerr);
+        }
+        if (progress)
+            progress(ctx, s);
+    }
+    return -1;
+}
+
+/* ---- text ---- */
+
+static void describe_step(vt_buf *b, const vt_step *s, size_t n, bool with_diff)
+{
+    size_t i;
+
+    vt_buf_addf(b, "  %zu. [%s] %s\n", n, effect_names[s->effect],
+                s->kind == VT_STEP_DEFINE ? "config: define the edited inactive XML (validated)"
+                                          : s->call);
+    for (i = 0; i < s->nchanges; i++) {
+        const vt_change *ch = &s->changes[i];
+        if (ch->line)
+            vt_buf_addf(b, "       %s: %s -> %s   (line %d)\n", ch->what, ch->before, ch->after,
+                        ch->line);
+        else
+            vt_buf_addf(b, "       %s: %s -> %s\n", ch->what, ch->before, ch->after);
+    }
+    if (with_diff && s->diff && *s->diff) {
+        const char *p = s->diff;
+        while (*p) {
+            const char *nl = strchr(p, '\n');
+            size_t len = nl ? (size_t)(nl - p) : strlen(p);
+            vt_buf_add(b, "       ");
+            vt_buf_addn(b, p, len);
+            vt_buf_add(b, "\n");
+            p += len + (nl ? 1 : 0);
+        }
+    }
+}
+
+char *vt_apply_describe(const vt_applyplan *p, bool with_diffs)
+{
+    vt_buf b = { 0 };
+    const char *vm = NULL;
+    size_t i;
+
+    if (!p->nsteps)
+        vt_buf_add(&b, "Nothing to change: every staged value is already in place.\n");
+    for (i = 0; i < p->nsteps; i++) {
+        const vt_step *s = &p->steps[i];
+        if (!vm || strcmp(vm, s->uuid) != 0) {
+            vt_buf_addf(&b, "vm %s (%s)\n", s->vm, s->vm_active ? "running" : "shut off");
+            vm = s->uuid;
+        }
+        describe_step(&b, s, i + 1, with_diffs);
+    }
+    for (i = 0; i < p->nwarnings; i++)
+        vt_buf_addf(&b, "warning: %s\n", p->warnings[i]);
+    return vt_buf_steal(&b);
+}
+
+char *vt_apply_outcome(const vt_applyplan *p)
+{
+    vt_buf b = { 0 };
+    size_t i;
+
+    for (i = 0; i < p->nsteps; i++) {
+        const vt_step *s = &p->steps[i];
+        vt_buf_addf(&b, "  %zu. %-11s vm %s: %s%s%s\n", i + 1, vt_step_state_name(s->state), s->vm,
+                    s->kind == VT_STEP_DEFINE ? "config" : s->call, s->result ? ": " : "",
+                    s->result ? s->result : "");
+    }
+    return vt_buf_steal(&b);
+}
+
+char *vt_apply_export_virsh(const vt_applyplan *p, const char *uri)
+{
+    vt_buf b = { 0 };
+    char *qu = shq(uri ? uri : "");
+    size_t i, j;
+
+    vt_buf_add(&b, "#!/bin/sh\n# virsh commands equivalent to this virt-tune plan, in apply order.\n"
+                   "# A config change is a define of the whole edited inactive XML: this file\n"
+                   "# holds those definitions (graphics passwords included), keep it private.\n"
+                   "set -e\n");
+    vt_buf_addf(&b, "VIRSH=\"virsh%s%s\"\n", uri ? " -c " : "", uri ? qu : "");
+    for (i = 0; i < p->nsteps; i++) {
+        const vt_step *s = &p->steps[i];
+        for (j = 0; j < s->nchanges; j++)
+            vt_buf_addf(&b, "# vm %s: %s: %s -> %s\n", s->vm, s->changes[j].what,
+                        s->changes[j].before, s->changes[j].after);
+        if (s->kind != VT_STEP_DEFINE) {
+            vt_buf_addf(&b, "$VIRSH %s\n", s->virsh);
+            continue;
+        }
+        vt_buf_addf(&b, "$VIRSH define --validate /dev/stdin <<'VIRT_TUNE_XML_EOF'\n%s%s"
+                        "VIRT_TUNE_XML_EOF\n",
+                    s->new_xml, s->new_xml[0] && s->new_xml[strlen(s->new_xml) - 1] == '\n' ? "" : "\n");
+    }
+    free(qu);
+    return vt_buf_steal(&b);
+}

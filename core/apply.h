@@ -1,0 +1,139 @@
+/* The apply engine: the one place that changes a host. A change set
+ * (plan.h) is first prepared against a connection into steps — live API
+ * calls, and one validated define of the edited inactive XML per VM — with
+ * what each step does, its virsh equivalent, the XML diff and warnings.
+ * Preparing changes nothing; the review screen, --dry-run, --export-virsh
+ * and --apply all show or run the same prepared steps.
+ *
+ * Applying re-checks every VM's inactive XML against the one the steps
+ * were prepared from (a conflict stops everything before the first step),
+ * runs the steps in order, and on the first failure undoes the steps
+ * already done, newest first, where libvirt allows it. Each step that ran
+ * is appended to the apply log. */
+#ifndef VT_APPLY_H
+#define VT_APPLY_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "conn.h"
+#include "plan.h"
+#include "util.h"
+
+typedef enum {
+    VT_EFFECT_LIVE_NOW,        /* the running VM has it when the step ends */
+    VT_EFFECT_NEXT_START,      /* the VM is off: its next start has it */
+    VT_EFFECT_NEEDS_RESTART,   /* running VM, config only: after a shutdown and start */
+    VT_EFFECT_LAST,
+} vt_effect;
+
+typedef enum {
+    VT_STEP_IOTHREAD_PIN,      /* live */
+    VT_STEP_VCPU_PIN,          /* live */
+    VT_STEP_EMULATOR_PIN,      /* live */
+    VT_STEP_IOTHREAD_ADD,      /* live */
+    VT_STEP_IOTHREAD_DEL,      /* live */
+    VT_STEP_NUMATUNE,          /* live */
+    VT_STEP_DEFINE,            /* config: the edited inactive XML */
+    VT_STEP_LAST,
+} vt_step_kind;
+
+typedef enum {
+    VT_STEP_PENDING,
+    VT_STEP_DONE,
+    VT_STEP_FAILED,
+    VT_STEP_UNDONE,
+    VT_STEP_UNDO_FAILED,
+    VT_STEP_SKIPPED,           /* not reached: an earlier step failed */
+} vt_step_state;
+
+/* One change as the review shows it: "iothread 1 pin", was, becomes. */
+typedef struct vt_change {
+    char *what;                /* owned: "iothread 1 pin (config)" */
+    char *before;              /* owned: "0-15", "(none)" */
+    char *after;               /* owned */
+    int line;                  /* plan line, 0 from the console */
+} vt_change;
+
+typedef struct vt_step {
+    vt_step_kind kind;
+    char *vm;                  /* owned: domain name */
+    char *uuid;                /* owned */
+    bool vm_active;
+    vt_effect effect;
+    unsigned id;               /* IOThread id or vCPU */
+    char *value;               /* owned: new cpuset / nodeset */
+    char *mode;                /* owned: numatune mode */
+    char *call;                /* owned: the API call, for the review */
+    char *virsh;               /* owned: the virsh equivalent */
+    vt_change *changes;        /* owned: what this step changes */
+    size_t nchanges;
+    /* VT_STEP_DEFINE */
+    char *base_xml;            /* owned: inactive XML (with secrets) prepared from */
+    char *new_xml;             /* owned: the XML to define */
+    char *diff;                /* owned: unified diff, secrets masked */
+    /* apply state */
+    vt_step_state state;
+    char *undo_value;          /* owned: value read just before the step ran */
+    char *undo_mode;           /* owned */
+    char *result;              /* owned: what happened, in words */
+} vt_step;
+
+typedef struct vt_applyplan {
+    vt_step *steps;            /* owned, in apply order */
+    size_t nsteps;
+    char **warnings;           /* owned: "line 3: web: the 2M pool ..." */
+    size_t nwarnings;
+    /* inactive XML (without secrets) each VM had when prepared, for the
+       conflict check; parallel arrays, owned */
+    char **vm_uuids;
+    char **vm_xml;
+    size_t nvms;
+} vt_applyplan;
+
+/* Expected inactive XML per VM, as the console saw it when it staged the
+ * first edit of that VM. Owned strings. */
+typedef struct vt_bases {
+    char **uuids;
+    char **xml;
+    size_t n;
+} vt_bases;
+
+/* Build the steps. -1 with "line N: why" (or "VM: why" for console edits)
+ * when an edit names an unknown VM, a CPU or node the host does not have,
+ * a live change on a VM that is not running, or an XML edit that cannot be
+ * made; also when a VM's definition changed since `bases` (NULL: no such
+ * check). Changes nothing on the host. The snapshot in c should be fresh. */
+int vt_apply_prepare(vt_conn *c, const vt_changeset *cs, const vt_bases *bases,
+                     vt_applyplan *out, vt_err *err);
+
+typedef void (*vt_apply_progress)(void *ctx, const vt_step *s);
+
+/* Run the steps. 0 when every step is done. -1 with err naming the step
+ * that failed (or the conflict) after the done steps were undone; each
+ * step's state and result say what is now live and what is in the config.
+ * `progress` (may be NULL) is called after each step and each undo. Steps
+ * that ran are appended to log_path (NULL: vt_apply_log_path()). */
+int vt_apply_run(vt_conn *c, vt_applyplan *p, const char *log_path, vt_apply_progress progress,
+                 void *ctx, vt_err *err);
+
+/* Human text of the prepared plan: per VM, each step with its effect, the
+ * call, the changes and the XML diff; then the warnings. Caller frees. */
+char *vt_apply_describe(const vt_applyplan *p, bool with_diffs);
+/* After vt_apply_run: one line per step with its state and result. */
+char *vt_apply_outcome(const vt_applyplan *p);
+/* The equivalent virsh commands as a shell script. Caller frees. */
+char *vt_apply_export_virsh(const vt_applyplan *p, const char *uri);
+
+void vt_applyplan_clear(vt_applyplan *p);
+void vt_bases_set(vt_bases *b, const char *uuid, const char *xml);   /* keeps the first */
+const char *vt_bases_get(const vt_bases *b, const char *uuid);
+void vt_bases_clear(vt_bases *b);
+
+const char *vt_effect_name(vt_effect e);          /* "live now", ... */
+const char *vt_step_state_name(vt_step_state s);
+
+/* $XDG_STATE_HOME/virt-tune/apply.log, else ~/.local/state/...; static. */
+const char *vt_apply_log_path(void);
+
+#endif

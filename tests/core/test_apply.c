@@ -1,0 +1,389 @@
+/* The apply engine against libvirt's test driver on tests/data/node.xml:
+ * plans refused before anything runs (unknown VM, CPU or node the host has
+ * not, live change on a VM that is off, edits that cannot be made), the
+ * steps and diffs a plan prepares, a real apply read back through libvirt,
+ * the conflict check, the undo after a step that fails, and the apply log. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <json-c/json.h>
+#include <libvirt/virterror.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "apply.h"
+#include "conn.h"
+
+static void quiet(void *d, virErrorPtr e) { (void)d; (void)e; }
+
+static char logpath[256];
+
+static vt_conn *open_fixture(void)
+{
+    vt_conn_opts o = {
+        .uri = "test://" VT_TEST_DATA "/node.xml",
+        .sysfs_root = VT_TEST_DATA "/sysfs",
+        .procfs_root = VT_TEST_DATA "/proc",
+    };
+    vt_err err = { { 0 } };
+    vt_conn *c = vt_conn_open(&o, &err);
+
+    if (!c)
+        fail_msg("open: %s", err.msg);
+    if (vt_conn_refresh(c) < 0)
+        fail_msg("refresh: %s", c->err.msg);
+    return c;
+}
+
+/* parse + prepare; returns prepare's result, err filled */
+static int prep(vt_conn *c, const char *plan, vt_applyplan *ap, vt_err *err)
+{
+    vt_changeset cs = { 0 };
+    int rc;
+
+    if (vt_plan_parse(plan, &cs, err) < 0)
+        fail_msg("parse: %s", err->msg);
+    rc = vt_apply_prepare(c, &cs, NULL, ap, err);
+    vt_changeset_clear(&cs);
+    return rc;
+}
+
+static char *inactive_xml(vt_conn *c, const char *name)
+{
+    virDomainPtr d = virDomainLookupByName(c->conn, name);
+    char *x;
+
+    assert_non_null(d);
+    x = virDomainGetXMLDesc(d, VIR_DOMAIN_XML_INACTIVE);
+    virDomainFree(d);
+    assert_non_null(x);
+    return x;
+}
+
+static char *live_iothread_pin(vt_conn *c, const char *name, unsigned id)
+{
+    virDomainPtr d = virDomainLookupByName(c->conn, name);
+    virDomainIOThreadInfoPtr *info = NULL;
+    char *out = NULL;
+    int n, i;
+
+    assert_non_null(d);
+    n = virDomainGetIOThreadInfo(d, &info, VIR_DOMAIN_AFFECT_LIVE);
+    assert_true(n > 0);
+    for (i = 0; i < n; i++) {
+        if (info[i]->iothread_id == id) {
+            vt_buf b = { 0 };
+            for (int cpu = 0; cpu < info[i]->cpumaplen * 8; cpu++)
+                if (VIR_CPU_USED(info[i]->cpumap, cpu))
+                    vt_buf_addf(&b, "%s%d", b.len ? "," : "", cpu);
+            out = vt_buf_steal(&b);
+        }
+        virDomainIOThreadInfoFree(info[i]);
+    }
+    free(info);
+    virDomainFree(d);
+    return out;
+}
+
+/* + and - lines of a unified diff, headers left out */
+static void vt_diff_count_text(const char *diff, size_t *add, size_t *rem)
+{
+    const char *p = diff;
+
+    *add = *rem = 0;
+    while (p && *p) {
+        if (*p == '+' && strncmp(p, "+++ ", 4) != 0)
+            (*add)++;
+        if (*p == '-' && strncmp(p, "--- ", 4) != 0)
+            (*rem)++;
+        p = strchr(p, '\n');
+        p = p ? p + 1 : NULL;
+    }
+}
+
+static void refused(const char *plan, const char *want)
+{
+    vt_conn *c = open_fixture();
+    vt_applyplan ap = { 0 };
+    vt_err err = { { 0 } };
+    char *before = inactive_xml(c, "alpha");
+    char *after;
+
+    if (prep(c, plan, &ap, &err) == 0)
+        fail_msg("plan was accepted: %s", plan);
+    if (!strstr(err.msg, want))
+        fail_msg("message \"%s\" lacks \"%s\"", err.msg, want);
+    assert_int_equal(ap.nsteps, 0);
+    after = inactive_xml(c, "alpha");
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    vt_conn_free(c);
+}
+
+static void test_refused(void **state)
+{
+    (void)state;
+    refused("vm alpha iothreads 2\nvm nosuch iothreads 1\n", "line 2: no VM named \"nosuch\"");
+    refused("vm alpha iothread 1 pin 9", "line 1: alpha: CPU 9 does not exist on this host (CPUs 0-7)");
+    refused("vm alpha numatune strict 0-3", "line 1: alpha: NUMA node 2 does not exist");
+    refused("vm gamma vcpu 0 pin 1 live", "line 1: gamma is not running");
+    refused("\n\nvm alpha iothreads 1", "line 3: alpha: IOThread 2 is used by controller scsi0 in the running VM");
+    refused("vm alpha disk vdz iothread 1", "line 1: alpha: the VM has no disk vdz");
+    refused("vm alpha iothread 7 pin 1 live", "line 1: alpha: the running VM has no IOThread 7");
+    refused("vm alpha numatune interleave 0-1 live", "strict to strict");
+}
+
+static void test_prepare(void **state)
+{
+    vt_conn *c = open_fixture();
+    vt_applyplan ap = { 0 };
+    vt_err err = { { 0 } };
+    char *text, *script;
+
+    (void)state;
+    if (prep(c,
+             "vm alpha iothread 1 pin 4-5\n"
+             "vm gamma hugepages 1G\n"
+             "vm beta seclabel dynamic relabel yes\n"
+             "vm alpha numatune preferred 1\n",
+             &ap, &err) < 0)
+        fail_msg("%s", err.msg);
+    /* alpha: live pin, then one define with both config edits; gamma and
+     * beta: one define each */
+    assert_int_equal(ap.nsteps, 4);
+    assert_int_equal(ap.steps[0].kind, VT_STEP_IOTHREAD_PIN);
+    assert_string_equal(ap.steps[0].vm, "alpha");
+    assert_int_equal(ap.steps[0].effect, VT_EFFECT_LIVE_NOW);
+    assert_string_equal(ap.steps[0].changes[0].before, "2-3");
+    assert_string_equal(ap.steps[0].changes[0].after, "4-5");
+    assert_int_equal(ap.steps[1].kind, VT_STEP_DEFINE);
+    assert_int_equal(ap.steps[1].nchanges, 2);
+    /* numatune preferred cannot change live: the alpha define needs a restart */
+    assert_int_equal(ap.steps[1].effect, VT_EFFECT_NEEDS_RESTART);
+    /* the diff shows the edited elements only, not libxml2's requoting */
+    assert_non_null(strstr(ap.steps[1].diff, "\n-    <iothreadpin iothread=\"1\" cpuset=\"2-3\"/>\n"
+                                             "+    <iothreadpin iothread=\"1\" cpuset=\"4-5\"/>\n"));
+    assert_non_null(strstr(ap.steps[1].diff, "\n-    <memory mode=\"strict\" nodeset=\"0\"/>\n"
+                                             "+    <memory mode=\"preferred\" nodeset=\"1\"/>\n"));
+    {
+        size_t add, rem;
+        vt_diff_count_text(ap.steps[1].diff, &add, &rem);
+        assert_int_equal(add, 2);
+        assert_int_equal(rem, 2);
+    }
+    assert_string_equal(ap.steps[2].vm, "gamma");
+    assert_int_equal(ap.steps[2].effect, VT_EFFECT_NEXT_START);
+    assert_string_equal(ap.steps[2].changes[0].before, "off");
+    assert_string_equal(ap.steps[2].changes[0].after, "1G");
+    assert_string_equal(ap.steps[3].vm, "beta");
+    assert_string_equal(ap.steps[3].changes[0].before, "none");
+
+    text = vt_apply_describe(&ap, true);
+    assert_non_null(strstr(text, "vm alpha (running)\n  1. [live now] virDomainPinIOThread(alpha, 1, 4-5, AFFECT_LIVE)"));
+    assert_non_null(strstr(text, "2. [needs restart] config"));
+    assert_non_null(strstr(text, "vm gamma (shut off)\n  3. [at next start]"));
+    assert_non_null(strstr(text, "warning: line 4: alpha: numatune preferred 1 cannot change while"));
+    /* the fixture host has 0 free 1G pages */
+    assert_non_null(strstr(text, "warning: line 2: gamma: the 1G pool is too small"));
+    free(text);
+
+    script = vt_apply_export_virsh(&ap, c->uri);
+    assert_non_null(strstr(script, "$VIRSH iothreadpin alpha 1 4-5 --live\n"));
+    assert_non_null(strstr(script, "$VIRSH define --validate /dev/stdin <<'VIRT_TUNE_XML_EOF'\n"));
+    free(script);
+    vt_applyplan_clear(&ap);
+    vt_conn_free(c);
+}
+
+static size_t log_lines(const char *result, size_t *total)
+{
+    FILE *f = fopen(logpath, "r");
+    char line[4096];
+    size_t n = 0;
+
+    *total = 0;
+    if (!f)
+        return 0;
+    while (fgets(line, sizeof(line), f)) {
+        json_object *o = json_tokener_parse(line), *r;
+        assert_non_null(o);
+        assert_true(json_object_object_get_ex(o, "result", &r));
+        assert_true(json_object_object_get_ex(o, "before", NULL));
+        assert_true(json_object_object_get_ex(o, "after", NULL));
+        assert_true(json_object_object_get_ex(o, "connection", NULL));
+        assert_true(json_object_object_get_ex(o, "time", NULL));
+        if (strcmp(json_object_get_string(r), result) == 0)
+            n++;
+        (*total)++;
+        json_object_put(o);
+    }
+    fclose(f);
+    return n;
+}
+
+static void test_apply(void **state)
+{
+    vt_conn *c = open_fixture();
+    vt_applyplan ap = { 0 };
+    vt_err err = { { 0 } };
+    vt_domain *a, *g;
+    char *pin;
+    size_t total;
+
+    (void)state;
+    unlink(logpath);
+    if (prep(c, "vm alpha iothread 1 pin 4-5\nvm gamma hugepages 2M\nvm alpha vcpu 1 pin 6 config\n",
+             &ap, &err) < 0)
+        fail_msg("%s", err.msg);
+    if (vt_apply_run(c, &ap, logpath, NULL, NULL, &err) < 0)
+        fail_msg("apply: %s", err.msg);
+    for (size_t i = 0; i < ap.nsteps; i++)
+        assert_int_equal(ap.steps[i].state, VT_STEP_DONE);
+    pin = live_iothread_pin(c, "alpha", 1);
+    assert_string_equal(pin, "4,5");
+    free(pin);
+    assert_int_equal(vt_conn_refresh(c), 0);
+    a = vt_conn_find_name(c, "alpha");
+    g = vt_conn_find_name(c, "gamma");
+    assert_string_equal(a->config->iothreads[0].pin, "4-5");
+    assert_string_equal(a->live->iothreads[0].pin, "4-5");
+    assert_string_equal(a->config->vcpupins[1].cpuset, "6");
+    assert_string_equal(a->live->vcpupins[1].cpuset, "1");    /* config only */
+    assert_true(g->config->hugepages);
+    assert_true(g->config->hugepage_sizes[0].size_kib == 2048);
+    /* every other element of gamma is kept */
+    assert_non_null(strstr(g->config_xml, "<memory unit='KiB'>524288</memory>"));
+    /* three changes logged, all applied */
+    assert_int_equal(log_lines("applied", &total), 4);
+    assert_int_equal(total, 4);
+    vt_applyplan_clear(&ap);
+    vt_conn_free(c);
+}
+
+static void test_conflict(void **state)
+{
+    vt_conn *c = open_fixture();
+    vt_applyplan ap = { 0 };
+    vt_err err = { { 0 } };
+    virDomainPtr d;
+    char *pin, *xml, *at;
+    vt_changeset cs = { 0 };
+    vt_bases bases = { 0 };
+
+    (void)state;
+    if (prep(c, "vm alpha iothread 1 pin 4-5\nvm alpha hugepages off\n", &ap, &err) < 0)
+        fail_msg("%s", err.msg);
+    /* someone else redefines alpha between preparing and applying */
+    xml = inactive_xml(c, "alpha");
+    at = strstr(xml, "<vcpupin vcpu='0' cpuset='0'/>");
+    assert_non_null(at);
+    at[strlen("<vcpupin vcpu='0' cpuset='")] = '7';
+    d = virDomainDefineXML(c->conn, xml);
+    assert_non_null(d);
+    virDomainFree(d);
+    free(xml);
+    assert_int_equal(vt_apply_run(c, &ap, logpath, NULL, NULL, &err), -1);
+    assert_non_null(strstr(err.msg, "alpha: the definition changed since the plan was prepared"));
+    assert_int_equal(ap.steps[0].state, VT_STEP_SKIPPED);
+    pin = live_iothread_pin(c, "alpha", 1);
+    assert_string_equal(pin, "2,3");    /* the live pin was not touched */
+    free(pin);
+    vt_applyplan_clear(&ap);
+
+    /* the console's staged base: a redefine after staging is refused at prepare */
+    vt_bases_set(&bases, "11111111-2222-3333-4444-000000000001", "<domain/>");
+    assert_int_equal(vt_plan_parse("vm alpha hugepages off", &cs, &err), 0);
+    assert_int_equal(vt_apply_prepare(c, &cs, &bases, &ap, &err), -1);
+    assert_non_null(strstr(err.msg, "alpha: the definition changed since the edits were staged"));
+    vt_bases_clear(&bases);
+    vt_changeset_clear(&cs);
+    vt_conn_free(c);
+}
+
+/* gamma's define runs first, then alpha's live pin fails because alpha was
+ * stopped after preparing (its inactive XML is unchanged, so no conflict):
+ * gamma's definition must come back exactly as it was. */
+static void test_undo(void **state)
+{
+    vt_conn *c = open_fixture();
+    vt_applyplan ap = { 0 };
+    vt_err err = { { 0 } };
+    virDomainPtr d;
+    char *before = inactive_xml(c, "gamma"), *after, *out;
+    size_t total;
+
+    (void)state;
+    unlink(logpath);
+    if (prep(c, "vm gamma hugepages 2M\nvm gamma vcpu 0 pin 3\nvm alpha iothread 1 pin 4-5 live\n",
+             &ap, &err) < 0)
+        fail_msg("%s", err.msg);
+    assert_int_equal(ap.nsteps, 2);
+    d = virDomainLookupByName(c->conn, "alpha");
+    assert_int_equal(virDomainDestroy(d), 0);
+    virDomainFree(d);
+    assert_int_equal(vt_apply_run(c, &ap, logpath, NULL, NULL, &err), -1);
+    if (!strstr(err.msg, "alpha: virDomainPinIOThread(alpha, 1, 4-5, AFFECT_LIVE) failed"))
+        fail_msg("%s", err.msg);
+    assert_int_equal(ap.steps[0].state, VT_STEP_UNDONE);
+    assert_int_equal(ap.steps[1].state, VT_STEP_FAILED);
+    after = inactive_xml(c, "gamma");
+    assert_string_equal(before, after);
+    out = vt_apply_outcome(&ap);
+    assert_non_null(strstr(out, "undone"));
+    assert_non_null(strstr(out, "FAILED"));
+    free(out);
+    assert_int_equal(log_lines("undone", &total), 2);
+    assert_int_equal(log_lines("failed", &total), 1);
+    assert_int_equal(total, 5);
+    free(before);
+    free(after);
+    vt_applyplan_clear(&ap);
+    vt_conn_free(c);
+}
+
+static void test_readonly(void **state)
+{
+    vt_conn_opts o = {
+        .uri = "test://" VT_TEST_DATA "/node.xml",
+        .sysfs_root = VT_TEST_DATA "/sysfs",
+        .procfs_root = VT_TEST_DATA "/proc",
+        .readonly = true,
+    };
+    vt_err err = { { 0 } };
+    vt_conn *c = vt_conn_open(&o, &err);
+    vt_applyplan ap = { 0 };
+
+    (void)state;
+    assert_non_null(c);
+    assert_int_equal(vt_conn_refresh(c), 0);
+    if (prep(c, "vm gamma hugepages 2M\n", &ap, &err) < 0)
+        fail_msg("%s", err.msg);
+    assert_int_equal(vt_apply_run(c, &ap, logpath, NULL, NULL, &err), -1);
+    assert_non_null(strstr(err.msg, "read-only"));
+    vt_applyplan_clear(&ap);
+    vt_conn_free(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_prepare),
+        cmocka_unit_test(test_apply),
+        cmocka_unit_test(test_conflict),
+        cmocka_unit_test(test_undo),
+        cmocka_unit_test(test_readonly),
+    };
+    int rc;
+
+    virSetErrorFunc(NULL, quiet);
+    snprintf(logpath, sizeof(logpath), "/tmp/vt-apply-test-%d.log", (int)getpid());
+    rc = cmocka_run_group_tests(tests, NULL, NULL);
+    unlink(logpath);
+    return rc;
+}
