@@ -695,7 +695,8 @@ static int prepare_vm(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, const
                 live_part[k++] = config_live;
         }
     }
-    if (strcmp(cur, base) != 0 || def_step.nchanges) {
+    /* an edit that leaves the config as it is needs no define */
+    if (strcmp(cur, base) != 0) {
         char *p1 = vt_xml_pretty(base), *p2 = vt_xml_pretty(cur);
         char *m1 = mask_secrets(p1), *m2 = mask_secrets(p2);
         char *la = vt_asprintf("%s (inactive XML now)", d->name);
@@ -1250,17 +1251,17 @@ char *vt_apply_export_virsh(const vt_applyplan *p, const char *uri)
                    "# A config change is a define of the whole edited inactive XML: this file\n"
                    "# holds those definitions (graphics passwords included), keep it private.\n"
                    "set -e\n");
-    vt_buf_addf(&b, "VIRSH=\"virsh%s%s\"\n", uri ? " -c " : "", uri ? qu : "");
+    vt_buf_addf(&b, "v() { virsh%s%s \"$@\"; }\n", uri ? " -c " : "", uri ? qu : "");
     for (i = 0; i < p->nsteps; i++) {
         const vt_step *s = &p->steps[i];
         for (j = 0; j < s->nchanges; j++)
             vt_buf_addf(&b, "# vm %s: %s: %s -> %s\n", s->vm, s->changes[j].what,
                         s->changes[j].before, s->changes[j].after);
         if (s->kind != VT_STEP_DEFINE) {
-            vt_buf_addf(&b, "$VIRSH %s\n", s->virsh);
+            vt_buf_addf(&b, "v %s\n", s->virsh);
             continue;
         }
-        vt_buf_addf(&b, "$VIRSH define --validate /dev/stdin <<'VIRT_TUNE_XML_EOF'\n%s%s"
+        vt_buf_addf(&b, "v define --validate /dev/stdin <<'VIRT_TUNE_XML_EOF'\n%s%s"
                         "VIRT_TUNE_XML_EOF\n",
                     s->new_xml, s->new_xml[0] && s->new_xml[strlen(s->new_xml) - 1] == '\n' ? "" : "\n");
     }

@@ -193,8 +193,8 @@ static void test_prepare(void **state)
     free(text);
 
     script = vt_apply_export_virsh(&ap, c->uri);
-    assert_non_null(strstr(script, "$VIRSH iothreadpin alpha 1 4-5 --live\n"));
-    assert_non_null(strstr(script, "$VIRSH define --validate /dev/stdin <<'VIRT_TUNE_XML_EOF'\n"));
+    assert_non_null(strstr(script, "\nv iothreadpin alpha 1 4-5 --live\n"));
+    assert_non_null(strstr(script, "\nv define --validate /dev/stdin <<'VIRT_TUNE_XML_EOF'\n"));
     free(script);
     vt_applyplan_clear(&ap);
     vt_conn_free(c);
