@@ -173,21 +173,12 @@ static void where(const vt_edit *e, char *buf, size_t n)
 
 static char *size_word(unsigned long long kib)
 {
-    if (kib && kib % (1024 * 1024) == 0)
-        return vt_asprintf("%lluG", kib / 1024 / 1024);
-    if (kib && kib % 1024 == 0)
-        return vt_asprintf("%lluM", kib / 1024);
-    return vt_asprintf("%lluK", kib);
-}
+    char buf[32];
 
-static const vt_iothread_def *find_iothread(const vt_domdef *def, unsigned id)
-{
-    size_t i;
-
-    for (i = 0; def && i < def->niothreads; i++)
-        if (def->iothreads[i].id == id)
-            return &def->iothreads[i];
-    return NULL;
+    if (!kib)
+        return vt_strdup("default size");
+    vt_format_size_kib(kib, buf, sizeof(buf));
+    return vt_strdup(buf);
 }
 
 static char *pin_or_default(const vt_conn *c, const vt_domdef *def, const char *pin)
@@ -214,7 +205,7 @@ static char *old_value(const vt_conn *c, const vt_domdef *def, const vt_edit *e)
     case VT_EDIT_IOTHREADS:
         return vt_asprintf("%zu", def->niothreads);
     case VT_EDIT_IOTHREAD_PIN:
-        io = find_iothread(def, e->id);
+        io = vt_domdef_iothread(def, e->id);
         return io ? pin_or_default(c, def, io->pin) : vt_strdup("(no such IOThread)");
     case VT_EDIT_DISK_IOTHREAD:
         for (i = 0; i < def->ndisks; i++)
@@ -443,7 +434,7 @@ static int prepare_live(vt_conn *c, vt_applyplan *p, const vt_domain *d, const v
     knob_name(e, kb, sizeof(kb));
     switch (e->kind) {
     case VT_EDIT_IOTHREAD_PIN:
-        if (!find_iothread(d->live, e->id)) {
+        if (!vt_domdef_iothread(d->live, e->id)) {
             vt_err_set(err, "%s%s: the running VM has no IOThread %u", w, d->name, e->id);
             goto cleanup;
         }
@@ -453,8 +444,9 @@ static int prepare_live(vt_conn *c, vt_applyplan *p, const vt_domain *d, const v
         s->virsh = vt_asprintf("iothreadpin %s %u %s --live", q, e->id, e->cpuset);
         break;
     case VT_EDIT_VCPU_PIN:
-        if (e->id >= d->live->vcpus_max && e->id >= d->live->vcpus) {
-            vt_err_set(err, "%s%s: the running VM has no vCPU %u", w, d->name, e->id);
+        if (e->id >= d->live->vcpus) {
+            vt_err_set(err, "%s%s: the running VM has %u vCPU%s online; there is no vCPU %u to pin "
+                       "live", w, d->name, d->live->vcpus, d->live->vcpus == 1 ? "" : "s", e->id);
             goto cleanup;
         }
         s = new_step(p, VT_STEP_VCPU_PIN, d);

@@ -439,3 +439,13 @@ const vt_seclabel_def *vt_domdef_main_seclabel(const vt_domdef *def)
             return &def->seclabels[i];
     return &def->seclabels[0];
 }
+
+const vt_iothread_def *vt_domdef_iothread(const vt_domdef *def, unsigned id)
+{
+    size_t i;
+
+    for (i = 0; def && i < def->niothreads; i++)
+        if (def->iothreads[i].id == id)
+            return &def->iothreads[i];
+    return NULL;
+}

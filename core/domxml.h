@@ -102,6 +102,9 @@ typedef struct vt_domdef {
 vt_domdef *vt_domdef_parse(const char *xml, vt_err *err);
 void vt_domdef_free(vt_domdef *def);
 
+/* The IOThread with this id, or NULL. def may be NULL. */
+const vt_iothread_def *vt_domdef_iothread(const vt_domdef *def, unsigned id);
+
 /* The seclabel that sVirt uses: model selinux, or the first one. NULL if none. */
 const vt_seclabel_def *vt_domdef_main_seclabel(const vt_domdef *def);
 

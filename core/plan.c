@@ -265,7 +265,7 @@ static const char *scope_name(vt_scope s)
     return s == VT_SCOPE_LIVE ? "live" : s == VT_SCOPE_CONFIG ? "config" : "both";
 }
 
-static void size_text(unsigned long long kib, char *buf, size_t n)
+void vt_format_size_kib(unsigned long long kib, char *buf, size_t n)
 {
     if (kib % (1024 * 1024) == 0)
         snprintf(buf, n, "%lluG", kib / 1024 / 1024);
@@ -291,7 +291,7 @@ char *vt_edit_format(const vt_edit *e)
     case VT_EDIT_EMULATOR_PIN:
         return vt_asprintf("vm %s emulator pin %s %s", e->vm, e->cpuset, scope_name(e->scope));
     case VT_EDIT_HUGEPAGES:
-        size_text(e->size_kib, sz, sizeof(sz));
+        vt_format_size_kib(e->size_kib, sz, sizeof(sz));
         return e->nodeset ? vt_asprintf("vm %s hugepages %s nodeset %s", e->vm, sz, e->nodeset)
                           : vt_asprintf("vm %s hugepages %s", e->vm, sz);
     case VT_EDIT_HUGEPAGES_OFF:

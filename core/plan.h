@@ -75,6 +75,9 @@ char *vt_plan_format(const vt_changeset *cs);
 void vt_changeset_clear(vt_changeset *cs);
 void vt_edit_clear(vt_edit *e);
 
+/* KiB as a plan writes it: "1G", "2M", "4K". */
+void vt_format_size_kib(unsigned long long kib, char *buf, size_t n);
+
 /* "2M" "1G" "2048K" "2048" (KiB) -> KiB; -1 when not a size. */
 int vt_parse_size_kib(const char *s, unsigned long long *kib);
 

@@ -130,16 +130,6 @@ static json_object *seclabel_json(const vt_seclabel_def *s)
     return o;
 }
 
-static const vt_iothread_def *find_iothread(const vt_domdef *def, unsigned id)
-{
-    size_t i;
-
-    for (i = 0; def && i < def->niothreads; i++)
-        if (def->iothreads[i].id == id)
-            return &def->iothreads[i];
-    return NULL;
-}
-
 static json_object *iothreads_json(const vt_conn *c, const vt_domain *d)
 {
     json_object *a = json_object_new_array();
@@ -151,7 +141,7 @@ static json_object *iothreads_json(const vt_conn *c, const vt_domain *d)
 
     for (i = 0; i < def->niothreads; i++) {
         const vt_iothread_def *t = &def->iothreads[i];
-        const vt_iothread_def *ct = find_iothread(d->config, t->id);
+        const vt_iothread_def *ct = vt_domdef_iothread(d->config, t->id);
         json_object *o = json_object_new_object(), *users = json_object_new_array();
         const vt_iothread_stats *st = NULL;
 
@@ -514,7 +504,7 @@ static void domain_text(vt_buf *b, const vt_conn *c, const vt_domain *d)
         kv(b, "emulator pin", def->emulatorpin);
     for (i = 0; i < def->niothreads; i++) {
         const vt_iothread_def *t = &def->iothreads[i];
-        const vt_iothread_def *ct = find_iothread(d->config, t->id);
+        const vt_iothread_def *ct = vt_domdef_iothread(d->config, t->id);
         vt_buf_addf(b, "  iothread %-15u live %s, config %s, used by:", t->id,
                     vt_domain_active(d) ? (t->pin ? t->pin : dflt) : "-",
                     ct ? (ct->pin ? ct->pin : dflt) : "-");
