@@ -213,6 +213,14 @@ static char *old_value(const vt_conn *c, const vt_domdef *def, const vt_edit *e)
                 return def->disks[i].iothread ? vt_asprintf("iothread %u", def->disks[i].iothread)
                                               : vt_strdup("main loop (no IOThread)");
         return vt_strdup("(no such disk)");
+    case VT_EDIT_CONTROLLER_IOTHREAD:
+        for (i = 0; i < def->ncontrollers; i++)
+            if (def->controllers[i].type && strcmp(def->controllers[i].type, "scsi") == 0 &&
+                (unsigned)atoi(e->target) == def->controllers[i].index)
+                return def->controllers[i].iothread
+                           ? vt_asprintf("iothread %u", def->controllers[i].iothread)
+                           : vt_strdup("main loop (no IOThread)");
+        return vt_strdup("(no such controller)");
     case VT_EDIT_VCPU_PIN:
         for (i = 0; i < def->nvcpupins; i++)
             if (def->vcpupins[i].id == e->id)
@@ -263,7 +271,8 @@ static char *new_value(const vt_edit *e)
     case VT_EDIT_IOTHREAD_PIN:
     case VT_EDIT_VCPU_PIN:
     case VT_EDIT_EMULATOR_PIN: return vt_strdup(e->cpuset);
-    case VT_EDIT_DISK_IOTHREAD: return vt_asprintf("iothread %u", e->id);
+    case VT_EDIT_DISK_IOTHREAD:
+    case VT_EDIT_CONTROLLER_IOTHREAD: return vt_asprintf("iothread %u", e->id);
     case VT_EDIT_HUGEPAGES:
         w = size_word(e->size_kib);
         s = e->nodeset ? vt_asprintf("%s nodeset %s", w, e->nodeset) : vt_strdup(w);
@@ -285,6 +294,9 @@ static const char *knob_name(const vt_edit *e, char *buf, size_t n)
     case VT_EDIT_IOTHREADS: snprintf(buf, n, "iothreads"); break;
     case VT_EDIT_IOTHREAD_PIN: snprintf(buf, n, "iothread %u pin", e->id); break;
     case VT_EDIT_DISK_IOTHREAD: snprintf(buf, n, "disk %s iothread", e->target); break;
+    case VT_EDIT_CONTROLLER_IOTHREAD:
+        snprintf(buf, n, "controller %s iothread", e->target);
+        break;
     case VT_EDIT_VCPU_PIN: snprintf(buf, n, "vcpu %u pin", e->id); break;
     case VT_EDIT_EMULATOR_PIN: snprintf(buf, n, "emulator pin"); break;
     case VT_EDIT_HUGEPAGES:

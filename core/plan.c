@@ -133,6 +133,14 @@ static int parse_line(char **w, int n, int line, vt_edit *e, vt_err *err)
             e->id == 0)
             BAD("line %d: expected: vm NAME disk TARGET iothread ID", line);
         e->target = vt_strdup(w[3]);
+    } else if (strcmp(verb, "controller") == 0) {
+        unsigned idx;
+        e->kind = VT_EDIT_CONTROLLER_IOTHREAD;
+        if (n != 6 || strcmp(w[4], "iothread") != 0 || parse_uint(w[3], 1u << 30, &idx) < 0 ||
+            parse_uint(w[5], 1u << 30, &e->id) < 0 || e->id == 0)
+            BAD("line %d: expected: vm NAME controller INDEX iothread ID (a virtio-scsi controller's"
+                " index)", line);
+        e->target = vt_asprintf("%u", idx);
     } else if (strcmp(verb, "vcpu") == 0) {
         e->kind = VT_EDIT_VCPU_PIN;
         if (n < 6 || n > 7 || strcmp(w[4], "pin") != 0 || parse_uint(w[3], VT_CPUSET_MAX, &e->id) < 0)
@@ -204,7 +212,7 @@ static int parse_line(char **w, int n, int line, vt_edit *e, vt_err *err)
         else if (n != rest)
             BAD("line %d: after the seclabel only \"relabel yes\" or \"relabel no\" may follow", line);
     } else {
-        BAD("line %d: unknown change \"%s\" (iothreads, iothread, disk, vcpu, emulator, hugepages,"
+        BAD("line %d: unknown change \"%s\" (iothreads, iothread, disk, controller, vcpu, emulator, hugepages,"
             " numatune, seclabel)", line, verb);
     }
     return 0;
@@ -286,6 +294,8 @@ char *vt_edit_format(const vt_edit *e)
         return vt_asprintf("vm %s iothread %u pin %s %s", e->vm, e->id, e->cpuset, scope_name(e->scope));
     case VT_EDIT_DISK_IOTHREAD:
         return vt_asprintf("vm %s disk %s iothread %u", e->vm, e->target, e->id);
+    case VT_EDIT_CONTROLLER_IOTHREAD:
+        return vt_asprintf("vm %s controller %s iothread %u", e->vm, e->target, e->id);
     case VT_EDIT_VCPU_PIN:
         return vt_asprintf("vm %s vcpu %u pin %s %s", e->vm, e->id, e->cpuset, scope_name(e->scope));
     case VT_EDIT_EMULATOR_PIN:

@@ -3,6 +3,7 @@
  *   vm NAME iothreads COUNT
  *   vm NAME iothread ID pin CPUSET [live|config|both]
  *   vm NAME disk TARGET iothread ID
+ *   vm NAME controller INDEX iothread ID     (virtio-scsi controller)
  *   vm NAME vcpu N pin CPUSET [live|config|both]
  *   vm NAME emulator pin CPUSET [live|config|both]
  *   vm NAME hugepages SIZE [nodeset NODESET]
@@ -34,6 +35,7 @@ typedef enum {
     VT_EDIT_IOTHREADS,        /* count */
     VT_EDIT_IOTHREAD_PIN,     /* id, cpuset, scope */
     VT_EDIT_DISK_IOTHREAD,    /* target, id */
+    VT_EDIT_CONTROLLER_IOTHREAD, /* target = SCSI controller index, id */
     VT_EDIT_VCPU_PIN,         /* id = vCPU, cpuset, scope */
     VT_EDIT_EMULATOR_PIN,     /* cpuset, scope */
     VT_EDIT_HUGEPAGES,        /* size_kib, nodeset (NULL = all) */

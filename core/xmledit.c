@@ -143,6 +143,41 @@ static int edit_disk_iothread(xmlNode *root, const vt_edit *e, vt_err *err)
     return -1;
 }
 
+/* IOThreads serve virtio-scsi controllers, not the other SCSI models */
+static int edit_controller_iothread(xmlNode *root, const vt_edit *e, vt_err *err)
+{
+    xmlNode *devs = vt_xml_child(root, "devices"), *n;
+    unsigned long long count = vt_xml_text_ull(vt_xml_child(root, "iothreads"), 0);
+
+    if (e->id > count) {
+        vt_err_set(err, "the VM has %llu IOThread(s); there is no IOThread %u", count, e->id);
+        return -1;
+    }
+    for (n = devs ? devs->children : NULL; n; n = n->next) {
+        VT_AUTOFREE char *type = NULL;
+        VT_AUTOFREE char *idx = NULL;
+        VT_AUTOFREE char *model = NULL;
+        char buf[32];
+        if (!vt_xml_is(n, "controller"))
+            continue;
+        type = vt_xml_attr(n, "type");
+        idx = vt_xml_attr(n, "index");
+        if (!type || strcmp(type, "scsi") != 0 || !idx || strcmp(idx, e->target) != 0)
+            continue;
+        model = vt_xml_attr(n, "model");
+        if (!model || strcmp(model, "virtio-scsi") != 0) {
+            vt_err_set(err, "SCSI controller %s is %s, not virtio-scsi: only virtio-scsi takes an "
+                       "IOThread", e->target, model ? model : "of the default model");
+            return -1;
+        }
+        snprintf(buf, sizeof(buf), "%u", e->id);
+        set_attr(get_or_add(n, "driver"), "iothread", buf);
+        return 0;
+    }
+    vt_err_set(err, "the VM has no SCSI controller with index %s", e->target);
+    return -1;
+}
+
 static void edit_hugepages(xmlNode *root, const vt_edit *e)
 {
     xmlNode *mb = get_or_add(root, "memoryBacking");
@@ -240,6 +275,9 @@ char *vt_xml_apply_edit(const char *xml, const vt_edit *e, vt_err *err)
         break;
     case VT_EDIT_DISK_IOTHREAD:
         rc = edit_disk_iothread(root, e, err);
+        break;
+    case VT_EDIT_CONTROLLER_IOTHREAD:
+        rc = edit_controller_iothread(root, e, err);
         break;
     case VT_EDIT_VCPU_PIN:
         if (e->id >= vt_xml_text_ull(vt_xml_child(root, "vcpu"), 1)) {

@@ -90,6 +90,7 @@ inactive vt-off > "$VT_TMP/off.before"
 apply "vm vt-run iothread 2 pin 0 config
 vm vt-run vcpu 1 pin $last
 vm vt-off hugepages 2M
+vm vt-off controller 0 iothread 1
 vm vt-off seclabel none" --apply "$VT_TMP/plan" --yes
 [ $rc = 0 ] || fail "config edits: exit $rc: $(cat "$VT_TMP/err")"
 inactive vt-run > "$VT_TMP/run.after"
@@ -103,14 +104,15 @@ other=$(diff "$VT_TMP/run.before" "$VT_TMP/run.after" | grep '^[<>]' |
     grep -v "<iothreadpin iothread='2' cpuset='0'/>\|<vcpupin vcpu='1' cpuset='$last'/>")
 [ -z "$other" ] && ok "vt-run: nothing else in its definition changed" || fail "vt-run also changed: $other"
 grep -q "<page size='2048' unit='KiB'/>" "$VT_TMP/off.after" && grep -q "<seclabel type='none'" "$VT_TMP/off.after" &&
-    ok "vt-off: hugepages and seclabel none in dumpxml --inactive" || fail "vt-off: $(diff "$VT_TMP/off.before" "$VT_TMP/off.after")"
+    grep -A1 "<controller type='scsi' index='0' model='virtio-scsi'>" "$VT_TMP/off.after" | grep -q "<driver iothread='1'/>" &&
+    ok "vt-off: hugepages, the controller's IOThread and seclabel none in dumpxml --inactive" || fail "vt-off: $(diff "$VT_TMP/off.before" "$VT_TMP/off.after")"
 grep -q "passwd='s3cr3tvn'" "$VT_TMP/off.after" && ok "the VNC password survived the redefine" ||
     fail "the VNC password was lost"
 grep -q "s3cr3tvn" "$VT_TMP/out" && fail "the password was printed" || ok "the password is not printed"
 grep -q "seclabel none removes sVirt confinement" "$VT_TMP/out" && ok "seclabel none warns" ||
     fail "no sVirt warning: $(cat "$VT_TMP/out")"
 n=$(grep -c '"result":"applied"' "$LOG" 2>/dev/null)
-[ "$n" = 6 ] && ok "apply log holds the 6 applied changes" || fail "apply log: $n applied lines: $(cat "$LOG" 2>/dev/null)"
+[ "$n" = 7 ] && ok "apply log holds the 7 applied changes" || fail "apply log: $n applied lines: $(cat "$LOG" 2>/dev/null)"
 jq -e -s 'all(.[]; .time and .connection and .target and .before and .after and .result)' "$LOG" >/dev/null &&
     ok "apply log lines carry time, connection, target, before, after, result" || fail "apply log fields"
 

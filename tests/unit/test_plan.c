@@ -14,6 +14,7 @@ static const char *good =
     "vm web-01 iothreads 2\n"
     "vm web-01 iothread 1 pin 3,1-2 live   # pins\n"
     "vm web-01 disk vdb iothread 2\n"
+    "vm web-01 controller 0 iothread 1\n"
     "vm web-01 vcpu 0 pin 4\n"
     "vm web-01 emulator pin 0-1 config\n"
     "vm db hugepages 2M nodeset 0\n"
@@ -32,7 +33,7 @@ static void test_good(void **state)
 
     (void)state;
     assert_int_equal(vt_plan_parse(good, &cs, &err), 0);
-    assert_int_equal(cs.n, 12);
+    assert_int_equal(cs.n, 13);
     assert_int_equal(cs.edits[0].kind, VT_EDIT_IOTHREADS);
     assert_int_equal(cs.edits[0].id, 2);
     assert_int_equal(cs.edits[1].kind, VT_EDIT_IOTHREAD_PIN);
@@ -40,19 +41,22 @@ static void test_good(void **state)
     assert_int_equal(cs.edits[1].scope, VT_SCOPE_LIVE);
     assert_int_equal(cs.edits[1].line, 3);
     assert_string_equal(cs.edits[2].target, "vdb");
-    assert_int_equal(cs.edits[3].scope, VT_SCOPE_BOTH);
-    assert_int_equal(cs.edits[4].scope, VT_SCOPE_CONFIG);
-    assert_true(cs.edits[5].size_kib == 2048);
-    assert_string_equal(cs.edits[5].nodeset, "0");
-    assert_true(cs.edits[6].size_kib == 1048576);
-    assert_null(cs.edits[6].nodeset);
-    assert_int_equal(cs.edits[7].kind, VT_EDIT_HUGEPAGES_OFF);
-    assert_string_equal(cs.edits[8].mode, "strict");
-    assert_int_equal(cs.edits[8].line, 11);
-    assert_int_equal(cs.edits[9].relabel, 1);
-    assert_string_equal(cs.edits[10].label, "system_u:system_r:svirt_t:s0:c10,c20");
-    assert_int_equal(cs.edits[10].relabel, 0);
-    assert_string_equal(cs.edits[11].sec_type, "none");
+    assert_int_equal(cs.edits[3].kind, VT_EDIT_CONTROLLER_IOTHREAD);
+    assert_string_equal(cs.edits[3].target, "0");
+    assert_int_equal(cs.edits[3].id, 1);
+    assert_int_equal(cs.edits[4].scope, VT_SCOPE_BOTH);
+    assert_int_equal(cs.edits[5].scope, VT_SCOPE_CONFIG);
+    assert_true(cs.edits[6].size_kib == 2048);
+    assert_string_equal(cs.edits[6].nodeset, "0");
+    assert_true(cs.edits[7].size_kib == 1048576);
+    assert_null(cs.edits[7].nodeset);
+    assert_int_equal(cs.edits[8].kind, VT_EDIT_HUGEPAGES_OFF);
+    assert_string_equal(cs.edits[9].mode, "strict");
+    assert_int_equal(cs.edits[9].line, 12);
+    assert_int_equal(cs.edits[10].relabel, 1);
+    assert_string_equal(cs.edits[11].label, "system_u:system_r:svirt_t:s0:c10,c20");
+    assert_int_equal(cs.edits[11].relabel, 0);
+    assert_string_equal(cs.edits[12].sec_type, "none");
     vt_changeset_clear(&cs);
 }
 
@@ -71,6 +75,7 @@ static void test_roundtrip(void **state)
     assert_non_null(strstr(t1, "\nvm web-01 iothread 1 pin 1-3 live\n"));
     assert_non_null(strstr(t1, "\nvm db hugepages 2M nodeset 0\n"));
     assert_non_null(strstr(t1, "\nvm web-01 vcpu 0 pin 4 both\n"));
+    assert_non_null(strstr(t1, "\nvm web-01 controller 0 iothread 1\n"));
     free(t1);
     free(t2);
     vt_changeset_clear(&a);
@@ -108,6 +113,9 @@ static void test_bad(void **state)
     expect_bad("vm a iothread 1 pin 1 sometimes\n", "scope \"sometimes\"");
     expect_bad("vm a iothread 1 bind 1\n", "expected: vm NAME iothread ID pin");
     expect_bad("vm a disk vda iothread\n", "expected: vm NAME disk TARGET iothread ID");
+    expect_bad("vm a controller scsi0 iothread 1\n", "expected: vm NAME controller INDEX iothread ID");
+    expect_bad("vm a controller 0 iothread 0\n", "expected: vm NAME controller INDEX iothread ID");
+    expect_bad("vm a controller 0 iothread\n", "expected: vm NAME controller INDEX iothread ID");
     expect_bad("vm a vcpu x pin 1\n", "expected: vm NAME vcpu N pin");
     expect_bad("vm a emulator 1\n", "expected: vm NAME emulator pin");
     expect_bad("vm a hugepages 2X\n", "SIZE like 2M");

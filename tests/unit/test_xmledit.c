@@ -196,6 +196,28 @@ static void test_corpus(void **state)
     }
 }
 
+static void test_controller(void **state)
+{
+    char *xml = load("commented.xml"), *out;
+    vt_domdef *d = apply_ok(xml, "vm x controller 0 iothread 1", &out);
+    static const char *lsi = "<domain type='kvm'><name>x</name><iothreads>1</iothreads><devices>"
+                             "<controller type='scsi' index='0' model='lsilogic'/></devices></domain>";
+    vt_edit e = plan_edit("vm x controller 0 iothread 1");
+    vt_err err = { { 0 } };
+
+    (void)state;
+    assert_int_equal(d->controllers[0].iothread, 1);
+    /* the driver's other attributes stay */
+    assert_non_null(strstr(out, "queues=\"4\"") ? strstr(out, "queues=\"4\"") : strstr(out, "queues='4'"));
+    check_rest_equal(xml, out, " devices ", false);
+    vt_domdef_free(d);
+    free(out);
+    assert_null(vt_xml_apply_edit(lsi, &e, &err));
+    assert_non_null(strstr(err.msg, "lsilogic, not virtio-scsi"));
+    vt_edit_clear(&e);
+    free(xml);
+}
+
 static void test_comments_kept(void **state)
 {
     char *xml = load("commented.xml"), *out;
@@ -233,12 +255,15 @@ static void test_refused(void **state)
     expect_refused("commented.xml", "vm x disk vda iothread 3", "no IOThread 3");
     expect_refused("minimal.xml", "vm x iothread 1 pin 0", "no IOThread 1");
     expect_refused("minimal.xml", "vm x vcpu 1 pin 0", "no vCPU 1");
+    expect_refused("commented.xml", "vm x controller 1 iothread 1", "no SCSI controller with index 1");
+    expect_refused("commented.xml", "vm x controller 0 iothread 9", "no IOThread 9");
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_corpus),
+        cmocka_unit_test(test_controller),
         cmocka_unit_test(test_comments_kept),
         cmocka_unit_test(test_refused),
     };
