@@ -12,6 +12,7 @@
 #include "cpuset.h"
 #include "diff.h"
 #include "domxml.h"
+#include "hostedit.h"
 #include "xmledit.h"
 #include "xmlutil.h"
 
@@ -19,6 +20,8 @@ static const char *const effect_names[VT_EFFECT_LAST] = {
     [VT_EFFECT_LIVE_NOW] = "live now",
     [VT_EFFECT_NEXT_START] = "at next start",
     [VT_EFFECT_NEEDS_RESTART] = "needs restart",
+    [VT_EFFECT_UNTIL_REBOOT] = "live now, until reboot",
+    [VT_EFFECT_AT_BOOT] = "at next boot",
 };
 
 static const char *const numa_modes[] = { "strict", "preferred", "interleave", "restrictive" };
@@ -110,6 +113,10 @@ static void step_clear(vt_step *s)
     free(s->undo_value);
     free(s->undo_mode);
     free(s->result);
+    free(s->path);
+    free(s->write);
+    free(s->knob);
+    free(s->file_before);
     memset(s, 0, sizeof(*s));
 }
 
@@ -134,8 +141,7 @@ void vt_applyplan_clear(vt_applyplan *p)
     memset(p, 0, sizeof(*p));
 }
 
-static void warn(vt_applyplan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void warn(vt_applyplan *p, const char *fmt, ...)
+void vt_applyplan_warn(vt_applyplan *p, const char *fmt, ...)
 {
     va_list ap;
     vt_buf b = { 0 };
@@ -149,8 +155,8 @@ static void warn(vt_applyplan *p, const char *fmt, ...)
     p->warnings[p->nwarnings++] = vt_buf_steal(&b);
 }
 
-static void add_change(vt_step *s, const char *what, const char *before, const char *after,
-                       int line)
+void vt_step_add_change(vt_step *s, const char *what, const char *before, const char *after,
+                        int line)
 {
     vt_change *ch = vt_array_push(&s->changes, &s->nchanges, sizeof(vt_change));
 
@@ -256,6 +262,10 @@ static char *old_value(const vt_conn *c, const vt_domdef *def, const vt_edit *e)
                            sl->label && strcmp(sl->type ? sl->type : "", "static") == 0 ? sl->label
                                                                                        : "",
                            sl->relabel ? " relabel " : "", sl->relabel ? sl->relabel : "");
+    case VT_EDIT_HOST_PARAM:
+    case VT_EDIT_HOST_WORKQUEUE:
+    case VT_EDIT_HOST_THP:
+    case VT_EDIT_HOST_HUGEPAGES:
     case VT_EDIT_LAST:
         break;
     }
@@ -283,6 +293,10 @@ static char *new_value(const vt_edit *e)
     case VT_EDIT_SECLABEL:
         return vt_asprintf("%s%s%s%s", e->sec_type, e->label ? " " : "", e->label ? e->label : "",
                            e->relabel < 0 ? "" : e->relabel ? " relabel yes" : " relabel no");
+    case VT_EDIT_HOST_PARAM:
+    case VT_EDIT_HOST_WORKQUEUE:
+    case VT_EDIT_HOST_THP:
+    case VT_EDIT_HOST_HUGEPAGES:
     case VT_EDIT_LAST: break;
     }
     return vt_strdup("?");
@@ -303,6 +317,12 @@ static const char *knob_name(const vt_edit *e, char *buf, size_t n)
     case VT_EDIT_HUGEPAGES_OFF: snprintf(buf, n, "hugepages"); break;
     case VT_EDIT_NUMATUNE: snprintf(buf, n, "numatune"); break;
     case VT_EDIT_SECLABEL: snprintf(buf, n, "seclabel"); break;
+    case VT_EDIT_HOST_PARAM:
+    case VT_EDIT_HOST_WORKQUEUE:
+    case VT_EDIT_HOST_THP:
+    case VT_EDIT_HOST_HUGEPAGES:
+        snprintf(buf, n, "%s", e->knob ? e->knob : "host");
+        break;
     case VT_EDIT_LAST: snprintf(buf, n, "?"); break;
     }
     return buf;
@@ -408,11 +428,18 @@ static int check_nodes(const vt_conn *c, const char *set, const vt_edit *e, vt_e
 
 /* ---- preparing ---- */
 
-static vt_step *new_step(vt_applyplan *p, vt_step_kind kind, const vt_domain *d)
+vt_step *vt_applyplan_add_step(vt_applyplan *p, vt_step_kind kind)
 {
     vt_step *s = vt_array_push(&p->steps, &p->nsteps, sizeof(vt_step));
 
     s->kind = kind;
+    return s;
+}
+
+static vt_step *new_step(vt_applyplan *p, vt_step_kind kind, const vt_domain *d)
+{
+    vt_step *s = vt_applyplan_add_step(p, kind);
+
     s->vm = vt_strdup(d->name);
     s->uuid = vt_strdup(d->uuid);
     s->vm_active = vt_domain_active(d);
@@ -478,7 +505,7 @@ static int prepare_live(vt_conn *c, vt_applyplan *p, const vt_domain *d, const v
                            "to strict; use scope config (takes effect at next start)", w, d->name);
                 goto cleanup;
             }
-            warn(p, "%s%s: numatune %s %s cannot change while the VM runs (libvirt changes only a "
+            vt_applyplan_warn(p, "%s%s: numatune %s %s cannot change while the VM runs (libvirt changes only a "
                  "strict nodeset live): it takes effect at next start", w, d->name, e->mode,
                  e->nodeset);
             ret = 0;
@@ -501,7 +528,7 @@ static int prepare_live(vt_conn *c, vt_applyplan *p, const vt_domain *d, const v
                 s->id = ++top;
                 s->call = vt_asprintf("virDomainAddIOThread(%s, %u, AFFECT_LIVE)", d->name, s->id);
                 s->virsh = vt_asprintf("iothreadadd %s %u --live", q, s->id);
-                add_change(s, "iothreads (live)", NULL, NULL, e->line);
+                vt_step_add_change(s, "iothreads (live)", NULL, NULL, e->line);
                 free(s->changes[0].before);
                 free(s->changes[0].after);
                 s->changes[0].before = vt_asprintf("%zu", k);
@@ -519,7 +546,7 @@ static int prepare_live(vt_conn *c, vt_applyplan *p, const vt_domain *d, const v
                 s->id = io->id;
                 s->call = vt_asprintf("virDomainDelIOThread(%s, %u, AFFECT_LIVE)", d->name, s->id);
                 s->virsh = vt_asprintf("iothreaddel %s %u --live", q, s->id);
-                add_change(s, "iothreads (live)", NULL, NULL, e->line);
+                vt_step_add_change(s, "iothreads (live)", NULL, NULL, e->line);
                 free(s->changes[0].before);
                 free(s->changes[0].after);
                 s->changes[0].before = vt_asprintf("%zu", k);
@@ -544,7 +571,7 @@ static int prepare_live(vt_conn *c, vt_applyplan *p, const vt_domain *d, const v
         char *after = new_value(e);
         char what[96];
         snprintf(what, sizeof(what), "%s (live)", kb);
-        add_change(s, what, before, after, e->line);
+        vt_step_add_change(s, what, before, after, e->line);
         free(after);
     }
     free(before);
@@ -567,13 +594,13 @@ static void hugepage_warnings(const vt_conn *c, vt_applyplan *p, const vt_domain
 
     where(e, w, sizeof(w));
     if (c->host.sysfs_why) {
-        warn(p, "%s%s: the free %s pages of the host cannot be checked: %s", w, d->name, sz,
+        vt_applyplan_warn(p, "%s%s: the free %s pages of the host cannot be checked: %s", w, d->name, sz,
              c->host.sysfs_why);
     } else if ((fit = vt_hugepage_fit(c, def->memory_kib, e->size_kib, nodes, &need, &freep)) < 0) {
-        warn(p, "%s%s: the host has no %s huge page pool; the VM will not start until one is "
+        vt_applyplan_warn(p, "%s%s: the host has no %s huge page pool; the VM will not start until one is "
              "reserved", w, d->name, sz);
     } else if (!fit) {
-        warn(p, "%s%s: the %s pool is too small: the VM needs %llu page%s, %llu %s free%s%s", w,
+        vt_applyplan_warn(p, "%s%s: the %s pool is too small: the VM needs %llu page%s, %llu %s free%s%s", w,
              d->name, sz, need, need == 1 ? "" : "s", freep, freep == 1 ? "is" : "are",
              nodes ? " on nodes " : "", nodes ? nodes : "");
     }
@@ -586,10 +613,10 @@ static void seclabel_warnings(vt_applyplan *p, const vt_domain *d, const vt_edit
 
     where(e, w, sizeof(w));
     if (strcmp(e->sec_type, "none") == 0)
-        warn(p, "%s%s: seclabel none removes sVirt confinement: the QEMU process can reach other "
+        vt_applyplan_warn(p, "%s%s: seclabel none removes sVirt confinement: the QEMU process can reach other "
              "VMs' images and host files", w, d->name);
     else if (e->relabel == 0)
-        warn(p, "%s%s: relabel no: libvirt will not label the VM's images; unless they are "
+        vt_applyplan_warn(p, "%s%s: relabel no: libvirt will not label the VM's images; unless they are "
              "labelled by hand the VM cannot open them, or they stay readable by other VMs", w,
              d->name);
 }
@@ -653,7 +680,7 @@ static int prepare_vm(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, const
         const vt_edit *e = &cs->edits[i];
         bool config_live = false;
         char w[32], kb[64];
-        if (strcmp(e->vm, d->name) != 0)
+        if (vt_edit_is_host(e) || strcmp(e->vm, d->name) != 0)
             continue;
         where(e, w, sizeof(w));
         knob_name(e, kb, sizeof(kb));
@@ -688,7 +715,7 @@ static int prepare_vm(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, const
             vt_domdef_free(cdef);
             after = new_value(e);
             snprintf(what, sizeof(what), "%s (config)", kb);
-            add_change(&def_step, what, before, after, e->line);
+            vt_step_add_change(&def_step, what, before, after, e->line);
             free(before);
             free(after);
             free(cur);
@@ -743,16 +770,22 @@ int vt_apply_prepare(vt_conn *c, const vt_changeset *cs, const vt_bases *bases,
     /* every VM must exist before anything else is looked at */
     for (i = 0; i < cs->n; i++) {
         const vt_edit *e = &cs->edits[i];
-        if (!vt_conn_find_name(c, e->vm)) {
+        if (!vt_edit_is_host(e) && !vt_conn_find_name(c, e->vm)) {
             char w[32];
             where(e, w, sizeof(w));
             vt_err_set(err, "%sno VM named \"%s\" on %s", w, e->vm, c->uri);
             goto cleanup;
         }
     }
+    /* host steps first: a pool must be there before a VM is set to use it */
+    if (vt_host_prepare(c, &p, cs, err) < 0)
+        goto cleanup;
     for (i = 0; i < cs->n; i++) {
-        const vt_domain *d = vt_conn_find_name(c, cs->edits[i].vm);
+        const vt_domain *d;
         bool seen = false;
+        if (vt_edit_is_host(&cs->edits[i]))
+            continue;
+        d = vt_conn_find_name(c, cs->edits[i].vm);
         for (j = 0; j < ndone; j++)
             seen |= strcmp(done[j], d->name) == 0;
         if (seen)
@@ -943,11 +976,25 @@ static int live_call(vt_conn *c, virDomainPtr dom, vt_step_kind kind, unsigned i
     return rc;
 }
 
+static bool is_host_step(const vt_step *s)
+{
+    return s->kind == VT_STEP_SYSFS || s->kind == VT_STEP_PAGES || s->kind == VT_STEP_PERSIST;
+}
+
 static int run_step(vt_conn *c, vt_step *s, vt_err *err)
 {
-    virDomainPtr dom = virDomainLookupByUUIDString(c->conn, s->uuid);
+    virDomainPtr dom;
     vt_err rerr = { { 0 } };
     int rc = -1;
+
+    if (is_host_step(s)) {
+        if (vt_host_step_run(c, s, &rerr) < 0) {
+            vt_err_set(err, "host: %s: %s", s->knob, rerr.msg);
+            return -1;
+        }
+        return 0;
+    }
+    dom = virDomainLookupByUUIDString(c->conn, s->uuid);
 
     if (!dom) {
         vt_err_set(err, "%s no longer exists: %s", s->vm, vir_msg());
@@ -991,8 +1038,12 @@ cleanup:
 
 static int undo_step(vt_conn *c, vt_step *s, vt_err *err)
 {
-    virDomainPtr dom = virDomainLookupByUUIDString(c->conn, s->uuid);
+    virDomainPtr dom;
     int rc = -1;
+
+    if (is_host_step(s))
+        return vt_host_step_undo(c, s, err);
+    dom = virDomainLookupByUUIDString(c->conn, s->uuid);
 
     if (!dom) {
         vt_err_set(err, "%s no longer exists", s->vm);
@@ -1054,8 +1105,8 @@ static void mkdirs_for(const char *path)
 
 /* One JSON object per line per change: time, connection, target, change,
  * before, after, result. */
-static int log_step(const char *path, const char *uri, const vt_step *s, const char *result,
-                    vt_err *err)
+static int log_step(const char *path, const char *uri, const char *apply_id, const vt_step *s,
+                    const char *result, vt_err *err)
 {
     FILE *f;
     char ts[32];
@@ -1072,18 +1123,27 @@ static int log_step(const char *path, const char *uri, const vt_step *s, const c
     }
     for (i = 0; i < s->nchanges; i++) {
         json_object *o = json_object_new_object();
-        char *target = vt_asprintf("vm %s", s->vm);
+        char *target = s->uuid ? vt_asprintf("vm %s", s->vm) : vt_strdup("host");
+        char *revert = is_host_step(s) && i == 0 ? vt_host_step_revert_line(s) : NULL;
         json_object_object_add(o, "time", json_object_new_string(ts));
+        json_object_object_add(o, "apply", json_object_new_string(apply_id));
         json_object_object_add(o, "connection", json_object_new_string(uri));
         json_object_object_add(o, "target", json_object_new_string(target));
-        json_object_object_add(o, "uuid", json_object_new_string(s->uuid));
+        if (s->uuid)
+            json_object_object_add(o, "uuid", json_object_new_string(s->uuid));
         json_object_object_add(o, "change", json_object_new_string(s->changes[i].what));
         json_object_object_add(o, "before", json_object_new_string(s->changes[i].before));
         json_object_object_add(o, "after", json_object_new_string(s->changes[i].after));
         json_object_object_add(o, "call", json_object_new_string(s->call ? s->call : ""));
         json_object_object_add(o, "result", json_object_new_string(result));
+        if (revert) {
+            char *line = s->persist ? vt_asprintf("%s persist", revert) : vt_strdup(revert);
+            json_object_object_add(o, "revert", json_object_new_string(line));
+            free(line);
+        }
         fprintf(f, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
         json_object_put(o);
+        free(revert);
         free(target);
     }
     if (fclose(f) != 0) {
@@ -1104,6 +1164,15 @@ int vt_apply_run(vt_conn *c, vt_applyplan *p, const char *log_path, vt_apply_pro
         vt_err_set(err, "the connection is read-only: nothing was applied");
         return -1;
     }
+    snprintf(p->apply_id, sizeof(p->apply_id), "%lld-%d", (long long)time(NULL), (int)getpid());
+    for (i = 0; i < p->nsteps; i++)
+        if (vt_host_step_conflict(&p->steps[i])) {
+            vt_err_set(err, "%s changed since the plan was prepared; nothing was applied",
+                       p->steps[i].path);
+            for (size_t k = 0; k < p->nsteps; k++)
+                p->steps[k].state = VT_STEP_SKIPPED;
+            return -1;
+        }
     /* conflicts first: nothing runs if any VM changed since preparing */
     for (i = 0; i < p->nvms; i++) {
         char *now = NULL;
@@ -1130,16 +1199,16 @@ int vt_apply_run(vt_conn *c, vt_applyplan *p, const char *log_path, vt_apply_pro
             s->state = VT_STEP_FAILED;
             free(s->result);
             s->result = vt_strdup(serr.msg);
-            log_step(logp, c->uri, s, "failed", &lerr);
+            log_step(logp, c->uri, p->apply_id, s, "failed", &lerr);
             failed = i;
             if (progress)
                 progress(ctx, s);
             break;
         }
         s->state = VT_STEP_DONE;
-        free(s->result);
-        s->result = vt_strdup(effect_names[s->effect]);
-        if (log_step(logp, c->uri, s, "applied", &lerr) < 0) {
+        if (!s->result)
+            s->result = vt_strdup(effect_names[s->effect]);
+        if (log_step(logp, c->uri, p->apply_id, s, "applied", &lerr) < 0) {
             /* an apply that cannot be logged is not kept */
             s->result = (free(s->result), vt_strdup(lerr.msg));
             failed = i + 1;
@@ -1167,12 +1236,12 @@ int vt_apply_run(vt_conn *c, vt_applyplan *p, const char *log_path, vt_apply_pro
             s->state = VT_STEP_UNDONE;
             free(s->result);
             s->result = vt_strdup("undone: back to the value before");
-            log_step(logp, c->uri, s, "undone", &lerr);
+            log_step(logp, c->uri, p->apply_id, s, "undone", &lerr);
         } else {
             s->state = VT_STEP_UNDO_FAILED;
             free(s->result);
             s->result = vt_asprintf("could not be undone, still in effect: %s", uerr.msg);
-            log_step(logp, c->uri, s, "undo failed", &lerr);
+            log_step(logp, c->uri, p->apply_id, s, "undo failed", &lerr);
         }
         if (progress)
             progress(ctx, s);
@@ -1220,9 +1289,13 @@ char *vt_apply_describe(const vt_applyplan *p, bool with_diffs)
         vt_buf_add(&b, "Nothing to change: every staged value is already in place.\n");
     for (i = 0; i < p->nsteps; i++) {
         const vt_step *s = &p->steps[i];
-        if (!vm || strcmp(vm, s->uuid) != 0) {
-            vt_buf_addf(&b, "vm %s (%s)\n", s->vm, s->vm_active ? "running" : "shut off");
-            vm = s->uuid;
+        const char *key = s->uuid ? s->uuid : "host";
+        if (!vm || strcmp(vm, key) != 0) {
+            if (s->uuid)
+                vt_buf_addf(&b, "vm %s (%s)\n", s->vm, s->vm_active ? "running" : "shut off");
+            else
+                vt_buf_add(&b, "host\n");
+            vm = key;
         }
         describe_step(&b, s, i + 1, with_diffs);
     }
@@ -1238,9 +1311,9 @@ char *vt_apply_outcome(const vt_applyplan *p)
 
     for (i = 0; i < p->nsteps; i++) {
         const vt_step *s = &p->steps[i];
-        vt_buf_addf(&b, "  %zu. %-11s vm %s: %s%s%s\n", i + 1, vt_step_state_name(s->state), s->vm,
-                    s->kind == VT_STEP_DEFINE ? "config" : s->call, s->result ? ": " : "",
-                    s->result ? s->result : "");
+        vt_buf_addf(&b, "  %zu. %-11s %s%s: %s%s%s\n", i + 1, vt_step_state_name(s->state),
+                    s->uuid ? "vm " : "", s->vm, s->kind == VT_STEP_DEFINE ? "config" : s->call,
+                    s->result ? ": " : "", s->result ? s->result : "");
     }
     return vt_buf_steal(&b);
 }
@@ -1259,8 +1332,14 @@ char *vt_apply_export_virsh(const vt_applyplan *p, const char *uri)
     for (i = 0; i < p->nsteps; i++) {
         const vt_step *s = &p->steps[i];
         for (j = 0; j < s->nchanges; j++)
-            vt_buf_addf(&b, "# vm %s: %s: %s -> %s\n", s->vm, s->changes[j].what,
+            vt_buf_addf(&b, "# %s%s: %s: %s -> %s\n", s->uuid ? "vm " : "", s->vm, s->changes[j].what,
                         s->changes[j].before, s->changes[j].after);
+        if (is_host_step(s)) {
+            char *sh = vt_host_step_shell(s);
+            vt_buf_addf(&b, "%s\n", sh);
+            free(sh);
+            continue;
+        }
         if (s->kind != VT_STEP_DEFINE) {
             vt_buf_addf(&b, "v %s\n", s->virsh);
             continue;

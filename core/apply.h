@@ -24,6 +24,8 @@ typedef enum {
     VT_EFFECT_LIVE_NOW,        /* the running VM has it when the step ends */
     VT_EFFECT_NEXT_START,      /* the VM is off: its next start has it */
     VT_EFFECT_NEEDS_RESTART,   /* running VM, config only: after a shutdown and start */
+    VT_EFFECT_UNTIL_REBOOT,    /* host knob written now, gone at reboot */
+    VT_EFFECT_AT_BOOT,         /* a boot-time file: the next boot (or module load) */
     VT_EFFECT_LAST,
 } vt_effect;
 
@@ -35,6 +37,10 @@ typedef enum {
     VT_STEP_IOTHREAD_DEL,      /* live */
     VT_STEP_NUMATUNE,          /* live */
     VT_STEP_DEFINE,            /* config: the edited inactive XML */
+    VT_STEP_SYSFS,             /* host: write a sysfs knob and read it back */
+    VT_STEP_PAGES,             /* host: a huge page pool, via libvirt (sysfs when the
+                                  driver has no virNodeAllocPages) */
+    VT_STEP_PERSIST,           /* host: a boot-time file under --etc-root */
     VT_STEP_LAST,
 } vt_step_kind;
 
@@ -57,8 +63,8 @@ typedef struct vt_change {
 
 typedef struct vt_step {
     vt_step_kind kind;
-    char *vm;                  /* owned: domain name */
-    char *uuid;                /* owned */
+    char *vm;                  /* owned: domain name; "host" for host steps */
+    char *uuid;                /* owned; NULL for host steps */
     bool vm_active;
     vt_effect effect;
     unsigned id;               /* IOThread id or vCPU */
@@ -72,6 +78,14 @@ typedef struct vt_step {
     char *base_xml;            /* owned: inactive XML (with secrets) prepared from */
     char *new_xml;             /* owned: the XML to define */
     char *diff;                /* owned: unified diff, secrets masked */
+    /* host steps */
+    char *path;                /* owned: sysfs file, or the boot-time file */
+    char *write;               /* owned: text to write, or the file's new content */
+    char *knob;                /* owned: plan knob ("halt_poll_ns", "hugepages") */
+    unsigned long long size_kib, count;   /* VT_STEP_PAGES */
+    int node;                  /* VT_STEP_PAGES: -1 host-wide */
+    bool persist;              /* the edit also has a boot-time file */
+    char *file_before;         /* owned: VT_STEP_PERSIST, content at prepare; NULL = none */
     /* apply state */
     vt_step_state state;
     char *undo_value;          /* owned: value read just before the step ran */
@@ -89,6 +103,7 @@ typedef struct vt_applyplan {
     char **vm_uuids;
     char **vm_xml;
     size_t nvms;
+    char apply_id[64];         /* set by vt_apply_run: ties its log lines together */
 } vt_applyplan;
 
 /* Expected inactive XML per VM, as the console saw it when it staged the

@@ -100,6 +100,94 @@ static int parse_pin_tail(char **w, int n, int i, int line, vt_edit *e, vt_err *
 
 #define BAD(...) do { vt_err_set(err, __VA_ARGS__); goto error; } while (0)
 
+static const char *const host_params[] = {
+    "halt_poll_ns", "halt_poll_ns_grow", "halt_poll_ns_grow_start", "halt_poll_ns_shrink",
+};
+static const char *const thp_modes[] = { "always", "madvise", "never", "defer", "defer+madvise" };
+
+static bool in_list(const char *w, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(w, list[i]) == 0)
+            return true;
+    return false;
+}
+
+bool vt_edit_is_host(const vt_edit *e)
+{
+    return e->kind >= VT_EDIT_HOST_PARAM && e->kind < VT_EDIT_LAST;
+}
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* host lines: sysfs knobs and page pools, "persist" last */
+static int parse_host(char **w, int n, int line, vt_edit *e, vt_err *err)
+{
+    const char *knob;
+    unsigned long long v;
+
+    if (n >= 2 && strcmp(w[n - 1], "persist") == 0) {
+        e->persist = true;
+        n--;
+    }
+    if (n < 3) {
+        vt_err_set(err, "line %d: incomplete: host KNOB VALUE [persist]", line);
+        return -1;
+    }
+    knob = w[1];
+    e->node = -1;
+    if (in_list(knob, host_params, NELEM(host_params))) {
+        e->kind = VT_EDIT_HOST_PARAM;
+        if (n != 3 || vt_parse_ull(w[2], &v) < 0 || v > 0xffffffffULL) {
+            vt_err_set(err, "line %d: expected: host %s VALUE [persist] (0 to 4294967295)", line,
+                       knob);
+            return -1;
+        }
+        e->value = v;
+    } else if (strcmp(knob, "workqueue_cpus") == 0) {
+        e->kind = VT_EDIT_HOST_WORKQUEUE;
+        if (n != 3) {
+            vt_err_set(err, "line %d: expected: host workqueue_cpus CPUSET [persist]", line);
+            return -1;
+        }
+        if (!(e->cpuset = canon(w[2], "CPU set", line, err)))
+            return -1;
+    } else if (strcmp(knob, "thp") == 0) {
+        e->kind = VT_EDIT_HOST_THP;
+        if (n != 4 || (strcmp(w[2], "enabled") != 0 && strcmp(w[2], "defrag") != 0) ||
+            !in_list(w[3], thp_modes, NELEM(thp_modes))) {
+            vt_err_set(err, "line %d: expected: host thp enabled|defrag always|madvise|never "
+                       "[persist]", line);
+            return -1;
+        }
+        if (strcmp(w[2], "enabled") == 0 && strncmp(w[3], "defer", 5) == 0) {
+            vt_err_set(err, "line %d: thp enabled takes always, madvise or never", line);
+            return -1;
+        }
+        e->mode = vt_strdup(w[3]);
+    } else if (strcmp(knob, "hugepages") == 0) {
+        unsigned long long node;
+        e->kind = VT_EDIT_HOST_HUGEPAGES;
+        if ((n != 4 && n != 6) || vt_parse_size_kib(w[2], &e->size_kib) < 0 ||
+            vt_parse_ull(w[3], &e->value) < 0 || e->value > (1ULL << 32) ||
+            (n == 6 && (strcmp(w[4], "node") != 0 || vt_parse_ull(w[5], &node) < 0 ||
+                        node > 1023))) {
+            vt_err_set(err, "line %d: expected: host hugepages SIZE COUNT [node N] [persist] "
+                       "(SIZE like 2M or 1G)", line);
+            return -1;
+        }
+        if (n == 6)
+            e->node = (int)node;
+    } else {
+        vt_err_set(err, "line %d: unknown host knob \"%s\" (halt_poll_ns, halt_poll_ns_grow, "
+                   "halt_poll_ns_grow_start, halt_poll_ns_shrink, workqueue_cpus, thp, hugepages)",
+                   line, knob);
+        return -1;
+    }
+    e->knob = vt_strdup(e->kind == VT_EDIT_HOST_THP ? w[2] : knob);
+    return 0;
+}
+
 static int parse_line(char **w, int n, int line, vt_edit *e, vt_err *err)
 {
     const char *verb;
@@ -109,8 +197,14 @@ static int parse_line(char **w, int n, int line, vt_edit *e, vt_err *err)
     e->relabel = -1;
     e->line = line;
     e->scope = VT_SCOPE_BOTH;
+    if (strcmp(w[0], "host") == 0) {
+        if (parse_host(w, n, line, e, err) < 0)
+            goto error;
+        return 0;
+    }
     if (strcmp(w[0], "vm") != 0)
-        BAD("line %d: unknown target \"%s\" (plan lines start with \"vm\")", line, w[0]);
+        BAD("line %d: unknown target \"%s\" (plan lines start with \"vm\" or \"host\")", line,
+            w[0]);
     if (n < 3)
         BAD("line %d: incomplete: vm NAME then what to change", line);
     e->vm = vt_strdup(w[1]);
@@ -312,6 +406,20 @@ char *vt_edit_format(const vt_edit *e)
         return vt_asprintf("vm %s seclabel %s%s%s%s", e->vm, e->sec_type, e->label ? " " : "",
                            e->label ? e->label : "",
                            e->relabel < 0 ? "" : e->relabel ? " relabel yes" : " relabel no");
+    case VT_EDIT_HOST_PARAM:
+        return vt_asprintf("host %s %llu%s", e->knob, e->value, e->persist ? " persist" : "");
+    case VT_EDIT_HOST_WORKQUEUE:
+        return vt_asprintf("host workqueue_cpus %s%s", e->cpuset, e->persist ? " persist" : "");
+    case VT_EDIT_HOST_THP:
+        return vt_asprintf("host thp %s %s%s", e->knob, e->mode, e->persist ? " persist" : "");
+    case VT_EDIT_HOST_HUGEPAGES: {
+        char node[32] = "";
+        vt_format_size_kib(e->size_kib, sz, sizeof(sz));
+        if (e->node >= 0)
+            snprintf(node, sizeof(node), " node %d", e->node);
+        return vt_asprintf("host hugepages %s %llu%s%s", sz, e->value, node,
+                           e->persist ? " persist" : "");
+    }
     case VT_EDIT_LAST:
         break;
     }
@@ -343,6 +451,7 @@ void vt_edit_clear(vt_edit *e)
     free(e->mode);
     free(e->sec_type);
     free(e->label);
+    free(e->knob);
     memset(e, 0, sizeof(*e));
 }
 

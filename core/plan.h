@@ -12,6 +12,10 @@
  *   vm NAME seclabel dynamic [relabel yes|no]
  *   vm NAME seclabel static LABEL [relabel yes|no]
  *   vm NAME seclabel none
+ *   host halt_poll_ns|halt_poll_ns_grow|halt_poll_ns_grow_start|halt_poll_ns_shrink VALUE [persist]
+ *   host workqueue_cpus CPUSET [persist]
+ *   host thp enabled|defrag always|madvise|never|defer|defer+madvise [persist]
+ *   host hugepages SIZE COUNT [node N] [persist]
  *
  * '#' starts a comment; `both` is the default scope; SIZE is 2M, 1G,
  * 2048K and the like. Parsing is pure and checks syntax, numbers, sizes,
@@ -21,6 +25,7 @@
 #ifndef VT_PLAN_H
 #define VT_PLAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util.h"
@@ -42,12 +47,16 @@ typedef enum {
     VT_EDIT_HUGEPAGES_OFF,
     VT_EDIT_NUMATUNE,         /* mode, nodeset, scope */
     VT_EDIT_SECLABEL,         /* sec_type, label, relabel */
+    VT_EDIT_HOST_PARAM,       /* knob (kvm module parameter), value */
+    VT_EDIT_HOST_WORKQUEUE,   /* cpuset */
+    VT_EDIT_HOST_THP,         /* knob (enabled, defrag), mode */
+    VT_EDIT_HOST_HUGEPAGES,   /* size_kib, value = pages, node (-1 = host-wide) */
     VT_EDIT_LAST,
 } vt_edit_kind;
 
 typedef struct vt_edit {
     vt_edit_kind kind;
-    char *vm;                  /* owned */
+    char *vm;                  /* owned; NULL for a host edit */
     unsigned id;               /* IOThread id, vCPU number or count */
     char *target;              /* owned: disk target */
     char *cpuset;              /* owned, canonical */
@@ -58,6 +67,10 @@ typedef struct vt_edit {
     char *sec_type;            /* owned: dynamic, static, none */
     char *label;               /* owned */
     int relabel;               /* -1 unset, 0 no, 1 yes */
+    char *knob;                /* owned: host knob name */
+    unsigned long long value;  /* host knob value, page count */
+    int node;                  /* NUMA node of a page pool, -1 = host-wide */
+    bool persist;              /* host: also write the boot-time config */
     int line;                  /* plan line, 0 when staged in the console */
 } vt_edit;
 
@@ -79,6 +92,8 @@ void vt_edit_clear(vt_edit *e);
 
 /* KiB as a plan writes it: "1G", "2M", "4K". */
 void vt_format_size_kib(unsigned long long kib, char *buf, size_t n);
+
+bool vt_edit_is_host(const vt_edit *e);
 
 /* "2M" "1G" "2048K" "2048" (KiB) -> KiB; -1 when not a size. */
 int vt_parse_size_kib(const char *s, unsigned long long *kib);

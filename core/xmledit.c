@@ -302,8 +302,12 @@ char *vt_xml_apply_edit(const char *xml, const vt_edit *e, vt_err *err)
     case VT_EDIT_SECLABEL:
         edit_seclabel(root, e);
         break;
+    case VT_EDIT_HOST_PARAM:
+    case VT_EDIT_HOST_WORKQUEUE:
+    case VT_EDIT_HOST_THP:
+    case VT_EDIT_HOST_HUGEPAGES:
     case VT_EDIT_LAST:
-        vt_err_set(err, "unknown edit");
+        vt_err_set(err, "not an edit of a domain");
         rc = -1;
     }
     if (rc < 0) {

@@ -100,7 +100,22 @@ static void expect_bad(const char *text, const char *needle)
 static void test_bad(void **state)
 {
     (void)state;
-    expect_bad("host foo 1\n", "line 1: unknown target");
+    expect_bad("guest foo 1\n", "line 1: unknown target");
+    expect_bad("host foo 1\n", "line 1: unknown host knob \"foo\"");
+    expect_bad("host halt_poll_ns\n", "line 1: incomplete");
+    expect_bad("host halt_poll_ns -1\n", "expected: host halt_poll_ns VALUE");
+    expect_bad("host halt_poll_ns 4294967296\n", "0 to 4294967295");
+    expect_bad("host halt_poll_ns 1 2\n", "expected: host halt_poll_ns VALUE");
+    expect_bad("host workqueue_cpus 3-1\n", "line 1: invalid CPU set");
+    expect_bad("host workqueue_cpus\n", "incomplete");
+    expect_bad("host thp enabled sometimes\n", "expected: host thp enabled|defrag");
+    expect_bad("host thp enabled defer\n", "thp enabled takes always, madvise or never");
+    expect_bad("host thp khugepaged never\n", "expected: host thp enabled|defrag");
+    expect_bad("host hugepages 2X 10\n", "expected: host hugepages SIZE COUNT");
+    expect_bad("host hugepages 2M\n", "expected: host hugepages SIZE COUNT");
+    expect_bad("host hugepages 2M 10 node x\n", "expected: host hugepages SIZE COUNT");
+    expect_bad("host hugepages 2M 10 cell 0\n", "expected: host hugepages SIZE COUNT");
+    expect_bad("host hugepages 2M 10 persist now\n", "expected: host hugepages SIZE COUNT");
     expect_bad("vm a\n", "line 1: incomplete");
     expect_bad("vm a iothreads\n", "expected: vm NAME iothreads COUNT");
     expect_bad("vm a iothreads x\n", "expected: vm NAME iothreads COUNT");
@@ -135,6 +150,46 @@ static void test_bad(void **state)
     expect_bad("vm a\x01 iothreads 1\n", "control character");
 }
 
+static void test_host(void **state)
+{
+    vt_changeset a = { 0 }, b = { 0 };
+    vt_err err = { { 0 } };
+    char *t1, *t2;
+    static const char *text = "host halt_poll_ns 400000 persist\n"
+                              "host halt_poll_ns_shrink 0\n"
+                              "host workqueue_cpus 3,0-1\n"
+                              "host thp defrag defer+madvise persist\n"
+                              "host hugepages 1G 4 node 1 persist\n"
+                              "host hugepages 2048K 512\n";
+
+    (void)state;
+    if (vt_plan_parse(text, &a, &err) < 0)
+        fail_msg("%s", err.msg);
+    assert_int_equal(a.n, 6);
+    assert_true(vt_edit_is_host(&a.edits[0]));
+    assert_null(a.edits[0].vm);
+    assert_int_equal(a.edits[0].kind, VT_EDIT_HOST_PARAM);
+    assert_string_equal(a.edits[0].knob, "halt_poll_ns");
+    assert_true(a.edits[0].value == 400000 && a.edits[0].persist);
+    assert_false(a.edits[1].persist);
+    assert_string_equal(a.edits[2].cpuset, "0-1,3");
+    assert_string_equal(a.edits[3].knob, "defrag");
+    assert_string_equal(a.edits[3].mode, "defer+madvise");
+    assert_true(a.edits[4].size_kib == 1048576 && a.edits[4].value == 4 && a.edits[4].node == 1);
+    assert_int_equal(a.edits[5].node, -1);
+    t1 = vt_plan_format(&a);
+    assert_non_null(strstr(t1, "\nhost workqueue_cpus 0-1,3\n"));
+    assert_non_null(strstr(t1, "\nhost hugepages 1G 4 node 1 persist\n"));
+    assert_non_null(strstr(t1, "\nhost hugepages 2M 512\n"));
+    assert_int_equal(vt_plan_parse(t1, &b, NULL), 0);
+    t2 = vt_plan_format(&b);
+    assert_string_equal(t1, t2);
+    free(t1);
+    free(t2);
+    vt_changeset_clear(&a);
+    vt_changeset_clear(&b);
+}
+
 static void test_sizes(void **state)
 {
     unsigned long long k;
@@ -161,6 +216,7 @@ int main(void)
         cmocka_unit_test(test_good),
         cmocka_unit_test(test_roundtrip),
         cmocka_unit_test(test_bad),
+        cmocka_unit_test(test_host),
         cmocka_unit_test(test_sizes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,926 @@
+#include "hostedit.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libvirt/virterror.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cpuset.h"
+#include "diff.h"
+#include "host.h"
+#include "sysparse.h"
+#include "xmlutil.h"
+
+#define WQ_REL "devices/virtual/workqueue/cpumask"
+#define MODPROBE_REL "modprobe.d/virt-tune-kvm.conf"
+#define SYSCTL_REL "sysctl.d/90-virt-tune-hugepages.conf"
+#define TMPFILES_REL "tmpfiles.d/virt-tune.conf"
+
+static const char *vir_msg(void)
+{
+    virErrorPtr e = virGetLastError();
+
+    return e && e->message ? e->message : "unknown libvirt error";
+}
+
+/* ---- files ---- */
+
+static void mkdirs_for(const char *path)
+{
+    char *dir = vt_strdup(path), *p;
+
+    for (p = dir + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        mkdir(dir, 0755);
+        *p = '/';
+    }
+    free(dir);
+}
+
+int vt_write_file_atomic(const char *path, const char *content, vt_err *err)
+{
+    char *tmp = vt_asprintf("%s.tmpXXXXXX", path), *dir, *slash;
+    size_t len = strlen(content), off = 0;
+    int fd, dfd;
+
+    mkdirs_for(path);
+    fd = mkstemp(tmp);
+    if (fd < 0) {
+        vt_err_set(err, "cannot create a file next to %s: %s", path, strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    while (off < len) {
+        ssize_t n = write(fd, content + off, len - off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            vt_err_set(err, "cannot write %s: %s", tmp, strerror(errno));
+            goto fail;
+        }
+        off += (size_t)n;
+    }
+    if (fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
+        vt_err_set(err, "cannot write %s: %s", tmp, strerror(errno));
+        goto fail;
+    }
+    close(fd);
+    if (rename(tmp, path) < 0) {
+        vt_err_set(err, "cannot replace %s: %s", path, strerror(errno));
+        unlink(tmp);
+        free(tmp);
+        return -1;
+    }
+    /* the rename itself must reach the disk too */
+    dir = vt_strdup(path);
+    slash = strrchr(dir, '/');
+    if (slash && slash != dir)
+        *slash = '\0';
+    dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    free(dir);
+    free(tmp);
+    return 0;
+
+fail:
+    close(fd);
+    unlink(tmp);
+    free(tmp);
+    return -1;
+}
+
+/* NULL when the file does not exist (or cannot be read: err says) */
+static char *read_text(const char *path, vt_err *err)
+{
+    FILE *f = fopen(path, "r");
+    vt_buf b = { 0 };
+    char chunk[4096];
+    size_t n;
+
+    if (!f) {
+        if (errno != ENOENT)
+            vt_err_set(err, "cannot read %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        vt_buf_addn(&b, chunk, n);
+    fclose(f);
+    vt_buf_add(&b, "");
+    return vt_buf_steal(&b);
+}
+
+/* ---- sysfs ---- */
+
+static char *sysfs_rel(const vt_edit *e)
+{
+    switch (e->kind) {
+    case VT_EDIT_HOST_PARAM:
+        return vt_asprintf("module/kvm/parameters/%s", e->knob);
+    case VT_EDIT_HOST_WORKQUEUE:
+        return vt_strdup(WQ_REL);
+    case VT_EDIT_HOST_THP:
+        return vt_asprintf("kernel/mm/transparent_hugepage/%s", e->knob);
+    case VT_EDIT_HOST_HUGEPAGES:
+        if (e->node >= 0)
+            return vt_asprintf("devices/system/node/node%d/hugepages/hugepages-%llukB/nr_hugepages",
+                               e->node, e->size_kib);
+        return vt_asprintf("kernel/mm/hugepages/hugepages-%llukB/nr_hugepages", e->size_kib);
+    default:
+        return NULL;
+    }
+}
+
+/* errno of a sysfs write, in words */
+static void write_error(const char *path, int errnum, const char *value, vt_err *err)
+{
+    struct stat st;
+
+    if ((errnum == EACCES || errnum == EPERM) && stat(path, &st) == 0 && !(st.st_mode & 0222))
+        vt_err_set(err, "%s is read-only on this kernel (mode %04o), even for root", path,
+                   (unsigned)(st.st_mode & 07777));
+    else if (errnum == EACCES || errnum == EPERM)
+        vt_err_set(err, "not permitted to write %s (needs root)", path);
+    else if (errnum == EINVAL || errnum == ERANGE)
+        vt_err_set(err, "the kernel refused \"%s\" for %s (not a value it accepts)", value, path);
+    else if (errnum == ENOENT)
+        vt_err_set(err, "%s does not exist on this kernel", path);
+    else
+        vt_err_set(err, "cannot write \"%s\" to %s: %s", value, path, strerror(errnum));
+}
+
+static int sysfs_write(const char *path, const char *value, vt_err *err)
+{
+    char *text = vt_asprintf("%s\n", value);
+    size_t len = strlen(text);
+    ssize_t n;
+    int fd = open(path, O_WRONLY);
+
+    if (fd < 0) {
+        write_error(path, errno, value, err);
+        free(text);
+        return -1;
+    }
+    n = write(fd, text, len);
+    if (n < 0 || (size_t)n != len) {
+        write_error(path, n < 0 ? errno : EIO, value, err);
+        close(fd);
+        free(text);
+        return -1;
+    }
+    free(text);
+    if (close(fd) < 0) {
+        write_error(path, errno, value, err);
+        return -1;
+    }
+    return 0;
+}
+
+static char *sysfs_read(const char *path, vt_err *err)
+{
+    char *s = vt_read_file(path, 65536, err);
+
+    return s ? vt_rstrip(s) : NULL;
+}
+
+/* Whether what the kernel reports now is what was written. */
+static bool readback_ok(const vt_step *s, const char *now, char *why, size_t whysz)
+{
+    if (strcmp(s->knob, "workqueue_cpus") == 0) {
+        vt_cpuset want, have;
+        if (vt_hexmask_parse(s->write, &want, NULL) == 0 && vt_hexmask_parse(now, &have, NULL) == 0 &&
+            vt_cpuset_equal(&want, &have))
+            return true;
+    } else if (strcmp(s->knob, "enabled") == 0 || strcmp(s->knob, "defrag") == 0) {
+        vt_selection sel;
+        bool ok = false;
+        if (vt_selection_parse(now, &sel, NULL) == 0) {
+            ok = strcmp(sel.opts[sel.selected], s->write) == 0;
+            vt_selection_free(&sel);
+        }
+        if (ok)
+            return true;
+    } else if (strcmp(now, s->write) == 0) {
+        return true;
+    }
+    snprintf(why, whysz, "wrote \"%s\" to %s but the kernel now reports \"%s\"", s->write, s->path,
+             now);
+    return false;
+}
+
+/* ---- prepare ---- */
+
+static void where(const vt_edit *e, char *buf, size_t n)
+{
+    if (e->line > 0)
+        snprintf(buf, n, "line %d: ", e->line);
+    else
+        buf[0] = '\0';
+}
+
+static const vt_u64_fact *param_fact(const vt_host *h, const char *knob)
+{
+    if (strcmp(knob, "halt_poll_ns") == 0)
+        return &h->halt_poll_ns;
+    if (strcmp(knob, "halt_poll_ns_grow") == 0)
+        return &h->halt_poll_ns_grow;
+    if (strcmp(knob, "halt_poll_ns_grow_start") == 0)
+        return &h->halt_poll_ns_grow_start;
+    return &h->halt_poll_ns_shrink;
+}
+
+static const vt_hp_pool *find_pool(const vt_host *h, unsigned long long size_kib)
+{
+    for (size_t i = 0; i < h->npools; i++)
+        if (h->pools[i].size_kib == size_kib)
+            return &h->pools[i];
+    return NULL;
+}
+
+static const char *size_word(unsigned long long kib, char *buf, size_t n)
+{
+    vt_format_size_kib(kib, buf, n);
+    return buf;
+}
+
+/* "thp enabled", "hugepages 2M node 0", "halt_poll_ns" */
+static char *edit_label(const vt_edit *e)
+{
+    char sz[32];
+
+    switch (e->kind) {
+    case VT_EDIT_HOST_THP:
+        return vt_asprintf("thp %s", e->knob);
+    case VT_EDIT_HOST_HUGEPAGES:
+        vt_format_size_kib(e->size_kib, sz, sizeof(sz));
+        if (e->node >= 0)
+            return vt_asprintf("hugepages %s node %d", sz, e->node);
+        return vt_asprintf("hugepages %s", sz);
+    default:
+        return vt_strdup(e->knob);
+    }
+}
+
+static vt_step *host_step(vt_applyplan *p, vt_step_kind kind, const vt_edit *e)
+{
+    vt_step *s = vt_applyplan_add_step(p, kind);
+
+    s->vm = vt_strdup("host");
+    s->knob = vt_strdup(e->knob);
+    s->effect = e->persist ? VT_EFFECT_LIVE_NOW : VT_EFFECT_UNTIL_REBOOT;
+    s->node = -1;
+    s->persist = e->persist;
+    return s;
+}
+
+/* running VMs whose vCPUs are pinned onto CPUs of set */
+static void workqueue_overlap(const vt_conn *c, vt_applyplan *p, const vt_cpuset *set,
+                              const char *w)
+{
+    for (size_t i = 0; i < c->ndoms; i++) {
+        const vt_domain *d = c->doms[i];
+        if (!vt_domain_active(d) || !d->live)
+            continue;
+        for (size_t j = 0; j < d->live->nvcpupins; j++) {
+            vt_cpuset pin;
+            if (!d->live->vcpupins[j].cpuset ||
+                vt_cpuset_parse(d->live->vcpupins[j].cpuset, &pin, NULL) < 0 ||
+                !vt_cpuset_intersects(&pin, set))
+                continue;
+            vt_applyplan_warn(p, "%sworkqueue CPUs overlap the pinned vCPU %u of %s (on %s): "
+                              "kworkers will run beside it", w, d->live->vcpupins[j].id, d->name,
+                              d->live->vcpupins[j].cpuset);
+            break;
+        }
+    }
+}
+
+static int prepare_edit(vt_conn *c, vt_applyplan *p, const vt_edit *e, vt_err *err)
+{
+    const vt_host *h = &c->host;
+    char w[32], sz[32], *rel = sysfs_rel(e);
+    vt_step *s = NULL;
+    int ret = -1;
+
+    where(e, w, sizeof(w));
+    if (c->remote && e->kind != VT_EDIT_HOST_HUGEPAGES) {
+        vt_err_set(err, "%s%s of a remote host cannot be changed from here: only its huge page "
+                   "pools go through libvirt", w, e->knob);
+        goto cleanup;
+    }
+    if (c->remote && e->persist) {
+        vt_err_set(err, "%spersist writes files on this machine, not on the remote host", w);
+        goto cleanup;
+    }
+    switch (e->kind) {
+    case VT_EDIT_HOST_PARAM: {
+        const vt_u64_fact *f = param_fact(h, e->knob);
+        char before[32];
+        if (!f->present) {
+            vt_err_set(err, "%s%s: %s", w, e->knob, f->why ? f->why : "not present");
+            goto cleanup;
+        }
+        snprintf(before, sizeof(before), "%llu", f->value);
+        if (!f->writable) {
+            if (!e->persist) {
+                vt_err_set(err, "%s%s is read-only on this kernel, even for root: add persist to "
+                           "set it when the kvm module is next loaded", w, e->knob);
+                goto cleanup;
+            }
+            vt_applyplan_warn(p, "%s%s is read-only on this kernel: it is only written to %s/%s "
+                              "and takes effect when the kvm module is next loaded", w, e->knob,
+                              c->etc_root, MODPROBE_REL);
+            ret = 0;
+            goto cleanup;
+        }
+        s = host_step(p, VT_STEP_SYSFS, e);
+        s->write = vt_asprintf("%llu", e->value);
+        vt_step_add_change(s, e->knob, before, s->write, e->line);
+        if (strcmp(e->knob, "halt_poll_ns") == 0 && e->value == 0)
+            vt_applyplan_warn(p, "%shalt_poll_ns 0 disables halt polling: less host CPU on idle "
+                              "VMs, slower vCPU wake-ups", w);
+        else if (strcmp(e->knob, "halt_poll_ns") == 0 && e->value > 2000000)
+            vt_applyplan_warn(p, "%shalt_poll_ns %llu: every idle vCPU may spin up to %llu us "
+                              "before it sleeps, burning host CPU", w, e->value, e->value / 1000);
+        break;
+    }
+    case VT_EDIT_HOST_WORKQUEUE: {
+        vt_cpuset set, online;
+        int last;
+        if (!h->workqueue_cpus) {
+            vt_err_set(err, "%sworkqueue cpumask: %s", w,
+                       h->workqueue_why ? h->workqueue_why : "not present on this kernel");
+            goto cleanup;
+        }
+        if (vt_cpuset_parse(e->cpuset, &set, err) < 0)
+            goto cleanup;
+        last = vt_cpuset_last(&set);
+        if (h->ncpus && (unsigned)last >= h->ncpus) {
+            vt_err_set(err, "%sCPU %d does not exist on this host (CPUs 0-%u)", w, last, h->ncpus - 1);
+            goto cleanup;
+        }
+        if (h->online_cpus && vt_cpuset_parse(h->online_cpus, &online, NULL) == 0 &&
+            !vt_cpuset_intersects(&set, &online)) {
+            vt_err_set(err, "%sno CPU of %s is online (online: %s): kworkers would have nowhere "
+                       "to run", w, e->cpuset, h->online_cpus);
+            goto cleanup;
+        }
+        s = host_step(p, VT_STEP_SYSFS, e);
+        s->write = vt_hexmask_format(&set, h->ncpus ? h->ncpus : (unsigned)last + 1);
+        vt_step_add_change(s, "workqueue_cpus", h->workqueue_cpus, e->cpuset, e->line);
+        workqueue_overlap(c, p, &set, w);
+        break;
+    }
+    case VT_EDIT_HOST_THP: {
+        const char *cur = strcmp(e->knob, "enabled") == 0 ? h->thp_enabled : h->thp_defrag;
+        const char *opts = strcmp(e->knob, "enabled") == 0 ? h->thp_enabled_opts : h->thp_defrag_opts;
+        char pad[256];
+        if (!cur || !opts) {
+            vt_err_set(err, "%sTHP %s is not present on this kernel", w, e->knob);
+            goto cleanup;
+        }
+        snprintf(pad, sizeof(pad), " %s ", opts);
+        {
+            char word[64];
+            snprintf(word, sizeof(word), " %s ", e->mode);
+            if (!strstr(pad, word)) {
+                vt_err_set(err, "%sTHP %s takes %s on this kernel, not %s", w, e->knob, opts,
+                           e->mode);
+                goto cleanup;
+            }
+        }
+        s = host_step(p, VT_STEP_SYSFS, e);
+        s->write = vt_strdup(e->mode);
+        {
+            char *what = edit_label(e);
+            vt_step_add_change(s, what, cur, e->mode, e->line);
+            free(what);
+        }
+        if (strcmp(e->knob, "enabled") == 0 && strcmp(e->mode, "never") != 0 && c->ndoms) {
+            size_t i, hp = 0;
+            for (i = 0; i < c->ndoms; i++)
+                hp += c->doms[i]->config && c->doms[i]->config->hugepages;
+            if (hp == c->ndoms)
+                vt_applyplan_warn(p, "%severy VM uses static huge pages: THP never saves the "
+                                  "host the khugepaged work (the guides' advice)", w);
+        }
+        break;
+    }
+    case VT_EDIT_HOST_HUGEPAGES: {
+        const vt_hp_pool *pool = find_pool(h, e->size_kib);
+        char before[32] = "?", *what;
+        size_word(e->size_kib, sz, sizeof(sz));
+        if (!c->remote && !pool) {
+            vt_err_set(err, "%sthe host has no %s huge page pool (the kernel's page sizes are in "
+                       "/sys/kernel/mm/hugepages)", w, sz);
+            goto cleanup;
+        }
+        if (pool && e->node >= 0) {
+            size_t i;
+            for (i = 0; i < pool->nnodes && pool->nodes[i].node != e->node; i++)
+                ;
+            if (i == pool->nnodes) {
+                vt_err_set(err, "%sNUMA node %d does not exist on this host", w, e->node);
+                goto cleanup;
+            }
+            snprintf(before, sizeof(before), "%llu", pool->nodes[i].nr);
+            if (e->value < pool->nodes[i].nr - pool->nodes[i].free)
+                vt_applyplan_warn(p, "%s%llu %s pages on node %d are in use: the pool cannot "
+                                  "shrink below them", w, pool->nodes[i].nr - pool->nodes[i].free,
+                                  sz, e->node);
+        } else if (pool) {
+            snprintf(before, sizeof(before), "%llu", pool->nr);
+            if (e->value < pool->nr - pool->free)
+                vt_applyplan_warn(p, "%s%llu %s pages are in use: the pool cannot shrink below "
+                                  "them", w, pool->nr - pool->free, sz);
+        }
+        s = host_step(p, VT_STEP_PAGES, e);
+        s->size_kib = e->size_kib;
+        s->count = e->value;
+        s->node = e->node;
+        s->write = vt_asprintf("%llu", e->value);
+        what = edit_label(e);
+        vt_step_add_change(s, what, before, s->write, e->line);
+        free(what);
+        break;
+    }
+    default:
+        ret = 0;
+        goto cleanup;
+    }
+    s->path = vt_asprintf("%s/%s", c->sysfs_root, rel);
+    {
+        char node[32] = "all nodes";
+        if (s->kind == VT_STEP_PAGES && s->node >= 0)
+            snprintf(node, sizeof(node), "node %d", s->node);
+        s->call = s->kind == VT_STEP_PAGES
+                      ? vt_asprintf("virNodeAllocPages(%llu x %llu KiB, %s, SET)", s->count,
+                                    s->size_kib, node)
+                      : vt_asprintf("write \"%s\" to %s", s->write, s->path);
+    }
+    ret = 0;
+
+cleanup:
+    free(rel);
+    return ret;
+}
+
+/* ---- boot-time files ---- */
+
+static unsigned long long default_page_kib(const vt_conn *c)
+{
+    VT_AUTOFREE char *path = vt_asprintf("%s/meminfo", c->procfs_root);
+    VT_AUTOFREE char *mi = vt_read_file(path, 1 << 16, NULL);
+    const char *at = mi ? strstr(mi, "Hugepagesize:") : NULL;
+    unsigned long long kib = 2048;
+
+    if (at)
+        sscanf(at, "Hugepagesize: %llu", &kib);
+    return kib;
+}
+
+typedef enum { FILE_MODPROBE, FILE_SYSCTL, FILE_TMPFILES, FILE_LAST } boot_file;
+
+static boot_file file_of(const vt_conn *c, const vt_edit *e)
+{
+    if (e->kind == VT_EDIT_HOST_PARAM)
+        return FILE_MODPROBE;
+    if (e->kind == VT_EDIT_HOST_HUGEPAGES && e->node < 0 && e->size_kib == default_page_kib(c))
+        return FILE_SYSCTL;
+    return FILE_TMPFILES;
+}
+
+/* the boot-time value text of an edit */
+static char *boot_value(const vt_conn *c, const vt_edit *e)
+{
+    vt_cpuset set;
+
+    switch (e->kind) {
+    case VT_EDIT_HOST_WORKQUEUE:
+        if (vt_cpuset_parse(e->cpuset, &set, NULL) < 0)
+            return vt_strdup(e->cpuset);
+        return vt_hexmask_format(&set, c->host.ncpus ? c->host.ncpus : 1);
+    case VT_EDIT_HOST_THP: return vt_strdup(e->mode);
+    default: return vt_asprintf("%llu", e->value);
+    }
+}
+
+/* Lines of our own file kept unless an edit replaces them: by key, the
+ * parameter name (modprobe), the sysctl name or the tmpfiles path. */
+typedef struct kv {
+    char *key, *value;
+} kv;
+
+static void kv_set(kv **a, size_t *n, const char *key, const char *value)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*a)[i].key, key) == 0) {
+            free((*a)[i].value);
+            (*a)[i].value = vt_strdup(value);
+            return;
+        }
+    kv *x = vt_array_push(a, n, sizeof(kv));
+    x->key = vt_strdup(key);
+    x->value = vt_strdup(value);
+}
+
+static const char *kv_get(const kv *a, size_t n, const char *key)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(a[i].key, key) == 0)
+            return a[i].value;
+    return NULL;
+}
+
+static void kv_free(kv *a, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(a[i].key);
+        free(a[i].value);
+    }
+    free(a);
+}
+
+static void parse_file(boot_file f, const char *text, kv **a, size_t *n)
+{
+    char *copy = vt_strdup(text ? text : ""), *save = NULL, *line;
+
+    for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char k[512], v[512];
+        if (line[0] == '#')
+            continue;
+        if (f == FILE_MODPROBE && strncmp(line, "options kvm ", 12) == 0) {
+            char *save2 = NULL, *tok;
+            for (tok = strtok_r(line + 12, " \t", &save2); tok; tok = strtok_r(NULL, " \t", &save2)) {
+                char *eq = strchr(tok, '=');
+                if (eq) {
+                    *eq = '\0';
+                    kv_set(a, n, tok, eq + 1);
+                }
+            }
+        } else if (f == FILE_SYSCTL && sscanf(line, " %511[^= ] = %511s", k, v) == 2) {
+            kv_set(a, n, k, v);
+        } else if (f == FILE_TMPFILES && sscanf(line, "w %511s - - - - %511s", k, v) == 2) {
+            kv_set(a, n, k, v);
+        }
+    }
+    free(copy);
+}
+
+static char *render_file(boot_file f, const kv *a, size_t n)
+{
+    vt_buf b = { 0 };
+
+    vt_buf_add(&b, "# Written by virt-tune; its next persist edit rewrites this file.\n");
+    if (f == FILE_MODPROBE) {
+        vt_buf_add(&b, "# kvm module parameters, applied when the module is loaded.\noptions kvm");
+        for (size_t i = 0; i < n; i++)
+            vt_buf_addf(&b, " %s=%s", a[i].key, a[i].value);
+        vt_buf_add(&b, "\n");
+    } else if (f == FILE_SYSCTL) {
+        vt_buf_add(&b, "# huge pages of the default size, reserved at boot.\n");
+        for (size_t i = 0; i < n; i++)
+            vt_buf_addf(&b, "%s = %s\n", a[i].key, a[i].value);
+    } else {
+        vt_buf_add(&b, "# sysfs knobs written at boot by systemd-tmpfiles (type w).\n");
+        for (size_t i = 0; i < n; i++)
+            vt_buf_addf(&b, "w %s - - - - %s\n", a[i].key, a[i].value);
+    }
+    return vt_buf_steal(&b);
+}
+
+static const char *const file_rel[FILE_LAST] = { MODPROBE_REL, SYSCTL_REL, TMPFILES_REL };
+
+static int prepare_files(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, vt_err *err)
+{
+    for (int f = 0; f < FILE_LAST; f++) {
+        char *path = vt_asprintf("%s/%s", c->etc_root, file_rel[f]);
+        vt_err rerr = { { 0 } };
+        char *old = read_text(path, &rerr), *content, *label_a, *label_b;
+        kv *vals = NULL;
+        size_t nvals = 0, used = 0;
+        vt_step *s;
+
+        if (!old && rerr.msg[0]) {
+            vt_err_set(err, "%s", rerr.msg);
+            free(path);
+            return -1;
+        }
+        parse_file((boot_file)f, old, &vals, &nvals);
+        s = NULL;
+        for (size_t i = 0; i < cs->n; i++) {
+            const vt_edit *e = &cs->edits[i];
+            char *key, *val, *rel, *label, what[128];
+            const char *prev;
+            if (!vt_edit_is_host(e) || !e->persist || file_of(c, e) != (boot_file)f)
+                continue;
+            rel = sysfs_rel(e);
+            key = f == FILE_MODPROBE ? vt_strdup(e->knob)
+                  : f == FILE_SYSCTL ? vt_strdup("vm.nr_hugepages")
+                                     : vt_asprintf("/sys/%s", rel);
+            val = boot_value(c, e);
+            prev = kv_get(vals, nvals, key);
+            if (!s) {
+                s = vt_applyplan_add_step(p, VT_STEP_PERSIST);
+                s->vm = vt_strdup("host");
+                s->knob = vt_strdup(file_rel[f]);
+                s->effect = VT_EFFECT_AT_BOOT;
+                s->node = -1;
+                s->path = vt_strdup(path);
+                s->file_before = old ? vt_strdup(old) : NULL;
+            }
+            label = edit_label(e);
+            snprintf(what, sizeof(what), "%s at boot", label);
+            free(label);
+            vt_step_add_change(s, what, prev ? prev : "kernel default", val, e->line);
+            kv_set(&vals, &nvals, key, val);
+            used++;
+            free(key);
+            free(val);
+            free(rel);
+        }
+        if (s) {
+            content = render_file((boot_file)f, vals, nvals);
+            label_a = vt_asprintf("%s%s", path, old ? "" : " (new file)");
+            label_b = vt_asprintf("%s (after)", path);
+            s->diff = vt_diff_unified(old, content, label_a, label_b, 3);
+            s->write = content;
+            s->call = vt_asprintf("write %s (atomically; the old one kept as %s.bak)", path, path);
+            free(label_a);
+            free(label_b);
+        }
+        (void)used;
+        kv_free(vals, nvals);
+        free(old);
+        free(path);
+    }
+    return 0;
+}
+
+int vt_host_prepare(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, vt_err *err)
+{
+    for (size_t i = 0; i < cs->n; i++)
+        if (vt_edit_is_host(&cs->edits[i]) && prepare_edit(c, p, &cs->edits[i], err) < 0)
+            return -1;
+    return prepare_files(c, p, cs, err);
+}
+
+/* ---- run and undo ---- */
+
+static bool pages_local(const vt_conn *c)
+{
+    return !c->remote;
+}
+
+/* nr_hugepages as libvirt's capabilities tell it, for remote hosts */
+static long long caps_pages(vt_conn *c, unsigned long long size_kib, int node)
+{
+    char *xml = virConnectGetCapabilities(c->conn);
+    xmlDoc *doc = xml ? vt_xml_read(xml, "capabilities", NULL) : NULL;
+    xmlNode *cells = NULL, *cell, *pg;
+    long long total = -1;
+
+    free(xml);
+    if (!doc)
+        return -1;
+    cells = vt_xml_child(vt_xml_child(vt_xml_child(xmlDocGetRootElement(doc), "host"), "topology"),
+                         "cells");
+    for (cell = cells ? cells->children : NULL; cell; cell = cell->next) {
+        if (!vt_xml_is(cell, "cell") || (node >= 0 && (int)vt_xml_attr_ull(cell, "id", 0) != node))
+            continue;
+        for (pg = cell->children; pg; pg = pg->next)
+            if (vt_xml_is(pg, "pages") && vt_xml_attr_ull(pg, "size", 0) == size_kib)
+                total = (total < 0 ? 0 : total) + (long long)vt_xml_text_ull(pg, 0);
+    }
+    xmlFreeDoc(doc);
+    return total;
+}
+
+static int pages_now(vt_conn *c, const vt_step *s, unsigned long long *out, vt_err *err)
+{
+    if (pages_local(c)) {
+        char *t = sysfs_read(s->path, err);
+        int rc = t && vt_parse_ull(t, out) == 0 ? 0 : -1;
+        if (t && rc < 0)
+            vt_err_set(err, "unexpected \"%s\" in %s", t, s->path);
+        free(t);
+        return rc;
+    }
+    long long n = caps_pages(c, s->size_kib, s->node);
+    if (n < 0) {
+        vt_err_set(err, "the remote host's capabilities do not list %llu KiB pages", s->size_kib);
+        return -1;
+    }
+    *out = (unsigned long long)n;
+    return 0;
+}
+
+/* virNodeAllocPages, or the sysfs file when the driver has no such call
+ * (the test driver) and the host is this one */
+static int pages_set(vt_conn *c, const vt_step *s, unsigned long long count, vt_err *err)
+{
+    unsigned int sizes[1] = { (unsigned int)s->size_kib };
+    unsigned long long counts[1] = { count };
+    char buf[32];
+
+    if (virNodeAllocPages(c->conn, 1, sizes, counts, s->node, 1, VIR_NODE_ALLOC_PAGES_SET) >= 0)
+        return 0;
+    if (virGetLastErrorCode() != VIR_ERR_NO_SUPPORT || !pages_local(c)) {
+        vt_err_set(err, "virNodeAllocPages: %s", vir_msg());
+        return -1;
+    }
+    snprintf(buf, sizeof(buf), "%llu", count);
+    return sysfs_write(s->path, buf, err);
+}
+
+int vt_host_step_run(vt_conn *c, vt_step *s, vt_err *err)
+{
+    vt_err e2 = { { 0 } };
+    char why[512], sz[32];
+
+    switch (s->kind) {
+    case VT_STEP_SYSFS: {
+        char *now;
+        free(s->undo_value);
+        if (!(s->undo_value = sysfs_read(s->path, err)))
+            return -1;
+        if (sysfs_write(s->path, s->write, err) < 0)
+            return -1;
+        if (!(now = sysfs_read(s->path, &e2))) {
+            vt_err_set(err, "wrote %s but cannot read it back: %s", s->path, e2.msg);
+            return -1;
+        }
+        if (!readback_ok(s, now, why, sizeof(why))) {
+            vt_err_set(err, "%s", why);
+            free(now);
+            return -1;
+        }
+        free(now);
+        return 0;
+    }
+    case VT_STEP_PAGES: {
+        unsigned long long before, after;
+        if (pages_now(c, s, &before, err) < 0)
+            return -1;
+        free(s->undo_value);
+        s->undo_value = vt_asprintf("%llu", before);
+        if (pages_set(c, s, s->count, err) < 0)
+            return -1;
+        if (pages_now(c, s, &after, err) < 0)
+            return -1;
+        free(s->result);
+        s->result = vt_asprintf("%llu %s pages%s (asked %llu)", after,
+                                size_word(s->size_kib, sz, sizeof(sz)),
+                                s->node >= 0 ? " on the node" : "", s->count);
+        if (after != s->count) {
+            vt_err_set(err, "the kernel gave %llu of the %llu %s pages asked%s (too little free "
+                       "contiguous memory)", after, s->count, sz,
+                       s->node >= 0 ? " on that node" : "");
+            return -1;
+        }
+        return 0;
+    }
+    case VT_STEP_PERSIST: {
+        if (s->file_before) {
+            char *bak = vt_asprintf("%s.bak", s->path);
+            int rc = vt_write_file_atomic(bak, s->file_before, err);
+            free(bak);
+            if (rc < 0)
+                return -1;
+        }
+        return vt_write_file_atomic(s->path, s->write, err);
+    }
+    default:
+        vt_err_set(err, "not a host step");
+        return -1;
+    }
+}
+
+int vt_host_step_undo(vt_conn *c, vt_step *s, vt_err *err)
+{
+    unsigned long long n;
+
+    switch (s->kind) {
+    case VT_STEP_SYSFS: {
+        /* a selection file reads "always [madvise] never": write the word */
+        vt_selection sel;
+        int rc;
+        if (!s->undo_value)
+            return -1;
+        if (strchr(s->undo_value, '[') && vt_selection_parse(s->undo_value, &sel, NULL) == 0) {
+            rc = sysfs_write(s->path, sel.opts[sel.selected], err);
+            vt_selection_free(&sel);
+            return rc;
+        }
+        return sysfs_write(s->path, s->undo_value, err);
+    }
+    case VT_STEP_PAGES:
+        if (!s->undo_value || vt_parse_ull(s->undo_value, &n) < 0)
+            return -1;
+        return pages_set(c, s, n, err);
+    case VT_STEP_PERSIST:
+        if (s->file_before)
+            return vt_write_file_atomic(s->path, s->file_before, err);
+        if (unlink(s->path) < 0 && errno != ENOENT) {
+            vt_err_set(err, "cannot remove %s: %s", s->path, strerror(errno));
+            return -1;
+        }
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+bool vt_host_step_conflict(const vt_step *s)
+{
+    vt_err err = { { 0 } };
+    char *now;
+    bool changed;
+
+    if (s->kind != VT_STEP_PERSIST)
+        return false;
+    now = read_text(s->path, &err);
+    changed = (now == NULL) != (s->file_before == NULL) ||
+              (now && strcmp(now, s->file_before) != 0);
+    free(now);
+    return changed;
+}
+
+/* the real /sys path of a step's file, whatever --sysfs-root was */
+static const char *real_sys(const vt_step *s, const char *rel_marker)
+{
+    const char *at = s->path ? strstr(s->path, rel_marker) : NULL;
+
+    return at ? at : s->path;
+}
+
+char *vt_host_step_shell(const vt_step *s)
+{
+    char sz[32];
+
+    switch (s->kind) {
+    case VT_STEP_SYSFS: {
+        const char *rel = strstr(s->path, "/module/") ? real_sys(s, "/module/")
+                          : strstr(s->path, "/devices/") ? real_sys(s, "/devices/")
+                                                         : real_sys(s, "/kernel/");
+        return vt_asprintf("echo %s > /sys%s", s->write, rel);
+    }
+    case VT_STEP_PAGES:
+        vt_format_size_kib(s->size_kib, sz, sizeof(sz));
+        if (s->node >= 0)
+            return vt_asprintf("v allocpages --pagesize %lluKiB --pagecount %llu --cellno %d",
+                               s->size_kib, s->count, s->node);
+        return vt_asprintf("v allocpages --pagesize %lluKiB --pagecount %llu", s->size_kib,
+                           s->count);
+    case VT_STEP_PERSIST:
+        return vt_asprintf("cp -p %s %s.bak 2>/dev/null || true\ncat > %s <<'VIRT_TUNE_EOF'\n%s"
+                           "VIRT_TUNE_EOF", s->path, s->path, s->path, s->write);
+    default:
+        return vt_strdup("");
+    }
+}
+
+char *vt_host_step_revert_line(const vt_step *s)
+{
+    char sz[32];
+
+    if (!s->undo_value)
+        return NULL;
+    switch (s->kind) {
+    case VT_STEP_SYSFS:
+        if (strcmp(s->knob, "workqueue_cpus") == 0) {
+            vt_cpuset set;
+            char *cpus, *line;
+            if (vt_hexmask_parse(s->undo_value, &set, NULL) < 0 || vt_cpuset_is_empty(&set))
+                return NULL;
+            cpus = vt_cpuset_format(&set);
+            line = vt_asprintf("host workqueue_cpus %s", cpus);
+            free(cpus);
+            return line;
+        }
+        if (strcmp(s->knob, "enabled") == 0 || strcmp(s->knob, "defrag") == 0) {
+            vt_selection sel;
+            char *line;
+            if (vt_selection_parse(s->undo_value, &sel, NULL) < 0)
+                return NULL;
+            line = vt_asprintf("host thp %s %s", s->knob, sel.opts[sel.selected]);
+            vt_selection_free(&sel);
+            return line;
+        }
+        return vt_asprintf("host %s %s", s->knob, s->undo_value);
+    case VT_STEP_PAGES:
+        vt_format_size_kib(s->size_kib, sz, sizeof(sz));
+        if (s->node >= 0)
+            return vt_asprintf("host hugepages %s %s node %d", sz, s->undo_value, s->node);
+        return vt_asprintf("host hugepages %s %s", sz, s->undo_value);
+    default:
+        return NULL;
+    }
+}

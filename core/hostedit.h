@@ -1,0 +1,39 @@
+/* Host steps of the apply engine: kvm module parameters, the workqueue
+ * cpumask and THP in sysfs, huge page pools through libvirt, and the
+ * boot-time files that keep them (`persist`). Every write is read back;
+ * every step can be undone with the value read just before it ran. Used by
+ * apply.c only. */
+#ifndef VT_HOSTEDIT_H
+#define VT_HOSTEDIT_H
+
+#include "apply.h"
+
+/* Add the steps of the host edits of cs to p, in plan order, then one
+ * step per boot-time file. -1 with "line N: why" when an edit cannot be
+ * made on this host (no such knob, pool or node, a knob the kernel keeps
+ * read-only, a remote host's sysfs). */
+int vt_host_prepare(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, vt_err *err);
+
+int vt_host_step_run(vt_conn *c, vt_step *s, vt_err *err);
+int vt_host_step_undo(vt_conn *c, vt_step *s, vt_err *err);
+
+/* The boot-time file of a persist step changed since it was prepared. */
+bool vt_host_step_conflict(const vt_step *s);
+
+/* Shell lines that do what the host step does, for --export-virsh. */
+char *vt_host_step_shell(const vt_step *s);
+
+/* The plan line that puts back what the step changed (for the revert of
+ * the last apply); NULL when there is none. Caller frees. */
+char *vt_host_step_revert_line(const vt_step *s);
+
+/* Internal to the engine, shared by apply.c and hostedit.c. */
+vt_step *vt_applyplan_add_step(vt_applyplan *p, vt_step_kind kind);
+void vt_applyplan_warn(vt_applyplan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vt_step_add_change(vt_step *s, const char *what, const char *before, const char *after,
+                        int line);
+
+/* atomic write: temporary file, fsync, rename; the directory is made */
+int vt_write_file_atomic(const char *path, const char *content, vt_err *err);
+
+#endif
