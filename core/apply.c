@@ -138,6 +138,7 @@ void vt_applyplan_clear(vt_applyplan *p)
     }
     free(p->vm_uuids);
     free(p->vm_xml);
+    free(p->reverts);
     memset(p, 0, sizeof(*p));
 }
 
@@ -1105,9 +1106,10 @@ static void mkdirs_for(const char *path)
 
 /* One JSON object per line per change: time, connection, target, change,
  * before, after, result. */
-static int log_step(const char *path, const char *uri, const char *apply_id, const vt_step *s,
+static int log_step(const char *path, const char *uri, const vt_applyplan *p, const vt_step *s,
                     const char *result, vt_err *err)
 {
+    const char *apply_id = p->apply_id;
     FILE *f;
     char ts[32];
     time_t now = time(NULL);
@@ -1127,6 +1129,8 @@ static int log_step(const char *path, const char *uri, const char *apply_id, con
         char *revert = is_host_step(s) && i == 0 ? vt_host_step_revert_line(s) : NULL;
         json_object_object_add(o, "time", json_object_new_string(ts));
         json_object_object_add(o, "apply", json_object_new_string(apply_id));
+        if (p->reverts)
+            json_object_object_add(o, "reverts", json_object_new_string(p->reverts));
         json_object_object_add(o, "connection", json_object_new_string(uri));
         json_object_object_add(o, "target", json_object_new_string(target));
         if (s->uuid)
@@ -1164,7 +1168,13 @@ int vt_apply_run(vt_conn *c, vt_applyplan *p, const char *log_path, vt_apply_pro
         vt_err_set(err, "the connection is read-only: nothing was applied");
         return -1;
     }
-    snprintf(p->apply_id, sizeof(p->apply_id), "%lld-%d", (long long)time(NULL), (int)getpid());
+    {
+        /* unique across runs and within one process */
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        snprintf(p->apply_id, sizeof(p->apply_id), "%lld.%09ld-%d", (long long)ts.tv_sec,
+                 ts.tv_nsec, (int)getpid());
+    }
     for (i = 0; i < p->nsteps; i++)
         if (vt_host_step_conflict(&p->steps[i])) {
             vt_err_set(err, "%s changed since the plan was prepared; nothing was applied",
@@ -1199,7 +1209,7 @@ int vt_apply_run(vt_conn *c, vt_applyplan *p, const char *log_path, vt_apply_pro
             s->state = VT_STEP_FAILED;
             free(s->result);
             s->result = vt_strdup(serr.msg);
-            log_step(logp, c->uri, p->apply_id, s, "failed", &lerr);
+            log_step(logp, c->uri, p, s, "failed", &lerr);
             failed = i;
             if (progress)
                 progress(ctx, s);
@@ -1208,7 +1218,7 @@ int vt_apply_run(vt_conn *c, vt_applyplan *p, const char *log_path, vt_apply_pro
         s->state = VT_STEP_DONE;
         if (!s->result)
             s->result = vt_strdup(effect_names[s->effect]);
-        if (log_step(logp, c->uri, p->apply_id, s, "applied", &lerr) < 0) {
+        if (log_step(logp, c->uri, p, s, "applied", &lerr) < 0) {
             /* an apply that cannot be logged is not kept */
             s->result = (free(s->result), vt_strdup(lerr.msg));
             failed = i + 1;
@@ -1236,17 +1246,111 @@ int vt_apply_run(vt_conn *c, vt_applyplan *p, const char *log_path, vt_apply_pro
             s->state = VT_STEP_UNDONE;
             free(s->result);
             s->result = vt_strdup("undone: back to the value before");
-            log_step(logp, c->uri, p->apply_id, s, "undone", &lerr);
+            log_step(logp, c->uri, p, s, "undone", &lerr);
         } else {
             s->state = VT_STEP_UNDO_FAILED;
             free(s->result);
             s->result = vt_asprintf("could not be undone, still in effect: %s", uerr.msg);
-            log_step(logp, c->uri, p->apply_id, s, "undo failed", &lerr);
+            log_step(logp, c->uri, p, s, "undo failed", &lerr);
         }
         if (progress)
             progress(ctx, s);
     }
     return -1;
+}
+
+/* ---- revert ---- */
+
+typedef struct log_entry {
+    char *apply, *result, *revert, *reverts;   /* owned */
+} log_entry;
+
+static bool id_in(char **ids, size_t n, const char *id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(ids[i], id) == 0)
+            return true;
+    return false;
+}
+
+static const char *jget(json_object *o, const char *k)
+{
+    json_object *v;
+
+    return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : NULL;
+}
+
+int vt_apply_revert_plan(const char *log_path, char **plan, char **reverts, vt_err *err)
+{
+    const char *path = log_path ? log_path : vt_apply_log_path();
+    FILE *f = fopen(path, "r");
+    log_entry *ents = NULL;
+    char **done = NULL;        /* applies already reverted */
+    size_t n = 0, ndone = 0, i, end;
+    char line[8192];
+    int ret = -1;
+
+    if (!f) {
+        vt_err_set(err, "no apply log at %s: %s", path, strerror(errno));
+        return -1;
+    }
+    while (fgets(line, sizeof(line), f)) {
+        json_object *o = json_tokener_parse(line);
+        log_entry *e;
+        if (!o)
+            continue;   /* a torn last line is not the log's end */
+        e = vt_array_push(&ents, &n, sizeof(*e));
+        e->apply = vt_strdup(jget(o, "apply"));
+        e->result = vt_strdup(jget(o, "result"));
+        e->revert = vt_strdup(jget(o, "revert"));
+        e->reverts = vt_strdup(jget(o, "reverts"));
+        json_object_put(o);
+    }
+    fclose(f);
+    /* newest apply first; one with a failure was rolled back already */
+    for (end = n; end > 0;) {
+        const char *id = ents[end - 1].apply;
+        size_t start = end;
+        bool failed = false, any = false;
+        while (start > 0 && ents[start - 1].apply && id && strcmp(ents[start - 1].apply, id) == 0)
+            start--;
+        if (start == end)
+            start = end - 1;
+        for (i = start; i < end; i++) {
+            failed |= ents[i].result && strcmp(ents[i].result, "applied") != 0;
+            any |= ents[i].revert != NULL;
+        }
+        /* a revert that went through takes itself and its target off */
+        if (!failed && ents[start].reverts) {
+            if (!id_in(done, ndone, ents[start].reverts))
+                *(char **)vt_array_push(&done, &ndone, sizeof(char *)) = ents[start].reverts;
+            end = start;
+            continue;
+        }
+        if (!failed && any && id && !id_in(done, ndone, id)) {
+            vt_buf b = { 0 };
+            vt_buf_addf(&b, "# virt-tune: revert of apply %s (from %s)\n", id, path);
+            for (i = end; i-- > start;)
+                if (ents[i].revert)
+                    vt_buf_addf(&b, "%s\n", ents[i].revert);
+            *plan = vt_buf_steal(&b);
+            *reverts = vt_strdup(id);
+            ret = 0;
+            break;
+        }
+        end = start;
+    }
+    if (ret < 0)
+        vt_err_set(err, "the apply log %s has no host change left to revert", path);
+    for (i = 0; i < n; i++) {
+        free(ents[i].apply);
+        free(ents[i].result);
+        free(ents[i].revert);
+        free(ents[i].reverts);
+    }
+    free(ents);
+    free(done);
+    return ret;
 }
 
 /* ---- text ---- */

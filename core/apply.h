@@ -104,6 +104,7 @@ typedef struct vt_applyplan {
     char **vm_xml;
     size_t nvms;
     char apply_id[64];         /* set by vt_apply_run: ties its log lines together */
+    char *reverts;             /* owned: the apply id this plan reverts, or NULL */
 } vt_applyplan;
 
 /* Expected inactive XML per VM, as the console saw it when it staged the
@@ -147,6 +148,14 @@ void vt_bases_clear(vt_bases *b);
 
 const char *vt_effect_name(vt_effect e);          /* "live now", ... */
 const char *vt_step_state_name(vt_step_state s);
+
+/* Plan text that puts back the host knobs of the newest apply in the log
+ * that went through and is not reverted yet (a rolled-back apply, and a
+ * revert with the apply it reverted, are passed over: called again, it
+ * walks further back). The apply's id goes to *reverts (set it as the
+ * plan's `reverts` so the log records it). -1 with err when there is
+ * nothing left. Caller frees *plan and *reverts. */
+int vt_apply_revert_plan(const char *log_path, char **plan, char **reverts, vt_err *err);
 
 /* $XDG_STATE_HOME/virt-tune/apply.log, else ~/.local/state/...; static. */
 const char *vt_apply_log_path(void);

@@ -156,12 +156,33 @@ static void write_error(const char *path, int errnum, const char *value, vt_err 
         vt_err_set(err, "cannot write \"%s\" to %s: %s", value, path, strerror(errnum));
 }
 
-static int sysfs_write(const char *path, const char *value, vt_err *err)
+/* A stand-in tree (--sysfs-root, the demo) is plain files, not the
+ * kernel: there a selection file gets the line the kernel would then show
+ * ("always madvise [never]"), so that reading it back works the same. */
+static char *standin_text(const char *path, const char *value)
 {
-    char *text = vt_asprintf("%s\n", value);
+    VT_AUTOFREE char *cur = vt_read_file(path, 65536, NULL);
+    vt_selection sel;
+    vt_buf b = { 0 };
+
+    if (!cur || !strchr(cur, '[') || vt_selection_parse(cur, &sel, NULL) < 0)
+        return vt_asprintf("%s\n", value);
+    for (size_t i = 0; i < sel.nopts; i++) {
+        bool on = strcmp(sel.opts[i], value) == 0;
+        vt_buf_addf(&b, "%s%s%s%s", i ? " " : "", on ? "[" : "", sel.opts[i], on ? "]" : "");
+    }
+    vt_selection_free(&sel);
+    vt_buf_add(&b, "\n");
+    return vt_buf_steal(&b);
+}
+
+static int sysfs_write(const char *root, const char *path, const char *value, vt_err *err)
+{
+    char *text = strcmp(root, "/sys") == 0 ? vt_asprintf("%s\n", value) : standin_text(path, value);
     size_t len = strlen(text);
     ssize_t n;
-    int fd = open(path, O_WRONLY);
+    /* O_TRUNC: nothing to sysfs, needed for a stand-in tree's plain files */
+    int fd = open(path, O_WRONLY | O_TRUNC);
 
     if (fd < 0) {
         write_error(path, errno, value, err);
@@ -737,7 +758,7 @@ static int pages_set(vt_conn *c, const vt_step *s, unsigned long long count, vt_
         return -1;
     }
     snprintf(buf, sizeof(buf), "%llu", count);
-    return sysfs_write(s->path, buf, err);
+    return sysfs_write(c->sysfs_root, s->path, buf, err);
 }
 
 int vt_host_step_run(vt_conn *c, vt_step *s, vt_err *err)
@@ -751,7 +772,7 @@ int vt_host_step_run(vt_conn *c, vt_step *s, vt_err *err)
         free(s->undo_value);
         if (!(s->undo_value = sysfs_read(s->path, err)))
             return -1;
-        if (sysfs_write(s->path, s->write, err) < 0)
+        if (sysfs_write(c->sysfs_root, s->path, s->write, err) < 0)
             return -1;
         if (!(now = sysfs_read(s->path, &e2))) {
             vt_err_set(err, "wrote %s but cannot read it back: %s", s->path, e2.msg);
@@ -815,11 +836,11 @@ int vt_host_step_undo(vt_conn *c, vt_step *s, vt_err *err)
         if (!s->undo_value)
             return -1;
         if (strchr(s->undo_value, '[') && vt_selection_parse(s->undo_value, &sel, NULL) == 0) {
-            rc = sysfs_write(s->path, sel.opts[sel.selected], err);
+            rc = sysfs_write(c->sysfs_root, s->path, sel.opts[sel.selected], err);
             vt_selection_free(&sel);
             return rc;
         }
-        return sysfs_write(s->path, s->undo_value, err);
+        return sysfs_write(c->sysfs_root, s->path, s->undo_value, err);
     }
     case VT_STEP_PAGES:
         if (!s->undo_value || vt_parse_ull(s->undo_value, &n) < 0)

@@ -24,6 +24,7 @@ typedef enum {
     MODE_REPORT_JSON,
     MODE_APPLY,
     MODE_EXPORT_VIRSH,
+    MODE_REVERT,
 } run_mode;
 
 typedef struct options {
@@ -63,6 +64,8 @@ static void usage(FILE *out)
           "                           nothing\n"
           "  -y, --yes                with --apply: do not ask\n"
           "      --export-virsh FILE  print the virsh commands equivalent to a plan file\n"
+          "      --revert-last        put back the host knobs of the last apply in the\n"
+          "                           apply log (asks once; --dry-run, --yes as --apply)\n"
           "      --apply-log FILE     append applied changes to FILE (default\n"
           "                           $XDG_STATE_HOME/virt-tune/apply.log)\n"
           "  -d, --delay SECONDS      refresh every SECONDS in the console (default 2)\n"
@@ -81,7 +84,7 @@ static void usage(FILE *out)
 static int parse_args(int argc, char **argv, options *o)
 {
     enum { OPT_DEMO = 256, OPT_REPORT, OPT_SYSFS, OPT_PROCFS, OPT_THEME, OPT_NOCOLOR, OPT_ETC,
-           OPT_PLAN, OPT_APPLY, OPT_DRYRUN, OPT_EXPORT, OPT_LOG };
+           OPT_PLAN, OPT_APPLY, OPT_DRYRUN, OPT_EXPORT, OPT_LOG, OPT_REVERT };
     static const struct option longopts[] = {
         { "connect", required_argument, NULL, 'c' },
         { "readonly", no_argument, NULL, 'r' },
@@ -99,6 +102,7 @@ static int parse_args(int argc, char **argv, options *o)
         { "yes", no_argument, NULL, 'y' },
         { "export-virsh", required_argument, NULL, OPT_EXPORT },
         { "apply-log", required_argument, NULL, OPT_LOG },
+        { "revert-last", no_argument, NULL, OPT_REVERT },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
@@ -144,6 +148,7 @@ static int parse_args(int argc, char **argv, options *o)
         case OPT_DRYRUN: o->dry_run = true; break;
         case 'y': o->yes = true; break;
         case OPT_LOG: o->log_path = optarg; break;
+        case OPT_REVERT: o->mode = MODE_REVERT; nplan++; break;
         case 'h': usage(stdout); exit(0);
         case 'V': printf("virt-tune %s\n", PACKAGE_VERSION); exit(0);
         default:
@@ -156,11 +161,12 @@ static int parse_args(int argc, char **argv, options *o)
         return -1;
     }
     if (nplan > 1) {
-        fputs("virt-tune: --plan, --apply and --export-virsh exclude each other\n", stderr);
+        fputs("virt-tune: --plan, --apply, --export-virsh and --revert-last exclude each other\n",
+              stderr);
         return -1;
     }
-    if ((o->dry_run || o->yes) && o->mode != MODE_APPLY) {
-        fputs("virt-tune: --dry-run and --yes go with --apply FILE\n", stderr);
+    if ((o->dry_run || o->yes) && o->mode != MODE_APPLY && o->mode != MODE_REVERT) {
+        fputs("virt-tune: --dry-run and --yes go with --apply FILE or --revert-last\n", stderr);
         return -1;
     }
     if (o->demo && o->uri) {
@@ -222,14 +228,22 @@ static char *read_plan(const char *path)
     return text;
 }
 
-/* Parse and prepare a plan; 0, or 2 with the reason on stderr. */
-static int load_plan(vt_conn *c, const char *path, vt_changeset *cs, vt_applyplan *ap)
+/* Parse and prepare a plan (from path, or the revert of the last apply);
+ * 0, or 2 with the reason on stderr. */
+static int load_plan(vt_conn *c, const options *o, vt_changeset *cs, vt_applyplan *ap)
 {
     vt_err err = { { 0 } };
-    char *text = read_plan(path);
+    const char *path = o->mode == MODE_REVERT ? "revert" : o->plan;
+    char *text = NULL, *reverts = NULL;
 
-    if (!text)
+    if (o->mode == MODE_REVERT) {
+        if (vt_apply_revert_plan(o->log_path, &text, &reverts, &err) < 0) {
+            fprintf(stderr, "virt-tune: %s\n", err.msg);
+            return 2;
+        }
+    } else if (!(text = read_plan(path))) {
         return 2;
+    }
     if (vt_plan_parse(text, cs, &err) < 0) {
         fprintf(stderr, "virt-tune: %s: %s\n", path, err.msg);
         free(text);
@@ -242,15 +256,17 @@ static int load_plan(vt_conn *c, const char *path, vt_changeset *cs, vt_applypla
     }
     if (vt_apply_prepare(c, cs, NULL, ap, &err) < 0) {
         fprintf(stderr, "virt-tune: %s: %s; nothing was applied\n", path, err.msg);
+        free(reverts);
         return 2;
     }
+    ap->reverts = reverts;
     return 0;
 }
 
 static void print_progress(void *ctx, const vt_step *s)
 {
     (void)ctx;
-    printf("  %-11s vm %s: %s%s%s\n", vt_step_state_name(s->state), s->vm,
+    printf("  %-11s %s%s: %s%s%s\n", vt_step_state_name(s->state), s->uuid ? "vm " : "", s->vm,
            s->kind == VT_STEP_DEFINE ? "config (define)" : s->call, s->result ? ": " : "",
            s->result ? s->result : "");
     fflush(stdout);
@@ -275,7 +291,7 @@ static int run_apply(vt_conn *c, const options *o)
     char *text = NULL;
     int rc;
 
-    if ((rc = load_plan(c, o->plan, &cs, &ap)) != 0)
+    if ((rc = load_plan(c, o, &cs, &ap)) != 0)
         goto cleanup;
     rc = 1;
     if (o->mode == MODE_EXPORT_VIRSH) {
@@ -285,7 +301,8 @@ static int run_apply(vt_conn *c, const options *o)
         goto cleanup;
     }
     text = vt_apply_describe(&ap, o->dry_run);
-    printf("Plan %s on %s:\n%s", o->plan, c->uri, text);
+    printf("Plan %s on %s:\n%s", o->mode == MODE_REVERT ? "(revert of the last apply)" : o->plan,
+           c->uri, text);
     if (o->dry_run) {
         puts("Dry run: nothing was changed.");
         rc = 0;
@@ -410,6 +427,7 @@ int main(int argc, char **argv)
         break;
     case MODE_APPLY:
     case MODE_EXPORT_VIRSH:
+    case MODE_REVERT:
         rc = run_apply(c, &o);
         break;
     case MODE_CONSOLE: {

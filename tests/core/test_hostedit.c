@@ -1,0 +1,352 @@
+/* Host edits against a scratch copy of the sysfs fixture and a scratch
+ * --etc-root: writes read back, refusals before anything runs, the batch
+ * rollback when a write fails part-way, the boot-time files (content,
+ * merge with what was there, backup), the apply log's revert lines. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <json-c/json.h>
+#include <libvirt/virterror.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "apply.h"
+#include "conn.h"
+#include "fsutil.h"
+#include "host.h"
+
+static void quiet(void *d, virErrorPtr e) { (void)d; (void)e; }
+
+static char tmp[256], sys_root[300], etc_root[300], logpath[300];
+
+static char *slurp(const char *rel_sys)
+{
+    char path[600];
+    char *s;
+
+    snprintf(path, sizeof(path), "%s/%s", sys_root, rel_sys);
+    s = vt_read_file(path, 65536, NULL);
+    if (!s)
+        fail_msg("cannot read %s", path);
+    return s;
+}
+
+/* the whole file, trailing newline included; NULL when absent */
+static char *etc_file(const char *rel)
+{
+    char path[600], chunk[4096];
+    vt_buf b = { 0 };
+    size_t n;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s", etc_root, rel);
+    if (!(f = fopen(path, "r")))
+        return NULL;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        vt_buf_addn(&b, chunk, n);
+    fclose(f);
+    vt_buf_add(&b, "");
+    return vt_buf_steal(&b);
+}
+
+static void put_etc(const char *rel, const char *text)
+{
+    char path[600], dir[600];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s", etc_root, rel);
+    snprintf(dir, sizeof(dir), "%s", path);
+    *strrchr(dir, '/') = '\0';
+    mkdir(etc_root, 0755);
+    mkdir(dir, 0755);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static int setup(void **state)
+{
+    vt_err err = { { 0 } };
+
+    (void)state;
+    snprintf(tmp, sizeof(tmp), "/tmp/vt-hostedit-XXXXXX");
+    if (!mkdtemp(tmp))
+        return -1;
+    snprintf(sys_root, sizeof(sys_root), "%s/sys", tmp);
+    snprintf(etc_root, sizeof(etc_root), "%s/etc", tmp);
+    snprintf(logpath, sizeof(logpath), "%s/apply.log", tmp);
+    if (vt_copy_tree(VT_TEST_DATA "/sysfs", sys_root, &err) < 0) {
+        fprintf(stderr, "%s\n", err.msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    vt_remove_tree(tmp);
+    return 0;
+}
+
+static vt_conn *open_host(void)
+{
+    vt_conn_opts o = {
+        .uri = "test://" VT_TEST_DATA "/node.xml",
+        .sysfs_root = sys_root,
+        .procfs_root = VT_TEST_DATA "/proc",
+        .etc_root = etc_root,
+    };
+    vt_err err = { { 0 } };
+    vt_conn *c = vt_conn_open(&o, &err);
+
+    if (!c)
+        fail_msg("open: %s", err.msg);
+    if (vt_conn_refresh(c) < 0)
+        fail_msg("refresh: %s", c->err.msg);
+    return c;
+}
+
+static int prep(vt_conn *c, const char *plan, vt_applyplan *ap, vt_err *err)
+{
+    vt_changeset cs = { 0 };
+    int rc;
+
+    if (vt_plan_parse(plan, &cs, err) < 0)
+        fail_msg("parse: %s", err->msg);
+    rc = vt_apply_prepare(c, &cs, NULL, ap, err);
+    vt_changeset_clear(&cs);
+    return rc;
+}
+
+static void test_apply_and_persist(void **state)
+{
+    vt_conn *c = open_host();
+    vt_applyplan ap = { 0 };
+    vt_err err = { { 0 } };
+    char *s, *text;
+
+    (void)state;
+    /* our own file from an earlier run: its other parameter is kept */
+    put_etc("modprobe.d/virt-tune-kvm.conf", "options kvm halt_poll_ns_grow=4\n");
+    if (prep(c,
+             "host halt_poll_ns 250000 persist\n"
+             "host workqueue_cpus 0-3 persist\n"
+             "host thp enabled never persist\n"
+             "host thp defrag madvise\n"
+             "host hugepages 2M 600 node 1 persist\n"
+             "host hugepages 2M 2048 persist\n",
+             &ap, &err) < 0)
+        fail_msg("%s", err.msg);
+    text = vt_apply_describe(&ap, true);
+    assert_non_null(strstr(text, "halt_poll_ns: 400000 -> 250000   (line 1)"));
+    assert_non_null(strstr(text, "workqueue_cpus: 4-7 -> 0-3"));
+    assert_non_null(strstr(text, "[live now, until reboot] write \"madvise\""));
+    assert_non_null(strstr(text, "[at next boot]"));
+    assert_non_null(strstr(text, "-options kvm halt_poll_ns_grow=4\n"));
+    assert_non_null(strstr(text, "+options kvm halt_poll_ns_grow=4 halt_poll_ns=250000\n"));
+    /* vCPU 0 of alpha is pinned on CPU 0 */
+    assert_non_null(strstr(text, "workqueue CPUs overlap the pinned vCPU 0 of alpha"));
+    free(text);
+    if (vt_apply_run(c, &ap, logpath, NULL, NULL, &err) < 0)
+        fail_msg("apply: %s", err.msg);
+
+    s = slurp("module/kvm/parameters/halt_poll_ns");
+    assert_string_equal(s, "250000");
+    free(s);
+    s = slurp("devices/virtual/workqueue/cpumask");
+    assert_string_equal(s, "0f");          /* 8 CPUs: kernel-style mask */
+    free(s);
+    s = slurp("kernel/mm/transparent_hugepage/enabled");
+    assert_string_equal(s, "always madvise [never]");
+    free(s);
+    s = slurp("devices/system/node/node1/hugepages/hugepages-2048kB/nr_hugepages");
+    assert_string_equal(s, "600");
+    free(s);
+    s = slurp("kernel/mm/hugepages/hugepages-2048kB/nr_hugepages");
+    assert_string_equal(s, "2048");
+    free(s);
+
+    s = etc_file("modprobe.d/virt-tune-kvm.conf");
+    if (!strstr(s, "\noptions kvm halt_poll_ns_grow=4 halt_poll_ns=250000\n"))
+        fail_msg("modprobe file:\n%s", s);
+    free(s);
+    s = etc_file("modprobe.d/virt-tune-kvm.conf.bak");
+    assert_string_equal(s, "options kvm halt_poll_ns_grow=4\n");
+    free(s);
+    s = etc_file("sysctl.d/90-virt-tune-hugepages.conf");
+    assert_non_null(strstr(s, "\nvm.nr_hugepages = 2048\n"));
+    free(s);
+    s = etc_file("tmpfiles.d/virt-tune.conf");
+    assert_non_null(strstr(s, "\nw /sys/devices/virtual/workqueue/cpumask - - - - 0f\n"));
+    assert_non_null(strstr(s, "\nw /sys/kernel/mm/transparent_hugepage/enabled - - - - never\n"));
+    assert_non_null(strstr(s, "\nw /sys/devices/system/node/node1/hugepages/hugepages-2048kB/"
+                              "nr_hugepages - - - - 600\n"));
+    assert_null(strstr(s, "defrag"));    /* not persisted */
+    free(s);
+    s = etc_file("tmpfiles.d/virt-tune.conf.bak");
+    assert_null(s);                      /* there was none before */
+    vt_applyplan_clear(&ap);
+    vt_conn_free(c);
+}
+
+/* the log's revert lines for the last apply put every knob back */
+static void test_revert(void **state)
+{
+    vt_conn *c = open_host();
+    vt_applyplan ap = { 0 };
+    vt_err err = { { 0 } };
+    char *plan = NULL, *s, *id = NULL;
+
+    (void)state;
+    unlink(logpath);
+    if (prep(c, "host halt_poll_ns_grow 8\nhost thp defrag always\nhost workqueue_cpus 1\n",
+             &ap, &err) < 0 ||
+        vt_apply_run(c, &ap, logpath, NULL, NULL, &err) < 0)
+        fail_msg("%s", err.msg);
+    vt_applyplan_clear(&ap);
+    s = slurp("kernel/mm/transparent_hugepage/defrag");
+    assert_string_equal(s, "[always] defer defer+madvise madvise never");
+    free(s);
+    if (vt_apply_revert_plan(logpath, &plan, &id, &err) < 0)
+        fail_msg("%s", err.msg);
+    /* the values the first test left, newest change first */
+    if (!strstr(plan, "\nhost workqueue_cpus 0-3\nhost thp defrag madvise\nhost halt_poll_ns_grow 2\n"))
+        fail_msg("revert plan:\n%s", plan);
+    assert_int_equal(vt_conn_refresh(c), 0);
+    if (prep(c, plan, &ap, &err) < 0)
+        fail_msg("%s", err.msg);
+    ap.reverts = id;
+    if (vt_apply_run(c, &ap, logpath, NULL, NULL, &err) < 0)
+        fail_msg("%s", err.msg);
+    s = slurp("kernel/mm/transparent_hugepage/defrag");
+    assert_string_equal(s, "always defer defer+madvise [madvise] never");
+    free(s);
+    s = slurp("module/kvm/parameters/halt_poll_ns_grow");
+    assert_string_equal(s, "2");
+    free(s);
+    free(plan);
+    vt_applyplan_clear(&ap);
+    /* the revert and its apply are done: nothing left in this log */
+    assert_int_equal(vt_apply_revert_plan(logpath, &plan, &id, &err), -1);
+    assert_non_null(strstr(err.msg, "no host change left to revert"));
+    vt_conn_free(c);
+}
+
+static void refused(const char *plan, const char *want)
+{
+    vt_conn *c = open_host();
+    vt_applyplan ap = { 0 };
+    vt_err err = { { 0 } };
+
+    if (prep(c, plan, &ap, &err) == 0)
+        fail_msg("accepted: %s", plan);
+    if (!strstr(err.msg, want))
+        fail_msg("\"%s\" lacks \"%s\"", err.msg, want);
+    vt_applyplan_clear(&ap);
+    vt_conn_free(c);
+}
+
+static void test_refused(void **state)
+{
+    char path[600];
+
+    (void)state;
+    refused("host workqueue_cpus 12", "line 1: CPU 12 does not exist on this host (CPUs 0-7)");
+    refused("host hugepages 16M 4", "line 1: the host has no 16M huge page pool");
+    refused("host hugepages 2M 4 node 5", "line 1: NUMA node 5 does not exist");
+    /* a kernel that keeps the knob read-only, like halt_poll_ns on Debian 12 */
+    snprintf(path, sizeof(path), "%s/module/kvm/parameters/halt_poll_ns_shrink", sys_root);
+    assert_int_equal(chmod(path, 0444), 0);
+    refused("host halt_poll_ns_shrink 2", "line 1: halt_poll_ns_shrink is read-only on this kernel");
+    assert_int_equal(chmod(path, 0644), 0);
+}
+
+/* a write that the "kernel" refuses after the first two went through:
+ * both are put back, nothing is left half-done */
+static void test_rollback(void **state)
+{
+    vt_conn *c = open_host();
+    vt_applyplan ap = { 0 };
+    vt_err err = { { 0 } };
+    char path[600], *wq0 = slurp("devices/virtual/workqueue/cpumask"), *s, *out;
+    char *mp0 = etc_file("modprobe.d/virt-tune-kvm.conf");
+
+    (void)state;
+    if (prep(c, "host halt_poll_ns 100000 persist\nhost workqueue_cpus 2-3\nhost thp enabled always\n",
+             &ap, &err) < 0)
+        fail_msg("%s", err.msg);
+    /* after preparing, the THP file starts failing every write */
+    snprintf(path, sizeof(path), "%s/kernel/mm/transparent_hugepage/enabled", sys_root);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(symlink("/dev/full", path), 0);
+    assert_int_equal(vt_apply_run(c, &ap, logpath, NULL, NULL, &err), -1);
+    assert_non_null(strstr(err.msg, "host: enabled: cannot write \"always\""));
+    assert_int_equal(ap.steps[0].state, VT_STEP_UNDONE);
+    assert_int_equal(ap.steps[1].state, VT_STEP_UNDONE);
+    assert_int_equal(ap.steps[2].state, VT_STEP_FAILED);
+    assert_int_equal(ap.steps[3].state, VT_STEP_SKIPPED);   /* the boot file */
+    s = slurp("devices/virtual/workqueue/cpumask");
+    assert_string_equal(s, wq0);
+    free(s);
+    s = slurp("module/kvm/parameters/halt_poll_ns");
+    assert_string_equal(s, "250000");                       /* from the first test */
+    free(s);
+    s = etc_file("modprobe.d/virt-tune-kvm.conf");
+    assert_string_equal(s, mp0);
+    free(s);
+    out = vt_apply_outcome(&ap);
+    assert_non_null(strstr(out, "undone"));
+    free(out);
+    unlink(path);
+    {
+        FILE *f = fopen(path, "w");
+        fputs("always [madvise] never\n", f);
+        fclose(f);
+    }
+    free(wq0);
+    free(mp0);
+    vt_applyplan_clear(&ap);
+    vt_conn_free(c);
+}
+
+/* a boot file edited by hand between preparing and applying */
+static void test_file_conflict(void **state)
+{
+    vt_conn *c = open_host();
+    vt_applyplan ap = { 0 };
+    vt_err err = { { 0 } };
+    char *s;
+
+    (void)state;
+    if (prep(c, "host halt_poll_ns 300000 persist\n", &ap, &err) < 0)
+        fail_msg("%s", err.msg);
+    put_etc("modprobe.d/virt-tune-kvm.conf", "options kvm halt_poll_ns=1\n");
+    assert_int_equal(vt_apply_run(c, &ap, logpath, NULL, NULL, &err), -1);
+    assert_non_null(strstr(err.msg, "virt-tune-kvm.conf changed since the plan was prepared"));
+    s = slurp("module/kvm/parameters/halt_poll_ns");
+    assert_string_equal(s, "250000");
+    free(s);
+    vt_applyplan_clear(&ap);
+    vt_conn_free(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_apply_and_persist),
+        cmocka_unit_test(test_revert),
+        cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_rollback),
+        cmocka_unit_test(test_file_conflict),
+    };
+
+    virSetErrorFunc(NULL, quiet);
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
