@@ -15,9 +15,9 @@ HPN=/sys/module/kvm/parameters/halt_poll_ns
 [ -w "$WQ" ] || cannot_run "no writable $WQ on this kernel" hardware
 [ -f "$POOL" ] || cannot_run "no 2 MiB huge page pool on this kernel" hardware
 wq0=$(cat "$WQ"); pool0=$(cat "$POOL")
-restore() {   # whatever happens, the machine gets its values back
-    echo "$wq0" > "$WQ" 2>/dev/null
-    echo "$pool0" > "$POOL" 2>/dev/null
+restore() {   # whatever happens, the machine gets back what this test changed
+    [ "$(cat "$WQ")" != "$wq0" ] && echo "$wq0" > "$WQ" 2>/dev/null
+    [ "$(cat "$POOL")" = "$((pool0 + 4))" ] && echo "$pool0" > "$POOL" 2>/dev/null
     vt_cleanup
 }
 trap restore EXIT
