@@ -6,13 +6,14 @@
 
 #include "host.h"
 
-static void add_entry(vt_conf *c, const char *key, size_t klen, char *value, int line)
+static vt_conf_entry *add_entry(vt_conf *c, const char *key, size_t klen, char *value, int line)
 {
     vt_conf_entry *e = vt_array_push(&c->entries, &c->n, sizeof(*e));
 
     e->key = vt_strndup(key, klen);
     e->value = value;
     e->line = line;
+    return e;
 }
 
 static const char *skip_ws(const char *p, int *line)
@@ -101,7 +102,10 @@ static char *parse_value(const char **pp, int *line, bool in_list, vt_err *err)
 int vt_conf_parse_libvirt(const char *text, vt_conf *out, vt_err *err)
 {
     vt_conf c = { 0 };
-    const char *p = text ? text : "";
+    const char *p;
+
+    text = text ? text : "";
+    p = text;
     int line = 1;
 
     for (;;) {
@@ -126,9 +130,15 @@ int vt_conf_parse_libvirt(const char *text, vt_conf *out, vt_err *err)
             goto error;
         }
         p = skip_ws(p + 1, NULL);
-        if (!(v = parse_value(&p, &line, false, err)))
-            goto error;
-        add_entry(&c, key, klen, v, line);
+        {
+            const char *vs = p;
+            vt_conf_entry *e;
+            if (!(v = parse_value(&p, &line, false, err)))
+                goto error;
+            e = add_entry(&c, key, klen, v, line);
+            e->vstart = (size_t)(vs - text);
+            e->vend = (size_t)(p - text);
+        }
         p = skip_ws(p, NULL);
         if (*p == '#')
             while (*p && *p != '\n')
@@ -150,7 +160,10 @@ error:
 int vt_conf_parse_sasl(const char *text, vt_conf *out, vt_err *err)
 {
     vt_conf c = { 0 };
-    const char *p = text ? text : "";
+    const char *p;
+
+    text = text ? text : "";
+    p = text;
     int line = 0;
 
     while (*p) {
@@ -181,7 +194,10 @@ int vt_conf_parse_sasl(const char *text, vt_conf *out, vt_err *err)
                 const char *ve = end;
                 while (ve > v && isspace((unsigned char)ve[-1]))
                     ve--;
-                add_entry(&c, k, (size_t)(ke - k), vt_strndup(v, (size_t)(ve - v)), line);
+                vt_conf_entry *e =
+                    add_entry(&c, k, (size_t)(ke - k), vt_strndup(v, (size_t)(ve - v)), line);
+                e->vstart = (size_t)(v - text);
+                e->vend = (size_t)(ve - text);
             }
         }
         p = nl ? nl + 1 : end;
@@ -214,6 +230,131 @@ void vt_conf_clear(vt_conf *c)
     free(c->entries);
     c->entries = NULL;
     c->n = 0;
+}
+
+char *vt_conf_quote(const char *s)
+{
+    vt_buf b = { 0 };
+
+    vt_buf_add(&b, "\"");
+    for (; s && *s; s++) {
+        if (*s == '"' || *s == '\\')
+            vt_buf_add(&b, "\\");
+        vt_buf_addn(&b, s, 1);
+    }
+    vt_buf_add(&b, "\"");
+    return vt_buf_steal(&b);
+}
+
+/* Where a commented-out "#key =" (or "#key:") template line ends, or 0. */
+static size_t template_end(const char *text, const char *key, char sep)
+{
+    const char *p = text;
+    size_t klen = strlen(key), found = 0;
+
+    while (*p) {
+        const char *nl = strchr(p, '\n'), *q = p;
+        while (*q == ' ' || *q == '\t')
+            q++;
+        if (*q == '#') {
+            q++;
+            while (*q == ' ' || *q == '\t')
+                q++;
+            if (strncmp(q, key, klen) == 0) {
+                q += klen;
+                while (*q == ' ' || *q == '\t')
+                    q++;
+                if (*q == sep)
+                    found = nl ? (size_t)(nl - text) + 1 : strlen(text);
+            }
+        }
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    return found;
+}
+
+static char *conf_set(const char *text, const vt_conf *c, const char *key, const char *value,
+                      const char *line_fmt, char sep)
+{
+    vt_buf b = { 0 };
+    size_t i, pos = 0, at;
+    bool any = false;
+
+    text = text ? text : "";
+    for (i = 0; i < c->n; i++) {
+        const vt_conf_entry *e = &c->entries[i];
+        if (strcmp(e->key, key) != 0)
+            continue;
+        vt_buf_addn(&b, text + pos, e->vstart - pos);
+        vt_buf_add(&b, value);
+        pos = e->vend;
+        any = true;
+    }
+    if (any) {
+        vt_buf_add(&b, text + pos);
+        return vt_buf_steal(&b);
+    }
+    at = template_end(text, key, sep);
+    if (!at) {
+        at = strlen(text);
+        vt_buf_add(&b, text);
+        if (at && text[at - 1] != '\n')
+            vt_buf_add(&b, "\n");
+        vt_buf_addf(&b, line_fmt, key, value);
+        return vt_buf_steal(&b);
+    }
+    vt_buf_addn(&b, text, at);
+    if (text[at - 1] != '\n')
+        vt_buf_add(&b, "\n");
+    vt_buf_addf(&b, line_fmt, key, value);
+    vt_buf_add(&b, text + at);
+    return vt_buf_steal(&b);
+}
+
+char *vt_conf_set_libvirt(const char *text, const char *key, const char *literal, vt_err *err)
+{
+    vt_conf c = { 0 }, probe = { 0 };
+    vt_err e = { { 0 } };
+    char *line, *out = NULL;
+
+    /* the literal must be a value libvirt reads, alone on its line */
+    line = vt_asprintf("%s = %s\n", key, literal);
+    if (vt_conf_parse_libvirt(line, &probe, &e) < 0 || probe.n != 1) {
+        vt_err_set(err, "%s = %s is not a libvirt setting: %s", key, literal, e.msg);
+        goto cleanup;
+    }
+    if (vt_conf_parse_libvirt(text, &c, &e) < 0) {
+        vt_err_set(err, "not rewritten, it does not parse: %s", e.msg);
+        goto cleanup;
+    }
+    out = conf_set(text, &c, key, literal, "%s = %s\n", '=');
+
+cleanup:
+    free(line);
+    vt_conf_clear(&probe);
+    vt_conf_clear(&c);
+    return out;
+}
+
+char *vt_conf_set_sasl(const char *text, const char *key, const char *value, vt_err *err)
+{
+    vt_conf c = { 0 };
+    vt_err e = { { 0 } };
+    char *out;
+
+    if (strchr(value, '\n') || strchr(key, ':') || strchr(key, '\n')) {
+        vt_err_set(err, "%s: %s cannot be written as a SASL setting", key, value);
+        return NULL;
+    }
+    if (vt_conf_parse_sasl(text, &c, &e) < 0) {
+        vt_err_set(err, "not rewritten, it does not parse: %s", e.msg);
+        return NULL;
+    }
+    out = conf_set(text, &c, key, value, "%s: %s\n", ':');
+    vt_conf_clear(&c);
+    return out;
 }
 
 static void read_one(const char *path, char **why, vt_conf *conf,

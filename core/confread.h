@@ -1,8 +1,8 @@
 /* Readers for the two config formats of libvirt remote access: libvirt's
  * own ("key = value", strings in double quotes, integers, [lists], '#'
  * comments) and Cyrus SASL's ("key: value"). Pure: text in, entries out.
- * Read-only here; the writers that keep comments and order come with the
- * SASL set-up. */
+ * The writers change one setting's value in place and keep every comment,
+ * the order and unknown keys. */
 #ifndef VT_CONFREAD_H
 #define VT_CONFREAD_H
 
@@ -15,6 +15,7 @@ typedef struct vt_conf_entry {
     char *value;      /* owned: string without quotes, integer as text,
                          list as "a, b" */
     int line;
+    size_t vstart, vend;   /* the value's bytes in the parsed text */
 } vt_conf_entry;
 
 typedef struct vt_conf {
@@ -26,6 +27,16 @@ typedef struct vt_conf {
 int vt_conf_parse_libvirt(const char *text, vt_conf *out, vt_err *err);
 int vt_conf_parse_sasl(const char *text, vt_conf *out, vt_err *err);
 const char *vt_conf_get(const vt_conf *c, const char *key);   /* last one, or NULL */
+
+/* The text with `key` set: every occurrence's value replaced in place;
+ * when absent, a line added after its commented-out template ("#key = ..."
+ * as libvirt ships it) or at the end. libvirt: `literal` is written as is
+ * ("1", "\"sasl\"", "[ \"a\" ]"); SASL: the plain value. A text that does not
+ * parse is refused (NULL, err set) rather than rewritten. Caller frees. */
+char *vt_conf_set_libvirt(const char *text, const char *key, const char *literal, vt_err *err);
+char *vt_conf_set_sasl(const char *text, const char *key, const char *value, vt_err *err);
+/* A libvirt conf string literal for s, quotes escaped. Caller frees. */
+char *vt_conf_quote(const char *s);
 void vt_conf_clear(vt_conf *c);
 
 /* What virt-tune shows about remote access, read below etc_root. */
