@@ -3,10 +3,14 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <libvirt/virterror.h>
 #include <libxml/xmlerror.h>
 #include <signal.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <termios.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +20,7 @@
 #include "core/conn.h"
 #include "core/demo.h"
 #include "core/report.h"
+#include "core/sasl.h"
 #include "tui/app.h"
 
 typedef enum {
@@ -347,6 +352,223 @@ cleanup:
     return rc;
 }
 
+/* ---- virt-tune sasl ... ---- */
+
+#define PASS_MAX 1024
+
+static void sasl_usage(FILE *out)
+{
+    fputs("Usage: virt-tune sasl list   [--sasldb PATH] [--sasl-conf DIR]\n"
+          "       virt-tune sasl add    USER [--realm R] [--password-stdin] [--sasldb PATH] [--sasl-conf DIR]\n"
+          "       virt-tune sasl passwd USER [--realm R] [--password-stdin] [--sasldb PATH] [--sasl-conf DIR]\n"
+          "       virt-tune sasl delete USER [--realm R] [--sasldb PATH] [--sasl-conf DIR]\n"
+          "       virt-tune sasl verify URI USER [--password-stdin] [--sasl-conf DIR]\n"
+          "The database is the sasldb_path of DIR/libvirt.conf (default /etc/sasl2), as libvirtd\n"
+          "uses it; the realm defaults to this host's name, as saslpasswd2 and libvirtd use it.\n"
+          "Passwords are read without echo (twice when set), or one line from standard input\n"
+          "with --password-stdin; never from the command line.\n",
+          out);
+}
+
+/* One line from fd, without its newline; -1 on EOF before any byte. */
+static ssize_t read_line(int fd, char *buf, size_t max)
+{
+    size_t n = 0;
+    char ch;
+
+    while (n + 1 < max) {
+        ssize_t r = read(fd, &ch, 1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return n ? (ssize_t)n : -1;
+        if (ch == '\n')
+            break;
+        buf[n++] = ch;
+    }
+    buf[n] = '\0';
+    if (n && buf[n - 1] == '\r')
+        buf[--n] = '\0';
+    return (ssize_t)n;
+}
+
+static ssize_t ask_password(const char *prompt, char *buf, size_t max)
+{
+    int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+    struct termios old, quiet;
+    ssize_t n;
+
+    if (fd < 0)
+        return -1;
+    if (tcgetattr(fd, &old) < 0) {
+        close(fd);
+        return -1;
+    }
+    quiet = old;
+    quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+    quiet.c_lflag |= ICANON;
+    if (write(fd, prompt, strlen(prompt)) < 0 || tcsetattr(fd, TCSAFLUSH, &quiet) < 0) {
+        close(fd);
+        return -1;
+    }
+    n = read_line(fd, buf, max);
+    tcsetattr(fd, TCSAFLUSH, &old);
+    if (write(fd, "\n", 1) < 0)
+        n = -1;
+    close(fd);
+    return n;
+}
+
+/* The password into pass (PASS_MAX, locked in memory by the caller). */
+static int get_password(bool from_stdin, bool twice, char *pass)
+{
+    char *again;
+    ssize_t n, m;
+
+    if (from_stdin) {
+        n = read_line(STDIN_FILENO, pass, PASS_MAX);
+        if (n <= 0) {
+            fputs("virt-tune: no password on standard input\n", stderr);
+            return -1;
+        }
+        return (int)n;
+    }
+    n = ask_password("Password: ", pass, PASS_MAX);
+    if (n < 0) {
+        fputs("virt-tune: no terminal to ask the password on: use --password-stdin\n", stderr);
+        return -1;
+    }
+    if (n == 0) {
+        fputs("virt-tune: an empty password is not set\n", stderr);
+        return -1;
+    }
+    if (!twice)
+        return (int)n;
+    again = vt_calloc(1, PASS_MAX);
+    mlock(again, PASS_MAX);
+    m = ask_password("Again (for verification): ", again, PASS_MAX);
+    if (m != n || memcmp(pass, again, (size_t)n) != 0) {
+        fputs("virt-tune: the passwords differ; nothing was changed\n", stderr);
+        vt_wipe(again, PASS_MAX);
+        free(again);
+        return -1;
+    }
+    vt_wipe(again, PASS_MAX);
+    free(again);
+    return (int)n;
+}
+
+static int run_sasl(int argc, char **argv)
+{
+    enum { O_REALM = 256, O_STDIN, O_DB, O_CONF };
+    static const struct option longopts[] = {
+        { "realm", required_argument, NULL, O_REALM },
+        { "password-stdin", no_argument, NULL, O_STDIN },
+        { "sasldb", required_argument, NULL, O_DB },
+        { "sasl-conf", required_argument, NULL, O_CONF },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    vt_sasl_opts so = { 0 };
+    vt_err err = { { 0 } };
+    bool from_stdin = false;
+    const char *cmd, *user = NULL, *uri = NULL;
+    char *pass = NULL;
+    int ch, len, rc = 1;
+
+    /* nothing of a password may end up in a core dump */
+    prctl(PR_SET_DUMPABLE, 0);
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (ch) {
+        case O_REALM: so.realm = optarg; break;
+        case O_STDIN: from_stdin = true; break;
+        case O_DB: so.sasldb_path = optarg; break;
+        case O_CONF: so.conf_dir = optarg; break;
+        case 'h': sasl_usage(stdout); return 0;
+        default: sasl_usage(stderr); return 2;
+        }
+    }
+    if (optind >= argc) {
+        sasl_usage(stderr);
+        return 2;
+    }
+    cmd = argv[optind++];
+    if (strcmp(cmd, "verify") == 0 && optind + 2 == argc) {
+        uri = argv[optind];
+        user = argv[optind + 1];
+    } else if (strcmp(cmd, "list") == 0 && optind == argc) {
+        ;
+    } else if ((strcmp(cmd, "add") == 0 || strcmp(cmd, "passwd") == 0 ||
+                strcmp(cmd, "delete") == 0) && optind + 1 == argc) {
+        user = argv[optind];
+    } else {
+        fprintf(stderr, "virt-tune: sasl %s: wrong arguments\n", cmd);
+        sasl_usage(stderr);
+        return 2;
+    }
+    if (user && !vt_sasl_user_ok(user)) {
+        fprintf(stderr, "virt-tune: \"%s\" is not a SASL user name (no '@', ':' or blanks; give "
+                "the realm with --realm)\n", user);
+        return 2;
+    }
+
+    if (strcmp(cmd, "list") == 0) {
+        vt_sasl_user *u;
+        size_t n;
+        char *db = vt_sasl_db_path(&so);
+        if (vt_sasl_list(&so, &u, &n, &err) < 0) {
+            fprintf(stderr, "virt-tune: %s\n", err.msg);
+            free(db);
+            return 1;
+        }
+        for (size_t i = 0; i < n; i++)
+            printf("%s@%s\n", u[i].user, u[i].realm);
+        fprintf(stderr, "%zu user%s in %s\n", n, n == 1 ? "" : "s", db);
+        vt_sasl_users_free(u, n);
+        free(db);
+        return 0;
+    }
+    if (strcmp(cmd, "delete") == 0) {
+        if (vt_sasl_delete(&so, user, &err) < 0) {
+            fprintf(stderr, "virt-tune: %s\n", err.msg);
+            return 1;
+        }
+        printf("deleted %s\n", user);
+        return 0;
+    }
+    pass = vt_calloc(1, PASS_MAX);
+    mlock(pass, PASS_MAX);
+    if ((len = get_password(from_stdin, strcmp(cmd, "verify") != 0, pass)) < 0)
+        goto cleanup;
+    if (strcmp(cmd, "verify") == 0) {
+        if (vt_sasl_verify(uri, user, pass, &so, &err) < 0) {
+            fprintf(stderr, "virt-tune: login as %s to %s failed: %s\n", user, uri, err.msg);
+            goto cleanup;
+        }
+        printf("login as %s to %s: ok\n", user, uri);
+    } else if (strcmp(cmd, "add") == 0) {
+        if (vt_sasl_add(&so, user, pass, (size_t)len, &err) < 0) {
+            fprintf(stderr, "virt-tune: %s\n", err.msg);
+            goto cleanup;
+        }
+        printf("added %s\n", user);
+    } else {
+        if (vt_sasl_passwd(&so, user, pass, (size_t)len, &err) < 0) {
+            fprintf(stderr, "virt-tune: %s\n", err.msg);
+            goto cleanup;
+        }
+        printf("password of %s changed\n", user);
+    }
+    rc = 0;
+
+cleanup:
+    vt_wipe(pass, PASS_MAX);
+    munlock(pass, PASS_MAX);
+    free(pass);
+    return rc;
+}
+
 static volatile sig_atomic_t stop_flag;
 
 static void on_signal(int sig)
@@ -379,6 +601,10 @@ int main(int argc, char **argv)
     sigset_t block, old;
     int rc = 1;
 
+    if (argc > 1 && strcmp(argv[1], "sasl") == 0) {
+        virSetErrorFunc(NULL, quiet_libvirt);
+        return run_sasl(argc - 1, argv + 1);
+    }
     if (parse_args(argc, argv, &o) < 0)
         return 2;
     /* A daemon that goes away must be an error from libvirt, not a

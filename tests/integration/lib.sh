@@ -67,16 +67,20 @@ vt_prepare_hugepages() {
     fi
 }
 
+# VT_LIBVIRTD_CONF: extra libvirtd.conf lines; VT_LIBVIRTD_ARGS: extra
+# arguments (--listen); the caller's environment (SASL_CONF_PATH) is passed.
 vt_libvirtd_start() {
-    VT_TMP=$(mktemp -d /tmp/vt-it.XXXXXX)
+    [ -n "$VT_TMP" ] || VT_TMP=$(mktemp -d /tmp/vt-it.XXXXXX)
     chmod 0755 "$VT_TMP"
     T=$VT_TMP
     mkdir -p "$T/run" "$T/lib" "$T/cache" "$T/log" "$T/sock"
+    rm -rf "$T/etc"
     mkdir -p /run/libvirt /var/lib/libvirt /var/cache/libvirt /var/log/libvirt
     cp -a /etc/libvirt "$T/etc"
     rm -f "$T"/etc/qemu/*.xml "$T"/etc/qemu/autostart/*.xml 2>/dev/null || true
     echo 'stdio_handler = "file"' >> "$T/etc/qemu.conf"
     echo "unix_sock_dir = \"$T/sock\"" > "$T/etc/libvirtd.conf"
+    [ -n "${VT_LIBVIRTD_CONF:-}" ] && printf '%s\n' "$VT_LIBVIRTD_CONF" >> "$T/etc/libvirtd.conf"
     VT_PID_FILE=$T/pid
     unshare -m --propagation private sh -c "
         mount --bind $T/run /run/libvirt &&
@@ -84,7 +88,7 @@ vt_libvirtd_start() {
         mount --bind $T/cache /var/cache/libvirt &&
         mount --bind $T/log /var/log/libvirt &&
         mount --bind $T/etc /etc/libvirt &&
-        exec libvirtd -d --pid-file $T/pid" || cannot_run "the private libvirtd did not start"
+        exec libvirtd -d ${VT_LIBVIRTD_ARGS:-} --pid-file $T/pid" || cannot_run "the private libvirtd did not start"
     URI="qemu+unix:///system?socket=$T/sock/libvirt-sock"
     i=0
     until virsh -q -c "$URI" version >/dev/null 2>&1; do
@@ -93,6 +97,26 @@ vt_libvirtd_start() {
         sleep 0.1
     done
     export URI
+}
+
+# Stop the private libvirtd (keeping VT_TMP), e.g. to start it again with
+# another configuration.
+vt_libvirtd_stop() {
+    if [ -n "$VT_PID_FILE" ] && [ -f "$VT_PID_FILE" ]; then
+        kill "$(cat "$VT_PID_FILE")" 2>/dev/null
+        i=0
+        while kill -0 "$(cat "$VT_PID_FILE" 2>/dev/null)" 2>/dev/null && [ $i -lt 50 ]; do
+            sleep 0.1; i=$((i + 1))
+        done
+        rm -f "$VT_PID_FILE"
+    fi
+}
+
+# A TCP port on 127.0.0.1 that nothing listens on.
+vt_free_port() {
+    p=$((20000 + $$ % 20000))
+    while ss -Hltn "sport = :$p" 2>/dev/null | grep -q .; do p=$((p + 1)); done
+    echo "$p"
 }
 
 vt_cleanup() {

@@ -1,0 +1,125 @@
+#!/bin/sh
+# Integration: SASL users for libvirt remote access, against a private
+# libvirtd listening on 127.0.0.1 with auth_tcp = "sasl" (digest-md5, the
+# guide's example; plain TCP needs a mechanism with a security layer).
+# Users made by `virt-tune sasl add` log in with virsh and with
+# `virt-tune sasl verify`; wrong and deleted ones are refused;
+# sasldblistusers2 is the oracle for `virt-tune sasl list`; SCRAM on plain
+# TCP fails with the reason and the fix.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+VT=$(cd "${top_builddir:-$here/../..}" && pwd)/virt-tune
+
+vt_need_root
+for t in sasldblistusers2 ss; do
+    command -v "$t" >/dev/null 2>&1 || cannot_run "$t is not installed (run tools/setup)"
+done
+trap 'vt_cleanup' EXIT
+trap 'exit 1' INT TERM HUP
+VT_TMP=$(mktemp -d /tmp/vt-it.XXXXXX)
+SASL=$VT_TMP/sasl
+DB=$VT_TMP/passwd.db
+mkdir -p "$SASL"
+printf 'mech_list: digest-md5\nsasldb_path: %s\n' "$DB" > "$SASL/libvirt.conf"
+PORT=$(vt_free_port)
+export SASL_CONF_PATH=$SASL
+VT_LIBVIRTD_CONF="listen_tls = 0
+listen_tcp = 1
+listen_addr = \"127.0.0.1\"
+tcp_port = \"$PORT\"
+auth_tcp = \"sasl\""
+VT_LIBVIRTD_ARGS=--listen
+vt_libvirtd_start
+TCP="qemu+tcp://127.0.0.1:$PORT/system"
+say "private libvirtd: $URI and $TCP (digest-md5, sasldb $DB)"
+
+S() { "$VT" sasl "$@" --sasl-conf "$SASL"; }
+virsh_as() {   # user password: run virsh over TCP with an auth file
+    cat > "$VT_TMP/auth.conf" <<EOF
+[credentials-t]
+authname=$1
+password=$2
+
+[auth-libvirt-127.0.0.1]
+credentials=t
+EOF
+    LIBVIRT_AUTH_FILE=$VT_TMP/auth.conf virsh -q -c "$TCP" uri > "$VT_TMP/virsh.out" 2>&1
+}
+
+# ---- add, then log in with virsh and with virt-tune sasl verify
+printf 'Secr3t-one\n' | S add alice --password-stdin > "$VT_TMP/out" 2>&1 || fail "add alice: $(cat "$VT_TMP/out")"
+printf 'other-pass\n' | S add bob --password-stdin > /dev/null 2>&1 || fail "add bob"
+[ "$(stat -c %a "$DB")" = 600 ] && ok "sasldb created with mode 600" || fail "sasldb mode $(stat -c %a "$DB")"
+virsh_as alice Secr3t-one && ok "virsh logs in over TCP as alice" || fail "virsh as alice: $(cat "$VT_TMP/virsh.out")"
+printf 'Secr3t-one\n' | "$VT" sasl verify "$TCP" alice --password-stdin > "$VT_TMP/out" 2>&1 &&
+    ok "virt-tune sasl verify: $(cat "$VT_TMP/out")" || fail "verify alice: $(cat "$VT_TMP/out")"
+
+# ---- the list equals sasldblistusers2's
+sasldblistusers2 -f "$DB" | sed 's/: .*//' | sort -u > "$VT_TMP/oracle"
+S list 2>/dev/null | sort > "$VT_TMP/list"
+[ -s "$VT_TMP/list" ] && cmp -s "$VT_TMP/oracle" "$VT_TMP/list" &&
+    ok "sasl list equals sasldblistusers2: $(tr '\n' ' ' < "$VT_TMP/list")" ||
+    fail "list [$(cat "$VT_TMP/list")] vs sasldblistusers2 [$(cat "$VT_TMP/oracle")]"
+grep -q "^alice@$(hostname)$" "$VT_TMP/list" && ok "the realm is the host name, as saslpasswd2 makes it" ||
+    fail "alice's realm: $(cat "$VT_TMP/list")"
+
+# ---- wrong password: refused, in words
+if printf 'wrong\n' | "$VT" sasl verify "$TCP" alice --password-stdin > "$VT_TMP/out" 2>&1; then
+    fail "a wrong password logged in"
+else
+    grep -q "Fix:" "$VT_TMP/out" && ok "wrong password refused: $(cat "$VT_TMP/out")" ||
+        fail "wrong password message: $(cat "$VT_TMP/out")"
+fi
+virsh_as alice wrong && fail "virsh logged in with a wrong password" || ok "virsh refuses the wrong password too"
+
+# ---- passwd: the new password works, the old one no longer
+printf 'Secr3t-two\n' | S passwd alice --password-stdin > /dev/null 2>&1 || fail "passwd alice"
+virsh_as alice Secr3t-two && ok "new password logs in" || fail "new password: $(cat "$VT_TMP/virsh.out")"
+virsh_as alice Secr3t-one && fail "old password still logs in" || ok "old password refused"
+
+# ---- add refuses an existing user, passwd/delete an unknown one
+printf 'x\n' | S add alice --password-stdin > "$VT_TMP/out" 2>&1 && fail "add of an existing user succeeded" ||
+    ok "add refused: $(cat "$VT_TMP/out")"
+S delete carol > "$VT_TMP/out" 2>&1 && fail "delete of an unknown user succeeded" ||
+    ok "delete refused: $(cat "$VT_TMP/out")"
+printf 'x\n' | S add 'eve@evil' --password-stdin > "$VT_TMP/out" 2>&1 && fail "a user name with @ was taken" ||
+    ok "bad name refused: $(cat "$VT_TMP/out")"
+
+# ---- delete: the user can no longer log in, the other one still can
+S delete alice > /dev/null 2>&1 || fail "delete alice"
+virsh_as alice Secr3t-two && fail "a deleted user logs in" || ok "deleted user refused"
+virsh_as bob other-pass && ok "bob still logs in" || fail "bob: $(cat "$VT_TMP/virsh.out")"
+S list 2>/dev/null | grep -q '^alice@' && fail "alice still listed" || ok "alice is gone from the list"
+
+# ---- a password never reaches argv: the process list while virt-tune waits
+mkfifo "$VT_TMP/fifo"
+"$VT" sasl passwd bob --password-stdin --sasl-conf "$SASL" < "$VT_TMP/fifo" > /dev/null 2>&1 &
+bg=$!
+exec 9> "$VT_TMP/fifo"
+sleep 0.3
+if tr '\0' ' ' < "/proc/$bg/cmdline" 2>/dev/null | grep -q "other-pass\|new-bob-pass"; then
+    fail "the password is in argv"
+elif ! tr '\0' ' ' < "/proc/$bg/cmdline" 2>/dev/null | grep -q "virt-tune sasl passwd bob"; then
+    fail "not looking at virt-tune's argv: $(tr '\0' ' ' < "/proc/$bg/cmdline" 2>/dev/null)"
+else
+    ok "argv holds no password: $(tr '\0' ' ' < "/proc/$bg/cmdline" 2>/dev/null)"
+fi
+printf 'new-bob-pass\n' >&9
+exec 9>&-
+wait $bg || fail "passwd through a pipe"
+virsh_as bob new-bob-pass && ok "password from a pipe set" || fail "bob new password"
+
+# ---- SCRAM on plain TCP: libvirt refuses it; the message says why and what to do
+vt_libvirtd_stop
+printf 'mech_list: scram-sha-256\nsasldb_path: %s\n' "$DB" > "$SASL/libvirt.conf"
+vt_libvirtd_start
+if printf 'new-bob-pass\n' | S verify "$TCP" bob --password-stdin > "$VT_TMP/out" 2>&1; then
+    fail "SCRAM over plain TCP logged in"
+else
+    grep -q "security layer" "$VT_TMP/out" && ok "SCRAM on TCP explained: $(cat "$VT_TMP/out")" ||
+        fail "SCRAM message: $(cat "$VT_TMP/out")"
+fi
+
+[ $VT_FAILED = 0 ] && say "integration sasl: all checks passed" || say "integration sasl: FAILED"
+exit $VT_FAILED
