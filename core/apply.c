@@ -12,6 +12,7 @@
 #include "cpuset.h"
 #include "diff.h"
 #include "domxml.h"
+#include "fsutil.h"
 #include "hostedit.h"
 #include "xmledit.h"
 #include "xmlutil.h"
@@ -1090,20 +1091,6 @@ const char *vt_apply_log_path(void)
     return path;
 }
 
-static void mkdirs_for(const char *path)
-{
-    char *dir = vt_strdup(path), *p;
-
-    for (p = dir + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        mkdir(dir, 0700);
-        *p = '/';
-    }
-    free(dir);
-}
-
 /* One JSON object per line per change: time, connection, target, change,
  * before, after, result. */
 static int log_step(const char *path, const char *uri, const vt_applyplan *p, const vt_step *s,
@@ -1118,7 +1105,7 @@ static int log_step(const char *path, const char *uri, const vt_applyplan *p, co
 
     gmtime_r(&now, &tm);
     strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    mkdirs_for(path);
+    vt_mkdirs_for(path, 0700);
     if (!(f = fopen(path, "a"))) {
         vt_err_set(err, "cannot write the apply log %s: %s", path, strerror(errno));
         return -1;

@@ -5,6 +5,9 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <selinux/selinux.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <unistd.h>
 
 static int copy_file(const char *src, const char *dst, mode_t mode, vt_err *err)
@@ -109,4 +112,139 @@ int vt_remove_tree(const char *path)
         closedir(d);
     }
     return rmdir(path);
+}
+
+void vt_mkdirs_for(const char *path, mode_t mode)
+{
+    char *dir = vt_strdup(path), *p;
+
+    for (p = dir + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        mkdir(dir, mode);
+        *p = '/';
+    }
+    free(dir);
+}
+
+/* content into a new file beside path; its name in *tmp_out */
+static int write_tmp(const char *path, const char *content, const struct stat *like, mode_t mode,
+                     char **tmp_out, vt_err *err)
+{
+    char *tmp = vt_asprintf("%s.tmpXXXXXX", path);
+    size_t len = strlen(content), off = 0;
+    int fd = mkstemp(tmp);
+
+    if (fd < 0) {
+        vt_err_set(err, "cannot create a file next to %s: %s", path, strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    while (off < len) {
+        ssize_t n = write(fd, content + off, len - off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            vt_err_set(err, "cannot write %s: %s", tmp, strerror(errno));
+            goto fail;
+        }
+        off += (size_t)n;
+    }
+    if (fchmod(fd, like ? like->st_mode & 07777 : mode) < 0 ||
+        (like && fchown(fd, like->st_uid, like->st_gid) < 0) || fsync(fd) < 0) {
+        vt_err_set(err, "cannot write %s: %s", tmp, strerror(errno));
+        goto fail;
+    }
+    close(fd);
+    *tmp_out = tmp;
+    return 0;
+
+fail:
+    close(fd);
+    unlink(tmp);
+    free(tmp);
+    return -1;
+}
+
+/* the SELinux context of from onto to, where SELinux labels files */
+static void copy_context(const char *from, const char *to)
+{
+    char *con = NULL;
+
+    if (getfilecon(from, &con) > 0 && con) {
+        setfilecon(to, con);
+        freecon(con);
+    }
+}
+
+int vt_file_replace(const char *path, const char *content, mode_t mode, const char *backup_suffix,
+                    vt_err *err)
+{
+    struct stat st;
+    bool exists;
+    char *tmp = NULL, *dir, *slash;
+    int dfd;
+
+    vt_mkdirs_for(path, 0755);
+    exists = stat(path, &st) == 0;
+    if (exists && backup_suffix) {
+        char *old = NULL, *bak = vt_asprintf("%s%s", path, backup_suffix), *btmp = NULL;
+        FILE *f = fopen(path, "r");
+        vt_buf b = { 0 };
+        char chunk[4096];
+        size_t n;
+        if (!f) {
+            vt_err_set(err, "cannot read %s for its backup: %s", path, strerror(errno));
+            free(bak);
+            return -1;
+        }
+        while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+            vt_buf_addn(&b, chunk, n);
+        fclose(f);
+        vt_buf_add(&b, "");
+        old = vt_buf_steal(&b);
+        if (write_tmp(bak, old, &st, mode, &btmp, err) < 0 || rename(btmp, bak) < 0) {
+            if (btmp) {
+                vt_err_set(err, "cannot write the backup %s: %s", bak, strerror(errno));
+                unlink(btmp);
+            }
+            free(btmp);
+            free(old);
+            free(bak);
+            return -1;
+        }
+        copy_context(path, bak);
+        free(btmp);
+        free(old);
+        free(bak);
+    }
+    if (write_tmp(path, content, exists ? &st : NULL, mode, &tmp, err) < 0)
+        return -1;
+    if (exists)
+        copy_context(path, tmp);
+    if (rename(tmp, path) < 0) {
+        vt_err_set(err, "cannot replace %s: %s", path, strerror(errno));
+        unlink(tmp);
+        free(tmp);
+        return -1;
+    }
+    free(tmp);
+    /* the rename itself must reach the disk too */
+    dir = vt_strdup(path);
+    slash = strrchr(dir, '/');
+    if (slash && slash != dir)
+        *slash = '\0';
+    dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    free(dir);
+    return 0;
+}
+
+int vt_write_file_atomic(const char *path, const char *content, vt_err *err)
+{
+    return vt_file_replace(path, content, 0644, NULL, err);
 }

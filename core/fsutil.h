@@ -2,6 +2,8 @@
 #ifndef VT_FSUTIL_H
 #define VT_FSUTIL_H
 
+#include <sys/types.h>
+
 #include "util.h"
 
 /* Copy regular files and directories below src into dst (created, mode
@@ -10,5 +12,18 @@ int vt_copy_tree(const char *src, const char *dst, vt_err *err);
 
 /* Remove a tree this process made; never follows symlinks. */
 int vt_remove_tree(const char *path);
+
+/* Make the missing directories above path (not path itself). */
+void vt_mkdirs_for(const char *path, mode_t mode);
+
+/* Replace path with content atomically: a temporary file beside it,
+ * fsync, rename, fsync of the directory; missing directories are made.
+ * An existing file's owner, mode and SELinux context are kept; a new file
+ * gets `mode`. With backup_suffix the old content is first copied to
+ * path + suffix (same owner and mode). */
+int vt_file_replace(const char *path, const char *content, mode_t mode, const char *backup_suffix,
+                    vt_err *err);
+/* vt_file_replace with mode 0644 and no backup. */
+int vt_write_file_atomic(const char *path, const char *content, vt_err *err);
 
 #endif

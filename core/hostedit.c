@@ -10,6 +10,7 @@
 
 #include "cpuset.h"
 #include "diff.h"
+#include "fsutil.h"
 #include "host.h"
 #include "sysparse.h"
 #include "xmlutil.h"
@@ -27,75 +28,6 @@ static const char *vir_msg(void)
 }
 
 /* ---- files ---- */
-
-static void mkdirs_for(const char *path)
-{
-    char *dir = vt_strdup(path), *p;
-
-    for (p = dir + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        mkdir(dir, 0755);
-        *p = '/';
-    }
-    free(dir);
-}
-
-int vt_write_file_atomic(const char *path, const char *content, vt_err *err)
-{
-    char *tmp = vt_asprintf("%s.tmpXXXXXX", path), *dir, *slash;
-    size_t len = strlen(content), off = 0;
-    int fd, dfd;
-
-    mkdirs_for(path);
-    fd = mkstemp(tmp);
-    if (fd < 0) {
-        vt_err_set(err, "cannot create a file next to %s: %s", path, strerror(errno));
-        free(tmp);
-        return -1;
-    }
-    while (off < len) {
-        ssize_t n = write(fd, content + off, len - off);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            vt_err_set(err, "cannot write %s: %s", tmp, strerror(errno));
-            goto fail;
-        }
-        off += (size_t)n;
-    }
-    if (fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
-        vt_err_set(err, "cannot write %s: %s", tmp, strerror(errno));
-        goto fail;
-    }
-    close(fd);
-    if (rename(tmp, path) < 0) {
-        vt_err_set(err, "cannot replace %s: %s", path, strerror(errno));
-        unlink(tmp);
-        free(tmp);
-        return -1;
-    }
-    /* the rename itself must reach the disk too */
-    dir = vt_strdup(path);
-    slash = strrchr(dir, '/');
-    if (slash && slash != dir)
-        *slash = '\0';
-    dfd = open(dir, O_RDONLY | O_DIRECTORY);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    free(dir);
-    free(tmp);
-    return 0;
-
-fail:
-    close(fd);
-    unlink(tmp);
-    free(tmp);
-    return -1;
-}
 
 /* NULL when the file does not exist (or cannot be read: err says) */
 static char *read_text(const char *path, vt_err *err)

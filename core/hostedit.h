@@ -33,7 +33,5 @@ void vt_applyplan_warn(vt_applyplan *p, const char *fmt, ...) __attribute__((for
 void vt_step_add_change(vt_step *s, const char *what, const char *before, const char *after,
                         int line);
 
-/* atomic write: temporary file, fsync, rename; the directory is made */
-int vt_write_file_atomic(const char *path, const char *content, vt_err *err);
 
 #endif
