@@ -236,7 +236,7 @@ int vt_sasl_list(const vt_sasl_opts *o, vt_sasl_user **users, size_t *n, vt_err 
 {
     char *db = vt_sasl_db_path(o);
     char *argv[] = { "sasldblistusers2", "-f", db, NULL };
-    int fds[2], status;
+    int fds[2], efd[2], status;
     pid_t pid;
     FILE *f;
     char line[1024];
@@ -253,7 +253,7 @@ int vt_sasl_list(const vt_sasl_opts *o, vt_sasl_user **users, size_t *n, vt_err 
         free(db);
         return -1;
     }
-    if (pipe(fds) < 0) {
+    if (pipe(fds) < 0 || pipe(efd) < 0) {
         vt_err_set(err, "pipe: %s", strerror(errno));
         free(db);
         return -1;
@@ -261,13 +261,17 @@ int vt_sasl_list(const vt_sasl_opts *o, vt_sasl_user **users, size_t *n, vt_err 
     pid = fork();
     if (pid == 0) {
         dup2(fds[1], STDOUT_FILENO);
+        dup2(efd[1], STDERR_FILENO);
         close(fds[0]);
         close(fds[1]);
+        close(efd[0]);
+        close(efd[1]);
         execvp("sasldblistusers2", argv);
         execv("/usr/sbin/sasldblistusers2", argv);
         _exit(127);
     }
     close(fds[1]);
+    close(efd[1]);
     f = fdopen(fds[0], "r");
     while (f && fgets(line, sizeof(line), f)) {
         /* "user@realm: property" per stored secret */
@@ -290,7 +294,24 @@ int vt_sasl_list(const vt_sasl_opts *o, vt_sasl_user **users, size_t *n, vt_err 
     }
     if (f)
         fclose(f);
-    waitpid(pid, &status, 0);
+    {
+        /* it says "listusers failed" on stderr and still exits 0 */
+        char ebuf[512] = "";
+        ssize_t r = read(efd[0], ebuf, sizeof(ebuf) - 1);
+        close(efd[0]);
+        waitpid(pid, &status, 0);
+        if (r > 0 && strstr(ebuf, "failed")) {
+            char *nl = strchr(ebuf, '\n');
+            if (nl)
+                *nl = '\0';
+            vt_err_set(err, "cannot list the users of %s: %s", db, ebuf);
+            vt_sasl_users_free(*users, *n);
+            *users = NULL;
+            *n = 0;
+            free(db);
+            return -1;
+        }
+    }
     if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) == 127) {
         vt_err_set(err, "cannot list %s: sasldblistusers2 is not installed (package sasl2-bin or "
                    "cyrus-sasl)", db);

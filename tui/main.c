@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include "core/conn.h"
 #include "core/demo.h"
 #include "core/report.h"
+#include "core/remote.h"
 #include "core/sasl.h"
 #include "tui/app.h"
 
@@ -363,6 +365,10 @@ static void sasl_usage(FILE *out)
           "       virt-tune sasl passwd USER [--realm R] [--password-stdin] [--sasldb PATH] [--sasl-conf DIR]\n"
           "       virt-tune sasl delete USER [--realm R] [--sasldb PATH] [--sasl-conf DIR]\n"
           "       virt-tune sasl verify URI USER [--password-stdin] [--sasl-conf DIR]\n"
+          "       virt-tune sasl status [--etc-root DIR]\n"
+          "       virt-tune sasl setup  --transport tls-scram|tcp-gssapi|tcp-digest-md5\n"
+          "                             [--listen-addr ADDR] [--allow-deprecated] [--dry-run]\n"
+          "                             [--yes] [--etc-root DIR]\n"
           "The database is the sasldb_path of DIR/libvirt.conf (default /etc/sasl2), as libvirtd\n"
           "uses it; the realm defaults to this host's name, as saslpasswd2 and libvirtd use it.\n"
           "Passwords are read without echo (twice when set), or one line from standard input\n"
@@ -458,10 +464,142 @@ static int get_password(bool from_stdin, bool twice, char *pass)
     return (int)n;
 }
 
+static int run_command(const char *cmd)
+{
+    char *copy = vt_strdup(cmd), *argv[8], *save = NULL;
+    int n = 0, status;
+    pid_t pid;
+
+    for (char *t = strtok_r(copy, " ", &save); t && n < 7; t = strtok_r(NULL, " ", &save))
+        argv[n++] = t;
+    argv[n] = NULL;
+    pid = fork();
+    if (pid == 0) {
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    free(copy);
+    if (pid < 0 || waitpid(pid, &status, 0) < 0)
+        return -1;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+static int run_remote_status(const char *etc_root)
+{
+    vt_remote_status s = { 0 };
+    const vt_conf *lc;
+    static const char *const keys[] = { "listen_tls", "listen_tcp", "listen_addr", "tcp_port",
+                                        "tls_port", "auth_tcp", "auth_tls" };
+
+    vt_remote_status_read(&s, etc_root);
+    lc = s.virtproxyd_conf_path ? &s.virtproxyd : &s.ra.libvirtd;
+    printf("%s%s\n", s.virtproxyd_conf_path ? s.virtproxyd_conf_path : s.ra.libvirtd_conf_path,
+           s.ra.libvirtd_why && !s.virtproxyd_conf_path ? " (not readable)" : "");
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        const char *v = vt_conf_get(lc, keys[i]);
+        printf("  %-12s %s\n", keys[i], v ? v : "(default)");
+    }
+    printf("%s%s\n", s.ra.sasl_conf_path, s.ra.sasl_why ? " (not present)" : "");
+    printf("  %-12s %s\n", "mech_list", vt_conf_get(&s.ra.sasl, "mech_list")
+                                            ? vt_conf_get(&s.ra.sasl, "mech_list") : "(default)");
+    printf("  %-12s %s%s\n", "sasldb_path", s.sasldb_path,
+           vt_conf_get(&s.ra.sasl, "sasldb_path") ? "" : " (library default)");
+    if (s.sasldb_present && s.users >= 0)
+        printf("  %-12s mode %04o, %ld user%s\n", "database", s.sasldb_mode, s.users,
+               s.users == 1 ? "" : "s");
+    else if (s.sasldb_present)
+        printf("  %-12s mode %04o, users cannot be listed\n", "database", s.sasldb_mode);
+    else
+        printf("  %-12s not created yet\n", "database");
+    for (size_t i = 0; i < s.nsockets; i++)
+        printf("socket unit enabled: %s\n", s.sockets[i]);
+    for (size_t i = 0; i < s.nfindings; i++)
+        printf("%s: %s\n", vt_rsev_name(s.findings[i].severity), s.findings[i].text);
+    vt_remote_status_clear(&s);
+    return 0;
+}
+
+static int run_remote_setup(const char *etc_root, const char *transport, const char *addr,
+                            bool allow_deprecated, bool dry_run, bool yes)
+{
+    vt_setup_transport t;
+    vt_setup_plan p = { 0 };
+    vt_err err = { { 0 } };
+    char *text;
+    bool live = strcmp(etc_root, "/etc") == 0 && access("/run/systemd/system", F_OK) == 0;
+    int rc = 1;
+
+    if (!transport || vt_setup_transport_parse(transport, &t) < 0) {
+        fputs("virt-tune: sasl setup needs --transport tls-scram (recommended), tcp-gssapi or "
+              "tcp-digest-md5\n", stderr);
+        return 2;
+    }
+    if (t == VT_SETUP_TCP_DIGEST && !allow_deprecated) {
+        fputs("virt-tune: tcp-digest-md5 is deprecated and insecure (the guide's example): add "
+              "--allow-deprecated to set it up anyway; tls-scram is the secure choice\n", stderr);
+        return 2;
+    }
+    if (vt_setup_prepare(etc_root, NULL, t, addr, &p, &err) < 0) {
+        fprintf(stderr, "virt-tune: %s; nothing was written\n", err.msg);
+        return 2;
+    }
+    text = vt_setup_describe(&p);
+    fputs(text, stdout);
+    free(text);
+    if (dry_run) {
+        puts("Dry run: nothing was written.");
+        rc = 0;
+        goto cleanup;
+    }
+    if (!yes) {
+        if (!isatty(STDIN_FILENO)) {
+            fputs("virt-tune: standard input is not a terminal: add --yes to write without "
+                  "asking; nothing was written\n", stderr);
+            goto cleanup;
+        }
+        if (!confirm("Write these files?")) {
+            puts("Nothing was written.");
+            goto cleanup;
+        }
+    }
+    if (vt_setup_write(&p, &err) < 0) {
+        fprintf(stderr, "virt-tune: %s\n", err.msg);
+        goto cleanup;
+    }
+    puts("Written (each old file kept beside it as .virt-tune-DATE).");
+    for (size_t i = 0; i < p.ncommands; i++) {
+        if (!live) {
+            printf("Now run: %s\n", p.commands[i]);
+            continue;
+        }
+        printf("Running: %s\n", p.commands[i]);
+        if (run_command(p.commands[i]) < 0) {
+            fprintf(stderr, "virt-tune: \"%s\" failed; run it by hand, then the rest:\n",
+                    p.commands[i]);
+            for (size_t j = i + 1; j < p.ncommands; j++)
+                fprintf(stderr, "  %s\n", p.commands[j]);
+            goto cleanup;
+        }
+    }
+    printf("Next: virt-tune sasl add USER, then virt-tune sasl verify %s USER\n", p.uri);
+    rc = 0;
+
+cleanup:
+    vt_setup_plan_clear(&p);
+    return rc;
+}
+
 static int run_sasl(int argc, char **argv)
 {
-    enum { O_REALM = 256, O_STDIN, O_DB, O_CONF };
+    enum { O_REALM = 256, O_STDIN, O_DB, O_CONF, O_ETC, O_TRANSPORT, O_ADDR, O_DEPRECATED,
+           O_DRY };
     static const struct option longopts[] = {
+        { "etc-root", required_argument, NULL, O_ETC },
+        { "transport", required_argument, NULL, O_TRANSPORT },
+        { "listen-addr", required_argument, NULL, O_ADDR },
+        { "allow-deprecated", no_argument, NULL, O_DEPRECATED },
+        { "dry-run", no_argument, NULL, O_DRY },
+        { "yes", no_argument, NULL, 'y' },
         { "realm", required_argument, NULL, O_REALM },
         { "password-stdin", no_argument, NULL, O_STDIN },
         { "sasldb", required_argument, NULL, O_DB },
@@ -471,20 +609,27 @@ static int run_sasl(int argc, char **argv)
     };
     vt_sasl_opts so = { 0 };
     vt_err err = { { 0 } };
-    bool from_stdin = false;
-    const char *cmd, *user = NULL, *uri = NULL;
+    bool from_stdin = false, deprecated = false, dry = false, yes = false;
+    const char *cmd, *user = NULL, *uri = NULL, *etc_root = "/etc", *transport = NULL,
+               *addr = NULL;
     char *pass = NULL;
     int ch, len, rc = 1;
 
     /* nothing of a password may end up in a core dump */
     prctl(PR_SET_DUMPABLE, 0);
     optind = 1;
-    while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "hy", longopts, NULL)) != -1) {
         switch (ch) {
         case O_REALM: so.realm = optarg; break;
         case O_STDIN: from_stdin = true; break;
         case O_DB: so.sasldb_path = optarg; break;
         case O_CONF: so.conf_dir = optarg; break;
+        case O_ETC: etc_root = optarg; break;
+        case O_TRANSPORT: transport = optarg; break;
+        case O_ADDR: addr = optarg; break;
+        case O_DEPRECATED: deprecated = true; break;
+        case O_DRY: dry = true; break;
+        case 'y': yes = true; break;
         case 'h': sasl_usage(stdout); return 0;
         default: sasl_usage(stderr); return 2;
         }
@@ -497,7 +642,8 @@ static int run_sasl(int argc, char **argv)
     if (strcmp(cmd, "verify") == 0 && optind + 2 == argc) {
         uri = argv[optind];
         user = argv[optind + 1];
-    } else if (strcmp(cmd, "list") == 0 && optind == argc) {
+    } else if ((strcmp(cmd, "list") == 0 || strcmp(cmd, "status") == 0 ||
+                strcmp(cmd, "setup") == 0) && optind == argc) {
         ;
     } else if ((strcmp(cmd, "add") == 0 || strcmp(cmd, "passwd") == 0 ||
                 strcmp(cmd, "delete") == 0) && optind + 1 == argc) {
@@ -513,6 +659,10 @@ static int run_sasl(int argc, char **argv)
         return 2;
     }
 
+    if (strcmp(cmd, "status") == 0)
+        return run_remote_status(etc_root);
+    if (strcmp(cmd, "setup") == 0)
+        return run_remote_setup(etc_root, transport, addr, deprecated, dry, yes);
     if (strcmp(cmd, "list") == 0) {
         vt_sasl_user *u;
         size_t n;

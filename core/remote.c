@@ -1,0 +1,509 @@
+#include "remote.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "diff.h"
+#include "fsutil.h"
+#include "host.h"
+#include "sasl.h"
+
+static const char *const sev_names[VT_RSEV_LAST] = { "info", "warning", "failure" };
+
+const char *vt_rsev_name(vt_rsev s)
+{
+    return s < VT_RSEV_LAST ? sev_names[s] : "?";
+}
+
+static void finding(vt_remote_status *s, vt_rsev sev, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void finding(vt_remote_status *s, vt_rsev sev, const char *fmt, ...)
+{
+    va_list ap;
+    char buf[512];
+    vt_remote_finding *f;
+
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    f = vt_array_push(&s->findings, &s->nfindings, sizeof(*f));
+    f->severity = sev;
+    f->text = vt_strdup(buf);
+}
+
+/* NULL when the file does not exist */
+static char *read_all(const char *path)
+{
+    return vt_read_file(path, 1 << 20, NULL);
+}
+
+static bool is_on(const char *v)
+{
+    return v && strcmp(v, "0") != 0;
+}
+
+static bool has_mech(const char *list, const char *mech)
+{
+    char *copy, *save = NULL, *tok;
+    bool found = false;
+
+    if (!list)
+        return false;
+    copy = vt_strdup(list);
+    for (tok = strtok_r(copy, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save))
+        found |= strcasecmp(tok, mech) == 0;
+    free(copy);
+    return found;
+}
+
+static const char *const socket_units[] = {
+    "libvirtd-tcp.socket", "libvirtd-tls.socket", "virtproxyd-tcp.socket", "virtproxyd-tls.socket",
+};
+
+void vt_remote_status_read(vt_remote_status *s, const char *etc_root)
+{
+    const vt_conf *lc;
+    const char *listen_tcp, *listen_tls, *auth_tcp, *auth_tls, *addr, *mechs;
+    char *path, *text;
+    struct stat st;
+    bool tcp, tls;
+    size_t i;
+
+    vt_remote_status_clear(s);
+    vt_remote_access_read(&s->ra, etc_root);
+    path = vt_asprintf("%s/libvirt/virtproxyd.conf", etc_root);
+    if ((text = read_all(path))) {
+        s->virtproxyd_conf_path = path;
+        vt_conf_parse_libvirt(text, &s->virtproxyd, NULL);
+        free(text);
+    } else {
+        free(path);
+    }
+    for (i = 0; i < sizeof(socket_units) / sizeof(socket_units[0]); i++) {
+        path = vt_asprintf("%s/systemd/system/sockets.target.wants/%s", etc_root, socket_units[i]);
+        if (access(path, F_OK) == 0)
+            *(char **)vt_array_push(&s->sockets, &s->nsockets, sizeof(char *)) =
+                vt_strdup(socket_units[i]);
+        free(path);
+    }
+    {
+        const char *db = vt_conf_get(&s->ra.sasl, "sasldb_path");
+        s->sasldb_path = vt_strdup(db ? db : "/etc/sasldb2");
+        /* a database path of the real system, seen through a stand-in root */
+        path = strcmp(etc_root, "/etc") != 0 && strncmp(s->sasldb_path, "/etc/", 5) == 0
+                   ? vt_asprintf("%s/%s", etc_root, s->sasldb_path + 5)
+                   : vt_strdup(s->sasldb_path);
+        if (stat(path, &st) == 0) {
+            vt_sasl_opts o = { .sasldb_path = path };
+            vt_sasl_user *u;
+            size_t n;
+            s->sasldb_present = true;
+            s->sasldb_mode = st.st_mode & 07777;
+            s->sasldb_world_readable = st.st_mode & 0004;
+            if (vt_sasl_list(&o, &u, &n, NULL) == 0) {
+                s->users = (long)n;
+                vt_sasl_users_free(u, n);
+            } else {
+                s->users = -1;
+            }
+        } else {
+            s->users = 0;
+        }
+        free(path);
+    }
+
+    /* findings: virtproxyd's settings win where modular daemons run */
+    lc = s->virtproxyd_conf_path ? &s->virtproxyd : &s->ra.libvirtd;
+    listen_tcp = vt_conf_get(lc, "listen_tcp");
+    listen_tls = vt_conf_get(lc, "listen_tls");
+    auth_tcp = vt_conf_get(lc, "auth_tcp");
+    auth_tls = vt_conf_get(lc, "auth_tls");
+    addr = vt_conf_get(lc, "listen_addr");
+    mechs = vt_conf_get(&s->ra.sasl, "mech_list");
+    tcp = is_on(listen_tcp);
+    tls = listen_tls ? is_on(listen_tls) : false;
+    for (i = 0; i < s->nsockets; i++) {
+        tcp |= strstr(s->sockets[i], "-tcp.") != NULL;
+        tls |= strstr(s->sockets[i], "-tls.") != NULL;
+        finding(s, VT_RSEV_INFO, "%s is enabled: systemd listens, and listen_tcp, listen_tls, "
+                "listen_addr and the ports in the daemon's conf are not used", s->sockets[i]);
+    }
+    if (s->virtproxyd_conf_path)
+        finding(s, VT_RSEV_INFO, "virtproxyd.conf present: with modular daemons virtproxyd takes "
+                "remote connections and its file is the one that counts");
+    if (tcp && auth_tcp && strcmp(auth_tcp, "none") == 0)
+        finding(s, VT_RSEV_FAIL, "TCP without authentication (auth_tcp = \"none\"): anyone who "
+                "reaches the port controls every VM");
+    if (tcp && has_mech(mechs, "scram-sha-256") + has_mech(mechs, "scram-sha-1") &&
+        !has_mech(mechs, "digest-md5") && !has_mech(mechs, "gssapi"))
+        finding(s, VT_RSEV_FAIL, "%s", vt_sasl_mech_problem(mechs, "tcp"));
+    if ((tcp || tls) && has_mech(mechs, "digest-md5"))
+        finding(s, VT_RSEV_WARN, "mech_list has digest-md5: deprecated and weak (RFC 6331); use "
+                "scram-sha-256 over TLS, or gssapi");
+    if ((tcp || tls) && has_mech(mechs, "scram-sha-1"))
+        finding(s, VT_RSEV_WARN, "mech_list has scram-sha-1: deprecated; use scram-sha-256");
+    if (tls && auth_tls && strcmp(auth_tls, "none") == 0)
+        finding(s, VT_RSEV_WARN, "TLS without SASL (auth_tls = \"none\"): only the client "
+                "certificate decides who gets in");
+    if ((tcp || tls) && s->nsockets == 0 && (!addr || strcmp(addr, "0.0.0.0") == 0 ||
+                                             strcmp(addr, "::") == 0 || strcmp(addr, "[::]") == 0))
+        finding(s, VT_RSEV_WARN, "listening on every address (listen_addr %s): limit it to the "
+                "management network", addr ? addr : "unset");
+    if (s->sasldb_world_readable)
+        finding(s, VT_RSEV_FAIL, "%s is readable by every user (mode %04o): its secrets are "
+                "passwords; chmod 600", s->sasldb_path, s->sasldb_mode);
+    if ((tcp || tls) && s->sasldb_present && s->users == 0 &&
+        (has_mech(mechs, "digest-md5") || has_mech(mechs, "scram-sha-256")))
+        finding(s, VT_RSEV_WARN, "no SASL user in %s: nobody can log in", s->sasldb_path);
+}
+
+void vt_remote_status_clear(vt_remote_status *s)
+{
+    size_t i;
+
+    if (!s)
+        return;
+    vt_remote_access_clear(&s->ra);
+    free(s->virtproxyd_conf_path);
+    vt_conf_clear(&s->virtproxyd);
+    for (i = 0; i < s->nsockets; i++)
+        free(s->sockets[i]);
+    free(s->sockets);
+    free(s->sasldb_path);
+    for (i = 0; i < s->nfindings; i++)
+        free(s->findings[i].text);
+    free(s->findings);
+    memset(s, 0, sizeof(*s));
+}
+
+/* ---- set-up ---- */
+
+static const char *const transport_names[VT_SETUP_LAST] = {
+    "tls-scram", "tcp-gssapi", "tcp-digest-md5",
+};
+
+const char *vt_setup_transport_name(vt_setup_transport t)
+{
+    return t < VT_SETUP_LAST ? transport_names[t] : "?";
+}
+
+int vt_setup_transport_parse(const char *s, vt_setup_transport *out)
+{
+    for (int i = 0; i < VT_SETUP_LAST; i++)
+        if (strcmp(s, transport_names[i]) == 0) {
+            *out = (vt_setup_transport)i;
+            return 0;
+        }
+    return -1;
+}
+
+static void note(vt_setup_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(vt_setup_plan *p, const char *fmt, ...)
+{
+    va_list ap;
+    char buf[600];
+
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    *(char **)vt_array_push(&p->notes, &p->nnotes, sizeof(char *)) = vt_strdup(buf);
+}
+
+static void command(vt_setup_plan *p, const char *cmd)
+{
+    *(char **)vt_array_push(&p->commands, &p->ncommands, sizeof(char *)) = vt_strdup(cmd);
+}
+
+/* apply `n` libvirt-conf settings to text, in order */
+static char *set_many(const char *text, const char *const *kv, size_t n, bool sasl, vt_err *err)
+{
+    char *cur = vt_strdup(text ? text : "");
+
+    for (size_t i = 0; i + 1 < n; i += 2) {
+        char *next = sasl ? vt_conf_set_sasl(cur, kv[i], kv[i + 1], err)
+                          : vt_conf_set_libvirt(cur, kv[i], kv[i + 1], err);
+        free(cur);
+        if (!next)
+            return NULL;
+        cur = next;
+    }
+    return cur;
+}
+
+static char *file_bytes(const char *path)
+{
+    FILE *in = fopen(path, "r");
+    vt_buf b = { 0 };
+    char chunk[4096];
+    size_t n;
+
+    if (!in)
+        return NULL;
+    while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0)
+        vt_buf_addn(&b, chunk, n);
+    fclose(in);
+    vt_buf_add(&b, "");
+    return vt_buf_steal(&b);
+}
+
+static void add_file(vt_setup_plan *p, const char *path, char *after)
+{
+    vt_setup_file *f = &p->files[p->nfiles++];
+    char *la, *lb;
+
+    f->path = vt_strdup(path);
+    f->before = file_bytes(path);
+    f->after = after;
+    la = vt_asprintf("%s%s", path, f->before ? "" : " (new file)");
+    lb = vt_asprintf("%s (after)", path);
+    f->diff = vt_diff_unified(f->before, f->after, la, lb, 3);
+    free(la);
+    free(lb);
+}
+
+/* LIBVIRTD_ARGS="--listen" in a shell-variable file, other lines kept */
+static char *set_daemon_args(const char *text)
+{
+    vt_buf b = { 0 };
+    const char *p = text ? text : "";
+    bool done = false;
+
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) + 1 : strlen(p);
+        if (!done && strncmp(p, "LIBVIRTD_ARGS=", 14) == 0) {
+            if (strstr(p, "--listen") && (!nl || strstr(p, "--listen") < nl)) {
+                vt_buf_addn(&b, p, len);
+            } else {
+                /* keep what was there, add --listen */
+                char *line = vt_strndup(p + 14, len - (nl ? 1 : 0) - 14), *q = line;
+                size_t l = strlen(q);
+                if (l >= 2 && (q[0] == '"' || q[0] == '\'') && q[l - 1] == q[0]) {
+                    q[l - 1] = '\0';
+                    q++;
+                }
+                vt_buf_addf(&b, "LIBVIRTD_ARGS=\"%s%s--listen\"\n", q, *q ? " " : "");
+                free(line);
+            }
+            done = true;
+        } else {
+            vt_buf_addn(&b, p, len);
+        }
+        p += len;
+    }
+    if (!done) {
+        if (b.len && b.buf[b.len - 1] != '\n')
+            vt_buf_add(&b, "\n");
+        vt_buf_add(&b, "LIBVIRTD_ARGS=\"--listen\"\n");
+    }
+    return vt_buf_steal(&b);
+}
+
+int vt_setup_prepare(const char *etc_root, const char *unit_dir, vt_setup_transport t,
+                     const char *listen_addr, vt_setup_plan *out, vt_err *err)
+{
+    vt_setup_plan p = { 0 };
+    char *lpath = vt_asprintf("%s/libvirt/libvirtd.conf", etc_root);
+    char *spath = vt_asprintf("%s/sasl2/libvirt.conf", etc_root);
+    char *ltext = file_bytes(lpath), *stext = file_bytes(spath), *lnew = NULL, *snew = NULL;
+    char *qaddr = listen_addr ? vt_conf_quote(listen_addr) : NULL;
+    const char *udir = unit_dir ? unit_dir
+                       : access("/lib/systemd/system/libvirtd.service", F_OK) == 0
+                           ? "/lib/systemd/system"
+                           : "/usr/lib/systemd/system";
+    const char *sock = t == VT_SETUP_TLS_SCRAM ? "libvirtd-tls.socket" : "libvirtd-tcp.socket";
+    char *unit = vt_asprintf("%s/%s", udir, sock);
+    bool sockets = access(unit, F_OK) == 0;
+    vt_conf cur = { 0 };
+    const char *db;
+    int ret = -1;
+
+    p.transport = t;
+    if (!ltext) {
+        vt_err_set(err, "%s does not exist: is libvirtd installed?", lpath);
+        goto cleanup;
+    }
+    if (listen_addr && (strchr(listen_addr, '"') || strchr(listen_addr, ' ') || !*listen_addr)) {
+        vt_err_set(err, "\"%s\" is not a listen address", listen_addr);
+        goto cleanup;
+    }
+    {
+        const char *kv_tls[] = { "listen_tls", "1", "listen_tcp", "0", "auth_tls", "\"sasl\"" };
+        const char *kv_tcp[] = { "listen_tls", "0", "listen_tcp", "1", "auth_tcp", "\"sasl\"" };
+        const char *const *kv = t == VT_SETUP_TLS_SCRAM ? kv_tls : kv_tcp;
+        if (!(lnew = set_many(ltext, kv, 6, false, err)))
+            goto prefix_l;
+        if (qaddr) {
+            char *n2 = vt_conf_set_libvirt(lnew, "listen_addr", qaddr, err);
+            free(lnew);
+            if (!(lnew = n2))
+                goto prefix_l;
+        }
+    }
+    if (stext && vt_conf_parse_sasl(stext, &cur, NULL) < 0) {
+        vt_err_set(err, "%s does not parse: it is not rewritten", spath);
+        goto cleanup;
+    }
+    db = vt_conf_get(&cur, "sasldb_path");
+    {
+        const char *mech = t == VT_SETUP_TLS_SCRAM ? "scram-sha-256"
+                           : t == VT_SETUP_TCP_GSSAPI ? "gssapi"
+                                                      : "digest-md5";
+        const char *kv[] = { "mech_list", mech, "sasldb_path", db ? db : "/etc/libvirt/passwd.db" };
+        if (!(snew = set_many(stext, kv, t == VT_SETUP_TCP_GSSAPI ? 2 : 4, true, err))) {
+            char *tmp = vt_asprintf("%s: %s", spath, err->msg);
+            vt_err_set(err, "%s", tmp);
+            free(tmp);
+            goto cleanup;
+        }
+    }
+    add_file(&p, lpath, lnew);
+    lnew = NULL;
+    add_file(&p, spath, snew);
+    snew = NULL;
+
+    if (sockets) {
+        char cmd[256];
+        snprintf(cmd, sizeof(cmd), "systemctl enable --now %s", sock);
+        command(&p, cmd);
+        command(&p, "systemctl restart libvirtd.service");
+        note(&p, "%s is installed: systemd listens on port %s, so libvirtd must not get --listen, "
+             "and listen_addr and the port in libvirtd.conf are not used (set ListenStream in a "
+             "drop-in to limit the address)", sock, t == VT_SETUP_TLS_SCRAM ? "16514" : "16509");
+    } else {
+        char *dpath = vt_asprintf("%s/%s", etc_root,
+                                  access("/etc/debian_version", F_OK) == 0 ? "default/libvirtd"
+                                                                           : "sysconfig/libvirtd");
+        char *dtext = file_bytes(dpath);
+        add_file(&p, dpath, set_daemon_args(dtext));
+        free(dtext);
+        free(dpath);
+        command(&p, "systemctl restart libvirtd");
+    }
+    if (t == VT_SETUP_TLS_SCRAM) {
+        const char *certs[] = { "pki/CA/cacert.pem", "pki/libvirt/servercert.pem",
+                                "pki/libvirt/private/serverkey.pem" };
+        for (size_t i = 0; i < 3; i++) {
+            char *c = vt_asprintf("%s/%s", etc_root, certs[i]);
+            if (access(c, F_OK) != 0)
+                note(&p, "TLS needs %s, which is missing: make the CA and the server certificate "
+                     "first (certtool or your PKI), or the daemon will not listen", c);
+            free(c);
+        }
+    }
+    if (t == VT_SETUP_TCP_GSSAPI)
+        note(&p, "gssapi needs a Kerberos realm and the service key libvirt/HOST@REALM in the "
+             "keytab (keytab: in the SASL conf); users are Kerberos principals, not sasldb users");
+    if (t == VT_SETUP_TCP_DIGEST)
+        note(&p, "digest-md5 is deprecated (RFC 6331) and weak; it is the guide's example and "
+             "works on plain TCP, but scram-sha-256 over TLS is the secure choice");
+    {
+        char host[256] = "HOST";
+        gethostname(host, sizeof(host) - 1);
+        p.uri = vt_asprintf("qemu+%s://%s/system", t == VT_SETUP_TLS_SCRAM ? "tls" : "tcp",
+                            listen_addr && strcmp(listen_addr, "0.0.0.0") != 0 ? listen_addr : host);
+    }
+    vt_setup_plan_clear(out);
+    *out = p;
+    memset(&p, 0, sizeof(p));
+    ret = 0;
+    goto cleanup;
+
+prefix_l: {
+        char *tmp = vt_asprintf("%s: %s", lpath, err->msg);
+        vt_err_set(err, "%s", tmp);
+        free(tmp);
+    }
+cleanup:
+    vt_conf_clear(&cur);
+    vt_setup_plan_clear(&p);
+    free(lpath);
+    free(spath);
+    free(ltext);
+    free(stext);
+    free(lnew);
+    free(snew);
+    free(qaddr);
+    free(unit);
+    return ret;
+}
+
+int vt_setup_write(const vt_setup_plan *p, vt_err *err)
+{
+    char suffix[64];
+    time_t now = time(NULL);
+    struct tm tm;
+    size_t i;
+
+    for (i = 0; i < p->nfiles; i++) {
+        char *now_text = file_bytes(p->files[i].path);
+        bool same = (now_text == NULL) == (p->files[i].before == NULL) &&
+                    (!now_text || strcmp(now_text, p->files[i].before) == 0);
+        free(now_text);
+        if (!same) {
+            vt_err_set(err, "%s changed since the set-up was prepared; nothing was written",
+                       p->files[i].path);
+            return -1;
+        }
+    }
+    localtime_r(&now, &tm);
+    strftime(suffix, sizeof(suffix), ".virt-tune-%Y%m%d-%H%M%S", &tm);
+    for (i = 0; i < p->nfiles; i++) {
+        const vt_setup_file *f = &p->files[i];
+        if (f->before && strcmp(f->before, f->after) == 0)
+            continue;
+        if (vt_file_replace(f->path, f->after, 0644, f->before ? suffix : NULL, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+void vt_setup_plan_clear(vt_setup_plan *p)
+{
+    size_t i;
+
+    if (!p)
+        return;
+    for (i = 0; i < p->nfiles; i++) {
+        free(p->files[i].path);
+        free(p->files[i].before);
+        free(p->files[i].after);
+        free(p->files[i].diff);
+    }
+    for (i = 0; i < p->ncommands; i++)
+        free(p->commands[i]);
+    free(p->commands);
+    for (i = 0; i < p->nnotes; i++)
+        free(p->notes[i]);
+    free(p->notes);
+    free(p->uri);
+    memset(p, 0, sizeof(*p));
+}
+
+char *vt_setup_describe(const vt_setup_plan *p)
+{
+    vt_buf b = { 0 };
+    size_t i;
+
+    vt_buf_addf(&b, "Remote access: %s, clients connect to %s\n",
+                vt_setup_transport_name(p->transport), p->uri);
+    for (i = 0; i < p->nnotes; i++)
+        vt_buf_addf(&b, "note: %s\n", p->notes[i]);
+    for (i = 0; i < p->nfiles; i++) {
+        if (!p->files[i].diff[0])
+            vt_buf_addf(&b, "%s: already as needed\n", p->files[i].path);
+        else
+            vt_buf_add(&b, p->files[i].diff);
+    }
+    if (p->ncommands)
+        vt_buf_add(&b, "then:\n");
+    for (i = 0; i < p->ncommands; i++)
+        vt_buf_addf(&b, "  %s\n", p->commands[i]);
+    return vt_buf_steal(&b);
+}

@@ -1,0 +1,87 @@
+/* libvirt remote access: what is set up now (libvirtd.conf, virtproxyd.conf
+ * for modular daemons, enabled systemd socket units, the SASL conf and
+ * its database) with its findings, and the set-up of one of three
+ * transports as file changes and commands, written only when asked. */
+#ifndef VT_REMOTE_H
+#define VT_REMOTE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "confread.h"
+#include "util.h"
+
+typedef enum {
+    VT_RSEV_INFO,
+    VT_RSEV_WARN,
+    VT_RSEV_FAIL,
+    VT_RSEV_LAST,
+} vt_rsev;
+
+typedef struct vt_remote_finding {
+    vt_rsev severity;
+    char *text;               /* owned */
+} vt_remote_finding;
+
+typedef struct vt_remote_status {
+    vt_remote_access ra;      /* libvirtd.conf, sasl2/libvirt.conf */
+    char *virtproxyd_conf_path;   /* owned; NULL when absent */
+    vt_conf virtproxyd;
+    char **sockets;           /* owned: enabled libvirtd-tcp.socket and the like */
+    size_t nsockets;
+    char *sasldb_path;        /* owned: the database in use (default when unset) */
+    bool sasldb_present;
+    unsigned sasldb_mode;
+    bool sasldb_world_readable;
+    long users;               /* -1 unknown */
+    vt_remote_finding *findings;   /* owned */
+    size_t nfindings;
+} vt_remote_status;
+
+/* Everything below etc_root (/etc or a stand-in): enabled socket units
+ * are the links in systemd/system/sockets.target.wants. */
+void vt_remote_status_read(vt_remote_status *s, const char *etc_root);
+void vt_remote_status_clear(vt_remote_status *s);
+const char *vt_rsev_name(vt_rsev s);
+
+typedef enum {
+    VT_SETUP_TLS_SCRAM,       /* recommended */
+    VT_SETUP_TCP_GSSAPI,
+    VT_SETUP_TCP_DIGEST,      /* the guide's example; deprecated */
+    VT_SETUP_LAST,
+} vt_setup_transport;
+
+typedef struct vt_setup_file {
+    char *path;               /* owned */
+    char *before;             /* owned; NULL: a new file */
+    char *after;              /* owned */
+    char *diff;               /* owned */
+} vt_setup_file;
+
+typedef struct vt_setup_plan {
+    vt_setup_transport transport;
+    vt_setup_file files[4];
+    size_t nfiles;
+    char **commands;          /* owned: to run after writing, in order */
+    size_t ncommands;
+    char **notes;             /* owned: what else is needed or changes */
+    size_t nnotes;
+    char *uri;                /* owned: what a client connects to */
+} vt_setup_plan;
+
+const char *vt_setup_transport_name(vt_setup_transport t);   /* "tls-scram", ... */
+int vt_setup_transport_parse(const char *s, vt_setup_transport *out);
+
+/* The changes for transport t below etc_root (listen_addr may be NULL;
+ * unit_dir NULL = the system's). Refused (-1) when a file to change does
+ * not parse: it is never rewritten then. */
+int vt_setup_prepare(const char *etc_root, const char *unit_dir, vt_setup_transport t,
+                     const char *listen_addr, vt_setup_plan *out, vt_err *err);
+/* Write the files (a file changed since preparing is a conflict: nothing
+ * is written), each with a dated backup, owner, mode and context kept. */
+int vt_setup_write(const vt_setup_plan *p, vt_err *err);
+void vt_setup_plan_clear(vt_setup_plan *p);
+/* The whole plan as text: notes, diffs, commands. Caller frees. */
+char *vt_setup_describe(const vt_setup_plan *p);
+
+#endif
