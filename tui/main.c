@@ -368,7 +368,7 @@ static void sasl_usage(FILE *out)
           "       virt-tune sasl status [--etc-root DIR]\n"
           "       virt-tune sasl setup  --transport tls-scram|tcp-gssapi|tcp-digest-md5\n"
           "                             [--listen-addr ADDR] [--allow-deprecated] [--dry-run]\n"
-          "                             [--yes] [--etc-root DIR]\n"
+          "                             [--yes] [--etc-root DIR] [--unit-dir DIR]\n"
           "The database is the sasldb_path of DIR/libvirt.conf (default /etc/sasl2), as libvirtd\n"
           "uses it; the realm defaults to this host's name, as saslpasswd2 and libvirtd use it.\n"
           "Passwords are read without echo (twice when set), or one line from standard input\n"
@@ -519,8 +519,8 @@ static int run_remote_status(const char *etc_root)
     return 0;
 }
 
-static int run_remote_setup(const char *etc_root, const char *transport, const char *addr,
-                            bool allow_deprecated, bool dry_run, bool yes)
+static int run_remote_setup(const char *etc_root, const char *unit_dir, const char *transport,
+                            const char *addr, bool allow_deprecated, bool dry_run, bool yes)
 {
     vt_setup_transport t;
     vt_setup_plan p = { 0 };
@@ -539,7 +539,7 @@ static int run_remote_setup(const char *etc_root, const char *transport, const c
               "--allow-deprecated to set it up anyway; tls-scram is the secure choice\n", stderr);
         return 2;
     }
-    if (vt_setup_prepare(etc_root, NULL, t, addr, &p, &err) < 0) {
+    if (vt_setup_prepare(etc_root, unit_dir, t, addr, &p, &err) < 0) {
         fprintf(stderr, "virt-tune: %s; nothing was written\n", err.msg);
         return 2;
     }
@@ -592,13 +592,14 @@ cleanup:
 static int run_sasl(int argc, char **argv)
 {
     enum { O_REALM = 256, O_STDIN, O_DB, O_CONF, O_ETC, O_TRANSPORT, O_ADDR, O_DEPRECATED,
-           O_DRY };
+           O_DRY, O_UNITS };
     static const struct option longopts[] = {
         { "etc-root", required_argument, NULL, O_ETC },
         { "transport", required_argument, NULL, O_TRANSPORT },
         { "listen-addr", required_argument, NULL, O_ADDR },
         { "allow-deprecated", no_argument, NULL, O_DEPRECATED },
         { "dry-run", no_argument, NULL, O_DRY },
+        { "unit-dir", required_argument, NULL, O_UNITS },
         { "yes", no_argument, NULL, 'y' },
         { "realm", required_argument, NULL, O_REALM },
         { "password-stdin", no_argument, NULL, O_STDIN },
@@ -611,7 +612,7 @@ static int run_sasl(int argc, char **argv)
     vt_err err = { { 0 } };
     bool from_stdin = false, deprecated = false, dry = false, yes = false;
     const char *cmd, *user = NULL, *uri = NULL, *etc_root = "/etc", *transport = NULL,
-               *addr = NULL;
+               *addr = NULL, *unit_dir = NULL;
     char *pass = NULL;
     int ch, len, rc = 1;
 
@@ -629,6 +630,7 @@ static int run_sasl(int argc, char **argv)
         case O_ADDR: addr = optarg; break;
         case O_DEPRECATED: deprecated = true; break;
         case O_DRY: dry = true; break;
+        case O_UNITS: unit_dir = optarg; break;
         case 'y': yes = true; break;
         case 'h': sasl_usage(stdout); return 0;
         default: sasl_usage(stderr); return 2;
@@ -662,7 +664,7 @@ static int run_sasl(int argc, char **argv)
     if (strcmp(cmd, "status") == 0)
         return run_remote_status(etc_root);
     if (strcmp(cmd, "setup") == 0)
-        return run_remote_setup(etc_root, transport, addr, deprecated, dry, yes);
+        return run_remote_setup(etc_root, unit_dir, transport, addr, deprecated, dry, yes);
     if (strcmp(cmd, "list") == 0) {
         vt_sasl_user *u;
         size_t n;

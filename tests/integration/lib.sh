@@ -74,13 +74,16 @@ vt_libvirtd_start() {
     chmod 0755 "$VT_TMP"
     T=$VT_TMP
     mkdir -p "$T/run" "$T/lib" "$T/cache" "$T/log" "$T/sock"
-    rm -rf "$T/etc"
     mkdir -p /run/libvirt /var/lib/libvirt /var/cache/libvirt /var/log/libvirt
-    cp -a /etc/libvirt "$T/etc"
-    rm -f "$T"/etc/qemu/*.xml "$T"/etc/qemu/autostart/*.xml 2>/dev/null || true
-    echo 'stdio_handler = "file"' >> "$T/etc/qemu.conf"
-    echo "unix_sock_dir = \"$T/sock\"" > "$T/etc/libvirtd.conf"
-    [ -n "${VT_LIBVIRTD_CONF:-}" ] && printf '%s\n' "$VT_LIBVIRTD_CONF" >> "$T/etc/libvirtd.conf"
+    # VT_LIBVIRTD_KEEP_ETC=1: start again on the configuration as it is now
+    if [ "${VT_LIBVIRTD_KEEP_ETC:-}" != 1 ]; then
+        rm -rf "$T/etc"
+        cp -a /etc/libvirt "$T/etc"
+        rm -f "$T"/etc/qemu/*.xml "$T"/etc/qemu/autostart/*.xml 2>/dev/null || true
+        echo 'stdio_handler = "file"' >> "$T/etc/qemu.conf"
+        echo "unix_sock_dir = \"$T/sock\"" > "$T/etc/libvirtd.conf"
+        [ -n "${VT_LIBVIRTD_CONF:-}" ] && printf '%s\n' "$VT_LIBVIRTD_CONF" >> "$T/etc/libvirtd.conf"
+    fi
     VT_PID_FILE=$T/pid
     unshare -m --propagation private sh -c "
         mount --bind $T/run /run/libvirt &&

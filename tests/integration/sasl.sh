@@ -121,5 +121,38 @@ else
         fail "SCRAM message: $(cat "$VT_TMP/out")"
 fi
 
+# ---- `sasl setup` end to end: the files it writes are the ones the daemon
+# then runs with (its libvirtd.conf is this private daemon's, its args file
+# gives the daemon's arguments), and a user added after it logs in
+vt_libvirtd_stop
+E=$VT_TMP/etc-root
+mkdir -p "$E/sasl2" "$VT_TMP/no-units"    # no socket units: the daemon gets --listen
+ln -s "$VT_TMP/etc" "$E/libvirt"
+printf '# scratch SASL conf
+mech_list: gssapi
+' > "$E/sasl2/libvirt.conf"
+sed -i '/^listen_tcp\|^listen_tls\|^auth_tcp\|^listen_addr/d' "$VT_TMP/etc/libvirtd.conf"
+"$VT" sasl setup --etc-root "$E" --unit-dir "$VT_TMP/no-units" --transport tcp-digest-md5 --listen-addr 127.0.0.1 --yes > "$VT_TMP/out" 2>&1 &&
+    fail "digest-md5 set up without --allow-deprecated"
+"$VT" sasl setup --etc-root "$E" --unit-dir "$VT_TMP/no-units" --transport tcp-digest-md5 --allow-deprecated \
+    --listen-addr 127.0.0.1 --yes > "$VT_TMP/out" 2>&1 || fail "sasl setup: $(cat "$VT_TMP/out")"
+grep -q '^listen_tcp = 1$' "$E/libvirt/libvirtd.conf" && grep -q '^auth_tcp = "sasl"$' "$E/libvirt/libvirtd.conf" &&
+    grep -q '^listen_addr = "127.0.0.1"$' "$E/libvirt/libvirtd.conf" &&
+    grep -q '^mech_list: digest-md5$' "$E/sasl2/libvirt.conf" && grep -q '^# scratch SASL conf$' "$E/sasl2/libvirt.conf" &&
+    ok "sasl setup wrote libvirtd.conf and the SASL conf, comments kept" ||
+    fail "setup files: $(cat "$E/libvirt/libvirtd.conf" "$E/sasl2/libvirt.conf")"
+ls "$E"/sasl2/libvirt.conf.virt-tune-* >/dev/null 2>&1 && ok "dated backup of the SASL conf" || fail "no backup"
+args=$(sed -n 's/^LIBVIRTD_ARGS="\(.*\)"$/\1/p' "$E/default/libvirtd" "$E/sysconfig/libvirtd" 2>/dev/null | head -n1)
+[ "$args" = --listen ] && ok "daemon arguments: $args" || fail "LIBVIRTD_ARGS: [$args]"
+printf 'carol-pass\n' | "$VT" sasl add carol --password-stdin --sasl-conf "$E/sasl2" --sasldb "$E/libvirt/passwd.db" \
+    > /dev/null 2>&1 || fail "add carol"
+export SASL_CONF_PATH=$E/sasl2
+VT_LIBVIRTD_KEEP_ETC=1 VT_LIBVIRTD_ARGS=$args vt_libvirtd_start
+printf 'carol-pass\n' | "$VT" sasl verify "$TCP" carol --password-stdin > "$VT_TMP/out" 2>&1 &&
+    ok "after sasl setup: $(cat "$VT_TMP/out")" || fail "verify after setup: $(cat "$VT_TMP/out")"
+"$VT" sasl status --etc-root "$E" > "$VT_TMP/out" 2>&1
+grep -q "warning: mech_list has digest-md5" "$VT_TMP/out" && grep -q "1 user" "$VT_TMP/out" &&
+    ok "sasl status: digest-md5 warned, 1 user" || fail "status: $(cat "$VT_TMP/out")"
+
 [ $VT_FAILED = 0 ] && say "integration sasl: all checks passed" || say "integration sasl: FAILED"
 exit $VT_FAILED
