@@ -36,9 +36,9 @@ enum {
     X(SORT_REVERSE, "sort-reverse", NULL, 0, "Reverse the sort order") \
     X(HOST, "host", "Host", VT_SCR_LIST | VT_SCR_DETAIL, "Open the host screen") \
     X(REFRESH, "refresh", NULL, 0, "Refresh now") \
-    X(EDIT, "edit", "Edit", VT_SCR_DETAIL, "Stage a change to the settings of the panel shown (IOThreads, Memory, Security, Disks)") \
-    X(PICK_CPUS, "pick-cpus", NULL, 0, "In a pin edit: pick the CPU set on the CPU grid (arrows move, Space toggles, Enter accepts)") \
-    X(REVIEW, "review", "Review", VT_SCR_LIST | VT_SCR_DETAIL, "Review the staged edits: steps, effects, XML diff, warnings") \
+    X(EDIT, "edit", "Edit", VT_SCR_DETAIL, "Stage an edit of the panel's settings") \
+    X(PICK_CPUS, "pick-cpus", NULL, 0, "In a pin edit: pick CPUs on the grid") \
+    X(REVIEW, "review", "Review", VT_SCR_LIST | VT_SCR_DETAIL, "Review staged edits: steps, diffs, warnings") \
     X(APPLY, "apply", "Apply", VT_SCR_REVIEW, "Apply the staged edits (asks first)") \
     X(SAVE_PLAN, "save-plan", "Save", VT_SCR_REVIEW, "Save the staged edits as a plan file") \
     X(DROP, "drop", "Drop", VT_SCR_REVIEW, "Drop the selected staged edit") \

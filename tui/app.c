@@ -811,11 +811,7 @@ static void draw_status(vt_app *a)
 {
     char right[256];
 
-    char staged[32] = "";
-
-    if (a->staged.n)
-        snprintf(staged, sizeof(staged), "%zu staged  ", a->staged.n);
-    snprintf(right, sizeof(right), "%s%s  %s  every %gs ", staged, a->connected ? "connected" : "DISCONNECTED",
+    snprintf(right, sizeof(right), "%s  %s  every %gs ", a->connected ? "connected" : "DISCONNECTED",
              a->uri_label, a->refresh_ms / 1000.0);
     vt_status_draw(stdscr, LINES - 2, a->status, a->status_role, right, &a->th);
 }
@@ -872,9 +868,8 @@ static void draw_detail(vt_app *a)
         draw_title(a, "VM gone");
         line(&p, VT_ROLE_VALUE_WARN, "This VM is no longer defined on the host (Esc goes back).");
     } else {
-        size_t ns = staged_count(a, d->name);
-        snprintf(what, sizeof(what), "VM %s (%s, %u vCPU)%s", d->name ? d->name : d->uuid,
-                 vt_domain_state_name(d->state), d->live->vcpus, ns ? "  * has staged edits" : "");
+        snprintf(what, sizeof(what), "VM %s (%s, %u vCPU)", d->name ? d->name : d->uuid,
+                 vt_domain_state_name(d->state), d->live->vcpus);
         draw_title(a, what);
         switch ((panel_id)a->tabs.active) {
         case PANEL_IOTHREADS: panel_iothreads(&p, a, d); break;
@@ -1715,6 +1710,13 @@ static void open_review(vt_app *a)
     if (a->review_sel >= a->staged.n)
         a->review_sel = a->staged.n ? a->staged.n - 1 : 0;
     review_prepare(a);
+    if (!a->staged.n)
+        set_status(a, VT_ROLE_STATUS, "nothing staged");
+    else if (a->plan_ok)
+        set_status(a, VT_ROLE_STATUS, "%zu staged edit%s, %zu step%s", a->staged.n, a->staged.n == 1 ? "" : "s",
+                   a->plan.nsteps, a->plan.nsteps == 1 ? "" : "s");
+    else
+        set_status(a, VT_ROLE_STATUS_ERROR, "cannot prepare the staged edits (see the review)");
 }
 
 static const char *effect_marker(vt_effect e)
@@ -1759,7 +1761,7 @@ static void draw_review(vt_app *a)
     size_t i;
 
     werase(a->pad);
-    snprintf(what, sizeof(what), "review  %zu staged edit%s", a->staged.n, a->staged.n == 1 ? "" : "s");
+    snprintf(what, sizeof(what), "review");
     draw_title(a, what);
     if (a->outcome) {
         heading(&p, a->outcome_head);
