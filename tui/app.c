@@ -1125,6 +1125,9 @@ static void stage_edit(vt_app *a, vt_edit *e)
 
     if (d && d->config_xml)
         vt_bases_set(&a->bases, d->uuid, d->config_xml);
+    /* parsed as a one-line plan, but typed here: the engine then names
+       the VM instead of a plan line that does not exist */
+    e->line = 0;
     if (at >= 0) {
         vt_edit_clear(&a->staged.edits[at]);
         a->staged.edits[at] = *e;
@@ -1247,8 +1250,15 @@ static void build_forms(vt_app *a, const vt_domain *d, panel_id panel)
         if (def->numatune && def->numatune->nodeset)
             add_form(a, "numatune %s %s %s", def->numatune->mode ? def->numatune->mode : "strict",
                      def->numatune->nodeset, scope);
-        else
-            add_form(a, "numatune strict 0 %s", scope);
+        else {
+            /* the node that holds most of the memory now: binding there
+               moves the least */
+            int k2, best = 0;
+            for (k2 = 1; d->spread_present && k2 < d->spread_nnodes; k2++)
+                if (d->spread_kib[k2] > d->spread_kib[best])
+                    best = k2;
+            add_form(a, "numatune strict %d %s", best, scope);
+        }
         break;
     case PANEL_SECURITY: {
         const vt_seclabel_def *sl = vt_domdef_main_seclabel(def);
@@ -2031,7 +2041,12 @@ static void draw(vt_app *a)
         char buf[128];
         snprintf(buf, sizeof(buf), "terminal too small: %dx%d, needs %dx%d", COLS, LINES, MIN_COLS, MIN_LINES);
         vt_text_put(stdscr, 0, 0, buf, COLS, A_BOLD, 0);
-        vt_text_put(stdscr, 1, 0, "enlarge it, or q to quit", COLS, A_NORMAL, 0);
+        if (a->staged.n)
+            snprintf(buf, sizeof(buf), "enlarge it: %zu staged edit%s not applied", a->staged.n,
+                     a->staged.n == 1 ? " is" : "s are");
+        else
+            snprintf(buf, sizeof(buf), "enlarge it, or q to quit");
+        vt_text_put(stdscr, 1, 0, buf, COLS, A_NORMAL, 0);
         wnoutrefresh(stdscr);
         doupdate();
         return;
@@ -2454,11 +2469,14 @@ int vt_app_run(const vt_app_opts *o, volatile sig_atomic_t *stop)
         if (r == KEY_CODE_YES && ch == KEY_RESIZE)
             continue;   /* the next draw lays out for the new size */
         if (r == KEY_CODE_YES && ch == KEY_MOUSE) {
-            handle_mouse(a);
+            /* a click must not switch the VM or panel under an open edit */
+            if (a->modal == MODAL_NONE)
+                handle_mouse(a);
             continue;
         }
         if (a->too_small) {
-            if (r == OK && ch == 'q')
+            /* staged edits are not lost to a key pressed on a note */
+            if (r == OK && ch == 'q' && !a->staged.n)
                 break;
             continue;
         }
