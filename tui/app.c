@@ -1611,6 +1611,11 @@ static void draw_edit(vt_app *a)
         pw = w / 3;
     vt_text_put(stdscr, y0 + 1, x0 + 2, prefix, pw, da, 0);
     vt_input_draw(&a->edit_in, stdscr, y0 + 1, x0 + 2 + pw, w - 4 - pw, &a->th);
+    if (a->edit_in.msg[0]) {
+        /* the whole width for the parser's message, not just the field's */
+        vt_text_put(stdscr, y0 + 2, x0 + 2, "", w - 4, da, 1);
+        vt_text_put(stdscr, y0 + 2, x0 + 2, a->edit_in.msg, w - 4, vt_theme_attr(&a->th, VT_ROLE_VALUE_BAD), 0);
+    }
     if (pin_field(a->edit_in.buf, &from, &to))
         snprintf(hint, sizeof(hint), "Enter checks and stages   %s picks CPUs on the grid   Esc cancels",
                  key_of(a, VT_ACT_PICK_CPUS));
@@ -1630,7 +1635,7 @@ static void draw_picker(vt_app *a)
     size_t ncpu = a->c->host.ncpus ? a->c->host.ncpus : 1, i;
     VT_AUTOFREE char *set = vt_cpuset_format(&a->pick);
     VT_AUTOFREE char *exp = NULL;
-    char buf[256];
+    char buf[256], cur[64] = "";
 
     grid_nodes_build(&a->c->host, &g);
     for (i = 0; i < ncpu; i++)
@@ -1647,11 +1652,16 @@ static void draw_picker(vt_app *a)
     x0 = (COLS - w) / 2;
     draw_box(a, y0, x0, h, w, "Pick CPUs");
     vt_cpugrid_draw(stdscr, y0 + 1, x0 + 2, gw, g.nodes, g.n, flags, ncpu, &a->th);
+    /* the cursor in words too: reverse video is all a monochrome
+       terminal has, and a screen reader has not even that */
+    if (a->pick_node < g.n && a->pick_idx < g.nodes[a->pick_node].ncpus)
+        snprintf(cur, sizeof(cur), "at CPU %u (node %d)", g.nodes[a->pick_node].cpus[a->pick_idx],
+                 g.nodes[a->pick_node].id);
     if (vt_cpuset_is_empty(&a->pick))
-        snprintf(buf, sizeof(buf), "picked: none");
+        snprintf(buf, sizeof(buf), "%s   picked: none", cur);
     else {
         exp = expand_set(set, "CPU", "CPUs");
-        snprintf(buf, sizeof(buf), "picked: %s  (%s)", set, exp);
+        snprintf(buf, sizeof(buf), "%s   picked: %s  (%s)", cur, set, exp);
     }
     vt_text_put(stdscr, y0 + h - 4, x0 + 2, buf, gw, da, 0);
     vt_text_put(stdscr, y0 + h - 3, x0 + 2, "* picked  V vCPU  E emulator  I IOThread (now)  K kworker", gw, da, 0);
