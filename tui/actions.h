@@ -15,7 +15,8 @@ enum {
     VT_SCR_DETAIL = 1 << 1,
     VT_SCR_HOST = 1 << 2,
     VT_SCR_HELP = 1 << 3,
-    VT_SCR_ALL = 0xf,
+    VT_SCR_REVIEW = 1 << 4,
+    VT_SCR_ALL = 0x1f,
 };
 
 /* X(enum, config name, footer label, footer screens, help text) */
@@ -27,7 +28,7 @@ enum {
     X(TOP, "top", NULL, 0, "To the first line") \
     X(BOTTOM, "bottom", NULL, 0, "To the last line") \
     X(OPEN, "open", "Open", VT_SCR_LIST, "Open the selected VM") \
-    X(BACK, "back", "Back", VT_SCR_DETAIL | VT_SCR_HOST | VT_SCR_HELP, "Go back to the previous screen") \
+    X(BACK, "back", "Back", VT_SCR_DETAIL | VT_SCR_HOST | VT_SCR_HELP | VT_SCR_REVIEW, "Go back to the previous screen") \
     X(NEXT_PANEL, "next-panel", "Panel", VT_SCR_DETAIL, "Next panel of the VM") \
     X(PREV_PANEL, "prev-panel", NULL, 0, "Previous panel of the VM") \
     X(FILTER, "filter", "Filter", VT_SCR_LIST, "Filter the VM list by name") \
@@ -35,7 +36,14 @@ enum {
     X(SORT_REVERSE, "sort-reverse", NULL, 0, "Reverse the sort order") \
     X(HOST, "host", "Host", VT_SCR_LIST | VT_SCR_DETAIL, "Open the host screen") \
     X(REFRESH, "refresh", NULL, 0, "Refresh now") \
-    X(HELP, "help", "Help", VT_SCR_LIST | VT_SCR_DETAIL | VT_SCR_HOST, "Show this help") \
+    X(EDIT, "edit", "Edit", VT_SCR_DETAIL, "Stage an edit of the panel's settings") \
+    X(PICK_CPUS, "pick-cpus", NULL, 0, "In a pin edit: pick CPUs on the grid") \
+    X(REVIEW, "review", "Review", VT_SCR_LIST | VT_SCR_DETAIL, "Review staged edits: steps, diffs, warnings") \
+    X(APPLY, "apply", "Apply", VT_SCR_REVIEW, "Apply the staged edits (asks first)") \
+    X(SAVE_PLAN, "save-plan", "Save", VT_SCR_REVIEW, "Save the staged edits as a plan file") \
+    X(DROP, "drop", "Drop", VT_SCR_REVIEW, "Drop the selected staged edit") \
+    X(DROP_ALL, "drop-all", "Drop all", VT_SCR_REVIEW, "Drop all staged edits (asks first)") \
+    X(HELP, "help", "Help", VT_SCR_LIST | VT_SCR_DETAIL | VT_SCR_HOST | VT_SCR_REVIEW, "Show this help") \
     X(QUIT, "quit", "Quit", VT_SCR_ALL, "Quit (asks first when edits are staged)")
 
 typedef enum {

@@ -4,17 +4,22 @@
 
 #include <curses.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "core/apply.h"
 #include "core/checks.h"
 #include "core/cpuset.h"
 #include "core/host.h"
+#include "core/plan.h"
 #include "widgets/cpugrid.h"
+#include "widgets/dialog.h"
 #include "widgets/input.h"
 #include "widgets/meter.h"
 #include "widgets/status.h"
@@ -32,8 +37,32 @@ typedef enum {
     SCR_DETAIL,
     SCR_HOST,
     SCR_HELP,
+    SCR_REVIEW,
     SCR_LAST,
 } screen_id;
+
+/* What has the keyboard on top of the screen: the screens stage, review
+ * and save through these, one at a time. */
+typedef enum {
+    MODAL_NONE,
+    MODAL_FORMS,     /* the pick-list of edits that fit the panel */
+    MODAL_EDIT,      /* the plan-line tail, checked by the plan parser */
+    MODAL_GRID,      /* CPU picker on the grid, for a pin edit */
+    MODAL_DIALOG,    /* a question; dlg_kind says which */
+    MODAL_SAVE,      /* the plan file's path */
+    MODAL_LAST,
+} modal_id;
+
+typedef enum {
+    DLG_STAGE,       /* the typed edit, expanded: stage it? */
+    DLG_APPLY,
+    DLG_QUIT,
+    DLG_DROP_ALL,
+    DLG_OVERWRITE,
+    DLG_LAST,
+} dialog_kind;
+
+#define MAX_FORMS 48
 
 typedef enum {
     PANEL_IOTHREADS,
@@ -50,12 +79,13 @@ static const char *const panel_names[PANEL_LAST] = {
 };
 
 typedef enum {
-    COL_WARN, COL_NAME, COL_STATE, COL_VCPU, COL_MEM, COL_IOTHR, COL_HUGE,
+    COL_WARN, COL_STAGED, COL_NAME, COL_STATE, COL_VCPU, COL_MEM, COL_IOTHR, COL_HUGE,
     COL_NUMA, COL_SVIRT, COL_LAST,
 } list_col;
 
 static const vt_table_col list_cols[COL_LAST] = {
     { "!", 2, 0, false },
+    { "*", 1, 0, false },
     { "Name", 14, 1, false },
     { "State", 8, 0, false },
     { "vCPU", 4, 0, true },
@@ -94,7 +124,35 @@ typedef struct vt_app {
     char status[256];
     vt_role status_role;
     bool too_small;
+    const vt_app_opts *opts;
+    /* staged edits: what the review shows, `a` applies and `w` saves */
+    vt_changeset staged;
+    vt_bases bases;             /* inactive XML per VM at its first staged edit */
+    /* review */
+    vt_applyplan plan;
+    bool plan_ok;
+    char plan_err[512];
+    char *outcome;              /* owned: vt_apply_outcome of the last apply */
+    char outcome_head[600];
+    size_t review_sel;
+    screen_id review_back;
+    /* modal input */
+    modal_id modal;
+    char forms[MAX_FORMS][256]; /* plan-line tails, prefilled with current values */
+    size_t nforms, form_sel;
+    char edit_vm[256];          /* VM the edit is for (its name) */
+    vt_input edit_in;
+    vt_changeset pending;       /* the checked edit awaiting the confirm step */
+    vt_cpuset pick;             /* CPU picker */
+    size_t pick_node, pick_idx; /* cursor: node index, CPU index in it */
+    vt_dialog dlg;
+    dialog_kind dlg_kind;
+    char dlg_msg[2048];
+    vt_input save_in;
+    char save_path[512];
 } vt_app;
+
+static const char *key_of(const vt_app *a, vt_action act);
 
 static long long now_ms(void)
 {
@@ -183,6 +241,17 @@ static const char *row_id(void *ctx, size_t row)
     return row < a->nrows ? a->rows[row]->uuid : NULL;
 }
 
+/* Edits staged for the VM called name. */
+static size_t staged_count(const vt_app *a, const char *name)
+{
+    size_t i, n = 0;
+
+    for (i = 0; name && i < a->staged.n; i++)
+        if (strcmp(a->staged.edits[i].vm, name) == 0)
+            n++;
+    return n;
+}
+
 static void row_cell(void *ctx, size_t row, size_t col, vt_table_cell *out)
 {
     vt_app *a = ctx;
@@ -198,6 +267,12 @@ static void row_cell(void *ctx, size_t row, size_t col, vt_table_cell *out)
         if (n) {
             snprintf(out->text, sizeof(out->text), "!%zu", n);
             out->role = VT_ROLE_VALUE_WARN;
+        }
+        break;
+    case COL_STAGED:
+        if (staged_count(a, d->name) > 0) {
+            snprintf(out->text, sizeof(out->text), "*");
+            out->role = VT_ROLE_STAGED;
         }
         break;
     case COL_NAME:
@@ -371,65 +446,99 @@ static void heading(pen *p, const char *text)
     line(p, VT_ROLE_HEADER, "%s", text);
 }
 
-/* CPU grid of the host with a VM's pins (or none) and the kworker mask. */
-static void draw_grid(pen *p, const vt_app *a, const vt_domdef *def, bool active)
+/* The host's NUMA nodes as the CPU grid takes them. */
+typedef struct grid_nodes {
+    vt_cpugrid_node *nodes;     /* owned */
+    unsigned **lists;           /* owned: nodes[k].cpus */
+    size_t n;
+} grid_nodes;
+
+static void grid_nodes_build(const vt_host *h, grid_nodes *g)
+{
+    size_t ncpu = h->ncpus ? h->ncpus : 1, i, k;
+    vt_cpuset s;
+
+    g->n = h->nnodes;
+    g->nodes = vt_calloc(h->nnodes ? h->nnodes : 1, sizeof(*g->nodes));
+    g->lists = vt_calloc(h->nnodes ? h->nnodes : 1, sizeof(*g->lists));
+    for (k = 0; k < h->nnodes; k++) {
+        size_t cnt = 0;
+        g->nodes[k].id = h->nodes[k].id;
+        g->lists[k] = vt_calloc(ncpu, sizeof(unsigned));
+        if (vt_cpuset_parse(h->nodes[k].cpus, &s, NULL) == 0)
+            for (i = 0; i < ncpu; i++)
+                if (vt_cpuset_has(&s, (unsigned)i))
+                    g->lists[k][cnt++] = (unsigned)i;
+        g->nodes[k].cpus = g->lists[k];
+        g->nodes[k].ncpus = cnt;
+    }
+}
+
+static void grid_nodes_free(grid_nodes *g)
+{
+    size_t k;
+
+    for (k = 0; g && k < g->n; k++)
+        free(g->lists[k]);
+    if (g) {
+        free(g->lists);
+        free(g->nodes);
+    }
+}
+
+static void set_flag(unsigned char *flags, size_t ncpu, const char *set, unsigned char f)
+{
+    vt_cpuset s;
+    size_t i;
+
+    if (set && vt_cpuset_parse(set, &s, NULL) == 0)
+        for (i = 0; i < ncpu; i++)
+            if (vt_cpuset_has(&s, (unsigned)i))
+                flags[i] |= f;
+}
+
+/* Per host CPU: a VM's pins (def may be NULL), kworker mask, offline.
+ * Caller frees; h->ncpus entries (at least one). */
+static unsigned char *grid_flags(const vt_app *a, const vt_domdef *def)
 {
     const vt_host *h = &a->c->host;
     size_t ncpu = h->ncpus ? h->ncpus : 1, i, k;
     unsigned char *flags = vt_calloc(ncpu, 1);
-    vt_cpugrid_node *nodes = vt_calloc(h->nnodes ? h->nnodes : 1, sizeof(*nodes));
-    unsigned **lists = vt_calloc(h->nnodes ? h->nnodes : 1, sizeof(*lists));
     vt_cpuset s;
     VT_AUTOFREE char *dflt = def ? vt_domain_default_affinity(a->c, def) : NULL;
 
-    (void)active;
-    if (h->workqueue_cpus && vt_cpuset_parse(h->workqueue_cpus, &s, NULL) == 0)
-        for (i = 0; i < ncpu; i++)
-            if (vt_cpuset_has(&s, (unsigned)i))
-                flags[i] |= VT_CPU_KWORKER;
+    set_flag(flags, ncpu, h->workqueue_cpus, VT_CPU_KWORKER);
     if (h->online_cpus && vt_cpuset_parse(h->online_cpus, &s, NULL) == 0)
         for (i = 0; i < ncpu; i++)
             if (!vt_cpuset_has(&s, (unsigned)i))
                 flags[i] |= VT_CPU_OFFLINE;
     if (def) {
         for (k = 0; k < def->nvcpupins; k++)
-            if (def->vcpupins[k].cpuset && vt_cpuset_parse(def->vcpupins[k].cpuset, &s, NULL) == 0)
-                for (i = 0; i < ncpu; i++)
-                    if (vt_cpuset_has(&s, (unsigned)i))
-                        flags[i] |= VT_CPU_VCPU;
-        if (def->emulatorpin && vt_cpuset_parse(def->emulatorpin, &s, NULL) == 0)
-            for (i = 0; i < ncpu; i++)
-                if (vt_cpuset_has(&s, (unsigned)i))
-                    flags[i] |= VT_CPU_EMULATOR;
-        for (k = 0; k < def->niothreads; k++) {
-            const char *pin = def->iothreads[k].pin ? def->iothreads[k].pin : dflt;
-            if (pin && vt_cpuset_parse(pin, &s, NULL) == 0)
-                for (i = 0; i < ncpu; i++)
-                    if (vt_cpuset_has(&s, (unsigned)i))
-                        flags[i] |= VT_CPU_IOTHREAD;
-        }
+            set_flag(flags, ncpu, def->vcpupins[k].cpuset, VT_CPU_VCPU);
+        set_flag(flags, ncpu, def->emulatorpin, VT_CPU_EMULATOR);
+        for (k = 0; k < def->niothreads; k++)
+            set_flag(flags, ncpu, def->iothreads[k].pin ? def->iothreads[k].pin : dflt, VT_CPU_IOTHREAD);
     }
-    for (k = 0; k < h->nnodes; k++) {
-        size_t cnt = 0;
-        nodes[k].id = h->nodes[k].id;
-        lists[k] = vt_calloc(ncpu, sizeof(unsigned));
-        if (vt_cpuset_parse(h->nodes[k].cpus, &s, NULL) == 0)
-            for (i = 0; i < ncpu; i++)
-                if (vt_cpuset_has(&s, (unsigned)i))
-                    lists[k][cnt++] = (unsigned)i;
-        nodes[k].cpus = lists[k];
-        nodes[k].ncpus = cnt;
-    }
+    return flags;
+}
+
+/* CPU grid of the host with a VM's pins (or none) and the kworker mask. */
+static void draw_grid(pen *p, const vt_app *a, const vt_domdef *def, bool active)
+{
+    const vt_host *h = &a->c->host;
+    size_t ncpu = h->ncpus ? h->ncpus : 1;
+    unsigned char *flags = grid_flags(a, def);
+    grid_nodes g;
+
+    (void)active;
+    grid_nodes_build(h, &g);
     if (!h->nnodes) {
         line(p, VT_ROLE_DIM, "(no NUMA topology known)");
-    } else if (p->y + vt_cpugrid_lines(p->width - 2, nodes, h->nnodes) < PAD_LINES) {
-        p->y += vt_cpugrid_draw(p->w, p->y, 1, p->width - 2, nodes, h->nnodes, flags, ncpu, p->th);
+    } else if (p->y + vt_cpugrid_lines(p->width - 2, g.nodes, g.n) < PAD_LINES) {
+        p->y += vt_cpugrid_draw(p->w, p->y, 1, p->width - 2, g.nodes, g.n, flags, ncpu, p->th);
     }
     line(p, VT_ROLE_DIM, "V vCPU  E emulator  I IOThread  K kworker allowed  x offline");
-    for (k = 0; k < h->nnodes; k++)
-        free(lists[k]);
-    free(lists);
-    free(nodes);
+    grid_nodes_free(&g);
     free(flags);
 }
 
@@ -669,8 +778,12 @@ static void draw_title(vt_app *a, const char *what)
 {
     char buf[512];
 
-    snprintf(buf, sizeof(buf), " virt-tune  %s  %s%s", a->c->host.hostname ? a->c->host.hostname : "?",
-             what, a->c->readonly_fallback ? "  [read-only: no permission to manage]" :
+    char staged[32] = "";
+
+    if (a->staged.n)
+        snprintf(staged, sizeof(staged), "  [%zu staged]", a->staged.n);
+    snprintf(buf, sizeof(buf), " virt-tune  %s  %s%s%s", a->c->host.hostname ? a->c->host.hostname : "?",
+             what, staged, a->c->readonly_fallback ? "  [read-only: no permission to manage]" :
              a->c->readonly ? "  [read-only]" : "");
     vt_text_put(stdscr, 0, 0, buf, COLS, vt_theme_attr(&a->th, VT_ROLE_TITLE), 1);
 }
@@ -942,10 +1055,991 @@ static void draw_help(vt_app *a)
     heading(&p, "Markers");
     line(&p, VT_ROLE_NORMAL, "!N   N findings for that VM (shown in its detail screen)");
     line(&p, VT_ROLE_NORMAL, ">    the selected row");
+    line(&p, VT_ROLE_NORMAL, "*    the VM has staged edits (%s reviews them)", key_of(a, VT_ACT_REVIEW));
+    heading(&p, "Staging");
+    line(&p, VT_ROLE_NORMAL, "%s on a VM panel lists the edits that fit it; Enter puts one in a plan line", key_of(a, VT_ACT_EDIT));
+    line(&p, VT_ROLE_NORMAL, "the line is checked by the plan parser, then shown expanded before staging;");
+    line(&p, VT_ROLE_NORMAL, "in a pin edit %s opens the CPU grid: arrows move, Space picks, Enter writes the set", key_of(a, VT_ACT_PICK_CPUS));
+    line(&p, VT_ROLE_NORMAL, "review: Up/Down select a staged edit, PgUp/PgDn scroll the steps and diffs");
     draw_status(a);
     draw_footer(a, VT_SCR_HELP);
     draw_pad(a, 1, LINES - 3, p.y);
 }
+
+/* ---- staging: edits as plan lines, checked by the plan parser ---- */
+
+/* Name of the first key bound to an action, for hints; "(unbound)" when
+ * none. Rotating buffers: a few may be used in one printf. */
+static const char *key_of(const vt_app *a, vt_action act)
+{
+    static char bufs[4][16];
+    static int next;
+    char *b = bufs[next++ % 4];
+    int key = vt_config_key_for(&a->cfg, act);
+
+    if (key < 0)
+        return "(unbound)";
+    return vt_key_name(key, b, 16);
+}
+
+/* Two edits set the same knob of the same VM: the later replaces the
+ * earlier. Huge pages on and off are one knob. */
+static bool same_knob(const vt_edit *x, const vt_edit *y)
+{
+    bool hx = x->kind == VT_EDIT_HUGEPAGES || x->kind == VT_EDIT_HUGEPAGES_OFF;
+    bool hy = y->kind == VT_EDIT_HUGEPAGES || y->kind == VT_EDIT_HUGEPAGES_OFF;
+
+    if (strcmp(x->vm, y->vm) != 0)
+        return false;
+    if (hx || hy)
+        return hx && hy;
+    if (x->kind != y->kind)
+        return false;
+    switch (x->kind) {
+    case VT_EDIT_IOTHREAD_PIN:
+    case VT_EDIT_VCPU_PIN:
+        return x->id == y->id;
+    case VT_EDIT_DISK_IOTHREAD:
+        return x->target && y->target && strcmp(x->target, y->target) == 0;
+    default:
+        return true;
+    }
+}
+
+static long staged_find_knob(const vt_app *a, const vt_edit *e)
+{
+    size_t i;
+
+    for (i = 0; i < a->staged.n; i++)
+        if (same_knob(&a->staged.edits[i], e))
+            return (long)i;
+    return -1;
+}
+
+/* Stage e (moved in: the caller's copy is zeroed). The VM's inactive XML
+ * is recorded at its first edit so that a redefine elsewhere is caught. */
+static void stage_edit(vt_app *a, vt_edit *e)
+{
+    long at = staged_find_knob(a, e);
+    vt_domain *d = vt_conn_find_name(a->c, e->vm);
+
+    if (d && d->config_xml)
+        vt_bases_set(&a->bases, d->uuid, d->config_xml);
+    /* parsed as a one-line plan, but typed here: the engine then names
+       the VM instead of a plan line that does not exist */
+    e->line = 0;
+    if (at >= 0) {
+        vt_edit_clear(&a->staged.edits[at]);
+        a->staged.edits[at] = *e;
+    } else {
+        a->staged.edits = vt_realloc(a->staged.edits, (a->staged.n + 1) * sizeof(*a->staged.edits));
+        a->staged.edits[a->staged.n++] = *e;
+    }
+    memset(e, 0, sizeof(*e));
+}
+
+/* Keep only the bases of VMs that still have staged edits. */
+static void prune_bases(vt_app *a)
+{
+    vt_bases keep = { 0 };
+    size_t i;
+
+    for (i = 0; i < a->bases.n; i++) {
+        vt_domain *d = vt_conn_find_uuid(a->c, a->bases.uuids[i]);
+        if (d && staged_count(a, d->name))
+            vt_bases_set(&keep, a->bases.uuids[i], a->bases.xml[i]);
+    }
+    vt_bases_clear(&a->bases);
+    a->bases = keep;
+}
+
+static void drop_staged(vt_app *a, size_t i)
+{
+    if (i >= a->staged.n)
+        return;
+    vt_edit_clear(&a->staged.edits[i]);
+    memmove(&a->staged.edits[i], &a->staged.edits[i + 1], (a->staged.n - i - 1) * sizeof(*a->staged.edits));
+    a->staged.n--;
+    prune_bases(a);
+}
+
+static void drop_all_staged(vt_app *a)
+{
+    vt_changeset_clear(&a->staged);
+    vt_bases_clear(&a->bases);
+    memset(&a->bases, 0, sizeof(a->bases));
+}
+
+static void add_form(vt_app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void add_form(vt_app *a, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (a->nforms >= MAX_FORMS)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(a->forms[a->nforms], sizeof(a->forms[0]), fmt, ap);
+    va_end(ap);
+    a->nforms++;
+}
+
+static void size_text(unsigned long long kib, char *buf, size_t n)
+{
+    if (kib && kib % 1048576 == 0)
+        snprintf(buf, n, "%lluG", kib / 1048576);
+    else if (kib && kib % 1024 == 0)
+        snprintf(buf, n, "%lluM", kib / 1024);
+    else
+        snprintf(buf, n, "%lluK", kib);
+}
+
+static void forms_disks(vt_app *a, const vt_domdef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->ndisks; i++)
+        if (def->disks[i].target && def->disks[i].bus && strcmp(def->disks[i].bus, "virtio") == 0)
+            add_form(a, "disk %s iothread %u", def->disks[i].target,
+                     def->disks[i].iothread ? def->disks[i].iothread :
+                     def->niothreads ? def->iothreads[0].id : 1);
+}
+
+/* The edits that fit the panel shown, prefilled with the values of the
+ * persistent definition (what an edit changes); the scope is `both` for a
+ * running VM and `config` for one that is not, which has nothing live. */
+static void build_forms(vt_app *a, const vt_domain *d, panel_id panel)
+{
+    const vt_domdef *def = d->config ? d->config : d->live;
+    const char *scope = vt_domain_active(d) ? "both" : "config";
+    VT_AUTOFREE char *dflt = vt_domain_default_affinity(a->c, def);
+    const char *any = dflt ? dflt : "0";
+    char sz[32];
+    size_t i, k;
+
+    a->nforms = 0;
+    a->form_sel = 0;
+    switch (panel) {
+    case PANEL_IOTHREADS:
+        add_form(a, "iothreads %zu", def->niothreads);
+        for (i = 0; i < def->niothreads; i++)
+            add_form(a, "iothread %u pin %s %s", def->iothreads[i].id,
+                     def->iothreads[i].pin ? def->iothreads[i].pin : any, scope);
+        for (i = 0; i < def->vcpus && i < 16; i++) {
+            const char *pin = any;
+            for (k = 0; k < def->nvcpupins; k++)
+                if (def->vcpupins[k].id == i && def->vcpupins[k].cpuset)
+                    pin = def->vcpupins[k].cpuset;
+            add_form(a, "vcpu %zu pin %s %s", i, pin, scope);
+        }
+        add_form(a, "emulator pin %s %s", def->emulatorpin ? def->emulatorpin : any, scope);
+        forms_disks(a, def);
+        break;
+    case PANEL_DISKS:
+        forms_disks(a, def);
+        break;
+    case PANEL_MEMORY:
+        if (def->hugepages && def->nhugepage_sizes && def->hugepage_sizes[0].size_kib) {
+            size_text(def->hugepage_sizes[0].size_kib, sz, sizeof(sz));
+            add_form(a, "hugepages %s%s%s", sz, def->hugepage_sizes[0].nodeset ? " nodeset " : "",
+                     def->hugepage_sizes[0].nodeset ? def->hugepage_sizes[0].nodeset : "");
+        } else {
+            add_form(a, "hugepages 2M");
+        }
+        add_form(a, "hugepages off");
+        if (def->numatune && def->numatune->nodeset)
+            add_form(a, "numatune %s %s %s", def->numatune->mode ? def->numatune->mode : "strict",
+                     def->numatune->nodeset, scope);
+        else {
+            /* the node that holds most of the memory now: binding there
+               moves the least */
+            int k2, best = 0;
+            for (k2 = 1; d->spread_present && k2 < d->spread_nnodes; k2++)
+                if (d->spread_kib[k2] > d->spread_kib[best])
+                    best = k2;
+            add_form(a, "numatune strict %d %s", best, scope);
+        }
+        break;
+    case PANEL_SECURITY: {
+        const vt_seclabel_def *sl = vt_domdef_main_seclabel(def);
+        const char *relabel = sl && sl->relabel ? sl->relabel : "yes";
+        const char *label = sl && sl->label && strcmp(sl->type, "static") == 0 ? sl->label :
+                            "system_u:system_r:svirt_t:s0:c100,c200";
+        add_form(a, "seclabel dynamic relabel %s", sl && strcmp(sl->type, "dynamic") == 0 ? relabel : "yes");
+        add_form(a, "seclabel static %s relabel %s", label,
+                 sl && strcmp(sl->type, "static") == 0 ? relabel : "yes");
+        add_form(a, "seclabel none");
+        if (sl && strcmp(sl->type, "static") == 0) {
+            /* the current form first */
+            char tmp[256];
+            memcpy(tmp, a->forms[1], sizeof(tmp));
+            memcpy(a->forms[1], a->forms[0], sizeof(tmp));
+            memcpy(a->forms[0], tmp, sizeof(tmp));
+        } else if (sl && strcmp(sl->type, "none") == 0) {
+            a->form_sel = 2;
+        }
+        break;
+    }
+    case PANEL_NETWORK:
+    case PANEL_AGENT:
+    case PANEL_LAST:
+        break;
+    }
+}
+
+/* "CPUs 2, 3, 8 — 3 CPUs": a set as the admin reads it. */
+static char *expand_set(const char *set, const char *one, const char *many)
+{
+    vt_cpuset s;
+    char buf[1024] = "";
+    int last, i;
+    unsigned n, shown = 0;
+
+    if (!set || vt_cpuset_parse(set, &s, NULL) < 0)
+        return vt_asprintf("%s %s", many, set ? set : "?");
+    last = vt_cpuset_last(&s);
+    n = vt_cpuset_count(&s);
+    for (i = 0; i <= last; i++) {
+        size_t len = strlen(buf);
+        if (!vt_cpuset_has(&s, (unsigned)i))
+            continue;
+        if (shown == 24) {
+            snprintf(buf + len, sizeof(buf) - len, ", …");
+            break;
+        }
+        snprintf(buf + len, sizeof(buf) - len, "%s%d", shown ? ", " : "", i);
+        shown++;
+    }
+    return vt_asprintf("%s %s — %u %s", n == 1 ? one : many, buf, n, n == 1 ? one : many);
+}
+
+/* Validation of the edit line: the real plan parser on "vm NAME " + tail,
+ * then the host's CPUs and nodes, so a typo is caught where it is typed. */
+static int validate_edit(void *ctx, const char *text, char *msg, size_t msgsz)
+{
+    vt_app *a = ctx;
+    VT_AUTOFREE char *plan = vt_asprintf("vm %s %s\n", a->edit_vm, text);
+    vt_changeset cs = { 0 };
+    vt_err err = { { 0 } };
+    const vt_edit *e;
+    vt_cpuset s;
+
+    if (vt_plan_parse(plan, &cs, &err) < 0) {
+        const char *m = err.msg;
+        if (strncmp(m, "line 1: ", 8) == 0)
+            m += 8;
+        snprintf(msg, msgsz, "%s", m);
+        return -1;
+    }
+    if (cs.n != 1) {
+        snprintf(msg, msgsz, cs.n ? "one edit at a time" : "nothing to stage");
+        vt_changeset_clear(&cs);
+        return -1;
+    }
+    e = &cs.edits[0];
+    if (e->cpuset && a->c->host.ncpus && vt_cpuset_parse(e->cpuset, &s, NULL) == 0 &&
+        vt_cpuset_last(&s) >= (int)a->c->host.ncpus) {
+        snprintf(msg, msgsz, "CPU %d is not on this host (CPUs 0-%u)", vt_cpuset_last(&s), a->c->host.ncpus - 1);
+        vt_changeset_clear(&cs);
+        return -1;
+    }
+    if (e->nodeset && a->c->host.nnodes && vt_cpuset_parse(e->nodeset, &s, NULL) == 0) {
+        size_t k;
+        int last = vt_cpuset_last(&s);
+        bool found = false;
+        for (k = 0; k < a->c->host.nnodes; k++)
+            if (a->c->host.nodes[k].id == last)
+                found = true;
+        if (!found) {
+            snprintf(msg, msgsz, "NUMA node %d is not on this host", last);
+            vt_changeset_clear(&cs);
+            return -1;
+        }
+    }
+    vt_changeset_clear(&a->pending);
+    a->pending = cs;
+    return 0;
+}
+
+static void open_edit(vt_app *a, const char *tail)
+{
+    vt_input_init(&a->edit_in, tail, validate_edit, a);
+    a->modal = MODAL_EDIT;
+}
+
+/* The confirm step: the edit as a plan line, its sets expanded, and what
+ * it replaces. */
+static void open_stage_confirm(vt_app *a)
+{
+    const vt_edit *e = &a->pending.edits[0];
+    VT_AUTOFREE char *line_text = vt_edit_format(e);
+    VT_AUTOFREE char *cpus = e->cpuset ? expand_set(e->cpuset, "CPU", "CPUs") : NULL;
+    VT_AUTOFREE char *nodes = e->nodeset ? expand_set(e->nodeset, "NUMA node", "NUMA nodes") : NULL;
+    long at = staged_find_knob(a, e);
+    VT_AUTOFREE char *old = at >= 0 ? vt_edit_format(&a->staged.edits[at]) : NULL;
+    size_t len;
+
+    snprintf(a->dlg_msg, sizeof(a->dlg_msg), "%s", line_text);
+    len = strlen(a->dlg_msg);
+    if (cpus)
+        len += (size_t)snprintf(a->dlg_msg + len, sizeof(a->dlg_msg) - len, "\n%s", cpus);
+    if (nodes && len < sizeof(a->dlg_msg))
+        len += (size_t)snprintf(a->dlg_msg + len, sizeof(a->dlg_msg) - len, "\n%s", nodes);
+    if (old && len < sizeof(a->dlg_msg))
+        snprintf(a->dlg_msg + len, sizeof(a->dlg_msg) - len, "\nreplaces the staged: %s", old);
+    memset(&a->dlg, 0, sizeof(a->dlg));
+    a->dlg.title = "Stage this edit?";
+    a->dlg.message = a->dlg_msg;
+    a->dlg.buttons[0] = "Stage";
+    a->dlg.buttons[1] = "Cancel";
+    a->dlg.nbuttons = 2;
+    a->dlg_kind = DLG_STAGE;
+    a->modal = MODAL_DIALOG;
+}
+
+static void open_dialog(vt_app *a, dialog_kind kind, const char *title, const char *yes, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void open_dialog(vt_app *a, dialog_kind kind, const char *title, const char *yes, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(a->dlg_msg, sizeof(a->dlg_msg), fmt, ap);
+    va_end(ap);
+    memset(&a->dlg, 0, sizeof(a->dlg));
+    a->dlg.title = title;
+    a->dlg.message = a->dlg_msg;
+    a->dlg.buttons[0] = yes;
+    a->dlg.buttons[1] = "Cancel";
+    a->dlg.nbuttons = 2;
+    a->dlg.focus = 1;   /* the safe answer is the default */
+    a->dlg_kind = kind;
+    a->modal = MODAL_DIALOG;
+}
+
+/* ---- the CPU picker ---- */
+
+/* Where the CPU set sits in a pin edit's tail: the word after "pin".
+ * Byte offsets of it (or of where it goes) into *from, *to; false when the
+ * line is not a pin edit. */
+static bool pin_field(const char *text, size_t *from, size_t *to)
+{
+    const char *p = text;
+
+    while (*p) {
+        const char *w;
+        while (*p == ' ')
+            p++;
+        w = p;
+        while (*p && *p != ' ')
+            p++;
+        if (p - w == 3 && strncmp(w, "pin", 3) == 0) {
+            while (*p == ' ')
+                p++;
+            *from = (size_t)(p - text);
+            while (*p && *p != ' ')
+                p++;
+            *to = (size_t)(p - text);
+            return true;
+        }
+    }
+    return false;
+}
+
+static void open_picker(vt_app *a)
+{
+    size_t from, to;
+    char set[256];
+
+    if (!pin_field(a->edit_in.buf, &from, &to)) {
+        snprintf(a->edit_in.msg, sizeof(a->edit_in.msg), "the CPU picker is for pin edits (… pin CPUSET)");
+        return;
+    }
+    if (!a->c->host.nnodes) {
+        snprintf(a->edit_in.msg, sizeof(a->edit_in.msg), "no NUMA topology known: type the CPU set");
+        return;
+    }
+    snprintf(set, sizeof(set), "%.*s", (int)(to - from), a->edit_in.buf + from);
+    if (vt_cpuset_parse(set, &a->pick, NULL) < 0)
+        vt_cpuset_clear(&a->pick);
+    a->pick_node = 0;
+    a->pick_idx = 0;
+    a->edit_in.msg[0] = '\0';
+    a->modal = MODAL_GRID;
+}
+
+/* Enter in the picker: the set goes into the line in place of the typed
+ * one (or where it belongs when none was typed yet). */
+static void picker_accept(vt_app *a)
+{
+    size_t from, to;
+    VT_AUTOFREE char *set = vt_cpuset_format(&a->pick);
+    char buf[sizeof(a->edit_in.buf)];
+
+    if (vt_cpuset_is_empty(&a->pick)) {
+        snprintf(a->edit_in.msg, sizeof(a->edit_in.msg), "no CPU picked: Space picks the CPU under the cursor");
+        return;
+    }
+    if (!pin_field(a->edit_in.buf, &from, &to))
+        return;
+    snprintf(buf, sizeof(buf), "%.*s%s%s%s", (int)from, a->edit_in.buf, from && a->edit_in.buf[from - 1] != ' ' ? " " : "",
+             set, a->edit_in.buf + to);
+    vt_input_init(&a->edit_in, buf, validate_edit, a);
+    a->modal = MODAL_EDIT;
+}
+
+static void picker_key(vt_app *a, int is_key, wint_t ch)
+{
+    grid_nodes g;
+    int width = (COLS > 100 ? 96 : COLS - 8);
+    size_t per, col;
+
+    grid_nodes_build(&a->c->host, &g);
+    per = (size_t)vt_cpugrid_per_line(width, g.nodes, g.n);
+    if (a->pick_node >= g.n)
+        a->pick_node = 0;
+    col = a->pick_idx % per;
+    if (is_key && ch == KEY_LEFT) {
+        if (a->pick_idx > 0)
+            a->pick_idx--;
+        else if (a->pick_node > 0) {
+            a->pick_node--;
+            a->pick_idx = g.nodes[a->pick_node].ncpus ? g.nodes[a->pick_node].ncpus - 1 : 0;
+        }
+    } else if (is_key && ch == KEY_RIGHT) {
+        if (a->pick_idx + 1 < g.nodes[a->pick_node].ncpus)
+            a->pick_idx++;
+        else if (a->pick_node + 1 < g.n) {
+            a->pick_node++;
+            a->pick_idx = 0;
+        }
+    } else if (is_key && ch == KEY_DOWN) {
+        if (a->pick_idx + per < g.nodes[a->pick_node].ncpus)
+            a->pick_idx += per;
+        else if (a->pick_node + 1 < g.n) {
+            a->pick_node++;
+            a->pick_idx = col < g.nodes[a->pick_node].ncpus ? col : 0;
+        }
+    } else if (is_key && ch == KEY_UP) {
+        if (a->pick_idx >= per)
+            a->pick_idx -= per;
+        else if (a->pick_node > 0) {
+            size_t n;
+            a->pick_node--;
+            n = g.nodes[a->pick_node].ncpus;
+            a->pick_idx = n ? ((n - 1) / per) * per + col : 0;
+            if (a->pick_idx >= n)
+                a->pick_idx = n ? n - 1 : 0;
+        }
+    } else if (!is_key && ch == ' ') {
+        if (a->pick_idx < g.nodes[a->pick_node].ncpus) {
+            unsigned cpu = g.nodes[a->pick_node].cpus[a->pick_idx];
+            if (vt_cpuset_has(&a->pick, cpu))
+                vt_cpuset_unset(&a->pick, cpu);
+            else
+                vt_cpuset_set(&a->pick, cpu);
+        }
+    } else if ((!is_key && (ch == '\n' || ch == '\r')) || (is_key && ch == KEY_ENTER)) {
+        picker_accept(a);
+    } else if (!is_key && ch == 27) {
+        a->modal = MODAL_EDIT;
+    }
+    grid_nodes_free(&g);
+}
+
+/* ---- boxes drawn over the screen ---- */
+
+static void draw_box(vt_app *a, int y0, int x0, int h, int w, const char *title)
+{
+    attr_t da = vt_theme_attr(&a->th, VT_ROLE_DIALOG);
+    int i;
+
+    for (i = 0; i < h; i++)
+        vt_text_put(stdscr, y0 + i, x0, "", w, da, 1);
+    mvwaddch(stdscr, y0, x0, ACS_ULCORNER | da);
+    mvwhline(stdscr, y0, x0 + 1, ACS_HLINE | da, w - 2);
+    mvwaddch(stdscr, y0, x0 + w - 1, ACS_URCORNER | da);
+    mvwvline(stdscr, y0 + 1, x0, ACS_VLINE | da, h - 2);
+    mvwvline(stdscr, y0 + 1, x0 + w - 1, ACS_VLINE | da, h - 2);
+    mvwaddch(stdscr, y0 + h - 1, x0, ACS_LLCORNER | da);
+    mvwhline(stdscr, y0 + h - 1, x0 + 1, ACS_HLINE | da, w - 2);
+    mvwaddch(stdscr, y0 + h - 1, x0 + w - 1, ACS_LRCORNER | da);
+    if (title) {
+        VT_AUTOFREE char *t = vt_asprintf(" %s ", title);
+        vt_text_put(stdscr, y0, x0 + 2, t, w - 4, da | A_BOLD, 0);
+    }
+}
+
+static void draw_forms(vt_app *a)
+{
+    int w = COLS > 90 ? 86 : COLS - 4;
+    int shown = (int)a->nforms, h, y0, x0, i, first = 0;
+    attr_t da = vt_theme_attr(&a->th, VT_ROLE_DIALOG);
+    VT_AUTOFREE char *title = vt_asprintf("Stage an edit for VM %s", a->edit_vm);
+    char hint[128];
+
+    if (shown > LINES - 8)
+        shown = LINES - 8;
+    if ((int)a->form_sel >= shown)
+        first = (int)a->form_sel - shown + 1;
+    h = shown + 4;
+    y0 = (LINES - h) / 2;
+    x0 = (COLS - w) / 2;
+    draw_box(a, y0, x0, h, w, title);
+    for (i = 0; i < shown; i++) {
+        size_t k = (size_t)(first + i);
+        VT_AUTOFREE char *row = vt_asprintf("%s %s", k == a->form_sel ? ">" : " ", a->forms[k]);
+        vt_text_put(stdscr, y0 + 1 + i, x0 + 2, row, w - 4,
+                    k == a->form_sel ? vt_theme_attr(&a->th, VT_ROLE_SELECTION) : da, 1);
+    }
+    snprintf(hint, sizeof(hint), "Enter edits the line   Esc cancels   %zu of %zu", a->form_sel + 1, a->nforms);
+    vt_text_put(stdscr, y0 + h - 2, x0 + 2, hint, w - 4, da, 0);
+}
+
+static void draw_edit(vt_app *a)
+{
+    int w = COLS - 4, h = 6, y0 = LINES - 3 - h, x0 = 2, pw;
+    attr_t da = vt_theme_attr(&a->th, VT_ROLE_DIALOG);
+    VT_AUTOFREE char *prefix = vt_asprintf("vm %s ", a->edit_vm);
+    char hint[160];
+    size_t from, to;
+
+    draw_box(a, y0, x0, h, w, "Stage an edit: the plan line");
+    pw = vt_text_width(prefix);
+    if (pw > w / 3)
+        pw = w / 3;
+    vt_text_put(stdscr, y0 + 1, x0 + 2, prefix, pw, da, 0);
+    vt_input_draw(&a->edit_in, stdscr, y0 + 1, x0 + 2 + pw, w - 4 - pw, &a->th);
+    if (a->edit_in.msg[0]) {
+        /* the whole width for the parser's message, not just the field's */
+        vt_text_put(stdscr, y0 + 2, x0 + 2, "", w - 4, da, 1);
+        vt_text_put(stdscr, y0 + 2, x0 + 2, a->edit_in.msg, w - 4, vt_theme_attr(&a->th, VT_ROLE_VALUE_BAD), 0);
+    }
+    if (pin_field(a->edit_in.buf, &from, &to))
+        snprintf(hint, sizeof(hint), "Enter checks and stages   %s picks CPUs on the grid   Esc cancels",
+                 key_of(a, VT_ACT_PICK_CPUS));
+    else
+        snprintf(hint, sizeof(hint), "Enter checks and stages   Esc cancels");
+    vt_text_put(stdscr, y0 + h - 2, x0 + 2, hint, w - 4, da, 0);
+}
+
+static void draw_picker(vt_app *a)
+{
+    grid_nodes g;
+    int gw = COLS > 100 ? 96 : COLS - 8;
+    int w = gw + 4, lines, h, y0, x0;
+    attr_t da = vt_theme_attr(&a->th, VT_ROLE_DIALOG);
+    vt_domain *d = vt_conn_find_name(a->c, a->edit_vm);
+    unsigned char *flags = grid_flags(a, d ? (d->config ? d->config : d->live) : NULL);
+    size_t ncpu = a->c->host.ncpus ? a->c->host.ncpus : 1, i;
+    VT_AUTOFREE char *set = vt_cpuset_format(&a->pick);
+    VT_AUTOFREE char *exp = NULL;
+    char buf[256], cur[64] = "";
+
+    grid_nodes_build(&a->c->host, &g);
+    for (i = 0; i < ncpu; i++)
+        if (vt_cpuset_has(&a->pick, (unsigned)i))
+            flags[i] |= VT_CPU_PICKED;
+    if (a->pick_node < g.n && a->pick_idx < g.nodes[a->pick_node].ncpus &&
+        g.nodes[a->pick_node].cpus[a->pick_idx] < ncpu)
+        flags[g.nodes[a->pick_node].cpus[a->pick_idx]] |= VT_CPU_CURSOR;
+    lines = vt_cpugrid_lines(gw, g.nodes, g.n);
+    h = lines + 6;
+    if (h > LINES - 2)
+        h = LINES - 2;
+    y0 = (LINES - h) / 2;
+    x0 = (COLS - w) / 2;
+    draw_box(a, y0, x0, h, w, "Pick CPUs");
+    vt_cpugrid_draw(stdscr, y0 + 1, x0 + 2, gw, g.nodes, g.n, flags, ncpu, &a->th);
+    /* the cursor in words too: reverse video is all a monochrome
+       terminal has, and a screen reader has not even that */
+    if (a->pick_node < g.n && a->pick_idx < g.nodes[a->pick_node].ncpus)
+        snprintf(cur, sizeof(cur), "at CPU %u (node %d)", g.nodes[a->pick_node].cpus[a->pick_idx],
+                 g.nodes[a->pick_node].id);
+    if (vt_cpuset_is_empty(&a->pick))
+        snprintf(buf, sizeof(buf), "%s   picked: none", cur);
+    else {
+        exp = expand_set(set, "CPU", "CPUs");
+        snprintf(buf, sizeof(buf), "%s   picked: %s  (%s)", cur, set, exp);
+    }
+    vt_text_put(stdscr, y0 + h - 4, x0 + 2, buf, gw, da, 0);
+    vt_text_put(stdscr, y0 + h - 3, x0 + 2, "* picked  V vCPU  E emulator  I IOThread (now)  K kworker", gw, da, 0);
+    vt_text_put(stdscr, y0 + h - 2, x0 + 2, "arrows move   Space picks/unpicks   Enter writes the set   Esc back", gw, da, 0);
+    grid_nodes_free(&g);
+    free(flags);
+}
+
+static void draw_save(vt_app *a)
+{
+    int w = COLS - 4, h = 5, y0 = LINES - 3 - h, x0 = 2;
+    attr_t da = vt_theme_attr(&a->th, VT_ROLE_DIALOG);
+    VT_AUTOFREE char *title = vt_asprintf("Save %zu staged edit%s as a plan file", a->staged.n,
+                                          a->staged.n == 1 ? "" : "s");
+
+    draw_box(a, y0, x0, h, w, title);
+    vt_text_put(stdscr, y0 + 1, x0 + 2, "file:", 6, da, 0);
+    vt_input_draw(&a->save_in, stdscr, y0 + 1, x0 + 8, w - 10, &a->th);
+    vt_text_put(stdscr, y0 + h - 2, x0 + 2, "Enter saves   Esc cancels", w - 4, da, 0);
+}
+
+static void draw_modal(vt_app *a)
+{
+    switch (a->modal) {
+    case MODAL_FORMS: draw_forms(a); break;
+    case MODAL_EDIT: draw_edit(a); break;
+    case MODAL_GRID: draw_picker(a); break;
+    case MODAL_DIALOG: vt_dialog_draw(&a->dlg, stdscr, &a->th); break;
+    case MODAL_SAVE: draw_save(a); break;
+    case MODAL_NONE:
+    case MODAL_LAST:
+        break;
+    }
+}
+
+/* ---- review: the prepared steps of the staged set ---- */
+
+/* Prepare the staged set against a fresh snapshot; the review shows the
+ * steps or, in words, why they cannot be made. */
+static void review_prepare(vt_app *a)
+{
+    vt_err err = { { 0 } };
+
+    vt_applyplan_clear(&a->plan);
+    memset(&a->plan, 0, sizeof(a->plan));
+    a->plan_ok = false;
+    a->plan_err[0] = '\0';
+    if (!a->staged.n)
+        return;
+    if (vt_apply_prepare(a->c, &a->staged, &a->bases, &a->plan, &err) < 0) {
+        snprintf(a->plan_err, sizeof(a->plan_err), "%s", err.msg[0] ? err.msg : "cannot prepare the edits");
+        vt_applyplan_clear(&a->plan);
+        memset(&a->plan, 0, sizeof(a->plan));
+        return;
+    }
+    a->plan_ok = true;
+}
+
+static void open_review(vt_app *a)
+{
+    if (a->screen != SCR_REVIEW) {
+        a->review_back = a->screen == SCR_HELP ? a->back_to : a->screen;
+        a->screen = SCR_REVIEW;
+    }
+    a->scroll[SCR_REVIEW] = 0;
+    if (a->review_sel >= a->staged.n)
+        a->review_sel = a->staged.n ? a->staged.n - 1 : 0;
+    review_prepare(a);
+    if (!a->staged.n)
+        set_status(a, VT_ROLE_STATUS, "nothing staged");
+    else if (a->plan_ok)
+        set_status(a, VT_ROLE_STATUS, "%zu staged edit%s, %zu step%s", a->staged.n, a->staged.n == 1 ? "" : "s",
+                   a->plan.nsteps, a->plan.nsteps == 1 ? "" : "s");
+    else
+        set_status(a, VT_ROLE_STATUS_ERROR, "cannot prepare the staged edits (see the review)");
+}
+
+static const char *effect_marker(vt_effect e)
+{
+    switch (e) {
+    case VT_EFFECT_LIVE_NOW: return "[live now]";
+    case VT_EFFECT_NEXT_START: return "[at next start]";
+    case VT_EFFECT_NEEDS_RESTART: return "[needs restart]";
+    case VT_EFFECT_LAST: break;
+    }
+    return "[?]";
+}
+
+/* Multi-line text, one pad line each, the role chosen per line. */
+static void text_lines(pen *p, const char *text, const char *indent, bool diff)
+{
+    const char *s = text;
+
+    while (s && *s) {
+        const char *nl = strchr(s, '\n');
+        int len = nl ? (int)(nl - s) : (int)strlen(s);
+        vt_role role = VT_ROLE_NORMAL;
+        if (diff) {
+            if (len >= 3 && (strncmp(s, "+++", 3) == 0 || strncmp(s, "---", 3) == 0))
+                role = VT_ROLE_DIM;
+            else if (*s == '+')
+                role = VT_ROLE_DIFF_ADD;
+            else if (*s == '-')
+                role = VT_ROLE_DIFF_DEL;
+            else if (*s == '@')
+                role = VT_ROLE_DIM;
+        }
+        line(p, role, "%s%.*s", indent, len, s);
+        s = nl ? nl + 1 : NULL;
+    }
+}
+
+static void draw_review(vt_app *a)
+{
+    pen p = { a->pad, 0, COLS, &a->th, a->scroll[SCR_REVIEW], a->scroll[SCR_REVIEW] + LINES };
+    char what[128];
+    size_t i;
+
+    werase(a->pad);
+    snprintf(what, sizeof(what), "review");
+    draw_title(a, what);
+    if (a->outcome) {
+        heading(&p, a->outcome_head);
+        text_lines(&p, a->outcome, "", false);
+    }
+    heading(&p, "Staged edits");
+    if (!a->staged.n)
+        line(&p, VT_ROLE_DIM, "nothing staged: on a VM's detail screen, %s stages an edit", key_of(a, VT_ACT_EDIT));
+    for (i = 0; i < a->staged.n; i++) {
+        VT_AUTOFREE char *t = vt_edit_format(&a->staged.edits[i]);
+        line(&p, i == a->review_sel ? VT_ROLE_SELECTION : VT_ROLE_STAGED, "%s %2zu  %s",
+             i == a->review_sel ? ">" : " ", i + 1, t);
+    }
+    if (a->staged.n)
+        line(&p, VT_ROLE_DIM, "Up/Down select  %s drops it  %s drops all  %s applies  %s saves a plan",
+             key_of(a, VT_ACT_DROP), key_of(a, VT_ACT_DROP_ALL), key_of(a, VT_ACT_APPLY),
+             key_of(a, VT_ACT_SAVE_PLAN));
+    if (a->staged.n && !a->plan_ok) {
+        heading(&p, "Cannot prepare these edits");
+        line(&p, VT_ROLE_VALUE_BAD, "%s", a->plan_err);
+        line(&p, VT_ROLE_DIM, "drop or re-stage the edit it names; nothing can be applied until then");
+    }
+    if (a->plan_ok) {
+        const char *vm = NULL;
+        for (i = 0; i < a->plan.nsteps; i++) {
+            const vt_step *s = &a->plan.steps[i];
+            size_t k;
+            if (!vm || strcmp(vm, s->vm) != 0) {
+                char h[300];
+                snprintf(h, sizeof(h), "VM %s (%s)", s->vm, s->vm_active ? "running" : "not running");
+                heading(&p, h);
+                vm = s->vm;
+            }
+            line(&p, VT_ROLE_STAGED, "%-15s %s", effect_marker(s->effect), s->call ? s->call : "");
+            for (k = 0; k < s->nchanges; k++)
+                line(&p, VT_ROLE_NORMAL, "    %s: %s -> %s", s->changes[k].what, s->changes[k].before,
+                     s->changes[k].after);
+            if (s->diff && *s->diff)
+                text_lines(&p, s->diff, "    ", true);
+        }
+        if (!a->plan.nsteps)
+            line(&p, VT_ROLE_DIM, "no steps: the staged values are what the VMs already have");
+        if (a->plan.nwarnings) {
+            heading(&p, "Warnings");
+            for (i = 0; i < a->plan.nwarnings; i++)
+                line(&p, VT_ROLE_VALUE_WARN, "! %s", a->plan.warnings[i]);
+        }
+    }
+    draw_status(a);
+    draw_footer(a, VT_SCR_REVIEW);
+    draw_pad(a, 1, LINES - 3, p.y);
+}
+
+static void do_apply(vt_app *a)
+{
+    vt_err err = { { 0 } };
+    const char *log = a->opts && a->opts->log_path ? a->opts->log_path : vt_apply_log_path();
+    size_t i, nsteps;
+
+    /* the snapshot the steps come from must be fresh: a define made
+       elsewhere since staging is then a conflict, not a silent overwrite */
+    do_refresh(a);
+    review_prepare(a);
+    if (!a->plan_ok) {
+        set_status(a, VT_ROLE_STATUS_ERROR, "not applied: %s", a->plan_err);
+        return;
+    }
+    free(a->outcome);
+    a->outcome = NULL;
+    nsteps = a->plan.nsteps;
+    if (vt_apply_run(a->c, &a->plan, a->opts ? a->opts->log_path : NULL, NULL, NULL, &err) < 0) {
+        a->outcome = vt_apply_outcome(&a->plan);
+        snprintf(a->outcome_head, sizeof(a->outcome_head), "Last apply: FAILED, undone where possible; logged to %s", log);
+        set_status(a, VT_ROLE_STATUS_ERROR, "apply failed, staged edits kept: %s", err.msg);
+        for (i = 0; i < a->c->ndoms; i++)
+            a->c->doms[i]->dirty = true;
+        do_refresh(a);
+        return;
+    }
+    a->outcome = vt_apply_outcome(&a->plan);
+    snprintf(a->outcome_head, sizeof(a->outcome_head), "Last apply: done, logged to %s", log);
+    /* the test driver sends no events for every change: fetch the edited
+       VMs again so the screens show what is now there */
+    for (i = 0; i < a->staged.n; i++) {
+        vt_domain *d = vt_conn_find_name(a->c, a->staged.edits[i].vm);
+        if (d)
+            d->dirty = true;
+    }
+    drop_all_staged(a);
+    vt_applyplan_clear(&a->plan);
+    memset(&a->plan, 0, sizeof(a->plan));
+    a->plan_ok = false;
+    a->review_sel = 0;
+    do_refresh(a);
+    set_status(a, VT_ROLE_STATUS, "applied %zu step%s", nsteps, nsteps == 1 ? "" : "s");
+}
+
+/* Write the staged set as a plan file: a temporary file beside it, then a
+ * rename, so an interrupted save never leaves half a plan. */
+static void save_plan(vt_app *a, const char *path)
+{
+    VT_AUTOFREE char *text = vt_plan_format(&a->staged);
+    VT_AUTOFREE char *tmp = vt_asprintf("%s.XXXXXX", path);
+    size_t len = strlen(text), off = 0;
+    int fd = mkstemp(tmp);
+
+    if (fd < 0) {
+        set_status(a, VT_ROLE_STATUS_ERROR, "cannot save %s: %s", path, strerror(errno));
+        return;
+    }
+    fchmod(fd, 0644);
+    while (off < len) {
+        ssize_t n = write(fd, text + off, len - off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        off += (size_t)n;
+    }
+    if (off < len || fsync(fd) < 0) {
+        set_status(a, VT_ROLE_STATUS_ERROR, "cannot save %s: %s", path, strerror(errno));
+        close(fd);
+        unlink(tmp);
+        return;
+    }
+    if (close(fd) < 0 || rename(tmp, path) < 0) {
+        set_status(a, VT_ROLE_STATUS_ERROR, "cannot save %s: %s", path, strerror(errno));
+        unlink(tmp);
+        return;
+    }
+    set_status(a, VT_ROLE_STATUS, "saved %zu staged edit%s to %s", a->staged.n, a->staged.n == 1 ? "" : "s", path);
+}
+
+/* ---- keys while a modal has the keyboard; true = quit ---- */
+
+static bool dialog_answer(vt_app *a, bool yes)
+{
+    dialog_kind k = a->dlg_kind;
+
+    a->modal = MODAL_NONE;
+    switch (k) {
+    case DLG_STAGE:
+        if (!yes) {
+            a->modal = MODAL_EDIT;
+            break;
+        }
+        if (a->pending.n == 1) {
+            VT_AUTOFREE char *t = vt_edit_format(&a->pending.edits[0]);
+            bool replaced = staged_find_knob(a, &a->pending.edits[0]) >= 0;
+            stage_edit(a, &a->pending.edits[0]);
+            set_status(a, VT_ROLE_STATUS, "%s: %s", replaced ? "replaced" : "staged", t);
+        }
+        vt_changeset_clear(&a->pending);
+        if (a->screen == SCR_REVIEW)
+            review_prepare(a);
+        break;
+    case DLG_APPLY:
+        if (yes)
+            do_apply(a);
+        break;
+    case DLG_QUIT:
+        return yes;
+    case DLG_DROP_ALL:
+        if (yes) {
+            size_t n = a->staged.n;
+            drop_all_staged(a);
+            a->review_sel = 0;
+            review_prepare(a);
+            set_status(a, VT_ROLE_STATUS, "dropped %zu staged edit%s", n, n == 1 ? "" : "s");
+        }
+        break;
+    case DLG_OVERWRITE:
+        if (yes)
+            save_plan(a, a->save_path);
+        else
+            set_status(a, VT_ROLE_STATUS, "not saved: %s exists", a->save_path);
+        break;
+    case DLG_LAST:
+        break;
+    }
+    return false;
+}
+
+static bool modal_key(vt_app *a, int is_key, wint_t ch)
+{
+    vt_input_state st;
+    int r;
+
+    switch (a->modal) {
+    case MODAL_FORMS:
+        if (is_key && ch == KEY_UP && a->form_sel > 0)
+            a->form_sel--;
+        else if (is_key && ch == KEY_DOWN && a->form_sel + 1 < a->nforms)
+            a->form_sel++;
+        else if (!is_key && (ch == 'k' || ch == 'j')) {
+            if (ch == 'k' && a->form_sel > 0)
+                a->form_sel--;
+            if (ch == 'j' && a->form_sel + 1 < a->nforms)
+                a->form_sel++;
+        } else if ((!is_key && (ch == '\n' || ch == '\r')) || (is_key && ch == KEY_ENTER))
+            open_edit(a, a->forms[a->form_sel]);
+        else if (!is_key && ch == 27)
+            a->modal = MODAL_NONE;
+        break;
+    case MODAL_EDIT:
+        if (vt_config_lookup(&a->cfg, (int)ch) == VT_ACT_PICK_CPUS && (is_key || ch < 0x20)) {
+            open_picker(a);
+            break;
+        }
+        st = vt_input_key(&a->edit_in, is_key, ch);
+        if (st == VT_INPUT_CANCELLED) {
+            a->modal = MODAL_NONE;
+            vt_changeset_clear(&a->pending);
+        } else if (st == VT_INPUT_DONE) {
+            open_stage_confirm(a);
+        }
+        break;
+    case MODAL_GRID:
+        picker_key(a, is_key, ch);
+        break;
+    case MODAL_DIALOG:
+        r = vt_dialog_key(&a->dlg, is_key, ch);
+        if (r == -2)
+            return dialog_answer(a, false);
+        if (r >= 0)
+            return dialog_answer(a, r == 0);
+        break;
+    case MODAL_SAVE:
+        st = vt_input_key(&a->save_in, is_key, ch);
+        if (st == VT_INPUT_CANCELLED) {
+            a->modal = MODAL_NONE;
+        } else if (st == VT_INPUT_DONE) {
+            a->modal = MODAL_NONE;
+            snprintf(a->save_path, sizeof(a->save_path), "%s", a->save_in.buf);
+            if (access(a->save_path, F_OK) == 0)
+                open_dialog(a, DLG_OVERWRITE, "File exists", "Replace", "%s already exists.\nReplace it?",
+                            a->save_path);
+            else
+                save_plan(a, a->save_path);
+        }
+        break;
+    case MODAL_NONE:
+    case MODAL_LAST:
+        break;
+    }
+    return false;
+}
+
+static int validate_path(void *ctx, const char *text, char *msg, size_t msgsz)
+{
+    (void)ctx;
+    if (!*text) {
+        snprintf(msg, msgsz, "a file name, please");
+        return -1;
+    }
+    return 0;
+}
+
 
 static void draw(vt_app *a)
 {
@@ -957,7 +2051,12 @@ static void draw(vt_app *a)
         char buf[128];
         snprintf(buf, sizeof(buf), "terminal too small: %dx%d, needs %dx%d", COLS, LINES, MIN_COLS, MIN_LINES);
         vt_text_put(stdscr, 0, 0, buf, COLS, A_BOLD, 0);
-        vt_text_put(stdscr, 1, 0, "enlarge it, or q to quit", COLS, A_NORMAL, 0);
+        if (a->staged.n)
+            snprintf(buf, sizeof(buf), "enlarge it: %zu staged edit%s not applied", a->staged.n,
+                     a->staged.n == 1 ? " is" : "s are");
+        else
+            snprintf(buf, sizeof(buf), "enlarge it, or q to quit");
+        vt_text_put(stdscr, 1, 0, buf, COLS, A_NORMAL, 0);
         wnoutrefresh(stdscr);
         doupdate();
         return;
@@ -969,11 +2068,17 @@ static void draw(vt_app *a)
         case SCR_DETAIL: draw_detail(a); break;
         case SCR_HOST: draw_host(a); break;
         case SCR_HELP: draw_help(a); break;
+        case SCR_REVIEW: draw_review(a); break;
         case SCR_LAST: break;
         }
         /* a clamped scroll shows lines the first pass did not draw */
         if (a->scroll[a->screen] == before)
             break;
+    }
+    /* over the pad: only the cells the box covers are copied again */
+    if (a->modal != MODAL_NONE) {
+        draw_modal(a);
+        wnoutrefresh(stdscr);
     }
     doupdate();
 }
@@ -1001,7 +2106,76 @@ static bool handle_action(vt_app *a, vt_action act)
 
     switch (act) {
     case VT_ACT_QUIT:
-        return true;   /* no staged edits exist yet to ask about */
+        if (!a->staged.n)
+            return true;
+        open_dialog(a, DLG_QUIT, "Quit", "Quit", "%zu staged edit%s not applied.\nQuit and lose %s?",
+                    a->staged.n, a->staged.n == 1 ? " is" : "s are", a->staged.n == 1 ? "it" : "them");
+        break;
+    case VT_ACT_EDIT: {
+        vt_domain *d = detail_domain(a);
+        if (a->screen != SCR_DETAIL || !d)
+            break;
+        snprintf(a->edit_vm, sizeof(a->edit_vm), "%s", d->name ? d->name : d->uuid);
+        build_forms(a, d, (panel_id)a->tabs.active);
+        if (!a->nforms)
+            set_status(a, VT_ROLE_STATUS, "nothing to stage on the %s panel: the IOThreads, Memory, "
+                       "Security and Disks panels have edits", panel_names[a->tabs.active]);
+        else
+            a->modal = MODAL_FORMS;
+        break;
+    }
+    case VT_ACT_PICK_CPUS:
+        break;   /* only inside a pin edit (modal_key) */
+    case VT_ACT_REVIEW:
+        open_review(a);
+        break;
+    case VT_ACT_APPLY:
+        if (a->screen != SCR_REVIEW)
+            break;
+        if (!a->staged.n) {
+            set_status(a, VT_ROLE_STATUS, "nothing staged to apply");
+        } else if (a->c->readonly) {
+            set_status(a, VT_ROLE_STATUS_ERROR, "read-only connection: nothing applied (reconnect without -r)");
+        } else if (!a->plan_ok) {
+            set_status(a, VT_ROLE_STATUS_ERROR, "cannot apply: %s", a->plan_err);
+        } else {
+            size_t i, n[VT_EFFECT_LAST] = { 0 };
+            for (i = 0; i < a->plan.nsteps; i++)
+                if (a->plan.steps[i].effect < VT_EFFECT_LAST)
+                    n[a->plan.steps[i].effect]++;
+            open_dialog(a, DLG_APPLY, "Apply", "Apply",
+                        "Apply %zu staged edit%s as %zu step%s to\n%s?\n"
+                        "live now: %zu   at next start: %zu   needs restart: %zu",
+                        a->staged.n, a->staged.n == 1 ? "" : "s", a->plan.nsteps,
+                        a->plan.nsteps == 1 ? "" : "s", a->uri_label, n[VT_EFFECT_LIVE_NOW],
+                        n[VT_EFFECT_NEXT_START], n[VT_EFFECT_NEEDS_RESTART]);
+        }
+        break;
+    case VT_ACT_SAVE_PLAN:
+        if (a->screen != SCR_REVIEW)
+            break;
+        if (!a->staged.n) {
+            set_status(a, VT_ROLE_STATUS, "nothing staged to save");
+            break;
+        }
+        vt_input_init(&a->save_in, a->save_path[0] ? a->save_path : "virt-tune.plan", validate_path, NULL);
+        a->modal = MODAL_SAVE;
+        break;
+    case VT_ACT_DROP:
+        if (a->screen == SCR_REVIEW && a->review_sel < a->staged.n) {
+            VT_AUTOFREE char *t = vt_edit_format(&a->staged.edits[a->review_sel]);
+            drop_staged(a, a->review_sel);
+            if (a->review_sel >= a->staged.n && a->review_sel)
+                a->review_sel--;
+            review_prepare(a);
+            set_status(a, VT_ROLE_STATUS, "dropped: %s", t);
+        }
+        break;
+    case VT_ACT_DROP_ALL:
+        if (a->screen == SCR_REVIEW && a->staged.n)
+            open_dialog(a, DLG_DROP_ALL, "Drop all", "Drop all", "Drop all %zu staged edit%s?", a->staged.n,
+                        a->staged.n == 1 ? "" : "s");
+        break;
     case VT_ACT_HELP:
         open_screen(a, SCR_HELP);
         break;
@@ -1014,6 +2188,8 @@ static bool handle_action(vt_app *a, vt_action act)
             rebuild_rows(a);
         } else if (a->screen == SCR_HELP) {
             a->screen = a->back_to;
+        } else if (a->screen == SCR_REVIEW) {
+            a->screen = a->review_back == SCR_REVIEW || a->review_back == SCR_HELP ? SCR_LIST : a->review_back;
         } else if (a->screen != SCR_LIST) {
             a->screen = a->screen == SCR_DETAIL || a->back_to == SCR_DETAIL ? SCR_LIST : a->back_to;
             if (a->screen == SCR_HOST)
@@ -1022,6 +2198,8 @@ static bool handle_action(vt_app *a, vt_action act)
         break;
     case VT_ACT_REFRESH:
         do_refresh(a);
+        if (a->screen == SCR_REVIEW)
+            review_prepare(a);
         clearok(curscr, TRUE);
         break;
     case VT_ACT_UP: case VT_ACT_DOWN: case VT_ACT_PAGE_UP: case VT_ACT_PAGE_DOWN:
@@ -1030,7 +2208,12 @@ static bool handle_action(vt_app *a, vt_action act)
                  act == VT_ACT_PAGE_DOWN ? page : act == VT_ACT_TOP ? -1000000L : 1000000L;
         if (a->screen == SCR_LIST)
             vt_table_move(&a->table, d, row_id, a);
-        else
+        else if (a->screen == SCR_REVIEW && (act == VT_ACT_UP || act == VT_ACT_DOWN) && a->staged.n) {
+            if (act == VT_ACT_UP && a->review_sel > 0)
+                a->review_sel--;
+            if (act == VT_ACT_DOWN && a->review_sel + 1 < a->staged.n)
+                a->review_sel++;
+        } else
             scroll_by(a, (int)(d > 100000 ? 100000 : d < -100000 ? -100000 : d));
         break;
     }
@@ -1183,6 +2366,7 @@ int vt_app_run(const vt_app_opts *o, volatile sig_atomic_t *stop)
     size_t i;
 
     a->c = o->conn;
+    a->opts = o;
     a->refresh_ms = o->refresh_ms > 0 ? o->refresh_ms : 2000;
     a->uri_label = o->uri_label ? o->uri_label : o->conn->uri;
     a->connected = true;
@@ -1200,12 +2384,41 @@ int vt_app_run(const vt_app_opts *o, volatile sig_atomic_t *stop)
         goto out;
     }
 
+    /* --plan: a plan that cannot be read or parsed ends us here, before
+       curses has touched the terminal */
+    if (o->plan_path) {
+        char *text = vt_read_file(o->plan_path, 1 << 20, &err);
+        if (!text) {
+            fprintf(stderr, "virt-tune: %s\n", err.msg);   /* names the file */
+            goto out;
+        }
+        if (vt_plan_parse(text, &a->staged, &err) < 0) {
+            fprintf(stderr, "virt-tune: %s: %s\n", o->plan_path, err.msg);
+            free(text);
+            goto out;
+        }
+        free(text);
+    }
+
     vt_table_init(&a->table, list_cols, COL_LAST);
     for (i = 0; i < PANEL_LAST; i++)
         a->tabs.labels[i] = panel_names[i];
     a->tabs.n = PANEL_LAST;
 
     do_refresh(a);
+    if (o->plan_path) {
+        /* the bases are the definitions as they are now: the plan was
+           written against what the file's author saw, which we cannot know */
+        for (i = 0; i < a->staged.n; i++) {
+            vt_domain *d = vt_conn_find_name(a->c, a->staged.edits[i].vm);
+            if (d && d->config_xml)
+                vt_bases_set(&a->bases, d->uuid, d->config_xml);
+        }
+        open_review(a);
+        a->review_back = SCR_LIST;
+        set_status(a, VT_ROLE_STATUS, "%zu edit%s staged from %s", a->staged.n, a->staged.n == 1 ? "" : "s",
+                   o->plan_path);
+    }
 
     setlocale(LC_ALL, "");
     if (!initscr()) {
@@ -1266,16 +2479,26 @@ int vt_app_run(const vt_app_opts *o, volatile sig_atomic_t *stop)
         if (r == KEY_CODE_YES && ch == KEY_RESIZE)
             continue;   /* the next draw lays out for the new size */
         if (r == KEY_CODE_YES && ch == KEY_MOUSE) {
-            handle_mouse(a);
+            /* a click must not switch the VM or panel under an open edit */
+            if (a->modal == MODAL_NONE)
+                handle_mouse(a);
             continue;
         }
         if (a->too_small) {
-            if (r == OK && ch == 'q')
+            /* staged edits are not lost to a key pressed on a note */
+            if (r == OK && ch == 'q' && !a->staged.n)
                 break;
             continue;
         }
         if (a->filtering) {
             handle_filter_key(a, r == KEY_CODE_YES, ch);
+            continue;
+        }
+        if (a->modal != MODAL_NONE) {
+            if (r == OK && ch == '\r')
+                ch = '\n';
+            if (modal_key(a, r == KEY_CODE_YES, ch))
+                break;
             continue;
         }
         if (r == OK && ch == '\r')
@@ -1297,6 +2520,11 @@ out:
     if (started)
         endwin();
     vt_table_free(&a->table);
+    vt_changeset_clear(&a->staged);
+    vt_changeset_clear(&a->pending);
+    vt_bases_clear(&a->bases);
+    vt_applyplan_clear(&a->plan);
+    free(a->outcome);
     free(a->rows);
     free(a);
     return rc;

@@ -64,8 +64,22 @@ int vt_cpugrid_lines(int width, const vt_cpugrid_node *nodes, size_t nnodes)
     return lines;
 }
 
+int vt_cpugrid_per_line(int width, const vt_cpugrid_node *nodes, size_t nnodes)
+{
+    geom g;
+
+    if (width <= 0 || !nodes)
+        return 1;
+    grid_geom(width, nodes, nnodes, &g);
+    return g.percol;
+}
+
 static vt_role cell_role(unsigned f)
 {
+    if (f & VT_CPU_CURSOR)
+        return VT_ROLE_GRID_CURSOR;
+    if (f & VT_CPU_PICKED)
+        return VT_ROLE_GRID_PICKED;
     if (f & VT_CPU_OFFLINE)
         return VT_ROLE_DIM;
     if (f & VT_CPU_VCPU)
@@ -81,9 +95,14 @@ static vt_role cell_role(unsigned f)
 
 static void cell_text(unsigned cpu, unsigned f, int digits, char *out, size_t outsz)
 {
-    char letters[FLAG_COLS + 1];
+    char letters[FLAG_COLS + 2];
     int n = 0;
 
+    /* the picked mark takes the first flag column: the set being built
+       matters more than what is pinned there now, and the text must say
+       it without colour */
+    if (f & VT_CPU_PICKED)
+        letters[n++] = '*';
     if (f & VT_CPU_OFFLINE) {
         letters[n++] = 'x';
     } else {
@@ -98,6 +117,8 @@ static void cell_text(unsigned cpu, unsigned f, int digits, char *out, size_t ou
         if (n == 0)
             letters[n++] = '-';
     }
+    if (n > FLAG_COLS)
+        n = FLAG_COLS;
     letters[n] = '\0';
     snprintf(out, outsz, "%*u:%-*s", digits, cpu, FLAG_COLS, letters);
 }

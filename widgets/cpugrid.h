@@ -15,6 +15,8 @@ enum {
     VT_CPU_IOTHREAD = 1 << 2,
     VT_CPU_KWORKER = 1 << 3,
     VT_CPU_OFFLINE = 1 << 4,
+    VT_CPU_PICKED = 1 << 5,    /* picker: in the set being built ("*") */
+    VT_CPU_CURSOR = 1 << 6,    /* picker: the cursor (reverse video) */
 };
 
 typedef struct vt_cpugrid_node {
@@ -28,6 +30,10 @@ typedef struct vt_cpugrid_node {
 int vt_cpugrid_draw(WINDOW *w, int y, int x, int width, const vt_cpugrid_node *nodes,
                     size_t nnodes, const unsigned char *flags, size_t nflags,
                     const vt_theme *th);
+
+/* Cells per grid line at this width: how far Up/Down move a picker's
+ * cursor. */
+int vt_cpugrid_per_line(int width, const vt_cpugrid_node *nodes, size_t nnodes);
 
 /* Lines vt_cpugrid_draw would use, without drawing. */
 int vt_cpugrid_lines(int width, const vt_cpugrid_node *nodes, size_t nnodes);

@@ -251,6 +251,10 @@ void vt_theme_mono(vt_theme *t)
         [VT_ROLE_GRID_FREE] = A_DIM,
         [VT_ROLE_INPUT] = A_UNDERLINE,
         [VT_ROLE_DIALOG] = A_NORMAL,
+        [VT_ROLE_DIFF_ADD] = A_BOLD,
+        [VT_ROLE_DIFF_DEL] = A_DIM,
+        [VT_ROLE_GRID_CURSOR] = A_REVERSE,
+        [VT_ROLE_GRID_PICKED] = A_BOLD | A_UNDERLINE,
     };
     int i;
 

@@ -35,7 +35,11 @@
     X(GRID_KWORKER, "grid-kworker") \
     X(GRID_FREE, "grid-free") \
     X(INPUT, "input") \
-    X(DIALOG, "dialog")
+    X(DIALOG, "dialog") \
+    X(DIFF_ADD, "diff-add") \
+    X(DIFF_DEL, "diff-del") \
+    X(GRID_CURSOR, "grid-cursor") \
+    X(GRID_PICKED, "grid-picked")
 
 typedef enum {
 #define VT_ROLE_ENUM(e, s) VT_ROLE_##e,

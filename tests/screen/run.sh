@@ -172,6 +172,128 @@ wait_for 'connected  demo host'; settle
 check_screen "80x24-list"
 keys q
 
+# Staging, review and apply (issue 4), at 80x24 on db-replica (4th by name).
+# Edits: IOThread 1 pin typed, the emulator pin picked on the CPU grid.
+stage_line() {   # the form's index in the pick-list, the tail to type
+    keys e
+    n=0; while [ $n -lt "$1" ]; do keys Down; n=$((n + 1)); done
+    keys Enter C-u
+    $T send-keys -t vt -l "$2"; settle
+    keys Enter
+}
+status_line() { capture | sed -n 23p; }
+title_line() { capture | sed -n 1p; }
+
+start_shell 80 24
+keys "cd $tmp" Enter clear Enter
+run_vt "--apply-log $tmp/apply.log"
+keys j j j Enter
+# a bad typed CPU set: the parser's message in place, nothing staged
+stage_line 1 "iothread 1 pin 2-x both"
+if capture | grep -q 'invalid CPU set' && ! title_line | grep -q staged; then
+    ok "staging: a bad CPU set shows the parser's error and stages nothing"
+else
+    fail "staging: bad CPU set"; capture | sed -n 1p; capture | tail -10
+fi
+keys Escape
+title_line | grep -q 'staged' && fail "staging: Esc after an error staged something: $(title_line)"
+# typed: the confirm step shows the set expanded
+stage_line 1 "iothread 1 pin 2-3,8 both"
+if capture | grep -q 'CPUs 2, 3, 8 — 3 CPUs'; then ok "staging: the typed set is shown expanded before staging"
+else fail "staging: no expanded set in the confirm step"; capture | sed -n 5,18p; fi
+keys Enter     # Stage
+# a later edit of the same knob replaces the earlier one
+stage_line 1 "iothread 1 pin 2-3 both"
+capture | grep -q 'replaces the staged: vm db-replica iothread 1 pin 2-3,8 both' ||
+    fail "staging: the confirm step does not say what it replaces"
+keys Enter
+title_line | grep -q '\[1 staged\]' && ok "staging: a second edit of the same knob replaces the first" ||
+    fail "staging: title after replacing: $(title_line)"
+# picked on the grid: emulator pin (form 8); the cursor starts on CPU 0
+keys e Down Down Down Down Down Down Down Enter C-g
+capture | grep -q 'Pick CPUs' || fail "picker did not open: $(capture | tail -6)"
+keys Space Right Space Right Space Space
+capture | grep -q 'picked: 0-1,14-15' && ok "picker: Space toggles CPUs on the grid" ||
+    { fail "picker: picked set"; capture | sed -n 5,20p; }
+keys Enter
+capture | grep -q 'vm db-replica emulator pin 0-1,14-15 both' && ok "picker: Enter writes the set into the line" ||
+    { fail "picker: the line after Enter"; capture | tail -10; }
+keys Enter Enter
+title_line | grep -q '\[2 staged\]' && ok "staging: two edits staged, the title says so" ||
+    fail "staging: title $(title_line)"
+keys Escape
+capture | grep -q '^>  *\* db-replica ' && ok "list: the VM with staged edits is marked *" ||
+    { fail "list: no * marker on db-replica"; capture | sed -n 2,8p; }
+keys R
+check_screen "80x24-review"
+keys a
+capture | grep -q 'Apply 2 staged edits as 3 steps' || { fail "apply: no confirm dialog"; capture | sed -n 6,18p; }
+keys A
+wait_for 'applied 3 steps'
+status_line | grep -q 'applied 3 steps' && ok "apply: the status line says applied" ||
+    fail "apply: status line: $(status_line)"
+title_line | grep -q staged && fail "apply: staged edits left after applying: $(title_line)"
+grep -q '"vm": *"db-replica"' "$tmp/apply.log" 2>/dev/null || grep -q 'db-replica' "$tmp/apply.log" 2>/dev/null ||
+    fail "apply: nothing about db-replica in the apply log"
+keys Escape Enter
+if capture | grep -q '^ 1    2-3  *2-3 ' && capture | grep -q 'emulator pin  *0-1,14-15'; then
+    ok "apply: the detail panel shows the new pins (live and config)"
+else
+    fail "apply: detail after apply:"; capture | sed -n 3,11p
+fi
+# w: the plan file holds exactly the staged lines
+stage_line 1 "iothread 2 pin 9 config"
+keys Enter
+keys Tab
+stage_line 1 "hugepages off"
+keys Enter
+keys R w C-u
+$T send-keys -t vt -l "$tmp/saved.plan"; settle
+keys Enter
+printf 'vm db-replica iothread 2 pin 9 config\nvm db-replica hugepages off\n' > "$tmp/expected.plan"
+if grep -v '^#' "$tmp/saved.plan" 2>/dev/null | diff -u "$tmp/expected.plan" - > "$tmp/plandiff"; then
+    ok "save: w writes the staged edits as plan lines"
+else
+    fail "save: plan file:"; cat "$tmp/plandiff"; status_line
+fi
+keys w Enter
+capture | grep -q 'already exists' && ok "save: asks before replacing a file" || fail "save: no overwrite question"
+keys Escape
+# q with staged edits asks; Cancel keeps the console, q in the dialog quits
+keys q
+capture | grep -q 'Quit and lose them' && ok "quit: asks when edits are staged" ||
+    { fail "quit: no question with staged edits"; capture | tail -8; }
+keys Escape
+capture | grep -q 'virt-tune  demo-kvm01' || fail "quit: Cancel left the console"
+keys q q
+keys "echo EXIT=\$?; stty -a | tr ' ;' '\n\n' | grep -x -e echo -e icanon -e -echo -e -icanon | sort | tr '\n' ' '; echo" Enter
+capture | grep -q 'EXIT=0' && capture | grep -q '^echo icanon *$' && ok "quit: q q quits with staged edits and restores the terminal" ||
+    { fail "quit with staged edits: terminal after quit"; capture | tail -6; }
+
+# --plan FILE: the plan's edits staged and the review open
+printf '# two edits\nvm db-replica iothread 1 pin 2-3 both\nvm web-01 disk vdb iothread 1\n' > "$tmp/good.plan"
+start_shell 80 24
+keys clear Enter
+run_vt "--plan $tmp/good.plan"
+if title_line | grep -q 'review.*\[2 staged\]' && capture | grep -q 'vm web-01 disk vdb iothread 1' &&
+   capture | grep -q 'virDomainPinIOThread(db-replica, 1, 2-3'; then
+    ok "--plan: starts with the plan staged and the review open"
+else
+    fail "--plan good file:"; capture | head -12
+fi
+keys q q
+# a bad plan: exit 1, one line naming the file and line, terminal untouched
+printf 'vm db-replica iothread 1 pin 2-3 both\nvm web-01 iothread 1 pin 0-x\n' > "$tmp/bad.plan"
+keys clear Enter
+keys "$VT --demo --plan $tmp/bad.plan 2>$tmp/err; echo EXIT=\$?; stty -a | tr ' ;' '\n\n' | grep -x -e echo -e icanon -e -echo -e -icanon | sort | tr '\n' ' '; echo" Enter
+wait_for 'EXIT=[0-9]'
+if capture | grep -q 'EXIT=1' && capture | grep -q '^echo icanon *$' && [ "$(wc -l < "$tmp/err")" -eq 1 ] &&
+   grep -q "^virt-tune: $tmp/bad.plan: line 2: " "$tmp/err"; then
+    ok "--plan bad file: exit 1, one line with the line number, working prompt"
+else
+    fail "--plan bad file:"; cat "$tmp/err"; capture | grep -v "^$" | tail -8
+fi
+
 # Signals restore the terminal too.
 for sig in INT TERM HUP; do
     start_shell 80 24

@@ -978,6 +978,39 @@ static void test_cpugrid_two_nodes(void **state)
     delwin(w);
 }
 
+static void test_cpugrid_picker(void **state)
+{
+    WINDOW *w = win(8, 40);
+    static const unsigned n0[] = { 0, 1, 2, 3 }, n1[] = { 4, 5, 6, 7 };
+    const vt_cpugrid_node nodes[] = { { 0, n0, 4 }, { 1, n1, 4 } };
+    unsigned char flags[8] = {
+        VT_CPU_PICKED,
+        VT_CPU_PICKED | VT_CPU_CURSOR,
+        VT_CPU_CURSOR | VT_CPU_VCPU,
+        VT_CPU_PICKED | VT_CPU_VCPU | VT_CPU_EMULATOR | VT_CPU_IOTHREAD | VT_CPU_KWORKER,
+        0, 0, 0, 0,
+    };
+    vt_theme t;
+    vt_err err = { { 0 } };
+
+    (void)state;
+    assert_int_equal(vt_theme_parse("grid-vcpu = default default bold\n"
+                                    "grid-cursor = default default reverse\n"
+                                    "grid-picked = default default underline\n"
+                                    "grid-free = default default normal\n", "pick", &t, &err), 0);
+    vt_cpugrid_draw(w, 1, 0, 40, nodes, 2, flags, sizeof(flags), &t);
+    /* the picked mark is text, so it reads without colour; at most four
+       letters: the set being built wins over the kworker letter */
+    assert_string_equal(row(w, 2), "  0:*    1:*    2:V    3:*VEI");
+    assert_int_equal(attr_at(w, 2, 2), A_UNDERLINE);   /* picked */
+    assert_int_equal(attr_at(w, 2, 9), A_REVERSE);     /* cursor wins over picked */
+    assert_int_equal(attr_at(w, 2, 16), A_REVERSE);    /* cursor wins over vCPU */
+    /* Up/Down in a picker move by the cells on a line */
+    assert_int_equal(vt_cpugrid_per_line(40, nodes, 2), 5);
+    assert_int_equal(vt_cpugrid_per_line(12, nodes, 2), 1);
+    delwin(w);
+}
+
 static void test_cpugrid_wrap(void **state)
 {
     WINDOW *w = win(20, 40);
@@ -1423,6 +1456,7 @@ int main(void)
         cmocka_unit_test(test_meter),
         cmocka_unit_test(test_cpugrid_two_nodes),
         cmocka_unit_test(test_cpugrid_wrap),
+        cmocka_unit_test(test_cpugrid_picker),
         cmocka_unit_test(test_input_editing),
         cmocka_unit_test(test_input_utf8),
         cmocka_unit_test(test_input_validate),
