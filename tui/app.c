@@ -247,7 +247,7 @@ static size_t staged_count(const vt_app *a, const char *name)
     size_t i, n = 0;
 
     for (i = 0; name && i < a->staged.n; i++)
-        if (strcmp(a->staged.edits[i].vm, name) == 0)
+        if (a->staged.edits[i].vm && strcmp(a->staged.edits[i].vm, name) == 0)
             n++;
     return n;
 }
@@ -1089,6 +1089,13 @@ static bool same_knob(const vt_edit *x, const vt_edit *y)
     bool hx = x->kind == VT_EDIT_HUGEPAGES || x->kind == VT_EDIT_HUGEPAGES_OFF;
     bool hy = y->kind == VT_EDIT_HUGEPAGES || y->kind == VT_EDIT_HUGEPAGES_OFF;
 
+    if (vt_edit_is_host(x) || vt_edit_is_host(y)) {
+        /* host knobs: the same file; pools by size and node */
+        if (x->kind != y->kind || !x->knob || !y->knob || strcmp(x->knob, y->knob) != 0)
+            return false;
+        return x->kind != VT_EDIT_HOST_HUGEPAGES ||
+               (x->size_kib == y->size_kib && x->node == y->node);
+    }
     if (strcmp(x->vm, y->vm) != 0)
         return false;
     if (hx || hy)
@@ -1100,6 +1107,7 @@ static bool same_knob(const vt_edit *x, const vt_edit *y)
     case VT_EDIT_VCPU_PIN:
         return x->id == y->id;
     case VT_EDIT_DISK_IOTHREAD:
+    case VT_EDIT_CONTROLLER_IOTHREAD:
         return x->target && y->target && strcmp(x->target, y->target) == 0;
     default:
         return true;
@@ -1121,7 +1129,7 @@ static long staged_find_knob(const vt_app *a, const vt_edit *e)
 static void stage_edit(vt_app *a, vt_edit *e)
 {
     long at = staged_find_knob(a, e);
-    vt_domain *d = vt_conn_find_name(a->c, e->vm);
+    vt_domain *d = e->vm ? vt_conn_find_name(a->c, e->vm) : NULL;
 
     if (d && d->config_xml)
         vt_bases_set(&a->bases, d->uuid, d->config_xml);
@@ -1739,15 +1747,11 @@ static void open_review(vt_app *a)
         set_status(a, VT_ROLE_STATUS_ERROR, "cannot prepare the staged edits (see the review)");
 }
 
-static const char *effect_marker(vt_effect e)
+/* "[live now]": the engine's own words for an effect */
+static const char *effect_marker(vt_effect e, char *buf, size_t n)
 {
-    switch (e) {
-    case VT_EFFECT_LIVE_NOW: return "[live now]";
-    case VT_EFFECT_NEXT_START: return "[at next start]";
-    case VT_EFFECT_NEEDS_RESTART: return "[needs restart]";
-    case VT_EFFECT_LAST: break;
-    }
-    return "[?]";
+    snprintf(buf, n, "[%s]", vt_effect_name(e));
+    return buf;
 }
 
 /* Multi-line text, one pad line each, the role chosen per line. */
@@ -1777,7 +1781,7 @@ static void text_lines(pen *p, const char *text, const char *indent, bool diff)
 static void draw_review(vt_app *a)
 {
     pen p = { a->pad, 0, COLS, &a->th, a->scroll[SCR_REVIEW], a->scroll[SCR_REVIEW] + LINES };
-    char what[128];
+    char what[128], mark[40];
     size_t i;
 
     werase(a->pad);
@@ -1811,11 +1815,15 @@ static void draw_review(vt_app *a)
             size_t k;
             if (!vm || strcmp(vm, s->vm) != 0) {
                 char h[300];
-                snprintf(h, sizeof(h), "VM %s (%s)", s->vm, s->vm_active ? "running" : "not running");
+                if (s->uuid)
+                    snprintf(h, sizeof(h), "VM %s (%s)", s->vm, s->vm_active ? "running" : "not running");
+                else
+                    snprintf(h, sizeof(h), "Host");
                 heading(&p, h);
                 vm = s->vm;
             }
-            line(&p, VT_ROLE_STAGED, "%-15s %s", effect_marker(s->effect), s->call ? s->call : "");
+            line(&p, VT_ROLE_STAGED, "%-15s %s", effect_marker(s->effect, mark, sizeof(mark)),
+                 s->call ? s->call : "");
             for (k = 0; k < s->nchanges; k++)
                 line(&p, VT_ROLE_NORMAL, "    %s: %s -> %s", s->changes[k].what, s->changes[k].before,
                      s->changes[k].after);
@@ -1866,7 +1874,7 @@ static void do_apply(vt_app *a)
     /* the test driver sends no events for every change: fetch the edited
        VMs again so the screens show what is now there */
     for (i = 0; i < a->staged.n; i++) {
-        vt_domain *d = vt_conn_find_name(a->c, a->staged.edits[i].vm);
+        vt_domain *d = a->staged.edits[i].vm ? vt_conn_find_name(a->c, a->staged.edits[i].vm) : NULL;
         if (d)
             d->dirty = true;
     }
@@ -2410,7 +2418,8 @@ int vt_app_run(const vt_app_opts *o, volatile sig_atomic_t *stop)
         /* the bases are the definitions as they are now: the plan was
            written against what the file's author saw, which we cannot know */
         for (i = 0; i < a->staged.n; i++) {
-            vt_domain *d = vt_conn_find_name(a->c, a->staged.edits[i].vm);
+            vt_domain *d = a->staged.edits[i].vm ? vt_conn_find_name(a->c, a->staged.edits[i].vm)
+                                                 : NULL;
             if (d && d->config_xml)
                 vt_bases_set(&a->bases, d->uuid, d->config_xml);
         }
