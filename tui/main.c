@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/advisor.h"
 #include "core/apply.h"
 #include "core/conn.h"
 #include "core/demo.h"
@@ -32,6 +33,7 @@ typedef enum {
     MODE_APPLY,
     MODE_EXPORT_VIRSH,
     MODE_REVERT,
+    MODE_CHECK,
 } run_mode;
 
 typedef struct options {
@@ -49,6 +51,7 @@ typedef struct options {
     bool dry_run;
     bool yes;
     const char *log_path;      /* --apply-log */
+    bool json;                 /* --check --json */
 } options;
 
 static void usage(FILE *out)
@@ -75,6 +78,8 @@ static void usage(FILE *out)
           "                           apply log (asks once; --dry-run, --yes as --apply)\n"
           "      --apply-log FILE     append applied changes to FILE (default\n"
           "                           $XDG_STATE_HOME/virt-tune/apply.log)\n"
+          "      --check [--json]     run every best-practice check and exit 0 (nothing above\n"
+          "                           info), 1 (warnings) or 2 (failures); 3 when it cannot run\n"
           "  -d, --delay SECONDS      refresh every SECONDS in the console (default 2)\n"
           "      --theme NAME         colour theme: default, mono, high-contrast\n"
           "      --no-color           no colours (also when NO_COLOR is set)\n"
@@ -91,7 +96,8 @@ static void usage(FILE *out)
 static int parse_args(int argc, char **argv, options *o)
 {
     enum { OPT_DEMO = 256, OPT_REPORT, OPT_SYSFS, OPT_PROCFS, OPT_THEME, OPT_NOCOLOR, OPT_ETC,
-           OPT_PLAN, OPT_APPLY, OPT_DRYRUN, OPT_EXPORT, OPT_LOG, OPT_REVERT };
+           OPT_PLAN, OPT_APPLY, OPT_DRYRUN, OPT_EXPORT, OPT_LOG, OPT_REVERT, OPT_CHECK,
+           OPT_JSON };
     static const struct option longopts[] = {
         { "connect", required_argument, NULL, 'c' },
         { "readonly", no_argument, NULL, 'r' },
@@ -110,6 +116,8 @@ static int parse_args(int argc, char **argv, options *o)
         { "export-virsh", required_argument, NULL, OPT_EXPORT },
         { "apply-log", required_argument, NULL, OPT_LOG },
         { "revert-last", no_argument, NULL, OPT_REVERT },
+        { "check", no_argument, NULL, OPT_CHECK },
+        { "json", no_argument, NULL, OPT_JSON },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
@@ -156,6 +164,8 @@ static int parse_args(int argc, char **argv, options *o)
         case 'y': o->yes = true; break;
         case OPT_LOG: o->log_path = optarg; break;
         case OPT_REVERT: o->mode = MODE_REVERT; nplan++; break;
+        case OPT_CHECK: o->mode = MODE_CHECK; break;
+        case OPT_JSON: o->json = true; break;
         case 'h': usage(stdout); exit(0);
         case 'V': printf("virt-tune %s\n", PACKAGE_VERSION); exit(0);
         default:
@@ -167,7 +177,11 @@ static int parse_args(int argc, char **argv, options *o)
         fprintf(stderr, "virt-tune: unexpected argument '%s'\nTry 'virt-tune --help'.\n", argv[optind]);
         return -1;
     }
-    if (nplan > 1) {
+    if (o->json && o->mode != MODE_CHECK) {
+        fputs("virt-tune: --json goes with --check (for the report: --report=json)\n", stderr);
+        return -1;
+    }
+    if (nplan > 1 || (nplan && o->mode == MODE_CHECK)) {
         fputs("virt-tune: --plan, --apply, --export-virsh and --revert-last exclude each other\n",
               stderr);
         return -1;
@@ -721,6 +735,39 @@ cleanup:
     return rc;
 }
 
+/* --check: 0 / 1 / 2 by the worst finding, 3 when the checks cannot run */
+static int run_check(vt_conn *c, const options *o)
+{
+    vt_remote_status rs = { 0 };
+    vt_advise_opts ao = { 0 };
+    vt_advice_list l = { 0 };
+    int rc;
+
+    if (vt_conn_refresh(c) < 0) {
+        fprintf(stderr, "virt-tune: %s\n", c->err.msg);
+        return 3;
+    }
+    if (!c->remote) {
+        vt_remote_status_read(&rs, c->etc_root);
+        ao.remote = &rs;
+    }
+    ao.query_agents = true;
+    vt_advise(c, &ao, &l);
+    if (o->json) {
+        vt_advice_json_write(&l, stdout);
+    } else {
+        char *t = vt_advice_text(&l);
+        fputs(t, stdout);
+        free(t);
+    }
+    rc = vt_advice_exit_code(&l);
+    if (fflush(stdout) != 0)
+        rc = 3;
+    vt_advice_list_clear(&l);
+    vt_remote_status_clear(&rs);
+    return rc;
+}
+
 static volatile sig_atomic_t stop_flag;
 
 static void on_signal(int sig)
@@ -802,6 +849,9 @@ int main(int argc, char **argv)
     case MODE_REPORT_TEXT:
     case MODE_REPORT_JSON:
         rc = run_report(c, o.mode);
+        break;
+    case MODE_CHECK:
+        rc = run_check(c, &o);
         break;
     case MODE_APPLY:
     case MODE_EXPORT_VIRSH:

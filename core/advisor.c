@@ -1,0 +1,736 @@
+#include "advisor.h"
+
+#include <json-c/json.h>
+#include <libvirt/libvirt-qemu.h>
+#include <libvirt/virterror.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "checks.h"
+#include "cpuset.h"
+#include "plan.h"
+
+static const char *const sev_names[VT_SEV_LAST] = { "info", "warning", "failure" };
+
+const char *vt_severity_name(vt_severity s)
+{
+    return s < VT_SEV_LAST ? sev_names[s] : "?";
+}
+
+static vt_advice *add(vt_advice_list *l, const char *topic, vt_severity sev, const char *vm,
+                      const char *panel, const char *why, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+static vt_advice *add(vt_advice_list *l, const char *topic, vt_severity sev, const char *vm,
+                      const char *panel, const char *why, const char *fmt, ...)
+{
+    vt_advice *a = vt_array_push(&l->items, &l->n, sizeof(*a));
+    char buf[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    snprintf(a->topic, sizeof(a->topic), "%s", topic);
+    a->sev = sev;
+    a->vm = vt_strdup(vm);
+    a->panel = (char *)panel;
+    a->summary = vt_strdup(buf);
+    a->why = vt_strdup(why);
+    return a;
+}
+
+static void evidence(vt_advice *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void evidence(vt_advice *a, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    free(a->evidence);
+    a->evidence = vt_strdup(buf);
+}
+
+/* ---- helpers over a definition ---- */
+
+static bool vcpu_pins(const vt_domdef *def, vt_cpuset *out)
+{
+    bool any = false;
+
+    vt_cpuset_clear(out);
+    for (size_t i = 0; i < def->nvcpupins; i++) {
+        vt_cpuset s;
+        if (def->vcpupins[i].cpuset && vt_cpuset_parse(def->vcpupins[i].cpuset, &s, NULL) == 0) {
+            vt_cpuset_or(out, &s);
+            any = true;
+        }
+    }
+    return any;
+}
+
+/* every vCPU has a pin of its own */
+static bool all_vcpus_pinned(const vt_domdef *def)
+{
+    return def->vcpus && def->nvcpupins >= def->vcpus;
+}
+
+static bool is_virtio_blk(const vt_disk_def *k)
+{
+    return k->bus && strcmp(k->bus, "virtio") == 0 &&
+           (!k->device || strcmp(k->device, "disk") == 0);
+}
+
+static bool is_virtio_scsi(const vt_controller_def *ct)
+{
+    return ct->type && strcmp(ct->type, "scsi") == 0 && ct->model &&
+           strcmp(ct->model, "virtio-scsi") == 0;
+}
+
+static char *host_cpus(const vt_conn *c, const vt_domdef *def)
+{
+    if (def && def->vcpu_cpuset)
+        return vt_strdup(def->vcpu_cpuset);
+    if (c->host.online_cpus)
+        return vt_strdup(c->host.online_cpus);
+    return vt_domain_default_affinity(c, def);
+}
+
+/* host NUMA nodes whose CPUs intersect set, as a node list */
+static char *nodes_of_cpus(const vt_conn *c, const vt_cpuset *set)
+{
+    vt_cpuset nodes;
+
+    vt_cpuset_clear(&nodes);
+    for (size_t i = 0; i < c->host.nnodes; i++) {
+        vt_cpuset nc;
+        if (c->host.nodes[i].cpus && vt_cpuset_parse(c->host.nodes[i].cpus, &nc, NULL) == 0 &&
+            vt_cpuset_intersects(&nc, set))
+            vt_cpuset_set(&nodes, (unsigned)c->host.nodes[i].id);
+    }
+    return vt_cpuset_format(&nodes);
+}
+
+/* ---- per-VM checks ---- */
+
+static const char *const why_iothread =
+    "The guide: without IOThreads every disk request is handled by QEMU's main thread under the "
+    "global lock, which stalls vCPUs; give each virtio-blk disk or virtio-scsi controller its own "
+    "IOThread, pinned away from the vCPUs.";
+
+static void check_iothreads(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
+                            const vt_domdef *def)
+{
+    vt_buf ev = { 0 }, fix = { 0 };
+    unsigned next = (unsigned)def->niothreads;
+    size_t missing = 0, devs = 0;
+    vt_cpuset vcpus;
+    bool pinned = vcpu_pins(def, &vcpus);
+
+    /* devices without an IOThread: a new one each, the guide's 1:1 */
+    for (size_t i = 0; i < def->ndisks; i++) {
+        const vt_disk_def *k = &def->disks[i];
+        if (!is_virtio_blk(k))
+            continue;
+        devs++;
+        if (k->iothread)
+            continue;
+        missing++;
+        vt_buf_addf(&ev, "%sdisk %s: no iothread=", ev.len ? "; " : "", k->target ? k->target : "?");
+        vt_buf_addf(&fix, "vm %s disk %s iothread %u\n", d->name, k->target ? k->target : "?", ++next);
+    }
+    for (size_t i = 0; i < def->ncontrollers; i++) {
+        const vt_controller_def *ct = &def->controllers[i];
+        if (!is_virtio_scsi(ct))
+            continue;
+        devs++;
+        if (ct->iothread)
+            continue;
+        missing++;
+        vt_buf_addf(&ev, "%scontroller scsi%u: no iothread=", ev.len ? "; " : "", ct->index);
+        vt_buf_addf(&fix, "vm %s controller %u iothread %u\n", d->name, ct->index, ++next);
+    }
+    if (missing) {
+        vt_advice *a = add(l, "iothread", VT_SEV_WARN, d->name, "disks", why_iothread,
+                           "%zu virtio disk%s or controller%s without an IOThread", missing,
+                           missing == 1 ? "" : "s", missing == 1 ? "" : "s");
+        char *lines = vt_buf_steal(&fix);
+        evidence(a, "%s (the VM has %zu IOThread%s)", ev.buf, def->niothreads,
+                 def->niothreads == 1 ? "" : "s");
+        a->fix = vt_asprintf("vm %s iothreads %u\n%s", d->name, next, lines);
+        free(lines);
+    } else if (def->niothreads && devs > def->niothreads) {
+        /* all have one, but they share: more devices than threads */
+        vt_advice *a = add(l, "iothread", VT_SEV_INFO, d->name, "disks", why_iothread,
+                           "%zu virtio disks and controllers share %zu IOThread%s", devs,
+                           def->niothreads, def->niothreads == 1 ? "" : "s");
+        evidence(a, "<iothreads>%zu</iothreads>, %zu devices", def->niothreads, devs);
+    }
+    vt_buf_free(&ev);
+    vt_buf_free(&fix);
+
+    if (!pinned)
+        return;
+    for (size_t i = 0; i < def->niothreads; i++) {
+        const vt_iothread_def *io = &def->iothreads[i];
+        VT_AUTOFREE char *allowed_s = host_cpus(c, def);
+        vt_cpuset s, allowed;
+        vt_advice *a;
+        if (!io->pin || vt_cpuset_parse(io->pin, &s, NULL) < 0 || !vt_cpuset_intersects(&s, &vcpus))
+            continue;
+        a = add(l, "iothread", VT_SEV_WARN, d->name, "iothreads", why_iothread,
+                "IOThread %u runs on the VM's own vCPU cores", io->id);
+        {
+            VT_AUTOFREE char *vc = vt_cpuset_format(&vcpus);
+            evidence(a, "iothreadpin %u cpuset %s; vCPUs pinned to %s", io->id, io->pin, vc);
+        }
+        if (allowed_s && vt_cpuset_parse(allowed_s, &allowed, NULL) == 0) {
+            for (int k = 0; k <= vt_cpuset_last(&vcpus); k++)
+                if (vt_cpuset_has(&vcpus, (unsigned)k))
+                    vt_cpuset_unset(&allowed, (unsigned)k);
+            if (!vt_cpuset_is_empty(&allowed)) {
+                VT_AUTOFREE char *to = vt_cpuset_format(&allowed);
+                a->fix = vt_asprintf("vm %s iothread %u pin %s both\n", d->name, io->id, to);
+            }
+        }
+    }
+}
+
+static void check_disks(vt_advice_list *l, const vt_domain *d, const vt_domdef *def)
+{
+    regex_t part, lv;
+
+    /* partitions, and multipath partitions (mpathap1) */
+    regcomp(&part, "^/dev/(sd[a-z]+[0-9]+|vd[a-z]+[0-9]+|nvme[0-9]+n[0-9]+p[0-9]+|hd[a-z]+[0-9]+|"
+                   "mapper/mpath[a-z]+(p|-part)[0-9]+)$", REG_EXTENDED | REG_NOSUB);
+    /* LVM: /dev/VG/LV, or /dev/mapper/VG-LV (a whole multipath LUN is mpathX) */
+    regcomp(&lv, "^/dev/(mapper/[^/]*[^-]-[^-][^/]*|[^/]+/[^/]+)$", REG_EXTENDED | REG_NOSUB);
+    for (size_t i = 0; i < def->ndisks; i++) {
+        const vt_disk_def *k = &def->disks[i];
+        const char *t = k->target ? k->target : "?";
+        if (k->device && strcmp(k->device, "lun") == 0) {
+            bool rawio = k->rawio && strcmp(k->rawio, "yes") == 0;
+            vt_advice *a;
+            if (k->source && (regexec(&part, k->source, 0, NULL, 0) == 0 ||
+                              (regexec(&lv, k->source, 0, NULL, 0) == 0 &&
+                               strncmp(k->source, "/dev/disk/", 10) != 0 &&
+                               strncmp(k->source, "/dev/mapper/mpath", 17) != 0))) {
+                a = add(l, "lun", VT_SEV_FAIL, d->name, "disks",
+                        "The guide: physical raw device mapping (device='lun') needs a whole SCSI "
+                        "disk; a partition or logical volume given as a LUN is invisible to the "
+                        "guest. Use device='disk' for it.",
+                        "LUN %s is a partition or logical volume: the guest cannot see it", t);
+                evidence(a, "source dev %s, device='lun'", k->source);
+            }
+            a = add(l, "lun", rawio ? VT_SEV_WARN : VT_SEV_INFO, d->name, "disks",
+                    "A LUN passes SCSI commands to the host disk; rawio='yes' gives QEMU "
+                    "CAP_SYS_RAWIO on the host, which sVirt and DAC do not confine.",
+                    "disk %s is a raw LUN%s", t, rawio ? " with rawio='yes'" : "");
+            evidence(a, "device='lun' rawio=%s sgio=%s source %s", k->rawio ? k->rawio : "(unset)",
+                     k->sgio ? k->sgio : "(unset)", k->source ? k->source : "?");
+            continue;
+        }
+        if (k->device && strcmp(k->device, "disk") != 0)
+            continue;
+        if ((k->cache && strcmp(k->cache, "none") == 0) && (k->io && strcmp(k->io, "native") == 0))
+            continue;
+        {
+            vt_advice *a = add(l, "disk-cache", VT_SEV_INFO, d->name, "disks",
+                               "The guide's disks use cache='none' io='native': no double caching "
+                               "in the host page cache, and Linux AIO instead of a thread pool.",
+                               "disk %s is not cache='none' io='native'", t);
+            evidence(a, "cache=%s io=%s", k->cache ? k->cache : "(default)",
+                     k->io ? k->io : "(default)");
+        }
+    }
+    regfree(&part);
+    regfree(&lv);
+}
+
+static void check_numa(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
+                       const vt_domdef *def)
+{
+    vt_cpuset pins;
+    const char *why = "RHEL: a VM whose memory comes from several NUMA nodes pays remote-memory "
+                      "latency (numastat -c qemu-kvm); keep it on the node(s) of its vCPUs with a "
+                      "strict numatune.";
+
+    if (d->spread_present && d->spread_nnodes > 1) {
+        unsigned long long total = 0;
+        int used = 0, top = 0;
+        for (int k = 0; k < d->spread_nnodes; k++) {
+            total += d->spread_kib[k];
+            if (d->spread_kib[k] > d->spread_kib[top])
+                top = k;
+        }
+        for (int k = 0; total && k < d->spread_nnodes; k++)
+            used += d->spread_kib[k] * 10 > total;     /* over 10% */
+        vt_cpuset nt;
+        /* a strict numatune on fewer nodes in the config: fixed at the next start */
+        bool pending = def->numatune && def->numatune->nodeset && def->numatune->mode &&
+                       strcmp(def->numatune->mode, "strict") == 0 &&
+                       vt_cpuset_parse(def->numatune->nodeset, &nt, NULL) == 0 &&
+                       (int)vt_cpuset_count(&nt) < used;
+        if (used > 1) {
+            vt_buf ev = { 0 };
+            vt_advice *a = add(l, "numa", pending ? VT_SEV_INFO : VT_SEV_WARN, d->name, "memory",
+                               why, pending ? "memory spread over %d NUMA nodes until the next "
+                                              "start (numatune strict in the config)"
+                                            : "memory spread over %d NUMA nodes", used);
+            for (int k = 0; k < d->spread_nnodes; k++)
+                vt_buf_addf(&ev, "%snode %d: %llu MiB", k ? ", " : "", k, d->spread_kib[k] / 1024);
+            evidence(a, "%s", ev.buf);
+            vt_buf_free(&ev);
+            if (pending) {
+                ;
+            } else if (vcpu_pins(def, &pins)) {
+                VT_AUTOFREE char *nodes = nodes_of_cpus(c, &pins);
+                if (*nodes)
+                    a->fix = vt_asprintf("vm %s numatune strict %s config\n", d->name, nodes);
+            } else {
+                a->fix = vt_asprintf("vm %s numatune strict %d config\n", d->name, top);
+            }
+        }
+    }
+    if (def->numatune && def->numatune->nodeset && vcpu_pins(def, &pins) && c->host.nnodes > 1) {
+        VT_AUTOFREE char *nodes = nodes_of_cpus(c, &pins);
+        vt_cpuset want, have;
+        if (*nodes && vt_cpuset_parse(nodes, &want, NULL) == 0 &&
+            vt_cpuset_parse(def->numatune->nodeset, &have, NULL) == 0 && !vt_cpuset_equal(&want, &have)) {
+            vt_advice *a = add(l, "numa", VT_SEV_WARN, d->name, "memory", why,
+                               "numatune nodeset %s is not the node(s) of its pinned vCPUs (%s)",
+                               def->numatune->nodeset, nodes);
+            evidence(a, "numatune %s %s; vCPU pins on node(s) %s",
+                     def->numatune->mode ? def->numatune->mode : "strict", def->numatune->nodeset,
+                     nodes);
+            a->fix = vt_asprintf("vm %s numatune %s %s config\n", d->name,
+                                 def->numatune->mode ? def->numatune->mode : "strict", nodes);
+        }
+    }
+}
+
+static void check_svirt_vm(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
+                           const vt_domdef *def)
+{
+    const vt_seclabel_def *sl = vt_domdef_main_seclabel(def);
+    const char *why = "openEuler sVirt: each VM's QEMU runs as svirt_t with its own MCS "
+                      "categories, so a compromised VM cannot open other VMs' images; type='none' "
+                      "or relabel='no' lose that.";
+    vt_advice *a;
+
+    if (sl && sl->type && strcmp(sl->type, "none") == 0) {
+        a = add(l, "svirt", VT_SEV_FAIL, d->name, "security", why, "no sVirt confinement (seclabel type='none')");
+        evidence(a, "<seclabel type='none'%s%s/>", sl->model ? " model=" : "", sl->model ? sl->model : "");
+        a->fix = vt_asprintf("vm %s seclabel dynamic relabel yes\n", d->name);
+    } else if (sl && sl->relabel && strcmp(sl->relabel, "no") == 0) {
+        a = add(l, "svirt", VT_SEV_WARN, d->name, "security", why,
+                "relabel='no': libvirt does not label this VM's images");
+        evidence(a, "<seclabel type='%s' relabel='no'>", sl->type ? sl->type : "?");
+        if (sl->type && strcmp(sl->type, "static") == 0 && sl->label)
+            a->fix = vt_asprintf("vm %s seclabel static %s relabel yes\n", d->name, sl->label);
+        else
+            a->fix = vt_asprintf("vm %s seclabel dynamic relabel yes\n", d->name);
+    }
+    /* categories are the running VM's own (a dynamic label exists only live) */
+    sl = vt_domain_active(d) ? vt_domdef_main_seclabel(d->live) : NULL;
+    if (sl && sl->label && (!sl->type || strcmp(sl->type, "none") != 0)) {
+        const char *cats = vt_label_categories_at(sl->label);
+        for (size_t j = 0; cats && j < c->ndoms; j++) {
+            const vt_domain *o = c->doms[j];
+            const vt_seclabel_def *osl;
+            const char *oc;
+            if (o == d || !vt_domain_active(o) || !o->live)
+                continue;
+            osl = vt_domdef_main_seclabel(o->live);
+            oc = osl ? vt_label_categories_at(osl->label) : NULL;
+            if (oc && strcmp(oc, cats) == 0) {
+                a = add(l, "svirt", VT_SEV_FAIL, d->name, "security", why,
+                        "same MCS categories %s as %s: they can open each other's files", cats,
+                        o->name ? o->name : o->uuid);
+                evidence(a, "%s: %s; %s: %s", d->name, sl->label, o->name, osl->label);
+                if (sl->type && strcmp(sl->type, "static") == 0)
+                    a->fix = vt_asprintf("vm %s seclabel dynamic relabel yes\n", d->name);
+                break;
+            }
+        }
+    }
+}
+
+static void check_hugepages_vm(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
+                               const vt_domdef *def)
+{
+    unsigned long long size, need, freep;
+    const char *limit;
+    int fit;
+
+    if (!def->hugepages || vt_domain_active(d) || c->host.sysfs_why)
+        return;
+    size = def->nhugepage_sizes && def->hugepage_sizes[0].size_kib ? def->hugepage_sizes[0].size_kib
+                                                                   : 2048;
+    limit = def->numatune ? def->numatune->nodeset : NULL;
+    fit = vt_hugepage_fit(c, def->memory_kib, size, limit, &need, &freep);
+    if (fit != 0 && fit != -1)
+        return;
+    {
+        char sz[32];
+        vt_advice *a;
+        vt_format_size_kib(size, sz, sizeof(sz));
+        a = add(l, "hugepages", VT_SEV_WARN, d->name, "memory",
+                "Static huge pages must be reserved before the VM starts; a pool that cannot hold "
+                "it makes the start fail.",
+                fit < 0 ? "backed by %s pages, but the host has no %s pool"
+                        : "its %s page pool cannot hold it", sz, sz);
+        evidence(a, "needs %llu pages of %s%s%s, %llu free", need, sz, limit ? " on nodes " : "",
+                 limit ? limit : "", freep);
+        if (fit == 0) {
+            /* grow the pool by what is missing; on one node when numatune names one */
+            for (size_t i = 0; i < c->host.npools; i++) {
+                const vt_hp_pool *p = &c->host.pools[i];
+                if (p->size_kib != size)
+                    continue;
+                if (limit && strchr(limit, ',') == NULL && strchr(limit, '-') == NULL) {
+                    int node = atoi(limit);
+                    for (size_t j = 0; j < p->nnodes; j++)
+                        if (p->nodes[j].node == node)
+                            a->fix = vt_asprintf("host hugepages %s %llu node %d\n", sz,
+                                                 p->nodes[j].nr + need - freep, node);
+                } else if (!limit) {
+                    a->fix = vt_asprintf("host hugepages %s %llu\n", sz, p->nr + need - freep);
+                }
+            }
+        }
+    }
+}
+
+static void check_nics(vt_advice_list *l, const vt_domain *d, const vt_domdef *def)
+{
+    for (size_t i = 0; i < def->nnics; i++) {
+        const vt_nic_def *k = &def->nics[i];
+        const char *mac = k->mac ? k->mac : "?";
+        vt_advice *a;
+        if (!k->model || strcmp(k->model, "virtio") != 0)
+            continue;
+        if (k->driver_name && strcmp(k->driver_name, "qemu") == 0) {
+            a = add(l, "vhost", VT_SEV_WARN, d->name, "network",
+                    "RHEL: vhost-net moves virtio-net packet processing into the host kernel; "
+                    "userspace virtio-net (driver name='qemu') costs latency and CPU.",
+                    "virtio NIC %s does not use vhost", mac);
+            evidence(a, "<driver name='qemu'/>");
+        }
+        if (def->vcpus > 1 && k->queues <= 1) {
+            a = add(l, "multiqueue", VT_SEV_INFO, d->name, "network",
+                    "RHEL: multi-queue virtio-net (queues = vCPUs, at most 16) lets packet "
+                    "processing scale with the vCPUs.",
+                    "virtio NIC %s has one queue for %u vCPUs", mac, def->vcpus);
+            evidence(a, "queues=%u, vCPUs %u", k->queues ? k->queues : 1, def->vcpus);
+        } else if (k->queues > def->vcpus || k->queues > 16) {
+            a = add(l, "multiqueue", VT_SEV_WARN, d->name, "network",
+                    "RHEL: queues should match the vCPUs, at most 16; more queues than vCPUs "
+                    "only add interrupts.",
+                    "virtio NIC %s has %u queues for %u vCPUs", mac, k->queues, def->vcpus);
+            evidence(a, "queues=%u, vCPUs %u", k->queues, def->vcpus);
+        }
+    }
+}
+
+/* guest-info through the agent: file and exec commands left enabled */
+static void check_agent(vt_conn *c, vt_advice_list *l, const vt_domain *d, const vt_domdef *def,
+                        bool query)
+{
+    static const char *const risky[] = { "guest-file-open", "guest-file-write", "guest-file-read",
+                                         "guest-exec" };
+    const char *why = "openEuler qemu-ga: the agent can read and write guest files and run "
+                      "commands for whoever reaches the host; block what you do not use "
+                      "(qemu-ga --blacklist / --block-rpcs in the guest).";
+    virDomainPtr dom;
+    char *reply = NULL;
+    json_object *root = NULL, *ret, *cmds;
+    vt_buf on = { 0 };
+
+    if (!def->agent_channel || !vt_domain_active(d))
+        return;
+    if (!def->agent_state || strcmp(def->agent_state, "connected") != 0 || !query || c->readonly) {
+        vt_advice *a = add(l, "qemu-ga", VT_SEV_INFO, d->name, "agent", why,
+                           "guest agent channel present; its enabled commands are not known");
+        evidence(a, "agent %s%s", def->agent_state ? def->agent_state : "state unknown",
+                 c->readonly ? ", read-only connection" : !query ? ", not queried" : "");
+        return;
+    }
+    dom = virDomainLookupByUUIDString(c->conn, d->uuid);
+    if (dom)
+        reply = virDomainQemuAgentCommand(dom, "{\"execute\":\"guest-info\"}", 5, 0);
+    if (dom)
+        virDomainFree(dom);
+    if (!reply || !(root = json_tokener_parse(reply)) ||
+        !json_object_object_get_ex(root, "return", &ret) ||
+        !json_object_object_get_ex(ret, "supported_commands", &cmds)) {
+        vt_advice *a = add(l, "qemu-ga", VT_SEV_INFO, d->name, "agent", why,
+                           "guest agent connected, but guest-info did not answer");
+        evidence(a, "%s", reply ? "unexpected reply" : virGetLastErrorMessage());
+        goto cleanup;
+    }
+    for (size_t i = 0; i < json_object_array_length(cmds); i++) {
+        json_object *cmd = json_object_array_get_idx(cmds, i), *name, *en;
+        if (!json_object_object_get_ex(cmd, "name", &name) ||
+            !json_object_object_get_ex(cmd, "enabled", &en) || !json_object_get_boolean(en))
+            continue;
+        for (size_t k = 0; k < sizeof(risky) / sizeof(risky[0]); k++)
+            if (strcmp(json_object_get_string(name), risky[k]) == 0)
+                vt_buf_addf(&on, "%s%s", on.len ? ", " : "", risky[k]);
+    }
+    if (on.len) {
+        vt_advice *a = add(l, "qemu-ga", VT_SEV_WARN, d->name, "agent", why,
+                           "guest agent allows file or exec commands");
+        evidence(a, "enabled: %s", on.buf);
+    }
+
+cleanup:
+    vt_buf_free(&on);
+    json_object_put(root);
+    free(reply);
+}
+
+/* ---- host checks ---- */
+
+static void check_host(vt_conn *c, vt_advice_list *l)
+{
+    const vt_host *h = &c->host;
+    vt_cpuset pinned, wq, online;
+    bool any = false, latency = false, hp_all = c->ndoms > 0;
+    size_t low = 0, measured = 0;
+    vt_advice *a;
+
+    if (c->remote)
+        return;
+    vt_cpuset_clear(&pinned);
+    for (size_t i = 0; i < c->ndoms; i++) {
+        const vt_domain *d = c->doms[i];
+        vt_cpuset s;
+        hp_all &= d->config && d->config->hugepages;
+        if (!vt_domain_active(d) || !d->live)
+            continue;
+        if (vcpu_pins(d->live, &s)) {
+            vt_cpuset_or(&pinned, &s);
+            any = true;
+        }
+        latency |= all_vcpus_pinned(d->live);
+        if (d->haltpoll_present && d->haltpoll_success_ns + d->haltpoll_fail_ns > 0) {
+            measured++;
+            low += d->haltpoll_success_ns * 10 < (d->haltpoll_success_ns + d->haltpoll_fail_ns) * 3;
+        }
+    }
+    /* kworker */
+    if (any && h->workqueue_cpus && vt_cpuset_parse(h->workqueue_cpus, &wq, NULL) == 0 &&
+        vt_cpuset_intersects(&wq, &pinned)) {
+        VT_AUTOFREE char *p = vt_cpuset_format(&pinned);
+        a = add(l, "kworker", VT_SEV_WARN, NULL, "host",
+                "openEuler: kworker threads compete with vCPU threads for their cores and make "
+                "VM performance jitter; bind the workqueue cpumask to the CPUs the vCPUs do not use.",
+                "kworkers may run on the pinned vCPU cores");
+        evidence(a, "workqueue cpumask %s (%s); vCPUs pinned to %s", h->workqueue_cpus,
+                 h->workqueue_mask ? h->workqueue_mask : "?", p);
+        if (h->online_cpus && vt_cpuset_parse(h->online_cpus, &online, NULL) == 0) {
+            for (int k = 0; k <= vt_cpuset_last(&pinned); k++)
+                if (vt_cpuset_has(&pinned, (unsigned)k))
+                    vt_cpuset_unset(&online, (unsigned)k);
+            if (!vt_cpuset_is_empty(&online)) {
+                VT_AUTOFREE char *to = vt_cpuset_format(&online);
+                a->fix = vt_asprintf("host workqueue_cpus %s persist\n", to);
+            }
+        }
+    }
+    /* halt-polling */
+    if (h->halt_poll_ns.present) {
+        const char *why = "openEuler: halt-polling keeps an idle vCPU spinning for halt_poll_ns "
+                          "before it sleeps: lower wake-up latency, but host CPU shows busy even "
+                          "when guests are idle.";
+        const char *persist = h->halt_poll_ns.writable ? "" : " persist";
+        if (h->halt_poll_ns.value > 0 && measured >= 2 && low * 2 > measured) {
+            a = add(l, "halt-poll", VT_SEV_WARN, NULL, "host", why,
+                    "halt polling mostly fails: host CPU burnt for nothing");
+            evidence(a, "halt_poll_ns %llu; %zu of %zu running VMs succeed in under 30%% of "
+                     "their polling time", h->halt_poll_ns.value, low, measured);
+            a->fix = vt_asprintf("host halt_poll_ns 0%s\n", persist);
+        } else if (h->halt_poll_ns.value == 0 && latency) {
+            a = add(l, "halt-poll", VT_SEV_INFO, NULL, "host", why,
+                    "halt polling is off on a host with dedicated (pinned) vCPUs");
+            evidence(a, "halt_poll_ns 0; a running VM has every vCPU pinned");
+            a->fix = vt_asprintf("host halt_poll_ns 200000%s\n", persist);
+        }
+    }
+    /* THP */
+    if (hp_all && h->thp_enabled && strcmp(h->thp_enabled, "never") != 0) {
+        a = add(l, "hugepages", VT_SEV_INFO, NULL, "host",
+                "openEuler: when every VM uses static huge pages, turning THP off saves the host "
+                "khugepaged's work and gives steadier performance.",
+                "every VM uses static huge pages, but THP is %s", h->thp_enabled);
+        evidence(a, "transparent_hugepage/enabled [%s]", h->thp_enabled);
+        a->fix = vt_strdup("host thp enabled never persist\n");
+    }
+    /* SELinux */
+    if (h->selinux != VT_SELINUX_ENFORCING) {
+        a = add(l, "svirt", VT_SEV_WARN, NULL, "host",
+                "sVirt confines VMs only when SELinux enforces (RHEL: getenforce must say "
+                "Enforcing); set SELINUX=enforcing and reboot.",
+                "SELinux is %s: sVirt does not confine the VMs", vt_selinux_mode_name(h->selinux));
+        evidence(a, "SELinux mode: %s", vt_selinux_mode_name(h->selinux));
+    }
+    if (!h->vhost_net_loaded) {
+        a = add(l, "vhost", VT_SEV_WARN, NULL, "host",
+                "RHEL: virtio NICs need the vhost_net module for in-kernel packet processing "
+                "(modprobe vhost_net).",
+                "vhost_net is not loaded");
+        evidence(a, "no %s/module/vhost_net", c->sysfs_root);
+    }
+}
+
+static void check_sasl(vt_advice_list *l, const vt_remote_status *rs)
+{
+    for (size_t i = 0; rs && i < rs->nfindings; i++) {
+        const vt_remote_finding *f = &rs->findings[i];
+        vt_advice *a;
+        if (f->severity == VT_RSEV_INFO)
+            continue;
+        a = add(l, "sasl", f->severity == VT_RSEV_FAIL ? VT_SEV_FAIL : VT_SEV_WARN, NULL, "host",
+                "openEuler libvirt authentication: remote libvirt without authentication lets "
+                "anyone on the network control the VMs; use SASL, ideally SCRAM over TLS.",
+                "%s", f->text);
+        evidence(a, "%s; %s", rs->ra.libvirtd_conf_path ? rs->ra.libvirtd_conf_path : "",
+                 rs->ra.sasl_conf_path ? rs->ra.sasl_conf_path : "");
+    }
+}
+
+/* ---- the whole list ---- */
+
+static int cmp_advice(const void *pa, const void *pb)
+{
+    const vt_advice *a = pa, *b = pb;
+    int r;
+
+    if (a->sev != b->sev)
+        return (int)b->sev - (int)a->sev;
+    if ((r = strcmp(a->topic, b->topic)) != 0)
+        return r;
+    if (!a->vm || !b->vm)
+        return a->vm ? 1 : b->vm ? -1 : 0;
+    return strcmp(a->vm, b->vm);
+}
+
+void vt_advise(vt_conn *c, const vt_advise_opts *o, vt_advice_list *out)
+{
+    vt_advice_list l = { 0 };
+
+    for (size_t i = 0; i < c->ndoms; i++) {
+        const vt_domain *d = c->doms[i];
+        /* definition checks read the config: a fix applied there counts
+           at once, even where it takes effect at the next start */
+        const vt_domdef *cfg = d->config ? d->config : d->live;
+        if (!cfg || !d->live || !d->name)
+            continue;
+        check_iothreads(c, &l, d, cfg);
+        check_disks(&l, d, cfg);
+        check_numa(c, &l, d, cfg);
+        check_svirt_vm(c, &l, d, cfg);
+        check_hugepages_vm(c, &l, d, cfg);
+        check_nics(&l, d, cfg);
+        check_agent(c, &l, d, d->live, o && o->query_agents);
+    }
+    check_host(c, &l);
+    check_sasl(&l, o ? o->remote : NULL);
+    if (l.n)
+        qsort(l.items, l.n, sizeof(*l.items), cmp_advice);
+    vt_advice_list_clear(out);
+    *out = l;
+}
+
+void vt_advice_list_clear(vt_advice_list *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->items[i].vm);
+        free(l->items[i].summary);
+        free(l->items[i].evidence);
+        free(l->items[i].why);
+        free(l->items[i].fix);
+    }
+    free(l->items);
+    memset(l, 0, sizeof(*l));
+}
+
+size_t vt_advice_count_vm(const vt_advice_list *l, const char *vm)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; vm && i < l->n; i++)
+        n += l->items[i].vm && strcmp(l->items[i].vm, vm) == 0;
+    return n;
+}
+
+int vt_advice_exit_code(const vt_advice_list *l)
+{
+    int rc = 0;
+
+    for (size_t i = 0; i < l->n; i++) {
+        if (l->items[i].sev == VT_SEV_FAIL)
+            return 2;
+        if (l->items[i].sev == VT_SEV_WARN)
+            rc = 1;
+    }
+    return rc;
+}
+
+char *vt_advice_text(const vt_advice_list *l)
+{
+    vt_buf b = { 0 };
+    size_t counts[VT_SEV_LAST] = { 0 };
+
+    for (size_t i = 0; i < l->n; i++) {
+        const vt_advice *a = &l->items[i];
+        counts[a->sev]++;
+        vt_buf_addf(&b, "%-7s %-10s %s: %s\n", a->sev == VT_SEV_WARN ? "warning" : sev_names[a->sev],
+                    a->topic, a->vm ? a->vm : "host", a->summary);
+        if (a->evidence)
+            vt_buf_addf(&b, "        evidence: %s\n", a->evidence);
+        if (a->fix) {
+            const char *p = a->fix;
+            while (*p) {
+                const char *nl = strchr(p, '\n');
+                size_t len = nl ? (size_t)(nl - p) : strlen(p);
+                vt_buf_add(&b, "        fix: ");
+                vt_buf_addn(&b, p, len);
+                vt_buf_add(&b, "\n");
+                p += len + (nl ? 1 : 0);
+            }
+        }
+    }
+    vt_buf_addf(&b, "%zu failure%s, %zu warning%s, %zu info\n", counts[VT_SEV_FAIL],
+                counts[VT_SEV_FAIL] == 1 ? "" : "s", counts[VT_SEV_WARN],
+                counts[VT_SEV_WARN] == 1 ? "" : "s", counts[VT_SEV_INFO]);
+    return vt_buf_steal(&b);
+}
+
+void vt_advice_json_write(const vt_advice_list *l, FILE *out)
+{
+    json_object *root = json_object_new_object(), *arr = json_object_new_array();
+
+    for (size_t i = 0; i < l->n; i++) {
+        const vt_advice *a = &l->items[i];
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "topic", json_object_new_string(a->topic));
+        json_object_object_add(o, "severity", json_object_new_string(sev_names[a->sev]));
+        json_object_object_add(o, "vm", a->vm ? json_object_new_string(a->vm) : NULL);
+        json_object_object_add(o, "summary", json_object_new_string(a->summary));
+        json_object_object_add(o, "evidence",
+                               a->evidence ? json_object_new_string(a->evidence) : NULL);
+        json_object_object_add(o, "why", json_object_new_string(a->why ? a->why : ""));
+        json_object_object_add(o, "fix", a->fix ? json_object_new_string(a->fix) : NULL);
+        json_object_array_add(arr, o);
+    }
+    json_object_object_add(root, "findings", arr);
+    json_object_object_add(root, "exit", json_object_new_int(vt_advice_exit_code(l)));
+    fprintf(out, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+                                                                  JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(root);
+}

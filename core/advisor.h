@@ -1,0 +1,57 @@
+/* The advisor: every practice of the two guides as a check over one
+ * snapshot, with its evidence, two lines of why, and, where a plan line
+ * can do it, the fix as plan lines (so `--check --json | jq .fix` is a
+ * plan that --apply takes). Pure over the snapshot, except the guest
+ * agent check, which asks a connected agent for guest-info. */
+#ifndef VT_ADVISOR_H
+#define VT_ADVISOR_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "conn.h"
+#include "remote.h"
+
+typedef enum {
+    VT_SEV_INFO,
+    VT_SEV_WARN,
+    VT_SEV_FAIL,
+    VT_SEV_LAST,
+} vt_severity;
+
+typedef struct vt_advice {
+    char topic[16];          /* iothread, disk-cache, lun, kworker, halt-poll, hugepages,
+                                numa, svirt, sasl, qemu-ga, vhost, multiqueue */
+    vt_severity sev;
+    char *vm;                /* owned; NULL for a host finding */
+    char *summary;           /* owned: one line */
+    char *evidence;          /* owned: the values that show it */
+    char *why;               /* owned: the guide's reason, two lines at most */
+    char *fix;               /* owned: plan lines ('\n' between); NULL when no plan line fixes it */
+    char *panel;             /* static: where it lives in the console ("iothreads", "host", ...) */
+} vt_advice;
+
+typedef struct vt_advice_list {
+    vt_advice *items;        /* owned; by severity (failures first), then topic, then VM */
+    size_t n;
+} vt_advice_list;
+
+typedef struct vt_advise_opts {
+    const vt_remote_status *remote;   /* NULL: no sasl findings */
+    bool query_agents;       /* ask connected guest agents for guest-info */
+} vt_advise_opts;
+
+void vt_advise(vt_conn *c, const vt_advise_opts *o, vt_advice_list *out);
+void vt_advice_list_clear(vt_advice_list *l);
+
+/* Findings of one VM (name), for the VM list's count and its panels. */
+size_t vt_advice_count_vm(const vt_advice_list *l, const char *vm);
+
+const char *vt_severity_name(vt_severity s);     /* info, warning, failure */
+/* 0 nothing above info, 1 warnings, 2 failures (as virt-host-validate) */
+int vt_advice_exit_code(const vt_advice_list *l);
+
+char *vt_advice_text(const vt_advice_list *l);
+void vt_advice_json_write(const vt_advice_list *l, FILE *out);
+
+#endif

@@ -1,0 +1,175 @@
+/* The advisor on the test driver fixture: each check fires where the
+ * fixture has the mistake and stays quiet on the well-tuned parts; fixes
+ * are plan lines the engine takes, and applying one makes its finding go;
+ * the exit code and JSON of --check. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <libvirt/virterror.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "advisor.h"
+#include "apply.h"
+#include "conn.h"
+
+static void quiet(void *d, virErrorPtr e) { (void)d; (void)e; }
+
+static vt_conn *open_fixture(void)
+{
+    vt_conn_opts o = {
+        .uri = "test://" VT_TEST_DATA "/node.xml",
+        .sysfs_root = VT_TEST_DATA "/sysfs",
+        .procfs_root = VT_TEST_DATA "/proc",
+    };
+    vt_err err = { { 0 } };
+    vt_conn *c = vt_conn_open(&o, &err);
+
+    if (!c)
+        fail_msg("open: %s", err.msg);
+    if (vt_conn_refresh(c) < 0)
+        fail_msg("refresh: %s", c->err.msg);
+    return c;
+}
+
+static const vt_advice *find(const vt_advice_list *l, const char *topic, const char *vm,
+                             const char *needle)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        const vt_advice *a = &l->items[i];
+        if (strcmp(a->topic, topic) == 0 && ((!vm && !a->vm) || (vm && a->vm && strcmp(vm, a->vm) == 0)) &&
+            strstr(a->summary, needle))
+            return a;
+    }
+    return NULL;
+}
+
+static void dump(const vt_advice_list *l)
+{
+    char *t = vt_advice_text(l);
+    print_message("%s", t);
+    free(t);
+}
+
+static void test_fixture(void **state)
+{
+    vt_conn *c = open_fixture();
+    vt_advice_list l = { 0 };
+    const vt_advice *a;
+
+    (void)state;
+    vt_advise(c, NULL, &l);
+    /* alpha: vdb has no IOThread; the fix adds one for it */
+    a = find(&l, "iothread", "alpha", "without an IOThread");
+    if (!a) {
+        dump(&l);
+        fail_msg("no iothread finding for alpha");
+    }
+    assert_int_equal(a->sev, VT_SEV_WARN);
+    assert_non_null(strstr(a->evidence, "disk vdb"));
+    assert_string_equal(a->fix, "vm alpha iothreads 3\nvm alpha disk vdb iothread 3\n");
+    assert_string_equal(a->panel, "disks");
+    /* alpha's IOThread 2 (0,2-3) shares CPU 0 with vCPU 0; IOThread 1 (2-3) does not */
+    a = find(&l, "iothread", "alpha", "IOThread 2 runs on the VM's own vCPU cores");
+    assert_non_null(a);
+    assert_string_equal(a->fix, "vm alpha iothread 2 pin 2-7 both\n");
+    assert_null(find(&l, "iothread", "alpha", "IOThread 1 runs"));
+    /* beta: no sVirt, a LUN with rawio */
+    a = find(&l, "svirt", "beta", "type='none'");
+    assert_non_null(a);
+    assert_int_equal(a->sev, VT_SEV_FAIL);
+    assert_string_equal(a->fix, "vm beta seclabel dynamic relabel yes\n");
+    a = find(&l, "lun", "beta", "raw LUN with rawio");
+    assert_non_null(a);
+    assert_null(find(&l, "lun", "beta", "partition"));     /* /dev/sdc is a whole disk */
+    /* beta's vdb is writeback: disk-cache; alpha's vda is none/native: quiet */
+    assert_null(find(&l, "disk-cache", "alpha", "vda"));
+    /* gamma is shut off and has nothing wrong */
+    for (size_t i = 0; i < l.n; i++)
+        if (l.items[i].vm && strcmp(l.items[i].vm, "gamma") == 0)
+            fail_msg("gamma: %s", l.items[i].summary);
+    /* host: the workqueue mask (4-7) is off the vCPU pins (0,1): quiet */
+    assert_null(find(&l, "kworker", NULL, ""));
+    /* sorted by severity: failures first */
+    for (size_t i = 1; i < l.n; i++)
+        assert_true(l.items[i - 1].sev >= l.items[i].sev);
+    assert_int_equal(vt_advice_exit_code(&l), 2);
+    assert_int_equal(vt_advice_count_vm(&l, "alpha") > 0, 1);
+    vt_advice_list_clear(&l);
+    vt_conn_free(c);
+}
+
+/* the fixes are plans the engine takes; applied, their findings go */
+static void test_fix_applies(void **state)
+{
+    vt_conn *c = open_fixture();
+    vt_advice_list l = { 0 };
+    vt_changeset cs = { 0 };
+    vt_applyplan ap = { 0 };
+    vt_err err = { { 0 } };
+    vt_buf plan = { 0 };
+    char log[64];
+
+    (void)state;
+    snprintf(log, sizeof(log), "/tmp/vt-advisor-%d.log", (int)getpid());
+    vt_advise(c, NULL, &l);
+    for (size_t i = 0; i < l.n; i++)
+        if (l.items[i].fix && l.items[i].vm)
+            vt_buf_add(&plan, l.items[i].fix);
+    vt_buf_add(&plan, "");
+    if (vt_plan_parse(plan.buf, &cs, &err) < 0)
+        fail_msg("the fixes do not parse: %s\n%s", err.msg, plan.buf);
+    if (vt_apply_prepare(c, &cs, NULL, &ap, &err) < 0)
+        fail_msg("the fixes do not prepare: %s\n%s", err.msg, plan.buf);
+    if (vt_apply_run(c, &ap, log, NULL, NULL, &err) < 0)
+        fail_msg("the fixes do not apply: %s", err.msg);
+    vt_advice_list_clear(&l);
+    assert_int_equal(vt_conn_refresh(c), 0);
+    vt_advise(c, NULL, &l);
+    /* config fixes of running VMs show in the config; the live ones now */
+    for (size_t i = 0; i < l.n; i++)
+        if (l.items[i].fix && l.items[i].vm && strcmp(l.items[i].topic, "svirt") != 0)
+            fail_msg("still there after its fix: %s %s", l.items[i].vm, l.items[i].summary);
+    unlink(log);
+    vt_buf_free(&plan);
+    vt_changeset_clear(&cs);
+    vt_applyplan_clear(&ap);
+    vt_advice_list_clear(&l);
+    vt_conn_free(c);
+}
+
+static void test_json(void **state)
+{
+    vt_conn *c = open_fixture();
+    vt_advice_list l = { 0 };
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    (void)state;
+    vt_advise(c, NULL, &l);
+    vt_advice_json_write(&l, f);
+    fclose(f);
+    assert_non_null(strstr(buf, "\"findings\""));
+    assert_non_null(strstr(buf, "\"topic\":\"svirt\"") ? buf : strstr(buf, "\"topic\": \"svirt\""));
+    assert_non_null(strstr(buf, "\"exit\""));
+    free(buf);
+    vt_advice_list_clear(&l);
+    vt_conn_free(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fixture),
+        cmocka_unit_test(test_fix_applies),
+        cmocka_unit_test(test_json),
+    };
+
+    virSetErrorFunc(NULL, quiet);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
