@@ -664,7 +664,7 @@ size_t vt_advice_count_vm(const vt_advice_list *l, const char *vm)
     size_t n = 0;
 
     for (size_t i = 0; vm && i < l->n; i++)
-        n += l->items[i].vm && strcmp(l->items[i].vm, vm) == 0;
+        n += l->items[i].sev > VT_SEV_INFO && l->items[i].vm && strcmp(l->items[i].vm, vm) == 0;
     return n;
 }
 

@@ -44,7 +44,7 @@ typedef struct vt_advise_opts {
 void vt_advise(vt_conn *c, const vt_advise_opts *o, vt_advice_list *out);
 void vt_advice_list_clear(vt_advice_list *l);
 
-/* Findings of one VM (name), for the VM list's count and its panels. */
+/* Warnings and failures of one VM (name), for the VM list's !N. */
 size_t vt_advice_count_vm(const vt_advice_list *l, const char *vm);
 
 const char *vt_severity_name(vt_severity s);     /* info, warning, failure */

@@ -485,7 +485,7 @@ def write(path, data, mode="w"):
 def gen_sysfs(root):
     s = os.path.join(root, "sysfs")
     w = lambda rel, val: write(os.path.join(s, rel), "%s\n" % val)
-    w("module/kvm/parameters/halt_poll_ns", 200000)
+    w("module/kvm/parameters/halt_poll_ns", 0)
     w("module/kvm/parameters/halt_poll_ns_grow", 2)
     w("module/kvm/parameters/halt_poll_ns_grow_start", 10000)
     w("module/kvm/parameters/halt_poll_ns_shrink", 0)
@@ -902,7 +902,7 @@ def readme(used, rep):
             POOL_NR[(1, 1048576)] - used.get((1, 1048576), 0)),
          "  free = nr minus the pages held by the running db-primary (4096 x 2M, node 0) and",
          "  db-replica (8 x 1G, node 1): check running VMs against nr, shut-off ones against free.",
-         "- THP `[madvise]`, workqueue cpumask `ffff` (kworkers not isolated), halt_poll_ns 200000,",
+         "- THP `[madvise]`, workqueue cpumask `ffff` (kworkers not isolated), halt_poll_ns 0 (polling off although db-primary and db-replica have dedicated vCPUs),",
          "  vhost_net loaded, SELinux enforcing. Hostname: `proc/sys/kernel/hostname` (the test",
          "  driver's `virConnectGetHostname` returns the real machine's name).",
          "- CPU plan: db-primary owns 2-7 (vCPUs 2-5, IOThreads + emulator 6-7), db-replica owns",
@@ -924,7 +924,7 @@ def readme(used, rep):
           "测试-虚拟机, template-rhel9); unpinned IOThreads (web-01, mq-broker, ora-db01,",
           "analytics-01); build-runner's emulator also on its vCPU CPUs; legacy-ftp IDE disk;",
           "template-rhel9 without `<seclabel>`. Host level: workqueue cpumask `ffff` lets kworkers",
-          "run on every pinned vCPU core, THP is `madvise`, halt_poll_ns 200000.", "",
+          "run on every pinned vCPU core, THP is `madvise`, halt_poll_ns 0 (no polling for the dedicated vCPUs).", "",
           "## pid -> VM (`proc/`)", "",
           "| pid | VM | state | resident per node (numa_maps) |", "|---|---|---|---|"]
     for v, tot in rep:

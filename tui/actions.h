@@ -16,7 +16,8 @@ enum {
     VT_SCR_HOST = 1 << 2,
     VT_SCR_HELP = 1 << 3,
     VT_SCR_REVIEW = 1 << 4,
-    VT_SCR_ALL = 0x1f,
+    VT_SCR_ADVICE = 1 << 5,
+    VT_SCR_ALL = 0x3f,
 };
 
 /* X(enum, config name, footer label, footer screens, help text) */
@@ -27,8 +28,8 @@ enum {
     X(PAGE_DOWN, "page-down", NULL, 0, "One page down") \
     X(TOP, "top", NULL, 0, "To the first line") \
     X(BOTTOM, "bottom", NULL, 0, "To the last line") \
-    X(OPEN, "open", "Open", VT_SCR_LIST, "Open the selected VM") \
-    X(BACK, "back", "Back", VT_SCR_DETAIL | VT_SCR_HOST | VT_SCR_HELP | VT_SCR_REVIEW, "Go back to the previous screen") \
+    X(OPEN, "open", "Open", VT_SCR_LIST | VT_SCR_ADVICE, "Open the selected VM, or where a finding lives") \
+    X(BACK, "back", "Back", VT_SCR_DETAIL | VT_SCR_HOST | VT_SCR_HELP | VT_SCR_REVIEW | VT_SCR_ADVICE, "Go back to the previous screen") \
     X(NEXT_PANEL, "next-panel", "Panel", VT_SCR_DETAIL, "Next panel of the VM") \
     X(PREV_PANEL, "prev-panel", NULL, 0, "Previous panel of the VM") \
     X(FILTER, "filter", "Filter", VT_SCR_LIST, "Filter the VM list by name") \
@@ -38,12 +39,14 @@ enum {
     X(REFRESH, "refresh", NULL, 0, "Refresh now") \
     X(EDIT, "edit", "Edit", VT_SCR_DETAIL, "Stage an edit of the panel's settings") \
     X(PICK_CPUS, "pick-cpus", NULL, 0, "In a pin edit: pick CPUs on the grid") \
-    X(REVIEW, "review", "Review", VT_SCR_LIST | VT_SCR_DETAIL, "Review staged edits: steps, diffs, warnings") \
+    X(REVIEW, "review", "Review", VT_SCR_LIST | VT_SCR_DETAIL | VT_SCR_ADVICE, "Review staged edits: steps, diffs, warnings") \
+    X(ADVICE, "advice", "Advice", VT_SCR_LIST | VT_SCR_DETAIL | VT_SCR_HOST, "Every check of the guides: findings, evidence, fixes") \
+    X(FIX, "fix", "Fix", VT_SCR_ADVICE, "Stage the selected finding's fix (review it with R)") \
     X(APPLY, "apply", "Apply", VT_SCR_REVIEW, "Apply the staged edits (asks first)") \
     X(SAVE_PLAN, "save-plan", "Save", VT_SCR_REVIEW, "Save the staged edits as a plan file") \
     X(DROP, "drop", "Drop", VT_SCR_REVIEW, "Drop the selected staged edit") \
     X(DROP_ALL, "drop-all", "Drop all", VT_SCR_REVIEW, "Drop all staged edits (asks first)") \
-    X(HELP, "help", "Help", VT_SCR_LIST | VT_SCR_DETAIL | VT_SCR_HOST | VT_SCR_REVIEW, "Show this help") \
+    X(HELP, "help", "Help", VT_SCR_LIST | VT_SCR_DETAIL | VT_SCR_HOST | VT_SCR_REVIEW | VT_SCR_ADVICE, "Show this help") \
     X(QUIT, "quit", "Quit", VT_SCR_ALL, "Quit (asks first when edits are staged)")
 
 typedef enum {

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/apply.h"
+#include "core/advisor.h"
 #include "core/checks.h"
 #include "core/cpuset.h"
 #include "core/host.h"
@@ -38,6 +39,7 @@ typedef enum {
     SCR_HOST,
     SCR_HELP,
     SCR_REVIEW,
+    SCR_ADVICE,
     SCR_LAST,
 } screen_id;
 
@@ -150,9 +152,15 @@ typedef struct vt_app {
     char dlg_msg[2048];
     vt_input save_in;
     char save_path[512];
+    /* advice: the advisor's findings, counted per VM on every refresh */
+    vt_advice_list advice;
+    size_t advice_sel;
+    vt_remote_status remote;    /* read when the advice opens (it runs a program) */
+    bool remote_read;
 } vt_app;
 
 static const char *key_of(const vt_app *a, vt_action act);
+static void open_screen(vt_app *a, screen_id s);
 
 static long long now_ms(void)
 {
@@ -388,8 +396,14 @@ static void do_refresh(vt_app *a)
         a->connected = false;
         set_status(a, VT_ROLE_STATUS_ERROR, "disconnected: %s", a->c->err.msg);
     } else {
+        vt_advise_opts ao = { a->remote_read ? &a->remote : NULL, false };
         a->connected = true;
-        vt_check_all(a->c);
+        /* one advisor for the list's !N, the detail's findings and the advice */
+        vt_advise(a->c, &ao, &a->advice);
+        for (size_t i = 0; i < a->c->ndoms; i++)
+            a->c->doms[i]->nfindings = (unsigned)vt_advice_count_vm(&a->advice, a->c->doms[i]->name);
+        if (a->advice_sel >= a->advice.n)
+            a->advice_sel = a->advice.n ? a->advice.n - 1 : 0;
         if (a->status_role == VT_ROLE_STATUS_ERROR || !a->status[0])
             set_status(a, VT_ROLE_STATUS, "%zu VMs", a->c->ndoms);
     }
@@ -755,16 +769,29 @@ static void panel_agent(pen *p, const vt_app *a, const vt_domain *d)
     field(p, "commands", "not queried (guest-info needs a connected agent)", VT_ROLE_DIM);
 }
 
+static const char *sev_marker(vt_severity s)
+{
+    return s == VT_SEV_FAIL ? "FAIL" : s == VT_SEV_WARN ? "WARN" : "info";
+}
+
+static vt_role sev_role(vt_severity s)
+{
+    return s == VT_SEV_FAIL ? VT_ROLE_VALUE_BAD : s == VT_SEV_WARN ? VT_ROLE_VALUE_WARN : VT_ROLE_DIM;
+}
+
 static void draw_findings(pen *p, const vt_app *a, const vt_domain *d)
 {
-    vt_finding f[16];
-    size_t n = vt_check_domain(a->c, d, f, 16), i;
+    bool any = false;
 
-    if (!n)
-        return;
-    heading(p, "Findings");
-    for (i = 0; i < n && i < 16; i++)
-        line(p, VT_ROLE_VALUE_WARN, "! %-10s %s", f[i].topic, f[i].text);
+    for (size_t i = 0; d->name && i < a->advice.n; i++) {
+        const vt_advice *f = &a->advice.items[i];
+        if (!f->vm || strcmp(f->vm, d->name) != 0)
+            continue;
+        if (!any)
+            heading(p, "Findings (A: advice, evidence and fixes)");
+        any = true;
+        line(p, sev_role(f->sev), "%s %-10s %s", sev_marker(f->sev), f->topic, f->summary);
+    }
 }
 
 /* ---- screens ---- */
@@ -1843,6 +1870,157 @@ static void draw_review(vt_app *a)
     draw_pad(a, 1, LINES - 3, p.y);
 }
 
+/* ---- advice: every check of the guides ---- */
+
+/* Text wrapped at word boundaries to the screen: the first line after
+ * `lead`, the others indented as far. */
+static void wrapped(pen *p, vt_role role, const char *lead, const char *text)
+{
+    int indent = (int)strlen(lead), width = COLS - indent - 1;
+    const char *s = text;
+    bool first = true;
+
+    if (width < 20)
+        width = 20;
+    while (*s) {
+        int len = (int)strlen(s);
+        if (len > width) {
+            len = width;
+            while (len > width / 2 && s[len] != ' ')
+                len--;
+            if (s[len] != ' ')
+                len = width;
+        }
+        if (first)
+            line(p, role, "%s%.*s", lead, len, s);
+        else
+            line(p, role, "%*s%.*s", indent, "", len, s);
+        first = false;
+        s += len;
+        while (*s == ' ')
+            s++;
+    }
+}
+
+static void open_advice(vt_app *a)
+{
+    vt_advise_opts ao = { NULL, true };
+
+    if (!a->c->remote) {
+        vt_remote_status_read(&a->remote, a->c->etc_root);
+        a->remote_read = true;
+        ao.remote = &a->remote;
+    }
+    /* on opening, connected guest agents are asked too (guest-info) */
+    vt_advise(a->c, &ao, &a->advice);
+    a->advice_sel = 0;
+    a->scroll[SCR_ADVICE] = 0;
+    open_screen(a, SCR_ADVICE);
+}
+
+static void draw_advice(vt_app *a)
+{
+    pen p = { a->pad, 0, COLS, &a->th, a->scroll[SCR_ADVICE], a->scroll[SCR_ADVICE] + LINES };
+    size_t n[VT_SEV_LAST] = { 0 }, i;
+    int sel_line = 0;
+    char head[160];
+
+    werase(a->pad);
+    draw_title(a, "advice");
+    for (i = 0; i < a->advice.n; i++)
+        n[a->advice.items[i].sev]++;
+    snprintf(head, sizeof(head), "%zu failure%s, %zu warning%s, %zu info", n[VT_SEV_FAIL],
+             n[VT_SEV_FAIL] == 1 ? "" : "s", n[VT_SEV_WARN], n[VT_SEV_WARN] == 1 ? "" : "s",
+             n[VT_SEV_INFO]);
+    heading(&p, head);
+    if (!a->advice.n)
+        line(&p, VT_ROLE_DIM, "nothing found: every check of the guides passes");
+    for (i = 0; i < a->advice.n; i++) {
+        const vt_advice *f = &a->advice.items[i];
+        bool sel = i == a->advice_sel;
+        char vm[64];
+        if (sel)
+            sel_line = p.y;
+        /* the VM column by display width: names may be CJK */
+        vt_text_fit(f->vm ? f->vm : "(host)", 16, vm, sizeof(vm));
+        line(&p, sel ? VT_ROLE_SELECTION : sev_role(f->sev), "%s %s %-10s %s%*s %s", sel ? ">" : " ",
+             sev_marker(f->sev), f->topic, vm, 16 - vt_text_width(vm), "", f->summary);
+        if (!sel)
+            continue;
+        if (f->evidence)
+            wrapped(&p, VT_ROLE_NORMAL, "       evidence: ", f->evidence);
+        if (f->why)
+            wrapped(&p, VT_ROLE_DIM, "       why: ", f->why);
+        if (f->fix) {
+            line(&p, VT_ROLE_STAGED, "       fix (%s stages it, then %s reviews):", key_of(a, VT_ACT_FIX),
+                 key_of(a, VT_ACT_REVIEW));
+            text_lines(&p, f->fix, "         ", false);
+        } else {
+            line(&p, VT_ROLE_DIM, "       no plan line fixes this; %s shows where it lives",
+                 key_of(a, VT_ACT_OPEN));
+        }
+    }
+    /* keep the selected finding in view */
+    if (sel_line < a->scroll[SCR_ADVICE])
+        a->scroll[SCR_ADVICE] = sel_line;
+    else if (sel_line + 6 > a->scroll[SCR_ADVICE] + LINES - 3)
+        a->scroll[SCR_ADVICE] = sel_line + 6 - (LINES - 3);
+    draw_status(a);
+    draw_footer(a, VT_SCR_ADVICE);
+    draw_pad(a, 1, LINES - 3, p.y);
+}
+
+/* Enter on a finding: the VM's panel where it lives, or the host screen */
+static void advice_jump(vt_app *a)
+{
+    static const struct { const char *name; panel_id panel; } map[] = {
+        { "iothreads", PANEL_IOTHREADS }, { "memory", PANEL_MEMORY }, { "security", PANEL_SECURITY },
+        { "disks", PANEL_DISKS }, { "network", PANEL_NETWORK }, { "agent", PANEL_AGENT },
+    };
+    const vt_advice *f;
+    vt_domain *d;
+
+    if (a->advice_sel >= a->advice.n)
+        return;
+    f = &a->advice.items[a->advice_sel];
+    if (!f->vm || !(d = vt_conn_find_name(a->c, f->vm))) {
+        open_screen(a, SCR_HOST);
+        return;
+    }
+    snprintf(a->detail_uuid, sizeof(a->detail_uuid), "%s", d->uuid);
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+        if (f->panel && strcmp(f->panel, map[i].name) == 0)
+            a->tabs.active = map[i].panel;
+    open_screen(a, SCR_DETAIL);
+}
+
+/* f: the finding's fix goes into the staged set like any other edit */
+static void advice_fix(vt_app *a)
+{
+    vt_changeset cs = { 0 };
+    vt_err err = { { 0 } };
+    const vt_advice *f;
+    size_t n;
+
+    if (a->advice_sel >= a->advice.n)
+        return;
+    f = &a->advice.items[a->advice_sel];
+    if (!f->fix) {
+        set_status(a, VT_ROLE_STATUS, "no plan line fixes \"%s\"", f->summary);
+        return;
+    }
+    if (vt_plan_parse(f->fix, &cs, &err) < 0) {
+        set_status(a, VT_ROLE_STATUS_ERROR, "the fix does not parse: %s", err.msg);
+        return;
+    }
+    n = cs.n;
+    for (size_t i = 0; i < cs.n; i++)
+        stage_edit(a, &cs.edits[i]);
+    vt_changeset_clear(&cs);
+    set_status(a, VT_ROLE_STATUS, "staged the %s fix (%zu edit%s): %s reviews and applies", f->topic, n,
+               n == 1 ? "" : "s", key_of(a, VT_ACT_REVIEW));
+}
+
 static void do_apply(vt_app *a)
 {
     vt_err err = { { 0 } };
@@ -2077,6 +2255,7 @@ static void draw(vt_app *a)
         case SCR_HOST: draw_host(a); break;
         case SCR_HELP: draw_help(a); break;
         case SCR_REVIEW: draw_review(a); break;
+        case SCR_ADVICE: draw_advice(a); break;
         case SCR_LAST: break;
         }
         /* a clamped scroll shows lines the first pass did not draw */
@@ -2136,6 +2315,13 @@ static bool handle_action(vt_app *a, vt_action act)
         break;   /* only inside a pin edit (modal_key) */
     case VT_ACT_REVIEW:
         open_review(a);
+        break;
+    case VT_ACT_ADVICE:
+        open_advice(a);
+        break;
+    case VT_ACT_FIX:
+        if (a->screen == SCR_ADVICE)
+            advice_fix(a);
         break;
     case VT_ACT_APPLY:
         if (a->screen != SCR_REVIEW)
@@ -2216,7 +2402,10 @@ static bool handle_action(vt_app *a, vt_action act)
                  act == VT_ACT_PAGE_DOWN ? page : act == VT_ACT_TOP ? -1000000L : 1000000L;
         if (a->screen == SCR_LIST)
             vt_table_move(&a->table, d, row_id, a);
-        else if (a->screen == SCR_REVIEW && (act == VT_ACT_UP || act == VT_ACT_DOWN) && a->staged.n) {
+        else if (a->screen == SCR_ADVICE && a->advice.n) {
+            long to = (long)a->advice_sel + d;
+            a->advice_sel = to < 0 ? 0 : to >= (long)a->advice.n ? a->advice.n - 1 : (size_t)to;
+        } else if (a->screen == SCR_REVIEW && (act == VT_ACT_UP || act == VT_ACT_DOWN) && a->staged.n) {
             if (act == VT_ACT_UP && a->review_sel > 0)
                 a->review_sel--;
             if (act == VT_ACT_DOWN && a->review_sel + 1 < a->staged.n)
@@ -2226,6 +2415,10 @@ static bool handle_action(vt_app *a, vt_action act)
         break;
     }
     case VT_ACT_OPEN:
+        if (a->screen == SCR_ADVICE) {
+            advice_jump(a);
+            break;
+        }
         if (a->screen == SCR_LIST && a->nrows) {
             snprintf(a->detail_uuid, sizeof(a->detail_uuid), "%s", a->rows[a->table.sel]->uuid);
             open_screen(a, SCR_DETAIL);
@@ -2533,6 +2726,8 @@ out:
     vt_changeset_clear(&a->pending);
     vt_bases_clear(&a->bases);
     vt_applyplan_clear(&a->plan);
+    vt_advice_list_clear(&a->advice);
+    vt_remote_status_clear(&a->remote);
     free(a->outcome);
     free(a->rows);
     free(a);

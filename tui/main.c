@@ -842,6 +842,8 @@ int main(int argc, char **argv)
     }
     if (!(c = vt_conn_open(&co, &err))) {
         fprintf(stderr, "virt-tune: %s\n", err.msg);
+        if (o.mode == MODE_CHECK)
+            rc = 3;     /* the checks could not run: not a finding level */
         goto cleanup;
     }
 

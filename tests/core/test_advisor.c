@@ -99,6 +99,8 @@ static void test_fixture(void **state)
         assert_true(l.items[i - 1].sev >= l.items[i].sev);
     assert_int_equal(vt_advice_exit_code(&l), 2);
     assert_int_equal(vt_advice_count_vm(&l, "alpha") > 0, 1);
+    /* the list's !N counts warnings and failures, not info */
+    assert_int_equal(vt_advice_count_vm(&l, "gamma"), 0);
     vt_advice_list_clear(&l);
     vt_conn_free(c);
 }

@@ -294,6 +294,46 @@ else
     fail "--plan bad file:"; cat "$tmp/err"; capture | grep -v "^$" | tail -8
 fi
 
+# The advice (issue 7): findings by severity, Enter jumps to where one
+# lives, f stages its fix, the review applies it, and the finding is gone.
+select_finding() {   # regex after "> ": Down until the selection is on it
+    k=0
+    while ! capture | grep -q "^ > $1"; do
+        k=$((k + 1)); [ $k -gt 60 ] && return 1
+        keys Down
+    done
+}
+start_shell 80 24
+keys clear Enter
+run_vt "--apply-log $tmp/apply-advice.log"
+keys A
+check_screen "80x24-advice"
+if select_finding 'WARN iothread   dev-sandbox' && capture | grep -q 'vm dev-sandbox disk vda iothread 1'; then
+    ok "advice: the selected finding shows its evidence and fix"
+else
+    fail "advice: selecting dev-sandbox:"; capture | head -14
+fi
+keys Enter
+title_line | grep -q 'dev-sandbox' && capture | grep -q 'Disks' && ok "advice: Enter opens the VM's panel" ||
+    fail "advice: Enter: $(title_line)"
+keys A
+select_finding 'WARN iothread   dev-sandbox' || fail "advice: dev-sandbox not found again"
+keys f
+status_line | grep -q 'staged the iothread fix (2 edits)' && ok "advice: f stages the fix: $(status_line)" ||
+    fail "advice: f: $(status_line)"
+keys R a
+keys A
+wait_for 'Last apply: done' || fail "advice: the fix was not applied: $(capture | head -5)"
+keys Escape A
+if capture | grep -q 'iothread   dev-sandbox '; then
+    fail "advice: the finding is still there after its fix was applied"
+else
+    ok "advice: after the fix is applied the finding is gone"
+fi
+grep -q '"change":"disk vda iothread (config)"' "$tmp/apply-advice.log" && ok "advice: the fix went through the apply log" ||
+    fail "advice: apply log: $(head -c 300 "$tmp/apply-advice.log" 2>/dev/null)"
+keys q
+
 # Signals restore the terminal too.
 for sig in INT TERM HUP; do
     start_shell 80 24
