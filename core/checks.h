@@ -1,24 +1,12 @@
-/* Quick per-VM findings for the VM list's warning marker and the detail
- * panels: the few mistakes an on-call admin must see at a glance. The full
- * advisor (every practice of the guides, with fixes) builds on this. */
+/* Small facts the advisor (advisor.h) and the screens share: where a VM's
+ * memory is, MCS categories of a label, whether a huge page pool can hold
+ * a VM. */
 #ifndef VT_CHECKS_H
 #define VT_CHECKS_H
 
 #include <stddef.h>
 
 #include "conn.h"
-
-typedef struct vt_finding {
-    char topic[16];          /* iothread, numa, svirt, hugepages, multiqueue, lun */
-    char text[200];
-} vt_finding;
-
-/* Fill up to max findings for d; returns how many there are in all. */
-size_t vt_check_domain(const vt_conn *c, const vt_domain *d, vt_finding *out, size_t max);
-
-/* Count the findings of every domain into d->nfindings: once per refresh,
- * so the VM list never re-runs the checks while drawing or sorting. */
-void vt_check_all(vt_conn *c);
 
 /* Whether memory_kib fits in the free pages of the size_kib pool on the
  * host nodes of nodeset (NULL: all): 1 yes, 0 no, -1 no such pool. *need

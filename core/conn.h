@@ -52,7 +52,7 @@ typedef struct vt_domain {
     unsigned long long *spread_kib;   /* owned, index = node */
     int spread_nnodes;
     char *spread_why;           /* owned; why there is no spread */
-    unsigned nfindings;         /* filled by vt_check_all (checks.h) */
+    unsigned nfindings;         /* warnings and failures of the advisor, set by the console */
     /* Refresh bookkeeping */
     bool dirty;
     bool seen;
