@@ -189,21 +189,12 @@ int vt_file_replace(const char *path, const char *content, mode_t mode, const ch
     vt_mkdirs_for(path, 0755);
     exists = stat(path, &st) == 0;
     if (exists && backup_suffix) {
-        char *old = NULL, *bak = vt_asprintf("%s%s", path, backup_suffix), *btmp = NULL;
-        FILE *f = fopen(path, "r");
-        vt_buf b = { 0 };
-        char chunk[4096];
-        size_t n;
-        if (!f) {
+        char *old, *bak = vt_asprintf("%s%s", path, backup_suffix), *btmp = NULL;
+        if (!(old = vt_read_whole(path, err))) {
             vt_err_set(err, "cannot read %s for its backup: %s", path, strerror(errno));
             free(bak);
             return -1;
         }
-        while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-            vt_buf_addn(&b, chunk, n);
-        fclose(f);
-        vt_buf_add(&b, "");
-        old = vt_buf_steal(&b);
         if (write_tmp(bak, old, &st, mode, &btmp, err) < 0 || rename(btmp, bak) < 0) {
             if (btmp) {
                 vt_err_set(err, "cannot write the backup %s: %s", bak, strerror(errno));
@@ -247,4 +238,25 @@ int vt_file_replace(const char *path, const char *content, mode_t mode, const ch
 int vt_write_file_atomic(const char *path, const char *content, vt_err *err)
 {
     return vt_file_replace(path, content, 0644, NULL, err);
+}
+
+char *vt_read_whole(const char *path, vt_err *err)
+{
+    FILE *f = fopen(path, "r");
+    vt_buf b = { 0 };
+    char chunk[4096];
+    size_t n;
+
+    if (!f) {
+        if (errno != ENOENT)
+            vt_err_set(err, "cannot read %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        vt_buf_addn(&b, chunk, n);
+    if (ferror(f))
+        vt_err_set(err, "cannot read %s: %s", path, strerror(errno));
+    fclose(f);
+    vt_buf_add(&b, "");
+    return vt_buf_steal(&b);
 }

@@ -29,26 +29,6 @@ static const char *vir_msg(void)
 
 /* ---- files ---- */
 
-/* NULL when the file does not exist (or cannot be read: err says) */
-static char *read_text(const char *path, vt_err *err)
-{
-    FILE *f = fopen(path, "r");
-    vt_buf b = { 0 };
-    char chunk[4096];
-    size_t n;
-
-    if (!f) {
-        if (errno != ENOENT)
-            vt_err_set(err, "cannot read %s: %s", path, strerror(errno));
-        return NULL;
-    }
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        vt_buf_addn(&b, chunk, n);
-    fclose(f);
-    vt_buf_add(&b, "");
-    return vt_buf_steal(&b);
-}
-
 /* ---- sysfs ---- */
 
 static char *sysfs_rel(const vt_edit *e)
@@ -556,7 +536,7 @@ static int prepare_files(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, vt
     for (int f = 0; f < FILE_LAST; f++) {
         char *path = vt_asprintf("%s/%s", c->etc_root, file_rel[f]);
         vt_err rerr = { { 0 } };
-        char *old = read_text(path, &rerr), *content, *label_a, *label_b;
+        char *old = vt_read_whole(path, &rerr), *content, *label_a, *label_b;
         kv *vals = NULL;
         size_t nvals = 0, used = 0;
         vt_step *s;
@@ -799,7 +779,7 @@ bool vt_host_step_conflict(const vt_step *s)
 
     if (s->kind != VT_STEP_PERSIST)
         return false;
-    now = read_text(s->path, &err);
+    now = vt_read_whole(s->path, &err);
     changed = (now == NULL) != (s->file_before == NULL) ||
               (now && strcmp(now, s->file_before) != 0);
     free(now);

@@ -236,29 +236,13 @@ static char *set_many(const char *text, const char *const *kv, size_t n, bool sa
     return cur;
 }
 
-static char *file_bytes(const char *path)
-{
-    FILE *in = fopen(path, "r");
-    vt_buf b = { 0 };
-    char chunk[4096];
-    size_t n;
-
-    if (!in)
-        return NULL;
-    while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0)
-        vt_buf_addn(&b, chunk, n);
-    fclose(in);
-    vt_buf_add(&b, "");
-    return vt_buf_steal(&b);
-}
-
 static void add_file(vt_setup_plan *p, const char *path, char *after)
 {
     vt_setup_file *f = &p->files[p->nfiles++];
     char *la, *lb;
 
     f->path = vt_strdup(path);
-    f->before = file_bytes(path);
+    f->before = vt_read_whole(path, NULL);
     f->after = after;
     la = vt_asprintf("%s%s", path, f->before ? "" : " (new file)");
     lb = vt_asprintf("%s (after)", path);
@@ -311,7 +295,7 @@ int vt_setup_prepare(const char *etc_root, const char *unit_dir, vt_setup_transp
     vt_setup_plan p = { 0 };
     char *lpath = vt_asprintf("%s/libvirt/libvirtd.conf", etc_root);
     char *spath = vt_asprintf("%s/sasl2/libvirt.conf", etc_root);
-    char *ltext = file_bytes(lpath), *stext = file_bytes(spath), *lnew = NULL, *snew = NULL;
+    char *ltext = vt_read_whole(lpath, NULL), *stext = vt_read_whole(spath, NULL), *lnew = NULL, *snew = NULL;
     char *qaddr = listen_addr ? vt_conf_quote(listen_addr) : NULL;
     const char *udir = unit_dir ? unit_dir
                        : access("/lib/systemd/system/libvirtd.service", F_OK) == 0
@@ -380,7 +364,7 @@ int vt_setup_prepare(const char *etc_root, const char *unit_dir, vt_setup_transp
         char *dpath = vt_asprintf("%s/%s", etc_root,
                                   access("/etc/debian_version", F_OK) == 0 ? "default/libvirtd"
                                                                            : "sysconfig/libvirtd");
-        char *dtext = file_bytes(dpath);
+        char *dtext = vt_read_whole(dpath, NULL);
         add_file(&p, dpath, set_daemon_args(dtext));
         free(dtext);
         free(dpath);
@@ -442,7 +426,7 @@ int vt_setup_write(const vt_setup_plan *p, vt_err *err)
     size_t i;
 
     for (i = 0; i < p->nfiles; i++) {
-        char *now_text = file_bytes(p->files[i].path);
+        char *now_text = vt_read_whole(p->files[i].path, NULL);
         bool same = (now_text == NULL) == (p->files[i].before == NULL) &&
                     (!now_text || strcmp(now_text, p->files[i].before) == 0);
         free(now_text);

@@ -192,20 +192,28 @@ int vt_sasl_add(const vt_sasl_opts *o, const char *user, const char *pass, size_
     return setpass(o, user, pass, len, SASL_SET_CREATE, err);
 }
 
+/* 0 when user@realm is in the database, else -1 saying why */
+static int must_exist(const vt_sasl_opts *o, const char *user, const char *hint, vt_err *err)
+{
+    vt_err lerr = { { 0 } };
+    char *realm;
+
+    if (vt_sasl_user_exists(o, user, &lerr))
+        return 0;
+    realm = host_realm(o);
+    if (lerr.msg[0])
+        vt_err_set(err, "%s", lerr.msg);
+    else
+        vt_err_set(err, "%s@%s does not exist%s", user, realm, hint);
+    free(realm);
+    return -1;
+}
+
 int vt_sasl_passwd(const vt_sasl_opts *o, const char *user, const char *pass, size_t len,
                    vt_err *err)
 {
-    vt_err lerr = { { 0 } };
-
-    if (!vt_sasl_user_exists(o, user, &lerr)) {
-        char *realm = host_realm(o);
-        if (lerr.msg[0])
-            vt_err_set(err, "%s", lerr.msg);
-        else
-            vt_err_set(err, "%s@%s does not exist: use add", user, realm);
-        free(realm);
+    if (must_exist(o, user, ": use add", err) < 0)
         return -1;
-    }
     if (!pass || !len) {
         vt_err_set(err, "an empty password is not set");
         return -1;
@@ -215,17 +223,8 @@ int vt_sasl_passwd(const vt_sasl_opts *o, const char *user, const char *pass, si
 
 int vt_sasl_delete(const vt_sasl_opts *o, const char *user, vt_err *err)
 {
-    vt_err lerr = { { 0 } };
-
-    if (!vt_sasl_user_exists(o, user, &lerr)) {
-        char *realm = host_realm(o);
-        if (lerr.msg[0])
-            vt_err_set(err, "%s", lerr.msg);
-        else
-            vt_err_set(err, "%s@%s does not exist", user, realm);
-        free(realm);
+    if (must_exist(o, user, "", err) < 0)
         return -1;
-    }
     /* with no password, SASL_SET_DISABLE removes every secret of the user */
     return setpass(o, user, NULL, 0, SASL_SET_DISABLE, err);
 }

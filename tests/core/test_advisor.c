@@ -16,25 +16,9 @@
 #include "advisor.h"
 #include "apply.h"
 #include "conn.h"
+#include "fixture.h"
 
 static void quiet(void *d, virErrorPtr e) { (void)d; (void)e; }
-
-static vt_conn *open_fixture(void)
-{
-    vt_conn_opts o = {
-        .uri = "test://" VT_TEST_DATA "/node.xml",
-        .sysfs_root = VT_TEST_DATA "/sysfs",
-        .procfs_root = VT_TEST_DATA "/proc",
-    };
-    vt_err err = { { 0 } };
-    vt_conn *c = vt_conn_open(&o, &err);
-
-    if (!c)
-        fail_msg("open: %s", err.msg);
-    if (vt_conn_refresh(c) < 0)
-        fail_msg("refresh: %s", c->err.msg);
-    return c;
-}
 
 static const vt_advice *find(const vt_advice_list *l, const char *topic, const char *vm,
                              const char *needle)
@@ -57,7 +41,7 @@ static void dump(const vt_advice_list *l)
 
 static void test_fixture(void **state)
 {
-    vt_conn *c = open_fixture();
+    vt_conn *c = fixture_open(NULL, NULL, false);
     vt_advice_list l = { 0 };
     const vt_advice *a;
 
@@ -108,7 +92,7 @@ static void test_fixture(void **state)
 /* the fixes are plans the engine takes; applied, their findings go */
 static void test_fix_applies(void **state)
 {
-    vt_conn *c = open_fixture();
+    vt_conn *c = fixture_open(NULL, NULL, false);
     vt_advice_list l = { 0 };
     vt_changeset cs = { 0 };
     vt_applyplan ap = { 0 };
@@ -146,7 +130,7 @@ static void test_fix_applies(void **state)
 
 static void test_json(void **state)
 {
-    vt_conn *c = open_fixture();
+    vt_conn *c = fixture_open(NULL, NULL, false);
     vt_advice_list l = { 0 };
     char *buf = NULL;
     size_t len = 0;

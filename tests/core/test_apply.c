@@ -17,40 +17,11 @@
 
 #include "apply.h"
 #include "conn.h"
+#include "fixture.h"
 
 static void quiet(void *d, virErrorPtr e) { (void)d; (void)e; }
 
 static char logpath[256];
-
-static vt_conn *open_fixture(void)
-{
-    vt_conn_opts o = {
-        .uri = "test://" VT_TEST_DATA "/node.xml",
-        .sysfs_root = VT_TEST_DATA "/sysfs",
-        .procfs_root = VT_TEST_DATA "/proc",
-    };
-    vt_err err = { { 0 } };
-    vt_conn *c = vt_conn_open(&o, &err);
-
-    if (!c)
-        fail_msg("open: %s", err.msg);
-    if (vt_conn_refresh(c) < 0)
-        fail_msg("refresh: %s", c->err.msg);
-    return c;
-}
-
-/* parse + prepare; returns prepare's result, err filled */
-static int prep(vt_conn *c, const char *plan, vt_applyplan *ap, vt_err *err)
-{
-    vt_changeset cs = { 0 };
-    int rc;
-
-    if (vt_plan_parse(plan, &cs, err) < 0)
-        fail_msg("parse: %s", err->msg);
-    rc = vt_apply_prepare(c, &cs, NULL, ap, err);
-    vt_changeset_clear(&cs);
-    return rc;
-}
 
 static char *inactive_xml(vt_conn *c, const char *name)
 {
@@ -107,13 +78,13 @@ static void vt_diff_count_text(const char *diff, size_t *add, size_t *rem)
 
 static void refused(const char *plan, const char *want)
 {
-    vt_conn *c = open_fixture();
+    vt_conn *c = fixture_open(NULL, NULL, false);
     vt_applyplan ap = { 0 };
     vt_err err = { { 0 } };
     char *before = inactive_xml(c, "alpha");
     char *after;
 
-    if (prep(c, plan, &ap, &err) == 0)
+    if (fixture_prep(c, plan, &ap, &err) == 0)
         fail_msg("plan was accepted: %s", plan);
     if (!strstr(err.msg, want))
         fail_msg("message \"%s\" lacks \"%s\"", err.msg, want);
@@ -140,13 +111,13 @@ static void test_refused(void **state)
 
 static void test_prepare(void **state)
 {
-    vt_conn *c = open_fixture();
+    vt_conn *c = fixture_open(NULL, NULL, false);
     vt_applyplan ap = { 0 };
     vt_err err = { { 0 } };
     char *text, *script;
 
     (void)state;
-    if (prep(c,
+    if (fixture_prep(c,
              "vm alpha iothread 1 pin 4-5\n"
              "vm gamma hugepages 1G\n"
              "vm beta seclabel dynamic relabel yes\n"
@@ -228,7 +199,7 @@ static size_t log_lines(const char *result, size_t *total)
 
 static void test_apply(void **state)
 {
-    vt_conn *c = open_fixture();
+    vt_conn *c = fixture_open(NULL, NULL, false);
     vt_applyplan ap = { 0 };
     vt_err err = { { 0 } };
     vt_domain *a, *g;
@@ -237,7 +208,7 @@ static void test_apply(void **state)
 
     (void)state;
     unlink(logpath);
-    if (prep(c, "vm alpha iothread 1 pin 4-5\nvm gamma hugepages 2M\nvm alpha vcpu 1 pin 6 config\n",
+    if (fixture_prep(c, "vm alpha iothread 1 pin 4-5\nvm gamma hugepages 2M\nvm alpha vcpu 1 pin 6 config\n",
              &ap, &err) < 0)
         fail_msg("%s", err.msg);
     if (vt_apply_run(c, &ap, logpath, NULL, NULL, &err) < 0)
@@ -267,7 +238,7 @@ static void test_apply(void **state)
 
 static void test_conflict(void **state)
 {
-    vt_conn *c = open_fixture();
+    vt_conn *c = fixture_open(NULL, NULL, false);
     vt_applyplan ap = { 0 };
     vt_err err = { { 0 } };
     virDomainPtr d;
@@ -276,7 +247,7 @@ static void test_conflict(void **state)
     vt_bases bases = { 0 };
 
     (void)state;
-    if (prep(c, "vm alpha iothread 1 pin 4-5\nvm alpha hugepages off\n", &ap, &err) < 0)
+    if (fixture_prep(c, "vm alpha iothread 1 pin 4-5\nvm alpha hugepages off\n", &ap, &err) < 0)
         fail_msg("%s", err.msg);
     /* someone else redefines alpha between preparing and applying */
     xml = inactive_xml(c, "alpha");
@@ -310,7 +281,7 @@ static void test_conflict(void **state)
  * gamma's definition must come back exactly as it was. */
 static void test_undo(void **state)
 {
-    vt_conn *c = open_fixture();
+    vt_conn *c = fixture_open(NULL, NULL, false);
     vt_applyplan ap = { 0 };
     vt_err err = { { 0 } };
     virDomainPtr d;
@@ -319,7 +290,7 @@ static void test_undo(void **state)
 
     (void)state;
     unlink(logpath);
-    if (prep(c, "vm gamma hugepages 2M\nvm gamma vcpu 0 pin 3\nvm alpha iothread 1 pin 4-5 live\n",
+    if (fixture_prep(c, "vm gamma hugepages 2M\nvm gamma vcpu 0 pin 3\nvm alpha iothread 1 pin 4-5 live\n",
              &ap, &err) < 0)
         fail_msg("%s", err.msg);
     assert_int_equal(ap.nsteps, 2);
@@ -361,7 +332,7 @@ static void test_readonly(void **state)
     (void)state;
     assert_non_null(c);
     assert_int_equal(vt_conn_refresh(c), 0);
-    if (prep(c, "vm gamma hugepages 2M\n", &ap, &err) < 0)
+    if (fixture_prep(c, "vm gamma hugepages 2M\n", &ap, &err) < 0)
         fail_msg("%s", err.msg);
     assert_int_equal(vt_apply_run(c, &ap, logpath, NULL, NULL, &err), -1);
     assert_non_null(strstr(err.msg, "read-only"));

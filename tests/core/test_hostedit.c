@@ -17,6 +17,7 @@
 
 #include "apply.h"
 #include "conn.h"
+#include "fixture.h"
 #include "fsutil.h"
 #include "host.h"
 
@@ -95,39 +96,9 @@ static int teardown(void **state)
     return 0;
 }
 
-static vt_conn *open_host(void)
-{
-    vt_conn_opts o = {
-        .uri = "test://" VT_TEST_DATA "/node.xml",
-        .sysfs_root = sys_root,
-        .procfs_root = VT_TEST_DATA "/proc",
-        .etc_root = etc_root,
-    };
-    vt_err err = { { 0 } };
-    vt_conn *c = vt_conn_open(&o, &err);
-
-    if (!c)
-        fail_msg("open: %s", err.msg);
-    if (vt_conn_refresh(c) < 0)
-        fail_msg("refresh: %s", c->err.msg);
-    return c;
-}
-
-static int prep(vt_conn *c, const char *plan, vt_applyplan *ap, vt_err *err)
-{
-    vt_changeset cs = { 0 };
-    int rc;
-
-    if (vt_plan_parse(plan, &cs, err) < 0)
-        fail_msg("parse: %s", err->msg);
-    rc = vt_apply_prepare(c, &cs, NULL, ap, err);
-    vt_changeset_clear(&cs);
-    return rc;
-}
-
 static void test_apply_and_persist(void **state)
 {
-    vt_conn *c = open_host();
+    vt_conn *c = fixture_open(sys_root, etc_root, false);
     vt_applyplan ap = { 0 };
     vt_err err = { { 0 } };
     char *s, *text;
@@ -135,7 +106,7 @@ static void test_apply_and_persist(void **state)
     (void)state;
     /* our own file from an earlier run: its other parameter is kept */
     put_etc("modprobe.d/virt-tune-kvm.conf", "options kvm halt_poll_ns_grow=4\n");
-    if (prep(c,
+    if (fixture_prep(c,
              "host halt_poll_ns 250000 persist\n"
              "host workqueue_cpus 0-3 persist\n"
              "host thp enabled never persist\n"
@@ -199,14 +170,14 @@ static void test_apply_and_persist(void **state)
 /* the log's revert lines for the last apply put every knob back */
 static void test_revert(void **state)
 {
-    vt_conn *c = open_host();
+    vt_conn *c = fixture_open(sys_root, etc_root, false);
     vt_applyplan ap = { 0 };
     vt_err err = { { 0 } };
     char *plan = NULL, *s, *id = NULL;
 
     (void)state;
     unlink(logpath);
-    if (prep(c, "host halt_poll_ns_grow 8\nhost thp defrag always\nhost workqueue_cpus 1\n",
+    if (fixture_prep(c, "host halt_poll_ns_grow 8\nhost thp defrag always\nhost workqueue_cpus 1\n",
              &ap, &err) < 0 ||
         vt_apply_run(c, &ap, logpath, NULL, NULL, &err) < 0)
         fail_msg("%s", err.msg);
@@ -220,7 +191,7 @@ static void test_revert(void **state)
     if (!strstr(plan, "\nhost workqueue_cpus 0-3\nhost thp defrag madvise\nhost halt_poll_ns_grow 2\n"))
         fail_msg("revert plan:\n%s", plan);
     assert_int_equal(vt_conn_refresh(c), 0);
-    if (prep(c, plan, &ap, &err) < 0)
+    if (fixture_prep(c, plan, &ap, &err) < 0)
         fail_msg("%s", err.msg);
     ap.reverts = id;
     if (vt_apply_run(c, &ap, logpath, NULL, NULL, &err) < 0)
@@ -241,11 +212,11 @@ static void test_revert(void **state)
 
 static void refused(const char *plan, const char *want)
 {
-    vt_conn *c = open_host();
+    vt_conn *c = fixture_open(sys_root, etc_root, false);
     vt_applyplan ap = { 0 };
     vt_err err = { { 0 } };
 
-    if (prep(c, plan, &ap, &err) == 0)
+    if (fixture_prep(c, plan, &ap, &err) == 0)
         fail_msg("accepted: %s", plan);
     if (!strstr(err.msg, want))
         fail_msg("\"%s\" lacks \"%s\"", err.msg, want);
@@ -272,14 +243,14 @@ static void test_refused(void **state)
  * both are put back, nothing is left half-done */
 static void test_rollback(void **state)
 {
-    vt_conn *c = open_host();
+    vt_conn *c = fixture_open(sys_root, etc_root, false);
     vt_applyplan ap = { 0 };
     vt_err err = { { 0 } };
     char path[600], *wq0 = slurp("devices/virtual/workqueue/cpumask"), *s, *out;
     char *mp0 = etc_file("modprobe.d/virt-tune-kvm.conf");
 
     (void)state;
-    if (prep(c, "host halt_poll_ns 100000 persist\nhost workqueue_cpus 2-3\nhost thp enabled always\n",
+    if (fixture_prep(c, "host halt_poll_ns 100000 persist\nhost workqueue_cpus 2-3\nhost thp enabled always\n",
              &ap, &err) < 0)
         fail_msg("%s", err.msg);
     /* after preparing, the THP file starts failing every write */
@@ -319,13 +290,13 @@ static void test_rollback(void **state)
 /* a boot file edited by hand between preparing and applying */
 static void test_file_conflict(void **state)
 {
-    vt_conn *c = open_host();
+    vt_conn *c = fixture_open(sys_root, etc_root, false);
     vt_applyplan ap = { 0 };
     vt_err err = { { 0 } };
     char *s;
 
     (void)state;
-    if (prep(c, "host halt_poll_ns 300000 persist\n", &ap, &err) < 0)
+    if (fixture_prep(c, "host halt_poll_ns 300000 persist\n", &ap, &err) < 0)
         fail_msg("%s", err.msg);
     put_etc("modprobe.d/virt-tune-kvm.conf", "options kvm halt_poll_ns=1\n");
     assert_int_equal(vt_apply_run(c, &ap, logpath, NULL, NULL, &err), -1);

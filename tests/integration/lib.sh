@@ -131,13 +131,7 @@ vt_cleanup() {
             virsh -q -c "$URI" undefine "$d" >/dev/null 2>&1
         done
     fi
-    if [ -n "$VT_PID_FILE" ] && [ -f "$VT_PID_FILE" ]; then
-        kill "$(cat "$VT_PID_FILE")" 2>/dev/null
-        i=0
-        while kill -0 "$(cat "$VT_PID_FILE" 2>/dev/null)" 2>/dev/null && [ $i -lt 50 ]; do
-            sleep 0.1; i=$((i + 1))
-        done
-    fi
+    vt_libvirtd_stop
     if [ -n "$VT_HP_SAVED" ]; then
         echo "$VT_HP_SAVED" > /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages 2>/dev/null
     fi
