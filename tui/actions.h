@@ -28,7 +28,7 @@ enum {
     X(PAGE_DOWN, "page-down", NULL, 0, "One page down") \
     X(TOP, "top", NULL, 0, "To the first line") \
     X(BOTTOM, "bottom", NULL, 0, "To the last line") \
-    X(OPEN, "open", "Open", VT_SCR_LIST | VT_SCR_ADVICE, "Open the selected VM, or where a finding lives") \
+    X(OPEN, "open", "Open", VT_SCR_LIST | VT_SCR_ADVICE, "Open the VM, or where a finding lives") \
     X(BACK, "back", "Back", VT_SCR_DETAIL | VT_SCR_HOST | VT_SCR_HELP | VT_SCR_REVIEW | VT_SCR_ADVICE, "Go back to the previous screen") \
     X(NEXT_PANEL, "next-panel", "Panel", VT_SCR_DETAIL, "Next panel of the VM") \
     X(PREV_PANEL, "prev-panel", NULL, 0, "Previous panel of the VM") \
@@ -40,8 +40,8 @@ enum {
     X(EDIT, "edit", "Edit", VT_SCR_DETAIL, "Stage an edit of the panel's settings") \
     X(PICK_CPUS, "pick-cpus", NULL, 0, "In a pin edit: pick CPUs on the grid") \
     X(REVIEW, "review", "Review", VT_SCR_LIST | VT_SCR_DETAIL | VT_SCR_ADVICE, "Review staged edits: steps, diffs, warnings") \
-    X(ADVICE, "advice", "Advice", VT_SCR_LIST | VT_SCR_DETAIL | VT_SCR_HOST, "Every check of the guides: findings, evidence, fixes") \
-    X(FIX, "fix", "Fix", VT_SCR_ADVICE, "Stage the selected finding's fix (review it with R)") \
+    X(ADVICE, "advice", "Advice", VT_SCR_LIST | VT_SCR_DETAIL | VT_SCR_HOST, "The guides' checks: findings and fixes") \
+    X(FIX, "fix", "Fix", VT_SCR_ADVICE, "Stage the selected finding's fix") \
     X(APPLY, "apply", "Apply", VT_SCR_REVIEW, "Apply the staged edits (asks first)") \
     X(SAVE_PLAN, "save-plan", "Save", VT_SCR_REVIEW, "Save the staged edits as a plan file") \
     X(DROP, "drop", "Drop", VT_SCR_REVIEW, "Drop the selected staged edit") \
