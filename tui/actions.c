@@ -21,7 +21,7 @@ const char vt_default_config[] =
     "bind H host\nbind ^L refresh\nbind ? help\nbind F1 help\nbind q quit\n"
     "bind e edit\nbind ^G pick-cpus\nbind F2 pick-cpus\nbind R review\n"
     "bind a apply\nbind w save-plan\nbind d drop\nbind D drop-all\n"
-    "bind A advice\nbind f fix\n"
+    "bind A advice\nbind f fix\nbind U revert-last\n"
     "theme default\n";
 
 const vt_action_info *vt_action_get(vt_action a)

@@ -37,7 +37,8 @@ enum {
     X(SORT_REVERSE, "sort-reverse", NULL, 0, "Reverse the sort order") \
     X(HOST, "host", "Host", VT_SCR_LIST | VT_SCR_DETAIL, "Open the host screen") \
     X(REFRESH, "refresh", NULL, 0, "Refresh now") \
-    X(EDIT, "edit", "Edit", VT_SCR_DETAIL, "Stage an edit of the panel's settings") \
+    X(EDIT, "edit", "Edit", VT_SCR_DETAIL | VT_SCR_HOST, "Stage an edit of the panel's or host's settings") \
+    X(REVERT_LAST, "revert-last", "Revert", VT_SCR_HOST, "Stage what puts back the last apply's host knobs") \
     X(PICK_CPUS, "pick-cpus", NULL, 0, "In a pin edit: pick CPUs on the grid") \
     X(REVIEW, "review", "Review", VT_SCR_LIST | VT_SCR_DETAIL | VT_SCR_ADVICE, "Review staged edits: steps, diffs, warnings") \
     X(ADVICE, "advice", "Advice", VT_SCR_LIST | VT_SCR_DETAIL | VT_SCR_HOST, "The guides' checks: findings and fixes") \

@@ -142,7 +142,8 @@ typedef struct vt_app {
     modal_id modal;
     char forms[MAX_FORMS][256]; /* plan-line tails, prefilled with current values */
     size_t nforms, form_sel;
-    char edit_vm[256];          /* VM the edit is for (its name) */
+    char edit_vm[256];          /* VM the edit is for (its name); "" = the host */
+    char *reverts;              /* owned: apply id a staged revert puts back */
     vt_input edit_in;
     vt_changeset pending;       /* the checked edit awaiting the confirm step */
     vt_cpuset pick;             /* CPU picker */
@@ -532,6 +533,26 @@ static unsigned char *grid_flags(const vt_app *a, const vt_domdef *def)
         set_flag(flags, ncpu, def->emulatorpin, VT_CPU_EMULATOR);
         for (k = 0; k < def->niothreads; k++)
             set_flag(flags, ncpu, def->iothreads[k].pin ? def->iothreads[k].pin : dflt, VT_CPU_IOTHREAD);
+    }
+    return flags;
+}
+
+/* The grid for the host's own sets: the explicit pins of every running VM */
+static unsigned char *grid_flags_all(const vt_app *a)
+{
+    const vt_host *h = &a->c->host;
+    size_t ncpu = h->ncpus ? h->ncpus : 1, i, k;
+    unsigned char *flags = grid_flags(a, NULL);
+
+    for (i = 0; i < a->c->ndoms; i++) {
+        const vt_domdef *def = a->c->doms[i]->live;
+        if (!def || !vt_domain_active(a->c->doms[i]))
+            continue;
+        for (k = 0; k < def->nvcpupins; k++)
+            set_flag(flags, ncpu, def->vcpupins[k].cpuset, VT_CPU_VCPU);
+        set_flag(flags, ncpu, def->emulatorpin, VT_CPU_EMULATOR);
+        for (k = 0; k < def->niothreads; k++)
+            set_flag(flags, ncpu, def->iothreads[k].pin, VT_CPU_IOTHREAD);
     }
     return flags;
 }
@@ -1200,6 +1221,8 @@ static void drop_staged(vt_app *a, size_t i)
 
 static void drop_all_staged(vt_app *a)
 {
+    free(a->reverts);
+    a->reverts = NULL;
     vt_changeset_clear(&a->staged);
     vt_bases_clear(&a->bases);
     memset(&a->bases, 0, sizeof(a->bases));
@@ -1322,6 +1345,37 @@ static void build_forms(vt_app *a, const vt_domain *d, panel_id panel)
     }
 }
 
+/* The host's knobs, filled in with what the kernel has now. */
+static void build_host_forms(vt_app *a)
+{
+    const vt_host *h = &a->c->host;
+    const vt_u64_fact *f[] = { &h->halt_poll_ns, &h->halt_poll_ns_grow, &h->halt_poll_ns_grow_start,
+                               &h->halt_poll_ns_shrink };
+    const char *names[] = { "halt_poll_ns", "halt_poll_ns_grow", "halt_poll_ns_grow_start",
+                            "halt_poll_ns_shrink" };
+    char sz[32];
+    size_t i, k;
+
+    a->nforms = 0;
+    a->form_sel = 0;
+    for (i = 0; i < 4; i++)
+        if (f[i]->present)
+            add_form(a, "%s %llu%s", names[i], f[i]->value, f[i]->writable ? "" : " persist");
+    if (h->workqueue_cpus)
+        add_form(a, "workqueue_cpus %s", h->workqueue_cpus);
+    if (h->thp_enabled)
+        add_form(a, "thp enabled %s", h->thp_enabled);
+    if (h->thp_defrag)
+        add_form(a, "thp defrag %s", h->thp_defrag);
+    for (i = 0; i < h->npools; i++) {
+        size_text(h->pools[i].size_kib, sz, sizeof(sz));
+        add_form(a, "hugepages %s %llu", sz, h->pools[i].nr);
+        for (k = 0; k < h->pools[i].nnodes && h->nnodes > 1; k++)
+            add_form(a, "hugepages %s %llu node %d", sz, h->pools[i].nodes[k].nr,
+                     h->pools[i].nodes[k].node);
+    }
+}
+
 /* "CPUs 2, 3, 8 — 3 CPUs": a set as the admin reads it. */
 static char *expand_set(const char *set, const char *one, const char *many)
 {
@@ -1353,7 +1407,8 @@ static char *expand_set(const char *set, const char *one, const char *many)
 static int validate_edit(void *ctx, const char *text, char *msg, size_t msgsz)
 {
     vt_app *a = ctx;
-    VT_AUTOFREE char *plan = vt_asprintf("vm %s %s\n", a->edit_vm, text);
+    VT_AUTOFREE char *plan = a->edit_vm[0] ? vt_asprintf("vm %s %s\n", a->edit_vm, text)
+                                           : vt_asprintf("host %s\n", text);
     vt_changeset cs = { 0 };
     vt_err err = { { 0 } };
     const vt_edit *e;
@@ -1421,7 +1476,29 @@ static void open_stage_confirm(vt_app *a)
     if (nodes && len < sizeof(a->dlg_msg))
         len += (size_t)snprintf(a->dlg_msg + len, sizeof(a->dlg_msg) - len, "\n%s", nodes);
     if (old && len < sizeof(a->dlg_msg))
-        snprintf(a->dlg_msg + len, sizeof(a->dlg_msg) - len, "\nreplaces the staged: %s", old);
+        len += (size_t)snprintf(a->dlg_msg + len, sizeof(a->dlg_msg) - len, "\nreplaces the staged: %s", old);
+    if (e->kind == VT_EDIT_HOST_WORKQUEUE) {
+        /* kworkers beside pinned vCPUs: the jitter the guide isolates them from */
+        vt_cpuset wq;
+        char who[256] = "";
+        if (vt_cpuset_parse(e->cpuset, &wq, NULL) == 0)
+            for (size_t i = 0; i < a->c->ndoms; i++) {
+                const vt_domdef *def = a->c->doms[i]->live;
+                vt_cpuset pin;
+                for (size_t k = 0; def && vt_domain_active(a->c->doms[i]) && k < def->nvcpupins; k++)
+                    if (def->vcpupins[k].cpuset && vt_cpuset_parse(def->vcpupins[k].cpuset, &pin, NULL) == 0 &&
+                        vt_cpuset_intersects(&pin, &wq)) {
+                        size_t wl = strlen(who);
+                        snprintf(who + wl, sizeof(who) - wl, "%s%s", wl ? ", " : "", a->c->doms[i]->name);
+                        break;
+                    }
+            }
+        if (who[0] && len < sizeof(a->dlg_msg))
+            len += (size_t)snprintf(a->dlg_msg + len, sizeof(a->dlg_msg) - len,
+                                    "\nwarning: overlaps the pinned vCPUs of %s", who);
+    }
+    if (vt_edit_is_host(e) && !e->persist && len < sizeof(a->dlg_msg))
+        snprintf(a->dlg_msg + len, sizeof(a->dlg_msg) - len, "\nlasts until reboot (add persist to keep it)");
     memset(&a->dlg, 0, sizeof(a->dlg));
     a->dlg.title = "Stage this edit?";
     a->dlg.message = a->dlg_msg;
@@ -1469,7 +1546,8 @@ static bool pin_field(const char *text, size_t *from, size_t *to)
         w = p;
         while (*p && *p != ' ')
             p++;
-        if (p - w == 3 && strncmp(w, "pin", 3) == 0) {
+        if ((p - w == 3 && strncmp(w, "pin", 3) == 0) ||
+            (p - w == 14 && strncmp(w, "workqueue_cpus", 14) == 0)) {
             while (*p == ' ')
                 p++;
             *from = (size_t)(p - text);
@@ -1488,7 +1566,8 @@ static void open_picker(vt_app *a)
     char set[256];
 
     if (!pin_field(a->edit_in.buf, &from, &to)) {
-        snprintf(a->edit_in.msg, sizeof(a->edit_in.msg), "the CPU picker is for pin edits (… pin CPUSET)");
+        snprintf(a->edit_in.msg, sizeof(a->edit_in.msg),
+                 "the CPU picker is for CPU sets (… pin CPUSET, workqueue_cpus CPUSET)");
         return;
     }
     if (!a->c->host.nnodes) {
@@ -1611,7 +1690,8 @@ static void draw_forms(vt_app *a)
     int w = COLS > 90 ? 86 : COLS - 4;
     int shown = (int)a->nforms, h, y0, x0, i, first = 0;
     attr_t da = vt_theme_attr(&a->th, VT_ROLE_DIALOG);
-    VT_AUTOFREE char *title = vt_asprintf("Stage an edit for VM %s", a->edit_vm);
+    VT_AUTOFREE char *title = a->edit_vm[0] ? vt_asprintf("Stage an edit for VM %s", a->edit_vm)
+                                            : vt_strdup("Stage a host edit (add \"persist\" to keep it at boot)");
     char hint[128];
 
     if (shown > LINES - 8)
@@ -1636,7 +1716,7 @@ static void draw_edit(vt_app *a)
 {
     int w = COLS - 4, h = 6, y0 = LINES - 3 - h, x0 = 2, pw;
     attr_t da = vt_theme_attr(&a->th, VT_ROLE_DIALOG);
-    VT_AUTOFREE char *prefix = vt_asprintf("vm %s ", a->edit_vm);
+    VT_AUTOFREE char *prefix = a->edit_vm[0] ? vt_asprintf("vm %s ", a->edit_vm) : vt_strdup("host ");
     char hint[160];
     size_t from, to;
 
@@ -1665,8 +1745,9 @@ static void draw_picker(vt_app *a)
     int gw = COLS > 100 ? 96 : COLS - 8;
     int w = gw + 4, lines, h, y0, x0;
     attr_t da = vt_theme_attr(&a->th, VT_ROLE_DIALOG);
-    vt_domain *d = vt_conn_find_name(a->c, a->edit_vm);
-    unsigned char *flags = grid_flags(a, d ? (d->config ? d->config : d->live) : NULL);
+    vt_domain *d = a->edit_vm[0] ? vt_conn_find_name(a->c, a->edit_vm) : NULL;
+    unsigned char *flags = a->edit_vm[0] ? grid_flags(a, d ? (d->config ? d->config : d->live) : NULL)
+                                         : grid_flags_all(a);
     size_t ncpu = a->c->host.ncpus ? a->c->host.ncpus : 1, i;
     VT_AUTOFREE char *set = vt_cpuset_format(&a->pick);
     VT_AUTOFREE char *exp = NULL;
@@ -2038,6 +2119,9 @@ static void do_apply(vt_app *a)
     free(a->outcome);
     a->outcome = NULL;
     nsteps = a->plan.nsteps;
+    /* a staged revert is logged as one: --revert-last then walks further back */
+    free(a->plan.reverts);
+    a->plan.reverts = vt_strdup(a->reverts);
     if (vt_apply_run(a->c, &a->plan, a->opts ? a->opts->log_path : NULL, NULL, NULL, &err) < 0) {
         a->outcome = vt_apply_outcome(&a->plan);
         snprintf(a->outcome_head, sizeof(a->outcome_head), "Last apply: FAILED, undone where possible; logged to %s", log);
@@ -2300,6 +2384,16 @@ static bool handle_action(vt_app *a, vt_action act)
         break;
     case VT_ACT_EDIT: {
         vt_domain *d = detail_domain(a);
+        if (a->screen == SCR_HOST) {
+            if (a->c->remote) {
+                set_status(a, VT_ROLE_STATUS, "a remote host's sysfs is not ours: only its huge page "
+                           "pools go through libvirt (type: host hugepages SIZE COUNT)");
+            }
+            a->edit_vm[0] = '\0';
+            build_host_forms(a);
+            a->modal = MODAL_FORMS;
+            break;
+        }
         if (a->screen != SCR_DETAIL || !d)
             break;
         snprintf(a->edit_vm, sizeof(a->edit_vm), "%s", d->name ? d->name : d->uuid);
@@ -2313,6 +2407,31 @@ static bool handle_action(vt_app *a, vt_action act)
     }
     case VT_ACT_PICK_CPUS:
         break;   /* only inside a pin edit (modal_key) */
+    case VT_ACT_REVERT_LAST: {
+        vt_changeset cs = { 0 };
+        vt_err err = { { 0 } };
+        char *plan = NULL, *id = NULL;
+        size_t n;
+        if (a->screen != SCR_HOST)
+            break;
+        if (vt_apply_revert_plan(a->opts ? a->opts->log_path : NULL, &plan, &id, &err) < 0 ||
+            vt_plan_parse(plan, &cs, &err) < 0) {
+            set_status(a, VT_ROLE_STATUS_ERROR, "%s", err.msg);
+            free(plan);
+            free(id);
+            break;
+        }
+        n = cs.n;
+        for (size_t i = 0; i < cs.n; i++)
+            stage_edit(a, &cs.edits[i]);
+        vt_changeset_clear(&cs);
+        free(a->reverts);
+        a->reverts = id;
+        free(plan);
+        set_status(a, VT_ROLE_STATUS, "staged the revert of the last apply (%zu edit%s): %s reviews it",
+                   n, n == 1 ? "" : "s", key_of(a, VT_ACT_REVIEW));
+        break;
+    }
     case VT_ACT_REVIEW:
         open_review(a);
         break;
@@ -2728,6 +2847,7 @@ out:
     vt_applyplan_clear(&a->plan);
     vt_advice_list_clear(&a->advice);
     vt_remote_status_clear(&a->remote);
+    free(a->reverts);
     free(a->outcome);
     free(a->rows);
     free(a);
