@@ -294,6 +294,58 @@ else
     fail "--plan bad file:"; cat "$tmp/err"; capture | grep -v "^$" | tail -8
 fi
 
+# Host edits (issue 5): the workqueue mask and THP staged from the host
+# screen with persist, applied to the demo's sysfs copy and boot file, then
+# put back with U (revert the last apply).
+host_form() {   # index in the host forms, the line to type
+    keys e
+    n=0; while [ $n -lt "$1" ]; do keys Down; n=$((n + 1)); done
+    keys Enter C-u
+    $T send-keys -t vt -l "$2"; settle
+    keys Enter
+}
+start_shell 80 24
+keys clear Enter
+run_vt "--apply-log $tmp/apply-host.log"
+demo=$(ls -d "$tmp"/t/virt-tune-demo.* | head -n1)
+keys H
+host_form 4 "workqueue_cpus 2-3 persist"
+if capture | grep -q 'CPUs 2, 3 — 2 CPUs' && capture | grep -q 'overlaps the pinned vCPUs of db-primary'; then
+    ok "host edit: the confirm step expands the set and warns of pinned vCPUs"
+else
+    fail "host edit confirm:"; capture | grep -A6 'Stage this'
+fi
+keys S
+host_form 5 "thp enabled never persist"
+keys S
+title_line | grep -q '\[2 staged\]' && ok "host edit: 2 staged" || fail "host edit: $(title_line)"
+keys R
+capture | grep -q 'workqueue_cpus: 0-15 -> 2-3' && capture | grep -q '\[at next boot\]' &&
+    ok "host edit: the review shows the write and the boot file" || { fail "host review:"; capture | head -20; }
+keys a A
+wait_for 'Last apply: done' || fail "host edit: not applied: $(capture | head -4)"
+[ "$(cat "$demo/sysfs/devices/virtual/workqueue/cpumask")" = 000c ] &&
+    grep -q '\[never\]' "$demo/sysfs/kernel/mm/transparent_hugepage/enabled" &&
+    ok "host edit: the demo's sysfs holds the new mask and THP" ||
+    fail "host edit sysfs: $(cat "$demo/sysfs/devices/virtual/workqueue/cpumask") $(cat "$demo/sysfs/kernel/mm/transparent_hugepage/enabled")"
+grep -q '^w /sys/devices/virtual/workqueue/cpumask - - - - 000c$' "$demo/etc/tmpfiles.d/virt-tune.conf" &&
+    grep -q '^w /sys/kernel/mm/transparent_hugepage/enabled - - - - never$' "$demo/etc/tmpfiles.d/virt-tune.conf" &&
+    ok "host edit: the boot file holds both" || fail "host edit boot file: $(cat "$demo/etc/tmpfiles.d/virt-tune.conf" 2>&1)"
+keys Escape H
+k=0; while ! capture | grep -q 'cpumask  ' && [ $k -lt 6 ]; do keys PgDn; k=$((k + 1)); done
+capture | grep -q 'cpumask  *2-3 (mask 000c)' && ok "host edit: the host screen shows the new mask" ||
+    fail "host screen: $(capture | grep cpumask)"
+keys U
+status_line | grep -q 'staged the revert of the last apply (2 edits)' && ok "revert: $(status_line | cut -c1-60)" ||
+    fail "revert: $(status_line)"
+keys R a A
+wait_for 'Last apply: done'
+[ "$(cat "$demo/sysfs/devices/virtual/workqueue/cpumask")" = ffff ] &&
+    grep -q '\[madvise\]' "$demo/sysfs/kernel/mm/transparent_hugepage/enabled" &&
+    ok "revert: the mask and THP are back" || fail "revert: $(cat "$demo/sysfs/devices/virtual/workqueue/cpumask")"
+grep -q '"reverts":' "$tmp/apply-host.log" && ok "revert: logged as a revert" || fail "revert: not in the log"
+keys q
+
 # The advice (issue 7): findings by severity, Enter jumps to where one
 # lives, f stages its fix, the review applies it, and the finding is gone.
 select_finding() {   # regex after "> ": Down until the selection is on it
