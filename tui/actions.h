@@ -17,7 +17,8 @@ enum {
     VT_SCR_HELP = 1 << 3,
     VT_SCR_REVIEW = 1 << 4,
     VT_SCR_ADVICE = 1 << 5,
-    VT_SCR_ALL = 0x3f,
+    VT_SCR_REMOTE = 1 << 6,
+    VT_SCR_ALL = 0x7f,
 };
 
 /* X(enum, config name, footer label, footer screens, help text) */
@@ -29,7 +30,7 @@ enum {
     X(TOP, "top", NULL, 0, "To the first line") \
     X(BOTTOM, "bottom", NULL, 0, "To the last line") \
     X(OPEN, "open", "Open", VT_SCR_LIST | VT_SCR_ADVICE, "Open the VM, or where a finding lives") \
-    X(BACK, "back", "Back", VT_SCR_DETAIL | VT_SCR_HOST | VT_SCR_HELP | VT_SCR_REVIEW | VT_SCR_ADVICE, "Go back to the previous screen") \
+    X(BACK, "back", "Back", VT_SCR_DETAIL | VT_SCR_HOST | VT_SCR_HELP | VT_SCR_REVIEW | VT_SCR_ADVICE | VT_SCR_REMOTE, "Go back to the previous screen") \
     X(NEXT_PANEL, "next-panel", "Panel", VT_SCR_DETAIL, "Next panel of the VM") \
     X(PREV_PANEL, "prev-panel", NULL, 0, "Previous panel of the VM") \
     X(FILTER, "filter", "Filter", VT_SCR_LIST, "Filter the VM list by name") \
@@ -43,11 +44,16 @@ enum {
     X(REVIEW, "review", "Review", VT_SCR_LIST | VT_SCR_DETAIL | VT_SCR_ADVICE, "Review staged edits: steps, diffs, warnings") \
     X(ADVICE, "advice", "Advice", VT_SCR_LIST | VT_SCR_DETAIL | VT_SCR_HOST, "The guides' checks: findings and fixes") \
     X(FIX, "fix", "Fix", VT_SCR_ADVICE, "Stage the selected finding's fix") \
+    X(REMOTE, "remote", "Remote", VT_SCR_HOST, "Remote access: libvirtd.conf, SASL, users, set-up") \
+    X(SETUP, "setup", "Set up", VT_SCR_REMOTE, "Guided set-up of remote access with SASL") \
+    X(USER_ADD, "user-add", "Add user", VT_SCR_REMOTE, "Add a SASL user (password asked twice)") \
+    X(USER_PASSWD, "user-passwd", "Password", VT_SCR_REMOTE, "Change the selected user's password") \
+    X(USER_DELETE, "user-delete", "Delete", VT_SCR_REMOTE, "Delete the selected SASL user (asks)") \
     X(APPLY, "apply", "Apply", VT_SCR_REVIEW, "Apply the staged edits (asks first)") \
     X(SAVE_PLAN, "save-plan", "Save", VT_SCR_REVIEW, "Save the staged edits as a plan file") \
     X(DROP, "drop", "Drop", VT_SCR_REVIEW, "Drop the selected staged edit") \
     X(DROP_ALL, "drop-all", "Drop all", VT_SCR_REVIEW, "Drop all staged edits (asks first)") \
-    X(HELP, "help", "Help", VT_SCR_LIST | VT_SCR_DETAIL | VT_SCR_HOST | VT_SCR_REVIEW | VT_SCR_ADVICE, "Show this help") \
+    X(HELP, "help", "Help", VT_SCR_LIST | VT_SCR_DETAIL | VT_SCR_HOST | VT_SCR_REVIEW | VT_SCR_ADVICE | VT_SCR_REMOTE, "Show this help") \
     X(QUIT, "quit", "Quit", VT_SCR_ALL, "Quit (asks first when edits are staged)")
 
 typedef enum {

@@ -3,6 +3,9 @@
 #include "app.h"
 
 #include <curses.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <locale.h>
@@ -16,6 +19,7 @@
 #include "core/apply.h"
 #include "core/advisor.h"
 #include "core/checks.h"
+#include "core/sasl.h"
 #include "core/cpuset.h"
 #include "core/host.h"
 #include "core/plan.h"
@@ -40,6 +44,7 @@ typedef enum {
     SCR_HELP,
     SCR_REVIEW,
     SCR_ADVICE,
+    SCR_REMOTE,
     SCR_LAST,
 } screen_id;
 
@@ -52,6 +57,7 @@ typedef enum {
     MODAL_GRID,      /* CPU picker on the grid, for a pin edit */
     MODAL_DIALOG,    /* a question; dlg_kind says which */
     MODAL_SAVE,      /* the plan file's path */
+    MODAL_ASK,       /* one answer of the remote-access set-up or users (ask_kind) */
     MODAL_LAST,
 } modal_id;
 
@@ -61,6 +67,10 @@ typedef enum {
     DLG_QUIT,
     DLG_DROP_ALL,
     DLG_OVERWRITE,
+    DLG_TRANSPORT,   /* set-up step 1: which transport (button index) */
+    DLG_DEPRECATED,  /* digest-md5: deprecated and insecure, still? */
+    DLG_SETUP_WRITE, /* set-up step 2: write the files shown? */
+    DLG_USER_DELETE,
     DLG_LAST,
 } dialog_kind;
 
@@ -158,10 +168,28 @@ typedef struct vt_app {
     size_t advice_sel;
     vt_remote_status remote;    /* read when the advice opens (it runs a program) */
     bool remote_read;
+    /* remote access: status, SASL users, the guided set-up */
+    vt_sasl_user *users;        /* owned */
+    size_t nusers, user_sel;
+    char sasl_conf[1024], sasl_db[1024];
+    int ask_kind;               /* what MODAL_ASK asks */
+    char ask_prompt[128];
+    vt_input ask_in;
+    int wiz_step;               /* 0 none; 1..5 the set-up's steps */
+    vt_setup_transport wiz_t;
+    vt_setup_plan wiz_plan;
+    char wiz_user[256];
+    char *wiz_pass;             /* owned, locked, wiped: a password between steps */
+    char wiz_uri[512];
+    char wiz_msg[4096];         /* what the set-up did, in words */
+    char user_op;               /* 'a' add, 'p' passwd, 'w' the set-up's first user */
 } vt_app;
+
+enum { ASK_USER, ASK_NEWPASS, ASK_NEWPASS2, ASK_URI };
 
 static const char *key_of(const vt_app *a, vt_action act);
 static void open_screen(vt_app *a, screen_id s);
+static void draw_ask(vt_app *a);
 
 static long long now_ms(void)
 {
@@ -1807,6 +1835,7 @@ static void draw_modal(vt_app *a)
     case MODAL_GRID: draw_picker(a); break;
     case MODAL_DIALOG: vt_dialog_draw(&a->dlg, stdscr, &a->th); break;
     case MODAL_SAVE: draw_save(a); break;
+    case MODAL_ASK: draw_ask(a); break;
     case MODAL_NONE:
     case MODAL_LAST:
         break;
@@ -2051,6 +2080,356 @@ static void draw_advice(vt_app *a)
     draw_pad(a, 1, LINES - 3, p.y);
 }
 
+/* ---- remote access: status, SASL users, the guided set-up ---- */
+
+#define PASS_MAX 512
+
+static vt_sasl_opts sasl_opts(const vt_app *a)
+{
+    vt_sasl_opts o = { a->sasl_conf, a->sasl_db[0] ? a->sasl_db : NULL, NULL };
+    return o;
+}
+
+/* The status, and the users of the database libvirtd's SASL conf names
+ * (below a stand-in --etc-root, its /etc paths are read there too). */
+static void remote_refresh(vt_app *a)
+{
+    const char *etc = a->c->etc_root;
+    vt_sasl_opts o;
+    vt_err err = { { 0 } };
+
+    if (a->c->remote)
+        return;
+    vt_remote_status_read(&a->remote, etc);
+    a->remote_read = true;
+    snprintf(a->sasl_conf, sizeof(a->sasl_conf), "%s/sasl2", etc);
+    if (strcmp(etc, "/etc") != 0 && strncmp(a->remote.sasldb_path, "/etc/", 5) == 0)
+        snprintf(a->sasl_db, sizeof(a->sasl_db), "%s/%s", etc, a->remote.sasldb_path + 5);
+    else
+        snprintf(a->sasl_db, sizeof(a->sasl_db), "%s", a->remote.sasldb_path);
+    vt_sasl_users_free(a->users, a->nusers);
+    a->users = NULL;
+    a->nusers = 0;
+    o = sasl_opts(a);
+    if (vt_sasl_list(&o, &a->users, &a->nusers, &err) < 0)
+        set_status(a, VT_ROLE_STATUS_ERROR, "%s", err.msg);
+    if (a->user_sel >= a->nusers)
+        a->user_sel = a->nusers ? a->nusers - 1 : 0;
+}
+
+static void wiz_end(vt_app *a)
+{
+    if (a->wiz_pass) {
+        vt_wipe(a->wiz_pass, PASS_MAX);
+        munlock(a->wiz_pass, PASS_MAX);
+        free(a->wiz_pass);
+        a->wiz_pass = NULL;
+    }
+    vt_setup_plan_clear(&a->wiz_plan);
+    a->wiz_step = 0;
+}
+
+static void ask(vt_app *a, int kind, const char *prompt, const char *initial, bool secret)
+{
+    a->ask_kind = kind;
+    snprintf(a->ask_prompt, sizeof(a->ask_prompt), "%s", prompt);
+    vt_input_init(&a->ask_in, initial, NULL, NULL);
+    a->ask_in.secret = secret;
+    a->modal = MODAL_ASK;
+}
+
+static void draw_ask(vt_app *a)
+{
+    int w = COLS - 4, h = 5, y0 = LINES - 3 - h, x0 = 2, pw = (int)strlen(a->ask_prompt) + 1;
+    attr_t da = vt_theme_attr(&a->th, VT_ROLE_DIALOG);
+
+    draw_box(a, y0, x0, h, w, a->user_op == 'w' ? "Remote access set-up" : "SASL users");
+    vt_text_put(stdscr, y0 + 1, x0 + 2, a->ask_prompt, pw, da, 0);
+    vt_input_draw(&a->ask_in, stdscr, y0 + 1, x0 + 2 + pw, w - 4 - pw, &a->th);
+    vt_text_put(stdscr, y0 + h - 2, x0 + 2,
+                a->ask_in.secret ? "Enter continues   Esc cancels   (not shown, not kept)"
+                                 : "Enter continues   Esc cancels", w - 4, da, 0);
+}
+
+static void open_remote(vt_app *a)
+{
+    if (a->c->remote) {
+        set_status(a, VT_ROLE_STATUS, "a remote host's libvirtd.conf and sasldb are not readable "
+                   "from here: run virt-tune on that host");
+        return;
+    }
+    remote_refresh(a);
+    open_screen(a, SCR_REMOTE);
+}
+
+/* Step 1: the transport. */
+static void setup_start(vt_app *a)
+{
+    wiz_end(a);
+    a->wiz_msg[0] = '\0';
+    memset(&a->dlg, 0, sizeof(a->dlg));
+    snprintf(a->dlg_msg, sizeof(a->dlg_msg),
+             "Step 1 of 5: how clients reach libvirtd.\n"
+             "TLS+SCRAM: scram-sha-256 over TLS (recommended)\n"
+             "TCP+GSSAPI: Kerberos on plain TCP\n"
+             "TCP+DIGEST: the guide's digest-md5 (deprecated)");
+    a->dlg.title = "Remote access set-up";
+    a->dlg.message = a->dlg_msg;
+    a->dlg.buttons[0] = "TLS+SCRAM";
+    a->dlg.buttons[1] = "TCP+GSSAPI";
+    a->dlg.buttons[2] = "TCP+DIGEST";
+    a->dlg.buttons[3] = "Cancel";
+    a->dlg.nbuttons = 4;
+    a->dlg_kind = DLG_TRANSPORT;
+    a->modal = MODAL_DIALOG;
+}
+
+/* Step 2: the changes as diffs, nothing written yet. */
+static void setup_prepare(vt_app *a, vt_setup_transport t)
+{
+    vt_err err = { { 0 } };
+    char *text;
+
+    a->wiz_t = t;
+    vt_setup_plan_clear(&a->wiz_plan);
+    if (vt_setup_prepare(a->c->etc_root, NULL, t, NULL, &a->wiz_plan, &err) < 0) {
+        snprintf(a->wiz_msg, sizeof(a->wiz_msg), "cannot set up %s: %s (nothing was written)\n",
+                 vt_setup_transport_name(t), err.msg);
+        a->wiz_step = 0;
+        return;
+    }
+    text = vt_setup_describe(&a->wiz_plan);
+    snprintf(a->wiz_msg, sizeof(a->wiz_msg), "%s", text);
+    free(text);
+    a->wiz_step = 2;
+    a->scroll[SCR_REMOTE] = 0;
+    set_status(a, VT_ROLE_STATUS, "step 2 of 5: read the changes; %s writes them (asks first), %s cancels",
+               key_of(a, VT_ACT_OPEN), key_of(a, VT_ACT_BACK));
+}
+
+/* The commands of the set-up, without a shell, quietly: the terminal is
+ * the console's. */
+static bool run_quiet(const char *cmd)
+{
+    char *copy = vt_strdup(cmd), *argv[8], *save = NULL;
+    int n = 0, status = -1;
+    pid_t pid;
+
+    for (char *t = strtok_r(copy, " ", &save); t && n < 7; t = strtok_r(NULL, " ", &save))
+        argv[n++] = t;
+    argv[n] = NULL;
+    pid = fork();
+    if (pid == 0) {
+        int fd = open("/dev/null", O_RDWR);
+        dup2(fd, 0);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    if (pid > 0)
+        waitpid(pid, &status, 0);
+    free(copy);
+    return pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* Step 2's answer: write, then restart (or say how), then the first user. */
+static void setup_write(vt_app *a)
+{
+    vt_err err = { { 0 } };
+    vt_buf b = { 0 };
+    bool live = strcmp(a->c->etc_root, "/etc") == 0 && access("/run/systemd/system", F_OK) == 0;
+
+    if (vt_setup_write(&a->wiz_plan, &err) < 0) {
+        snprintf(a->wiz_msg, sizeof(a->wiz_msg), "not written: %s\n", err.msg);
+        wiz_end(a);
+        return;
+    }
+    vt_buf_addf(&b, "Step 2 of 5: %zu files written (each old one kept as .virt-tune-DATE).\n",
+                a->wiz_plan.nfiles);
+    for (size_t i = 0; i < a->wiz_plan.ncommands; i++) {
+        if (!live)
+            vt_buf_addf(&b, "Restart: run as root: %s\n", a->wiz_plan.commands[i]);
+        else
+            vt_buf_addf(&b, "Restart: %s: %s\n", a->wiz_plan.commands[i],
+                        run_quiet(a->wiz_plan.commands[i]) ? "done" : "FAILED, run it by hand");
+    }
+    snprintf(a->wiz_msg, sizeof(a->wiz_msg), "%s", b.buf ? b.buf : "");
+    vt_buf_free(&b);
+    remote_refresh(a);
+    a->wiz_step = 3;
+    a->user_op = 'w';
+    ask(a, ASK_USER, "Step 3 of 5: first user:", "", false);
+}
+
+/* Step 5: the login, checked the way a client makes it. */
+static void setup_verify(vt_app *a)
+{
+    vt_err err = { { 0 } };
+    vt_sasl_opts o = sasl_opts(a);
+    size_t len = strlen(a->wiz_msg);
+
+    if (vt_sasl_verify(a->wiz_uri, a->wiz_user, a->wiz_pass ? a->wiz_pass : "", &o, &err) == 0)
+        snprintf(a->wiz_msg + len, sizeof(a->wiz_msg) - len, "Step 5 of 5: login as %s to %s: ok\n",
+                 a->wiz_user, a->wiz_uri);
+    else
+        snprintf(a->wiz_msg + len, sizeof(a->wiz_msg) - len,
+                 "Step 5 of 5: login as %s to %s FAILED: %s\n", a->wiz_user, a->wiz_uri, err.msg);
+    set_status(a, VT_ROLE_STATUS, "set-up finished: the result is on the screen");
+    wiz_end(a);
+    a->wiz_step = 5;
+}
+
+static void user_result(vt_app *a, const char *what, int rc, const vt_err *err)
+{
+    if (rc < 0)
+        set_status(a, VT_ROLE_STATUS_ERROR, "%s", err->msg);
+    else
+        set_status(a, VT_ROLE_STATUS, "%s %s", what, a->wiz_user);
+    remote_refresh(a);
+}
+
+/* An answer of MODAL_ASK: the users' and the set-up's next step. */
+static void ask_done(vt_app *a)
+{
+    vt_sasl_opts o = sasl_opts(a);
+    vt_err err = { { 0 } };
+    const char *v = a->ask_in.buf;
+    size_t len;
+    int rc;
+
+    a->modal = MODAL_NONE;
+    switch (a->ask_kind) {
+    case ASK_USER:
+        if (!vt_sasl_user_ok(v)) {
+            set_status(a, VT_ROLE_STATUS_ERROR, "\"%s\" is not a SASL user name (no '@', ':' or blanks)", v);
+            wiz_end(a);
+            break;
+        }
+        snprintf(a->wiz_user, sizeof(a->wiz_user), "%s", v);
+        ask(a, ASK_NEWPASS, "Password:", "", true);
+        break;
+    case ASK_NEWPASS:
+        if (!a->ask_in.len) {
+            set_status(a, VT_ROLE_STATUS_ERROR, "an empty password is not set; nothing was changed");
+            wiz_end(a);
+            break;
+        }
+        if (!a->wiz_pass) {
+            a->wiz_pass = vt_calloc(1, PASS_MAX);
+            mlock(a->wiz_pass, PASS_MAX);
+        }
+        snprintf(a->wiz_pass, PASS_MAX, "%s", v);
+        vt_input_wipe(&a->ask_in);
+        ask(a, ASK_NEWPASS2, "Again:", "", true);
+        break;
+    case ASK_NEWPASS2:
+        if (!a->wiz_pass || strcmp(a->wiz_pass, v) != 0) {
+            vt_input_wipe(&a->ask_in);
+            set_status(a, VT_ROLE_STATUS_ERROR, "the passwords differ; nothing was changed");
+            wiz_end(a);
+            break;
+        }
+        vt_input_wipe(&a->ask_in);
+        if (a->user_op == 'p') {
+            rc = vt_sasl_passwd(&o, a->wiz_user, a->wiz_pass, strlen(a->wiz_pass), &err);
+            user_result(a, "password changed for", rc, &err);
+            wiz_end(a);
+            break;
+        }
+        rc = vt_sasl_add(&o, a->wiz_user, a->wiz_pass, strlen(a->wiz_pass), &err);
+        user_result(a, "added", rc, &err);
+        if (a->user_op != 'w') {
+            wiz_end(a);
+            break;
+        }
+        len = strlen(a->wiz_msg);
+        if (rc < 0) {
+            snprintf(a->wiz_msg + len, sizeof(a->wiz_msg) - len, "Step 3 of 5: not added: %s\n", err.msg);
+            wiz_end(a);
+            break;
+        }
+        snprintf(a->wiz_msg + len, sizeof(a->wiz_msg) - len, "Step 3 of 5: user %s added to %s\n",
+                 a->wiz_user, a->sasl_db);
+        a->wiz_step = 4;
+        ask(a, ASK_URI, "Step 4 of 5: after the restart, log in to:", a->wiz_plan.uri ? a->wiz_plan.uri : "",
+            false);
+        break;
+    case ASK_URI:
+        snprintf(a->wiz_uri, sizeof(a->wiz_uri), "%s", v);
+        setup_verify(a);
+        break;
+    default:
+        break;
+    }
+}
+
+static void draw_remote(vt_app *a)
+{
+    pen p = { a->pad, 0, COLS, &a->th, a->scroll[SCR_REMOTE], a->scroll[SCR_REMOTE] + LINES };
+    const vt_remote_status *s = &a->remote;
+    const vt_conf *lc = s->virtproxyd_conf_path ? &s->virtproxyd : &s->ra.libvirtd;
+    static const char *const keys[] = { "listen_tls", "listen_tcp", "listen_addr", "auth_tcp", "auth_tls" };
+    char buf[1100];
+
+    werase(a->pad);
+    draw_title(a, "remote access");
+    heading(&p, s->virtproxyd_conf_path ? s->virtproxyd_conf_path
+                : s->ra.libvirtd_conf_path ? s->ra.libvirtd_conf_path : "libvirtd.conf");
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+        field(&p, keys[i], vt_conf_get(lc, keys[i]) ? vt_conf_get(lc, keys[i]) : "(default)", VT_ROLE_NORMAL);
+    for (size_t i = 0; i < s->nsockets; i++)
+        field(&p, "socket unit", s->sockets[i], VT_ROLE_NORMAL);
+    heading(&p, "SASL");
+    field(&p, "mech_list", vt_conf_get(&s->ra.sasl, "mech_list") ? vt_conf_get(&s->ra.sasl, "mech_list")
+                                                                   : "(not set)", VT_ROLE_NORMAL);
+    snprintf(buf, sizeof(buf), "%s%s", s->sasldb_path ? s->sasldb_path : "?",
+             !s->sasldb_present ? " (not created yet)" : "");
+    field(&p, "sasldb_path", buf, VT_ROLE_NORMAL);
+    if (s->sasldb_present) {
+        snprintf(buf, sizeof(buf), "%04o%s", s->sasldb_mode, s->sasldb_world_readable ? "  readable by everyone" : "");
+        field(&p, "mode", buf, s->sasldb_world_readable ? VT_ROLE_VALUE_BAD : VT_ROLE_NORMAL);
+    }
+    if (s->nfindings) {
+        heading(&p, "Findings");
+        for (size_t i = 0; i < s->nfindings; i++)
+            line(&p, s->findings[i].severity == VT_RSEV_FAIL ? VT_ROLE_VALUE_BAD :
+                 s->findings[i].severity == VT_RSEV_WARN ? VT_ROLE_VALUE_WARN : VT_ROLE_DIM,
+                 "%s %s", s->findings[i].severity == VT_RSEV_FAIL ? "FAIL" :
+                 s->findings[i].severity == VT_RSEV_WARN ? "WARN" : "info", s->findings[i].text);
+    }
+    snprintf(buf, sizeof(buf), "SASL users (%zu): %s adds, %s changes a password, %s deletes", a->nusers,
+             key_of(a, VT_ACT_USER_ADD), key_of(a, VT_ACT_USER_PASSWD), key_of(a, VT_ACT_USER_DELETE));
+    heading(&p, buf);
+    if (!a->nusers)
+        line(&p, VT_ROLE_DIM, "none");
+    for (size_t i = 0; i < a->nusers; i++)
+        line(&p, i == a->user_sel ? VT_ROLE_SELECTION : VT_ROLE_NORMAL, "%s %s@%s",
+             i == a->user_sel ? ">" : " ", a->users[i].user, a->users[i].realm);
+    if (a->wiz_step || a->wiz_msg[0]) {
+        heading(&p, a->wiz_step == 2 ? "Set-up, step 2 of 5: nothing written yet (Enter writes, Esc cancels)"
+                                     : "Set-up");
+        /* diff lines as diffs; the steps' words wrapped, errors and fixes read whole */
+        for (const char *q = a->wiz_msg; *q;) {
+            const char *nl = strchr(q, '\n');
+            size_t n = nl ? (size_t)(nl - q) : strlen(q);
+            char *one = vt_strndup(q, n);
+            if (strchr("+-@ ", *one) && *one)
+                text_lines(&p, one, "  ", true);
+            else
+                wrapped(&p, strstr(one, "FAILED") ? VT_ROLE_VALUE_BAD : VT_ROLE_NORMAL, "  ", one);
+            free(one);
+            q += n + (nl ? 1 : 0);
+        }
+    } else {
+        line(&p, VT_ROLE_DIM, "%s starts the guided set-up: transport, files, first user, restart, a "
+             "verified login", key_of(a, VT_ACT_SETUP));
+    }
+    draw_status(a);
+    draw_footer(a, VT_SCR_REMOTE);
+    draw_pad(a, 1, LINES - 3, p.y);
+}
+
 /* Enter on a finding: the VM's panel where it lives, or the host screen */
 static void advice_jump(vt_app *a)
 {
@@ -2229,6 +2608,32 @@ static bool dialog_answer(vt_app *a, bool yes)
         else
             set_status(a, VT_ROLE_STATUS, "not saved: %s exists", a->save_path);
         break;
+    case DLG_TRANSPORT:      /* answered by index in modal_key */
+        break;
+    case DLG_DEPRECATED:
+        if (yes)
+            setup_prepare(a, VT_SETUP_TCP_DIGEST);
+        else
+            set_status(a, VT_ROLE_STATUS, "set-up cancelled: nothing was written");
+        break;
+    case DLG_SETUP_WRITE:
+        if (yes)
+            setup_write(a);
+        else
+            set_status(a, VT_ROLE_STATUS, "nothing written: %s cancels the set-up", key_of(a, VT_ACT_BACK));
+        break;
+    case DLG_USER_DELETE:
+        if (yes && a->user_sel < a->nusers) {
+            vt_sasl_opts o = sasl_opts(a);
+            vt_sasl_opts r = o;
+            vt_err err = { { 0 } };
+            int rc;
+            r.realm = a->users[a->user_sel].realm;
+            snprintf(a->wiz_user, sizeof(a->wiz_user), "%s", a->users[a->user_sel].user);
+            rc = vt_sasl_delete(&r, a->wiz_user, &err);
+            user_result(a, "deleted", rc, &err);
+        }
+        break;
     case DLG_LAST:
         break;
     }
@@ -2274,6 +2679,19 @@ static bool modal_key(vt_app *a, int is_key, wint_t ch)
         break;
     case MODAL_DIALOG:
         r = vt_dialog_key(&a->dlg, is_key, ch);
+        if (a->dlg_kind == DLG_TRANSPORT && r != -1) {
+            a->modal = MODAL_NONE;
+            if (r == 0 || r == 1)
+                setup_prepare(a, r == 0 ? VT_SETUP_TLS_SCRAM : VT_SETUP_TCP_GSSAPI);
+            else if (r == 2)
+                open_dialog(a, DLG_DEPRECATED, "digest-md5", "Use it",
+                            "digest-md5 is deprecated (RFC 6331) and weak.\n"
+                            "It is the guide's example and works on plain TCP.\n"
+                            "TLS+SCRAM is the secure choice. Use digest-md5 anyway?");
+            else
+                set_status(a, VT_ROLE_STATUS, "set-up cancelled: nothing was written");
+            break;
+        }
         if (r == -2)
             return dialog_answer(a, false);
         if (r >= 0)
@@ -2291,6 +2709,22 @@ static bool modal_key(vt_app *a, int is_key, wint_t ch)
                             a->save_path);
             else
                 save_plan(a, a->save_path);
+        }
+        break;
+    case MODAL_ASK:
+        st = vt_input_key(&a->ask_in, is_key, ch);
+        if (st == VT_INPUT_CANCELLED) {
+            vt_input_wipe(&a->ask_in);
+            a->modal = MODAL_NONE;
+            if (a->user_op == 'w') {
+                size_t len = strlen(a->wiz_msg);
+                snprintf(a->wiz_msg + len, sizeof(a->wiz_msg) - len, "Set-up stopped at step %d.\n",
+                         a->wiz_step);
+            }
+            wiz_end(a);
+            set_status(a, VT_ROLE_STATUS, "cancelled");
+        } else if (st == VT_INPUT_DONE) {
+            ask_done(a);
         }
         break;
     case MODAL_NONE:
@@ -2340,6 +2774,7 @@ static void draw(vt_app *a)
         case SCR_HELP: draw_help(a); break;
         case SCR_REVIEW: draw_review(a); break;
         case SCR_ADVICE: draw_advice(a); break;
+        case SCR_REMOTE: draw_remote(a); break;
         case SCR_LAST: break;
         }
         /* a clamped scroll shows lines the first pass did not draw */
@@ -2438,6 +2873,34 @@ static bool handle_action(vt_app *a, vt_action act)
     case VT_ACT_ADVICE:
         open_advice(a);
         break;
+    case VT_ACT_REMOTE:
+        open_remote(a);
+        break;
+    case VT_ACT_SETUP:
+        if (a->screen == SCR_REMOTE)
+            setup_start(a);
+        break;
+    case VT_ACT_USER_ADD:
+        if (a->screen == SCR_REMOTE) {
+            wiz_end(a);
+            a->user_op = 'a';
+            ask(a, ASK_USER, "New user:", "", false);
+        }
+        break;
+    case VT_ACT_USER_PASSWD:
+        if (a->screen == SCR_REMOTE && a->user_sel < a->nusers) {
+            wiz_end(a);
+            a->user_op = 'p';
+            snprintf(a->wiz_user, sizeof(a->wiz_user), "%s", a->users[a->user_sel].user);
+            ask(a, ASK_NEWPASS, "New password:", "", true);
+        }
+        break;
+    case VT_ACT_USER_DELETE:
+        if (a->screen == SCR_REMOTE && a->user_sel < a->nusers)
+            open_dialog(a, DLG_USER_DELETE, "Delete user", "Delete", "Delete %s@%s from %s?\n"
+                        "It can no longer log in to libvirt.", a->users[a->user_sel].user,
+                        a->users[a->user_sel].realm, a->sasl_db);
+        break;
     case VT_ACT_FIX:
         if (a->screen == SCR_ADVICE)
             advice_fix(a);
@@ -2501,6 +2964,13 @@ static bool handle_action(vt_app *a, vt_action act)
             rebuild_rows(a);
         } else if (a->screen == SCR_HELP) {
             a->screen = a->back_to;
+        } else if (a->screen == SCR_REMOTE && a->wiz_step) {
+            wiz_end(a);
+            a->wiz_msg[0] = '\0';
+            set_status(a, VT_ROLE_STATUS, "set-up cancelled: nothing was written");
+        } else if (a->screen == SCR_REMOTE) {
+            a->wiz_msg[0] = '\0';
+            a->screen = SCR_HOST;
         } else if (a->screen == SCR_REVIEW) {
             a->screen = a->review_back == SCR_REVIEW || a->review_back == SCR_HELP ? SCR_LIST : a->review_back;
         } else if (a->screen != SCR_LIST) {
@@ -2521,7 +2991,13 @@ static bool handle_action(vt_app *a, vt_action act)
                  act == VT_ACT_PAGE_DOWN ? page : act == VT_ACT_TOP ? -1000000L : 1000000L;
         if (a->screen == SCR_LIST)
             vt_table_move(&a->table, d, row_id, a);
-        else if (a->screen == SCR_ADVICE && a->advice.n) {
+        else if (a->screen == SCR_REMOTE && (act == VT_ACT_UP || act == VT_ACT_DOWN) && a->nusers &&
+                 !a->wiz_step) {
+            if (act == VT_ACT_UP && a->user_sel > 0)
+                a->user_sel--;
+            if (act == VT_ACT_DOWN && a->user_sel + 1 < a->nusers)
+                a->user_sel++;
+        } else if (a->screen == SCR_ADVICE && a->advice.n) {
             long to = (long)a->advice_sel + d;
             a->advice_sel = to < 0 ? 0 : to >= (long)a->advice.n ? a->advice.n - 1 : (size_t)to;
         } else if (a->screen == SCR_REVIEW && (act == VT_ACT_UP || act == VT_ACT_DOWN) && a->staged.n) {
@@ -2536,6 +3012,12 @@ static bool handle_action(vt_app *a, vt_action act)
     case VT_ACT_OPEN:
         if (a->screen == SCR_ADVICE) {
             advice_jump(a);
+            break;
+        }
+        if (a->screen == SCR_REMOTE) {
+            if (a->wiz_step == 2)
+                open_dialog(a, DLG_SETUP_WRITE, "Write", "Write", "Write the %zu files shown\n"
+                            "(each old one kept as .virt-tune-DATE)?", a->wiz_plan.nfiles);
             break;
         }
         if (a->screen == SCR_LIST && a->nrows) {
@@ -2848,6 +3330,9 @@ out:
     vt_advice_list_clear(&a->advice);
     vt_remote_status_clear(&a->remote);
     free(a->reverts);
+    wiz_end(a);
+    vt_input_wipe(&a->ask_in);
+    vt_sasl_users_free(a->users, a->nusers);
     free(a->outcome);
     free(a->rows);
     free(a);

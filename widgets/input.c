@@ -189,6 +189,22 @@ void vt_input_draw(const vt_input *in, WINDOW *w, int y, int x, int width, const
 
     if (!w || width <= 0)
         return;
+    if (in->secret) {
+        /* never the characters, not even their widths: one star each */
+        size_t n = 0, p = 0;
+        while (p < in->len) {
+            p = next_char(in, p);
+            n++;
+        }
+        memset(tmp, '*', n < sizeof(tmp) - 2 ? n : sizeof(tmp) - 2);
+        tmp[n < sizeof(tmp) - 2 ? n : sizeof(tmp) - 2] = '\0';
+        vt_text_put(w, y, x, "", width, a, 1);
+        vt_text_put(w, y, x, tmp, width - 1, a, 0);
+        vt_text_put(w, y, x + (int)(n < (size_t)width - 1 ? n : (size_t)width - 1), " ", 1, a | A_REVERSE, 0);
+        if (in->msg[0])
+            vt_text_put(w, y + 1, x, in->msg, width, vt_theme_attr(th, VT_ROLE_VALUE_BAD), 0);
+        return;
+    }
     maxx = getmaxx(w);
     if (x < 0 || x >= maxx)
         return;
@@ -217,4 +233,12 @@ void vt_input_draw(const vt_input *in, WINDOW *w, int y, int x, int width, const
 
     if (in->msg[0])
         vt_text_put(w, y + 1, x, in->msg, width, vt_theme_attr(th, VT_ROLE_VALUE_BAD), 0);
+}
+
+void vt_input_wipe(vt_input *in)
+{
+    if (!in)
+        return;
+    explicit_bzero(in->buf, sizeof(in->buf));
+    in->len = in->cursor = 0;
 }

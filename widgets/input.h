@@ -25,11 +25,14 @@ typedef struct vt_input {
     char msg[256];       /* validation message, "" when none */
     vt_input_validate_fn validate;
     void *ctx;
+    bool secret;         /* a password: drawn as one '*' per character */
 } vt_input;
 
 void vt_input_init(vt_input *in, const char *initial, vt_input_validate_fn v, void *ctx);
 /* Feed one key from wget_wch (is_key: KEY_* code vs character). */
 vt_input_state vt_input_key(vt_input *in, int is_key, wint_t ch);
 void vt_input_draw(const vt_input *in, WINDOW *w, int y, int x, int width, const vt_theme *th);
+/* Overwrite the text (a password) so it does not linger in memory. */
+void vt_input_wipe(vt_input *in);
 
 #endif
