@@ -183,6 +183,7 @@ typedef struct vt_app {
     char wiz_uri[512];
     char wiz_msg[4096];         /* what the set-up did, in words */
     char user_op;               /* 'a' add, 'p' passwd, 'w' the set-up's first user */
+    bool wiz_follow;            /* scroll to the set-up's newest line */
 } vt_app;
 
 enum { ASK_USER, ASK_NEWPASS, ASK_NEWPASS2, ASK_URI };
@@ -1986,7 +1987,7 @@ static void draw_review(vt_app *a)
  * `lead`, the others indented as far. */
 static void wrapped(pen *p, vt_role role, const char *lead, const char *text)
 {
-    int indent = (int)strlen(lead), width = COLS - indent - 1;
+    int indent = (int)strlen(lead), width = COLS - indent - 3;   /* line() keeps a margin */
     const char *s = text;
     bool first = true;
 
@@ -2258,6 +2259,7 @@ static void setup_write(vt_app *a)
     vt_buf_free(&b);
     remote_refresh(a);
     a->wiz_step = 3;
+    a->wiz_follow = true;
     a->user_op = 'w';
     ask(a, ASK_USER, "Step 3 of 5: first user:", "", false);
 }
@@ -2276,6 +2278,7 @@ static void setup_verify(vt_app *a)
         snprintf(a->wiz_msg + len, sizeof(a->wiz_msg) - len,
                  "Step 5 of 5: login as %s to %s FAILED: %s\n", a->wiz_user, a->wiz_uri, err.msg);
     set_status(a, VT_ROLE_STATUS, "set-up finished: the result is on the screen");
+    a->wiz_follow = true;
     wiz_end(a);
     a->wiz_step = 5;
 }
@@ -2424,6 +2427,10 @@ static void draw_remote(vt_app *a)
     } else {
         line(&p, VT_ROLE_DIM, "%s starts the guided set-up: transport, files, first user, restart, a "
              "verified login", key_of(a, VT_ACT_SETUP));
+    }
+    if (a->wiz_follow) {
+        a->wiz_follow = false;
+        a->scroll[SCR_REMOTE] = p.y > LINES - 3 ? p.y - (LINES - 3) : 0;
     }
     draw_status(a);
     draw_footer(a, VT_SCR_REMOTE);

@@ -72,31 +72,31 @@ vt_prepare_hugepages() {
 vt_libvirtd_start() {
     [ -n "$VT_TMP" ] || VT_TMP=$(mktemp -d /tmp/vt-it.XXXXXX)
     chmod 0755 "$VT_TMP"
-    T=$VT_TMP
-    mkdir -p "$T/run" "$T/lib" "$T/cache" "$T/log" "$T/sock"
+    VT_D=$VT_TMP    # not T: the screen tests use T for tmux
+    mkdir -p "$VT_D/run" "$VT_D/lib" "$VT_D/cache" "$VT_D/log" "$VT_D/sock"
     mkdir -p /run/libvirt /var/lib/libvirt /var/cache/libvirt /var/log/libvirt
     # VT_LIBVIRTD_KEEP_ETC=1: start again on the configuration as it is now
     if [ "${VT_LIBVIRTD_KEEP_ETC:-}" != 1 ]; then
-        rm -rf "$T/etc"
-        cp -a /etc/libvirt "$T/etc"
-        rm -f "$T"/etc/qemu/*.xml "$T"/etc/qemu/autostart/*.xml 2>/dev/null || true
-        echo 'stdio_handler = "file"' >> "$T/etc/qemu.conf"
-        echo "unix_sock_dir = \"$T/sock\"" > "$T/etc/libvirtd.conf"
-        [ -n "${VT_LIBVIRTD_CONF:-}" ] && printf '%s\n' "$VT_LIBVIRTD_CONF" >> "$T/etc/libvirtd.conf"
+        rm -rf "$VT_D/etc"
+        cp -a /etc/libvirt "$VT_D/etc"
+        rm -f "$VT_D"/etc/qemu/*.xml "$VT_D"/etc/qemu/autostart/*.xml 2>/dev/null || true
+        echo 'stdio_handler = "file"' >> "$VT_D/etc/qemu.conf"
+        echo "unix_sock_dir = \"$VT_D/sock\"" > "$VT_D/etc/libvirtd.conf"
+        [ -n "${VT_LIBVIRTD_CONF:-}" ] && printf '%s\n' "$VT_LIBVIRTD_CONF" >> "$VT_D/etc/libvirtd.conf"
     fi
-    VT_PID_FILE=$T/pid
+    VT_PID_FILE=$VT_D/pid
     unshare -m --propagation private sh -c "
-        mount --bind $T/run /run/libvirt &&
-        mount --bind $T/lib /var/lib/libvirt &&
-        mount --bind $T/cache /var/cache/libvirt &&
-        mount --bind $T/log /var/log/libvirt &&
-        mount --bind $T/etc /etc/libvirt &&
-        exec libvirtd -d ${VT_LIBVIRTD_ARGS:-} --pid-file $T/pid" || cannot_run "the private libvirtd did not start"
-    URI="qemu+unix:///system?socket=$T/sock/libvirt-sock"
+        mount --bind $VT_D/run /run/libvirt &&
+        mount --bind $VT_D/lib /var/lib/libvirt &&
+        mount --bind $VT_D/cache /var/cache/libvirt &&
+        mount --bind $VT_D/log /var/log/libvirt &&
+        mount --bind $VT_D/etc /etc/libvirt &&
+        exec libvirtd -d ${VT_LIBVIRTD_ARGS:-} --pid-file $VT_D/pid" || cannot_run "the private libvirtd did not start"
+    URI="qemu+unix:///system?socket=$VT_D/sock/libvirt-sock"
     i=0
     until virsh -q -c "$URI" version >/dev/null 2>&1; do
         i=$((i + 1))
-        [ $i -gt 100 ] && cannot_run "the private libvirtd does not answer on $T/sock"
+        [ $i -gt 100 ] && cannot_run "the private libvirtd does not answer on $VT_D/sock"
         sleep 0.1
     done
     export URI

@@ -1,0 +1,75 @@
+# Shared by the screen tests: a shell in a fixed-size tmux terminal, keys,
+# captures, golden screens. Source it after setting VT and GOLDEN.
+tmp=$(mktemp -d)
+SOCK="vt-screen-$$"
+T="tmux -L $SOCK -f /dev/null"
+cleanup() { $T kill-server 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+mkdir -p "$tmp/cfg" "$tmp/t"
+failed=0
+fail() { echo "FAIL: $*"; failed=1; }
+ok() { echo "ok: $*"; }
+
+# A shell in a fixed-size terminal with a fixed environment.
+start_shell() {   # cols rows
+    $T kill-server 2>/dev/null
+    i=0; while $T has-session 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+    $T new-session -d -s vt -x "$1" -y "$2" \
+        "env -i PATH=/usr/bin:/bin HOME=$tmp TERM=screen LANG=C.UTF-8 LC_ALL=C.UTF-8 \
+             XDG_CONFIG_HOME=$tmp/cfg TMPDIR=$tmp/t VIRT_TUNE_DATADIR=${VIRT_TUNE_DATADIR:-} \
+             PS1='$ ' sh -i" || { echo "cannot run: tmux did not start"; exit 99; }
+    $T set-option -g status off >/dev/null
+    $T set-option -g default-terminal screen >/dev/null
+    $T resize-window -t vt -x "$1" -y "$2" 2>/dev/null
+    wait_for '\$ '
+}
+
+capture() { $T capture-pane -p -t vt; }
+
+wait_for() {   # regex, up to ~5 s
+    i=0
+    while ! capture | grep -q -- "$1"; do
+        i=$((i + 1)); [ $i -gt 100 ] && return 1; sleep 0.05
+    done
+}
+
+# Wait until two captures 150 ms apart are equal.
+settle() {
+    prev=""; i=0
+    while :; do
+        cur=$(capture); [ "$cur" = "$prev" ] && [ -n "$cur" ] && return 0
+        prev=$cur; i=$((i + 1)); [ $i -gt 40 ] && return 0; sleep 0.15
+    done
+}
+
+keys() { $T send-keys -t vt "$@"; settle; }
+
+# Compare the screen with golden/NAME.txt (or write it under REGENERATE=1).
+check_screen() {   # name
+    capture > "$tmp/screen.txt"
+    if [ "${REGENERATE:-}" = 1 ]; then
+        cp "$tmp/screen.txt" "$GOLDEN/$1.txt"; echo "regenerated: $1"; return
+    fi
+    if [ ! -f "$GOLDEN/$1.txt" ]; then
+        fail "$1: no golden file (run with REGENERATE=1)"; return
+    fi
+    if diff -u "$GOLDEN/$1.txt" "$tmp/screen.txt" > "$tmp/diff"; then
+        ok "$1"
+    else
+        fail "$1 differs from its golden screen:"; head -40 "$tmp/diff"
+    fi
+}
+
+run_vt() { keys "$VT --demo -d 3600 $*" Enter; wait_for 'connected  demo host' || fail "virt-tune did not start: $(capture | tail -3)"; settle; }
+
+quit_and_check_prompt() {   # name
+    keys q
+    keys "echo EXIT=\$?; stty -a | tr ' ;' '\n\n' | grep -x -e echo -e icanon -e -echo -e -icanon | sort | tr '\n' ' '; echo" Enter
+    if capture | grep -q 'EXIT=0' && capture | grep -q '^echo icanon *$' ; then
+        ok "$1: quit leaves a working shell prompt (echo, icanon restored)"
+    else
+        fail "$1: terminal after quit:"; capture | grep -v "^$" | tail -8
+    fi
+}
+
