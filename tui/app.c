@@ -5,6 +5,7 @@
 #include <curses.h>
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -2136,6 +2137,9 @@ static void ask(vt_app *a, int kind, const char *prompt, const char *initial, bo
     snprintf(a->ask_prompt, sizeof(a->ask_prompt), "%s", prompt);
     vt_input_init(&a->ask_in, initial, NULL, NULL);
     a->ask_in.secret = secret;
+    /* from the first password on, no core dump of this process */
+    if (secret)
+        prctl(PR_SET_DUMPABLE, 0);
     a->modal = MODAL_ASK;
 }
 
