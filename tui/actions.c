@@ -22,7 +22,7 @@ const char vt_default_config[] =
     "bind e edit\nbind ^G pick-cpus\nbind F2 pick-cpus\nbind R review\n"
     "bind a apply\nbind w save-plan\nbind d drop\nbind D drop-all\n"
     "bind A advice\nbind f fix\nbind U revert-last\n"
-    "bind S remote\nbind t setup\nbind u user-add\nbind p user-passwd\nbind x user-delete\n"
+    "bind r remote\nbind t setup\nbind u user-add\nbind p user-passwd\nbind x user-delete\n"
     "theme default\n";
 
 const vt_action_info *vt_action_get(vt_action a)

@@ -48,7 +48,7 @@ start_shell 80 24
 keys clear Enter
 keys "$VT -c '$URI' -d 3600 --etc-root $E" Enter
 wait_for 'connected' || fail "virt-tune did not start: $(capture | tail -3)"
-keys H S
+keys H r
 capture | grep -q 'remote access' && capture | grep -q 'mech_list  *gssapi' && ok "S: the remote-access screen" ||
     { fail "remote screen:"; capture | head -12; }
 keys t

@@ -40,7 +40,8 @@ static void test_defaults(void **state)
     assert_int_equal(vt_config_lookup(&c, '?'), VT_ACT_HELP);
     assert_int_equal(vt_config_lookup(&c, KEY_F(1)), VT_ACT_HELP);
     assert_int_equal(vt_config_lookup(&c, 12), VT_ACT_REFRESH);   /* ^L */
-    assert_int_equal(vt_config_lookup(&c, 'x'), VT_ACT_NONE);
+    assert_int_equal(vt_config_lookup(&c, 'z'), VT_ACT_NONE);
+    assert_int_equal(vt_config_lookup(&c, 'S'), VT_ACT_SORT_REVERSE);
     assert_string_equal(c.theme, "default");
     /* every action has a name, a help text and at least one key */
     for (i = 0; i < VT_ACT_LAST; i++) {
