@@ -2755,6 +2755,11 @@ static bool modal_key(vt_app *a, int is_key, wint_t ch)
         if (st == VT_INPUT_CANCELLED) {
             vt_input_wipe(&a->ask_in);
             a->modal = MODAL_NONE;
+            if (a->ask_kind == ASK_LISTEN) {
+                wiz_end(a);
+                set_status(a, VT_ROLE_STATUS, "set-up cancelled: nothing was written");
+                break;
+            }
             if (a->user_op == 'w') {
                 size_t len = strlen(a->wiz_msg);
                 snprintf(a->wiz_msg + len, sizeof(a->wiz_msg) - len, "Set-up stopped at step %d.\n",
