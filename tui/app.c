@@ -185,9 +185,10 @@ typedef struct vt_app {
     char wiz_msg[4096];         /* what the set-up did, in words */
     char user_op;               /* 'a' add, 'p' passwd, 'w' the set-up's first user */
     bool wiz_follow;            /* scroll to the set-up's newest line */
+    char wiz_listen[128];       /* the set-up's listen_addr; empty: leave it */
 } vt_app;
 
-enum { ASK_USER, ASK_NEWPASS, ASK_NEWPASS2, ASK_URI };
+enum { ASK_USER, ASK_NEWPASS, ASK_NEWPASS2, ASK_URI, ASK_LISTEN };
 
 static const char *key_of(const vt_app *a, vt_action act);
 static void open_screen(vt_app *a, screen_id s);
@@ -1527,6 +1528,16 @@ static void open_stage_confirm(vt_app *a)
             len += (size_t)snprintf(a->dlg_msg + len, sizeof(a->dlg_msg) - len,
                                     "\nwarning: overlaps the pinned vCPUs of %s", who);
     }
+    if (e->kind == VT_EDIT_HOST_PARAM && e->knob && strcmp(e->knob, "halt_poll_ns") == 0 &&
+        len < sizeof(a->dlg_msg))
+        len += (size_t)snprintf(a->dlg_msg + len, sizeof(a->dlg_msg) - len,
+                                "\n0 turns halt-polling off; large values burn host CPU on idle vCPUs");
+    if (e->kind == VT_EDIT_HOST_THP && e->knob && len < sizeof(a->dlg_msg)) {
+        const char *opts = strcmp(e->knob, "defrag") == 0 ? a->c->host.thp_defrag_opts
+                                                          : a->c->host.thp_enabled_opts;
+        if (opts && *opts)   /* the dialog escapes what it draws */
+            len += (size_t)snprintf(a->dlg_msg + len, sizeof(a->dlg_msg) - len, "\nthe kernel offers: %s", opts);
+    }
     if (vt_edit_is_host(e) && !e->persist && len < sizeof(a->dlg_msg))
         snprintf(a->dlg_msg + len, sizeof(a->dlg_msg) - len, "\nlasts until reboot (add persist to keep it)");
     memset(&a->dlg, 0, sizeof(a->dlg));
@@ -2197,7 +2208,7 @@ static void setup_prepare(vt_app *a, vt_setup_transport t)
 
     a->wiz_t = t;
     vt_setup_plan_clear(&a->wiz_plan);
-    if (vt_setup_prepare(a->c->etc_root, NULL, t, NULL, &a->wiz_plan, &err) < 0) {
+    if (vt_setup_prepare(a->c->etc_root, NULL, t, a->wiz_listen[0] ? a->wiz_listen : NULL, &a->wiz_plan, &err) < 0) {
         snprintf(a->wiz_msg, sizeof(a->wiz_msg), "cannot set up %s: %s (nothing was written)\n",
                  vt_setup_transport_name(t), err.msg);
         a->wiz_step = 0;
@@ -2210,6 +2221,18 @@ static void setup_prepare(vt_app *a, vt_setup_transport t)
     a->scroll[SCR_REMOTE] = 0;
     set_status(a, VT_ROLE_STATUS, "step 2 of 5: read the changes; %s writes them (asks first), %s cancels",
                key_of(a, VT_ACT_OPEN), key_of(a, VT_ACT_BACK));
+}
+
+/* Step 1's second half: listen_addr, optional (the status warns of every
+ * address); then step 2. */
+static void setup_ask_listen(vt_app *a, vt_setup_transport t)
+{
+    const char *cur = a->remote_read ? vt_conf_get(&a->remote.ra.libvirtd, "listen_addr") : NULL;
+
+    a->wiz_t = t;
+    a->user_op = 'w';
+    snprintf(a->wiz_listen, sizeof(a->wiz_listen), "%s", cur ? cur : "");
+    ask(a, ASK_LISTEN, "Step 1 of 5: listen address (empty: leave as is):", a->wiz_listen, false);
 }
 
 /* The commands of the set-up, without a shell, quietly: the terminal is
@@ -2366,6 +2389,10 @@ static void ask_done(vt_app *a)
         snprintf(a->wiz_uri, sizeof(a->wiz_uri), "%s", v);
         setup_verify(a);
         break;
+    case ASK_LISTEN:
+        snprintf(a->wiz_listen, sizeof(a->wiz_listen), "%s", v);
+        setup_prepare(a, a->wiz_t);
+        break;
     default:
         break;
     }
@@ -2400,10 +2427,11 @@ static void draw_remote(vt_app *a)
     if (s->nfindings) {
         heading(&p, "Findings");
         for (size_t i = 0; i < s->nfindings; i++)
-            line(&p, s->findings[i].severity == VT_RSEV_FAIL ? VT_ROLE_VALUE_BAD :
-                 s->findings[i].severity == VT_RSEV_WARN ? VT_ROLE_VALUE_WARN : VT_ROLE_DIM,
-                 "%s %s", s->findings[i].severity == VT_RSEV_FAIL ? "FAIL" :
-                 s->findings[i].severity == VT_RSEV_WARN ? "WARN" : "info", s->findings[i].text);
+            /* wrapped: a finding's fix is at its end, where 80 columns cut it */
+            wrapped(&p, s->findings[i].severity == VT_RSEV_FAIL ? VT_ROLE_VALUE_BAD :
+                    s->findings[i].severity == VT_RSEV_WARN ? VT_ROLE_VALUE_WARN : VT_ROLE_DIM,
+                    s->findings[i].severity == VT_RSEV_FAIL ? "FAIL " :
+                    s->findings[i].severity == VT_RSEV_WARN ? "WARN " : "info ", s->findings[i].text);
     }
     snprintf(buf, sizeof(buf), "SASL users (%zu): %s adds, %s changes a password, %s deletes", a->nusers,
              key_of(a, VT_ACT_USER_ADD), key_of(a, VT_ACT_USER_PASSWD), key_of(a, VT_ACT_USER_DELETE));
@@ -2429,8 +2457,8 @@ static void draw_remote(vt_app *a)
             q += n + (nl ? 1 : 0);
         }
     } else {
-        line(&p, VT_ROLE_DIM, "%s starts the guided set-up: transport, files, first user, restart, a "
-             "verified login", key_of(a, VT_ACT_SETUP));
+        line(&p, VT_ROLE_DIM, "%s: guided set-up (transport, files, first user, restart, verified login)",
+             key_of(a, VT_ACT_SETUP));
     }
     if (a->wiz_follow) {
         a->wiz_follow = false;
@@ -2623,7 +2651,7 @@ static bool dialog_answer(vt_app *a, bool yes)
         break;
     case DLG_DEPRECATED:
         if (yes)
-            setup_prepare(a, VT_SETUP_TCP_DIGEST);
+            setup_ask_listen(a, VT_SETUP_TCP_DIGEST);
         else
             set_status(a, VT_ROLE_STATUS, "set-up cancelled: nothing was written");
         break;
@@ -2693,7 +2721,7 @@ static bool modal_key(vt_app *a, int is_key, wint_t ch)
         if (a->dlg_kind == DLG_TRANSPORT && r != -1) {
             a->modal = MODAL_NONE;
             if (r == 0 || r == 1)
-                setup_prepare(a, r == 0 ? VT_SETUP_TLS_SCRAM : VT_SETUP_TCP_GSSAPI);
+                setup_ask_listen(a, r == 0 ? VT_SETUP_TLS_SCRAM : VT_SETUP_TCP_GSSAPI);
             else if (r == 2)
                 open_dialog(a, DLG_DEPRECATED, "digest-md5", "Use it",
                             "digest-md5 is deprecated (RFC 6331) and weak.\n"
@@ -2727,6 +2755,11 @@ static bool modal_key(vt_app *a, int is_key, wint_t ch)
         if (st == VT_INPUT_CANCELLED) {
             vt_input_wipe(&a->ask_in);
             a->modal = MODAL_NONE;
+            if (a->ask_kind == ASK_LISTEN) {
+                wiz_end(a);
+                set_status(a, VT_ROLE_STATUS, "set-up cancelled: nothing was written");
+                break;
+            }
             if (a->user_op == 'w') {
                 size_t len = strlen(a->wiz_msg);
                 snprintf(a->wiz_msg + len, sizeof(a->wiz_msg) - len, "Set-up stopped at step %d.\n",

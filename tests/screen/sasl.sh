@@ -56,6 +56,8 @@ capture | grep -q 'TCP+DIGEST' && ok "set-up: step 1 offers the transports" || f
 keys Right Right Enter
 capture | grep -q 'deprecated (RFC 6331)' && ok "set-up: digest-md5 asks past its warning" || fail "no digest warning"
 keys U
+capture | grep -q 'listen address' && ok "set-up: step 1 asks the listen address" || fail "no listen question: $(capture | tail -6)"
+answer 127.0.0.1
 if capture | grep -q 'step 2 of 5: nothing written yet' && capture | grep -q 'Remote access: tcp-digest-md5'; then
     ok "set-up: step 2 shows the diffs, nothing written"
 else
@@ -64,6 +66,7 @@ fi
 grep -q '^listen_tcp = 1' "$E/libvirt/libvirtd.conf" && fail "set-up wrote before the confirmation"
 keys Enter W
 grep -q '^listen_tcp = 1$' "$E/libvirt/libvirtd.conf" && grep -q '^auth_tcp = "sasl"$' "$E/libvirt/libvirtd.conf" &&
+    grep -q '^listen_addr = "127.0.0.1"$' "$E/libvirt/libvirtd.conf" &&
     grep -q '^mech_list: digest-md5$' "$E/sasl2/libvirt.conf" && grep -q '^# scratch SASL conf$' "$E/sasl2/libvirt.conf" &&
     ok "set-up: files written, comments kept" || fail "set-up files: $(cat "$E/sasl2/libvirt.conf")"
 capture | grep -q 'Step 3 of 5: first user' || fail "set-up: no user step: $(capture | tail -6)"
