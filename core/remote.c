@@ -7,6 +7,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "diff.h"
@@ -490,4 +492,34 @@ char *vt_setup_describe(const vt_setup_plan *p)
     for (i = 0; i < p->ncommands; i++)
         vt_buf_addf(&b, "  %s\n", p->commands[i]);
     return vt_buf_steal(&b);
+}
+
+int vt_setup_run(const char *cmd, bool quiet)
+{
+    char *copy = vt_strdup(cmd), *argv[8], *save = NULL;
+    int n = 0, status = -1;
+    pid_t pid;
+
+    for (char *t = strtok_r(copy, " ", &save); t && n < 7; t = strtok_r(NULL, " ", &save))
+        argv[n++] = t;
+    argv[n] = NULL;
+    if (!n) {
+        free(copy);
+        return -1;
+    }
+    pid = fork();
+    if (pid == 0) {
+        if (quiet) {
+            int fd = open("/dev/null", O_RDWR);
+            dup2(fd, 0);
+            dup2(fd, 1);
+            dup2(fd, 2);
+        }
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    free(copy);
+    if (pid < 0 || waitpid(pid, &status, 0) < 0)
+        return -1;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }

@@ -81,6 +81,11 @@ int vt_setup_prepare(const char *etc_root, const char *unit_dir, vt_setup_transp
  * is written), each with a dated backup, owner, mode and context kept. */
 int vt_setup_write(const vt_setup_plan *p, vt_err *err);
 void vt_setup_plan_clear(vt_setup_plan *p);
+/* Run one of the plan's commands, split at blanks, without a shell; with
+ * quiet its input and output are /dev/null (the console owns the
+ * terminal). 0 when it exits 0. */
+int vt_setup_run(const char *cmd, bool quiet);
+
 /* The whole plan as text: notes, diffs, commands. Caller frees. */
 char *vt_setup_describe(const vt_setup_plan *p);
 

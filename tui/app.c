@@ -1707,23 +1707,7 @@ static void picker_key(vt_app *a, int is_key, wint_t ch)
 
 static void draw_box(vt_app *a, int y0, int x0, int h, int w, const char *title)
 {
-    attr_t da = vt_theme_attr(&a->th, VT_ROLE_DIALOG);
-    int i;
-
-    for (i = 0; i < h; i++)
-        vt_text_put(stdscr, y0 + i, x0, "", w, da, 1);
-    mvwaddch(stdscr, y0, x0, ACS_ULCORNER | da);
-    mvwhline(stdscr, y0, x0 + 1, ACS_HLINE | da, w - 2);
-    mvwaddch(stdscr, y0, x0 + w - 1, ACS_URCORNER | da);
-    mvwvline(stdscr, y0 + 1, x0, ACS_VLINE | da, h - 2);
-    mvwvline(stdscr, y0 + 1, x0 + w - 1, ACS_VLINE | da, h - 2);
-    mvwaddch(stdscr, y0 + h - 1, x0, ACS_LLCORNER | da);
-    mvwhline(stdscr, y0 + h - 1, x0 + 1, ACS_HLINE | da, w - 2);
-    mvwaddch(stdscr, y0 + h - 1, x0 + w - 1, ACS_LRCORNER | da);
-    if (title) {
-        VT_AUTOFREE char *t = vt_asprintf(" %s ", title);
-        vt_text_put(stdscr, y0, x0 + 2, t, w - 4, da | A_BOLD, 0);
-    }
+    vt_box_draw(stdscr, y0, x0, h, w, title, vt_theme_attr(&a->th, VT_ROLE_DIALOG));
 }
 
 static void draw_forms(vt_app *a)
@@ -2235,31 +2219,6 @@ static void setup_ask_listen(vt_app *a, vt_setup_transport t)
     ask(a, ASK_LISTEN, "Step 1 of 5: listen address (empty: leave as is):", a->wiz_listen, false);
 }
 
-/* The commands of the set-up, without a shell, quietly: the terminal is
- * the console's. */
-static bool run_quiet(const char *cmd)
-{
-    char *copy = vt_strdup(cmd), *argv[8], *save = NULL;
-    int n = 0, status = -1;
-    pid_t pid;
-
-    for (char *t = strtok_r(copy, " ", &save); t && n < 7; t = strtok_r(NULL, " ", &save))
-        argv[n++] = t;
-    argv[n] = NULL;
-    pid = fork();
-    if (pid == 0) {
-        int fd = open("/dev/null", O_RDWR);
-        dup2(fd, 0);
-        dup2(fd, 1);
-        dup2(fd, 2);
-        execvp(argv[0], argv);
-        _exit(127);
-    }
-    if (pid > 0)
-        waitpid(pid, &status, 0);
-    free(copy);
-    return pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
 
 /* Step 2's answer: write, then restart (or say how), then the first user. */
 static void setup_write(vt_app *a)
@@ -2280,7 +2239,7 @@ static void setup_write(vt_app *a)
             vt_buf_addf(&b, "Restart: run as root: %s\n", a->wiz_plan.commands[i]);
         else
             vt_buf_addf(&b, "Restart: %s: %s\n", a->wiz_plan.commands[i],
-                        run_quiet(a->wiz_plan.commands[i]) ? "done" : "FAILED, run it by hand");
+                        vt_setup_run(a->wiz_plan.commands[i], true) == 0 ? "done" : "FAILED, run it by hand");
     }
     snprintf(a->wiz_msg, sizeof(a->wiz_msg), "%s", b.buf ? b.buf : "");
     vt_buf_free(&b);

@@ -478,26 +478,6 @@ static int get_password(bool from_stdin, bool twice, char *pass)
     return (int)n;
 }
 
-static int run_command(const char *cmd)
-{
-    char *copy = vt_strdup(cmd), *argv[8], *save = NULL;
-    int n = 0, status;
-    pid_t pid;
-
-    for (char *t = strtok_r(copy, " ", &save); t && n < 7; t = strtok_r(NULL, " ", &save))
-        argv[n++] = t;
-    argv[n] = NULL;
-    pid = fork();
-    if (pid == 0) {
-        execvp(argv[0], argv);
-        _exit(127);
-    }
-    free(copy);
-    if (pid < 0 || waitpid(pid, &status, 0) < 0)
-        return -1;
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
-}
-
 static int run_remote_status(const char *etc_root)
 {
     vt_remote_status s = { 0 };
@@ -587,7 +567,7 @@ static int run_remote_setup(const char *etc_root, const char *unit_dir, const ch
             continue;
         }
         printf("Running: %s\n", p.commands[i]);
-        if (run_command(p.commands[i]) < 0) {
+        if (vt_setup_run(p.commands[i], false) < 0) {
             fprintf(stderr, "virt-tune: \"%s\" failed; run it by hand, then the rest:\n",
                     p.commands[i]);
             for (size_t j = i + 1; j < p.ncommands; j++)

@@ -63,7 +63,7 @@ void vt_dialog_draw(const vt_dialog *d, WINDOW *w, const vt_theme *th)
 {
     attr_t da = vt_theme_attr(th, VT_ROLE_DIALOG);
     attr_t focus = (da ^ A_REVERSE) | A_BOLD;
-    int maxy, maxx, nlines, maxw, inner, bw, bh, y0, x0, i, bx, btnw, shown;
+    int maxy, maxx, nlines, maxw, inner, bw, bh, y0, x0, bx, btnw, shown;
     size_t b, nb;
 
     if (!d || !w)
@@ -88,23 +88,7 @@ void vt_dialog_draw(const vt_dialog *d, WINDOW *w, const vt_theme *th)
     y0 = (maxy - bh) / 2;
     x0 = (maxx - bw) / 2;
 
-    for (i = 0; i < bh; i++)
-        vt_text_put(w, y0 + i, x0, "", bw, da, 1);
-    mvwaddch(w, y0, x0, ACS_ULCORNER | da);
-    mvwhline(w, y0, x0 + 1, ACS_HLINE | da, bw - 2);
-    mvwaddch(w, y0, x0 + bw - 1, ACS_URCORNER | da);
-    mvwvline(w, y0 + 1, x0, ACS_VLINE | da, bh - 2);
-    mvwvline(w, y0 + 1, x0 + bw - 1, ACS_VLINE | da, bh - 2);
-    mvwaddch(w, y0 + bh - 1, x0, ACS_LLCORNER | da);
-    mvwhline(w, y0 + bh - 1, x0 + 1, ACS_HLINE | da, bw - 2);
-    mvwaddch(w, y0 + bh - 1, x0 + bw - 1, ACS_LRCORNER | da);
-
-    if (d->title && *d->title && bw > 6) {
-        char *t = vt_asprintf(" %s ", d->title);
-
-        vt_text_put(w, y0, x0 + 2, t, bw - 4, da | A_BOLD, 0);
-        free(t);
-    }
+    vt_box_draw(w, y0, x0, bh, bw, d->title, da);
     /* lines between the top border and the buttons, less the blank one */
     shown = bh - 4;
     if (shown > 0)
@@ -202,4 +186,23 @@ int vt_dialog_key(vt_dialog *d, int is_key, wint_t ch)
         }
     }
     return -1;
+}
+
+void vt_box_draw(WINDOW *w, int y0, int x0, int h, int bw, const char *title, attr_t attr)
+{
+    for (int i = 0; i < h; i++)
+        vt_text_put(w, y0 + i, x0, "", bw, attr, 1);
+    mvwaddch(w, y0, x0, ACS_ULCORNER | attr);
+    mvwhline(w, y0, x0 + 1, ACS_HLINE | attr, bw - 2);
+    mvwaddch(w, y0, x0 + bw - 1, ACS_URCORNER | attr);
+    mvwvline(w, y0 + 1, x0, ACS_VLINE | attr, h - 2);
+    mvwvline(w, y0 + 1, x0 + bw - 1, ACS_VLINE | attr, h - 2);
+    mvwaddch(w, y0 + h - 1, x0, ACS_LLCORNER | attr);
+    mvwhline(w, y0 + h - 1, x0 + 1, ACS_HLINE | attr, bw - 2);
+    mvwaddch(w, y0 + h - 1, x0 + bw - 1, ACS_LRCORNER | attr);
+    if (title && *title && bw > 6) {
+        char *t = vt_asprintf(" %s ", title);
+        vt_text_put(w, y0, x0 + 2, t, bw - 4, attr | A_BOLD, 0);
+        free(t);
+    }
 }

@@ -18,6 +18,10 @@ typedef struct vt_dialog {
     size_t focus;
 } vt_dialog;
 
+/* A framed box at (y0, x0), h by bw, filled with attr, title in the top
+ * border; what the dialog and the console's other boxes are drawn in. */
+void vt_box_draw(WINDOW *w, int y0, int x0, int h, int bw, const char *title, attr_t attr);
+
 /* Draw centred in the window (e.g. stdscr). */
 void vt_dialog_draw(const vt_dialog *d, WINDOW *w, const vt_theme *th);
 /* -1 while open, the button index when picked, -2 on Esc. Left/Right/Tab
