@@ -54,13 +54,15 @@ static const char *vir_msg(void)
 
 /* ---- bases ---- */
 
-void vt_bases_set(vt_bases *b, const char *uuid, const char *xml)
+void vt_bases_set(vt_bases *b, const char *uuid, const char *name, const char *xml)
 {
     if (vt_bases_get(b, uuid))
         return;
     b->uuids = vt_realloc(b->uuids, (b->n + 1) * sizeof(char *));
+    b->names = vt_realloc(b->names, (b->n + 1) * sizeof(char *));
     b->xml = vt_realloc(b->xml, (b->n + 1) * sizeof(char *));
     b->uuids[b->n] = vt_strdup(uuid);
+    b->names[b->n] = vt_strdup(name ? name : "");
     b->xml[b->n] = vt_strdup(xml ? xml : "");
     b->n++;
 }
@@ -75,6 +77,16 @@ const char *vt_bases_get(const vt_bases *b, const char *uuid)
     return NULL;
 }
 
+const char *vt_bases_uuid_of(const vt_bases *b, const char *name)
+{
+    size_t i;
+
+    for (i = 0; b && name && i < b->n; i++)
+        if (strcmp(b->names[i], name) == 0)
+            return b->uuids[i];
+    return NULL;
+}
+
 void vt_bases_clear(vt_bases *b)
 {
     size_t i;
@@ -83,9 +95,11 @@ void vt_bases_clear(vt_bases *b)
         return;
     for (i = 0; i < b->n; i++) {
         free(b->uuids[i]);
+        free(b->names[i]);
         free(b->xml[i]);
     }
     free(b->uuids);
+    free(b->names);
     free(b->xml);
     memset(b, 0, sizeof(*b));
 }
@@ -769,10 +783,25 @@ int vt_apply_prepare(vt_conn *c, const vt_changeset *cs, const vt_bases *bases,
     size_t ndone = 0, i, j;
     int ret = -1;
 
-    /* every VM must exist before anything else is looked at */
+    /* every VM must exist, and be the one the edits were staged against,
+       before anything else is looked at */
     for (i = 0; i < cs->n; i++) {
         const vt_edit *e = &cs->edits[i];
-        if (!vt_edit_is_host(e) && !vt_conn_find_name(c, e->vm)) {
+        const char *was = vt_edit_is_host(e) ? NULL : vt_bases_uuid_of(bases, e->vm);
+        const vt_domain *d = vt_edit_is_host(e) ? NULL : vt_conn_find_name(c, e->vm);
+        if (was && (!d || strcmp(d->uuid, was) != 0)) {
+            const vt_domain *now = vt_conn_find_uuid(c, was);
+            if (now)
+                vt_err_set(err, "%s: renamed to \"%s\" since the edits were staged; drop its edits and "
+                           "stage them again", e->vm, now->name);
+            else if (d)
+                vt_err_set(err, "%s: undefined since the edits were staged, and another VM of that name "
+                           "defined (UUID %s, was %s); drop its edits and review it again", e->vm, d->uuid, was);
+            else
+                vt_err_set(err, "%s: undefined since the edits were staged; drop its edits", e->vm);
+            goto cleanup;
+        }
+        if (!vt_edit_is_host(e) && !d) {
             char w[32];
             where(e, w, sizeof(w));
             vt_err_set(err, "%sno VM named \"%s\" on %s", w, e->vm, c->uri);

@@ -111,6 +111,8 @@ typedef struct vt_applyplan {
  * first edit of that VM. Owned strings. */
 typedef struct vt_bases {
     char **uuids;
+    char **names;              /* the VM's name then: a rename or an
+                                  undefine + define is a conflict */
     char **xml;
     size_t n;
 } vt_bases;
@@ -119,7 +121,8 @@ typedef struct vt_bases {
  * when an edit names an unknown VM, a CPU or node the host does not have,
  * a live change on a VM that is not running, or an XML edit that cannot be
  * made; also when a VM's definition changed since `bases` (NULL: no such
- * check). Changes nothing on the host. The snapshot in c should be fresh. */
+ * check), or the name now belongs to another VM or to none (renamed or
+ * undefined since). Changes nothing on the host. The snapshot in c should be fresh. */
 int vt_apply_prepare(vt_conn *c, const vt_changeset *cs, const vt_bases *bases,
                      vt_applyplan *out, vt_err *err);
 
@@ -142,8 +145,9 @@ char *vt_apply_outcome(const vt_applyplan *p);
 char *vt_apply_export_virsh(const vt_applyplan *p, const char *uri);
 
 void vt_applyplan_clear(vt_applyplan *p);
-void vt_bases_set(vt_bases *b, const char *uuid, const char *xml);   /* keeps the first */
+void vt_bases_set(vt_bases *b, const char *uuid, const char *name, const char *xml);   /* keeps the first */
 const char *vt_bases_get(const vt_bases *b, const char *uuid);
+const char *vt_bases_uuid_of(const vt_bases *b, const char *name);   /* NULL: none */
 void vt_bases_clear(vt_bases *b);
 
 const char *vt_effect_name(vt_effect e);          /* "live now", ... */

@@ -163,11 +163,56 @@ static int auth_cb(virConnectCredentialPtr cred, unsigned int ncred, void *cbdat
     return -1;   /* no interactive prompts in the core; auth files still work */
 }
 
+/* The daemon went away (killed, restarted, or a keepalive timed out): the
+ * close callback only marks, in the event thread. */
+static void on_close(virConnectPtr conn, int reason, void *opaque)
+{
+    vt_conn *c = opaque;
+
+    (void)conn;
+    pthread_mutex_lock(&c->lock);
+    c->closed = true;
+    c->close_reason = reason;
+    pthread_mutex_unlock(&c->lock);
+}
+
+/* Open c->conn for opts_uri in c's mode. On a permission error a
+ * read-write request falls back to read-only: inspection still works, as
+ * the console only reads until an edit is applied. */
+static int open_virconn(vt_conn *c, const char *uri, bool readonly)
+{
+    int ctypes[] = { VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE };
+    virConnectAuth auth = { ctypes, 2, auth_cb, NULL };
+
+    c->conn = virConnectOpenAuth(uri, &auth, readonly ? VIR_CONNECT_RO : 0);
+    if (!c->conn && !readonly) {
+        virErrorPtr e = virGetLastError();
+        if (e && (e->code == VIR_ERR_AUTH_FAILED || e->code == VIR_ERR_AUTH_CANCELLED ||
+                  e->code == VIR_ERR_OPERATION_DENIED || e->code == VIR_ERR_ACCESS_DENIED ||
+                  (e->code == VIR_ERR_SYSTEM_ERROR && e->int1 == EACCES))) {
+            c->conn = virConnectOpenAuth(uri, &auth, VIR_CONNECT_RO);
+            if (c->conn)
+                c->readonly = c->readonly_fallback = true;
+        }
+    }
+    if (!c->conn)
+        return -1;
+    if (vt_events_running()) {
+        /* A daemon that stops answering (SIGSTOP, a hung host) fails our
+         * calls after about VT_KEEPALIVE_INTERVAL * (COUNT + 1) seconds
+         * instead of blocking the console for ever. The in-process test
+         * driver has no keepalive: it cannot hang apart from us. */
+        if (strncmp(uri ? uri : "", "test:", 5) != 0)
+            virConnectSetKeepAlive(c->conn, VT_KEEPALIVE_INTERVAL, VT_KEEPALIVE_COUNT);
+        virConnectRegisterCloseCallback(c->conn, on_close, c, NULL);
+    }
+    virResetLastError();
+    return 0;
+}
+
 vt_conn *vt_conn_open(const vt_conn_opts *opts, vt_err *err)
 {
     vt_conn *c = vt_calloc(1, sizeof(*c));
-    int ctypes[] = { VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE };
-    virConnectAuth auth = { ctypes, 2, auth_cb, NULL };
     char *uri;
 
     pthread_mutex_init(&c->lock, NULL);
@@ -175,21 +220,7 @@ vt_conn *vt_conn_open(const vt_conn_opts *opts, vt_err *err)
     c->procfs_root = vt_strdup(opts->procfs_root ? opts->procfs_root : "/proc");
     c->etc_root = vt_strdup(opts->etc_root ? opts->etc_root : "/etc");
     c->readonly = opts->readonly;
-    c->conn = virConnectOpenAuth(opts->uri, &auth, opts->readonly ? VIR_CONNECT_RO : 0);
-    if (!c->conn && !opts->readonly) {
-        /* Without the right to manage, inspection still works: fall back
-         * to a read-only connection, as the console only reads until an
-         * edit is applied. */
-        virErrorPtr e = virGetLastError();
-        if (e && (e->code == VIR_ERR_AUTH_FAILED || e->code == VIR_ERR_AUTH_CANCELLED ||
-                  e->code == VIR_ERR_OPERATION_DENIED || e->code == VIR_ERR_ACCESS_DENIED ||
-                  (e->code == VIR_ERR_SYSTEM_ERROR && e->int1 == EACCES))) {
-            c->conn = virConnectOpenAuth(opts->uri, &auth, VIR_CONNECT_RO);
-            if (c->conn)
-                c->readonly = c->readonly_fallback = true;
-        }
-    }
-    if (!c->conn) {
+    if (open_virconn(c, opts->uri, opts->readonly) < 0) {
         vt_err_set(err, "cannot connect to %s: %s",
                    opts->uri ? opts->uri : "the default libvirt URI", virt_last_error());
         vt_conn_free(c);
@@ -202,6 +233,62 @@ vt_conn *vt_conn_open(const vt_conn_opts *opts, vt_err *err)
     c->in_process = strncmp(c->uri, "test:", 5) == 0 || strncmp(c->uri, "qemu:///embed", 13) == 0;
     register_events(c);
     return c;
+}
+
+static void close_virconn(vt_conn *c)
+{
+    size_t i;
+
+    if (!c->conn)
+        return;
+    if (vt_events_running())
+        virConnectUnregisterCloseCallback(c->conn, on_close);
+    for (i = 0; i < c->ncb; i++)
+        virConnectDomainEventDeregisterAny(c->conn, c->cb_ids[i]);
+    c->ncb = 0;
+    c->events = false;
+    virConnectClose(c->conn);
+    c->conn = NULL;
+    virResetLastError();
+}
+
+bool vt_conn_lost(vt_conn *c)
+{
+    bool closed;
+
+    if (!c->conn)
+        return true;
+    pthread_mutex_lock(&c->lock);
+    closed = c->closed;
+    pthread_mutex_unlock(&c->lock);
+    return closed || virConnectIsAlive(c->conn) != 1;
+}
+
+int vt_conn_reconnect(vt_conn *c)
+{
+    /* the mode asked for: a fallback to read-only is tried read-write again */
+    bool readonly = c->readonly && !c->readonly_fallback;
+
+    close_virconn(c);
+    pthread_mutex_lock(&c->lock);
+    c->closed = false;
+    c->close_reason = 0;
+    pthread_mutex_unlock(&c->lock);
+    c->readonly = readonly;
+    c->readonly_fallback = false;
+    vt_err_clear(&c->err);
+    if (open_virconn(c, c->uri, readonly) < 0) {
+        vt_err_set(&c->err, "cannot connect to %s: %s", c->uri, virt_last_error());
+        c->readonly = readonly;
+        return -1;
+    }
+    register_events(c);
+    /* whatever happened while we were away had no events: read it all */
+    pthread_mutex_lock(&c->lock);
+    c->pending_all = true;
+    pthread_mutex_unlock(&c->lock);
+    c->counters.reconnects++;
+    return 0;
 }
 
 static void domain_free(vt_domain *d)
@@ -228,11 +315,7 @@ void vt_conn_free(vt_conn *c)
 
     if (!c)
         return;
-    if (c->conn) {
-        for (i = 0; i < c->ncb; i++)
-            virConnectDomainEventDeregisterAny(c->conn, c->cb_ids[i]);
-        virConnectClose(c->conn);
-    }
+    close_virconn(c);
     for (i = 0; i < c->ndoms; i++)
         domain_free(c->doms[i]);
     free(c->doms);
@@ -322,6 +405,10 @@ static void take_pending(vt_conn *c)
         free(c->pending[i]);
     }
     c->npending = 0;
+    if (c->pending_all)
+        for (i = 0; i < c->ndoms; i++)
+            c->doms[i]->dirty = true;
+    c->pending_all = false;
     pthread_mutex_unlock(&c->lock);
 }
 

@@ -63,6 +63,7 @@ typedef struct vt_conn_counters {
     unsigned long stats_calls;
     unsigned long xml_fetches;
     unsigned long proc_scans;
+    unsigned long reconnects;
 } vt_conn_counters;
 
 typedef struct vt_conn_opts {
@@ -94,7 +95,9 @@ typedef struct vt_conn {
     pthread_mutex_t lock;
     char **pending;             /* owned uuids marked by events; lock */
     size_t npending;
-    bool pending_all;           /* lock */
+    bool pending_all;           /* lock; re-read every definition */
+    bool closed;                /* lock; the close callback fired */
+    int close_reason;           /* lock; virConnectCloseReason */
     bool topology_done;
     vt_conn_counters counters;
     vt_err err;
@@ -108,6 +111,20 @@ vt_conn *vt_conn_open(const vt_conn_opts *opts, vt_err *err);
 void vt_conn_free(vt_conn *c);    /* accepts NULL */
 
 int vt_conn_refresh(vt_conn *c);  /* -1 with c->err */
+
+/* Keepalive on daemon connections while the event loop runs: a daemon
+ * that stops answering fails calls after about INTERVAL * (COUNT + 1) s. */
+#define VT_KEEPALIVE_INTERVAL 3
+#define VT_KEEPALIVE_COUNT 3
+
+/* True when the daemon is gone: the close callback fired or libvirt says
+ * the connection is dead. Cheap; no round trip. */
+bool vt_conn_lost(vt_conn *c);
+
+/* Open the same URI again in the mode first asked for, re-register the
+ * events and mark every definition for re-reading at the next refresh.
+ * The snapshot (c->doms) is kept until that refresh. -1 with c->err. */
+int vt_conn_reconnect(vt_conn *c);
 
 /* Lookups; NULL when absent. */
 vt_domain *vt_conn_find_uuid(const vt_conn *c, const char *uuid);

@@ -134,6 +134,9 @@ typedef struct vt_app {
     const char *uri_label;
     long long next_refresh;
     bool connected;
+    long long retry_at;         /* disconnected: next reconnect attempt */
+    int retry_ms;               /* the back-off after that one */
+    char lost_why[sizeof(((vt_err *)0)->msg)];
     char status[256];
     vt_role status_role;
     bool too_small;
@@ -422,11 +425,67 @@ static void rebuild_rows(vt_app *a)
 
 /* ---- refresh ---- */
 
+/* Reconnect back-off: first try at once, then doubling up to this. */
+#define RETRY_FIRST_MS 1000
+#define RETRY_MAX_MS 30000
+
+static void disconnected_status(vt_app *a, const char *why)
+{
+    long long left = a->retry_at - now_ms();
+
+    set_status(a, VT_ROLE_STATUS_ERROR, "disconnected from %s: %s; retrying in %llds (%s now)%s", a->c->uri,
+               why, left > 0 ? (left + 999) / 1000 : 0, key_of(a, VT_ACT_REFRESH),
+               a->staged.n ? "; staged edits are kept" : "");
+}
+
+/* The daemon is gone: keep the snapshot on screen (marked DISCONNECTED),
+ * keep the staged edits, and open the connection again with back-off. */
+static bool reconnect(vt_app *a)
+{
+    long long now = now_ms();
+
+    if (a->connected) {
+        a->connected = false;
+        a->retry_ms = RETRY_FIRST_MS;
+        a->retry_at = now;
+        snprintf(a->lost_why, sizeof(a->lost_why), "%s",
+                 a->c->err.msg[0] ? a->c->err.msg : "the connection was closed");
+    }
+    if (now < a->retry_at) {
+        disconnected_status(a, a->lost_why);
+        a->next_refresh = a->retry_at;
+        return false;
+    }
+    if (vt_conn_reconnect(a->c) < 0) {
+        a->retry_at = now + a->retry_ms;
+        a->retry_ms = a->retry_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : a->retry_ms * 2;
+        snprintf(a->lost_why, sizeof(a->lost_why), "%s", a->c->err.msg);
+        disconnected_status(a, a->lost_why);
+        a->next_refresh = a->retry_at;
+        return false;
+    }
+    return true;
+}
+
 static void do_refresh(vt_app *a)
 {
+    bool was_lost = !a->connected;
+
+    if ((!a->connected || vt_conn_lost(a->c)) && !reconnect(a)) {
+        rebuild_rows(a);
+        return;
+    }
     if (vt_conn_refresh(a->c) < 0) {
-        a->connected = false;
-        set_status(a, VT_ROLE_STATUS_ERROR, "disconnected: %s", a->c->err.msg);
+        if (vt_conn_lost(a->c)) {
+            /* it went away during this refresh: back-off from now */
+            a->connected = true;
+            reconnect(a);
+        } else {
+            set_status(a, VT_ROLE_STATUS_ERROR, "refresh failed: %s", a->c->err.msg);
+            a->next_refresh = now_ms() + a->refresh_ms;
+        }
+        rebuild_rows(a);
+        return;
     } else {
         vt_advise_opts ao = { a->remote_read ? &a->remote : NULL, false };
         a->connected = true;
@@ -436,7 +495,10 @@ static void do_refresh(vt_app *a)
             a->c->doms[i]->nfindings = (unsigned)vt_advice_count_vm(&a->advice, a->c->doms[i]->name);
         if (a->advice_sel >= a->advice.n)
             a->advice_sel = a->advice.n ? a->advice.n - 1 : 0;
-        if (a->status_role == VT_ROLE_STATUS_ERROR || !a->status[0])
+        if (was_lost)
+            set_status(a, VT_ROLE_STATUS, "reconnected to %s: %zu VMs read again%s", a->c->uri, a->c->ndoms,
+                       a->staged.n ? "; staged edits are kept (review checks them against the new state)" : "");
+        else if (a->status_role == VT_ROLE_STATUS_ERROR || !a->status[0])
             set_status(a, VT_ROLE_STATUS, "%zu VMs", a->c->ndoms);
     }
     rebuild_rows(a);
@@ -1211,7 +1273,7 @@ static void stage_edit(vt_app *a, vt_edit *e)
     vt_domain *d = e->vm ? vt_conn_find_name(a->c, e->vm) : NULL;
 
     if (d && d->config_xml)
-        vt_bases_set(&a->bases, d->uuid, d->config_xml);
+        vt_bases_set(&a->bases, d->uuid, d->name, d->config_xml);
     /* parsed as a one-line plan, but typed here: the engine then names
        the VM instead of a plan line that does not exist */
     e->line = 0;
@@ -1231,11 +1293,11 @@ static void prune_bases(vt_app *a)
     vt_bases keep = { 0 };
     size_t i;
 
-    for (i = 0; i < a->bases.n; i++) {
-        vt_domain *d = vt_conn_find_uuid(a->c, a->bases.uuids[i]);
-        if (d && staged_count(a, d->name))
-            vt_bases_set(&keep, a->bases.uuids[i], a->bases.xml[i]);
-    }
+    /* by the name staged against: a VM renamed since keeps its base, so
+       the conflict is still caught */
+    for (i = 0; i < a->bases.n; i++)
+        if (staged_count(a, a->bases.names[i]))
+            vt_bases_set(&keep, a->bases.uuids[i], a->bases.names[i], a->bases.xml[i]);
     vt_bases_clear(&a->bases);
     a->bases = keep;
 }
@@ -2488,6 +2550,11 @@ static void do_apply(vt_app *a)
     /* the snapshot the steps come from must be fresh: a define made
        elsewhere since staging is then a conflict, not a silent overwrite */
     do_refresh(a);
+    if (!a->connected) {
+        set_status(a, VT_ROLE_STATUS_ERROR, "disconnected from %s: nothing applied; the staged edits are kept",
+                   a->c->uri);
+        return;
+    }
     review_prepare(a);
     if (!a->plan_ok) {
         set_status(a, VT_ROLE_STATUS_ERROR, "not applied: %s", a->plan_err);
@@ -2913,6 +2980,9 @@ static bool handle_action(vt_app *a, vt_action act)
             break;
         if (!a->staged.n) {
             set_status(a, VT_ROLE_STATUS, "nothing staged to apply");
+        } else if (!a->connected) {
+            set_status(a, VT_ROLE_STATUS_ERROR, "disconnected from %s: nothing applied; the staged edits are "
+                       "kept until it is back", a->c->uri);
         } else if (a->c->readonly) {
             set_status(a, VT_ROLE_STATUS_ERROR, "read-only connection: nothing applied (reconnect without -r)");
         } else if (!a->plan_ok) {
@@ -2983,6 +3053,7 @@ static bool handle_action(vt_app *a, vt_action act)
         }
         break;
     case VT_ACT_REFRESH:
+        a->retry_at = 0;    /* disconnected: try now, the back-off goes on */
         do_refresh(a);
         if (a->screen == SCR_REVIEW)
             review_prepare(a);
@@ -3218,7 +3289,7 @@ int vt_app_run(const vt_app_opts *o, volatile sig_atomic_t *stop)
             vt_domain *d = a->staged.edits[i].vm ? vt_conn_find_name(a->c, a->staged.edits[i].vm)
                                                  : NULL;
             if (d && d->config_xml)
-                vt_bases_set(&a->bases, d->uuid, d->config_xml);
+                vt_bases_set(&a->bases, d->uuid, d->name, d->config_xml);
         }
         open_review(a);
         a->review_back = SCR_LIST;

@@ -820,6 +820,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "virt-tune: cannot read procfs root %s: %s\n", co.procfs_root, strerror(errno));
         goto cleanup;
     }
+    /* The console and an apply run the event loop before connecting: it
+     * carries the domain events (a refresh then re-reads only what
+     * changed), the keepalive that turns a daemon that stopped answering
+     * into an error, and the close callback that tells us it went away. */
+    if (o.mode == MODE_CONSOLE || o.mode == MODE_APPLY || o.mode == MODE_REVERT)
+        vt_events_start(NULL);
     if (!(c = vt_conn_open(&co, &err))) {
         fprintf(stderr, "virt-tune: %s\n", err.msg);
         if (o.mode == MODE_CHECK)
@@ -853,7 +859,6 @@ int main(int argc, char **argv)
         ao.color = o.color;
         ao.plan_path = o.plan;
         ao.log_path = o.log_path;
-        vt_events_start(NULL);
         catch_signals();
         sigprocmask(SIG_SETMASK, &old, NULL);
         rc = vt_app_run(&ao, &stop_flag);

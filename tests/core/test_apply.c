@@ -267,10 +267,78 @@ static void test_conflict(void **state)
     vt_applyplan_clear(&ap);
 
     /* the console's staged base: a redefine after staging is refused at prepare */
-    vt_bases_set(&bases, "11111111-2222-3333-4444-000000000001", "<domain/>");
+    vt_bases_set(&bases, "11111111-2222-3333-4444-000000000001", "alpha", "<domain/>");
     assert_int_equal(vt_plan_parse("vm alpha hugepages off", &cs, &err), 0);
     assert_int_equal(vt_apply_prepare(c, &cs, &bases, &ap, &err), -1);
     assert_non_null(strstr(err.msg, "alpha: the definition changed since the edits were staged"));
+    vt_bases_clear(&bases);
+    vt_changeset_clear(&cs);
+    vt_conn_free(c);
+}
+
+/* Staged against a VM that someone else renames, or undefines and replaces
+ * with another VM of the same name: a conflict naming what happened, and
+ * nothing prepared. */
+static void test_renamed_or_replaced(void **state)
+{
+    vt_conn *c = fixture_open(NULL, NULL, false);
+    vt_changeset cs = { 0 };
+    vt_bases bases = { 0 };
+    vt_applyplan ap = { 0 };
+    vt_err err = { { 0 } };
+    vt_domain *d;
+    virDomainPtr dom;
+    char *xml, *u;
+
+    (void)state;
+    assert_int_equal(vt_conn_refresh(c), 0);
+    d = vt_conn_find_name(c, "gamma");
+    assert_non_null(d);
+    vt_bases_set(&bases, d->uuid, d->name, d->config_xml);
+    assert_int_equal(vt_plan_parse("vm gamma hugepages 2M\n", &cs, &err), 0);
+    assert_int_equal(vt_apply_prepare(c, &cs, &bases, &ap, &err), 0);   /* as staged: fine */
+    vt_applyplan_clear(&ap);
+    memset(&ap, 0, sizeof(ap));
+
+    /* renamed (gamma is shut off) */
+    dom = virDomainLookupByName(c->conn, "gamma");
+    assert_non_null(dom);
+    assert_int_equal(virDomainRename(dom, "gamma-old", 0), 0);
+    assert_int_equal(vt_conn_refresh(c), 0);
+    assert_int_equal(vt_apply_prepare(c, &cs, &bases, &ap, &err), -1);
+    assert_non_null(strstr(err.msg, "gamma: renamed to \"gamma-old\" since the edits were staged"));
+    assert_int_equal(ap.nsteps, 0);
+
+    /* a new VM takes the old name: still the old one's edits, refused */
+    xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
+    assert_non_null(xml);
+    assert_int_equal(virDomainUndefine(dom), 0);
+    virDomainFree(dom);
+    u = strstr(xml, "<uuid>");
+    assert_non_null(u);
+    memcpy(u + 6, "99999999", 8);
+    {
+        char *n = strstr(xml, "<name>gamma-old</name>");
+        assert_non_null(n);
+        memmove(n + 11, n + 15, strlen(n + 15) + 1);   /* <name>gamma</name> */
+    }
+    dom = virDomainDefineXML(c->conn, xml);
+    assert_non_null(dom);
+    virDomainFree(dom);
+    free(xml);
+    assert_int_equal(vt_conn_refresh(c), 0);
+    assert_int_equal(vt_apply_prepare(c, &cs, &bases, &ap, &err), -1);
+    assert_non_null(strstr(err.msg, "gamma: undefined since the edits were staged, and another VM of that name"));
+
+    /* and gone for good */
+    dom = virDomainLookupByName(c->conn, "gamma");
+    assert_non_null(dom);
+    assert_int_equal(virDomainUndefine(dom), 0);
+    virDomainFree(dom);
+    assert_int_equal(vt_conn_refresh(c), 0);
+    assert_int_equal(vt_apply_prepare(c, &cs, &bases, &ap, &err), -1);
+    assert_non_null(strstr(err.msg, "gamma: undefined since the edits were staged; drop its edits"));
+
     vt_bases_clear(&bases);
     vt_changeset_clear(&cs);
     vt_conn_free(c);
@@ -348,6 +416,7 @@ int main(void)
         cmocka_unit_test(test_apply),
         cmocka_unit_test(test_conflict),
         cmocka_unit_test(test_undo),
+        cmocka_unit_test(test_renamed_or_replaced),
         cmocka_unit_test(test_readonly),
     };
     int rc;
