@@ -5,6 +5,7 @@
 #include <libxml/uri.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "caps.h"
 #include "cpuset.h"
@@ -179,7 +180,7 @@ static void on_close(virConnectPtr conn, int reason, void *opaque)
 /* Open c->conn for opts_uri in c's mode. On a permission error a
  * read-write request falls back to read-only: inspection still works, as
  * the console only reads until an edit is applied. */
-static int open_virconn(vt_conn *c, const char *uri, bool readonly)
+static int open_virconn(vt_conn *c, const char *uri, bool readonly, bool close_cb)
 {
     int ctypes[] = { VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE };
     virConnectAuth auth = { ctypes, 2, auth_cb, NULL };
@@ -204,7 +205,8 @@ static int open_virconn(vt_conn *c, const char *uri, bool readonly)
          * driver has no keepalive: it cannot hang apart from us. */
         if (strncmp(uri ? uri : "", "test:", 5) != 0)
             virConnectSetKeepAlive(c->conn, VT_KEEPALIVE_INTERVAL, VT_KEEPALIVE_COUNT);
-        virConnectRegisterCloseCallback(c->conn, on_close, c, NULL);
+        if (close_cb)
+            virConnectRegisterCloseCallback(c->conn, on_close, c, NULL);
     }
     virResetLastError();
     return 0;
@@ -220,7 +222,7 @@ vt_conn *vt_conn_open(const vt_conn_opts *opts, vt_err *err)
     c->procfs_root = vt_strdup(opts->procfs_root ? opts->procfs_root : "/proc");
     c->etc_root = vt_strdup(opts->etc_root ? opts->etc_root : "/etc");
     c->readonly = opts->readonly;
-    if (open_virconn(c, opts->uri, opts->readonly) < 0) {
+    if (open_virconn(c, opts->uri, opts->readonly, true) < 0) {
         vt_err_set(err, "cannot connect to %s: %s",
                    opts->uri ? opts->uri : "the default libvirt URI", virt_last_error());
         vt_conn_free(c);
@@ -264,30 +266,133 @@ bool vt_conn_lost(vt_conn *c)
     return closed || virConnectIsAlive(c->conn) != 1;
 }
 
-int vt_conn_reconnect(vt_conn *c)
-{
-    /* the mode asked for: a fallback to read-only is tried read-write again */
-    bool readonly = c->readonly && !c->readonly_fallback;
+/* An open of the daemon again, in a thread of its own: a daemon that
+ * accepts the socket but does not answer (stopped, hung) would block the
+ * open for as long as it stays so, and the keepalive only starts after the
+ * open. The caller waits a bounded time; an attempt that outlives the
+ * wait is polled again next time, and one whose vt_conn is freed cleans up
+ * after itself. */
+typedef struct vt_attempt {
+    pthread_mutex_t lock;
+    pthread_cond_t done_cv;
+    bool done, abandoned;
+    char *uri;
+    bool readonly, fallback;
+    virConnectPtr conn;
+    char msg[512];
+} vt_attempt;
 
-    close_virconn(c);
-    pthread_mutex_lock(&c->lock);
-    c->closed = false;
-    c->close_reason = 0;
-    pthread_mutex_unlock(&c->lock);
-    c->readonly = readonly;
-    c->readonly_fallback = false;
+static void attempt_free(vt_attempt *t)
+{
+    if (t->conn)
+        virConnectClose(t->conn);
+    pthread_mutex_destroy(&t->lock);
+    pthread_cond_destroy(&t->done_cv);
+    free(t->uri);
+    free(t);
+}
+
+static void *attempt_thread(void *arg)
+{
+    vt_attempt *t = arg;
+    vt_conn tmp = { 0 };
+    bool abandoned;
+
+    pthread_mutex_init(&tmp.lock, NULL);
+    if (open_virconn(&tmp, t->uri, t->readonly, false) < 0)
+        snprintf(t->msg, sizeof(t->msg), "cannot connect to %s: %s", t->uri, virt_last_error());
+    pthread_mutex_destroy(&tmp.lock);
+    pthread_mutex_lock(&t->lock);
+    t->conn = tmp.conn;
+    t->fallback = tmp.readonly_fallback;
+    t->done = true;
+    abandoned = t->abandoned;
+    pthread_cond_signal(&t->done_cv);
+    pthread_mutex_unlock(&t->lock);
+    if (abandoned)
+        attempt_free(t);
+    return NULL;
+}
+
+static void attempt_abandon(vt_attempt *t)
+{
+    bool done;
+
+    if (!t)
+        return;
+    pthread_mutex_lock(&t->lock);
+    done = t->done;
+    t->abandoned = true;
+    pthread_mutex_unlock(&t->lock);
+    if (done)
+        attempt_free(t);
+}
+
+int vt_conn_reconnect(vt_conn *c, int wait_ms)
+{
+    vt_attempt *t = c->attempt;
+    struct timespec until;
+    bool done;
+
     vt_err_clear(&c->err);
-    if (open_virconn(c, c->uri, readonly) < 0) {
-        vt_err_set(&c->err, "cannot connect to %s: %s", c->uri, virt_last_error());
-        c->readonly = readonly;
+    if (!t) {
+        pthread_t th;
+        close_virconn(c);
+        pthread_mutex_lock(&c->lock);
+        c->closed = false;
+        c->close_reason = 0;
+        pthread_mutex_unlock(&c->lock);
+        t = vt_calloc(1, sizeof(*t));
+        pthread_mutex_init(&t->lock, NULL);
+        pthread_cond_init(&t->done_cv, NULL);
+        t->uri = vt_strdup(c->uri);
+        /* the mode first asked for: a fallback to read-only is tried
+           read-write again */
+        t->readonly = c->readonly && !c->readonly_fallback;
+        if (pthread_create(&th, NULL, attempt_thread, t) != 0) {
+            attempt_free(t);
+            vt_err_set(&c->err, "cannot start a thread to reconnect to %s", c->uri);
+            return -1;
+        }
+        pthread_detach(th);
+        c->attempt = t;
+    }
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += wait_ms / 1000;
+    until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&t->lock);
+    while (!t->done && pthread_cond_timedwait(&t->done_cv, &t->lock, &until) == 0)
+        ;
+    done = t->done;
+    pthread_mutex_unlock(&t->lock);
+    if (!done) {
+        vt_err_set(&c->err, "%s accepts the connection but does not answer (still waiting)", c->uri);
         return -1;
     }
+    c->attempt = NULL;
+    if (!t->conn) {
+        vt_err_set(&c->err, "%s", t->msg);
+        attempt_free(t);
+        return -1;
+    }
+    c->conn = t->conn;
+    t->conn = NULL;
+    c->readonly = t->readonly || t->fallback;
+    c->readonly_fallback = t->fallback;
+    attempt_free(t);
+    if (vt_events_running())
+        virConnectRegisterCloseCallback(c->conn, on_close, c, NULL);
     register_events(c);
     /* whatever happened while we were away had no events: read it all */
     pthread_mutex_lock(&c->lock);
     c->pending_all = true;
     pthread_mutex_unlock(&c->lock);
     c->counters.reconnects++;
+    virResetLastError();
     return 0;
 }
 
@@ -315,6 +420,7 @@ void vt_conn_free(vt_conn *c)
 
     if (!c)
         return;
+    attempt_abandon(c->attempt);
     close_virconn(c);
     for (i = 0; i < c->ndoms; i++)
         domain_free(c->doms[i]);

@@ -96,6 +96,7 @@ typedef struct vt_conn {
     char **pending;             /* owned uuids marked by events; lock */
     size_t npending;
     bool pending_all;           /* lock; re-read every definition */
+    struct vt_attempt *attempt; /* a reconnect still under way */
     bool closed;                /* lock; the close callback fired */
     int close_reason;           /* lock; virConnectCloseReason */
     bool topology_done;
@@ -123,8 +124,11 @@ bool vt_conn_lost(vt_conn *c);
 
 /* Open the same URI again in the mode first asked for, re-register the
  * events and mark every definition for re-reading at the next refresh.
- * The snapshot (c->doms) is kept until that refresh. -1 with c->err. */
-int vt_conn_reconnect(vt_conn *c);
+ * The snapshot (c->doms) is kept until that refresh. The open runs in a
+ * thread and is waited for at most wait_ms: a daemon that accepts but
+ * does not answer leaves it pending, and the next call goes on waiting
+ * for the same attempt. -1 with c->err (failed, or still pending). */
+int vt_conn_reconnect(vt_conn *c, int wait_ms);
 
 /* Lookups; NULL when absent. */
 vt_domain *vt_conn_find_uuid(const vt_conn *c, const char *uuid);

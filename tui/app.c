@@ -428,14 +428,17 @@ static void rebuild_rows(vt_app *a)
 /* Reconnect back-off: first try at once, then doubling up to this. */
 #define RETRY_FIRST_MS 1000
 #define RETRY_MAX_MS 30000
+/* How long one attempt may hold the screen; a daemon that does not answer
+ * in time is waited for again at the next attempt. */
+#define RECONNECT_WAIT_MS 1500
 
 static void disconnected_status(vt_app *a, const char *why)
 {
     long long left = a->retry_at - now_ms();
 
-    set_status(a, VT_ROLE_STATUS_ERROR, "disconnected from %s: %s; retrying in %llds (%s now)%s", a->c->uri,
-               why, left > 0 ? (left + 999) / 1000 : 0, key_of(a, VT_ACT_REFRESH),
-               a->staged.n ? "; staged edits are kept" : "");
+    set_status(a, VT_ROLE_STATUS_ERROR, "disconnected: retrying in %llds (%s now)%s; %s",
+               left > 0 ? (left + 999) / 1000 : 0, key_of(a, VT_ACT_REFRESH),
+               a->staged.n ? ", staged edits are kept" : "", why);
 }
 
 /* The daemon is gone: keep the snapshot on screen (marked DISCONNECTED),
@@ -456,7 +459,7 @@ static bool reconnect(vt_app *a)
         a->next_refresh = a->retry_at;
         return false;
     }
-    if (vt_conn_reconnect(a->c) < 0) {
+    if (vt_conn_reconnect(a->c, RECONNECT_WAIT_MS) < 0) {
         a->retry_at = now + a->retry_ms;
         a->retry_ms = a->retry_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : a->retry_ms * 2;
         snprintf(a->lost_why, sizeof(a->lost_why), "%s", a->c->err.msg);

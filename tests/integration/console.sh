@@ -1,8 +1,8 @@
 #!/bin/sh
 # Integration: the console on a real QEMU VM under a private libvirtd, in a
-# real terminal (tmux). The VM shows with its IOThread pins; when libvirtd
-# dies the console stays up and says so in the status line; q still quits
-# to a working prompt.
+# real terminal (tmux). The VM shows with its IOThread pins. When libvirtd
+# dies or hangs the console stays up, says so, keeps the staged edits and
+# reconnects with back-off; q still quits to a working prompt.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -47,13 +47,66 @@ capture | grep -qE '^ 1 +0 +0 ' && ok "IOThread 1 live and config pin 0 shown" |
 
 uuid=$(virsh -q -c "$URI" domuuid vt-it-console)
 qpid=$(vt_qemu_pid "$uuid")
+$TM send-keys -t it q
+sleep 0.5
+$TM send-keys -t it clear Enter
+
+# The daemon restarted under a console with a staged edit: the edit stays,
+# apply is refused while disconnected, the console reconnects by itself
+# (back-off) and the edit then applies against the re-read state.
+printf 'vm vt-it-console iothread 1 pin 1 config\n' > "$VT_TMP/plan"
+$TM send-keys -t it "$VT -c '$URI' -d 0.5 --apply-log '$VT_TMP/apply.log' --plan '$VT_TMP/plan'" Enter
+wait_for '1 edit staged from' || { fail "--plan: no staged edit"; capture | tail -4; }
 kill "$(cat "$VT_PID_FILE")"
 if wait_for 'disconnected: ' 200; then
     ok "libvirtd killed: the status line says disconnected"
 else
     fail "no disconnected status after libvirtd died"; capture | tail -3
 fi
-capture | grep -q 'VM vt-it-console' && ok "the console is still up, showing the last snapshot" || fail "console gone"
+capture | grep -q 'staged edits are kept' && ok "the status line says the staged edits are kept" ||
+    fail "status: $(capture | tail -2 | head -1)"
+capture | grep -q 'iothread 1 pin 1' && ok "the console is still up, the staged edit still in review" ||
+    { fail "console or edit gone"; capture; }
+$TM send-keys -t it a
+wait_for 'nothing applied' 30 && ok "apply while disconnected: refused, nothing applied" ||
+    { fail "apply while disconnected"; capture | tail -3; }
+# twice the retries fail while the daemon is away: the wait grows
+sleep 4
+capture | grep -qE 'retrying in ([2-9]|[1-3][0-9])s' && ok "back-off: the retry interval grows" ||
+    fail "back-off: $(capture | tail -2 | head -1)"
+VT_LIBVIRTD_KEEP_ETC=1 vt_libvirtd_start
+$TM send-keys -t it C-l    # refresh: retry now instead of waiting out the back-off
+if wait_for 'reconnected to ' 300; then
+    ok "libvirtd back: the console reconnected"
+else
+    fail "no reconnect after libvirtd came back"; capture | tail -3
+fi
+capture | grep -q 'disconnected' && fail "still marked disconnected after the reconnect"
+capture | grep -q 'iothread 1 pin 1' && ok "the staged edit survived the reconnect" || fail "staged edit lost"
+$TM send-keys -t it a
+wait_for 'Apply 1 staged edit' 50 || { fail "no apply dialog after the reconnect"; capture | tail -12; }
+$TM send-keys -t it A
+wait_for 'applied 1 step' 100 && ok "after the reconnect the edit applies" || { fail "apply after reconnect"; capture | tail -3; }
+virsh -q -c "$URI" dumpxml --inactive vt-it-console | grep -q "<iothreadpin iothread='1' cpuset='1'/>" &&
+    ok "virsh shows the applied config pin" || fail "config pin not in the inactive XML"
+
+# A daemon that stops answering (SIGSTOP): the keepalive ends the wait,
+# the console says disconnected, and comes back after SIGCONT.
+dpid=$(cat "$VT_PID_FILE")
+kill -STOP "$dpid"
+t0=$(date +%s)
+if wait_for 'disconnected: ' 400; then
+    ok "a hung libvirtd is seen as disconnected after $(( $(date +%s) - t0 )) s"
+else
+    fail "a hung libvirtd: no disconnected status within 40 s"; capture | tail -3
+fi
+kill -CONT "$dpid"
+$TM send-keys -t it C-l
+wait_for 'reconnected to ' 300 && ok "the daemon answers again: reconnected" ||
+    { fail "no reconnect after SIGCONT"; capture | tail -3; }
+
+kill "$(cat "$VT_PID_FILE")"
+wait_for 'disconnected: ' 200 || fail "no disconnected status after the last kill"
 $TM send-keys -t it q
 sleep 0.5
 $TM send-keys -t it "echo EXIT=\$?" Enter
