@@ -674,7 +674,7 @@ static int prepare_vm(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, const
         fetch_inactive(c, d->uuid, true, &base, err) < 0)
         goto cleanup;
     expect = vt_bases_get(bases, d->uuid);
-    if (expect && strcmp(expect, plain) != 0) {
+    if (expect && *expect && strcmp(expect, plain) != 0) {
         vt_err_set(err, "%s: the definition changed since the edits were staged (redefined "
                    "elsewhere); review it again before applying", d->name);
         goto cleanup;

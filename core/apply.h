@@ -108,7 +108,8 @@ typedef struct vt_applyplan {
 } vt_applyplan;
 
 /* Expected inactive XML per VM, as the console saw it when it staged the
- * first edit of that VM. Owned strings. */
+ * first edit of that VM, and the name it had then. Owned strings; an
+ * empty XML checks only that the name still belongs to that UUID. */
 typedef struct vt_bases {
     char **uuids;
     char **names;              /* the VM's name then: a rename or an

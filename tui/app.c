@@ -24,6 +24,7 @@
 #include "core/cpuset.h"
 #include "core/host.h"
 #include "core/plan.h"
+#include "core/recovery.h"
 #include "widgets/cpugrid.h"
 #include "widgets/dialog.h"
 #include "widgets/input.h"
@@ -72,6 +73,7 @@ typedef enum {
     DLG_DEPRECATED,  /* digest-md5: deprecated and insecure, still? */
     DLG_SETUP_WRITE, /* set-up step 2: write the files shown? */
     DLG_USER_DELETE,
+    DLG_RECOVER,     /* staged edits of a console that did not end cleanly */
     DLG_LAST,
 } dialog_kind;
 
@@ -134,6 +136,13 @@ typedef struct vt_app {
     const char *uri_label;
     long long next_refresh;
     bool connected;
+    /* the recovery file: the staged set, kept on disk while staged */
+    char *recovery_path;        /* owned; NULL: off for this session */
+    char *recovery_sig;         /* owned; what the file holds now */
+    bool recovery_failed;       /* the last write failed (said once) */
+    vt_changeset recovered;     /* offered at start, not yet taken */
+    vt_bases recovered_bases;
+    char *recovered_at;
     long long retry_at;         /* disconnected: next reconnect attempt */
     int retry_ms;               /* the back-off after that one */
     char lost_why[sizeof(((vt_err *)0)->msg)];
@@ -2632,6 +2641,122 @@ static void save_plan(vt_app *a, const char *path)
     set_status(a, VT_ROLE_STATUS, "saved %zu staged edit%s to %s", a->staged.n, a->staged.n == 1 ? "" : "s", path);
 }
 
+/* ---- the recovery file ---- */
+
+/* Keep the file equal to the staged set: called once per turn of the
+ * loop, it writes only when the set (or a VM it names) changed, and
+ * removes the file when nothing is staged. */
+static void recovery_sync(vt_app *a)
+{
+    VT_AUTOFREE char *plan = NULL;
+    char *sig;
+    vt_err err = { { 0 } };
+    size_t i;
+
+    if (!a->recovery_path || a->recovered.n)
+        return;
+    plan = vt_plan_format(&a->staged);
+    sig = vt_asprintf("%zu\n%s", a->staged.n, plan);
+    for (i = 0; i < a->bases.n; i++) {
+        char *more = vt_asprintf("%s%s %s\n", sig, a->bases.uuids[i], a->bases.names[i]);
+        free(sig);
+        sig = more;
+    }
+    if (a->recovery_sig && strcmp(sig, a->recovery_sig) == 0) {
+        free(sig);
+        return;
+    }
+    if (vt_recovery_save(a->recovery_path, a->opts->recovery_key, &a->staged, &a->bases, &err) < 0) {
+        if (!a->recovery_failed)
+            set_status(a, VT_ROLE_STATUS_ERROR, "staged edits not kept on disk: %s", err.msg);
+        a->recovery_failed = true;
+        free(sig);
+        return;
+    }
+    a->recovery_failed = false;
+    free(a->recovery_sig);
+    a->recovery_sig = sig;
+}
+
+/* At start: edits a console on this host left behind are offered. */
+static void recovery_offer(vt_app *a)
+{
+    vt_err err = { { 0 } };
+    int r;
+
+    if (!a->opts->recovery_key)
+        return;
+    a->recovery_path = vt_recovery_path(a->opts->recovery_key);
+    r = vt_recovery_load(a->recovery_path, a->opts->recovery_key, &a->recovered, &a->recovered_bases,
+                         &a->recovered_at, &err);
+    if (r < 0) {
+        /* never overwrite what we cannot read: off for this session */
+        set_status(a, VT_ROLE_STATUS_ERROR, "%s", err.msg);
+        free(a->recovery_path);
+        a->recovery_path = NULL;
+        return;
+    }
+    if (r == 0)
+        return;
+    if (a->staged.n) {
+        /* --plan: its edits are staged; the earlier ones stay on disk */
+        set_status(a, VT_ROLE_STATUS_ERROR, "%zu staged edit%s of an earlier console left in %s (not "
+                   "restored: --plan given)", a->recovered.n, a->recovered.n == 1 ? "" : "s", a->recovery_path);
+        vt_changeset_clear(&a->recovered);
+        vt_bases_clear(&a->recovered_bases);
+        free(a->recovery_path);
+        a->recovery_path = NULL;
+        return;
+    }
+    open_dialog(a, DLG_RECOVER, "Recover", "Restore",
+                "An earlier console on this host ended with %zu staged\nedit%s not applied (last staged %s).\n"
+                "Restore %s for review, or discard %s?\n(Esc: decide later, the file stays)",
+                a->recovered.n, a->recovered.n == 1 ? "" : "s",
+                a->recovered_at ? a->recovered_at : "at an unknown time", a->recovered.n == 1 ? "it" : "them",
+                a->recovered.n == 1 ? "it" : "them");
+    a->dlg.buttons[1] = "Discard";
+    a->dlg.focus = 0;   /* restoring only stages them: the safe answer */
+}
+
+/* 0 Restore, 1 Discard, -2 (Esc) later. */
+static void recovery_answer(vt_app *a, int r)
+{
+    vt_err err = { { 0 } };
+    size_t i, n = a->recovered.n;
+
+    a->modal = MODAL_NONE;
+    if (r == 0) {
+        vt_changeset_clear(&a->staged);
+        a->staged = a->recovered;
+        memset(&a->recovered, 0, sizeof(a->recovered));
+        /* the name each VM had then, against its definition now: a VM
+           renamed or replaced since is a conflict in the review */
+        vt_bases_clear(&a->bases);
+        for (i = 0; i < a->recovered_bases.n; i++) {
+            vt_domain *d = vt_conn_find_uuid(a->c, a->recovered_bases.uuids[i]);
+            vt_bases_set(&a->bases, a->recovered_bases.uuids[i], a->recovered_bases.names[i],
+                         d && d->config_xml ? d->config_xml : "");
+        }
+        open_review(a);
+        a->review_back = SCR_LIST;
+        set_status(a, VT_ROLE_STATUS, "restored %zu staged edit%s from %s", n, n == 1 ? "" : "s",
+                   a->recovery_path);
+    } else if (r == 1) {
+        vt_changeset_clear(&a->recovered);
+        if (vt_recovery_discard(a->recovery_path, &err) < 0)
+            set_status(a, VT_ROLE_STATUS_ERROR, "%s", err.msg);
+        else
+            set_status(a, VT_ROLE_STATUS, "discarded %zu staged edit%s of the earlier console", n,
+                       n == 1 ? "" : "s");
+    } else {
+        vt_changeset_clear(&a->recovered);
+        set_status(a, VT_ROLE_STATUS, "left for later (offered at the next start) in %s", a->recovery_path);
+        free(a->recovery_path);
+        a->recovery_path = NULL;
+    }
+    vt_bases_clear(&a->recovered_bases);
+}
+
 /* ---- keys while a modal has the keyboard; true = quit ---- */
 
 static bool dialog_answer(vt_app *a, bool yes)
@@ -2660,6 +2785,8 @@ static bool dialog_answer(vt_app *a, bool yes)
             do_apply(a);
         break;
     case DLG_QUIT:
+        if (yes)
+            drop_all_staged(a);   /* lost on purpose: the recovery file goes too */
         return yes;
     case DLG_DROP_ALL:
         if (yes) {
@@ -2689,6 +2816,8 @@ static bool dialog_answer(vt_app *a, bool yes)
             setup_write(a);
         else
             set_status(a, VT_ROLE_STATUS, "nothing written: %s cancels the set-up", key_of(a, VT_ACT_BACK));
+        break;
+    case DLG_RECOVER:        /* answered in modal_key */
         break;
     case DLG_USER_DELETE:
         if (yes && a->user_sel < a->nusers) {
@@ -2747,6 +2876,11 @@ static bool modal_key(vt_app *a, int is_key, wint_t ch)
         break;
     case MODAL_DIALOG:
         r = vt_dialog_key(&a->dlg, is_key, ch);
+        if (a->dlg_kind == DLG_RECOVER) {
+            if (r != -1)
+                recovery_answer(a, r);
+            break;
+        }
         if (a->dlg_kind == DLG_TRANSPORT && r != -1) {
             a->modal = MODAL_NONE;
             if (r == 0 || r == 1)
@@ -3333,10 +3467,12 @@ int vt_app_run(const vt_app_opts *o, volatile sig_atomic_t *stop)
         if (tp && *tp)
             trace = fopen(tp, "a");
     }
+    recovery_offer(a);
     for (;;) {
         wint_t ch;
         int r, wait;
 
+        recovery_sync(a);
         if (*stop)
             break;
         if (now_ms() >= a->next_refresh)
@@ -3391,6 +3527,7 @@ int vt_app_run(const vt_app_opts *o, volatile sig_atomic_t *stop)
             break;
     }
     rc = 0;
+    recovery_sync(a);
 
 out:
     if (trace)
@@ -3399,10 +3536,19 @@ out:
         delwin(a->pad);
     if (started)
         endwin();
+    if (started && a->staged.n && a->recovery_path && !a->recovery_failed)
+        fprintf(stderr, "virt-tune: %zu staged edit%s not applied, kept in %s; the next console on this "
+                "host offers %s\n", a->staged.n, a->staged.n == 1 ? "" : "s", a->recovery_path,
+                a->staged.n == 1 ? "it" : "them");
     vt_table_free(&a->table);
     vt_changeset_clear(&a->staged);
     vt_changeset_clear(&a->pending);
+    vt_changeset_clear(&a->recovered);
     vt_bases_clear(&a->bases);
+    vt_bases_clear(&a->recovered_bases);
+    free(a->recovered_at);
+    free(a->recovery_path);
+    free(a->recovery_sig);
     vt_applyplan_clear(&a->plan);
     vt_advice_list_clear(&a->advice);
     vt_remote_status_clear(&a->remote);

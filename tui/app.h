@@ -17,6 +17,8 @@ typedef struct vt_app_opts {
     const char *uri_label;     /* shown in the status line; NULL = the URI */
     const char *plan_path;     /* --plan FILE: staged at start, review open */
     const char *log_path;      /* --apply-log FILE; NULL = vt_apply_log_path() */
+    const char *recovery_key;  /* the staged edits are kept on disk under
+                                  this key (the URI; "demo"); NULL: not kept */
 } vt_app_opts;
 
 /* Run until quit or a signal in `stop`; the terminal is restored before

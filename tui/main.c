@@ -859,6 +859,8 @@ int main(int argc, char **argv)
         ao.color = o.color;
         ao.plan_path = o.plan;
         ao.log_path = o.log_path;
+        /* the demo's URI names a new private copy each run */
+        ao.recovery_key = demo ? "demo" : c->uri;
         catch_signals();
         sigprocmask(SIG_SETMASK, &old, NULL);
         rc = vt_app_run(&ao, &stop_flag);

@@ -1,0 +1,133 @@
+#include "recovery.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+
+#define HEAD "# virt-tune: staged edits not applied when the console ended\n"
+
+char *vt_recovery_path(const char *key)
+{
+    const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+    uint64_t h = 1469598103934665603ULL;   /* FNV-1a: a short, stable name */
+    const unsigned char *p;
+
+    for (p = (const unsigned char *)key; *p; p++) {
+        h ^= *p;
+        h *= 1099511628211ULL;
+    }
+    if (state && *state)
+        return vt_asprintf("%s/virt-tune/staged-%016llx.plan", state, (unsigned long long)h);
+    return vt_asprintf("%s/.local/state/virt-tune/staged-%016llx.plan", home && *home ? home : "/root",
+                       (unsigned long long)h);
+}
+
+/* A key is written on a comment line: no line breaks in it. */
+static bool key_ok(const char *key)
+{
+    return key && *key && !strpbrk(key, "\r\n");
+}
+
+int vt_recovery_save(const char *path, const char *key, const vt_changeset *cs, const vt_bases *bases,
+                     vt_err *err)
+{
+    VT_AUTOFREE char *plan = NULL, *text = NULL;
+    char *head, when[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    size_t i;
+    int rc;
+
+    if (!cs->n)
+        return vt_recovery_discard(path, err);
+    if (!key_ok(key)) {
+        vt_err_set(err, "cannot name the connection in %s", path);
+        return -1;
+    }
+    localtime_r(&now, &tm);
+    strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+    head = vt_asprintf(HEAD "# uri: %s\n# saved: %s\n", key, when);
+    for (i = 0; bases && i < bases->n; i++) {
+        char *more = vt_asprintf("%s# base: %s %s\n", head, bases->uuids[i], bases->names[i]);
+        free(head);
+        head = more;
+    }
+    plan = vt_plan_format(cs);
+    text = vt_asprintf("%s%s", head, plan);
+    free(head);
+    vt_mkdirs_for(path, 0700);
+    rc = vt_file_replace(path, text, 0600, NULL, err);
+    return rc;
+}
+
+/* The value of "# NAME: value" lines; NULL when absent. Caller frees. */
+static char *header(const char *text, const char *name)
+{
+    size_t n = strlen(name);
+    const char *p = text;
+
+    while (p && *p == '#') {
+        if (strncmp(p, "# ", 2) == 0 && strncmp(p + 2, name, n) == 0 && p[2 + n] == ':' && p[3 + n] == ' ') {
+            const char *v = p + 4 + n, *e = strchr(v, '\n');
+            return e ? vt_strndup(v, (size_t)(e - v)) : vt_strdup(v);
+        }
+        p = strchr(p, '\n');
+        if (p)
+            p++;
+    }
+    return NULL;
+}
+
+int vt_recovery_load(const char *path, const char *key, vt_changeset *out, vt_bases *bases, char **saved_at,
+                     vt_err *err)
+{
+    vt_err rerr = { { 0 } };
+    VT_AUTOFREE char *text = vt_read_whole(path, &rerr), *uri = NULL;
+    vt_changeset cs = { 0 };
+    const char *p;
+
+    if (!text) {
+        if (rerr.msg[0]) {
+            vt_err_set(err, "%s", rerr.msg);
+            return -1;
+        }
+        return 0;
+    }
+    uri = header(text, "uri");
+    if (!uri || strncmp(text, HEAD, strlen(HEAD)) != 0) {
+        vt_err_set(err, "%s: not a virt-tune recovery file; left as it is", path);
+        return -1;
+    }
+    if (strcmp(uri, key) != 0)
+        return 0;
+    if (vt_plan_parse(text, &cs, &rerr) < 0) {
+        vt_err_set(err, "%s: %s; left as it is", path, rerr.msg);
+        return -1;
+    }
+    if (!cs.n)
+        return 0;
+    for (p = text; p && *p == '#'; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+        char uuid[64], name[256];
+        if (sscanf(p, "# base: %63s %255s", uuid, name) == 2)
+            vt_bases_set(bases, uuid, name, "");
+    }
+    *out = cs;
+    if (saved_at)
+        *saved_at = header(text, "saved");
+    return 1;
+}
+
+int vt_recovery_discard(const char *path, vt_err *err)
+{
+    if (unlink(path) < 0 && errno != ENOENT) {
+        vt_err_set(err, "cannot remove %s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,35 @@
+/* The recovery file: the console's staged edits, kept on disk while they
+ * are staged, so that a console ended by a signal, a dropped SSH session or
+ * a crash loses nothing. The next console on the same host offers them.
+ *
+ * One file per connection (keyed by URI) under
+ * $XDG_STATE_HOME/virt-tune/, plan text with header comments naming the
+ * URI, when it was written and, for each VM, the UUID the edits were
+ * staged against, so a VM renamed or replaced since is a conflict. */
+#ifndef VT_RECOVERY_H
+#define VT_RECOVERY_H
+
+#include "apply.h"
+#include "plan.h"
+#include "util.h"
+
+/* The file for `key` (a URI, or "demo"). Caller frees. */
+char *vt_recovery_path(const char *key);
+
+/* Write cs (and the VMs' UUIDs from bases) atomically; an empty cs
+ * removes the file. -1 with err naming the file. */
+int vt_recovery_save(const char *path, const char *key, const vt_changeset *cs, const vt_bases *bases,
+                     vt_err *err);
+
+/* 1 with *out (and the UUID of each VM in bases->uuids/names, with empty
+ * XML) and *saved_at ("2026-11-23 03:30:01", caller frees) when the file
+ * holds edits for `key`; 0 when there is none (or it is another key's);
+ * -1 with err when it cannot be read or parsed (the file is left as it
+ * is). */
+int vt_recovery_load(const char *path, const char *key, vt_changeset *out, vt_bases *bases, char **saved_at,
+                     vt_err *err);
+
+/* Remove it; a missing file is fine. -1 with err otherwise. */
+int vt_recovery_discard(const char *path, vt_err *err);
+
+#endif

@@ -1,0 +1,126 @@
+/* The recovery file: written with the staged set, read back for the same
+ * connection only, left alone when it cannot be parsed, removed when the
+ * set is empty. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "recovery.h"
+
+static char dir[64];
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof(dir), "/tmp/vt-recovery-XXXXXX");
+    if (!mkdtemp(dir))
+        return -1;
+    setenv("XDG_STATE_HOME", dir, 1);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    return vt_remove_tree(dir);
+}
+
+static void test_roundtrip(void **state)
+{
+    const char *key = "qemu:///system";
+    char *path = vt_recovery_path(key), *other = vt_recovery_path("qemu+ssh://h2/system");
+    vt_changeset cs = { 0 }, back = { 0 };
+    vt_bases b = { 0 }, bb = { 0 };
+    vt_err err = { { 0 } };
+    char *at = NULL, *text;
+    struct stat st;
+
+    (void)state;
+    assert_non_null(strstr(path, dir));
+    assert_string_not_equal(path, other);            /* one file per host */
+    assert_int_equal(vt_plan_parse("vm web vcpu 0 pin 2 config\nhost thp enabled madvise\n", &cs, &err), 0);
+    vt_bases_set(&b, "11111111-2222-3333-4444-555555555555", "web", "<domain/>");
+    assert_int_equal(vt_recovery_save(path, key, &cs, &b, &err), 0);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);       /* staged pins are nobody else's business */
+
+    assert_int_equal(vt_recovery_load(path, key, &back, &bb, &at, &err), 1);
+    assert_int_equal(back.n, 2);
+    text = vt_plan_format(&back);
+    assert_non_null(strstr(text, "vm web vcpu 0 pin 2 config"));
+    assert_non_null(strstr(text, "host thp enabled madvise"));
+    free(text);
+    assert_int_equal(bb.n, 1);
+    assert_string_equal(bb.uuids[0], "11111111-2222-3333-4444-555555555555");
+    assert_string_equal(bb.names[0], "web");
+    assert_non_null(at);
+    assert_int_equal(strlen(at), strlen("2026-11-23 03:30:01"));
+    free(at);
+    at = NULL;
+    vt_changeset_clear(&back);
+    vt_bases_clear(&bb);
+
+    /* another host's console does not take them */
+    assert_int_equal(vt_recovery_load(path, "qemu+ssh://h2/system", &back, &bb, &at, &err), 0);
+    assert_int_equal(back.n, 0);
+
+    /* nothing staged any more: the file goes */
+    vt_changeset_clear(&cs);
+    assert_int_equal(vt_recovery_save(path, key, &cs, &b, &err), 0);
+    assert_int_not_equal(access(path, F_OK), 0);
+    assert_int_equal(vt_recovery_load(path, key, &back, &bb, &at, &err), 0);
+    assert_int_equal(vt_recovery_discard(path, &err), 0);  /* missing is fine */
+
+    vt_bases_clear(&b);
+    free(path);
+    free(other);
+}
+
+static void test_unreadable_left_alone(void **state)
+{
+    const char *key = "qemu:///system";
+    char *path = vt_recovery_path(key), *after;
+    vt_changeset back = { 0 };
+    vt_bases bb = { 0 };
+    vt_err err = { { 0 } };
+    const char *bad = "# virt-tune: staged edits not applied when the console ended\n"
+                      "# uri: qemu:///system\nvm web vcpu x pin 2\n";
+    const char *foreign = "some notes of mine\n";
+
+    (void)state;
+    vt_mkdirs_for(path, 0700);
+    assert_int_equal(vt_write_file_atomic(path, bad, &err), 0);
+    assert_int_equal(vt_recovery_load(path, key, &back, &bb, NULL, &err), -1);
+    assert_non_null(strstr(err.msg, path));
+    assert_non_null(strstr(err.msg, "line 3"));
+    assert_non_null(strstr(err.msg, "left as it is"));
+    after = vt_read_whole(path, NULL);
+    assert_string_equal(after, bad);
+    free(after);
+
+    assert_int_equal(vt_write_file_atomic(path, foreign, &err), 0);
+    assert_int_equal(vt_recovery_load(path, key, &back, &bb, NULL, &err), -1);
+    assert_non_null(strstr(err.msg, "not a virt-tune recovery file"));
+    after = vt_read_whole(path, NULL);
+    assert_string_equal(after, foreign);
+    free(after);
+    assert_int_equal(back.n, 0);
+    free(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_roundtrip),
+        cmocka_unit_test(test_unreadable_left_alone),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
