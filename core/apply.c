@@ -1012,6 +1012,14 @@ static bool is_host_step(const vt_step *s)
     return s->kind == VT_STEP_SYSFS || s->kind == VT_STEP_PAGES || s->kind == VT_STEP_PERSIST;
 }
 
+/* Steps that go through the daemon: all but the host's sysfs writes and
+ * boot files (a huge page pool goes through it unless the driver lacks
+ * virNodeAllocPages). */
+static bool uses_libvirt(const vt_step *s)
+{
+    return s->kind != VT_STEP_SYSFS && s->kind != VT_STEP_PERSIST;
+}
+
 static int run_step(vt_conn *c, vt_step *s, vt_err *err)
 {
     virDomainPtr dom;
@@ -1179,6 +1187,7 @@ int vt_apply_run(vt_conn *c, vt_applyplan *p, const char *log_path, vt_apply_pro
     const char *logp = log_path ? log_path : vt_apply_log_path();
     vt_err serr = { { 0 } }, lerr = { { 0 } };
     size_t i, failed = p->nsteps;
+    char *lost_why = NULL;
 
     if (c->readonly) {
         vt_err_set(err, "the connection is read-only: nothing was applied");
@@ -1224,7 +1233,16 @@ int vt_apply_run(vt_conn *c, vt_applyplan *p, const char *log_path, vt_apply_pro
         if (run_step(c, s, &serr) < 0) {
             s->state = VT_STEP_FAILED;
             free(s->result);
-            s->result = vt_strdup(serr.msg);
+            if (uses_libvirt(s) && vt_conn_lost(c)) {
+                /* the request may have reached the daemon before it went
+                   away (or it may run it when it answers again) */
+                s->result = vt_asprintf("the connection was lost during the call; it may or may not "
+                                        "have taken effect: check with virsh (%s)", serr.msg);
+                vt_err_set(&serr, "%s: the connection to %s was lost during %s", s->vm ? s->vm : "host",
+                           c->uri, s->kind == VT_STEP_DEFINE ? "the define" : s->call);
+            } else {
+                s->result = vt_strdup(serr.msg);
+            }
             log_step(logp, c->uri, p, s, "failed", &lerr);
             failed = i;
             if (progress)
@@ -1252,12 +1270,31 @@ int vt_apply_run(vt_conn *c, vt_applyplan *p, const char *log_path, vt_apply_pro
     for (i = failed + 1; i < p->nsteps; i++)
         p->steps[i].state = VT_STEP_SKIPPED;
     vt_err_set(err, "%s", serr.msg);
+    /* A daemon that went away (restarted, killed) may be back: the undo of
+       the steps done through it needs a connection. One that does not
+       answer is waited for a bounded time only. */
+    if (!c->in_process && vt_conn_lost(c)) {
+        for (i = 0; i < failed; i++)
+            if (p->steps[i].state == VT_STEP_DONE && uses_libvirt(&p->steps[i]))
+                break;
+        if (i < failed && vt_conn_reconnect(c, VT_APPLY_RECONNECT_MS) < 0)
+            lost_why = vt_strdup(c->err.msg);
+    }
     /* undo newest first */
     for (i = failed; i-- > 0;) {
         vt_step *s = &p->steps[i];
         vt_err uerr = { { 0 } };
         if (s->state != VT_STEP_DONE)
             continue;
+        if (lost_why && uses_libvirt(s)) {
+            s->state = VT_STEP_UNDO_FAILED;
+            free(s->result);
+            s->result = vt_asprintf("could not be undone, still in effect: no connection (%s)", lost_why);
+            log_step(logp, c->uri, p, s, "undo failed", &lerr);
+            if (progress)
+                progress(ctx, s);
+            continue;
+        }
         if (undo_step(c, s, &uerr) == 0) {
             s->state = VT_STEP_UNDONE;
             free(s->result);
@@ -1272,6 +1309,7 @@ int vt_apply_run(vt_conn *c, vt_applyplan *p, const char *log_path, vt_apply_pro
         if (progress)
             progress(ctx, s);
     }
+    free(lost_why);
     return -1;
 }
 

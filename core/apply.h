@@ -129,9 +129,16 @@ int vt_apply_prepare(vt_conn *c, const vt_changeset *cs, const vt_bases *bases,
 
 typedef void (*vt_apply_progress)(void *ctx, const vt_step *s);
 
+/* A daemon lost half-way: how long the undo waits for it to answer again. */
+#define VT_APPLY_RECONNECT_MS 5000
+
 /* Run the steps. 0 when every step is done. -1 with err naming the step
  * that failed (or the conflict) after the done steps were undone; each
  * step's state and result say what is now live and what is in the config.
+ * When the daemon goes away during a step (killed, or no keepalive answer),
+ * that step's effect is reported as unknown, the connection is opened
+ * again (waiting VT_APPLY_RECONNECT_MS at most) for the undo, and steps
+ * that cannot be undone without it say they are still in effect.
  * `progress` (may be NULL) is called after each step and each undo. Steps
  * that ran are appended to log_path (NULL: vt_apply_log_path()). */
 int vt_apply_run(vt_conn *c, vt_applyplan *p, const char *log_path, vt_apply_progress progress,
