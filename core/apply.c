@@ -1190,7 +1190,11 @@ int vt_apply_run(vt_conn *c, vt_applyplan *p, const char *log_path, vt_apply_pro
     char *lost_why = NULL;
 
     if (c->readonly) {
-        vt_err_set(err, "the connection is read-only: nothing was applied");
+        if (c->readonly_fallback)
+            vt_err_set(err, "the connection is read-only: this user may not manage %s (run as root, or as a "
+                       "user libvirt lets manage it); nothing was applied", c->uri);
+        else
+            vt_err_set(err, "the connection is read-only (-r): nothing was applied");
         return -1;
     }
     {

@@ -59,6 +59,8 @@ static json_object *host_json(const vt_conn *c)
     add(o, "hostname", jstr(h->hostname));
     add(o, "uri", jstr(c->uri));
     add(o, "remote", json_object_new_boolean(c->remote));
+    add(o, "readonly", json_object_new_boolean(c->readonly));
+    add(o, "readonly_fallback", json_object_new_boolean(c->readonly_fallback));
     add(o, "sysfs_unavailable", jstr(h->sysfs_why));
     add(o, "cpus", json_object_new_int((int)h->ncpus));
     add(o, "online_cpus", jstr(h->online_cpus));
@@ -443,6 +445,8 @@ static void host_text(vt_buf *b, const vt_conn *c)
     vt_buf_add(b, "HOST\n");
     kv(b, "hostname", h->hostname);
     kv(b, "connection", c->uri);
+    kv(b, "access", c->readonly_fallback ? "read-only (no permission to manage: inspection only)" :
+                    c->readonly ? "read-only" : "read-write");
     vt_buf_addf(b, "  %-24s %u CPUs (online %s), %u node(s) (topology from %s)\n", "cpus",
                 h->ncpus, h->online_cpus ? h->online_cpus : "-", (unsigned)h->nnodes,
                 h->topology_source ? h->topology_source : "nowhere");
