@@ -1,12 +1,18 @@
 #include "demo.h"
 
 #include <config.h>
+#include <dirent.h>
+#include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "host.h"
 
 const char *vt_demo_datadir(void)
 {
@@ -17,6 +23,42 @@ const char *vt_demo_datadir(void)
     if (access(VT_SRCDATADIR "/demo/host.xml", R_OK) == 0)
         return VT_SRCDATADIR;
     return VT_PKGDATADIR;
+}
+
+/* A demo copy whose process is gone (SIGKILL, a crash: nothing could
+ * remove it) is removed by the next demo: ours (same owner), named like
+ * ours, and its "pid" file names no running process. */
+static void remove_stale(const char *tmp)
+{
+    DIR *dir = opendir(tmp);
+    struct dirent *e;
+
+    if (!dir)
+        return;
+    while ((e = readdir(dir))) {
+        VT_AUTOFREE char *path = NULL, *pidf = NULL, *text = NULL;
+        struct stat st;
+        long pid;
+        char *end;
+
+        if (strncmp(e->d_name, "virt-tune-demo.", 15) != 0 || strlen(e->d_name) != 21)
+            continue;
+        path = vt_asprintf("%s/%s", tmp, e->d_name);
+        if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+            continue;
+        pidf = vt_asprintf("%s/pid", path);
+        text = vt_read_file(pidf, 32, NULL);
+        if (!text)
+            continue;   /* not ours to judge: no pid file */
+        errno = 0;
+        pid = strtol(text, &end, 10);
+        if (errno || end == text || pid <= 0 || pid > INT_MAX)
+            continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;   /* still running (or not ours to signal) */
+        vt_remove_tree(path);
+    }
+    closedir(dir);
 }
 
 vt_demo *vt_demo_setup(const char *datadir, vt_err *err)
@@ -34,6 +76,7 @@ vt_demo *vt_demo_setup(const char *datadir, vt_err *err)
         goto error;
     }
     d->uri = vt_asprintf("test://%s", abs);
+    remove_stale(tmp && *tmp ? tmp : "/tmp");
     d->tmpdir = vt_asprintf("%s/virt-tune-demo.XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(d->tmpdir)) {
         vt_err_set(err, "cannot create a directory for the demo in %s", tmp && *tmp ? tmp : "/tmp");
@@ -44,6 +87,12 @@ vt_demo *vt_demo_setup(const char *datadir, vt_err *err)
     d->sysfs_root = vt_asprintf("%s/sysfs", d->tmpdir);
     d->procfs_root = vt_asprintf("%s/proc", d->tmpdir);
     d->etc_root = vt_asprintf("%s/etc", d->tmpdir);
+    {
+        VT_AUTOFREE char *pidf = vt_asprintf("%s/pid", d->tmpdir);
+        VT_AUTOFREE char *pid = vt_asprintf("%ld\n", (long)getpid());
+        if (vt_write_file_atomic(pidf, pid, err) < 0)
+            goto error;
+    }
     if (vt_copy_tree(sys, d->sysfs_root, err) < 0 ||
         vt_copy_tree(proc, d->procfs_root, err) < 0 ||
         vt_copy_tree(etc, d->etc_root, err) < 0)
