@@ -108,6 +108,36 @@ fi
 printf 'new-bob-pass\n' >&9
 exec 9>&-
 wait $bg || fail "passwd through a pipe"
+
+# ---- no core dump while a password is held: killed with SIGABRT while it
+# waits for the password, virt-tune leaves no core where a plain process
+# (the control) does
+case $(cat /proc/sys/kernel/core_pattern) in
+core|core.%p|core.*)
+    mkdir -p "$VT_TMP/cores/control" "$VT_TMP/cores/vt"
+    (
+        ulimit -c unlimited
+        cd "$VT_TMP/cores/control" && { sh -c 'sleep 30' & cpid=$!; sleep 0.2; kill -ABRT $cpid; wait $cpid 2>/dev/null; }
+        cd "$VT_TMP/cores/vt" && mkfifo pw
+        "$VT" sasl passwd bob --password-stdin --sasl-conf "$SASL" < pw > /dev/null 2>&1 & vpid=$!
+        exec 8> pw
+        sleep 0.3
+        printf 'half-typed' >&8     # no newline yet: the password is in memory
+        sleep 0.3
+        kill -ABRT $vpid; wait $vpid 2>/dev/null
+        exec 8>&-
+    )
+    if ! ls "$VT_TMP/cores/control" | grep -q '^core'; then
+        fail "the control process left no core either: cannot tell (core_pattern $(cat /proc/sys/kernel/core_pattern))"
+    elif ls "$VT_TMP/cores/vt" | grep -q '^core'; then
+        fail "virt-tune dumped core with a password in memory: $(ls "$VT_TMP/cores/vt")"
+    else
+        ok "SIGABRT with a password in memory: no core dump (the control process left one)"
+    fi
+    ;;
+*)
+    say "note: core_pattern is '$(cat /proc/sys/kernel/core_pattern)', not a file: the core dump check is left out" ;;
+esac
 virsh_as bob new-bob-pass && ok "password from a pipe set" || fail "bob new password"
 
 # ---- SCRAM on plain TCP: libvirt refuses it; the message says why and what to do
