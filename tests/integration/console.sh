@@ -105,6 +105,23 @@ $TM send-keys -t it C-l
 wait_for 'reconnected to ' 300 && ok "the daemon answers again: reconnected" ||
     { fail "no reconnect after SIGCONT"; capture | tail -3; }
 
+# Someone else renames, then undefines, the VM whose detail is shown: the
+# view follows it by UUID, then says it is gone.
+sed -e 's/vt-it-console/vt-it-off/' "$VT_TMP/vm.xml" > "$VT_TMP/off.xml"
+virsh -q -c "$URI" define "$VT_TMP/off.xml" >/dev/null || fail "define vt-it-off"
+$TM send-keys -t it Escape
+$TM send-keys -t it C-l
+wait_for 'vt-it-off' 50 || fail "the new VM is not listed"
+$TM send-keys -t it / v t - i t - o f f Enter Enter
+wait_for 'VM vt-it-off' 50 || { fail "detail of vt-it-off did not open"; capture | head -3; }
+virsh -q -c "$URI" domrename vt-it-off vt-it-renamed >/dev/null || fail "virsh domrename"
+wait_for 'VM vt-it-renamed' 50 && ok "renamed elsewhere: the detail follows the VM to its new name" ||
+    { fail "detail after the rename"; capture | head -3; }
+virsh -q -c "$URI" undefine vt-it-renamed >/dev/null || fail "virsh undefine"
+wait_for 'no longer defined' 50 && ok "undefined elsewhere: the detail says the VM is gone" ||
+    { fail "detail after the undefine"; capture | head -4; }
+$TM send-keys -t it Escape / Escape
+
 kill "$(cat "$VT_PID_FILE")"
 wait_for 'disconnected: ' 200 || fail "no disconnected status after the last kill"
 $TM send-keys -t it q
