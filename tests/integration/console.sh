@@ -17,19 +17,7 @@ trap 'exit 1' INT TERM HUP
 vt_prepare_kvm
 vt_libvirtd_start
 
-cat > "$VT_TMP/vm.xml" <<XML
-<domain type='$VT_VIRT_TYPE'>
-  <name>vt-it-console</name>
-  <memory unit='MiB'>128</memory>
-  <vcpu placement='static'>1</vcpu>
-  <iothreads>1</iothreads>
-  <cputune><vcpupin vcpu='0' cpuset='0'/><iothreadpin iothread='1' cpuset='0'/></cputune>
-  <os><type arch='x86_64' machine='pc'>hvm</type></os>
-  <devices><emulator>$(command -v qemu-system-x86_64)</emulator></devices>
-</domain>
-XML
-virsh -q -c "$URI" define "$VT_TMP/vm.xml" >/dev/null || { fail "define"; exit 1; }
-virsh -q -c "$URI" start vt-it-console >/dev/null || { fail "start"; exit 1; }
+vt_small_vm vt-it-console
 
 capture() { $TM capture-pane -p -t it; }
 wait_for() { i=0; while ! capture | grep -q -- "$1"; do i=$((i + 1)); [ $i -gt "${2:-100}" ] && return 1; sleep 0.1; done; }
@@ -107,7 +95,7 @@ wait_for 'reconnected to ' 300 && ok "the daemon answers again: reconnected" ||
 
 # Someone else renames, then undefines, the VM whose detail is shown: the
 # view follows it by UUID, then says it is gone.
-sed -e 's/vt-it-console/vt-it-off/' "$VT_TMP/vm.xml" > "$VT_TMP/off.xml"
+sed -e 's/vt-it-console/vt-it-off/' "$VT_TMP/vt-it-console.xml" > "$VT_TMP/off.xml"
 virsh -q -c "$URI" define "$VT_TMP/off.xml" >/dev/null || fail "define vt-it-off"
 $TM send-keys -t it Escape
 $TM send-keys -t it C-l

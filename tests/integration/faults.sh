@@ -22,20 +22,8 @@ vt_libvirtd_start
 [ "$(nproc)" -ge 2 ] || cannot_run "needs 2 host CPUs to move a pin"
 export XDG_STATE_HOME=$VT_TMP/state
 
-cat > "$VT_TMP/vm.xml" <<XML
-<domain type='$VT_VIRT_TYPE'>
-  <name>vt-fault</name>
-  <memory unit='MiB'>128</memory>
-  <vcpu placement='static'>1</vcpu>
-  <iothreads>1</iothreads>
-  <cputune><vcpupin vcpu='0' cpuset='0'/><iothreadpin iothread='1' cpuset='0'/></cputune>
-  <os><type arch='x86_64' machine='pc'>hvm</type></os>
-  <devices><emulator>$(command -v qemu-system-x86_64)</emulator></devices>
-</domain>
-XML
+vt_small_vm vt-fault
 V() { virsh -q -c "$URI" "$@"; }
-V define "$VT_TMP/vm.xml" >/dev/null || { fail "define"; exit 1; }
-V start vt-fault >/dev/null || { fail "start"; exit 1; }
 uuid=$(V domuuid vt-fault)
 qpid=$(vt_qemu_pid "$uuid")
 printf 'vm vt-fault vcpu 0 pin 1 live\nvm vt-fault iothread 1 pin 1 live\n' > "$VT_TMP/plan"

@@ -138,6 +138,25 @@ vt_cleanup() {
     [ -n "$VT_TMP" ] && rm -rf "$VT_TMP"
 }
 
+# A small VM (128 MiB, 1 vCPU, 1 IOThread, all pinned to CPU 0, no disk)
+# written to $VT_TMP/NAME.xml, defined and started under $URI; exits the
+# test when libvirt refuses.
+vt_small_vm() {   # name
+    cat > "$VT_TMP/$1.xml" <<XML
+<domain type='$VT_VIRT_TYPE'>
+  <name>$1</name>
+  <memory unit='MiB'>128</memory>
+  <vcpu placement='static'>1</vcpu>
+  <iothreads>1</iothreads>
+  <cputune><vcpupin vcpu='0' cpuset='0'/><iothreadpin iothread='1' cpuset='0'/></cputune>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices><emulator>$(command -v qemu-system-x86_64)</emulator></devices>
+</domain>
+XML
+    virsh -q -c "$URI" define "$VT_TMP/$1.xml" >/dev/null || { fail "define $1"; exit 1; }
+    virsh -q -c "$URI" start "$1" >/dev/null || { fail "start $1"; exit 1; }
+}
+
 # pid of the QEMU process whose argv has "-uuid UUID"
 vt_qemu_pid() {
     for p in /proc/[0-9]*; do

@@ -30,20 +30,8 @@ chmod 0755 "$VT_D/sock"
 cp "$VT" "$VT_TMP/virt-tune" && chmod 0755 "$VT_TMP/virt-tune"
 mkdir -p "$VT_TMP/home" && chown nobody "$VT_TMP/home"
 
-cat > "$VT_TMP/vm.xml" <<XML
-<domain type='$VT_VIRT_TYPE'>
-  <name>vt-ro</name>
-  <memory unit='MiB'>128</memory>
-  <vcpu placement='static'>1</vcpu>
-  <iothreads>1</iothreads>
-  <cputune><iothreadpin iothread='1' cpuset='0'/></cputune>
-  <os><type arch='x86_64' machine='pc'>hvm</type></os>
-  <devices><emulator>$(command -v qemu-system-x86_64)</emulator></devices>
-</domain>
-XML
+vt_small_vm vt-ro
 V() { virsh -q -c "$URI" "$@"; }
-V define "$VT_TMP/vm.xml" >/dev/null || { fail "define"; exit 1; }
-V start vt-ro >/dev/null || { fail "start"; exit 1; }
 printf 'vm vt-ro iothreads 2\n' > "$VT_TMP/plan"
 chmod 0644 "$VT_TMP/plan"
 before=$(V dumpxml --inactive vt-ro)
