@@ -1,6 +1,7 @@
 #include "apply.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <json-c/json.h>
 #include <libvirt/virterror.h>
 #include <string.h>
@@ -1143,9 +1144,19 @@ static int log_step(const char *path, const char *uri, const vt_applyplan *p, co
     gmtime_r(&now, &tm);
     strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
     vt_mkdirs_for(path, 0700);
-    if (!(f = fopen(path, "a"))) {
-        vt_err_set(err, "cannot write the apply log %s: %s", path, strerror(errno));
-        return -1;
+    {
+        /* appended to, never through a symbolic link */
+        int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0 && errno == ELOOP) {
+            vt_refuse_symlink(path, err);
+            return -1;
+        }
+        if (fd < 0 || !(f = fdopen(fd, "a"))) {
+            vt_err_set(err, "cannot write the apply log %s: %s", path, strerror(errno));
+            if (fd >= 0)
+                close(fd);
+            return -1;
+        }
     }
     for (i = 0; i < s->nchanges; i++) {
         json_object *o = json_object_new_object();

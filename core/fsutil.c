@@ -178,6 +178,49 @@ static void copy_context(const char *from, const char *to)
     }
 }
 
+int vt_refuse_symlink(const char *path, vt_err *err)
+{
+    struct stat lst;
+    char to[4096];
+    ssize_t n;
+
+    if (lstat(path, &lst) < 0 || !S_ISLNK(lst.st_mode))
+        return 0;
+    n = readlink(path, to, sizeof(to) - 1);
+    to[n > 0 ? n : 0] = '\0';
+    vt_err_set(err, "%s is a symbolic link (to %s): not written; virt-tune writes only regular files, "
+               "never through a link", path, to);
+    return -1;
+}
+
+/* The whole of a regular file, not through a symbolic link. */
+static char *read_nofollow(const char *path, vt_err *err)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    vt_buf b = { 0 };
+    char chunk[4096];
+    ssize_t n;
+
+    if (fd < 0) {
+        vt_err_set(err, "cannot read %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            vt_err_set(err, "cannot read %s: %s", path, strerror(errno));
+            close(fd);
+            free(vt_buf_steal(&b));
+            return NULL;
+        }
+        vt_buf_addn(&b, chunk, (size_t)n);
+    }
+    close(fd);
+    vt_buf_add(&b, "");
+    return vt_buf_steal(&b);
+}
+
 int vt_file_replace(const char *path, const char *content, mode_t mode, const char *backup_suffix,
                     vt_err *err)
 {
@@ -186,12 +229,24 @@ int vt_file_replace(const char *path, const char *content, mode_t mode, const ch
     char *tmp = NULL, *dir, *slash;
     int dfd;
 
+    /* A link as the file (or its backup) could lead anywhere, /etc/shadow
+       included: nothing is read or written through one. */
+    if (vt_refuse_symlink(path, err) < 0)
+        return -1;
+    if (backup_suffix) {
+        VT_AUTOFREE char *bak = vt_asprintf("%s%s", path, backup_suffix);
+        if (vt_refuse_symlink(bak, err) < 0)
+            return -1;
+    }
     vt_mkdirs_for(path, 0755);
-    exists = stat(path, &st) == 0;
+    exists = lstat(path, &st) == 0;
+    if (exists && !S_ISREG(st.st_mode)) {
+        vt_err_set(err, "%s is not a regular file: not written", path);
+        return -1;
+    }
     if (exists && backup_suffix) {
         char *old, *bak = vt_asprintf("%s%s", path, backup_suffix), *btmp = NULL;
-        if (!(old = vt_read_whole(path, err))) {
-            vt_err_set(err, "cannot read %s for its backup: %s", path, strerror(errno));
+        if (!(old = read_nofollow(path, err))) {
             free(bak);
             return -1;
         }

@@ -24,9 +24,15 @@ void vt_mkdirs_for(const char *path, mode_t mode);
  * fsync, rename, fsync of the directory; missing directories are made.
  * An existing file's owner, mode and SELinux context are kept; a new file
  * gets `mode`. With backup_suffix the old content is first copied to
- * path + suffix (same owner and mode). */
+ * path + suffix (same owner and mode). A symbolic link as path or as
+ * the backup, or a path that is not a regular file, is refused. */
 int vt_file_replace(const char *path, const char *content, mode_t mode, const char *backup_suffix,
                     vt_err *err);
+/* -1 with err naming path and where it points when path is a symbolic
+ * link; 0 otherwise (also when it does not exist). vt_file_replace refuses
+ * a link as the file and as its backup. */
+int vt_refuse_symlink(const char *path, vt_err *err);
+
 /* vt_file_replace with mode 0644 and no backup. */
 int vt_write_file_atomic(const char *path, const char *content, vt_err *err);
 

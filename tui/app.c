@@ -23,6 +23,7 @@
 #include "core/sasl.h"
 #include "core/cpuset.h"
 #include "core/host.h"
+#include "core/fsutil.h"
 #include "core/plan.h"
 #include "core/recovery.h"
 #include "widgets/cpugrid.h"
@@ -2605,37 +2606,15 @@ static void do_apply(vt_app *a)
     set_status(a, VT_ROLE_STATUS, "applied %zu step%s", nsteps, nsteps == 1 ? "" : "s");
 }
 
-/* Write the staged set as a plan file: a temporary file beside it, then a
- * rename, so an interrupted save never leaves half a plan. */
+/* Write the staged set as a plan file, atomically (an interrupted save
+ * never leaves half a plan), never through a symbolic link. */
 static void save_plan(vt_app *a, const char *path)
 {
     VT_AUTOFREE char *text = vt_plan_format(&a->staged);
-    VT_AUTOFREE char *tmp = vt_asprintf("%s.XXXXXX", path);
-    size_t len = strlen(text), off = 0;
-    int fd = mkstemp(tmp);
+    vt_err err = { { 0 } };
 
-    if (fd < 0) {
-        set_status(a, VT_ROLE_STATUS_ERROR, "cannot save %s: %s", path, strerror(errno));
-        return;
-    }
-    fchmod(fd, 0644);
-    while (off < len) {
-        ssize_t n = write(fd, text + off, len - off);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        off += (size_t)n;
-    }
-    if (off < len || fsync(fd) < 0) {
-        set_status(a, VT_ROLE_STATUS_ERROR, "cannot save %s: %s", path, strerror(errno));
-        close(fd);
-        unlink(tmp);
-        return;
-    }
-    if (close(fd) < 0 || rename(tmp, path) < 0) {
-        set_status(a, VT_ROLE_STATUS_ERROR, "cannot save %s: %s", path, strerror(errno));
-        unlink(tmp);
+    if (vt_write_file_atomic(path, text, &err) < 0) {
+        set_status(a, VT_ROLE_STATUS_ERROR, "not saved: %s", err.msg);
         return;
     }
     set_status(a, VT_ROLE_STATUS, "saved %zu staged edit%s to %s", a->staged.n, a->staged.n == 1 ? "" : "s", path);

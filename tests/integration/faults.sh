@@ -54,6 +54,8 @@ end
 run
 quit \$_exitcode
 GDB
+    # LeakSanitizer cannot run under ptrace (the sanitized build's run)
+    ASAN_OPTIONS="${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}detect_leaks=0" \
     gdb -q -batch -x "$VT_TMP/gdb" --args "$VT" -c "$URI" --apply "$VT_TMP/plan" --yes \
         > "$VT_TMP/out" 2>&1 &
     gpid=$!
