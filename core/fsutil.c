@@ -244,29 +244,35 @@ int vt_file_replace(const char *path, const char *content, mode_t mode, const ch
         vt_err_set(err, "%s is not a regular file: not written", path);
         return -1;
     }
+    /* The new content first: when it cannot be written (a full disk, a
+       read-only filesystem) nothing at all has changed, not even the
+       backup. */
+    if (write_tmp(path, content, exists ? &st : NULL, mode, &tmp, err) < 0)
+        return -1;
     if (exists && backup_suffix) {
         char *old, *bak = vt_asprintf("%s%s", path, backup_suffix), *btmp = NULL;
-        if (!(old = read_nofollow(path, err))) {
-            free(bak);
-            return -1;
-        }
-        if (write_tmp(bak, old, &st, mode, &btmp, err) < 0 || rename(btmp, bak) < 0) {
-            if (btmp) {
-                vt_err_set(err, "cannot write the backup %s: %s", bak, strerror(errno));
-                unlink(btmp);
+        int rc = -1;
+        if ((old = read_nofollow(path, err))) {
+            if (write_tmp(bak, old, &st, mode, &btmp, err) == 0) {
+                if (rename(btmp, bak) == 0)
+                    rc = 0;
+                else
+                    vt_err_set(err, "cannot write the backup %s: %s", bak, strerror(errno));
             }
-            free(btmp);
-            free(old);
-            free(bak);
-            return -1;
         }
-        copy_context(path, bak);
+        if (rc == 0)
+            copy_context(path, bak);
+        else if (btmp)
+            unlink(btmp);
         free(btmp);
         free(old);
         free(bak);
+        if (rc < 0) {
+            unlink(tmp);
+            free(tmp);
+            return -1;
+        }
     }
-    if (write_tmp(path, content, exists ? &st : NULL, mode, &tmp, err) < 0)
-        return -1;
     if (exists)
         copy_context(path, tmp);
     if (rename(tmp, path) < 0) {
@@ -288,6 +294,36 @@ int vt_file_replace(const char *path, const char *content, mode_t mode, const ch
     }
     free(dir);
     return 0;
+}
+
+int vt_file_restore(const char *path, const char *backup_suffix, const char *content, vt_err *err)
+{
+    VT_AUTOFREE char *bak = backup_suffix ? vt_asprintf("%s%s", path, backup_suffix) : NULL;
+    struct stat st;
+
+    if (vt_refuse_symlink(path, err) < 0)
+        return -1;
+    if (bak && lstat(bak, &st) == 0 && S_ISREG(st.st_mode)) {
+        vt_err berr = { { 0 } };
+        char *old = read_nofollow(bak, &berr);
+        bool same = old && strcmp(old, content) == 0;
+        free(old);
+        /* a rename needs no free space: this works on a full disk */
+        if (same && rename(bak, path) == 0) {
+            char *dir = vt_strdup(path), *slash = strrchr(dir, '/');
+            int dfd;
+            if (slash && slash != dir)
+                *slash = '\0';
+            dfd = open(dir, O_RDONLY | O_DIRECTORY);
+            if (dfd >= 0) {
+                fsync(dfd);
+                close(dfd);
+            }
+            free(dir);
+            return 0;
+        }
+    }
+    return vt_file_replace(path, content, 0644, NULL, err);
 }
 
 int vt_write_file_atomic(const char *path, const char *content, vt_err *err)

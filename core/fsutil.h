@@ -33,6 +33,11 @@ int vt_file_replace(const char *path, const char *content, mode_t mode, const ch
  * a link as the file and as its backup. */
 int vt_refuse_symlink(const char *path, vt_err *err);
 
+/* Put content back into path: when path + backup_suffix holds exactly
+ * that, by renaming it over path (no free space needed, so this works on a
+ * full disk); else by vt_file_replace. */
+int vt_file_restore(const char *path, const char *backup_suffix, const char *content, vt_err *err);
+
 /* vt_file_replace with mode 0644 and no backup. */
 int vt_write_file_atomic(const char *path, const char *content, vt_err *err);
 

@@ -720,16 +720,9 @@ int vt_host_step_run(vt_conn *c, vt_step *s, vt_err *err)
         }
         return 0;
     }
-    case VT_STEP_PERSIST: {
-        if (s->file_before) {
-            char *bak = vt_asprintf("%s.bak", s->path);
-            int rc = vt_write_file_atomic(bak, s->file_before, err);
-            free(bak);
-            if (rc < 0)
-                return -1;
-        }
-        return vt_write_file_atomic(s->path, s->write, err);
-    }
+    case VT_STEP_PERSIST:
+        /* the old content goes to .bak first (kept after a success) */
+        return vt_file_replace(s->path, s->write, 0644, s->file_before ? ".bak" : NULL, err);
     default:
         vt_err_set(err, "not a host step");
         return -1;
@@ -760,7 +753,7 @@ int vt_host_step_undo(vt_conn *c, vt_step *s, vt_err *err)
         return pages_set(c, s, n, err);
     case VT_STEP_PERSIST:
         if (s->file_before)
-            return vt_write_file_atomic(s->path, s->file_before, err);
+            return vt_file_restore(s->path, ".bak", s->file_before, err);
         if (unlink(s->path) < 0 && errno != ENOENT) {
             vt_err_set(err, "cannot remove %s: %s", s->path, strerror(errno));
             return -1;

@@ -420,6 +420,38 @@ cleanup:
     return ret;
 }
 
+/* Writing file `failed` went wrong (err says why): the files written
+ * before it get their old content back, from their backups where possible
+ * (a rename: this works on a full disk too). Always -1. */
+static int put_back(const vt_setup_plan *p, size_t failed, const char *suffix, vt_err *err)
+{
+    char notback[sizeof(err->msg)];
+    size_t i, nback = 0;
+
+    notback[0] = '\0';
+    for (i = 0; i < failed; i++) {
+        const vt_setup_file *f = &p->files[i];
+        vt_err rerr = { { 0 } };
+        int rc;
+        if (f->before && strcmp(f->before, f->after) == 0)
+            continue;
+        rc = f->before ? vt_file_restore(f->path, suffix, f->before, &rerr)
+                       : (unlink(f->path) < 0 && errno != ENOENT ? -1 : 0);
+        if (rc == 0)
+            nback++;
+        else
+            snprintf(notback + strlen(notback), sizeof(notback) - strlen(notback), " %s", f->path);
+    }
+    if (notback[0])
+        vt_err_append(err, "; NOT put back, check by hand:%s", notback);
+    else if (nback)
+        vt_err_append(err, "; the %zu file%s written before it got %s old content back: nothing is "
+                      "changed", nback, nback == 1 ? "" : "s", nback == 1 ? "its" : "their");
+    else
+        vt_err_append(err, "; nothing was changed");
+    return -1;
+}
+
 int vt_setup_write(const vt_setup_plan *p, vt_err *err)
 {
     char suffix[64];
@@ -445,7 +477,7 @@ int vt_setup_write(const vt_setup_plan *p, vt_err *err)
         if (f->before && strcmp(f->before, f->after) == 0)
             continue;
         if (vt_file_replace(f->path, f->after, 0644, f->before ? suffix : NULL, err) < 0)
-            return -1;
+            return put_back(p, i, suffix, err);
     }
     return 0;
 }

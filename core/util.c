@@ -15,6 +15,19 @@ void vt_err_set(vt_err *err, const char *fmt, ...)
     va_end(ap);
 }
 
+void vt_err_append(vt_err *err, const char *fmt, ...)
+{
+    va_list ap;
+    size_t n;
+
+    if (!err)
+        return;
+    n = strlen(err->msg);
+    va_start(ap, fmt);
+    vsnprintf(err->msg + n, sizeof(err->msg) - n, fmt, ap);
+    va_end(ap);
+}
+
 void vt_err_clear(vt_err *err)
 {
     if (err)

@@ -15,6 +15,8 @@ typedef struct vt_err {
 
 void vt_err_set(vt_err *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* More words after what err already says (truncated to fit). */
+void vt_err_append(vt_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void vt_err_clear(vt_err *err);
 
 /* Allocation: abort on out-of-memory, the only abort in core. */
