@@ -639,7 +639,7 @@ void vt_advise(vt_conn *c, const vt_advise_opts *o, vt_advice_list *out)
     check_host(c, &l);
     check_sasl(&l, o ? o->remote : NULL);
     if (l.n)
-        qsort(l.items, l.n, sizeof(*l.items), cmp_advice);
+        vt_qsort(l.items, l.n, sizeof(*l.items), cmp_advice);
     vt_advice_list_clear(out);
     *out = l;
 }

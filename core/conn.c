@@ -453,7 +453,7 @@ vt_domain *vt_conn_find_uuid(const vt_conn *c, const char *uuid)
 
     if (!c->ndoms)
         return NULL;
-    r = bsearch(&kp, c->doms, c->ndoms, sizeof(*c->doms), cmp_dom_uuid);
+    r = vt_bsearch(&kp, c->doms, c->ndoms, sizeof(*c->doms), cmp_dom_uuid);
     return r ? *r : NULL;
 }
 
@@ -890,7 +890,7 @@ int vt_conn_refresh(vt_conn *c)
             domain_free(c->doms[k]);
     }
     c->ndoms = kept;
-    qsort(c->doms, c->ndoms, sizeof(*c->doms), cmp_dom_uuid);
+    vt_qsort(c->doms, c->ndoms, sizeof(*c->doms), cmp_dom_uuid);
 
     refresh_spread(c);
     ret = 0;
@@ -905,7 +905,7 @@ cleanup:
                 domain_free(c->doms[k]);
         }
         c->ndoms = kept;
-        qsort(c->doms, c->ndoms, sizeof(*c->doms), cmp_dom_uuid);
+        vt_qsort(c->doms, c->ndoms, sizeof(*c->doms), cmp_dom_uuid);
     }
     free(q.jobs);
     virDomainStatsRecordListFree(recs);

@@ -116,7 +116,7 @@ static void parse_iothreads(vt_domdef *def, const xmlNode *root)
     for (i = 1; i <= count && def->niothreads < count; i++)
         iothread_get(def, i);
     if (def->niothreads)
-        qsort(def->iothreads, def->niothreads, sizeof(*def->iothreads), cmp_iothread);
+        vt_qsort(def->iothreads, def->niothreads, sizeof(*def->iothreads), cmp_iothread);
 }
 
 static void parse_cputune(vt_domdef *def, const xmlNode *root)
@@ -140,7 +140,7 @@ static void parse_cputune(vt_domdef *def, const xmlNode *root)
         }
     }
     if (def->niothreads)
-        qsort(def->iothreads, def->niothreads, sizeof(*def->iothreads), cmp_iothread);
+        vt_qsort(def->iothreads, def->niothreads, sizeof(*def->iothreads), cmp_iothread);
 }
 
 static void parse_memory_backing(vt_domdef *def, const xmlNode *root)

@@ -188,7 +188,7 @@ static void read_pools(vt_host *h, const char *root)
     }
     closedir(d);
     if (h->npools)
-        qsort(h->pools, h->npools, sizeof(*h->pools), cmp_pool);
+        vt_qsort(h->pools, h->npools, sizeof(*h->pools), cmp_pool);
 }
 
 static void read_nodes(vt_host *h, const char *root)
@@ -237,6 +237,9 @@ static vt_selinux_mode read_selinux(const char *root)
         VT_AUTOFREE char *enforce = vt_asprintf("%s/enforce", mnt);
         if (access(enforce, R_OK) != 0)
             return VT_SELINUX_DISABLED;
+        /* set_selinuxmnt keeps a copy and drops the one it had: free that
+           first, or every refresh leaks it */
+        fini_selinuxmnt();
         set_selinuxmnt(mnt);
         r = security_getenforce();
     }

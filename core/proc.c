@@ -100,7 +100,7 @@ int vt_proc_scan(const char *root, vt_pidmap *map, vt_err *err)
     }
     closedir(d);
     if (map->n)
-        qsort(map->entries, map->n, sizeof(*map->entries), cmp_entry);
+        vt_qsort(map->entries, map->n, sizeof(*map->entries), cmp_entry);
     return 0;
 }
 
@@ -112,7 +112,7 @@ int vt_pidmap_find(const vt_pidmap *map, const char *uuid)
     if (!map->n || !uuid || strlen(uuid) != 36)
         return -1;
     memcpy(key.uuid, uuid, 37);
-    e = bsearch(&key, map->entries, map->n, sizeof(key), cmp_entry);
+    e = vt_bsearch(&key, map->entries, map->n, sizeof(key), cmp_entry);
     return e ? e->pid : -1;
 }
 

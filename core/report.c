@@ -337,7 +337,7 @@ static vt_domain **sorted_domains(const vt_conn *c)
 
     if (c->ndoms) {
         memcpy(v, c->doms, c->ndoms * sizeof(*v));
-        qsort(v, c->ndoms, sizeof(*v), cmp_name);
+        vt_qsort(v, c->ndoms, sizeof(*v), cmp_name);
     }
     return v;
 }

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void vt_err_set(vt_err *err, const char *fmt, ...)
@@ -26,6 +27,18 @@ void vt_err_append(vt_err *err, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err->msg + n, sizeof(err->msg) - n, fmt, ap);
     va_end(ap);
+}
+
+void vt_qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (base && n > 1)
+        qsort(base, n, size, cmp);
+}
+
+void *vt_bsearch(const void *key, const void *base, size_t n, size_t size,
+                 int (*cmp)(const void *, const void *))
+{
+    return base && n ? bsearch(key, base, n, size, cmp) : NULL;
 }
 
 void vt_err_clear(vt_err *err)

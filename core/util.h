@@ -17,6 +17,11 @@ void vt_err_set(vt_err *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* More words after what err already says (truncated to fit). */
 void vt_err_append(vt_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* qsort and bsearch that accept an empty array (base NULL, n 0), which
+ * the C library's declarations forbid. */
+void vt_qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+void *vt_bsearch(const void *key, const void *base, size_t n, size_t size,
+                 int (*cmp)(const void *, const void *));
 void vt_err_clear(vt_err *err);
 
 /* Allocation: abort on out-of-memory, the only abort in core. */

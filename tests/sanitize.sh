@@ -27,7 +27,7 @@ cd "$out/src" || exit 99
 make -s -j2 > "$out/make.log" 2>&1 || { tail -30 "$out/make.log"; echo "FAIL: the sanitized build"; exit 1; }
 nm ./virt-tune | grep -q __asan_init || { echo "FAIL: virt-tune is not built with ASan"; exit 1; }
 
-export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:abort_on_error=0:exitcode=86:suppressions=$src/tests/lsan.supp"
+export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:abort_on_error=0:exitcode=86"
 export LSAN_OPTIONS="suppressions=$src/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=87"
 tests=$(make -s --no-print-directory -f Makefile -f - print-tests <<'MK'

@@ -407,7 +407,7 @@ static void sort_rows(vt_app *a)
         }
     }
     sort_desc_flag = a->sort_desc;
-    qsort(it, a->nrows, sizeof(*it), cmp_items);
+    vt_qsort(it, a->nrows, sizeof(*it), cmp_items);
     for (i = 0; i < a->nrows; i++)
         a->rows[i] = it[i].d;
     free(it);
