@@ -597,12 +597,43 @@ static int prepare_files(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, vt
     return 0;
 }
 
+/* Before anything runs, not half-way: a knob or boot file this user may
+ * not write is refused in words. Not asked of root, which passes access()
+ * even on a 0444 knob (that one has its own message). */
+static int check_writable(const vt_applyplan *p, size_t from, vt_err *err)
+{
+    if (geteuid() == 0)
+        return 0;
+    for (size_t i = from; i < p->nsteps; i++) {
+        const vt_step *s = &p->steps[i];
+        VT_AUTOFREE char *at = NULL;
+        char *slash;
+
+        if (s->kind != VT_STEP_SYSFS && s->kind != VT_STEP_PERSIST)
+            continue;
+        at = vt_strdup(s->path);
+        /* a boot file not there yet: the nearest directory that is */
+        while (access(at, F_OK) != 0 && (slash = strrchr(at, '/')) && slash != at)
+            *slash = '\0';
+        if (access(at, W_OK) != 0) {
+            vt_err_set(err, "writing %s needs root (this is uid %d): run virt-tune as root", s->path,
+                       (int)geteuid());
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int vt_host_prepare(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, vt_err *err)
 {
+    size_t first = p->nsteps;
+
     for (size_t i = 0; i < cs->n; i++)
         if (vt_edit_is_host(&cs->edits[i]) && prepare_edit(c, p, &cs->edits[i], err) < 0)
             return -1;
-    return prepare_files(c, p, cs, err);
+    if (prepare_files(c, p, cs, err) < 0)
+        return -1;
+    return check_writable(p, first, err);
 }
 
 /* ---- run and undo ---- */

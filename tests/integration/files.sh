@@ -122,5 +122,32 @@ setup
 [ $rc = 0 ] && grep -q '^auth_tcp = "sasl"$' "$etc/libvirt/libvirtd.conf" &&
     ok "with room: sasl setup writes the files" || { fail "with room: sasl setup: $rc"; cat "$VT_TMP/out"; }
 
+# 6. Not root: a host write is refused before anything is tried, in words.
+if command -v setpriv >/dev/null 2>&1; then
+    nob=$VT_TMP/nobody
+    mkdir -p "$nob/tmp" "$nob/home" "$nob/data"
+    cp "$VT" "$nob/virt-tune"
+    cp -a "$src/data/demo" "$nob/data/"
+    chown nobody "$nob/tmp" "$nob/home"
+    chmod -R a+rX "$nob" "$VT_TMP/sysfs"
+    chmod 0755 "$VT_TMP"
+    printf 'host halt_poll_ns 5000\nhost thp enabled never persist\n' > "$nob/plan"
+    chmod 0644 "$nob/plan"
+    before=$(cat "$knob")
+    setpriv --reuid=nobody --regid=nogroup --clear-groups env -i PATH=/usr/bin:/bin HOME="$nob/home" \
+        TMPDIR="$nob/tmp" VIRT_TUNE_DATADIR="$nob/data" "$nob/virt-tune" --demo --sysfs-root "$VT_TMP/sysfs" \
+        --etc-root "$etc" --apply "$nob/plan" --yes > "$VT_TMP/out" 2>&1
+    rc=$?
+    if [ $rc != 0 ] && grep -q "writing $knob needs root" "$VT_TMP/out"; then
+        ok "as nobody: refused before trying: $(grep -m1 'needs root' "$VT_TMP/out")"
+    else
+        fail "as nobody: exit $rc:"; cat "$VT_TMP/out"
+    fi
+    grep -q 'Applying' "$VT_TMP/out" && fail "as nobody: the apply started"
+    [ "$(cat "$knob")" = "$before" ] || fail "as nobody: the knob changed"
+else
+    say "note: setpriv is missing: the not-root check is left out"
+fi
+
 [ $VT_FAILED = 0 ] && say "integration files: all checks passed" || say "integration files: FAILED"
 exit $VT_FAILED
