@@ -156,8 +156,8 @@ static int parse_host(char **w, int n, int line, vt_edit *e, vt_err *err)
         e->kind = VT_EDIT_HOST_THP;
         if (n != 4 || (strcmp(w[2], "enabled") != 0 && strcmp(w[2], "defrag") != 0) ||
             !in_list(w[3], thp_modes, NELEM(thp_modes))) {
-            vt_err_set(err, "line %d: expected: host thp enabled|defrag always|madvise|never "
-                       "[persist]", line);
+            vt_err_set(err, "line %d: expected: host thp enabled always|madvise|never, or host thp "
+                       "defrag always|defer|defer+madvise|madvise|never [persist]", line);
             return -1;
         }
         if (strcmp(w[2], "enabled") == 0 && strncmp(w[3], "defer", 5) == 0) {
@@ -173,7 +173,7 @@ static int parse_host(char **w, int n, int line, vt_edit *e, vt_err *err)
             (n == 6 && (strcmp(w[4], "node") != 0 || vt_parse_ull(w[5], &node) < 0 ||
                         node > 1023))) {
             vt_err_set(err, "line %d: expected: host hugepages SIZE COUNT [node N] [persist] "
-                       "(SIZE like 2M or 1G)", line);
+                       "(SIZE like 2M or 1G, COUNT a whole number up to 4294967296)", line);
             return -1;
         }
         if (n == 6)
