@@ -406,20 +406,19 @@ char *vt_report_json_string(const vt_conn *c)
 
 /* ---- text ---- */
 
-/* Outside strings (VM names, labels) may carry control characters. */
+/* Outside strings (VM names, labels) may carry control characters: the
+ * same escapes as on the console's screens. */
 static void add_esc(vt_buf *b, const char *s)
 {
+    char *e;
+
     if (!s) {
         vt_buf_add(b, "-");
         return;
     }
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch < 0x20 || ch == 0x7f)
-            vt_buf_addf(b, "\\x%02x", ch);
-        else
-            vt_buf_addn(b, s, 1);
-    }
+    e = vt_escape_text(s);
+    vt_buf_add(b, e);
+    free(e);
 }
 
 static void kv(vt_buf *b, const char *k, const char *v)

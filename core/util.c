@@ -211,3 +211,89 @@ int vt_parse_ull(const char *s, unsigned long long *out)
     *out = v;
     return 0;
 }
+
+/* ---- outside text: UTF-8 and what must be escaped ---- */
+
+/* One UTF-8 sequence at p (not at NUL): bytes used, *cp the code point or
+ * -1 when the lead byte does not start a valid sequence (then 1 byte). */
+size_t vt_utf8_decode(const unsigned char *p, long *cp)
+{
+    unsigned char c = p[0];
+    size_t n, i;
+    long v;
+    unsigned char lo = 0x80, hi = 0xbf;
+
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (c >= 0xc2 && c <= 0xdf) {
+        n = 2;
+        v = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        n = 3;
+        v = c & 0x0f;
+        if (c == 0xe0)
+            lo = 0xa0;          /* overlong */
+        else if (c == 0xed)
+            hi = 0x9f;          /* surrogates */
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 4;
+        v = c & 0x07;
+        if (c == 0xf0)
+            lo = 0x90;          /* overlong */
+        else if (c == 0xf4)
+            hi = 0x8f;          /* above U+10FFFF */
+    } else {
+        *cp = -1;
+        return 1;
+    }
+    for (i = 1; i < n; i++) {
+        unsigned char b = p[i];
+        unsigned char l = i == 1 ? lo : 0x80, h = i == 1 ? hi : 0xbf;
+
+        if (b < l || b > h) {
+            *cp = -1;
+            return 1;
+        }
+        v = (v << 6) | (b & 0x3f);
+    }
+    *cp = v;
+    return n;
+}
+
+/* Characters with a width that would still disturb the terminal or hide
+ * in a name: bidi marks, embeddings, overrides and isolates, line and
+ * paragraph separators, and the zero-width ones (a name with one looks
+ * like the name without). */
+bool vt_cp_is_hostile(long cp)
+{
+    return cp == 0x061c || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
+           (cp >= 0x2060 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029 || cp == 0xfeff;
+}
+
+bool vt_cp_is_control(long cp)
+{
+    return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
+}
+
+
+char *vt_escape_text(const char *s)
+{
+    vt_buf b = { 0 };
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+
+    while (*p) {
+        long cp;
+        size_t n = vt_utf8_decode(p, &cp);
+        if (cp < 0)
+            vt_buf_addf(&b, "\\x%02x", p[0]);
+        else if (vt_cp_is_control(cp) || vt_cp_is_hostile(cp))
+            vt_buf_addf(&b, cp < 0x100 ? "\\x%02lx" : "\\u%04lx", (unsigned long)cp);
+        else
+            vt_buf_addn(&b, (const char *)p, n);
+        p += n;
+    }
+    vt_buf_add(&b, "");
+    return vt_buf_steal(&b);
+}

@@ -4,6 +4,7 @@
 #define VT_UTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 
@@ -57,5 +58,15 @@ char *vt_rstrip(char *s);
 
 /* Parse a whole unsigned decimal number (no sign, no spaces). */
 int vt_parse_ull(const char *s, unsigned long long *out);
+
+/* Outside text (VM names, labels, paths) as UTF-8: one sequence at p (not
+ * at NUL), the bytes it takes and *cp its code point, or -1 (1 byte) when
+ * p does not start a valid sequence. */
+size_t vt_utf8_decode(const unsigned char *p, long *cp);
+bool vt_cp_is_control(long cp);   /* C0, DEL, C1 */
+bool vt_cp_is_hostile(long cp);   /* bidi controls, separators, zero-width */
+/* s with invalid bytes, controls and hostile characters escaped as \xNN
+ * (below 0x100) or \uXXXX; printable UTF-8 kept. Caller frees. */
+char *vt_escape_text(const char *s);
 
 #endif

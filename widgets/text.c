@@ -24,67 +24,6 @@ typedef struct text_unit {
     int width;
 } text_unit;
 
-/* One UTF-8 sequence at p (not at NUL): bytes used, *cp the code point or
- * -1 when the lead byte does not start a valid sequence (then 1 byte). */
-static size_t utf8_decode(const unsigned char *p, long *cp)
-{
-    unsigned char c = p[0];
-    size_t n, i;
-    long v;
-    unsigned char lo = 0x80, hi = 0xbf;
-
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xc2 && c <= 0xdf) {
-        n = 2;
-        v = c & 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        n = 3;
-        v = c & 0x0f;
-        if (c == 0xe0)
-            lo = 0xa0;          /* overlong */
-        else if (c == 0xed)
-            hi = 0x9f;          /* surrogates */
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        n = 4;
-        v = c & 0x07;
-        if (c == 0xf0)
-            lo = 0x90;          /* overlong */
-        else if (c == 0xf4)
-            hi = 0x8f;          /* above U+10FFFF */
-    } else {
-        *cp = -1;
-        return 1;
-    }
-    for (i = 1; i < n; i++) {
-        unsigned char b = p[i];
-        unsigned char l = i == 1 ? lo : 0x80, h = i == 1 ? hi : 0xbf;
-
-        if (b < l || b > h) {
-            *cp = -1;
-            return 1;
-        }
-        v = (v << 6) | (b & 0x3f);
-    }
-    *cp = v;
-    return n;
-}
-
-/* Characters with a width that would still disturb the terminal: bidi
- * embeddings/overrides/isolates and line/paragraph separators. */
-static bool is_hostile(long cp)
-{
-    return cp == 0x061c || cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
-           (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029;
-}
-
-static bool is_control(long cp)
-{
-    return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
-}
-
 static void unit_escape(text_unit *u, long cp)
 {
     char tmp[16];
@@ -107,15 +46,15 @@ static const char *next_unit(const char *p, text_unit *u)
 {
     const unsigned char *q = (const unsigned char *)p;
     long cp;
-    size_t n = utf8_decode(q, &cp);
+    size_t n = vt_utf8_decode(q, &cp);
     int cw;
 
     if (cp < 0) {
         unit_escape(u, q[0]);
         return p + 1;
     }
-    cw = is_control(cp) ? -1 : wcwidth((wchar_t)cp);
-    if (cw <= 0 || is_hostile(cp)) {
+    cw = vt_cp_is_control(cp) ? -1 : wcwidth((wchar_t)cp);
+    if (cw <= 0 || vt_cp_is_hostile(cp)) {
         unit_escape(u, cp);
         return p + n;
     }
@@ -127,9 +66,9 @@ static const char *next_unit(const char *p, text_unit *u)
      * they are dropped (they add no width) */
     while (*q) {
         long c2;
-        size_t n2 = utf8_decode(q, &c2);
+        size_t n2 = vt_utf8_decode(q, &c2);
 
-        if (c2 < 0 || is_control(c2) || is_hostile(c2) || wcwidth((wchar_t)c2) != 0)
+        if (c2 < 0 || vt_cp_is_control(c2) || vt_cp_is_hostile(c2) || wcwidth((wchar_t)c2) != 0)
             break;
         if (u->nwc < 5)
             u->wc[u->nwc++] = (wchar_t)c2;

@@ -446,6 +446,35 @@ static void test_text_escaping(void **state)
     assert_string_equal(fit("a\xe2\x80\xae" "gpj.exe", 40), "a\\u202egpj.exe");
     assert_string_equal(fit("caf\x65\xcc\x81", 40), "caf\x65\xcc\x81");
     assert_string_equal(fit("测试", 40), "测试");
+    /* zero-width characters: a name with one would look like one without */
+    assert_string_equal(fit("zw\xe2\x80\x8bsp", 40), "zw\\u200bsp");
+    assert_string_equal(fit("\xef\xbb\xbf" "bom", 40), "\\ufeffbom");
+}
+
+/* The text report and the screens escape alike (core's vt_escape_text,
+ * one classification of what is unsafe). */
+static void test_escape_text(void **state)
+{
+    static const struct { const char *in, *out; } cases[] = {
+        { "web-01", "web-01" },
+        { "tab\there", "tab\\x09here" },
+        { "\x1b[2J", "\\x1b[2J" },
+        { "del\x7f", "del\\x7f" },
+        { "csi\xc2\x9b" "31m", "csi\\x9b31m" },
+        { "rtl\xe2\x80\xae" "evil", "rtl\\u202eevil" },
+        { "zw\xe2\x80\x8bsp", "zw\\u200bsp" },
+        { "bad\xff\xfe", "bad\\xff\\xfe" },
+        { "\xe6\xb5\x8b\xe8\xaf\x95", "\xe6\xb5\x8b\xe8\xaf\x95" },   /* CJK kept */
+        { "\xc3\xa9t\xc3\xa9", "\xc3\xa9t\xc3\xa9" },
+        { "", "" },
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *e = vt_escape_text(cases[i].in);
+        if (strcmp(e, cases[i].out) != 0)
+            fail_msg("case %zu: got \"%s\", expected \"%s\"", i, e, cases[i].out);
+        free(e);
+    }
 }
 
 static void test_text_invalid_utf8(void **state)
@@ -1444,6 +1473,7 @@ int main(void)
         cmocka_unit_test(test_theme_apply),
         cmocka_unit_test(test_text_width),
         cmocka_unit_test(test_text_escaping),
+        cmocka_unit_test(test_escape_text),
         cmocka_unit_test(test_text_invalid_utf8),
         cmocka_unit_test(test_text_truncation),
         cmocka_unit_test(test_text_put),
