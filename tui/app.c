@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "core/apply.h"
 #include "core/advisor.h"
@@ -2056,6 +2057,28 @@ static void draw_review(vt_app *a)
 
 /* Text wrapped at word boundaries to the screen: the first line after
  * `lead`, the others indented as far. */
+/* How many bytes of s fit in width columns, never cutting a UTF-8
+ * character (a CJK one takes 2 columns, an escaped one its escape). */
+static int fit_bytes(const char *s, int width)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    int w = 0;
+
+    while (*p) {
+        long cp;
+        size_t n = vt_utf8_decode(p, &cp);
+        int cw = cp < 0 || vt_cp_is_control(cp) || vt_cp_is_hostile(cp) ? (cp < 0x100 ? 4 : 6)
+                                                                         : wcwidth((wchar_t)cp);
+        if (cw < 0)
+            cw = 6;
+        if (w + cw > width)
+            break;
+        w += cw;
+        p += n;
+    }
+    return (int)((const char *)p - s);
+}
+
 static void wrapped(pen *p, vt_role role, const char *lead, const char *text)
 {
     int indent = (int)strlen(lead), width = COLS - indent - 3;   /* line() keeps a margin */
@@ -2065,13 +2088,13 @@ static void wrapped(pen *p, vt_role role, const char *lead, const char *text)
     if (width < 20)
         width = 20;
     while (*s) {
-        int len = (int)strlen(s);
-        if (len > width) {
-            len = width;
-            while (len > width / 2 && s[len] != ' ')
-                len--;
-            if (s[len] != ' ')
-                len = width;
+        int len = fit_bytes(s, width), cut = len;
+        if (s[len]) {
+            /* at the last space of the line's second half, else mid-word */
+            while (cut > len / 2 && s[cut] != ' ')
+                cut--;
+            if (s[cut] == ' ')
+                len = cut;
         }
         if (first)
             line(p, role, "%s%.*s", lead, len, s);
