@@ -15,7 +15,7 @@
 
 #include "fsutil.h"
 
-static char dir[64], outside[96], target[96];
+static char dir[64], outside[128], target[160];
 
 static int setup(void **state)
 {
@@ -58,7 +58,7 @@ static void assert_content(const char *path, const char *want)
 /* nothing but the names given is in the directory of target */
 static void assert_no_temp(void)
 {
-    char d[96], *slash;
+    char d[160], *slash;
     DIR *dh;
     struct dirent *e;
 
@@ -76,7 +76,7 @@ static void assert_no_temp(void)
 static void test_replace_keeps_mode_and_backup(void **state)
 {
     vt_err err = { { 0 } };
-    char bak[128];
+    char bak[200];
     struct stat st;
 
     (void)state;
@@ -123,7 +123,7 @@ static void test_symlink_target_refused(void **state)
 static void test_symlink_backup_refused(void **state)
 {
     vt_err err = { { 0 } };
-    char bak[128];
+    char bak[200];
 
     (void)state;
     put(outside, "root:secret:19000:0:99999:7:::\n", 0600);
