@@ -178,6 +178,22 @@ static void copy_context(const char *from, const char *to)
     }
 }
 
+/* A rename must reach the disk too: fsync the directory it happened in. */
+static void sync_dir_of(const char *path)
+{
+    char *dir = vt_strdup(path), *slash = strrchr(dir, '/');
+    int dfd;
+
+    if (slash && slash != dir)
+        *slash = '\0';
+    dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    free(dir);
+}
+
 int vt_refuse_symlink(const char *path, vt_err *err)
 {
     struct stat lst;
@@ -226,8 +242,7 @@ int vt_file_replace(const char *path, const char *content, mode_t mode, const ch
 {
     struct stat st;
     bool exists;
-    char *tmp = NULL, *dir, *slash;
-    int dfd;
+    char *tmp = NULL;
 
     /* A link as the file (or its backup) could lead anywhere, /etc/shadow
        included: nothing is read or written through one. */
@@ -282,17 +297,7 @@ int vt_file_replace(const char *path, const char *content, mode_t mode, const ch
         return -1;
     }
     free(tmp);
-    /* the rename itself must reach the disk too */
-    dir = vt_strdup(path);
-    slash = strrchr(dir, '/');
-    if (slash && slash != dir)
-        *slash = '\0';
-    dfd = open(dir, O_RDONLY | O_DIRECTORY);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    free(dir);
+    sync_dir_of(path);
     return 0;
 }
 
@@ -310,16 +315,7 @@ int vt_file_restore(const char *path, const char *backup_suffix, const char *con
         free(old);
         /* a rename needs no free space: this works on a full disk */
         if (same && rename(bak, path) == 0) {
-            char *dir = vt_strdup(path), *slash = strrchr(dir, '/');
-            int dfd;
-            if (slash && slash != dir)
-                *slash = '\0';
-            dfd = open(dir, O_RDONLY | O_DIRECTORY);
-            if (dfd >= 0) {
-                fsync(dfd);
-                close(dfd);
-            }
-            free(dir);
+            sync_dir_of(path);
             return 0;
         }
     }
