@@ -246,8 +246,19 @@ char *vt_conf_quote(const char *s)
     return vt_buf_steal(&b);
 }
 
-/* Where a commented-out "#key =" (or "#key:") template line ends, or 0. */
-static size_t template_end(const char *text, const char *key, char sep)
+/* Inside the value of an entry (a list over several lines)? */
+static bool in_value(const vt_conf *c, size_t off)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (c->entries[i].vstart <= off && off < c->entries[i].vend)
+            return true;
+    return false;
+}
+
+/* Where a commented-out "#key =" (or "#key:") template line ends, or 0. A
+ * comment inside a multi-line value is not one: a line put after it would
+ * land inside that value. */
+static size_t template_end(const char *text, const vt_conf *c, const char *key, char sep)
 {
     const char *p = text;
     size_t klen = strlen(key), found = 0;
@@ -256,7 +267,7 @@ static size_t template_end(const char *text, const char *key, char sep)
         const char *nl = strchr(p, '\n'), *q = p;
         while (*q == ' ' || *q == '\t')
             q++;
-        if (*q == '#') {
+        if (*q == '#' && !in_value(c, (size_t)(p - text))) {
             q++;
             while (*q == ' ' || *q == '\t')
                 q++;
@@ -296,7 +307,7 @@ static char *conf_set(const char *text, const vt_conf *c, const char *key, const
         vt_buf_add(&b, text + pos);
         return vt_buf_steal(&b);
     }
-    at = template_end(text, key, sep);
+    at = template_end(text, c, key, sep);
     if (!at) {
         at = strlen(text);
         vt_buf_add(&b, text);

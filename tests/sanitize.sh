@@ -52,7 +52,7 @@ if [ -n "$reports" ]; then
     exit 1
 fi
 if [ $rc != 0 ]; then
-    for f in $(grep -lE '^(FAIL|ERROR)' $(find tests -name '*.trs') 2>/dev/null); do
+    for f in $(grep -lE '^:test-result: (FAIL|ERROR)' $(find tests -name '*.trs') 2>/dev/null); do
         echo "==== ${f%.trs}.log"; tail -40 "${f%.trs}.log"
     done
     exit 1

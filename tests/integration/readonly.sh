@@ -26,8 +26,10 @@ auth_unix_ro = "none"
 auth_unix_rw = "none"'
 vt_libvirtd_start
 chmod 0755 "$VT_D/sock"
-# nobody must reach the binary too (the build tree may be under /root)
+# nobody must reach the binary and the console's themes (a CI clone is 0700)
 cp "$VT" "$VT_TMP/virt-tune" && chmod 0755 "$VT_TMP/virt-tune"
+src=$(cd "${top_srcdir:-$here/../..}" && pwd)
+cp -r "$src/themes" "$VT_TMP/themes" && chmod -R a+rX "$VT_TMP/themes"
 mkdir -p "$VT_TMP/home" && chown nobody "$VT_TMP/home"
 
 vt_small_vm vt-ro
@@ -70,9 +72,10 @@ rc=$?
     fail "--apply as nobody changed the definition"
 
 # the console: its title says read-only and why
-$TM new-session -d -s ro -x 120 -y 30 "sh -c 'sleep 600'"
+$TM new-session -d -s ro -x 120 -y 30 -c "$VT_TMP" "sh -c 'sleep 600'"
+$TM set-option -g remain-on-exit on >/dev/null   # an early exit stays readable
 $TM set-option -g status off >/dev/null
-$TM respawn-pane -k -t ro "$(printf '%s ' unshare -m sh -c "'mount --bind $VT_D/sock /run/libvirt && exec setpriv --reuid=nobody --regid=nogroup --clear-groups env -i PATH=/usr/bin:/bin HOME=$VT_TMP/home TERM=screen LANG=C.UTF-8 $VT_TMP/virt-tune -c qemu:///system -d 3600'")"
+$TM respawn-pane -k -t ro "$(printf '%s ' unshare -m sh -c "'mount --bind $VT_D/sock /run/libvirt && exec setpriv --reuid=nobody --regid=nogroup --clear-groups env -i PATH=/usr/bin:/bin HOME=$VT_TMP/home TERM=screen LANG=C.UTF-8 VIRT_TUNE_THEMEDIR=$VT_TMP/themes $VT_TMP/virt-tune -c qemu:///system -d 3600'")"
 i=0; while ! $TM capture-pane -p -t ro | grep -q 'vt-ro'; do i=$((i + 1)); [ $i -gt 100 ] && break; sleep 0.1; done
 $TM capture-pane -p -t ro | sed -n 1p | grep -q 'read-only: no permission to manage' &&
     ok "console as nobody: the title says read-only, no permission to manage" ||

@@ -153,6 +153,14 @@ static void test_libvirt_write(void **state)
     free(c);
     c = set_l("listen_tls = 0", "listen_tcp", "1");
     assert_string_equal(c, "listen_tls = 0\nlisten_tcp = 1\n");
+    /* a template comment inside a list over several lines is not an
+       anchor: the line goes at the end, the list stays whole (found by
+       fuzz_conf) */
+    free(d);
+    d = set_l("tls_allowed_dn_list = [\n  \"C=CN\",\n#auth_tcp = \"none\"\n  \"C=US\"\n]\n",
+              "auth_tcp", "\"sasl\"");
+    assert_string_equal(d, "tls_allowed_dn_list = [\n  \"C=CN\",\n#auth_tcp = \"none\"\n  \"C=US\"\n]\n"
+                           "auth_tcp = \"sasl\"\n");
     free(a);
     free(b);
     free(c);
