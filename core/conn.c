@@ -266,6 +266,8 @@ bool vt_conn_lost(vt_conn *c)
     return closed || virConnectIsAlive(c->conn) != 1;
 }
 
+static void job_abandon(struct vt_refresh_job *j);
+
 /* An open of the daemon again, in a thread of its own: a daemon that
  * accepts the socket but does not answer (stopped, hung) would block the
  * open for as long as it stays so, and the keepalive only starts after the
@@ -337,6 +339,9 @@ int vt_conn_reconnect(vt_conn *c, int wait_ms)
     vt_err_clear(&c->err);
     if (!t) {
         pthread_t th;
+        /* a refresh still waiting on the old connection is of no use */
+        job_abandon(c->job);
+        c->job = NULL;
         close_virconn(c);
         pthread_mutex_lock(&c->lock);
         c->closed = false;
@@ -421,6 +426,7 @@ void vt_conn_free(vt_conn *c)
     if (!c)
         return;
     attempt_abandon(c->attempt);
+    job_abandon(c->job);
     close_virconn(c);
     for (i = 0; i < c->ndoms; i++)
         domain_free(c->doms[i]);
@@ -481,9 +487,14 @@ const char *vt_domain_state_name(int state)
     }
 }
 
+static bool state_active(int state)
+{
+    return state != VIR_DOMAIN_SHUTOFF && state != VIR_DOMAIN_NOSTATE;
+}
+
 bool vt_domain_active(const vt_domain *d)
 {
-    return d->state != VIR_DOMAIN_SHUTOFF && d->state != VIR_DOMAIN_NOSTATE;
+    return state_active(d->state);
 }
 
 char *vt_domain_default_affinity(const vt_conn *c, const vt_domdef *def)
@@ -573,104 +584,165 @@ static void apply_stats(vt_domain *d, virDomainStatsRecordPtr rec)
     }
 }
 
-/* Runs in fetch workers: touches only d, the atomic counters and err. The
+/* ---- the background part of a refresh ----
+ *
+ * The round trips of a refresh (the bulk stats, the XML of marked domains)
+ * run in a thread of their own, so that a daemon that stops answering holds
+ * that thread and not the console. A job copies what it needs of the
+ * snapshot when it starts (uuid, state and mark of each domain) and holds
+ * its own reference to the connection; afterwards it touches nothing of the
+ * vt_conn. Merging its results into the snapshot happens on the caller's
+ * thread (vt_conn_refresh_wait). */
+
+typedef struct known_dom {
+    char uuid[VIR_UUID_STRING_BUFLEN];
+    int state;
+    bool dirty;
+} known_dom;
+
+typedef struct fetched {
+    char uuid[VIR_UUID_STRING_BUFLEN];
+    virDomainStatsRecordPtr rec;   /* points into job->recs */
+    int state;                     /* as the stats say */
+    bool fetch;                    /* the definition is (re)read */
+    int rc, vir_code;
+    vt_err err;
+    vt_domdef *live, *cfg;         /* owned until merged; cfg may be live */
+    char *cfg_xml;
+} fetched;
+
+struct vt_refresh_job {
+    pthread_mutex_t lock;
+    pthread_cond_t done_cv;
+    bool done, abandoned;          /* lock */
+    virConnectPtr conn;            /* a reference of the job's own */
+    char *uri;
+    bool events, in_process;
+    known_dom *known;              /* sorted by uuid, as c->doms is */
+    size_t nknown;
+    /* results, read after done */
+    int rc;
+    vt_err err;
+    virDomainStatsRecordPtr *recs;
+    fetched *f;
+    size_t nf;
+    size_t *todo;                  /* indexes into f to fetch */
+    size_t ntodo;
+    size_t next;                   /* atomic, next todo for a worker */
+    unsigned long stats_calls, xml_fetches;   /* xml_fetches atomic */
+    long long started_ms;
+};
+
+static long long mono_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void fetched_clear(fetched *f)
+{
+    if (f->cfg != f->live)
+        vt_domdef_free(f->cfg);
+    vt_domdef_free(f->live);
+    free(f->cfg_xml);
+    f->live = f->cfg = NULL;
+    f->cfg_xml = NULL;
+}
+
+static void job_free(vt_refresh_job *j)
+{
+    size_t i;
+
+    if (!j)
+        return;
+    for (i = 0; i < j->nf; i++)
+        fetched_clear(&j->f[i]);
+    free(j->f);
+    free(j->todo);
+    if (j->recs)
+        virDomainStatsRecordListFree(j->recs);
+    if (j->conn)
+        virConnectClose(j->conn);
+    free(j->known);
+    free(j->uri);
+    pthread_mutex_destroy(&j->lock);
+    pthread_cond_destroy(&j->done_cv);
+    free(j);
+}
+
+static int cmp_known(const void *key, const void *elem)
+{
+    return strcmp(key, ((const known_dom *)elem)->uuid);
+}
+
+static int record_state(virDomainStatsRecordPtr rec)
+{
+    int i;
+
+    for (i = 0; i < rec->nparams; i++)
+        if (strcmp(rec->params[i].field, "state.state") == 0 &&
+            rec->params[i].type == VIR_TYPED_PARAM_INT)
+            return rec->params[i].value.i;
+    return VIR_DOMAIN_NOSTATE;
+}
+
+/* Runs in fetch workers: touches only f and the job's atomic counter. The
  * live label is in the live XML's <seclabel><label>, and the process label
  * in procfs, so no virDomainGetSecurityLabelList round trip is needed. */
-static int fetch_definition(vt_conn *c, vt_domain *d, virDomainPtr dom, vt_err *err,
-                            int *vir_code)
+static void fetch_definition(vt_refresh_job *j, fetched *f)
 {
-    char *live_xml = NULL, *cfg_xml = NULL;
-    vt_domdef *live = NULL, *cfg = NULL;
+    char *live_xml = NULL;
     vt_err perr = { { 0 } };
-    int ret = -1;
+    virDomainPtr dom = f->rec->dom;
 
-    *vir_code = 0;
+    f->rc = -1;
+    f->vir_code = 0;
     live_xml = virDomainGetXMLDesc(dom, 0);
-    __atomic_fetch_add(&c->counters.xml_fetches, 1, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&j->xml_fetches, 1, __ATOMIC_RELAXED);
     if (!live_xml) {
         virErrorPtr e = virGetLastError();
-        *vir_code = e ? e->code : 0;
-        vt_err_set(err, "cannot read the XML of %s: %s", d->uuid, virt_last_error());
+        f->vir_code = e ? e->code : 0;
+        vt_err_set(&f->err, "cannot read the XML of %s: %s", f->uuid, virt_last_error());
         goto cleanup;
     }
-    if (!(live = vt_domdef_parse(live_xml, &perr))) {
-        vt_err_set(err, "domain %s: %s", d->uuid, perr.msg);
+    if (!(f->live = vt_domdef_parse(live_xml, &perr))) {
+        vt_err_set(&f->err, "domain %s: %s", f->uuid, perr.msg);
         goto cleanup;
     }
-    if (vt_domain_active(d)) {
-        cfg_xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
-        __atomic_fetch_add(&c->counters.xml_fetches, 1, __ATOMIC_RELAXED);
-        if (!cfg_xml) {
+    if (state_active(f->state)) {
+        f->cfg_xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
+        __atomic_fetch_add(&j->xml_fetches, 1, __ATOMIC_RELAXED);
+        if (!f->cfg_xml) {
             virErrorPtr e = virGetLastError();
-            *vir_code = e ? e->code : 0;
-            vt_err_set(err, "cannot read the inactive XML of %s: %s",
-                       d->uuid, virt_last_error());
+            f->vir_code = e ? e->code : 0;
+            vt_err_set(&f->err, "cannot read the inactive XML of %s: %s", f->uuid, virt_last_error());
             goto cleanup;
         }
-        if (!(cfg = vt_domdef_parse(cfg_xml, &perr))) {
-            vt_err_set(err, "domain %s (inactive): %s", d->uuid, perr.msg);
+        if (!(f->cfg = vt_domdef_parse(f->cfg_xml, &perr))) {
+            vt_err_set(&f->err, "domain %s (inactive): %s", f->uuid, perr.msg);
             goto cleanup;
         }
     } else {
-        cfg = live;
-        cfg_xml = vt_strdup(live_xml);
+        f->cfg = f->live;
+        f->cfg_xml = vt_strdup(live_xml);
     }
-
-    if (d->config != d->live)
-        vt_domdef_free(d->config);
-    vt_domdef_free(d->live);
-    d->live = live;
-    d->config = cfg;
-    free(d->config_xml);
-    d->config_xml = cfg_xml;
-    free(d->name);
-    d->name = vt_strdup(live->name);
-    free(d->live_label);
-    d->live_label = NULL;
-    if (vt_domain_active(d)) {
-        const vt_seclabel_def *sl = vt_domdef_main_seclabel(live);
-        if (sl && sl->label)
-            d->live_label = vt_strdup(sl->label);
-    }
-    live = cfg = NULL;
-    cfg_xml = NULL;
-    d->dirty = false;
-    ret = 0;
+    f->rc = 0;
 
 cleanup:
-    if (cfg != live)
-        vt_domdef_free(cfg);
-    vt_domdef_free(live);
-    free(cfg_xml);
+    if (f->rc < 0)
+        fetched_clear(f);
     free(live_xml);
-    return ret;
 }
-
-/* Definitions to fetch in one refresh, shared by the fetch workers. */
-typedef struct fetch_job {
-    vt_domain *d;
-    virDomainPtr dom;
-    int rc;
-    int vir_code;
-    vt_err err;
-} fetch_job;
-
-typedef struct fetch_queue {
-    vt_conn *c;
-    fetch_job *jobs;
-    size_t njobs;
-    size_t next;          /* atomic */
-} fetch_queue;
 
 static void *fetch_worker(void *arg)
 {
-    fetch_queue *q = arg;
+    vt_refresh_job *j = arg;
     size_t i;
 
-    while ((i = __atomic_fetch_add(&q->next, 1, __ATOMIC_RELAXED)) < q->njobs) {
-        fetch_job *j = &q->jobs[i];
-        j->rc = fetch_definition(q->c, j->d, j->dom, &j->err, &j->vir_code);
-    }
+    while ((i = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED)) < j->ntodo)
+        fetch_definition(j, &j->f[j->todo[i]]);
     return NULL;
 }
 
@@ -679,21 +751,89 @@ static void *fetch_worker(void *arg)
  * round trips, not the parsing, are the cost. */
 #define VT_FETCH_WORKERS 4
 
-static void fetch_all(fetch_queue *q)
+static void fetch_all(vt_refresh_job *j)
 {
     pthread_t t[VT_FETCH_WORKERS];
-    size_t n = q->njobs / 8, i, started = 0;
+    size_t n = j->ntodo / 8, i, started = 0;
 
     if (n > VT_FETCH_WORKERS)
         n = VT_FETCH_WORKERS;
-    if (q->c->in_process)
+    if (j->in_process)
         n = 1;   /* one driver lock: threads would only add malloc arenas */
     for (i = 1; i < n; i++)
-        if (pthread_create(&t[i], NULL, fetch_worker, q) == 0)
+        if (pthread_create(&t[i], NULL, fetch_worker, j) == 0)
             started = i;
-    fetch_worker(q);
+    fetch_worker(j);
     for (i = 1; i <= started; i++)
         pthread_join(t[i], NULL);
+}
+
+static void job_run(vt_refresh_job *j)
+{
+    unsigned int stats = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL |
+                         VIR_DOMAIN_STATS_BALLOON | VIR_DOMAIN_STATS_VCPU |
+                         VIR_DOMAIN_STATS_IOTHREAD;
+    int n, i;
+
+    n = virConnectGetAllDomainStats(j->conn, stats, &j->recs, 0);
+    j->stats_calls++;
+    if (n < 0) {
+        vt_err_set(&j->err, "cannot read domain stats from %s: %s", j->uri, virt_last_error());
+        j->rc = -1;
+        return;
+    }
+    j->f = vt_calloc((size_t)(n ? n : 1), sizeof(*j->f));
+    j->todo = vt_calloc((size_t)(n ? n : 1), sizeof(*j->todo));
+    for (i = 0; i < n; i++) {
+        fetched *f = &j->f[j->nf];
+        const known_dom *k;
+
+        if (virDomainGetUUIDString(j->recs[i]->dom, f->uuid) < 0)
+            continue;
+        f->rec = j->recs[i];
+        f->state = record_state(f->rec);
+        k = vt_bsearch(f->uuid, j->known, j->nknown, sizeof(*j->known), cmp_known);
+        /* Without events every definition may have changed; a state
+         * change also swaps live and inactive XML. */
+        f->fetch = !k || k->dirty || !j->events || k->state != f->state;
+        if (f->fetch)
+            j->todo[j->ntodo++] = j->nf;
+        j->nf++;
+    }
+    fetch_all(j);
+    virResetLastError();
+    j->rc = 0;
+}
+
+static void *job_thread(void *arg)
+{
+    vt_refresh_job *j = arg;
+    bool abandoned;
+
+    job_run(j);
+    pthread_mutex_lock(&j->lock);
+    j->done = true;
+    abandoned = j->abandoned;
+    pthread_cond_signal(&j->done_cv);
+    pthread_mutex_unlock(&j->lock);
+    if (abandoned)
+        job_free(j);
+    return NULL;
+}
+
+/* Forget a job: one still running frees itself when it ends. */
+static void job_abandon(vt_refresh_job *j)
+{
+    bool done;
+
+    if (!j)
+        return;
+    pthread_mutex_lock(&j->lock);
+    done = j->done;
+    j->abandoned = true;
+    pthread_mutex_unlock(&j->lock);
+    if (done)
+        job_free(j);
 }
 
 static void set_spread_why(vt_domain *d, char *why)
@@ -760,38 +900,47 @@ static void refresh_spread(vt_conn *c)
     free(u);
 }
 
-static void refresh_host(vt_conn *c)
+/* Host facts libvirt gives once: on the caller's thread, at the first
+ * refresh (before a console draws anything). */
+static void refresh_topology(vt_conn *c)
+{
+    vt_err err = { { 0 } };
+    virNodeInfo info;
+    char *caps, *hostname;
+
+    if (c->topology_done)
+        return;
+    caps = virConnectGetCapabilities(c->conn);
+    hostname = virConnectGetHostname(c->conn);
+    if (caps) {
+        vt_caps_parse_topology(caps, &c->host, &err);
+        free(caps);
+    }
+    if (virNodeGetInfo(c->conn, &info) == 0) {
+        c->host.ncpus = info.cpus;
+        c->host.nodeinfo_nodes = info.nodes;
+        c->host.nodeinfo_sockets = info.sockets;
+        c->host.nodeinfo_cores = info.cores;
+        c->host.nodeinfo_threads = info.threads;
+    }
+    /* A local host's own name is in procfs (the demo's too); libvirt's
+     * test driver would report the machine it runs on. */
+    if (!c->remote) {
+        VT_AUTOFREE char *p = vt_asprintf("%s/sys/kernel/hostname", c->procfs_root);
+        c->host.hostname = vt_read_file(p, 256, NULL);
+    }
+    if (!c->host.hostname)
+        c->host.hostname = vt_strdup(hostname);
+    free(hostname);
+    virResetLastError();
+    c->topology_done = true;
+}
+
+/* The host's files: sysfs knobs and the remote-access configuration. */
+static void refresh_host_files(vt_conn *c)
 {
     vt_err err = { { 0 } };
 
-    if (!c->topology_done) {
-        virNodeInfo info;
-        char *caps = virConnectGetCapabilities(c->conn);
-        char *hostname = virConnectGetHostname(c->conn);
-
-        if (caps) {
-            vt_caps_parse_topology(caps, &c->host, &err);
-            free(caps);
-        }
-        if (virNodeGetInfo(c->conn, &info) == 0) {
-            c->host.ncpus = info.cpus;
-            c->host.nodeinfo_nodes = info.nodes;
-            c->host.nodeinfo_sockets = info.sockets;
-            c->host.nodeinfo_cores = info.cores;
-            c->host.nodeinfo_threads = info.threads;
-        }
-        /* A local host's own name is in procfs (the demo's too); libvirt's
-         * test driver would report the machine it runs on. */
-        if (!c->remote) {
-            VT_AUTOFREE char *p = vt_asprintf("%s/sys/kernel/hostname", c->procfs_root);
-            c->host.hostname = vt_read_file(p, 256, NULL);
-        }
-        if (!c->host.hostname)
-            c->host.hostname = vt_strdup(hostname);
-        free(hostname);
-        virResetLastError();
-        c->topology_done = true;
-    }
     vt_host_clear_sysfs(&c->host);
     vt_remote_access_clear(&c->remote_access);
     if (!c->remote)
@@ -804,99 +953,146 @@ static void refresh_host(vt_conn *c)
         c->host.sysfs_why = vt_strdup(err.msg);
 }
 
-int vt_conn_refresh(vt_conn *c)
+bool vt_conn_refresh_running(const vt_conn *c)
 {
-    virDomainStatsRecordPtr *recs = NULL;
-    unsigned int stats = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL |
-                         VIR_DOMAIN_STATS_BALLOON | VIR_DOMAIN_STATS_VCPU |
-                         VIR_DOMAIN_STATS_IOTHREAD;
-    int n, i;
-    size_t k, kept;
+    return c->job != NULL;
+}
+
+long long vt_conn_refresh_waited_ms(const vt_conn *c)
+{
+    return c->job ? mono_ms() - c->job->started_ms : 0;
+}
+
+int vt_conn_refresh_start(vt_conn *c)
+{
+    vt_refresh_job *j;
+    pthread_t th;
+    size_t k;
+
+    if (c->job)
+        return 0;
+    vt_err_clear(&c->err);
+    if (!c->conn) {
+        vt_err_set(&c->err, "not connected to %s", c->uri);
+        return -1;
+    }
+    refresh_topology(c);
+    take_pending(c);
+    j = vt_calloc(1, sizeof(*j));
+    pthread_mutex_init(&j->lock, NULL);
+    pthread_cond_init(&j->done_cv, NULL);
+    virConnectRef(c->conn);
+    j->conn = c->conn;
+    j->uri = vt_strdup(c->uri);
+    j->events = c->events;
+    j->in_process = c->in_process;
+    j->started_ms = mono_ms();
+    j->known = vt_calloc(c->ndoms ? c->ndoms : 1, sizeof(*j->known));
+    j->nknown = c->ndoms;
+    /* the job takes the marks, as take_pending took the events': a mark
+       made while it runs is for the next refresh */
+    for (k = 0; k < c->ndoms; k++) {
+        snprintf(j->known[k].uuid, sizeof(j->known[k].uuid), "%s", c->doms[k]->uuid);
+        j->known[k].state = c->doms[k]->state;
+        j->known[k].dirty = c->doms[k]->dirty;
+        c->doms[k]->dirty = false;
+    }
+    c->counters.refreshes++;
+    c->job = j;
+    /* The in-process test driver cannot hang apart from us: no thread. */
+    if (c->in_process || pthread_create(&th, NULL, job_thread, j) != 0) {
+        job_run(j);
+        j->done = true;
+        return 0;
+    }
+    pthread_detach(th);
+    return 0;
+}
+
+/* Install a fetched definition into its domain (whose state the stats
+ * have just set). */
+static void install(vt_domain *d, fetched *f)
+{
+    if (d->config != d->live)
+        vt_domdef_free(d->config);
+    vt_domdef_free(d->live);
+    d->live = f->live;
+    d->config = f->cfg;
+    free(d->config_xml);
+    d->config_xml = f->cfg_xml;
+    f->live = f->cfg = NULL;
+    f->cfg_xml = NULL;
+    free(d->name);
+    d->name = vt_strdup(d->live->name);
+    free(d->live_label);
+    d->live_label = NULL;
+    if (vt_domain_active(d)) {
+        const vt_seclabel_def *sl = vt_domdef_main_seclabel(d->live);
+        if (sl && sl->label)
+            d->live_label = vt_strdup(sl->label);
+    }
+}
+
+static int merge(vt_conn *c, vt_refresh_job *j)
+{
+    size_t i, k, kept;
     bool sorted = true;
-    fetch_queue q = { 0 };
     int ret = -1;
 
-    vt_err_clear(&c->err);
-    c->counters.refreshes++;
-    refresh_host(c);
-    take_pending(c);
-
-    n = virConnectGetAllDomainStats(c->conn, stats, &recs, 0);
-    c->counters.stats_calls++;
-    if (n < 0) {
-        vt_err_set(&c->err, "cannot read domain stats from %s: %s", c->uri, virt_last_error());
+    c->counters.stats_calls += j->stats_calls;
+    c->counters.xml_fetches += j->xml_fetches;
+    refresh_host_files(c);
+    if (j->rc < 0) {
+        /* nothing was read: the marks go back for the next refresh */
+        for (k = 0; k < j->nknown; k++) {
+            vt_domain *d = j->known[k].dirty ? vt_conn_find_uuid(c, j->known[k].uuid) : NULL;
+            if (d)
+                d->dirty = true;
+        }
+        vt_err_set(&c->err, "%s", j->err.msg);
         return -1;
     }
     for (k = 0; k < c->ndoms; k++)
         c->doms[k]->seen = false;
+    for (i = 0; i < j->nf; i++) {
+        fetched *f = &j->f[i];
+        vt_domain *d = sorted ? vt_conn_find_uuid(c, f->uuid) : NULL;
 
-    for (i = 0; i < n; i++) {
-        char uuid[VIR_UUID_STRING_BUFLEN];
-        vt_domain *d;
-        int old_state;
-
-        if (virDomainGetUUIDString(recs[i]->dom, uuid) < 0)
-            continue;
-        d = sorted ? vt_conn_find_uuid(c, uuid) : NULL;
         if (!sorted && !d) {
             for (k = 0; k < c->ndoms; k++)
-                if (strcmp(c->doms[k]->uuid, uuid) == 0)
+                if (strcmp(c->doms[k]->uuid, f->uuid) == 0)
                     d = c->doms[k];
         }
         if (!d) {
             d = vt_calloc(1, sizeof(*d));
-            d->uuid = vt_strdup(uuid);
+            d->uuid = vt_strdup(f->uuid);
             d->pid = -1;
-            d->dirty = true;
+            d->dirty = false;
             d->state = VIR_DOMAIN_NOSTATE;
             vt_domain **slot = vt_array_push(&c->doms, &c->ndoms, sizeof(*c->doms));
             *slot = d;
             sorted = false;
         }
         d->seen = true;
-        old_state = d->state;
-        apply_stats(d, recs[i]);
-        /* Without events every definition may have changed; a state change
-         * also swaps live and inactive XML. */
-        if (!c->events || old_state != d->state)
-            d->dirty = true;
-        if (d->dirty) {
-            fetch_job *j = vt_array_push(&q.jobs, &q.njobs, sizeof(*j));
-            j->d = d;
-            j->dom = recs[i]->dom;
-        }
-    }
-    q.c = c;
-    fetch_all(&q);
-    for (k = 0; k < q.njobs; k++) {
-        fetch_job *j = &q.jobs[k];
-        if (j->rc == 0)
+        apply_stats(d, f->rec);
+        if (!f->fetch)
             continue;
+        if (f->rc == 0) {
+            install(d, f);
+            continue;
+        }
         /* A domain that vanished between the stats and the fetch is
-         * dropped; anything else is reported. */
-        if (j->vir_code == VIR_ERR_NO_DOMAIN) {
-            j->d->seen = false;
-            continue;
+         * dropped; anything else is reported (the first one). */
+        if (f->vir_code == VIR_ERR_NO_DOMAIN) {
+            d->seen = false;
+        } else {
+            d->dirty = true;   /* read it again next time */
+            if (!c->err.msg[0])
+                vt_err_set(&c->err, "%s", f->err.msg);
         }
-        vt_err_set(&c->err, "%s", j->err.msg);
-        goto cleanup;
     }
 
-    /* Sweep domains that are gone, keep the array sorted by uuid. */
-    for (k = 0, kept = 0; k < c->ndoms; k++) {
-        if (c->doms[k]->seen && c->doms[k]->live)
-            c->doms[kept++] = c->doms[k];
-        else
-            domain_free(c->doms[k]);
-    }
-    c->ndoms = kept;
-    vt_qsort(c->doms, c->ndoms, sizeof(*c->doms), cmp_dom_uuid);
-
-    refresh_spread(c);
-    ret = 0;
-
-cleanup:
-    if (ret < 0) {
+    if (c->err.msg[0]) {
         /* keep what we had; drop new domains that never got a definition */
         for (k = 0, kept = 0; k < c->ndoms; k++) {
             if (c->doms[k]->live)
@@ -904,10 +1100,64 @@ cleanup:
             else
                 domain_free(c->doms[k]);
         }
-        c->ndoms = kept;
-        vt_qsort(c->doms, c->ndoms, sizeof(*c->doms), cmp_dom_uuid);
+    } else {
+        /* sweep domains that are gone */
+        for (k = 0, kept = 0; k < c->ndoms; k++) {
+            if (c->doms[k]->seen && c->doms[k]->live)
+                c->doms[kept++] = c->doms[k];
+            else
+                domain_free(c->doms[k]);
+        }
+        ret = 0;
     }
-    free(q.jobs);
-    virDomainStatsRecordListFree(recs);
+    c->ndoms = kept;
+    vt_qsort(c->doms, c->ndoms, sizeof(*c->doms), cmp_dom_uuid);
+    if (ret == 0)
+        refresh_spread(c);
     return ret;
+}
+
+int vt_conn_refresh_wait(vt_conn *c, int wait_ms)
+{
+    vt_refresh_job *j = c->job;
+    bool done;
+    int ret;
+
+    if (!j)
+        return 0;
+    pthread_mutex_lock(&j->lock);
+    if (wait_ms < 0) {
+        while (!j->done)
+            pthread_cond_wait(&j->done_cv, &j->lock);
+    } else if (!j->done && wait_ms > 0) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += wait_ms / 1000;
+        until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        while (!j->done && pthread_cond_timedwait(&j->done_cv, &j->lock, &until) == 0)
+            ;
+    }
+    done = j->done;
+    pthread_mutex_unlock(&j->lock);
+    if (!done)
+        return 1;
+    c->job = NULL;
+    vt_err_clear(&c->err);
+    ret = merge(c, j);
+    job_free(j);
+    return ret;
+}
+
+int vt_conn_refresh(vt_conn *c)
+{
+    /* a refresh started earlier may predate what the caller just did */
+    if (c->job && vt_conn_refresh_wait(c, -1) < 0 && vt_conn_lost(c))
+        return -1;
+    if (vt_conn_refresh_start(c) < 0)
+        return -1;
+    return vt_conn_refresh_wait(c, -1);
 }

@@ -97,6 +97,7 @@ typedef struct vt_conn {
     size_t npending;
     bool pending_all;           /* lock; re-read every definition */
     struct vt_attempt *attempt; /* a reconnect still under way */
+    struct vt_refresh_job *job; /* a refresh still under way */
     bool closed;                /* lock; the close callback fired */
     int close_reason;           /* lock; virConnectCloseReason */
     bool topology_done;
@@ -111,7 +112,23 @@ bool vt_events_running(void);
 vt_conn *vt_conn_open(const vt_conn_opts *opts, vt_err *err);
 void vt_conn_free(vt_conn *c);    /* accepts NULL */
 
-int vt_conn_refresh(vt_conn *c);  /* -1 with c->err */
+/* Refresh the snapshot: waits for the daemon. -1 with c->err. */
+int vt_conn_refresh(vt_conn *c);
+
+/* The same in two halves, for a console that must not wait on a daemon
+ * that stops answering. Start sends the round trips off to a thread of
+ * their own (the in-process test driver runs them at once); until wait
+ * has merged them, the snapshot is unchanged and may be read, and the
+ * connection may be used for other calls. Wait gives 1 while the refresh
+ * is still under way (after waiting up to wait_ms, -1 = for ever), else
+ * merges it: 0, or -1 with c->err. Without a refresh under way it gives 0.
+ * A refresh is never cancelled: reconnecting or freeing the vt_conn leaves
+ * it to end on its own. */
+typedef struct vt_refresh_job vt_refresh_job;
+int vt_conn_refresh_start(vt_conn *c);
+int vt_conn_refresh_wait(vt_conn *c, int wait_ms);
+bool vt_conn_refresh_running(const vt_conn *c);
+long long vt_conn_refresh_waited_ms(const vt_conn *c);   /* 0 when none */
 
 /* Keepalive on daemon connections while the event loop runs: a daemon
  * that stops answering fails calls after about INTERVAL * (COUNT + 1) s. */

@@ -138,6 +138,7 @@ typedef struct vt_app {
     const char *uri_label;
     long long next_refresh;
     bool connected;
+    bool refresh_was_lost;      /* the refresh under way follows a reconnect */
     /* the recovery file: the staged set, kept on disk while staged */
     char *recovery_path;        /* owned; NULL: off for this session */
     char *recovery_sig;         /* owned; what the file holds now */
@@ -481,15 +482,13 @@ static bool reconnect(vt_app *a)
     return true;
 }
 
-static void do_refresh(vt_app *a)
+/* The end of a refresh, whichever way it ran. */
+static void refresh_done(vt_app *a, int rc)
 {
-    bool was_lost = !a->connected;
+    bool was_lost = a->refresh_was_lost;
 
-    if ((!a->connected || vt_conn_lost(a->c)) && !reconnect(a)) {
-        rebuild_rows(a);
-        return;
-    }
-    if (vt_conn_refresh(a->c) < 0) {
+    a->refresh_was_lost = false;
+    if (rc < 0) {
         if (vt_conn_lost(a->c)) {
             /* it went away during this refresh: back-off from now */
             a->connected = true;
@@ -517,6 +516,55 @@ static void do_refresh(vt_app *a)
     }
     rebuild_rows(a);
     a->next_refresh = now_ms() + a->refresh_ms;
+}
+
+/* A refresh waited on for longer than this is said so in the status line,
+ * and an apply is not started on top of it. */
+#define SLOW_REFRESH_MS 2000
+
+static bool refresh_slow(vt_app *a)
+{
+    return vt_conn_refresh_waited_ms(a->c) >= SLOW_REFRESH_MS;
+}
+
+/* Start a refresh unless one is under way, and wait for it at most
+ * wait_ms (-1: for as long as it takes). The round trips run in a thread
+ * of core's, so a daemon that stops answering leaves the console at the
+ * keys with the last snapshot on screen until the keepalive gives up on
+ * it. True when the refresh has ended. */
+static bool refresh_bounded(vt_app *a, int wait_ms)
+{
+    int rc;
+
+    if (!vt_conn_refresh_running(a->c)) {
+        a->refresh_was_lost = !a->connected;
+        if ((!a->connected || vt_conn_lost(a->c)) && !reconnect(a)) {
+            rebuild_rows(a);
+            return true;
+        }
+        if (vt_conn_refresh_start(a->c) < 0) {
+            refresh_done(a, -1);
+            return true;
+        }
+    }
+    rc = vt_conn_refresh_wait(a->c, wait_ms);
+    if (rc == 1) {
+        if (refresh_slow(a))
+            set_status(a, VT_ROLE_STATUS_ERROR, "waiting for %s: no answer for %llds; the view is its last "
+                       "answer%s", a->c->uri, vt_conn_refresh_waited_ms(a->c) / 1000,
+                       a->staged.n ? ", staged edits are kept" : "");
+        return false;
+    }
+    refresh_done(a, rc);
+    return true;
+}
+
+/* After an action: the refresh that shows its effect, waited for. */
+static void do_refresh(vt_app *a)
+{
+    if (vt_conn_refresh_running(a->c))
+        refresh_bounded(a, -1);   /* started before the action */
+    refresh_bounded(a, -1);
 }
 
 /* ---- drawing helpers: panels are drawn into a pad, then scrolled ---- */
@@ -2731,13 +2779,15 @@ static void recovery_answer(vt_app *a, int r)
         vt_changeset_clear(&a->staged);
         a->staged = a->recovered;
         memset(&a->recovered, 0, sizeof(a->recovered));
-        /* the name each VM had then, against its definition now: a VM
-           renamed or replaced since is a conflict in the review */
+        /* the name and definition (fingerprint) each VM had then: a VM
+           renamed, replaced or redefined since is a conflict in the review */
         vt_bases_clear(&a->bases);
         for (i = 0; i < a->recovered_bases.n; i++) {
+            /* a file without fingerprints: the definition as it is now */
             vt_domain *d = vt_conn_find_uuid(a->c, a->recovered_bases.uuids[i]);
+            const char *base = a->recovered_bases.xml[i];
             vt_bases_set(&a->bases, a->recovered_bases.uuids[i], a->recovered_bases.names[i],
-                         d && d->config_xml ? d->config_xml : "");
+                         *base ? base : d && d->config_xml ? d->config_xml : "");
         }
         open_review(a);
         a->review_back = SCR_LIST;
@@ -3122,6 +3172,9 @@ static bool handle_action(vt_app *a, vt_action act)
         } else if (!a->connected) {
             set_status(a, VT_ROLE_STATUS_ERROR, "disconnected from %s: nothing applied; the staged edits are "
                        "kept until it is back", a->c->uri);
+        } else if (refresh_slow(a)) {
+            set_status(a, VT_ROLE_STATUS_ERROR, "%s has not answered for %llds: nothing applied; the staged "
+                       "edits are kept", a->c->uri, vt_conn_refresh_waited_ms(a->c) / 1000);
         } else if (a->c->readonly) {
             set_status(a, VT_ROLE_STATUS_ERROR, "read-only connection: nothing applied (reconnect without -r)");
         } else if (!a->plan_ok) {
@@ -3193,8 +3246,7 @@ static bool handle_action(vt_app *a, vt_action act)
         break;
     case VT_ACT_REFRESH:
         a->retry_at = 0;    /* disconnected: try now, the back-off goes on */
-        do_refresh(a);
-        if (a->screen == SCR_REVIEW)
+        if (refresh_bounded(a, RECONNECT_WAIT_MS) && a->screen == SCR_REVIEW)
             review_prepare(a);
         clearok(curscr, TRUE);
         break;
@@ -3477,8 +3529,8 @@ int vt_app_run(const vt_app_opts *o, volatile sig_atomic_t *stop)
         recovery_sync(a);
         if (*stop)
             break;
-        if (now_ms() >= a->next_refresh)
-            do_refresh(a);
+        if (vt_conn_refresh_running(a->c) || now_ms() >= a->next_refresh)
+            refresh_bounded(a, 0);
         draw(a);
         if (trace && key_t0) {
             fprintf(trace, "%lld %d\n", now_us() - key_t0, last_key);
@@ -3486,6 +3538,8 @@ int vt_app_run(const vt_app_opts *o, volatile sig_atomic_t *stop)
             key_t0 = 0;
         }
         wait = (int)(a->next_refresh - now_ms());
+        if (vt_conn_refresh_running(a->c))
+            wait = 20;   /* look for its end between keys */
         timeout(wait > 0 ? wait : 0);
         r = get_wch(&ch);
         if (*stop)

@@ -262,6 +262,44 @@ static void test_refresh_cost(void **state)
     vt_conn_free(c);
 }
 
+/* The two halves of a refresh: the snapshot is unchanged until the wait
+ * merges, and a mark made while a refresh is under way is kept for the
+ * next one rather than lost to the merge. */
+static void test_refresh_halves(void **state)
+{
+    vt_conn *c;
+    vt_domain *a;
+    unsigned long before;
+
+    (void)state;
+    assert_int_equal(vt_events_start(NULL), 0);
+    c = open_fixture();
+    assert_false(vt_conn_refresh_running(c));
+    assert_int_equal(vt_conn_refresh_wait(c, 0), 0);      /* none under way */
+    assert_int_equal(vt_conn_refresh_start(c), 0);
+    assert_true(vt_conn_refresh_running(c));
+    assert_int_equal(c->ndoms, 0);                        /* not merged yet */
+    assert_int_equal(vt_conn_refresh_start(c), 0);        /* one at a time */
+    assert_int_equal(vt_conn_refresh_wait(c, -1), 0);
+    assert_false(vt_conn_refresh_running(c));
+    assert_int_equal(c->ndoms, 3);
+    assert_int_equal(c->counters.stats_calls, 1);
+    assert_int_equal(vt_conn_refresh_waited_ms(c), 0);
+
+    before = c->counters.xml_fetches;
+    assert_int_equal(vt_conn_refresh_start(c), 0);
+    a = vt_conn_find_uuid(c, UUID_A);
+    assert_non_null(a);
+    a->dirty = true;                                      /* marked meanwhile */
+    assert_int_equal(vt_conn_refresh_wait(c, 1000), 0);
+    assert_true(vt_conn_find_uuid(c, UUID_A)->dirty);
+    assert_int_equal(c->counters.xml_fetches, before);
+    assert_int_equal(vt_conn_refresh(c), 0);              /* fetched now */
+    assert_false(vt_conn_find_uuid(c, UUID_A)->dirty);
+    assert_int_equal(c->counters.xml_fetches, before + 2);   /* alpha runs: live + inactive */
+    vt_conn_free(c);
+}
+
 static void test_bad_uri(void **state)
 {
     vt_conn_opts o = { .uri = "test:///nonexistent/node.xml" };
@@ -278,6 +316,7 @@ int main(void)
         cmocka_unit_test(test_snapshot),
         cmocka_unit_test(test_json_schema),
         cmocka_unit_test(test_refresh_cost),
+        cmocka_unit_test(test_refresh_halves),
         cmocka_unit_test(test_bad_uri),
     };
     virSetErrorFunc(NULL, quiet);

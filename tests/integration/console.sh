@@ -83,6 +83,20 @@ virsh -q -c "$URI" dumpxml --inactive vt-it-console | grep -q "<iothreadpin ioth
 dpid=$(cat "$VT_PID_FILE")
 kill -STOP "$dpid"
 t0=$(date +%s)
+# The refresh waits in a thread of its own: the keys still work, and the
+# status line says what it is waiting for.
+if wait_for 'no answer for ' 100; then
+    ok "a hung libvirtd: the status line says the console is waiting for it"
+else
+    fail "a hung libvirtd: no 'no answer' status within 10 s"; capture | tail -3
+fi
+$TM send-keys -t it '?'
+if wait_for 'Keys (from the action table' 10; then
+    ok "while libvirtd hangs a key is answered within 1 s (help opened)"
+else
+    fail "while libvirtd hangs the console does not answer keys"; capture | tail -3
+fi
+$TM send-keys -t it Escape
 if wait_for 'disconnected: ' 400; then
     ok "a hung libvirtd is seen as disconnected after $(( $(date +%s) - t0 )) s"
 else
@@ -109,6 +123,39 @@ virsh -q -c "$URI" undefine vt-it-renamed >/dev/null || fail "virsh undefine"
 wait_for 'no longer defined' 50 && ok "undefined elsewhere: the detail says the VM is gone" ||
     { fail "detail after the undefine"; capture | head -4; }
 $TM send-keys -t it Escape / Escape
+
+# The console ends with an edit staged (SIGHUP: the SSH session dropped),
+# someone redefines the VM in place while it is gone, and the next console
+# restores the edit: the review flags the redefine from the recovery file's
+# fingerprint and refuses to apply.
+$TM send-keys -t it q
+sleep 0.5
+printf 'vm vt-it-console iothread 1 pin 0 config\n' > "$VT_TMP/plan2"
+mkdir -p "$VT_TMP/state"
+$TM send-keys -t it "clear; XDG_STATE_HOME='$VT_TMP/state' $VT -c '$URI' -d 0.5 --apply-log '$VT_TMP/rec.log' --plan '$VT_TMP/plan2'" Enter
+wait_for '1 edit staged from' || { fail "--plan: no staged edit"; capture | tail -4; }
+sleep 0.5
+pkill -HUP -f "$VT_TMP/rec.log"
+sleep 1
+grep -qs '^# base: .* vt-it-console fnv64:' "$VT_TMP"/state/virt-tune/staged-*.plan &&
+    ok "SIGHUP: the recovery file keeps the VM's name and fingerprint" ||
+    fail "recovery file: $(cat "$VT_TMP"/state/virt-tune/staged-*.plan 2>&1)"
+virsh -q -c "$URI" desc --config vt-it-console "changed while the console was gone" >/dev/null ||
+    fail "virsh desc --config"
+$TM send-keys -t it "clear; XDG_STATE_HOME='$VT_TMP/state' $VT -c '$URI' -d 0.5 --apply-log '$VT_TMP/rec.log'" Enter
+wait_for 'ended with 1 staged' 50 || { fail "no offer of the recovered edit"; capture | tail -8; }
+$TM send-keys -t it Enter
+if wait_for 'definition changed since the edits were staged' 50; then
+    ok "redefined while the console was gone: the restored edit is flagged in the review"
+else
+    fail "restored edit not flagged after an in-place redefine"; capture | tail -8
+fi
+$TM send-keys -t it a
+wait_for 'cannot apply' 30 && ok "the flagged edit is not applied" || { fail "apply of a flagged edit"; capture | tail -3; }
+virsh -q -c "$URI" dumpxml --inactive vt-it-console | grep -q "<iothreadpin iothread='1' cpuset='0'/>" &&
+    fail "the flagged edit reached the definition"
+$TM send-keys -t it d    # drop it: nothing staged is left for the quit below
+sleep 0.5
 
 kill "$(cat "$VT_PID_FILE")"
 wait_for 'disconnected: ' 200 || fail "no disconnected status after the last kill"
