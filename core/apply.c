@@ -88,6 +88,39 @@ const char *vt_bases_uuid_of(const vt_bases *b, const char *name)
     return NULL;
 }
 
+void vt_base_fingerprint(const char *xml, char out[VT_BASE_FP_LEN])
+{
+    out[0] = 0;
+    if (!xml || !*xml)
+        return;
+    if (vt_base_is_fingerprint(xml))
+        snprintf(out, VT_BASE_FP_LEN, "%s", xml);
+    else
+        snprintf(out, VT_BASE_FP_LEN, "fnv64:%016llx", vt_fnv1a(xml));
+}
+
+bool vt_base_is_fingerprint(const char *base)
+{
+    size_t i;
+
+    if (strncmp(base, "fnv64:", 6) != 0 || strlen(base) != 22)
+        return false;
+    for (i = 6; i < 22; i++)
+        if (!strchr("0123456789abcdef", base[i]))
+            return false;
+    return true;
+}
+
+bool vt_base_matches(const char *base, const char *xml)
+{
+    char fp[VT_BASE_FP_LEN];
+
+    if (!vt_base_is_fingerprint(base))
+        return strcmp(base, xml) == 0;
+    vt_base_fingerprint(xml, fp);
+    return strcmp(base, fp) == 0;
+}
+
 void vt_bases_clear(vt_bases *b)
 {
     size_t i;
@@ -675,7 +708,7 @@ static int prepare_vm(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, const
         fetch_inactive(c, d->uuid, true, &base, err) < 0)
         goto cleanup;
     expect = vt_bases_get(bases, d->uuid);
-    if (expect && *expect && strcmp(expect, plain) != 0) {
+    if (expect && *expect && !vt_base_matches(expect, plain)) {
         vt_err_set(err, "%s: the definition changed since the edits were staged (redefined "
                    "elsewhere); review it again before applying", d->name);
         goto cleanup;

@@ -108,8 +108,9 @@ typedef struct vt_applyplan {
 } vt_applyplan;
 
 /* Expected inactive XML per VM, as the console saw it when it staged the
- * first edit of that VM, and the name it had then. Owned strings; an
- * empty XML checks only that the name still belongs to that UUID. */
+ * first edit of that VM (or its fingerprint, see below), and the name it
+ * had then. Owned strings; an empty XML checks only that the name still
+ * belongs to that UUID. */
 typedef struct vt_bases {
     char **uuids;
     char **names;              /* the VM's name then: a rename or an
@@ -157,6 +158,14 @@ void vt_bases_set(vt_bases *b, const char *uuid, const char *name, const char *x
 const char *vt_bases_get(const vt_bases *b, const char *uuid);
 const char *vt_bases_uuid_of(const vt_bases *b, const char *name);   /* NULL: none */
 void vt_bases_clear(vt_bases *b);
+
+/* A base may be a fingerprint of the XML ("fnv64:" and 16 hex digits)
+ * instead of the XML itself: what a recovery file keeps. */
+#define VT_BASE_FP_LEN 24
+void vt_base_fingerprint(const char *xml, char out[VT_BASE_FP_LEN]);   /* "" for an empty xml */
+bool vt_base_is_fingerprint(const char *base);
+/* Does the definition xml match base (XML or fingerprint)? */
+bool vt_base_matches(const char *base, const char *xml);
 
 const char *vt_effect_name(vt_effect e);          /* "live now", ... */
 const char *vt_step_state_name(vt_step_state s);

@@ -1,7 +1,6 @@
 #include "recovery.h"
 
 #include <errno.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,17 +14,11 @@
 char *vt_recovery_path(const char *key)
 {
     const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-    uint64_t h = 1469598103934665603ULL;   /* FNV-1a: a short, stable name */
-    const unsigned char *p;
+    unsigned long long h = vt_fnv1a(key);   /* a short, stable name */
 
-    for (p = (const unsigned char *)key; *p; p++) {
-        h ^= *p;
-        h *= 1099511628211ULL;
-    }
     if (state && *state)
-        return vt_asprintf("%s/virt-tune/staged-%016llx.plan", state, (unsigned long long)h);
-    return vt_asprintf("%s/.local/state/virt-tune/staged-%016llx.plan", home && *home ? home : "/root",
-                       (unsigned long long)h);
+        return vt_asprintf("%s/virt-tune/staged-%016llx.plan", state, h);
+    return vt_asprintf("%s/.local/state/virt-tune/staged-%016llx.plan", home && *home ? home : "/root", h);
 }
 
 /* A key is written on a comment line: no line breaks in it. */
@@ -54,7 +47,13 @@ int vt_recovery_save(const char *path, const char *key, const vt_changeset *cs, 
     strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
     head = vt_asprintf(HEAD "# uri: %s\n# saved: %s\n", key, when);
     for (i = 0; bases && i < bases->n; i++) {
-        char *more = vt_asprintf("%s# base: %s %s\n", head, bases->uuids[i], bases->names[i]);
+        /* the definition as a fingerprint: one redefined in place while
+           the console was gone is a conflict too */
+        char fp[VT_BASE_FP_LEN] = "";
+        char *more;
+        vt_base_fingerprint(bases->xml[i], fp);
+        more = vt_asprintf("%s# base: %s %s%s%s\n", head, bases->uuids[i], bases->names[i], fp[0] ? " " : "",
+                           fp);
         free(head);
         head = more;
     }
@@ -113,9 +112,11 @@ int vt_recovery_load(const char *path, const char *key, vt_changeset *out, vt_ba
     if (!cs.n)
         return 0;
     for (p = text; p && *p == '#'; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
-        char uuid[64], name[256];
-        if (sscanf(p, "# base: %63s %255s", uuid, name) == 2)
-            vt_bases_set(bases, uuid, name, "");
+        char uuid[64], name[256], fp[64];
+        int n = sscanf(p, "# base: %63s %255s %63s", uuid, name, fp);
+        /* a file of a version without fingerprints checks the name only */
+        if (n >= 2)
+            vt_bases_set(bases, uuid, name, n == 3 && vt_base_is_fingerprint(fp) ? fp : "");
     }
     *out = cs;
     if (saved_at)

@@ -21,8 +21,9 @@ char *vt_recovery_path(const char *key);
 int vt_recovery_save(const char *path, const char *key, const vt_changeset *cs, const vt_bases *bases,
                      vt_err *err);
 
-/* 1 with *out (and the UUID of each VM in bases->uuids/names, with empty
- * XML) and *saved_at ("2026-11-23 03:30:01", caller frees) when the file
+/* 1 with *out (and the UUID of each VM in bases->uuids/names, with the
+ * fingerprint of its definition as its XML, or empty XML for a file
+ * written without one) and *saved_at ("2026-11-23 03:30:01", caller frees) when the file
  * holds edits for `key`; 0 when there is none (or it is another key's);
  * -1 with err when it cannot be read or parsed (the file is left as it
  * is). */

@@ -216,6 +216,18 @@ int vt_parse_ull(const char *s, unsigned long long *out)
 
 /* One UTF-8 sequence at p (not at NUL): bytes used, *cp the code point or
  * -1 when the lead byte does not start a valid sequence (then 1 byte). */
+unsigned long long vt_fnv1a(const char *s)
+{
+    unsigned long long h = 1469598103934665603ULL;
+    const unsigned char *p;
+
+    for (p = (const unsigned char *)s; *p; p++) {
+        h ^= *p;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
 size_t vt_utf8_decode(const unsigned char *p, long *cp)
 {
     unsigned char c = p[0];

@@ -62,6 +62,9 @@ int vt_parse_ull(const char *s, unsigned long long *out);
 /* Outside text (VM names, labels, paths) as UTF-8: one sequence at p (not
  * at NUL), the bytes it takes and *cp its code point, or -1 (1 byte) when
  * p does not start a valid sequence. */
+/* FNV-1a, 64 bits: a short, stable fingerprint (not a security check). */
+unsigned long long vt_fnv1a(const char *s);
+
 size_t vt_utf8_decode(const unsigned char *p, long *cp);
 bool vt_cp_is_control(long cp);   /* C0, DEL, C1 */
 bool vt_cp_is_hostile(long cp);   /* bidi controls, separators, zero-width */

@@ -300,6 +300,37 @@ static void test_renamed_or_replaced(void **state)
     vt_applyplan_clear(&ap);
     memset(&ap, 0, sizeof(ap));
 
+    /* the fingerprint a recovery file keeps: the same, then redefined in
+       place (a description added) and refused */
+    {
+        vt_bases fb = { 0 };
+        char fp[VT_BASE_FP_LEN];
+        char *x = vt_strdup(d->config_xml), *e = strstr(x, "</name>"), *nx;
+        vt_base_fingerprint(d->config_xml, fp);
+        vt_bases_set(&fb, d->uuid, d->name, fp);
+        assert_int_equal(vt_apply_prepare(c, &cs, &fb, &ap, &err), 0);
+        vt_applyplan_clear(&ap);
+        memset(&ap, 0, sizeof(ap));
+        assert_non_null(e);
+        e += strlen("</name>");
+        nx = vt_asprintf("%.*s<description>changed</description>%s", (int)(e - x), x, e);
+        dom = virDomainDefineXML(c->conn, nx);
+        assert_non_null(dom);
+        virDomainFree(dom);
+        assert_int_equal(vt_apply_prepare(c, &cs, &fb, &ap, &err), -1);
+        assert_non_null(strstr(err.msg, "gamma: the definition changed since the edits were staged"));
+        assert_int_equal(ap.nsteps, 0);
+        /* put it back: the rest of this test starts from the fixture */
+        dom = virDomainDefineXML(c->conn, x);
+        assert_non_null(dom);
+        virDomainFree(dom);
+        assert_int_equal(vt_conn_refresh(c), 0);
+        d = vt_conn_find_name(c, "gamma");
+        free(x);
+        free(nx);
+        vt_bases_clear(&fb);
+    }
+
     /* renamed (gamma is shut off) */
     dom = virDomainLookupByName(c->conn, "gamma");
     assert_non_null(dom);

@@ -61,6 +61,11 @@ static void test_roundtrip(void **state)
     assert_int_equal(bb.n, 1);
     assert_string_equal(bb.uuids[0], "11111111-2222-3333-4444-555555555555");
     assert_string_equal(bb.names[0], "web");
+    /* the definition comes back as its fingerprint: the same XML matches,
+       one redefined in place while the console was gone does not */
+    assert_true(vt_base_is_fingerprint(bb.xml[0]));
+    assert_true(vt_base_matches(bb.xml[0], "<domain/>"));
+    assert_false(vt_base_matches(bb.xml[0], "<domain><description>x</description></domain>"));
     assert_non_null(at);
     assert_int_equal(strlen(at), strlen("2026-11-23 03:30:01"));
     free(at);
@@ -82,6 +87,37 @@ static void test_roundtrip(void **state)
     vt_bases_clear(&b);
     free(path);
     free(other);
+}
+
+/* A file written before fingerprints existed ("# base: UUID NAME") still
+ * loads, checking the name only; a third word that is not a fingerprint
+ * is not taken for one. */
+static void test_old_format(void **state)
+{
+    const char *key = "qemu:///system";
+    char *path = vt_recovery_path(key);
+    vt_changeset back = { 0 };
+    vt_bases bb = { 0 };
+    vt_err err = { { 0 } };
+    const char *old = "# virt-tune: staged edits not applied when the console ended\n"
+                      "# uri: qemu:///system\n# saved: 2026-11-23 03:30:01\n"
+                      "# base: 11111111-2222-3333-4444-555555555555 web\n"
+                      "# base: 11111111-2222-3333-4444-666666666666 db fnv64:zz\n"
+                      "vm web vcpu 0 pin 2 config\nvm db vcpu 0 pin 3 config\n";
+
+    (void)state;
+    vt_mkdirs_for(path, 0700);
+    assert_int_equal(vt_write_file_atomic(path, old, &err), 0);
+    assert_int_equal(vt_recovery_load(path, key, &back, &bb, NULL, &err), 1);
+    assert_int_equal(bb.n, 2);
+    assert_string_equal(bb.names[0], "web");
+    assert_string_equal(bb.xml[0], "");
+    assert_string_equal(bb.names[1], "db");
+    assert_string_equal(bb.xml[1], "");
+    vt_changeset_clear(&back);
+    vt_bases_clear(&bb);
+    assert_int_equal(vt_recovery_discard(path, &err), 0);
+    free(path);
 }
 
 static void test_unreadable_left_alone(void **state)
@@ -120,6 +156,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_roundtrip),
+        cmocka_unit_test(test_old_format),
         cmocka_unit_test(test_unreadable_left_alone),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
