@@ -266,57 +266,91 @@ bool vt_conn_lost(vt_conn *c)
     return closed || virConnectIsAlive(c->conn) != 1;
 }
 
-static void job_abandon(struct vt_refresh_job *j);
-
-/* An open of the daemon again, in a thread of its own: a daemon that
- * accepts the socket but does not answer (stopped, hung) would block the
- * open for as long as it stays so, and the keepalive only starts after the
- * open. The caller waits a bounded time; an attempt that outlives the
- * wait is polled again next time, and one whose vt_conn is freed cleans up
- * after itself. */
-typedef struct vt_attempt {
+/* ---- work a caller may stop waiting for ----
+ *
+ * A call to a daemon that does not answer blocks for as long as it stays
+ * so. Such calls run in a detached thread as a task; the caller waits a
+ * bounded time and may look again later, or abandon the task, which then
+ * frees itself when its call returns. */
+typedef struct bg_task {
     pthread_mutex_t lock;
     pthread_cond_t done_cv;
-    bool done, abandoned;
-    char *uri;
-    bool readonly, fallback;
-    virConnectPtr conn;
-    char msg[512];
-} vt_attempt;
+    bool done, abandoned;           /* lock */
+    void (*run)(struct bg_task *);  /* in the thread; writes only the task */
+    void (*free)(struct bg_task *);
+} bg_task;
 
-static void attempt_free(vt_attempt *t)
+static void bg_init(bg_task *t, void (*run)(bg_task *), void (*free_fn)(bg_task *))
 {
-    if (t->conn)
-        virConnectClose(t->conn);
-    pthread_mutex_destroy(&t->lock);
-    pthread_cond_destroy(&t->done_cv);
-    free(t->uri);
-    free(t);
+    pthread_mutex_init(&t->lock, NULL);
+    pthread_cond_init(&t->done_cv, NULL);
+    t->run = run;
+    t->free = free_fn;
 }
 
-static void *attempt_thread(void *arg)
+static void bg_destroy(bg_task *t)
 {
-    vt_attempt *t = arg;
-    vt_conn tmp = { 0 };
+    pthread_mutex_destroy(&t->lock);
+    pthread_cond_destroy(&t->done_cv);
+}
+
+static void *bg_thread(void *arg)
+{
+    bg_task *t = arg;
     bool abandoned;
 
-    pthread_mutex_init(&tmp.lock, NULL);
-    if (open_virconn(&tmp, t->uri, t->readonly, false) < 0)
-        snprintf(t->msg, sizeof(t->msg), "cannot connect to %s: %s", t->uri, virt_last_error());
-    pthread_mutex_destroy(&tmp.lock);
+    t->run(t);
     pthread_mutex_lock(&t->lock);
-    t->conn = tmp.conn;
-    t->fallback = tmp.readonly_fallback;
     t->done = true;
     abandoned = t->abandoned;
     pthread_cond_signal(&t->done_cv);
     pthread_mutex_unlock(&t->lock);
     if (abandoned)
-        attempt_free(t);
+        t->free(t);
     return NULL;
 }
 
-static void attempt_abandon(vt_attempt *t)
+/* Run t in a thread of its own; when no thread can be had, here and now. */
+static void bg_start(bg_task *t)
+{
+    pthread_t th;
+
+    if (pthread_create(&th, NULL, bg_thread, t) != 0) {
+        t->run(t);
+        t->done = true;
+        return;
+    }
+    pthread_detach(th);
+}
+
+/* Wait up to wait_ms (-1: for ever); true when t is done. */
+static bool bg_wait(bg_task *t, int wait_ms)
+{
+    bool done;
+
+    pthread_mutex_lock(&t->lock);
+    if (wait_ms < 0) {
+        while (!t->done)
+            pthread_cond_wait(&t->done_cv, &t->lock);
+    } else if (!t->done && wait_ms > 0) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += wait_ms / 1000;
+        until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        while (!t->done && pthread_cond_timedwait(&t->done_cv, &t->lock, &until) == 0)
+            ;
+    }
+    done = t->done;
+    pthread_mutex_unlock(&t->lock);
+    return done;
+}
+
+/* Forget t: done, it is freed now; still running, when it ends. */
+static void bg_abandon(bg_task *t)
 {
     bool done;
 
@@ -327,20 +361,52 @@ static void attempt_abandon(vt_attempt *t)
     t->abandoned = true;
     pthread_mutex_unlock(&t->lock);
     if (done)
-        attempt_free(t);
+        t->free(t);
+}
+
+/* An open of the daemon again, as a task: a daemon that accepts the
+ * socket but does not answer (stopped, hung) would block the open for as
+ * long as it stays so, and the keepalive only starts after the open. */
+typedef struct vt_attempt {
+    bg_task task;                   /* first: the task is the attempt */
+    char *uri;
+    bool readonly, fallback;
+    virConnectPtr conn;
+    char msg[512];
+} vt_attempt;
+
+static void attempt_free(bg_task *bt)
+{
+    vt_attempt *t = (vt_attempt *)bt;
+
+    if (t->conn)
+        virConnectClose(t->conn);
+    bg_destroy(&t->task);
+    free(t->uri);
+    free(t);
+}
+
+static void attempt_run(bg_task *bt)
+{
+    vt_attempt *t = (vt_attempt *)bt;
+    vt_conn tmp = { 0 };
+
+    pthread_mutex_init(&tmp.lock, NULL);
+    if (open_virconn(&tmp, t->uri, t->readonly, false) < 0)
+        snprintf(t->msg, sizeof(t->msg), "cannot connect to %s: %s", t->uri, virt_last_error());
+    pthread_mutex_destroy(&tmp.lock);
+    t->conn = tmp.conn;
+    t->fallback = tmp.readonly_fallback;
 }
 
 int vt_conn_reconnect(vt_conn *c, int wait_ms)
 {
     vt_attempt *t = c->attempt;
-    struct timespec until;
-    bool done;
 
     vt_err_clear(&c->err);
     if (!t) {
-        pthread_t th;
         /* a refresh still waiting on the old connection is of no use */
-        job_abandon(c->job);
+        bg_abandon((bg_task *)c->job);
         c->job = NULL;
         close_virconn(c);
         pthread_mutex_lock(&c->lock);
@@ -348,47 +414,29 @@ int vt_conn_reconnect(vt_conn *c, int wait_ms)
         c->close_reason = 0;
         pthread_mutex_unlock(&c->lock);
         t = vt_calloc(1, sizeof(*t));
-        pthread_mutex_init(&t->lock, NULL);
-        pthread_cond_init(&t->done_cv, NULL);
+        bg_init(&t->task, attempt_run, attempt_free);
         t->uri = vt_strdup(c->uri);
         /* the mode first asked for: a fallback to read-only is tried
            read-write again */
         t->readonly = c->readonly && !c->readonly_fallback;
-        if (pthread_create(&th, NULL, attempt_thread, t) != 0) {
-            attempt_free(t);
-            vt_err_set(&c->err, "cannot start a thread to reconnect to %s", c->uri);
-            return -1;
-        }
-        pthread_detach(th);
+        bg_start(&t->task);
         c->attempt = t;
     }
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += wait_ms / 1000;
-    until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
-    pthread_mutex_lock(&t->lock);
-    while (!t->done && pthread_cond_timedwait(&t->done_cv, &t->lock, &until) == 0)
-        ;
-    done = t->done;
-    pthread_mutex_unlock(&t->lock);
-    if (!done) {
+    if (!bg_wait(&t->task, wait_ms)) {
         vt_err_set(&c->err, "%s accepts the connection but does not answer (still waiting)", c->uri);
         return -1;
     }
     c->attempt = NULL;
     if (!t->conn) {
         vt_err_set(&c->err, "%s", t->msg);
-        attempt_free(t);
+        attempt_free(&t->task);
         return -1;
     }
     c->conn = t->conn;
     t->conn = NULL;
     c->readonly = t->readonly || t->fallback;
     c->readonly_fallback = t->fallback;
-    attempt_free(t);
+    attempt_free(&t->task);
     if (vt_events_running())
         virConnectRegisterCloseCallback(c->conn, on_close, c, NULL);
     register_events(c);
@@ -425,8 +473,8 @@ void vt_conn_free(vt_conn *c)
 
     if (!c)
         return;
-    attempt_abandon(c->attempt);
-    job_abandon(c->job);
+    bg_abandon((bg_task *)c->attempt);
+    bg_abandon((bg_task *)c->job);
     close_virconn(c);
     for (i = 0; i < c->ndoms; i++)
         domain_free(c->doms[i]);
@@ -612,9 +660,7 @@ typedef struct fetched {
 } fetched;
 
 struct vt_refresh_job {
-    pthread_mutex_t lock;
-    pthread_cond_t done_cv;
-    bool done, abandoned;          /* lock */
+    bg_task task;                  /* first: the task is the job */
     virConnectPtr conn;            /* a reference of the job's own */
     char *uri;
     bool events, in_process;
@@ -651,12 +697,11 @@ static void fetched_clear(fetched *f)
     f->cfg_xml = NULL;
 }
 
-static void job_free(vt_refresh_job *j)
+static void job_free(bg_task *bt)
 {
+    vt_refresh_job *j = (vt_refresh_job *)bt;
     size_t i;
 
-    if (!j)
-        return;
     for (i = 0; i < j->nf; i++)
         fetched_clear(&j->f[i]);
     free(j->f);
@@ -667,8 +712,7 @@ static void job_free(vt_refresh_job *j)
         virConnectClose(j->conn);
     free(j->known);
     free(j->uri);
-    pthread_mutex_destroy(&j->lock);
-    pthread_cond_destroy(&j->done_cv);
+    bg_destroy(&j->task);
     free(j);
 }
 
@@ -768,8 +812,9 @@ static void fetch_all(vt_refresh_job *j)
         pthread_join(t[i], NULL);
 }
 
-static void job_run(vt_refresh_job *j)
+static void job_run(bg_task *bt)
 {
+    vt_refresh_job *j = (vt_refresh_job *)bt;
     unsigned int stats = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL |
                          VIR_DOMAIN_STATS_BALLOON | VIR_DOMAIN_STATS_VCPU |
                          VIR_DOMAIN_STATS_IOTHREAD;
@@ -803,37 +848,6 @@ static void job_run(vt_refresh_job *j)
     fetch_all(j);
     virResetLastError();
     j->rc = 0;
-}
-
-static void *job_thread(void *arg)
-{
-    vt_refresh_job *j = arg;
-    bool abandoned;
-
-    job_run(j);
-    pthread_mutex_lock(&j->lock);
-    j->done = true;
-    abandoned = j->abandoned;
-    pthread_cond_signal(&j->done_cv);
-    pthread_mutex_unlock(&j->lock);
-    if (abandoned)
-        job_free(j);
-    return NULL;
-}
-
-/* Forget a job: one still running frees itself when it ends. */
-static void job_abandon(vt_refresh_job *j)
-{
-    bool done;
-
-    if (!j)
-        return;
-    pthread_mutex_lock(&j->lock);
-    done = j->done;
-    j->abandoned = true;
-    pthread_mutex_unlock(&j->lock);
-    if (done)
-        job_free(j);
 }
 
 static void set_spread_why(vt_domain *d, char *why)
@@ -966,7 +980,6 @@ long long vt_conn_refresh_waited_ms(const vt_conn *c)
 int vt_conn_refresh_start(vt_conn *c)
 {
     vt_refresh_job *j;
-    pthread_t th;
     size_t k;
 
     if (c->job)
@@ -979,8 +992,7 @@ int vt_conn_refresh_start(vt_conn *c)
     refresh_topology(c);
     take_pending(c);
     j = vt_calloc(1, sizeof(*j));
-    pthread_mutex_init(&j->lock, NULL);
-    pthread_cond_init(&j->done_cv, NULL);
+    bg_init(&j->task, job_run, job_free);
     virConnectRef(c->conn);
     j->conn = c->conn;
     j->uri = vt_strdup(c->uri);
@@ -1000,12 +1012,12 @@ int vt_conn_refresh_start(vt_conn *c)
     c->counters.refreshes++;
     c->job = j;
     /* The in-process test driver cannot hang apart from us: no thread. */
-    if (c->in_process || pthread_create(&th, NULL, job_thread, j) != 0) {
-        job_run(j);
-        j->done = true;
-        return 0;
+    if (c->in_process) {
+        job_run(&j->task);
+        j->task.done = true;
+    } else {
+        bg_start(&j->task);
     }
-    pthread_detach(th);
     return 0;
 }
 
@@ -1120,35 +1132,16 @@ static int merge(vt_conn *c, vt_refresh_job *j)
 int vt_conn_refresh_wait(vt_conn *c, int wait_ms)
 {
     vt_refresh_job *j = c->job;
-    bool done;
     int ret;
 
     if (!j)
         return 0;
-    pthread_mutex_lock(&j->lock);
-    if (wait_ms < 0) {
-        while (!j->done)
-            pthread_cond_wait(&j->done_cv, &j->lock);
-    } else if (!j->done && wait_ms > 0) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += wait_ms / 1000;
-        until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
-        while (!j->done && pthread_cond_timedwait(&j->done_cv, &j->lock, &until) == 0)
-            ;
-    }
-    done = j->done;
-    pthread_mutex_unlock(&j->lock);
-    if (!done)
+    if (!bg_wait(&j->task, wait_ms))
         return 1;
     c->job = NULL;
     vt_err_clear(&c->err);
     ret = merge(c, j);
-    job_free(j);
+    job_free(&j->task);
     return ret;
 }
 
