@@ -1,6 +1,9 @@
 #include "recovery.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,14 +14,103 @@
 
 #define HEAD "# virt-tune: staged edits not applied when the console ended\n"
 
-char *vt_recovery_path(const char *key)
+static char *slot_path(const char *key, int slot)
 {
     const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
     unsigned long long h = vt_fnv1a(key);   /* a short, stable name */
+    char n[16] = "";
 
+    if (slot > 0)
+        snprintf(n, sizeof(n), "-%d", slot + 1);
     if (state && *state)
-        return vt_asprintf("%s/virt-tune/staged-%016llx.plan", state, h);
-    return vt_asprintf("%s/.local/state/virt-tune/staged-%016llx.plan", home && *home ? home : "/root", h);
+        return vt_asprintf("%s/virt-tune/staged-%016llx%s.plan", state, h, n);
+    return vt_asprintf("%s/.local/state/virt-tune/staged-%016llx%s.plan", home && *home ? home : "/root", h, n);
+}
+
+char *vt_recovery_path(const char *key)
+{
+    return slot_path(key, 0);
+}
+
+/* The lock beside a recovery file: held (flock) by the console writing
+ * it, for as long as that console runs. A lock file removed between our
+ * open and our flock (its holder gave it up) is not a lock: try again. */
+static int lock_slot(const char *path)
+{
+    VT_AUTOFREE char *lp = vt_asprintf("%s.lock", path);
+    int tries;
+
+    for (tries = 0; tries < 3; tries++) {
+        struct stat a, b;
+        int fd = open(lp, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0)
+            return -1;
+        if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+            close(fd);
+            return -1;
+        }
+        if (fstat(fd, &a) == 0 && stat(lp, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+            return fd;
+        close(fd);
+    }
+    return -1;
+}
+
+char *vt_recovery_claim(const char *key, bool want_left, int *lock_fd, vt_err *err)
+{
+    char *best = NULL;
+    int best_fd = -1, slot;
+
+    *lock_fd = -1;
+    for (slot = 0; slot < VT_RECOVERY_SLOTS; slot++) {
+        char *p = slot_path(key, slot);
+        bool left = access(p, F_OK) == 0;
+        int fd;
+
+        if (slot == 0)
+            vt_mkdirs_for(p, 0700);
+        /* only a file that holds edits is worth a look once we have one */
+        if ((!left && best_fd >= 0) || (fd = lock_slot(p)) < 0) {
+            free(p);
+            continue;
+        }
+        if (left) {
+            if (want_left) {
+                /* edits a console that ended left behind: this one */
+                vt_recovery_release(best, best_fd);
+                free(best);
+                *lock_fd = fd;
+                return p;
+            }
+            close(fd);
+            free(p);
+            continue;
+        }
+        best = p;
+        best_fd = fd;
+        if (!want_left)
+            break;
+    }
+    if (best_fd < 0) {
+        VT_AUTOFREE char *p = slot_path(key, 0);
+        vt_err_set(err, "no free recovery file beside %s (%d consoles on this host, or the directory is not "
+                   "writable)", p, VT_RECOVERY_SLOTS);
+        return NULL;
+    }
+    *lock_fd = best_fd;
+    return best;
+}
+
+void vt_recovery_release(const char *path, int lock_fd)
+{
+    if (lock_fd < 0)
+        return;
+    /* nothing left in it: the lock goes too (removed while still held) */
+    if (path && access(path, F_OK) != 0) {
+        VT_AUTOFREE char *lp = vt_asprintf("%s.lock", path);
+        unlink(lp);
+    }
+    close(lock_fd);
 }
 
 /* A key is written on a comment line: no line breaks in it. */

@@ -13,8 +13,21 @@
 #include "plan.h"
 #include "util.h"
 
-/* The file for `key` (a URI, or "demo"). Caller frees. */
+/* The first file for `key` (a URI, or "demo"). Caller frees. */
 char *vt_recovery_path(const char *key);
+
+/* Several consoles may run on one URI at once (two admins, two windows):
+ * each writes its own file, `staged-HASH.plan`, then `staged-HASH-2.plan`
+ * and so on, and holds a lock (flock on FILE.lock) on it while it runs,
+ * which the kernel drops when it ends, SIGKILL included. Claim a file no
+ * running console holds: with want_left, one that holds edits a console
+ * left behind if there is one, else an empty one; without, an empty one.
+ * The path (caller frees) and *lock_fd (vt_recovery_release), or
+ * NULL with err when every file is held or none can be locked. */
+#define VT_RECOVERY_SLOTS 8
+char *vt_recovery_claim(const char *key, bool want_left, int *lock_fd, vt_err *err);
+/* Give a claimed file up (its lock file goes when the file holds nothing). */
+void vt_recovery_release(const char *path, int lock_fd);
 
 /* Write cs (and the VMs' UUIDs from bases) atomically; an empty cs
  * removes the file. -1 with err naming the file. */

@@ -141,6 +141,7 @@ typedef struct vt_app {
     bool refresh_was_lost;      /* the refresh under way follows a reconnect */
     /* the recovery file: the staged set, kept on disk while staged */
     char *recovery_path;        /* owned; NULL: off for this session */
+    int recovery_lock;          /* held while recovery_path is ours; -1 none */
     char *recovery_sig;         /* owned; what the file holds now */
     bool recovery_failed;       /* the last write failed (said once) */
     vt_changeset recovered;     /* offered at start, not yet taken */
@@ -2728,7 +2729,30 @@ static void recovery_sync(vt_app *a)
     a->recovery_sig = sig;
 }
 
-/* At start: edits a console on this host left behind are offered. */
+static void recovery_release(vt_app *a)
+{
+    vt_recovery_release(a->recovery_path, a->recovery_lock);
+    a->recovery_lock = -1;
+    free(a->recovery_path);
+    a->recovery_path = NULL;
+    free(a->recovery_sig);
+    a->recovery_sig = NULL;
+}
+
+/* A file of this console's own for its staged edits: one that no other
+ * console holds and that holds nothing left behind. */
+static void recovery_claim_empty(vt_app *a)
+{
+    vt_err err = { { 0 } };
+
+    recovery_release(a);
+    a->recovery_path = vt_recovery_claim(a->opts->recovery_key, false, &a->recovery_lock, &err);
+    if (!a->recovery_path)
+        set_status(a, VT_ROLE_STATUS_ERROR, "staged edits not kept on disk: %s", err.msg);
+}
+
+/* At start: edits a console on this host left behind are offered. A
+ * console still running on the same URI holds its file: not offered. */
 static void recovery_offer(vt_app *a)
 {
     vt_err err = { { 0 } };
@@ -2736,14 +2760,17 @@ static void recovery_offer(vt_app *a)
 
     if (!a->opts->recovery_key)
         return;
-    a->recovery_path = vt_recovery_path(a->opts->recovery_key);
+    a->recovery_path = vt_recovery_claim(a->opts->recovery_key, true, &a->recovery_lock, &err);
+    if (!a->recovery_path) {
+        set_status(a, VT_ROLE_STATUS_ERROR, "staged edits not kept on disk: %s", err.msg);
+        return;
+    }
     r = vt_recovery_load(a->recovery_path, a->opts->recovery_key, &a->recovered, &a->recovered_bases,
                          &a->recovered_at, &err);
     if (r < 0) {
-        /* never overwrite what we cannot read: off for this session */
+        /* never overwrite what we cannot read: it stays, we use another */
+        recovery_claim_empty(a);
         set_status(a, VT_ROLE_STATUS_ERROR, "%s", err.msg);
-        free(a->recovery_path);
-        a->recovery_path = NULL;
         return;
     }
     if (r == 0)
@@ -2754,8 +2781,13 @@ static void recovery_offer(vt_app *a)
                    "restored: --plan given)", a->recovered.n, a->recovered.n == 1 ? "" : "s", a->recovery_path);
         vt_changeset_clear(&a->recovered);
         vt_bases_clear(&a->recovered_bases);
-        free(a->recovery_path);
-        a->recovery_path = NULL;
+        {
+            char keep[512];
+            snprintf(keep, sizeof(keep), "%s", a->status);
+            recovery_claim_empty(a);
+            if (a->recovery_path)
+                set_status(a, VT_ROLE_STATUS_ERROR, "%s", keep);
+        }
         return;
     }
     open_dialog(a, DLG_RECOVER, "Recover", "Restore",
@@ -2801,10 +2833,13 @@ static void recovery_answer(vt_app *a, int r)
             set_status(a, VT_ROLE_STATUS, "discarded %zu staged edit%s of the earlier console", n,
                        n == 1 ? "" : "s");
     } else {
+        char keep[512];
         vt_changeset_clear(&a->recovered);
-        set_status(a, VT_ROLE_STATUS, "left for later (offered at the next start) in %s", a->recovery_path);
-        free(a->recovery_path);
-        a->recovery_path = NULL;
+        snprintf(keep, sizeof(keep), "left for later (offered at the next start) in %s", a->recovery_path);
+        /* this console's own edits go to a file of their own */
+        recovery_claim_empty(a);
+        if (a->recovery_path)
+            set_status(a, VT_ROLE_STATUS, "%s", keep);
     }
     vt_bases_clear(&a->recovered_bases);
 }
@@ -3437,6 +3472,7 @@ int vt_app_run(const vt_app_opts *o, volatile sig_atomic_t *stop)
     a->refresh_ms = o->refresh_ms > 0 ? o->refresh_ms : 2000;
     a->uri_label = o->uri_label ? o->uri_label : o->conn->uri;
     a->connected = true;
+    a->recovery_lock = -1;
     a->sort_col = COL_NAME;
     if (load_config(a, o->config_path) < 0)
         goto out;
@@ -3603,8 +3639,7 @@ out:
     vt_bases_clear(&a->bases);
     vt_bases_clear(&a->recovered_bases);
     free(a->recovered_at);
-    free(a->recovery_path);
-    free(a->recovery_sig);
+    recovery_release(a);
     vt_applyplan_clear(&a->plan);
     vt_advice_list_clear(&a->advice);
     vt_remote_status_clear(&a->remote);

@@ -38,7 +38,7 @@ else
 fi
 [ "$(stat -c %a "$f" 2>/dev/null)" = 600 ] && ok "the recovery file is 0600" || fail "mode $(stat -c %a "$f" 2>/dev/null)"
 [ -z "$(ls -A "$tmp/t")" ] || fail "temporary files left: $(ls -A "$tmp/t")"
-[ -z "$(ls -A "$state" | grep -v '^staged-[0-9a-f]*\.plan$')" ] || fail "stray files in the state dir: $(ls -A "$state")"
+[ -z "$(ls -A "$state" | grep -v '^staged-[0-9a-f]*\.plan\(\.lock\)*$')" ] || fail "stray files in the state dir: $(ls -A "$state")"
 
 # 2. The next console offers them; Enter restores them into the review.
 start_shell 80 24
@@ -124,6 +124,60 @@ for case in "TERM edit-form" "INT picker" "HUP apply-dialog"; do
         fail "SIG$sig: recovery: $(capture | grep -v '^$' | tail -4)"
     [ -z "$(ls -A "$tmp/t")" ] || fail "SIG$sig left files in TMPDIR: $(ls -A "$tmp/t")"
 done
+
+# 9. Two consoles on one host at once (two admins, two windows): each keeps
+#    its own file; the second is not offered the first's edits while the
+#    first runs; when the first is killed, the next console is offered
+#    exactly its edits, and the second's file is left alone.
+rm -f "$state"/staged-*
+printf 'vm lb-01 vcpu 0 pin 3 config\n' > "$tmp/one.plan"
+start_shell 80 24
+run_vt "--plan $tmp/two.plan"
+T2="tmux -L $SOCK-2 -f /dev/null"   # a server of its own: start_shell restarts the first
+cleanup() { $T kill-server 2>/dev/null; $T2 kill-server 2>/dev/null; rm -rf "$tmp"; }
+$T2 new-session -d -s vt2 -x 80 -y 24 \
+    "env -i PATH=/usr/bin:/bin HOME=$tmp TERM=screen LANG=C.UTF-8 LC_ALL=C.UTF-8 \
+         XDG_CONFIG_HOME=$tmp/cfg TMPDIR=$tmp/t VIRT_TUNE_DATADIR=${VIRT_TUNE_DATADIR:-} \
+         PS1='$ ' sh -i"
+capture2() { $T2 capture-pane -p -t vt2; }
+sleep 0.5
+$T2 send-keys -t vt2 "$VT --demo -d 3600 --plan $tmp/one.plan" Enter
+i=0; while ! capture2 | grep -q 'connected  demo host' && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+sleep 0.5
+capture2 | grep -q '1 edit staged from' || fail "second console: --plan not staged: $(capture2 | tail -2)"
+capture2 | grep -q 'earlier console' && fail "second console: offered the running console's edits"
+files=$(ls "$state"/staged-*.plan 2>/dev/null | wc -l)
+fa=$(grep -l 'vm web-01 hugepages 2M' "$state"/staged-*.plan 2>/dev/null)
+fb=$(grep -l 'vm lb-01 vcpu 0 pin 3 config' "$state"/staged-*.plan 2>/dev/null)
+if [ "$files" = 2 ] && [ -n "$fa" ] && [ -n "$fb" ] && [ "$fa" != "$fb" ]; then
+    ok "two consoles at once: each keeps its staged edits in a file of its own"
+else
+    fail "two consoles: $files files, first in '$fa', second in '$fb'"
+fi
+kill -9 "$(pgrep -n -f -- "$tmp/two.plan")"
+i=0; while pgrep -f -- "$tmp/two.plan" >/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+start_shell 80 24   # a new terminal: the killed console left this one raw
+run_vt
+if capture | grep -q 'ended with 2 staged'; then
+    ok "first console killed: the next one is offered its 2 edits, not the running one's"
+else
+    fail "after killing the first of two consoles: $(capture | sed -n 8,14p)"
+fi
+keys Enter
+title_line | grep -q '\[2 staged\]' || fail "Restore with two consoles: $(title_line)"
+grep -qx 'vm lb-01 vcpu 0 pin 3 config' "$fb" && ok "the second console's file is left alone" ||
+    fail "the second console's file: $(cat "$fb" 2>&1)"
+$T2 send-keys -t vt2 q
+sleep 0.5
+$T2 send-keys -t vt2 Left Enter
+sleep 1
+[ -e "$fb" ] && fail "the second console quit on purpose, its file stays"
+keys q
+keys Left Enter
+gone || fail "quit after the two-console case"
+[ -z "$(ls -A "$state")" ] && ok "both quit on purpose: no recovery or lock file left" ||
+    fail "left in the state dir: $(ls -A "$state")"
+$T2 kill-server 2>/dev/null
 
 # 8. A storm of resizes, down to a size too small to draw in: the console
 #    lays out again and the list is as it was.

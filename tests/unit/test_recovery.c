@@ -120,6 +120,73 @@ static void test_old_format(void **state)
     free(path);
 }
 
+/* Two consoles on one URI: two files, each held while its console runs;
+ * a held file is never offered, one given up with edits in it is. */
+static void test_claim(void **state)
+{
+    const char *key = "qemu:///system";
+    vt_changeset cs = { 0 };
+    vt_err err = { { 0 } };
+    int fa, fb, fc, i, fds[VT_RECOVERY_SLOTS];
+    char *a, *b, *c, *paths[VT_RECOVERY_SLOTS];
+
+    (void)state;
+    a = vt_recovery_claim(key, true, &fa, &err);
+    assert_non_null(a);
+    {
+        char *first = vt_recovery_path(key);
+        assert_string_equal(a, first);                   /* the first file first */
+        free(first);
+    }
+    b = vt_recovery_claim(key, true, &fb, &err);
+    assert_non_null(b);
+    assert_string_not_equal(a, b);                       /* a is held */
+    assert_int_equal(vt_plan_parse("vm web vcpu 0 pin 2 config\n", &cs, &err), 0);
+    assert_int_equal(vt_recovery_save(a, key, &cs, NULL, &err), 0);
+    /* a's console still runs: a third one gets neither */
+    c = vt_recovery_claim(key, true, &fc, &err);
+    assert_non_null(c);
+    assert_string_not_equal(c, a);
+    assert_string_not_equal(c, b);
+    vt_recovery_release(c, fc);
+    free(c);
+    /* a's console ends with its edits: the next one is offered a's file */
+    vt_recovery_release(a, fa);
+    assert_int_equal(access(a, F_OK), 0);
+    c = vt_recovery_claim(key, true, &fc, &err);
+    assert_non_null(c);
+    assert_string_equal(c, a);
+    vt_recovery_release(c, fc);
+    free(c);
+    /* without want_left an empty one: not a's */
+    c = vt_recovery_claim(key, false, &fc, &err);
+    assert_non_null(c);
+    assert_string_not_equal(c, a);
+    vt_recovery_release(c, fc);
+    {   /* an empty file given up takes its lock file with it */
+        char *lp = vt_asprintf("%s.lock", c);
+        assert_int_not_equal(access(lp, F_OK), 0);
+        free(lp);
+    }
+    free(c);
+    vt_recovery_release(b, fb);
+    free(b);
+    assert_int_equal(vt_recovery_discard(a, &err), 0);
+    /* every file held: a clear refusal */
+    for (i = 0; i < VT_RECOVERY_SLOTS; i++) {
+        paths[i] = vt_recovery_claim(key, false, &fds[i], &err);
+        assert_non_null(paths[i]);
+    }
+    assert_null(vt_recovery_claim(key, false, &fc, &err));
+    assert_non_null(strstr(err.msg, "no free recovery file"));
+    for (i = 0; i < VT_RECOVERY_SLOTS; i++) {
+        vt_recovery_release(paths[i], fds[i]);
+        free(paths[i]);
+    }
+    free(a);
+    vt_changeset_clear(&cs);
+}
+
 static void test_unreadable_left_alone(void **state)
 {
     const char *key = "qemu:///system";
@@ -157,6 +224,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_roundtrip),
         cmocka_unit_test(test_old_format),
+        cmocka_unit_test(test_claim),
         cmocka_unit_test(test_unreadable_left_alone),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
