@@ -467,6 +467,25 @@ static void domain_free(vt_domain *d)
     free(d);
 }
 
+/* Closing says goodbye to the daemon (events deregistered, the close
+ * call): a daemon that does not answer would hold that for as long as the
+ * keepalive lets it, so the close is a task too, waited for a short time. */
+typedef struct conn_closer {
+    bg_task task;
+    vt_conn *c;
+} conn_closer;
+
+static void closer_run(bg_task *t)
+{
+    close_virconn(((conn_closer *)t)->c);
+}
+
+static void closer_free(bg_task *t)
+{
+    bg_destroy(t);
+    free(t);
+}
+
 void vt_conn_free(vt_conn *c)
 {
     size_t i;
@@ -475,7 +494,19 @@ void vt_conn_free(vt_conn *c)
         return;
     bg_abandon((bg_task *)c->attempt);
     bg_abandon((bg_task *)c->job);
-    close_virconn(c);
+    if (c->conn) {
+        conn_closer *k = vt_calloc(1, sizeof(*k));
+        k->c = c;
+        bg_init(&k->task, closer_run, closer_free);
+        bg_start(&k->task);
+        if (!bg_wait(&k->task, VT_CLOSE_WAIT_MS)) {
+            /* the closer still uses c: it is left as it is, a small
+               leak for a connection whose daemon stopped answering */
+            bg_abandon(&k->task);
+            return;
+        }
+        closer_free(&k->task);
+    }
     for (i = 0; i < c->ndoms; i++)
         domain_free(c->doms[i]);
     free(c->doms);

@@ -110,7 +110,11 @@ int vt_events_start(vt_err *err);
 bool vt_events_running(void);
 
 vt_conn *vt_conn_open(const vt_conn_opts *opts, vt_err *err);
-void vt_conn_free(vt_conn *c);    /* accepts NULL */
+/* Accepts NULL. Closing the connection is waited for at most
+ * VT_CLOSE_WAIT_MS: with a daemon that does not answer, the vt_conn is
+ * left to a thread that ends with the close (or the process). */
+#define VT_CLOSE_WAIT_MS 1000
+void vt_conn_free(vt_conn *c);
 
 /* Refresh the snapshot: waits for the daemon. -1 with c->err. */
 int vt_conn_refresh(vt_conn *c);

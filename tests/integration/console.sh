@@ -81,6 +81,13 @@ virsh -q -c "$URI" dumpxml --inactive vt-it-console | grep -q "<iothreadpin ioth
 # A daemon that stops answering (SIGSTOP): the keepalive ends the wait,
 # the console says disconnected, and comes back after SIGCONT.
 dpid=$(cat "$VT_PID_FILE")
+# a second console, to be quit while the daemon hangs
+$TM new-window -d -t it -n q2 "env TERM=screen LANG=C.UTF-8 PS1='$ ' sh -i"
+capture2() { $TM capture-pane -p -t it:q2; }
+sleep 0.3
+$TM send-keys -t it:q2 "$VT -c '$URI' -d 0.5" Enter
+i=0; while ! capture2 | grep -q 'vt-it-console' && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+q2pid=$(pgrep -n -x virt-tune)
 kill -STOP "$dpid"
 t0=$(date +%s)
 # The refresh waits in a thread of its own: the keys still work, and the
@@ -97,6 +104,21 @@ else
     fail "while libvirtd hangs the console does not answer keys"; capture | tail -3
 fi
 $TM send-keys -t it Escape
+# q while the daemon hangs: the console ends at once with status 0; the
+# refresh that waits for the daemon is not waited for
+i=0; while ! capture2 | grep -q 'no answer for ' && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+t1=$(date +%s%N)
+$TM send-keys -t it:q2 q
+i=0; while kill -0 "$q2pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+ms=$(( ($(date +%s%N) - t1) / 1000000 ))
+$TM send-keys -t it:q2 "echo EXIT=\$?" Enter
+sleep 0.3
+if [ -n "$q2pid" ] && ! kill -0 "$q2pid" 2>/dev/null && capture2 | grep -q 'EXIT=0' && [ "$ms" -lt 2000 ]; then
+    ok "q while libvirtd hangs: the console quits in $ms ms with status 0"
+else
+    fail "q while libvirtd hangs: ${ms} ms; $(capture2 | grep -v '^$' | tail -2)"
+fi
+$TM kill-window -t it:q2 2>/dev/null
 if wait_for 'disconnected: ' 400; then
     ok "a hung libvirtd is seen as disconnected after $(( $(date +%s) - t0 )) s"
 else
