@@ -3,6 +3,7 @@
 #include <libvirt/virterror.h>
 #include <errno.h>
 #include <libxml/uri.h>
+#include <libxml/xmlerror.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -180,7 +181,7 @@ static void on_close(virConnectPtr conn, int reason, void *opaque)
 /* Open c->conn for opts_uri in c's mode. On a permission error a
  * read-write request falls back to read-only: inspection still works, as
  * the console only reads until an edit is applied. */
-static int open_virconn(vt_conn *c, const char *uri, bool readonly, bool close_cb)
+static int open_virconn(vt_conn *c, const char *uri, bool readonly)
 {
     int ctypes[] = { VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE };
     virConnectAuth auth = { ctypes, 2, auth_cb, NULL };
@@ -205,37 +206,11 @@ static int open_virconn(vt_conn *c, const char *uri, bool readonly, bool close_c
          * driver has no keepalive: it cannot hang apart from us. */
         if (strncmp(uri ? uri : "", "test:", 5) != 0)
             virConnectSetKeepAlive(c->conn, VT_KEEPALIVE_INTERVAL, VT_KEEPALIVE_COUNT);
-        if (close_cb)
-            virConnectRegisterCloseCallback(c->conn, on_close, c, NULL);
     }
     virResetLastError();
     return 0;
 }
 
-vt_conn *vt_conn_open(const vt_conn_opts *opts, vt_err *err)
-{
-    vt_conn *c = vt_calloc(1, sizeof(*c));
-    char *uri;
-
-    pthread_mutex_init(&c->lock, NULL);
-    c->sysfs_root = vt_strdup(opts->sysfs_root ? opts->sysfs_root : "/sys");
-    c->procfs_root = vt_strdup(opts->procfs_root ? opts->procfs_root : "/proc");
-    c->etc_root = vt_strdup(opts->etc_root ? opts->etc_root : "/etc");
-    c->readonly = opts->readonly;
-    if (open_virconn(c, opts->uri, opts->readonly, true) < 0) {
-        vt_err_set(err, "cannot connect to %s: %s",
-                   opts->uri ? opts->uri : "the default libvirt URI", virt_last_error());
-        vt_conn_free(c);
-        return NULL;
-    }
-    uri = virConnectGetURI(c->conn);
-    c->uri = vt_strdup(uri ? uri : opts->uri);
-    free(uri);
-    c->remote = uri_is_remote(c->uri);
-    c->in_process = strncmp(c->uri, "test:", 5) == 0 || strncmp(c->uri, "qemu:///embed", 13) == 0;
-    register_events(c);
-    return c;
-}
 
 static void close_virconn(vt_conn *c)
 {
@@ -294,11 +269,25 @@ static void bg_destroy(bg_task *t)
     pthread_cond_destroy(&t->done_cv);
 }
 
+/* libxml2's error handler is per thread, and its default prints to
+ * stderr, under a console's screen: a thread of ours says nothing. */
+static void xml_quiet(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+static void quiet_thread(void)
+{
+    xmlSetGenericErrorFunc(NULL, xml_quiet);
+}
+
 static void *bg_thread(void *arg)
 {
     bg_task *t = arg;
     bool abandoned;
 
+    quiet_thread();
     t->run(t);
     pthread_mutex_lock(&t->lock);
     t->done = true;
@@ -392,11 +381,78 @@ static void attempt_run(bg_task *bt)
     vt_conn tmp = { 0 };
 
     pthread_mutex_init(&tmp.lock, NULL);
-    if (open_virconn(&tmp, t->uri, t->readonly, false) < 0)
-        snprintf(t->msg, sizeof(t->msg), "cannot connect to %s: %s", t->uri, virt_last_error());
+    if (open_virconn(&tmp, t->uri, t->readonly) < 0)
+        snprintf(t->msg, sizeof(t->msg), "%s", virt_last_error());
     pthread_mutex_destroy(&tmp.lock);
     t->conn = tmp.conn;
     t->fallback = tmp.readonly_fallback;
+}
+
+static vt_attempt *attempt_start(const char *uri, bool readonly)
+{
+    vt_attempt *t = vt_calloc(1, sizeof(*t));
+
+    bg_init(&t->task, attempt_run, attempt_free);
+    t->uri = uri ? vt_strdup(uri) : NULL;
+    t->readonly = readonly;
+    bg_start(&t->task);
+    return t;
+}
+
+/* A transport that may ask the user something (ssh: a password, a host
+ * key) takes as long as the user does: its open is not timed. */
+static bool uri_interactive(const char *uri)
+{
+    const char *colon = uri ? strstr(uri, "://") : NULL;
+    const char *plus = uri ? strchr(uri, '+') : NULL;
+
+    return plus && colon && plus < colon && strncmp(plus, "+ssh", 4) == 0 ? true :
+           plus && colon && plus < colon && strncmp(plus, "+libssh", 7) == 0;
+}
+
+vt_conn *vt_conn_open(const vt_conn_opts *opts, vt_err *err)
+{
+    vt_conn *c = vt_calloc(1, sizeof(*c));
+    const char *what = opts->uri ? opts->uri : "the default libvirt URI";
+    int wait = opts->open_wait_ms > 0 && !uri_interactive(opts->uri) ? opts->open_wait_ms : -1;
+    vt_attempt *t;
+    char *uri;
+
+    pthread_mutex_init(&c->lock, NULL);
+    c->sysfs_root = vt_strdup(opts->sysfs_root ? opts->sysfs_root : "/sys");
+    c->procfs_root = vt_strdup(opts->procfs_root ? opts->procfs_root : "/proc");
+    c->etc_root = vt_strdup(opts->etc_root ? opts->etc_root : "/etc");
+    c->readonly = opts->readonly;
+    /* in a thread: a daemon that accepts the socket but does not answer
+       would hold the open for ever (the keepalive starts after it) */
+    t = attempt_start(opts->uri, opts->readonly);
+    if (!bg_wait(&t->task, wait)) {
+        bg_abandon(&t->task);
+        vt_err_set(err, "cannot connect to %s: the daemon accepts the connection but did not answer in %d s",
+                   what, wait / 1000);
+        vt_conn_free(c);
+        return NULL;
+    }
+    if (!t->conn) {
+        vt_err_set(err, "cannot connect to %s: %s", what, t->msg);
+        attempt_free(&t->task);
+        vt_conn_free(c);
+        return NULL;
+    }
+    c->conn = t->conn;
+    t->conn = NULL;
+    c->readonly = t->readonly || t->fallback;
+    c->readonly_fallback = t->fallback;
+    attempt_free(&t->task);
+    if (vt_events_running())
+        virConnectRegisterCloseCallback(c->conn, on_close, c, NULL);
+    uri = virConnectGetURI(c->conn);
+    c->uri = vt_strdup(uri ? uri : opts->uri);
+    free(uri);
+    c->remote = uri_is_remote(c->uri);
+    c->in_process = strncmp(c->uri, "test:", 5) == 0 || strncmp(c->uri, "qemu:///embed", 13) == 0;
+    register_events(c);
+    return c;
 }
 
 int vt_conn_reconnect(vt_conn *c, int wait_ms)
@@ -413,13 +469,9 @@ int vt_conn_reconnect(vt_conn *c, int wait_ms)
         c->closed = false;
         c->close_reason = 0;
         pthread_mutex_unlock(&c->lock);
-        t = vt_calloc(1, sizeof(*t));
-        bg_init(&t->task, attempt_run, attempt_free);
-        t->uri = vt_strdup(c->uri);
         /* the mode first asked for: a fallback to read-only is tried
            read-write again */
-        t->readonly = c->readonly && !c->readonly_fallback;
-        bg_start(&t->task);
+        t = attempt_start(c->uri, c->readonly && !c->readonly_fallback);
         c->attempt = t;
     }
     if (!bg_wait(&t->task, wait_ms)) {
@@ -428,7 +480,7 @@ int vt_conn_reconnect(vt_conn *c, int wait_ms)
     }
     c->attempt = NULL;
     if (!t->conn) {
-        vt_err_set(&c->err, "%s", t->msg);
+        vt_err_set(&c->err, "cannot connect to %s: %s", c->uri, t->msg);
         attempt_free(&t->task);
         return -1;
     }
@@ -816,6 +868,7 @@ static void *fetch_worker(void *arg)
     vt_refresh_job *j = arg;
     size_t i;
 
+    quiet_thread();
     while ((i = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED)) < j->ntodo)
         fetch_definition(j, &j->f[j->todo[i]]);
     return NULL;

@@ -72,6 +72,9 @@ typedef struct vt_conn_opts {
     const char *procfs_root;    /* NULL: "/proc" */
     const char *etc_root;       /* NULL: "/etc" */
     bool readonly;
+    int open_wait_ms;           /* > 0: give up an open the daemon does not
+                                   answer after this long (not for ssh
+                                   transports, which may ask the user) */
 } vt_conn_opts;
 
 typedef struct vt_conn {

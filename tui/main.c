@@ -372,6 +372,10 @@ cleanup:
 
 #define PASS_MAX 1024
 
+/* An open the daemon does not answer (stopped, hung) is given up after
+ * this long: an on-call admin gets an answer rather than a hung command. */
+#define OPEN_WAIT_MS 15000
+
 static void sasl_usage(FILE *out)
 {
     fputs("Usage: virt-tune sasl list   [--sasldb PATH] [--sasl-conf DIR]\n"
@@ -820,12 +824,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "virt-tune: cannot read procfs root %s: %s\n", co.procfs_root, strerror(errno));
         goto cleanup;
     }
-    /* The console and an apply run the event loop before connecting: it
-     * carries the domain events (a refresh then re-reads only what
-     * changed), the keepalive that turns a daemon that stopped answering
-     * into an error, and the close callback that tells us it went away. */
-    if (o.mode == MODE_CONSOLE || o.mode == MODE_APPLY || o.mode == MODE_REVERT)
-        vt_events_start(NULL);
+    /* The event loop runs before connecting: it carries the domain events
+     * (a console's refresh then re-reads only what changed), the keepalive
+     * that turns a daemon that stopped answering into an error, and the
+     * close callback that tells us it went away. An open the daemon does
+     * not answer is given up after OPEN_WAIT_MS. */
+    vt_events_start(NULL);
+    co.open_wait_ms = OPEN_WAIT_MS;
     if (!(c = vt_conn_open(&co, &err))) {
         fprintf(stderr, "virt-tune: %s\n", err.msg);
         if (o.mode == MODE_CHECK)

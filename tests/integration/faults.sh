@@ -7,7 +7,9 @@
 #     the first step (virsh shows the old pin again);
 #   stopped (hung): the keepalive ends the call, virt-tune cannot reconnect
 #     within its bound and reports the first step as still in effect (virsh
-#     confirms once the daemon runs again).
+#     confirms once the daemon runs again);
+#   stopped before virt-tune starts: --report, --check and the console give
+#     up on the open after 15 s with a message.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -102,6 +104,26 @@ i=0; until V domstate vt-fault >/dev/null 2>&1 || [ $i -gt 50 ]; do sleep 0.2; i
 [ "$(vcpu_pin)" = 1 ] && ok "virsh: vcpu 0 is on CPU 1, as reported" || fail "virsh: vcpu 0 pin $(vcpu_pin), reported in effect"
 grep -c '"state": *"undo failed"\|"undo failed"' "$XDG_STATE_HOME/virt-tune/apply.log" >/dev/null &&
     ok "the apply log records the undo that failed" || fail "apply log: $(tail -3 "$XDG_STATE_HOME/virt-tune/apply.log")"
+
+# 3. Hung before virt-tune starts: the open itself is not answered. The
+#    report, the checks and the console give up with a clear message
+#    instead of waiting for ever (an ssh transport would not be timed).
+kill -STOP "$(cat "$VT_PID_FILE")"
+for mode in "--report 1" "--check 3" "console 1"; do
+    arg=${mode% *}; want=${mode#* }
+    [ "$arg" = console ] && arg=""
+    t0=$(date +%s)
+    timeout 60 "$VT" -c "$URI" $arg </dev/null >"$VT_TMP/out" 2>&1
+    rc=$?; took=$(( $(date +%s) - t0 ))
+    if [ "$rc" = "$want" ] && [ "$took" -le 25 ] && grep -q 'did not answer in 15 s' "$VT_TMP/out"; then
+        ok "hung daemon at start: ${arg:-the console} gives up after $took s with status $rc, saying why"
+    else
+        fail "hung daemon at start: ${arg:-the console}: status $rc after $took s: $(head -c 300 "$VT_TMP/out")"
+    fi
+done
+kill -CONT "$(cat "$VT_PID_FILE")"
+"$VT" -c "$URI" --report >/dev/null 2>&1 && ok "the daemon answers again: --report works" ||
+    fail "--report after SIGCONT"
 
 V destroy vt-fault >/dev/null 2>&1
 [ $VT_FAILED = 0 ] && say "integration faults: all checks passed" || say "integration faults: FAILED"
