@@ -388,6 +388,11 @@ static void attempt_run(bg_task *bt)
     t->fallback = tmp.readonly_fallback;
 }
 
+static bool uri_in_process(const char *uri)
+{
+    return uri && (strncmp(uri, "test:", 5) == 0 || strncmp(uri, "qemu:///embed", 13) == 0);
+}
+
 static vt_attempt *attempt_start(const char *uri, bool readonly)
 {
     vt_attempt *t = vt_calloc(1, sizeof(*t));
@@ -395,7 +400,14 @@ static vt_attempt *attempt_start(const char *uri, bool readonly)
     bg_init(&t->task, attempt_run, attempt_free);
     t->uri = uri ? vt_strdup(uri) : NULL;
     t->readonly = readonly;
-    bg_start(&t->task);
+    if (uri_in_process(uri)) {
+        /* a driver inside this process cannot hang apart from us; a thread
+           would only keep its parse in a malloc arena of its own */
+        attempt_run(&t->task);
+        t->task.done = true;
+    } else {
+        bg_start(&t->task);
+    }
     return t;
 }
 
@@ -450,7 +462,7 @@ vt_conn *vt_conn_open(const vt_conn_opts *opts, vt_err *err)
     c->uri = vt_strdup(uri ? uri : opts->uri);
     free(uri);
     c->remote = uri_is_remote(c->uri);
-    c->in_process = strncmp(c->uri, "test:", 5) == 0 || strncmp(c->uri, "qemu:///embed", 13) == 0;
+    c->in_process = uri_in_process(c->uri);
     register_events(c);
     return c;
 }
