@@ -411,6 +411,20 @@ static vt_attempt *attempt_start(const char *uri, bool readonly)
     return t;
 }
 
+/* Take the connection a finished attempt opened, with the mode it got,
+ * and listen on it: the close callback and the domain events. */
+static void adopt(vt_conn *c, vt_attempt *t)
+{
+    c->conn = t->conn;
+    t->conn = NULL;
+    c->readonly = t->readonly || t->fallback;
+    c->readonly_fallback = t->fallback;
+    attempt_free(&t->task);
+    if (vt_events_running())
+        virConnectRegisterCloseCallback(c->conn, on_close, c, NULL);
+    register_events(c);
+}
+
 /* A transport that may ask the user something (ssh: a password, a host
  * key) takes as long as the user does: its open is not timed. */
 static bool uri_interactive(const char *uri)
@@ -451,19 +465,12 @@ vt_conn *vt_conn_open(const vt_conn_opts *opts, vt_err *err)
         vt_conn_free(c);
         return NULL;
     }
-    c->conn = t->conn;
-    t->conn = NULL;
-    c->readonly = t->readonly || t->fallback;
-    c->readonly_fallback = t->fallback;
-    attempt_free(&t->task);
-    if (vt_events_running())
-        virConnectRegisterCloseCallback(c->conn, on_close, c, NULL);
+    adopt(c, t);
     uri = virConnectGetURI(c->conn);
     c->uri = vt_strdup(uri ? uri : opts->uri);
     free(uri);
     c->remote = uri_is_remote(c->uri);
     c->in_process = uri_in_process(c->uri);
-    register_events(c);
     return c;
 }
 
@@ -496,14 +503,7 @@ int vt_conn_reconnect(vt_conn *c, int wait_ms)
         attempt_free(&t->task);
         return -1;
     }
-    c->conn = t->conn;
-    t->conn = NULL;
-    c->readonly = t->readonly || t->fallback;
-    c->readonly_fallback = t->fallback;
-    attempt_free(&t->task);
-    if (vt_events_running())
-        virConnectRegisterCloseCallback(c->conn, on_close, c, NULL);
-    register_events(c);
+    adopt(c, t);
     /* whatever happened while we were away had no events: read it all */
     pthread_mutex_lock(&c->lock);
     c->pending_all = true;
