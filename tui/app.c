@@ -551,8 +551,8 @@ static bool refresh_bounded(vt_app *a, int wait_ms)
     rc = vt_conn_refresh_wait(a->c, wait_ms);
     if (rc == 1) {
         if (refresh_slow(a))
-            set_status(a, VT_ROLE_STATUS_ERROR, "waiting for %s: no answer for %llds; the view is its last "
-                       "answer%s", a->c->uri, vt_conn_refresh_waited_ms(a->c) / 1000,
+            set_status(a, VT_ROLE_STATUS_ERROR, "no answer for %llds from %s; the view shows its last answer%s",
+                       vt_conn_refresh_waited_ms(a->c) / 1000, a->c->uri,
                        a->staged.n ? ", staged edits are kept" : "");
         return false;
     }
@@ -1014,9 +1014,9 @@ static void draw_footer(vt_app *a, unsigned scr)
 static void draw_status(vt_app *a)
 {
     char right[256];
+    const char *state = !a->connected ? "DISCONNECTED" : refresh_slow(a) ? "NO ANSWER" : "connected";
 
-    snprintf(right, sizeof(right), "%s  %s  every %gs ", a->connected ? "connected" : "DISCONNECTED",
-             a->uri_label, a->refresh_ms / 1000.0);
+    snprintf(right, sizeof(right), "%s  %s  every %gs ", state, a->uri_label, a->refresh_ms / 1000.0);
     vt_status_draw(stdscr, LINES - 2, a->status, a->status_role, right, &a->th);
 }
 
@@ -3208,8 +3208,8 @@ static bool handle_action(vt_app *a, vt_action act)
             set_status(a, VT_ROLE_STATUS_ERROR, "disconnected from %s: nothing applied; the staged edits are "
                        "kept until it is back", a->c->uri);
         } else if (refresh_slow(a)) {
-            set_status(a, VT_ROLE_STATUS_ERROR, "%s has not answered for %llds: nothing applied; the staged "
-                       "edits are kept", a->c->uri, vt_conn_refresh_waited_ms(a->c) / 1000);
+            set_status(a, VT_ROLE_STATUS_ERROR, "nothing applied: no answer for %llds from %s; the staged "
+                       "edits are kept", vt_conn_refresh_waited_ms(a->c) / 1000, a->c->uri);
         } else if (a->c->readonly) {
             set_status(a, VT_ROLE_STATUS_ERROR, "read-only connection: nothing applied (reconnect without -r)");
         } else if (!a->plan_ok) {

@@ -82,10 +82,14 @@ virsh -q -c "$URI" dumpxml --inactive vt-it-console | grep -q "<iothreadpin ioth
 # the console says disconnected, and comes back after SIGCONT.
 dpid=$(cat "$VT_PID_FILE")
 # a second console, to be quit while the daemon hangs
-$TM new-window -d -t it -n q2 "env TERM=screen LANG=C.UTF-8 PS1='$ ' sh -i"
-capture2() { $TM capture-pane -p -t it:q2; }
+# (a wide terminal of its own: the status line's right part shows the state)
+TM2="tmux -L $SOCK-2 -f /dev/null"
+trap '$TM kill-server 2>/dev/null; $TM2 kill-server 2>/dev/null; vt_cleanup' EXIT
+$TM2 new-session -d -s q2 -x 250 -y 30 "env TERM=screen LANG=C.UTF-8 PS1='$ ' sh -i"
+$TM2 set-option -g status off >/dev/null
+capture2() { $TM2 capture-pane -p -t q2; }
 sleep 0.3
-$TM send-keys -t it:q2 "$VT -c '$URI' -d 0.5" Enter
+$TM2 send-keys -t q2 "$VT -c '$URI' -d 0.5" Enter
 i=0; while ! capture2 | grep -q 'vt-it-console' && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 q2pid=$(pgrep -n -x virt-tune)
 kill -STOP "$dpid"
@@ -107,18 +111,20 @@ $TM send-keys -t it Escape
 # q while the daemon hangs: the console ends at once with status 0; the
 # refresh that waits for the daemon is not waited for
 i=0; while ! capture2 | grep -q 'no answer for ' && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+capture2 | grep -q 'NO ANSWER  qemu' && ok "while libvirtd hangs the status line's state says NO ANSWER" ||
+    fail "state while libvirtd hangs: $(capture2 | grep -v '^$' | tail -2 | head -1)"
 t1=$(date +%s%N)
-$TM send-keys -t it:q2 q
+$TM2 send-keys -t q2 q
 i=0; while kill -0 "$q2pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 ms=$(( ($(date +%s%N) - t1) / 1000000 ))
-$TM send-keys -t it:q2 "echo EXIT=\$?" Enter
+$TM2 send-keys -t q2 "echo EXIT=\$?" Enter
 sleep 0.3
 if [ -n "$q2pid" ] && ! kill -0 "$q2pid" 2>/dev/null && capture2 | grep -q 'EXIT=0' && [ "$ms" -lt 2000 ]; then
     ok "q while libvirtd hangs: the console quits in $ms ms with status 0"
 else
     fail "q while libvirtd hangs: ${ms} ms; $(capture2 | grep -v '^$' | tail -2)"
 fi
-$TM kill-window -t it:q2 2>/dev/null
+$TM2 kill-server 2>/dev/null
 if wait_for 'disconnected: ' 400; then
     ok "a hung libvirtd is seen as disconnected after $(( $(date +%s) - t0 )) s"
 else
