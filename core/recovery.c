@@ -74,6 +74,13 @@ char *vt_recovery_claim(const char *key, bool want_left, int *lock_fd, vt_err *e
             free(p);
             continue;
         }
+        /* again under the lock: its console may have ended with edits */
+        left = access(p, F_OK) == 0;
+        if (!left && best_fd >= 0) {
+            vt_recovery_release(p, fd);
+            free(p);
+            continue;
+        }
         if (left) {
             if (want_left) {
                 /* edits a console that ended left behind: this one */
