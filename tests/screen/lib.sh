@@ -15,10 +15,17 @@ ok() { echo "ok: $*"; }
 start_shell() {   # cols rows
     $T kill-server 2>/dev/null
     i=0; while $T has-session 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-    $T new-session -d -s vt -x "$1" -y "$2" \
+    # a client may still reach the server being killed ("server exited
+    # unexpectedly"): try again a few times before giving up
+    n=0
+    until $T has-session -t vt 2>/dev/null || $T new-session -d -s vt -x "$1" -y "$2" \
         "env -i PATH=/usr/bin:/bin HOME=$tmp TERM=screen LANG=C.UTF-8 LC_ALL=C.UTF-8 \
              XDG_CONFIG_HOME=$tmp/cfg TMPDIR=$tmp/t VIRT_TUNE_DATADIR=${VIRT_TUNE_DATADIR:-} \
-             PS1='$ ' sh -i" || { echo "cannot run: tmux did not start"; exit 99; }
+             PS1='$ ' sh -i"; do
+        n=$((n + 1))
+        [ $n -ge 5 ] && { echo "cannot run: tmux did not start"; exit 99; }
+        sleep 0.3
+    done
     $T set-option -g status off >/dev/null
     $T set-option -g default-terminal screen >/dev/null
     $T resize-window -t vt -x "$1" -y "$2" 2>/dev/null
