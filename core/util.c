@@ -212,10 +212,7 @@ int vt_parse_ull(const char *s, unsigned long long *out)
     return 0;
 }
 
-/* ---- outside text: UTF-8 and what must be escaped ---- */
-
-/* One UTF-8 sequence at p (not at NUL): bytes used, *cp the code point or
- * -1 when the lead byte does not start a valid sequence (then 1 byte). */
+/* FNV-1a, 64 bits (util.h) */
 unsigned long long vt_fnv1a(const char *s)
 {
     unsigned long long h = 1469598103934665603ULL;
@@ -228,6 +225,10 @@ unsigned long long vt_fnv1a(const char *s)
     return h;
 }
 
+/* ---- outside text: UTF-8 and what must be escaped ---- */
+
+/* One UTF-8 sequence at p (not at NUL): bytes used, *cp the code point or
+ * -1 when the lead byte does not start a valid sequence (then 1 byte). */
 size_t vt_utf8_decode(const unsigned char *p, long *cp)
 {
     unsigned char c = p[0];

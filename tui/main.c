@@ -372,10 +372,6 @@ cleanup:
 
 #define PASS_MAX 1024
 
-/* An open the daemon does not answer (stopped, hung) is given up after
- * this long: an on-call admin gets an answer rather than a hung command. */
-#define OPEN_WAIT_MS 15000
-
 static void sasl_usage(FILE *out)
 {
     fputs("Usage: virt-tune sasl list   [--sasldb PATH] [--sasl-conf DIR]\n"
@@ -773,6 +769,10 @@ static void catch_signals(void)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
 }
+
+/* An open the daemon does not answer (stopped, hung) is given up after
+ * this long: an on-call admin gets an answer rather than a hung command. */
+#define OPEN_WAIT_MS 15000
 
 int main(int argc, char **argv)
 {
