@@ -6,50 +6,6 @@
 #define VT_CPUSET_WORDS (VT_CPUSET_MAX / 64)
 #define VT_HEX_GROUPS_MAX (VT_CPUSET_MAX / 32)
 
-/* Inputs can be long or hold control characters; quote them readably
- * and boundedly, since messages end up on a curses screen. */
-#define VT_QUOTE_BUF 96
-
-static const char *quote(char *buf, const char *s, size_t n)
-{
-    size_t o = 0;
-
-    for (size_t i = 0; i < n; i++) {
-        unsigned char u = (unsigned char)s[i];
-        bool plain = u >= 0x20 && u < 0x7f;
-
-        if (o + (plain ? 1 : 4) > VT_QUOTE_BUF - 4) {
-            memcpy(buf + o, "...", 4);
-            return buf;
-        }
-        if (plain) {
-            buf[o++] = s[i];
-        } else {
-            snprintf(buf + o, 5, "\\x%02x", u);
-            o += 4;
-        }
-    }
-    buf[o] = '\0';
-    return buf;
-}
-
-/* The buffer lives until the end of the enclosing block, which outlasts
- * the vt_err_set() call it is used in. */
-#define QUOTE(s, n) quote((char[VT_QUOTE_BUF]){0}, (s), (n))
-
-/* A control character pasted raw into an error message would garble the
- * screen it is shown on, so show it as an escape. */
-static const char *char_name(char c, char buf[8])
-{
-    unsigned char u = (unsigned char)c;
-
-    if (u >= 0x20 && u < 0x7f)
-        snprintf(buf, 8, "'%c'", c);
-    else
-        snprintf(buf, 8, "'\\x%02x'", u);
-    return buf;
-}
-
 void vt_cpuset_clear(vt_cpuset *s)
 {
     memset(s, 0, sizeof(*s));
@@ -145,12 +101,12 @@ static void cpu_error(vt_err *err, enum num_result r, const char *item, size_t i
                       const char *num, size_t n)
 {
     if (r == NUM_RANGE)
-        vt_err_set(err, "CPU %s is out of range (max %d)", QUOTE(num, n), VT_CPUSET_MAX - 1);
+        vt_err_set(err, "CPU %s is out of range (max %d)", VT_QUOTE(num, n), VT_CPUSET_MAX - 1);
     else if (n == 0)
-        vt_err_set(err, "invalid CPU set item \"%s\": missing CPU number", QUOTE(item, item_len));
+        vt_err_set(err, "invalid CPU set item \"%s\": missing CPU number", VT_QUOTE(item, item_len));
     else
         vt_err_set(err, "invalid CPU set item \"%s\": \"%s\" is not a CPU number",
-                   QUOTE(item, item_len), QUOTE(num, n));
+                   VT_QUOTE(item, item_len), VT_QUOTE(num, n));
 }
 
 /* One item "N", "N-M" or "^N", applied to *set. */
@@ -168,7 +124,7 @@ static int parse_item(const char *item, size_t len, vt_cpuset *set, vt_err *err)
         /* A dash after the first digit means a range; "^-1" is just a
          * bad number. */
         if (n > 1 && memchr(num + 1, '-', n - 1)) {
-            vt_err_set(err, "\"%s\": only a single CPU can be excluded", QUOTE(item, len));
+            vt_err_set(err, "\"%s\": only a single CPU can be excluded", VT_QUOTE(item, len));
             return -1;
         }
         r = parse_cpu(num, n, &lo);
@@ -205,7 +161,7 @@ static int parse_item(const char *item, size_t len, vt_cpuset *set, vt_err *err)
         return -1;
     }
     if (lo > hi) {
-        vt_err_set(err, "invalid CPU range \"%s\": start is after end", QUOTE(item, len));
+        vt_err_set(err, "invalid CPU range \"%s\": start is after end", VT_QUOTE(item, len));
         return -1;
     }
     for (unsigned c = lo; c <= hi; c++)
@@ -231,7 +187,7 @@ int vt_cpuset_parse(const char *str, vt_cpuset *out, vt_err *err)
         size_t len = strcspn(p, ",");
 
         if (len == 0) {
-            vt_err_set(err, "invalid CPU set \"%s\": item %u is empty", QUOTE(str, strlen(str)),
+            vt_err_set(err, "invalid CPU set \"%s\": item %u is empty", VT_QUOTE(str, strlen(str)),
                        idx);
             return -1;
         }
@@ -244,7 +200,7 @@ int vt_cpuset_parse(const char *str, vt_cpuset *out, vt_err *err)
     }
 
     if (vt_cpuset_is_empty(&set)) {
-        vt_err_set(err, "CPU set \"%s\" contains no CPUs", QUOTE(str, strlen(str)));
+        vt_err_set(err, "CPU set \"%s\" contains no CPUs", VT_QUOTE(str, strlen(str)));
         return -1;
     }
     *out = set;
@@ -339,7 +295,7 @@ int vt_hexmask_parse(const char *str, vt_cpuset *out, vt_err *err)
         uint32_t v = 0;
 
         if (glen == 0) {
-            vt_err_set(err, "hex mask \"%s\": group %u of %zu is empty", QUOTE(str, len), idx,
+            vt_err_set(err, "hex mask \"%s\": group %u of %zu is empty", VT_QUOTE(str, len), idx,
                        ngroups);
             return -1;
         }
@@ -348,15 +304,15 @@ int vt_hexmask_parse(const char *str, vt_cpuset *out, vt_err *err)
             char cn[8];
 
             if (d < 0) {
-                vt_err_set(err, "hex group \"%s\" has a non-hex character %s", QUOTE(p, glen),
-                           char_name(p[i], cn));
+                vt_err_set(err, "hex group \"%s\" has a non-hex character %s", VT_QUOTE(p, glen),
+                           vt_char_name(p[i], cn));
                 return -1;
             }
             v = (v << 4) | (uint32_t)d;
         }
         /* Checked after the characters so "0x3" reads as a bad 'x'. */
         if (glen > 8) {
-            vt_err_set(err, "hex group \"%s\" has more than 8 digits", QUOTE(p, glen));
+            vt_err_set(err, "hex group \"%s\" has more than 8 digits", VT_QUOTE(p, glen));
             return -1;
         }
         set_group(&set, (unsigned)(ngroups - idx), v);

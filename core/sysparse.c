@@ -5,50 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Inputs can be long or hold control characters; quote them readably
- * and boundedly, since messages end up on a curses screen. */
-#define VT_QUOTE_BUF 96
-
-static const char *quote(char *buf, const char *s, size_t n)
-{
-    size_t o = 0;
-
-    for (size_t i = 0; i < n; i++) {
-        unsigned char u = (unsigned char)s[i];
-        bool plain = u >= 0x20 && u < 0x7f;
-
-        if (o + (plain ? 1 : 4) > VT_QUOTE_BUF - 4) {
-            memcpy(buf + o, "...", 4);
-            return buf;
-        }
-        if (plain) {
-            buf[o++] = s[i];
-        } else {
-            snprintf(buf + o, 5, "\\x%02x", u);
-            o += 4;
-        }
-    }
-    buf[o] = '\0';
-    return buf;
-}
-
-/* The buffer lives until the end of the enclosing block, which outlasts
- * the vt_err_set() call it is used in. */
-#define QUOTE(s, n) quote((char[VT_QUOTE_BUF]){0}, (s), (n))
-
-/* A control character pasted raw into an error message would garble the
- * screen it is shown on, so show it as an escape. */
-static const char *char_name(char c, char buf[8])
-{
-    unsigned char u = (unsigned char)c;
-
-    if (u >= 0x20 && u < 0x7f)
-        snprintf(buf, 8, "'%c'", c);
-    else
-        snprintf(buf, 8, "'\\x%02x'", u);
-    return buf;
-}
-
 static bool is_blank(char c)
 {
     return c == ' ' || c == '\t';
@@ -118,40 +74,40 @@ int vt_selection_parse(const char *str, vt_selection *out, vt_err *err)
          * missing "]". */
         for (size_t i = 0; i < tlen; i++) {
             if (!is_word_char(tok[i]) && tok[i] != '[' && tok[i] != ']') {
-                vt_err_set(err, "selection \"%s\": bad character %s in \"%s\"", QUOTE(str, len),
-                           char_name(tok[i], cn), QUOTE(tok, tlen));
+                vt_err_set(err, "selection \"%s\": bad character %s in \"%s\"", VT_QUOTE(str, len),
+                           vt_char_name(tok[i], cn), VT_QUOTE(tok, tlen));
                 goto cleanup;
             }
         }
         if (bracketed) {
             if (tlen < 2 || tok[tlen - 1] != ']') {
                 vt_err_set(err, "selection \"%s\": \"[\" without matching \"]\" in \"%s\"",
-                           QUOTE(str, len), QUOTE(tok, tlen));
+                           VT_QUOTE(str, len), VT_QUOTE(tok, tlen));
                 goto cleanup;
             }
             word++;
             wlen -= 2;
             if (wlen == 0) {
-                vt_err_set(err, "selection \"%s\": empty brackets", QUOTE(str, len));
+                vt_err_set(err, "selection \"%s\": empty brackets", VT_QUOTE(str, len));
                 goto cleanup;
             }
         }
         for (size_t i = 0; i < wlen; i++) {
             if (word[i] == '[' || word[i] == ']') {
-                vt_err_set(err, "selection \"%s\": unbalanced %s in \"%s\"", QUOTE(str, len),
-                           char_name(word[i], cn), QUOTE(tok, tlen));
+                vt_err_set(err, "selection \"%s\": unbalanced %s in \"%s\"", VT_QUOTE(str, len),
+                           vt_char_name(word[i], cn), VT_QUOTE(tok, tlen));
                 goto cleanup;
             }
         }
         if (sel.nopts == VT_SEL_MAX_OPTS) {
-            vt_err_set(err, "selection \"%s\": more than %d options", QUOTE(str, len),
+            vt_err_set(err, "selection \"%s\": more than %d options", VT_QUOTE(str, len),
                        VT_SEL_MAX_OPTS);
             goto cleanup;
         }
         if (bracketed) {
             if (sel.selected >= 0) {
                 vt_err_set(err, "selection \"%s\": two selected words \"%s\" and \"%s\"",
-                           QUOTE(str, len), sel.opts[sel.selected], QUOTE(word, wlen));
+                           VT_QUOTE(str, len), sel.opts[sel.selected], VT_QUOTE(word, wlen));
                 goto cleanup;
             }
             sel.selected = (int)sel.nopts;
@@ -164,7 +120,7 @@ int vt_selection_parse(const char *str, vt_selection *out, vt_err *err)
         goto cleanup;
     }
     if (sel.selected < 0) {
-        vt_err_set(err, "selection \"%s\": no selected word in brackets", QUOTE(str, len));
+        vt_err_set(err, "selection \"%s\": no selected word in brackets", VT_QUOTE(str, len));
         goto cleanup;
     }
 
@@ -247,7 +203,7 @@ static int numa_line(const char *s, size_t len, vt_numa_usage *acc, vt_err *err,
     for (size_t i = 0; i < tlen; i++) {
         /* A 64-bit address has at most 16 digits. */
         if (tlen > 16 || !is_hex_char(tok[i])) {
-            vt_err_set(err, "%saddress \"%s\" is not a hex address", pfx, QUOTE(tok, tlen));
+            vt_err_set(err, "%saddress \"%s\" is not a hex address", pfx, VT_QUOTE(tok, tlen));
             goto cleanup;
         }
     }
@@ -268,7 +224,7 @@ static int numa_line(const char *s, size_t len, vt_numa_usage *acc, vt_err *err,
 
         if (klen == strlen("kernelpagesize_kB") && memcmp(tok, "kernelpagesize_kB", klen) == 0) {
             if (!val || parse_dec(val, vlen, &pagesize) < 0 || pagesize == 0) {
-                vt_err_set(err, "%sbad page size \"%s\"", pfx, QUOTE(tok, tlen));
+                vt_err_set(err, "%sbad page size \"%s\"", pfx, VT_QUOTE(tok, tlen));
                 goto cleanup;
             }
             continue;
@@ -277,20 +233,20 @@ static int numa_line(const char *s, size_t len, vt_numa_usage *acc, vt_err *err,
         if (tok[0] != 'N')
             continue;
         if (!val) {
-            vt_err_set(err, "%sbad node entry \"%s\"", pfx, QUOTE(tok, tlen));
+            vt_err_set(err, "%sbad node entry \"%s\"", pfx, VT_QUOTE(tok, tlen));
             goto cleanup;
         }
         if (parse_dec(tok + 1, klen - 1, &node) < 0) {
-            vt_err_set(err, "%sbad node id \"%s\"", pfx, QUOTE(tok, tlen));
+            vt_err_set(err, "%sbad node id \"%s\"", pfx, VT_QUOTE(tok, tlen));
             goto cleanup;
         }
         if (node >= VT_NUMA_MAX_NODES) {
             vt_err_set(err, "%snode %s in \"%s\" is out of range (max %d)", pfx,
-                       QUOTE(tok + 1, klen - 1), QUOTE(tok, tlen), VT_NUMA_MAX_NODES - 1);
+                       VT_QUOTE(tok + 1, klen - 1), VT_QUOTE(tok, tlen), VT_NUMA_MAX_NODES - 1);
             goto cleanup;
         }
         if (parse_dec(val, vlen, &pages) < 0) {
-            vt_err_set(err, "%sbad node count \"%s\"", pfx, QUOTE(tok, tlen));
+            vt_err_set(err, "%sbad node count \"%s\"", pfx, VT_QUOTE(tok, tlen));
             goto cleanup;
         }
 

@@ -310,3 +310,37 @@ char *vt_escape_text(const char *s)
     vt_buf_add(&b, "");
     return vt_buf_steal(&b);
 }
+
+const char *vt_quote(char *buf, const char *s, size_t n)
+{
+    size_t o = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        unsigned char u = (unsigned char)s[i];
+        bool plain = u >= 0x20 && u < 0x7f;
+
+        if (o + (plain ? 1 : 4) > VT_QUOTE_BUF - 4) {
+            memcpy(buf + o, "...", 4);
+            return buf;
+        }
+        if (plain) {
+            buf[o++] = s[i];
+        } else {
+            snprintf(buf + o, 5, "\\x%02x", u);
+            o += 4;
+        }
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+const char *vt_char_name(char c, char buf[8])
+{
+    unsigned char u = (unsigned char)c;
+
+    if (u >= 0x20 && u < 0x7f)
+        snprintf(buf, 8, "'%c'", c);
+    else
+        snprintf(buf, 8, "'\\x%02x'", u);
+    return buf;
+}

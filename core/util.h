@@ -72,4 +72,17 @@ bool vt_cp_is_hostile(long cp);   /* bidi controls, separators, zero-width */
  * (below 0x100) or \uXXXX; printable UTF-8 kept. Caller frees. */
 char *vt_escape_text(const char *s);
 
+/* Parser messages quote the input they refuse, and that input can be long
+ * or hold control characters while the message ends up on a curses
+ * screen: n bytes of s into buf, bytes outside printable ASCII as \xNN,
+ * cut with "..." to fit VT_QUOTE_BUF. Returns buf. */
+#define VT_QUOTE_BUF 96
+const char *vt_quote(char *buf, const char *s, size_t n);
+/* The buffer lives until the end of the enclosing block, which outlasts
+ * the vt_err_set() call it is used in. */
+#define VT_QUOTE(s, n) vt_quote((char[VT_QUOTE_BUF]){ 0 }, (s), (n))
+/* One character for a message: 'x', or '\xNN' for one that would garble
+ * the screen. Returns buf. */
+const char *vt_char_name(char c, char buf[8]);
+
 #endif
