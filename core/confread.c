@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include "host.h"
 
 static vt_conf_entry *add_entry(vt_conf *c, const char *key, size_t klen, char *value, int line)
 {

@@ -1037,7 +1037,7 @@ static void refresh_topology(vt_conn *c)
      * test driver would report the machine it runs on. */
     if (!c->remote) {
         VT_AUTOFREE char *p = vt_asprintf("%s/sys/kernel/hostname", c->procfs_root);
-        c->host.hostname = vt_read_file(p, 256, NULL);
+        c->host.hostname = vt_rstrip(vt_read_file(p, 256, NULL));
     }
     if (!c->host.hostname)
         c->host.hostname = vt_strdup(hostname);

@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "fsutil.h"
-#include "host.h"
 
 const char *vt_demo_datadir(void)
 {

@@ -326,24 +326,3 @@ int vt_write_file_atomic(const char *path, const char *content, vt_err *err)
 {
     return vt_file_replace(path, content, 0644, NULL, err);
 }
-
-char *vt_read_whole(const char *path, vt_err *err)
-{
-    FILE *f = fopen(path, "r");
-    vt_buf b = { 0 };
-    char chunk[4096];
-    size_t n;
-
-    if (!f) {
-        if (errno != ENOENT)
-            vt_err_set(err, "cannot read %s: %s", path, strerror(errno));
-        return NULL;
-    }
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        vt_buf_addn(&b, chunk, n);
-    if (ferror(f))
-        vt_err_set(err, "cannot read %s: %s", path, strerror(errno));
-    fclose(f);
-    vt_buf_add(&b, "");
-    return vt_buf_steal(&b);
-}

@@ -13,10 +13,6 @@ int vt_copy_tree(const char *src, const char *dst, vt_err *err);
 /* Remove a tree this process made; never follows symlinks. */
 int vt_remove_tree(const char *path);
 
-/* A file's whole content, byte for byte (a final newline kept). NULL when
- * it does not exist (err untouched) or cannot be read (err set). */
-char *vt_read_whole(const char *path, vt_err *err);
-
 /* Make the missing directories above path (not path itself). */
 void vt_mkdirs_for(const char *path, mode_t mode);
 

@@ -12,42 +12,10 @@
 #include "cpuset.h"
 #include "sysparse.h"
 
-char *vt_read_file(const char *path, size_t max, vt_err *err)
-{
-    int fd;
-    vt_buf b = { 0 };
-    char chunk[4096];
-    ssize_t r;
-
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        vt_err_set(err, "cannot read %s: %s", path, strerror(errno));
-        return NULL;
-    }
-    for (;;) {
-        r = read(fd, chunk, sizeof(chunk));
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            vt_err_set(err, "cannot read %s: %s", path, strerror(errno));
-            close(fd);
-            vt_buf_free(&b);
-            return NULL;
-        }
-        if (r == 0)
-            break;
-        vt_buf_addn(&b, chunk, (size_t)r);
-        if (max && b.len >= max)
-            break;
-    }
-    close(fd);
-    return vt_rstrip(vt_buf_steal(&b));
-}
-
 static char *read_at(const char *root, const char *rel)
 {
     VT_AUTOFREE char *p = vt_asprintf("%s/%s", root, rel);
-    return vt_read_file(p, 65536, NULL);
+    return vt_rstrip(vt_read_file(p, 65536, NULL));
 }
 
 /* Whether the kernel lets the knob be written at all: its mode bits (a
@@ -72,7 +40,7 @@ static void read_u64_fact(vt_u64_fact *f, const char *root, const char *rel,
         f->why = vt_strdup("kvm module not loaded");
         return;
     }
-    s = vt_read_file(p, 64, &err);
+    s = vt_rstrip(vt_read_file(p, 64, &err));
     if (!s) {
         f->why = vt_strdup(errno == ENOENT ? "not present on this kernel" : err.msg);
         return;
@@ -101,7 +69,7 @@ static void read_workqueue(vt_host *h, const char *root)
     VT_AUTOFREE char *p = vt_asprintf("%s/devices/virtual/workqueue/cpumask", root);
     vt_err err = { { 0 } };
 
-    h->workqueue_mask = vt_read_file(p, 8192, &err);
+    h->workqueue_mask = vt_rstrip(vt_read_file(p, 8192, &err));
     if (!h->workqueue_mask) {
         h->workqueue_why = vt_strdup(err.msg);
         return;

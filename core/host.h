@@ -79,8 +79,4 @@ void vt_host_clear_sysfs(vt_host *h);
 
 const char *vt_selinux_mode_name(vt_selinux_mode m);
 
-/* Read a small sysfs/procfs file into a string (trailing newline removed).
- * NULL with err set when it cannot be read. */
-char *vt_read_file(const char *path, size_t max, vt_err *err);
-
 #endif

@@ -73,7 +73,7 @@ static void write_error(const char *path, int errnum, const char *value, vt_err 
  * ("always madvise [never]"), so that reading it back works the same. */
 static char *standin_text(const char *path, const char *value)
 {
-    VT_AUTOFREE char *cur = vt_read_file(path, 65536, NULL);
+    VT_AUTOFREE char *cur = vt_rstrip(vt_read_file(path, 65536, NULL));
     vt_selection sel;
     vt_buf b = { 0 };
 
@@ -536,12 +536,12 @@ static int prepare_files(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, vt
     for (int f = 0; f < FILE_LAST; f++) {
         char *path = vt_asprintf("%s/%s", c->etc_root, file_rel[f]);
         vt_err rerr = { { 0 } };
-        char *old = vt_read_whole(path, &rerr), *content, *label_a, *label_b;
+        char *old = vt_read_file(path, 0, &rerr), *content, *label_a, *label_b;
         kv *vals = NULL;
         size_t nvals = 0, used = 0;
         vt_step *s;
 
-        if (!old && rerr.msg[0]) {
+        if (!old && errno != ENOENT) {
             vt_err_set(err, "%s", rerr.msg);
             free(path);
             return -1;
@@ -797,13 +797,12 @@ int vt_host_step_undo(vt_conn *c, vt_step *s, vt_err *err)
 
 bool vt_host_step_conflict(const vt_step *s)
 {
-    vt_err err = { { 0 } };
     char *now;
     bool changed;
 
     if (s->kind != VT_STEP_PERSIST)
         return false;
-    now = vt_read_whole(s->path, &err);
+    now = vt_read_file(s->path, 0, NULL);
     changed = (now == NULL) != (s->file_before == NULL) ||
               (now && strcmp(now, s->file_before) != 0);
     free(now);

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "host.h"
 
 static char *read_raw(const char *path, size_t *len)
 {

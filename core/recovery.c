@@ -186,12 +186,12 @@ int vt_recovery_load(const char *path, const char *key, vt_changeset *out, vt_ba
                      vt_err *err)
 {
     vt_err rerr = { { 0 } };
-    VT_AUTOFREE char *text = vt_read_whole(path, &rerr), *uri = NULL;
+    VT_AUTOFREE char *text = vt_read_file(path, 0, &rerr), *uri = NULL;
     vt_changeset cs = { 0 };
     const char *p;
 
     if (!text) {
-        if (rerr.msg[0]) {
+        if (errno != ENOENT) {
             vt_err_set(err, "%s", rerr.msg);
             return -1;
         }

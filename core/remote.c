@@ -13,7 +13,6 @@
 
 #include "diff.h"
 #include "fsutil.h"
-#include "host.h"
 #include "sasl.h"
 
 static const char *const sev_names[VT_RSEV_LAST] = { "info", "warning", "failure" };
@@ -244,7 +243,7 @@ static void add_file(vt_setup_plan *p, const char *path, char *after)
     char *la, *lb;
 
     f->path = vt_strdup(path);
-    f->before = vt_read_whole(path, NULL);
+    f->before = vt_read_file(path, 0, NULL);
     f->after = after;
     la = vt_asprintf("%s%s", path, f->before ? "" : " (new file)");
     lb = vt_asprintf("%s (after)", path);
@@ -297,7 +296,7 @@ int vt_setup_prepare(const char *etc_root, const char *unit_dir, vt_setup_transp
     vt_setup_plan p = { 0 };
     char *lpath = vt_asprintf("%s/libvirt/libvirtd.conf", etc_root);
     char *spath = vt_asprintf("%s/sasl2/libvirt.conf", etc_root);
-    char *ltext = vt_read_whole(lpath, NULL), *stext = vt_read_whole(spath, NULL), *lnew = NULL, *snew = NULL;
+    char *ltext = vt_read_file(lpath, 0, NULL), *stext = vt_read_file(spath, 0, NULL), *lnew = NULL, *snew = NULL;
     char *qaddr = listen_addr ? vt_conf_quote(listen_addr) : NULL;
     const char *udir = unit_dir ? unit_dir
                        : access("/lib/systemd/system/libvirtd.service", F_OK) == 0
@@ -366,7 +365,7 @@ int vt_setup_prepare(const char *etc_root, const char *unit_dir, vt_setup_transp
         char *dpath = vt_asprintf("%s/%s", etc_root,
                                   access("/etc/debian_version", F_OK) == 0 ? "default/libvirtd"
                                                                            : "sysconfig/libvirtd");
-        char *dtext = vt_read_whole(dpath, NULL);
+        char *dtext = vt_read_file(dpath, 0, NULL);
         add_file(&p, dpath, set_daemon_args(dtext));
         free(dtext);
         free(dpath);
@@ -460,7 +459,7 @@ int vt_setup_write(const vt_setup_plan *p, vt_err *err)
     size_t i;
 
     for (i = 0; i < p->nfiles; i++) {
-        char *now_text = vt_read_whole(p->files[i].path, NULL);
+        char *now_text = vt_read_file(p->files[i].path, 0, NULL);
         bool same = (now_text == NULL) == (p->files[i].before == NULL) &&
                     (!now_text || strcmp(now_text, p->files[i].before) == 0);
         free(now_text);

@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "confread.h"
-#include "host.h"
 
 void vt_wipe(void *p, size_t n)
 {

@@ -1,9 +1,11 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void vt_err_set(vt_err *err, const char *fmt, ...)
 {
@@ -189,12 +191,47 @@ void vt_buf_free(vt_buf *b)
 
 char *vt_rstrip(char *s)
 {
-    size_t n = strlen(s);
+    size_t n = s ? strlen(s) : 0;
 
     while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' ' ||
                      s[n - 1] == '\t' || s[n - 1] == '\r'))
         s[--n] = '\0';
     return s;
+}
+
+char *vt_read_file(const char *path, size_t max, vt_err *err)
+{
+    vt_buf b = { 0 };
+    char chunk[4096];
+    ssize_t r;
+    int fd = open(path, O_RDONLY | O_CLOEXEC), saved;
+
+    if (fd < 0)
+        goto fail;
+    for (;;) {
+        r = read(fd, chunk, sizeof(chunk));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            goto fail;
+        if (r == 0)
+            break;
+        vt_buf_addn(&b, chunk, (size_t)r);
+        if (max && b.len >= max)
+            break;
+    }
+    close(fd);
+    return vt_buf_steal(&b);
+
+fail:
+    /* callers look at errno (ENOENT) after the message is made */
+    saved = errno;
+    vt_err_set(err, "cannot read %s: %s", path, strerror(saved));
+    if (fd >= 0)
+        close(fd);
+    vt_buf_free(&b);
+    errno = saved;
+    return NULL;
 }
 
 int vt_parse_ull(const char *s, unsigned long long *out)

@@ -1,5 +1,6 @@
 /* Small helpers shared by every core module: the error slot, allocation
- * that aborts on out-of-memory, and string buffers. No curses, no libvirt. */
+ * that aborts on out-of-memory, string buffers, text escaping for
+ * messages, and reading a whole file. No curses, no libvirt. */
 #ifndef VT_UTIL_H
 #define VT_UTIL_H
 
@@ -53,8 +54,16 @@ void vt_buf_addf(vt_buf *b, const char *fmt, ...)
 char *vt_buf_steal(vt_buf *b);         /* never NULL; resets b */
 void vt_buf_free(vt_buf *b);
 
-/* Strip trailing whitespace/newlines in place; returns s. */
+/* Strip trailing whitespace/newlines in place; returns s (NULL in, NULL
+ * out, so that it can take a read that failed). */
 char *vt_rstrip(char *s);
+
+/* A file's content, byte for byte, the final newline kept (vt_rstrip it
+ * for a one-value sysfs or procfs file). Reading stops once max bytes are
+ * in (0: no limit). NULL with err set when the file cannot be read, errno
+ * kept saying why: ENOENT is a file that is not there, which some callers
+ * take as empty. */
+char *vt_read_file(const char *path, size_t max, vt_err *err);
 
 /* Parse a whole unsigned decimal number (no sign, no spaces). */
 int vt_parse_ull(const char *s, unsigned long long *out);

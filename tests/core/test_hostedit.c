@@ -31,7 +31,7 @@ static char *slurp(const char *rel_sys)
     char *s;
 
     snprintf(path, sizeof(path), "%s/%s", sys_root, rel_sys);
-    s = vt_read_file(path, 65536, NULL);
+    s = vt_rstrip(vt_read_file(path, 65536, NULL));
     if (!s)
         fail_msg("cannot read %s", path);
     return s;

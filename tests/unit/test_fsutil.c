@@ -48,7 +48,7 @@ static void put(const char *path, const char *text, mode_t mode)
 
 static void assert_content(const char *path, const char *want)
 {
-    char *got = vt_read_whole(path, NULL);
+    char *got = vt_read_file(path, 0, NULL);
 
     assert_non_null(got);
     assert_string_equal(got, want);

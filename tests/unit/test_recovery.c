@@ -205,14 +205,14 @@ static void test_unreadable_left_alone(void **state)
     assert_non_null(strstr(err.msg, path));
     assert_non_null(strstr(err.msg, "line 3"));
     assert_non_null(strstr(err.msg, "left as it is"));
-    after = vt_read_whole(path, NULL);
+    after = vt_read_file(path, 0, NULL);
     assert_string_equal(after, bad);
     free(after);
 
     assert_int_equal(vt_write_file_atomic(path, foreign, &err), 0);
     assert_int_equal(vt_recovery_load(path, key, &back, &bb, NULL, &err), -1);
     assert_non_null(strstr(err.msg, "not a virt-tune recovery file"));
-    after = vt_read_whole(path, NULL);
+    after = vt_read_file(path, 0, NULL);
     assert_string_equal(after, foreign);
     free(after);
     assert_int_equal(back.n, 0);
