@@ -18,33 +18,7 @@
 #include "xmledit.h"
 #include "xmlutil.h"
 
-static const char *const effect_names[VT_EFFECT_LAST] = {
-    [VT_EFFECT_LIVE_NOW] = "live now",
-    [VT_EFFECT_NEXT_START] = "at next start",
-    [VT_EFFECT_NEEDS_RESTART] = "needs restart",
-    [VT_EFFECT_UNTIL_REBOOT] = "live now, until reboot",
-    [VT_EFFECT_AT_BOOT] = "at next boot",
-};
-
 static const char *const numa_modes[] = { "strict", "preferred", "interleave", "restrictive" };
-
-const char *vt_effect_name(vt_effect e)
-{
-    return e < VT_EFFECT_LAST ? effect_names[e] : "?";
-}
-
-const char *vt_step_state_name(vt_step_state s)
-{
-    switch (s) {
-    case VT_STEP_PENDING: return "pending";
-    case VT_STEP_DONE: return "done";
-    case VT_STEP_FAILED: return "FAILED";
-    case VT_STEP_UNDONE: return "undone";
-    case VT_STEP_UNDO_FAILED: return "UNDO FAILED";
-    case VT_STEP_SKIPPED: return "not run";
-    }
-    return "?";
-}
 
 static const char *vir_msg(void)
 {
@@ -136,93 +110,6 @@ void vt_bases_clear(vt_bases *b)
     free(b->names);
     free(b->xml);
     memset(b, 0, sizeof(*b));
-}
-
-/* ---- plan memory ---- */
-
-static void step_clear(vt_step *s)
-{
-    size_t i;
-
-    free(s->vm);
-    free(s->uuid);
-    free(s->value);
-    free(s->mode);
-    free(s->call);
-    free(s->virsh);
-    for (i = 0; i < s->nchanges; i++) {
-        free(s->changes[i].what);
-        free(s->changes[i].before);
-        free(s->changes[i].after);
-    }
-    free(s->changes);
-    free(s->base_xml);
-    free(s->new_xml);
-    free(s->diff);
-    free(s->undo_value);
-    free(s->undo_mode);
-    free(s->result);
-    free(s->path);
-    free(s->write);
-    free(s->knob);
-    free(s->file_before);
-    memset(s, 0, sizeof(*s));
-}
-
-void vt_applyplan_clear(vt_applyplan *p)
-{
-    size_t i;
-
-    if (!p)
-        return;
-    for (i = 0; i < p->nsteps; i++)
-        step_clear(&p->steps[i]);
-    free(p->steps);
-    for (i = 0; i < p->nwarnings; i++)
-        free(p->warnings[i]);
-    free(p->warnings);
-    for (i = 0; i < p->nvms; i++) {
-        free(p->vm_uuids[i]);
-        free(p->vm_xml[i]);
-    }
-    free(p->vm_uuids);
-    free(p->vm_xml);
-    free(p->reverts);
-    memset(p, 0, sizeof(*p));
-}
-
-void vt_applyplan_warn(vt_applyplan *p, const char *fmt, ...)
-{
-    va_list ap;
-    vt_buf b = { 0 };
-    char tmp[512];
-
-    va_start(ap, fmt);
-    vsnprintf(tmp, sizeof(tmp), fmt, ap);
-    va_end(ap);
-    vt_buf_add(&b, tmp);
-    p->warnings = vt_realloc(p->warnings, (p->nwarnings + 1) * sizeof(char *));
-    p->warnings[p->nwarnings++] = vt_buf_steal(&b);
-}
-
-void vt_step_add_change(vt_step *s, const char *what, const char *before, const char *after,
-                        int line)
-{
-    vt_change *ch = vt_array_push(&s->changes, &s->nchanges, sizeof(vt_change));
-
-    ch->what = vt_strdup(what);
-    ch->before = vt_strdup(before ? before : "(none)");
-    ch->after = vt_strdup(after ? after : "(none)");
-    ch->line = line;
-}
-
-/* "line 3: " for plan edits, "" for the console's */
-static void where(const vt_edit *e, char *buf, size_t n)
-{
-    if (e->line > 0)
-        snprintf(buf, n, "line %d: ", e->line);
-    else
-        buf[0] = '\0';
 }
 
 /* ---- values as the review shows them ---- */
@@ -430,7 +317,7 @@ static int check_cpus(const vt_conn *c, const char *set, const char *what, const
     char w[32];
     int last;
 
-    where(e, w, sizeof(w));
+    vt_applyplan_where(e, w, sizeof(w));
     if (vt_cpuset_parse(set, &s, NULL) < 0) {
         vt_err_set(err, "%s%s: invalid CPU set %s", w, e->vm, set);
         return -1;
@@ -458,7 +345,7 @@ static int check_nodes(const vt_conn *c, const char *set, const vt_edit *e, vt_e
     char w[32];
     size_t i;
 
-    where(e, w, sizeof(w));
+    vt_applyplan_where(e, w, sizeof(w));
     if (vt_cpuset_parse(set, &s, NULL) < 0 || !c->host.nnodes)
         return 0;
     for (int n = 0; n <= vt_cpuset_last(&s); n++) {
@@ -477,14 +364,6 @@ static int check_nodes(const vt_conn *c, const char *set, const vt_edit *e, vt_e
 }
 
 /* ---- preparing ---- */
-
-vt_step *vt_applyplan_add_step(vt_applyplan *p, vt_step_kind kind)
-{
-    vt_step *s = vt_array_push(&p->steps, &p->nsteps, sizeof(vt_step));
-
-    s->kind = kind;
-    return s;
-}
 
 static vt_step *new_step(vt_applyplan *p, vt_step_kind kind, const vt_domain *d)
 {
@@ -519,7 +398,7 @@ static int prepare_live(vt_conn *c, vt_applyplan *p, const vt_domain *d, const v
     vt_step *s = NULL;
     int ret = -1;
 
-    where(e, w, sizeof(w));
+    vt_applyplan_where(e, w, sizeof(w));
     knob_name(e, kb, sizeof(kb));
     switch (e->kind) {
     case VT_EDIT_IOTHREAD_PIN:
@@ -578,7 +457,7 @@ static int prepare_live(vt_conn *c, vt_applyplan *p, const vt_domain *d, const v
                 s->id = ++top;
                 s->call = vt_asprintf("virDomainAddIOThread(%s, %u, AFFECT_LIVE)", d->name, s->id);
                 s->virsh = vt_asprintf("iothreadadd %s %u --live", q, s->id);
-                vt_step_add_change(s, "iothreads (live)", NULL, NULL, e->line);
+                vt_applyplan_add_change(s, "iothreads (live)", NULL, NULL, e->line);
                 free(s->changes[0].before);
                 free(s->changes[0].after);
                 s->changes[0].before = vt_asprintf("%zu", k);
@@ -596,7 +475,7 @@ static int prepare_live(vt_conn *c, vt_applyplan *p, const vt_domain *d, const v
                 s->id = io->id;
                 s->call = vt_asprintf("virDomainDelIOThread(%s, %u, AFFECT_LIVE)", d->name, s->id);
                 s->virsh = vt_asprintf("iothreaddel %s %u --live", q, s->id);
-                vt_step_add_change(s, "iothreads (live)", NULL, NULL, e->line);
+                vt_applyplan_add_change(s, "iothreads (live)", NULL, NULL, e->line);
                 free(s->changes[0].before);
                 free(s->changes[0].after);
                 s->changes[0].before = vt_asprintf("%zu", k);
@@ -621,7 +500,7 @@ static int prepare_live(vt_conn *c, vt_applyplan *p, const vt_domain *d, const v
         char *after = new_value(e);
         char what[96];
         snprintf(what, sizeof(what), "%s (live)", kb);
-        vt_step_add_change(s, what, before, after, e->line);
+        vt_applyplan_add_change(s, what, before, after, e->line);
         free(after);
     }
     free(before);
@@ -642,7 +521,7 @@ static void hugepage_warnings(const vt_conn *c, vt_applyplan *p, const vt_domain
     char w[32], *sz = size_word(e->size_kib);
     int fit;
 
-    where(e, w, sizeof(w));
+    vt_applyplan_where(e, w, sizeof(w));
     if (c->host.sysfs_why) {
         vt_applyplan_warn(p, "%s%s: the free %s pages of the host cannot be checked: %s", w, d->name, sz,
              c->host.sysfs_why);
@@ -661,7 +540,7 @@ static void seclabel_warnings(vt_applyplan *p, const vt_domain *d, const vt_edit
 {
     char w[32];
 
-    where(e, w, sizeof(w));
+    vt_applyplan_where(e, w, sizeof(w));
     if (strcmp(e->sec_type, "none") == 0)
         vt_applyplan_warn(p, "%s%s: seclabel none removes sVirt confinement: the QEMU process can reach other "
              "VMs' images and host files", w, d->name);
@@ -732,7 +611,7 @@ static int prepare_vm(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, const
         char w[32], kb[64];
         if (vt_edit_is_host(e) || strcmp(e->vm, d->name) != 0)
             continue;
-        where(e, w, sizeof(w));
+        vt_applyplan_where(e, w, sizeof(w));
         knob_name(e, kb, sizeof(kb));
         if (e->cpuset && check_cpus(c, e->cpuset, d->name, e, err) < 0)
             goto cleanup;
@@ -765,7 +644,7 @@ static int prepare_vm(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, const
             vt_domdef_free(cdef);
             after = new_value(e);
             snprintf(what, sizeof(what), "%s (config)", kb);
-            vt_step_add_change(&def_step, what, before, after, e->line);
+            vt_applyplan_add_change(&def_step, what, before, after, e->line);
             free(before);
             free(after);
             free(cur);
@@ -802,7 +681,7 @@ static int prepare_vm(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, const
     ret = 0;
 
 cleanup:
-    step_clear(&def_step);
+    vt_applyplan_clear_step(&def_step);
     free(plain);
     free(cur);
     free(base);
@@ -837,7 +716,7 @@ int vt_apply_prepare(vt_conn *c, const vt_changeset *cs, const vt_bases *bases,
         }
         if (!vt_edit_is_host(e) && !d) {
             char w[32];
-            where(e, w, sizeof(w));
+            vt_applyplan_where(e, w, sizeof(w));
             vt_err_set(err, "%sno VM named \"%s\" on %s", w, e->vm, c->uri);
             goto cleanup;
         }
@@ -1299,7 +1178,7 @@ int vt_apply_run(vt_conn *c, vt_applyplan *p, const char *log_path, vt_apply_pro
         }
         s->state = VT_STEP_DONE;
         if (!s->result)
-            s->result = vt_strdup(effect_names[s->effect]);
+            s->result = vt_strdup(vt_applyplan_effect_name(s->effect));
         if (log_step(logp, c->uri, p, s, "applied", &lerr) < 0) {
             /* an apply that cannot be logged is not kept */
             s->result = (free(s->result), vt_strdup(lerr.msg));
@@ -1461,7 +1340,7 @@ static void describe_step(vt_buf *b, const vt_step *s, size_t n, bool with_diff)
 {
     size_t i;
 
-    vt_buf_addf(b, "  %zu. [%s] %s\n", n, effect_names[s->effect],
+    vt_buf_addf(b, "  %zu. [%s] %s\n", n, vt_applyplan_effect_name(s->effect),
                 s->kind == VT_STEP_DEFINE ? "config: define the edited inactive XML (validated)"
                                           : s->call);
     for (i = 0; i < s->nchanges; i++) {
@@ -1517,7 +1396,7 @@ char *vt_apply_outcome(const vt_applyplan *p)
 
     for (i = 0; i < p->nsteps; i++) {
         const vt_step *s = &p->steps[i];
-        vt_buf_addf(&b, "  %zu. %-11s %s%s: %s%s%s\n", i + 1, vt_step_state_name(s->state),
+        vt_buf_addf(&b, "  %zu. %-11s %s%s: %s%s%s\n", i + 1, vt_applyplan_state_name(s->state),
                     s->uuid ? "vm " : "", s->vm, s->kind == VT_STEP_DEFINE ? "config" : s->call,
                     s->result ? ": " : "", s->result ? s->result : "");
     }

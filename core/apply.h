@@ -16,96 +16,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "applyplan.h"
 #include "conn.h"
 #include "plan.h"
 #include "util.h"
-
-typedef enum {
-    VT_EFFECT_LIVE_NOW,        /* the running VM has it when the step ends */
-    VT_EFFECT_NEXT_START,      /* the VM is off: its next start has it */
-    VT_EFFECT_NEEDS_RESTART,   /* running VM, config only: after a shutdown and start */
-    VT_EFFECT_UNTIL_REBOOT,    /* host knob written now, gone at reboot */
-    VT_EFFECT_AT_BOOT,         /* a boot-time file: the next boot (or module load) */
-    VT_EFFECT_LAST,
-} vt_effect;
-
-typedef enum {
-    VT_STEP_IOTHREAD_PIN,      /* live */
-    VT_STEP_VCPU_PIN,          /* live */
-    VT_STEP_EMULATOR_PIN,      /* live */
-    VT_STEP_IOTHREAD_ADD,      /* live */
-    VT_STEP_IOTHREAD_DEL,      /* live */
-    VT_STEP_NUMATUNE,          /* live */
-    VT_STEP_DEFINE,            /* config: the edited inactive XML */
-    VT_STEP_SYSFS,             /* host: write a sysfs knob and read it back */
-    VT_STEP_PAGES,             /* host: a huge page pool, via libvirt (sysfs when the
-                                  driver has no virNodeAllocPages) */
-    VT_STEP_PERSIST,           /* host: a boot-time file under --etc-root */
-    VT_STEP_LAST,
-} vt_step_kind;
-
-typedef enum {
-    VT_STEP_PENDING,
-    VT_STEP_DONE,
-    VT_STEP_FAILED,
-    VT_STEP_UNDONE,
-    VT_STEP_UNDO_FAILED,
-    VT_STEP_SKIPPED,           /* not reached: an earlier step failed */
-} vt_step_state;
-
-/* One change as the review shows it: "iothread 1 pin", was, becomes. */
-typedef struct vt_change {
-    char *what;                /* owned: "iothread 1 pin (config)" */
-    char *before;              /* owned: "0-15", "(none)" */
-    char *after;               /* owned */
-    int line;                  /* plan line, 0 from the console */
-} vt_change;
-
-typedef struct vt_step {
-    vt_step_kind kind;
-    char *vm;                  /* owned: domain name; "host" for host steps */
-    char *uuid;                /* owned; NULL for host steps */
-    bool vm_active;
-    vt_effect effect;
-    unsigned id;               /* IOThread id or vCPU */
-    char *value;               /* owned: new cpuset / nodeset */
-    char *mode;                /* owned: numatune mode */
-    char *call;                /* owned: the API call, for the review */
-    char *virsh;               /* owned: the virsh equivalent */
-    vt_change *changes;        /* owned: what this step changes */
-    size_t nchanges;
-    /* VT_STEP_DEFINE */
-    char *base_xml;            /* owned: inactive XML (with secrets) prepared from */
-    char *new_xml;             /* owned: the XML to define */
-    char *diff;                /* owned: unified diff, secrets masked */
-    /* host steps */
-    char *path;                /* owned: sysfs file, or the boot-time file */
-    char *write;               /* owned: text to write, or the file's new content */
-    char *knob;                /* owned: plan knob ("halt_poll_ns", "hugepages") */
-    unsigned long long size_kib, count;   /* VT_STEP_PAGES */
-    int node;                  /* VT_STEP_PAGES: -1 host-wide */
-    bool persist;              /* the edit also has a boot-time file */
-    char *file_before;         /* owned: VT_STEP_PERSIST, content at prepare; NULL = none */
-    /* apply state */
-    vt_step_state state;
-    char *undo_value;          /* owned: value read just before the step ran */
-    char *undo_mode;           /* owned */
-    char *result;              /* owned: what happened, in words */
-} vt_step;
-
-typedef struct vt_applyplan {
-    vt_step *steps;            /* owned, in apply order */
-    size_t nsteps;
-    char **warnings;           /* owned: "line 3: web: the 2M pool ..." */
-    size_t nwarnings;
-    /* inactive XML (without secrets) each VM had when prepared, for the
-       conflict check; parallel arrays, owned */
-    char **vm_uuids;
-    char **vm_xml;
-    size_t nvms;
-    char apply_id[64];         /* set by vt_apply_run: ties its log lines together */
-    char *reverts;             /* owned: the apply id this plan reverts, or NULL */
-} vt_applyplan;
 
 /* Expected inactive XML per VM, as the console saw it when it staged the
  * first edit of that VM (or its fingerprint, see below), and the name it
@@ -153,7 +67,6 @@ char *vt_apply_outcome(const vt_applyplan *p);
 /* The equivalent virsh commands as a shell script. Caller frees. */
 char *vt_apply_export_virsh(const vt_applyplan *p, const char *uri);
 
-void vt_applyplan_clear(vt_applyplan *p);
 void vt_bases_set(vt_bases *b, const char *uuid, const char *name, const char *xml);   /* keeps the first */
 const char *vt_bases_get(const vt_bases *b, const char *uuid);
 const char *vt_bases_uuid_of(const vt_bases *b, const char *name);   /* NULL: none */
@@ -166,9 +79,6 @@ void vt_base_fingerprint(const char *xml, char out[VT_BASE_FP_LEN]);   /* "" for
 bool vt_base_is_fingerprint(const char *base);
 /* Does the definition xml match base (XML or fingerprint)? */
 bool vt_base_matches(const char *base, const char *xml);
-
-const char *vt_effect_name(vt_effect e);          /* "live now", ... */
-const char *vt_step_state_name(vt_step_state s);
 
 /* Plan text that puts back the host knobs of the newest apply in the log
  * that went through and is not reverted yet (a rolled-back apply, and a

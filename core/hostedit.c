@@ -150,14 +150,6 @@ static bool readback_ok(const vt_step *s, const char *now, char *why, size_t why
 
 /* ---- prepare ---- */
 
-static void where(const vt_edit *e, char *buf, size_t n)
-{
-    if (e->line > 0)
-        snprintf(buf, n, "line %d: ", e->line);
-    else
-        buf[0] = '\0';
-}
-
 static const vt_u64_fact *param_fact(const vt_host *h, const char *knob)
 {
     if (strcmp(knob, "halt_poll_ns") == 0)
@@ -242,7 +234,7 @@ static int prepare_edit(vt_conn *c, vt_applyplan *p, const vt_edit *e, vt_err *e
     vt_step *s = NULL;
     int ret = -1;
 
-    where(e, w, sizeof(w));
+    vt_applyplan_where(e, w, sizeof(w));
     if (c->remote && e->kind != VT_EDIT_HOST_HUGEPAGES) {
         vt_err_set(err, "%s%s of a remote host cannot be changed from here: only its huge page "
                    "pools go through libvirt", w, e->knob);
@@ -275,7 +267,7 @@ static int prepare_edit(vt_conn *c, vt_applyplan *p, const vt_edit *e, vt_err *e
         }
         s = host_step(p, VT_STEP_SYSFS, e);
         s->write = vt_asprintf("%llu", e->value);
-        vt_step_add_change(s, e->knob, before, s->write, e->line);
+        vt_applyplan_add_change(s, e->knob, before, s->write, e->line);
         if (strcmp(e->knob, "halt_poll_ns") == 0 && e->value == 0)
             vt_applyplan_warn(p, "%shalt_poll_ns 0 disables halt polling: less host CPU on idle "
                               "VMs, slower vCPU wake-ups", w);
@@ -307,7 +299,7 @@ static int prepare_edit(vt_conn *c, vt_applyplan *p, const vt_edit *e, vt_err *e
         }
         s = host_step(p, VT_STEP_SYSFS, e);
         s->write = vt_hexmask_format(&set, h->ncpus ? h->ncpus : (unsigned)last + 1);
-        vt_step_add_change(s, "workqueue_cpus", h->workqueue_cpus, e->cpuset, e->line);
+        vt_applyplan_add_change(s, "workqueue_cpus", h->workqueue_cpus, e->cpuset, e->line);
         workqueue_overlap(c, p, &set, w);
         break;
     }
@@ -333,7 +325,7 @@ static int prepare_edit(vt_conn *c, vt_applyplan *p, const vt_edit *e, vt_err *e
         s->write = vt_strdup(e->mode);
         {
             char *what = edit_label(e);
-            vt_step_add_change(s, what, cur, e->mode, e->line);
+            vt_applyplan_add_change(s, what, cur, e->mode, e->line);
             free(what);
         }
         if (strcmp(e->knob, "enabled") == 0 && strcmp(e->mode, "never") != 0 && c->ndoms) {
@@ -380,7 +372,7 @@ static int prepare_edit(vt_conn *c, vt_applyplan *p, const vt_edit *e, vt_err *e
         s->node = e->node;
         s->write = vt_asprintf("%llu", e->value);
         what = edit_label(e);
-        vt_step_add_change(s, what, before, s->write, e->line);
+        vt_applyplan_add_change(s, what, before, s->write, e->line);
         free(what);
         break;
     }
@@ -572,7 +564,7 @@ static int prepare_files(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, vt
             label = edit_label(e);
             snprintf(what, sizeof(what), "%s at boot", label);
             free(label);
-            vt_step_add_change(s, what, prev ? prev : "kernel default", val, e->line);
+            vt_applyplan_add_change(s, what, prev ? prev : "kernel default", val, e->line);
             kv_set(&vals, &nvals, key, val);
             used++;
             free(key);

@@ -6,7 +6,12 @@
 #ifndef VT_HOSTEDIT_H
 #define VT_HOSTEDIT_H
 
-#include "apply.h"
+#include <stdbool.h>
+
+#include "applyplan.h"
+#include "conn.h"
+#include "plan.h"
+#include "util.h"
 
 /* Add the steps of the host edits of cs to p, in plan order, then one
  * step per boot-time file. -1 with "line N: why" when an edit cannot be
@@ -26,12 +31,5 @@ char *vt_host_step_shell(const vt_step *s);
 /* The plan line that puts back what the step changed (for the revert of
  * the last apply); NULL when there is none. Caller frees. */
 char *vt_host_step_revert_line(const vt_step *s);
-
-/* Internal to the engine, shared by apply.c and hostedit.c. */
-vt_step *vt_applyplan_add_step(vt_applyplan *p, vt_step_kind kind);
-void vt_applyplan_warn(vt_applyplan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void vt_step_add_change(vt_step *s, const char *what, const char *before, const char *after,
-                        int line);
-
 
 #endif

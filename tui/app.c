@@ -2009,7 +2009,7 @@ static void open_review(vt_app *a)
 /* "[live now]": the engine's own words for an effect */
 static const char *effect_marker(vt_effect e, char *buf, size_t n)
 {
-    snprintf(buf, n, "[%s]", vt_effect_name(e));
+    snprintf(buf, n, "[%s]", vt_applyplan_effect_name(e));
     return buf;
 }
 

@@ -287,7 +287,7 @@ static int load_plan(vt_conn *c, const options *o, vt_changeset *cs, vt_applypla
 static void print_progress(void *ctx, const vt_step *s)
 {
     (void)ctx;
-    printf("  %-11s %s%s: %s%s%s\n", vt_step_state_name(s->state), s->uuid ? "vm " : "", s->vm,
+    printf("  %-11s %s%s: %s%s%s\n", vt_applyplan_state_name(s->state), s->uuid ? "vm " : "", s->vm,
            s->kind == VT_STEP_DEFINE ? "config (define)" : s->call, s->result ? ": " : "",
            s->result ? s->result : "");
     fflush(stdout);

@@ -1,0 +1,122 @@
+#include "applyplan.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const effect_names[VT_EFFECT_LAST] = {
+    [VT_EFFECT_LIVE_NOW] = "live now",
+    [VT_EFFECT_NEXT_START] = "at next start",
+    [VT_EFFECT_NEEDS_RESTART] = "needs restart",
+    [VT_EFFECT_UNTIL_REBOOT] = "live now, until reboot",
+    [VT_EFFECT_AT_BOOT] = "at next boot",
+};
+
+const char *vt_applyplan_effect_name(vt_effect e)
+{
+    return e < VT_EFFECT_LAST ? effect_names[e] : "?";
+}
+
+const char *vt_applyplan_state_name(vt_step_state s)
+{
+    switch (s) {
+    case VT_STEP_PENDING: return "pending";
+    case VT_STEP_DONE: return "done";
+    case VT_STEP_FAILED: return "FAILED";
+    case VT_STEP_UNDONE: return "undone";
+    case VT_STEP_UNDO_FAILED: return "UNDO FAILED";
+    case VT_STEP_SKIPPED: return "not run";
+    }
+    return "?";
+}
+
+vt_step *vt_applyplan_add_step(vt_applyplan *p, vt_step_kind kind)
+{
+    vt_step *s = vt_array_push(&p->steps, &p->nsteps, sizeof(vt_step));
+
+    s->kind = kind;
+    return s;
+}
+
+void vt_applyplan_warn(vt_applyplan *p, const char *fmt, ...)
+{
+    va_list ap;
+    vt_buf b = { 0 };
+    char tmp[512];
+
+    va_start(ap, fmt);
+    vsnprintf(tmp, sizeof(tmp), fmt, ap);
+    va_end(ap);
+    vt_buf_add(&b, tmp);
+    p->warnings = vt_realloc(p->warnings, (p->nwarnings + 1) * sizeof(char *));
+    p->warnings[p->nwarnings++] = vt_buf_steal(&b);
+}
+
+void vt_applyplan_add_change(vt_step *s, const char *what, const char *before, const char *after,
+                             int line)
+{
+    vt_change *ch = vt_array_push(&s->changes, &s->nchanges, sizeof(vt_change));
+
+    ch->what = vt_strdup(what);
+    ch->before = vt_strdup(before ? before : "(none)");
+    ch->after = vt_strdup(after ? after : "(none)");
+    ch->line = line;
+}
+
+void vt_applyplan_where(const vt_edit *e, char *buf, size_t n)
+{
+    if (e->line > 0)
+        snprintf(buf, n, "line %d: ", e->line);
+    else
+        buf[0] = '\0';
+}
+
+void vt_applyplan_clear_step(vt_step *s)
+{
+    size_t i;
+
+    free(s->vm);
+    free(s->uuid);
+    free(s->value);
+    free(s->mode);
+    free(s->call);
+    free(s->virsh);
+    for (i = 0; i < s->nchanges; i++) {
+        free(s->changes[i].what);
+        free(s->changes[i].before);
+        free(s->changes[i].after);
+    }
+    free(s->changes);
+    free(s->base_xml);
+    free(s->new_xml);
+    free(s->diff);
+    free(s->undo_value);
+    free(s->undo_mode);
+    free(s->result);
+    free(s->path);
+    free(s->write);
+    free(s->knob);
+    free(s->file_before);
+    memset(s, 0, sizeof(*s));
+}
+
+void vt_applyplan_clear(vt_applyplan *p)
+{
+    size_t i;
+
+    if (!p)
+        return;
+    for (i = 0; i < p->nsteps; i++)
+        vt_applyplan_clear_step(&p->steps[i]);
+    free(p->steps);
+    for (i = 0; i < p->nwarnings; i++)
+        free(p->warnings[i]);
+    free(p->warnings);
+    for (i = 0; i < p->nvms; i++) {
+        free(p->vm_uuids[i]);
+        free(p->vm_xml[i]);
+    }
+    free(p->vm_uuids);
+    free(p->vm_xml);
+    free(p->reverts);
+    memset(p, 0, sizeof(*p));
+}

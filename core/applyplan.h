@@ -1,0 +1,119 @@
+/* The plan the apply engine runs: steps, each with what it changes and
+ * the state it reached, and the plan's warnings. apply.c prepares the VM
+ * steps and hostedit.c the host steps, both with the builders here; apply.c
+ * runs them. Kept below both so that neither needs the other's file. */
+#ifndef VT_APPLYPLAN_H
+#define VT_APPLYPLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "plan.h"
+#include "util.h"
+
+typedef enum {
+    VT_EFFECT_LIVE_NOW,        /* the running VM has it when the step ends */
+    VT_EFFECT_NEXT_START,      /* the VM is off: its next start has it */
+    VT_EFFECT_NEEDS_RESTART,   /* running VM, config only: after a shutdown and start */
+    VT_EFFECT_UNTIL_REBOOT,    /* host knob written now, gone at reboot */
+    VT_EFFECT_AT_BOOT,         /* a boot-time file: the next boot (or module load) */
+    VT_EFFECT_LAST,
+} vt_effect;
+
+typedef enum {
+    VT_STEP_IOTHREAD_PIN,      /* live */
+    VT_STEP_VCPU_PIN,          /* live */
+    VT_STEP_EMULATOR_PIN,      /* live */
+    VT_STEP_IOTHREAD_ADD,      /* live */
+    VT_STEP_IOTHREAD_DEL,      /* live */
+    VT_STEP_NUMATUNE,          /* live */
+    VT_STEP_DEFINE,            /* config: the edited inactive XML */
+    VT_STEP_SYSFS,             /* host: write a sysfs knob and read it back */
+    VT_STEP_PAGES,             /* host: a huge page pool, via libvirt (sysfs when the
+                                  driver has no virNodeAllocPages) */
+    VT_STEP_PERSIST,           /* host: a boot-time file under --etc-root */
+    VT_STEP_LAST,
+} vt_step_kind;
+
+typedef enum {
+    VT_STEP_PENDING,
+    VT_STEP_DONE,
+    VT_STEP_FAILED,
+    VT_STEP_UNDONE,
+    VT_STEP_UNDO_FAILED,
+    VT_STEP_SKIPPED,           /* not reached: an earlier step failed */
+} vt_step_state;
+
+/* One change as the review shows it: "iothread 1 pin", was, becomes. */
+typedef struct vt_change {
+    char *what;                /* owned: "iothread 1 pin (config)" */
+    char *before;              /* owned: "0-15", "(none)" */
+    char *after;               /* owned */
+    int line;                  /* plan line, 0 from the console */
+} vt_change;
+
+typedef struct vt_step {
+    vt_step_kind kind;
+    char *vm;                  /* owned: domain name; "host" for host steps */
+    char *uuid;                /* owned; NULL for host steps */
+    bool vm_active;
+    vt_effect effect;
+    unsigned id;               /* IOThread id or vCPU */
+    char *value;               /* owned: new cpuset / nodeset */
+    char *mode;                /* owned: numatune mode */
+    char *call;                /* owned: the API call, for the review */
+    char *virsh;               /* owned: the virsh equivalent */
+    vt_change *changes;        /* owned: what this step changes */
+    size_t nchanges;
+    /* VT_STEP_DEFINE */
+    char *base_xml;            /* owned: inactive XML (with secrets) prepared from */
+    char *new_xml;             /* owned: the XML to define */
+    char *diff;                /* owned: unified diff, secrets masked */
+    /* host steps */
+    char *path;                /* owned: sysfs file, or the boot-time file */
+    char *write;               /* owned: text to write, or the file's new content */
+    char *knob;                /* owned: plan knob ("halt_poll_ns", "hugepages") */
+    unsigned long long size_kib, count;   /* VT_STEP_PAGES */
+    int node;                  /* VT_STEP_PAGES: -1 host-wide */
+    bool persist;              /* the edit also has a boot-time file */
+    char *file_before;         /* owned: VT_STEP_PERSIST, content at prepare; NULL = none */
+    /* apply state */
+    vt_step_state state;
+    char *undo_value;          /* owned: value read just before the step ran */
+    char *undo_mode;           /* owned */
+    char *result;              /* owned: what happened, in words */
+} vt_step;
+
+typedef struct vt_applyplan {
+    vt_step *steps;            /* owned, in apply order */
+    size_t nsteps;
+    char **warnings;           /* owned: "line 3: web: the 2M pool ..." */
+    size_t nwarnings;
+    /* inactive XML (without secrets) each VM had when prepared, for the
+       conflict check; parallel arrays, owned */
+    char **vm_uuids;
+    char **vm_xml;
+    size_t nvms;
+    char apply_id[64];         /* set by vt_apply_run: ties its log lines together */
+    char *reverts;             /* owned: the apply id this plan reverts, or NULL */
+} vt_applyplan;
+
+/* A new zeroed step of that kind at the end of p. The pointer is valid
+ * until the next step is added. */
+vt_step *vt_applyplan_add_step(vt_applyplan *p, vt_step_kind kind);
+/* A warning for the review, "line 3: web: ..." (cut at 511 bytes). */
+void vt_applyplan_warn(vt_applyplan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* One change of s as the review shows it; NULL before/after read "(none)". */
+void vt_applyplan_add_change(vt_step *s, const char *what, const char *before, const char *after,
+                             int line);
+/* "line 3: " for an edit from a plan file, "" for the console's: how the
+ * preparers start a message about an edit. */
+void vt_applyplan_where(const vt_edit *e, char *buf, size_t n);
+
+void vt_applyplan_clear_step(vt_step *s);   /* frees members, zeroes s */
+void vt_applyplan_clear(vt_applyplan *p);   /* frees members, zeroes p; NULL ok */
+
+const char *vt_applyplan_effect_name(vt_effect e);   /* "live now", ... */
+const char *vt_applyplan_state_name(vt_step_state s);
+
+#endif
