@@ -722,7 +722,7 @@ int vt_apply_prepare(vt_conn *c, const vt_changeset *cs, const vt_bases *bases,
         }
     }
     /* host steps first: a pool must be there before a VM is set to use it */
-    if (vt_host_prepare(c, &p, cs, err) < 0)
+    if (vt_hostedit_prepare(c, &p, cs, err) < 0)
         goto cleanup;
     for (i = 0; i < cs->n; i++) {
         const vt_domain *d;
@@ -940,7 +940,7 @@ static int run_step(vt_conn *c, vt_step *s, vt_err *err)
     int rc = -1;
 
     if (is_host_step(s)) {
-        if (vt_host_step_run(c, s, &rerr) < 0) {
+        if (vt_hostedit_step_run(c, s, &rerr) < 0) {
             vt_err_set(err, "host: %s: %s", s->knob, rerr.msg);
             return -1;
         }
@@ -994,7 +994,7 @@ static int undo_step(vt_conn *c, vt_step *s, vt_err *err)
     int rc = -1;
 
     if (is_host_step(s))
-        return vt_host_step_undo(c, s, err);
+        return vt_hostedit_step_undo(c, s, err);
     dom = virDomainLookupByUUIDString(c->conn, s->uuid);
 
     if (!dom) {
@@ -1073,7 +1073,7 @@ static int log_step(const char *path, const char *uri, const vt_applyplan *p, co
     for (i = 0; i < s->nchanges; i++) {
         json_object *o = json_object_new_object();
         char *target = s->uuid ? vt_asprintf("vm %s", s->vm) : vt_strdup("host");
-        char *revert = is_host_step(s) && i == 0 ? vt_host_step_revert_line(s) : NULL;
+        char *revert = is_host_step(s) && i == 0 ? vt_hostedit_step_revert_line(s) : NULL;
         json_object_object_add(o, "time", json_object_new_string(ts));
         json_object_object_add(o, "apply", json_object_new_string(apply_id));
         if (p->reverts)
@@ -1128,7 +1128,7 @@ int vt_apply_run(vt_conn *c, vt_applyplan *p, const char *log_path, vt_apply_pro
                  ts.tv_nsec, (int)getpid());
     }
     for (i = 0; i < p->nsteps; i++)
-        if (vt_host_step_conflict(&p->steps[i])) {
+        if (vt_hostedit_step_conflict(&p->steps[i])) {
             vt_err_set(err, "%s changed since the plan was prepared; nothing was applied",
                        p->steps[i].path);
             for (size_t k = 0; k < p->nsteps; k++)
@@ -1420,7 +1420,7 @@ char *vt_apply_export_virsh(const vt_applyplan *p, const char *uri)
             vt_buf_addf(&b, "# %s%s: %s: %s -> %s\n", s->uuid ? "vm " : "", s->vm, s->changes[j].what,
                         s->changes[j].before, s->changes[j].after);
         if (is_host_step(s)) {
-            char *sh = vt_host_step_shell(s);
+            char *sh = vt_hostedit_step_shell(s);
             vt_buf_addf(&b, "%s\n", sh);
             free(sh);
             continue;

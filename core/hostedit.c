@@ -616,7 +616,7 @@ static int check_writable(const vt_applyplan *p, size_t from, vt_err *err)
     return 0;
 }
 
-int vt_host_prepare(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, vt_err *err)
+int vt_hostedit_prepare(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, vt_err *err)
 {
     size_t first = p->nsteps;
 
@@ -696,7 +696,7 @@ static int pages_set(vt_conn *c, const vt_step *s, unsigned long long count, vt_
     return sysfs_write(c->sysfs_root, s->path, buf, err);
 }
 
-int vt_host_step_run(vt_conn *c, vt_step *s, vt_err *err)
+int vt_hostedit_step_run(vt_conn *c, vt_step *s, vt_err *err)
 {
     vt_err e2 = { { 0 } };
     char why[512], sz[32];
@@ -752,7 +752,7 @@ int vt_host_step_run(vt_conn *c, vt_step *s, vt_err *err)
     }
 }
 
-int vt_host_step_undo(vt_conn *c, vt_step *s, vt_err *err)
+int vt_hostedit_step_undo(vt_conn *c, vt_step *s, vt_err *err)
 {
     unsigned long long n;
 
@@ -787,7 +787,7 @@ int vt_host_step_undo(vt_conn *c, vt_step *s, vt_err *err)
     }
 }
 
-bool vt_host_step_conflict(const vt_step *s)
+bool vt_hostedit_step_conflict(const vt_step *s)
 {
     char *now;
     bool changed;
@@ -809,7 +809,7 @@ static const char *real_sys(const vt_step *s, const char *rel_marker)
     return at ? at : s->path;
 }
 
-char *vt_host_step_shell(const vt_step *s)
+char *vt_hostedit_step_shell(const vt_step *s)
 {
     char sz[32];
 
@@ -835,7 +835,7 @@ char *vt_host_step_shell(const vt_step *s)
     }
 }
 
-char *vt_host_step_revert_line(const vt_step *s)
+char *vt_hostedit_step_revert_line(const vt_step *s)
 {
     char sz[32];
 
