@@ -227,174 +227,192 @@ static void workqueue_overlap(const vt_conn *c, vt_applyplan *p, const vt_cpuset
     }
 }
 
-static int prepare_edit(vt_conn *c, vt_applyplan *p, const vt_edit *e, vt_err *err)
+/* Each prepare_* below checks one kind of host edit against this host
+ * and adds its step; *out stays NULL when the edit needs no sysfs or pool
+ * step (a read-only knob kept for the boot-time file only). w is the
+ * "line N: " of the edit. */
+
+static int prepare_param(vt_conn *c, vt_applyplan *p, const vt_edit *e, const char *w,
+                         vt_step **out, vt_err *err)
+{
+    const vt_u64_fact *f = param_fact(&c->host, e->knob);
+    char before[32];
+    vt_step *s;
+
+    if (!f->present) {
+        vt_err_set(err, "%s%s: %s", w, e->knob, f->why ? f->why : "not present");
+        return -1;
+    }
+    snprintf(before, sizeof(before), "%llu", f->value);
+    if (!f->writable) {
+        if (!e->persist) {
+            vt_err_set(err, "%s%s is read-only on this kernel, even for root: add persist to "
+                       "set it when the kvm module is next loaded", w, e->knob);
+            return -1;
+        }
+        vt_applyplan_warn(p, "%s%s is read-only on this kernel: it is only written to %s/%s "
+                          "and takes effect when the kvm module is next loaded", w, e->knob,
+                          c->etc_root, MODPROBE_REL);
+        return 0;
+    }
+    s = *out = host_step(p, VT_STEP_SYSFS, e);
+    s->write = vt_asprintf("%llu", e->value);
+    vt_applyplan_add_change(s, e->knob, before, s->write, e->line);
+    if (strcmp(e->knob, "halt_poll_ns") == 0 && e->value == 0)
+        vt_applyplan_warn(p, "%shalt_poll_ns 0 disables halt polling: less host CPU on idle "
+                          "VMs, slower vCPU wake-ups", w);
+    else if (strcmp(e->knob, "halt_poll_ns") == 0 && e->value > 2000000)
+        vt_applyplan_warn(p, "%shalt_poll_ns %llu: every idle vCPU may spin up to %llu us "
+                          "before it sleeps, burning host CPU", w, e->value, e->value / 1000);
+    return 0;
+}
+
+static int prepare_workqueue(vt_conn *c, vt_applyplan *p, const vt_edit *e, const char *w,
+                             vt_step **out, vt_err *err)
 {
     const vt_host *h = &c->host;
-    char w[32], sz[32], *rel = sysfs_rel(e);
+    vt_cpuset set, online;
+    vt_step *s;
+    int last;
+
+    if (!h->workqueue_cpus) {
+        vt_err_set(err, "%sworkqueue cpumask: %s", w,
+                   h->workqueue_why ? h->workqueue_why : "not present on this kernel");
+        return -1;
+    }
+    if (vt_cpuset_parse(e->cpuset, &set, err) < 0)
+        return -1;
+    last = vt_cpuset_last(&set);
+    if (h->ncpus && (unsigned)last >= h->ncpus) {
+        vt_err_set(err, "%sCPU %d does not exist on this host (CPUs 0-%u)", w, last, h->ncpus - 1);
+        return -1;
+    }
+    if (h->online_cpus && vt_cpuset_parse(h->online_cpus, &online, NULL) == 0 &&
+        !vt_cpuset_intersects(&set, &online)) {
+        vt_err_set(err, "%sno CPU of %s is online (online: %s): kworkers would have nowhere "
+                   "to run", w, e->cpuset, h->online_cpus);
+        return -1;
+    }
+    s = *out = host_step(p, VT_STEP_SYSFS, e);
+    s->write = vt_hexmask_format(&set, h->ncpus ? h->ncpus : (unsigned)last + 1);
+    vt_applyplan_add_change(s, "workqueue_cpus", h->workqueue_cpus, e->cpuset, e->line);
+    workqueue_overlap(c, p, &set, w);
+    return 0;
+}
+
+static int prepare_thp(vt_conn *c, vt_applyplan *p, const vt_edit *e, const char *w,
+                       vt_step **out, vt_err *err)
+{
+    const vt_host *h = &c->host;
+    const char *cur = strcmp(e->knob, "enabled") == 0 ? h->thp_enabled : h->thp_defrag;
+    const char *opts = strcmp(e->knob, "enabled") == 0 ? h->thp_enabled_opts : h->thp_defrag_opts;
+    char pad[256], word[64], *what;
+    vt_step *s;
+
+    if (!cur || !opts) {
+        vt_err_set(err, "%sTHP %s is not present on this kernel", w, e->knob);
+        return -1;
+    }
+    snprintf(pad, sizeof(pad), " %s ", opts);
+    snprintf(word, sizeof(word), " %s ", e->mode);
+    if (!strstr(pad, word)) {
+        vt_err_set(err, "%sTHP %s takes %s on this kernel, not %s", w, e->knob, opts, e->mode);
+        return -1;
+    }
+    s = *out = host_step(p, VT_STEP_SYSFS, e);
+    s->write = vt_strdup(e->mode);
+    what = edit_label(e);
+    vt_applyplan_add_change(s, what, cur, e->mode, e->line);
+    free(what);
+    if (strcmp(e->knob, "enabled") == 0 && strcmp(e->mode, "never") != 0 && c->ndoms) {
+        size_t i, hp = 0;
+        for (i = 0; i < c->ndoms; i++)
+            hp += c->doms[i]->config && c->doms[i]->config->hugepages;
+        if (hp == c->ndoms)
+            vt_applyplan_warn(p, "%severy VM uses static huge pages: THP never saves the "
+                              "host the khugepaged work (the guides' advice)", w);
+    }
+    return 0;
+}
+
+static int prepare_pages(vt_conn *c, vt_applyplan *p, const vt_edit *e, const char *w,
+                         vt_step **out, vt_err *err)
+{
+    const vt_hp_pool *pool = find_pool(&c->host, e->size_kib);
+    char before[32] = "?", sz[32], *what;
+    vt_step *s;
+
+    size_word(e->size_kib, sz, sizeof(sz));
+    if (!c->remote && !pool) {
+        vt_err_set(err, "%sthe host has no %s huge page pool (the kernel's page sizes are in "
+                   "/sys/kernel/mm/hugepages)", w, sz);
+        return -1;
+    }
+    if (pool && e->node >= 0) {
+        size_t i;
+        for (i = 0; i < pool->nnodes && pool->nodes[i].node != e->node; i++)
+            ;
+        if (i == pool->nnodes) {
+            vt_err_set(err, "%sNUMA node %d does not exist on this host", w, e->node);
+            return -1;
+        }
+        snprintf(before, sizeof(before), "%llu", pool->nodes[i].nr);
+        if (e->value < pool->nodes[i].nr - pool->nodes[i].free)
+            vt_applyplan_warn(p, "%s%llu %s pages on node %d are in use: the pool cannot "
+                              "shrink below them", w, pool->nodes[i].nr - pool->nodes[i].free,
+                              sz, e->node);
+    } else if (pool) {
+        snprintf(before, sizeof(before), "%llu", pool->nr);
+        if (e->value < pool->nr - pool->free)
+            vt_applyplan_warn(p, "%s%llu %s pages are in use: the pool cannot shrink below "
+                              "them", w, pool->nr - pool->free, sz);
+    }
+    s = *out = host_step(p, VT_STEP_PAGES, e);
+    s->size_kib = e->size_kib;
+    s->count = e->value;
+    s->node = e->node;
+    s->write = vt_asprintf("%llu", e->value);
+    what = edit_label(e);
+    vt_applyplan_add_change(s, what, before, s->write, e->line);
+    free(what);
+    return 0;
+}
+
+static int prepare_edit(vt_conn *c, vt_applyplan *p, const vt_edit *e, vt_err *err)
+{
+    char w[32], node[32] = "all nodes", *rel;
     vt_step *s = NULL;
-    int ret = -1;
+    int rc;
 
     vt_applyplan_where(e, w, sizeof(w));
     if (c->remote && e->kind != VT_EDIT_HOST_HUGEPAGES) {
         vt_err_set(err, "%s%s of a remote host cannot be changed from here: only its huge page "
                    "pools go through libvirt", w, e->knob);
-        goto cleanup;
+        return -1;
     }
     if (c->remote && e->persist) {
         vt_err_set(err, "%spersist writes files on this machine, not on the remote host", w);
-        goto cleanup;
+        return -1;
     }
     switch (e->kind) {
-    case VT_EDIT_HOST_PARAM: {
-        const vt_u64_fact *f = param_fact(h, e->knob);
-        char before[32];
-        if (!f->present) {
-            vt_err_set(err, "%s%s: %s", w, e->knob, f->why ? f->why : "not present");
-            goto cleanup;
-        }
-        snprintf(before, sizeof(before), "%llu", f->value);
-        if (!f->writable) {
-            if (!e->persist) {
-                vt_err_set(err, "%s%s is read-only on this kernel, even for root: add persist to "
-                           "set it when the kvm module is next loaded", w, e->knob);
-                goto cleanup;
-            }
-            vt_applyplan_warn(p, "%s%s is read-only on this kernel: it is only written to %s/%s "
-                              "and takes effect when the kvm module is next loaded", w, e->knob,
-                              c->etc_root, MODPROBE_REL);
-            ret = 0;
-            goto cleanup;
-        }
-        s = host_step(p, VT_STEP_SYSFS, e);
-        s->write = vt_asprintf("%llu", e->value);
-        vt_applyplan_add_change(s, e->knob, before, s->write, e->line);
-        if (strcmp(e->knob, "halt_poll_ns") == 0 && e->value == 0)
-            vt_applyplan_warn(p, "%shalt_poll_ns 0 disables halt polling: less host CPU on idle "
-                              "VMs, slower vCPU wake-ups", w);
-        else if (strcmp(e->knob, "halt_poll_ns") == 0 && e->value > 2000000)
-            vt_applyplan_warn(p, "%shalt_poll_ns %llu: every idle vCPU may spin up to %llu us "
-                              "before it sleeps, burning host CPU", w, e->value, e->value / 1000);
-        break;
+    case VT_EDIT_HOST_PARAM: rc = prepare_param(c, p, e, w, &s, err); break;
+    case VT_EDIT_HOST_WORKQUEUE: rc = prepare_workqueue(c, p, e, w, &s, err); break;
+    case VT_EDIT_HOST_THP: rc = prepare_thp(c, p, e, w, &s, err); break;
+    case VT_EDIT_HOST_HUGEPAGES: rc = prepare_pages(c, p, e, w, &s, err); break;
+    default: return 0;
     }
-    case VT_EDIT_HOST_WORKQUEUE: {
-        vt_cpuset set, online;
-        int last;
-        if (!h->workqueue_cpus) {
-            vt_err_set(err, "%sworkqueue cpumask: %s", w,
-                       h->workqueue_why ? h->workqueue_why : "not present on this kernel");
-            goto cleanup;
-        }
-        if (vt_cpuset_parse(e->cpuset, &set, err) < 0)
-            goto cleanup;
-        last = vt_cpuset_last(&set);
-        if (h->ncpus && (unsigned)last >= h->ncpus) {
-            vt_err_set(err, "%sCPU %d does not exist on this host (CPUs 0-%u)", w, last, h->ncpus - 1);
-            goto cleanup;
-        }
-        if (h->online_cpus && vt_cpuset_parse(h->online_cpus, &online, NULL) == 0 &&
-            !vt_cpuset_intersects(&set, &online)) {
-            vt_err_set(err, "%sno CPU of %s is online (online: %s): kworkers would have nowhere "
-                       "to run", w, e->cpuset, h->online_cpus);
-            goto cleanup;
-        }
-        s = host_step(p, VT_STEP_SYSFS, e);
-        s->write = vt_hexmask_format(&set, h->ncpus ? h->ncpus : (unsigned)last + 1);
-        vt_applyplan_add_change(s, "workqueue_cpus", h->workqueue_cpus, e->cpuset, e->line);
-        workqueue_overlap(c, p, &set, w);
-        break;
-    }
-    case VT_EDIT_HOST_THP: {
-        const char *cur = strcmp(e->knob, "enabled") == 0 ? h->thp_enabled : h->thp_defrag;
-        const char *opts = strcmp(e->knob, "enabled") == 0 ? h->thp_enabled_opts : h->thp_defrag_opts;
-        char pad[256];
-        if (!cur || !opts) {
-            vt_err_set(err, "%sTHP %s is not present on this kernel", w, e->knob);
-            goto cleanup;
-        }
-        snprintf(pad, sizeof(pad), " %s ", opts);
-        {
-            char word[64];
-            snprintf(word, sizeof(word), " %s ", e->mode);
-            if (!strstr(pad, word)) {
-                vt_err_set(err, "%sTHP %s takes %s on this kernel, not %s", w, e->knob, opts,
-                           e->mode);
-                goto cleanup;
-            }
-        }
-        s = host_step(p, VT_STEP_SYSFS, e);
-        s->write = vt_strdup(e->mode);
-        {
-            char *what = edit_label(e);
-            vt_applyplan_add_change(s, what, cur, e->mode, e->line);
-            free(what);
-        }
-        if (strcmp(e->knob, "enabled") == 0 && strcmp(e->mode, "never") != 0 && c->ndoms) {
-            size_t i, hp = 0;
-            for (i = 0; i < c->ndoms; i++)
-                hp += c->doms[i]->config && c->doms[i]->config->hugepages;
-            if (hp == c->ndoms)
-                vt_applyplan_warn(p, "%severy VM uses static huge pages: THP never saves the "
-                                  "host the khugepaged work (the guides' advice)", w);
-        }
-        break;
-    }
-    case VT_EDIT_HOST_HUGEPAGES: {
-        const vt_hp_pool *pool = find_pool(h, e->size_kib);
-        char before[32] = "?", *what;
-        size_word(e->size_kib, sz, sizeof(sz));
-        if (!c->remote && !pool) {
-            vt_err_set(err, "%sthe host has no %s huge page pool (the kernel's page sizes are in "
-                       "/sys/kernel/mm/hugepages)", w, sz);
-            goto cleanup;
-        }
-        if (pool && e->node >= 0) {
-            size_t i;
-            for (i = 0; i < pool->nnodes && pool->nodes[i].node != e->node; i++)
-                ;
-            if (i == pool->nnodes) {
-                vt_err_set(err, "%sNUMA node %d does not exist on this host", w, e->node);
-                goto cleanup;
-            }
-            snprintf(before, sizeof(before), "%llu", pool->nodes[i].nr);
-            if (e->value < pool->nodes[i].nr - pool->nodes[i].free)
-                vt_applyplan_warn(p, "%s%llu %s pages on node %d are in use: the pool cannot "
-                                  "shrink below them", w, pool->nodes[i].nr - pool->nodes[i].free,
-                                  sz, e->node);
-        } else if (pool) {
-            snprintf(before, sizeof(before), "%llu", pool->nr);
-            if (e->value < pool->nr - pool->free)
-                vt_applyplan_warn(p, "%s%llu %s pages are in use: the pool cannot shrink below "
-                                  "them", w, pool->nr - pool->free, sz);
-        }
-        s = host_step(p, VT_STEP_PAGES, e);
-        s->size_kib = e->size_kib;
-        s->count = e->value;
-        s->node = e->node;
-        s->write = vt_asprintf("%llu", e->value);
-        what = edit_label(e);
-        vt_applyplan_add_change(s, what, before, s->write, e->line);
-        free(what);
-        break;
-    }
-    default:
-        ret = 0;
-        goto cleanup;
-    }
+    if (rc < 0 || !s)
+        return rc;
+    rel = sysfs_rel(e);
     s->path = vt_asprintf("%s/%s", c->sysfs_root, rel);
-    {
-        char node[32] = "all nodes";
-        if (s->kind == VT_STEP_PAGES && s->node >= 0)
-            snprintf(node, sizeof(node), "node %d", s->node);
-        s->call = s->kind == VT_STEP_PAGES
-                      ? vt_asprintf("virNodeAllocPages(%llu x %llu KiB, %s, SET)", s->count,
-                                    s->size_kib, node)
-                      : vt_asprintf("write \"%s\" to %s", s->write, s->path);
-    }
-    ret = 0;
-
-cleanup:
     free(rel);
-    return ret;
+    if (s->kind == VT_STEP_PAGES && s->node >= 0)
+        snprintf(node, sizeof(node), "node %d", s->node);
+    s->call = s->kind == VT_STEP_PAGES
+                  ? vt_asprintf("virNodeAllocPages(%llu x %llu KiB, %s, SET)", s->count,
+                                s->size_kib, node)
+                  : vt_asprintf("write \"%s\" to %s", s->write, s->path);
+    return 0;
 }
 
 /* ---- boot-time files ---- */
