@@ -1,6 +1,9 @@
-/* Small facts the advisor (advisor.h) and the screens share: where a VM's
- * memory is, MCS categories of a label, whether a huge page pool can hold
- * a VM. */
+/* Small facts derived from the model, with no system access and no
+ * judgement: which NUMA nodes hold a VM's memory (from the spread a refresh
+ * read), the MCS categories of an SELinux label, whether a huge page pool
+ * can hold a VM. Shared by the advisor, the apply engine's huge page
+ * warnings and the screens. The name is older than the advisor: the
+ * rules that judge these facts are in advisor.c, not here. */
 #ifndef VT_CHECKS_H
 #define VT_CHECKS_H
 

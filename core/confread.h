@@ -1,8 +1,10 @@
-/* Readers for the two config formats of libvirt remote access: libvirt's
- * own ("key = value", strings in double quotes, integers, [lists], '#'
- * comments) and Cyrus SASL's ("key: value"). Pure: text in, entries out.
- * The writers change one setting's value in place and keep every comment,
- * the order and unknown keys. */
+/* The two config formats of libvirt remote access: libvirt's own ("key =
+ * value", strings in double quotes, integers, [lists], '#' comments) and
+ * Cyrus SASL's ("key: value"). The parsers and writers are pure (text in,
+ * entries or text out); the writers change one setting's value in place
+ * and keep every comment, the order and unknown keys. The one function
+ * that touches the system is vt_remote_access_read, at the end: it reads
+ * libvirtd.conf and sasl2/libvirt.conf below an etc root. */
 #ifndef VT_CONFREAD_H
 #define VT_CONFREAD_H
 

@@ -1,4 +1,11 @@
-/* Directory trees: the demo's private copy of its sysfs and procfs. */
+/* Writing files safely: the atomic replace (temporary file, fsync,
+ * rename; owner, mode and SELinux context kept; an optional .bak) and its
+ * restore, used by the apply engine's boot-time files (hostedit.c), the
+ * recovery file, the remote-access set-up (remote.c) and the console's
+ * saved plans; the refusal of symbolic links; making a file's missing parent
+ * directories. Also the directory trees of the demo: its private copy of
+ * the sysfs and procfs fixtures, and removing it. Reading a file is
+ * vt_read_file in util.h. */
 #ifndef VT_FSUTIL_H
 #define VT_FSUTIL_H
 
