@@ -9,7 +9,11 @@
  * were prepared from (a conflict stops everything before the first step),
  * runs the steps in order, and on the first failure undoes the steps
  * already done, newest first, where libvirt allows it. Each step that ran
- * is appended to the apply log. */
+ * is appended to the apply log.
+ *
+ * The steps are the data of applyplan.h; the VM steps are prepared and run
+ * here, the host steps (sysfs, huge page pools, boot-time files) by
+ * hostedit.h. */
 #ifndef VT_APPLY_H
 #define VT_APPLY_H
 

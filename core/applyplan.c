@@ -74,6 +74,8 @@ void vt_applyplan_clear_step(vt_step *s)
 {
     size_t i;
 
+    if (!s)
+        return;
     free(s->vm);
     free(s->uuid);
     free(s->value);

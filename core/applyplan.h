@@ -1,7 +1,8 @@
 /* The plan the apply engine runs: steps, each with what it changes and
  * the state it reached, and the plan's warnings. apply.c prepares the VM
  * steps and hostedit.c the host steps, both with the builders here; apply.c
- * runs them. Kept below both so that neither needs the other's file. */
+ * runs them (the host ones through hostedit.c). Kept below both, so that
+ * the host preparer never calls back into the engine. */
 #ifndef VT_APPLYPLAN_H
 #define VT_APPLYPLAN_H
 
@@ -110,8 +111,9 @@ void vt_applyplan_add_change(vt_step *s, const char *what, const char *before, c
  * preparers start a message about an edit. */
 void vt_applyplan_where(const vt_edit *e, char *buf, size_t n);
 
-void vt_applyplan_clear_step(vt_step *s);   /* frees members, zeroes s */
-void vt_applyplan_clear(vt_applyplan *p);   /* frees members, zeroes p; NULL ok */
+/* Free the members and zero the struct; NULL is fine. */
+void vt_applyplan_clear_step(vt_step *s);
+void vt_applyplan_clear(vt_applyplan *p);
 
 const char *vt_applyplan_effect_name(vt_effect e);   /* "live now", ... */
 const char *vt_applyplan_state_name(vt_step_state s);
