@@ -103,7 +103,8 @@ static void cpu_error(vt_err *err, enum num_result r, const char *item, size_t i
     if (r == NUM_RANGE)
         vt_err_set(err, "CPU %s is out of range (max %d)", VT_QUOTE(num, n), VT_CPUSET_MAX - 1);
     else if (n == 0)
-        vt_err_set(err, "invalid CPU set item \"%s\": missing CPU number", VT_QUOTE(item, item_len));
+        vt_err_set(err, "invalid CPU set item \"%s\": missing CPU number",
+                   VT_QUOTE(item, item_len));
     else
         vt_err_set(err, "invalid CPU set item \"%s\": \"%s\" is not a CPU number",
                    VT_QUOTE(item, item_len), VT_QUOTE(num, n));

@@ -296,7 +296,8 @@ int vt_setup_prepare(const char *etc_root, const char *unit_dir, vt_setup_transp
     vt_setup_plan p = { 0 };
     char *lpath = vt_asprintf("%s/libvirt/libvirtd.conf", etc_root);
     char *spath = vt_asprintf("%s/sasl2/libvirt.conf", etc_root);
-    char *ltext = vt_read_file(lpath, 0, NULL), *stext = vt_read_file(spath, 0, NULL), *lnew = NULL, *snew = NULL;
+    char *ltext = vt_read_file(lpath, 0, NULL), *stext = vt_read_file(spath, 0, NULL);
+    char *lnew = NULL, *snew = NULL;
     char *qaddr = listen_addr ? vt_conf_quote(listen_addr) : NULL;
     const char *udir = unit_dir ? unit_dir
                        : access("/lib/systemd/system/libvirtd.service", F_OK) == 0
