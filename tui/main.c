@@ -17,13 +17,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/advisor.h"
 #include "core/apply.h"
 #include "core/conn.h"
 #include "core/demo.h"
-#include "core/report.h"
 #include "core/remote.h"
 #include "core/sasl.h"
+#include "cli/cli.h"
 #include "tui/app.h"
 
 typedef enum {
@@ -209,32 +208,6 @@ static void quiet_xml(void *ctx, const char *msg, ...)
 {
     (void)ctx;
     (void)msg;
-}
-
-static int run_report(vt_conn *c, run_mode mode)
-{
-    char *out;
-
-    if (vt_conn_refresh(c) < 0) {
-        fprintf(stderr, "virt-tune: %s\n", c->err.msg);
-        return 1;
-    }
-    if (c->host.sysfs_why && !c->remote) {
-        fprintf(stderr, "virt-tune: %s\n", c->host.sysfs_why);
-        return 1;
-    }
-    if (mode == MODE_REPORT_JSON) {
-        vt_report_json_write(c, stdout);
-    } else {
-        out = vt_report_text(c);
-        fputs(out, stdout);
-        free(out);
-    }
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "virt-tune: cannot write the report: %s\n", strerror(errno));
-        return 1;
-    }
-    return 0;
 }
 
 /* A plan file's text: a clear message for a missing, unreadable or
@@ -715,39 +688,6 @@ cleanup:
     return rc;
 }
 
-/* --check: 0 / 1 / 2 by the worst finding, 3 when the checks cannot run */
-static int run_check(vt_conn *c, const options *o)
-{
-    vt_remote_status rs = { 0 };
-    vt_advise_opts ao = { 0 };
-    vt_advice_list l = { 0 };
-    int rc;
-
-    if (vt_conn_refresh(c) < 0) {
-        fprintf(stderr, "virt-tune: %s\n", c->err.msg);
-        return 3;
-    }
-    if (!c->remote) {
-        vt_remote_status_read(&rs, c->etc_root);
-        ao.remote = &rs;
-    }
-    ao.query_agents = true;
-    vt_advise(c, &ao, &l);
-    if (o->json) {
-        vt_advice_json_write(&l, stdout);
-    } else {
-        char *t = vt_advice_text(&l);
-        fputs(t, stdout);
-        free(t);
-    }
-    rc = vt_advice_exit_code(&l);
-    if (fflush(stdout) != 0)
-        rc = 3;
-    vt_advice_list_clear(&l);
-    vt_remote_status_clear(&rs);
-    return rc;
-}
-
 static volatile sig_atomic_t stop_flag;
 
 static void on_signal(int sig)
@@ -841,10 +781,10 @@ int main(int argc, char **argv)
     switch (o.mode) {
     case MODE_REPORT_TEXT:
     case MODE_REPORT_JSON:
-        rc = run_report(c, o.mode);
+        rc = vt_cli_report(c, o.mode == MODE_REPORT_JSON);
         break;
     case MODE_CHECK:
-        rc = run_check(c, &o);
+        rc = vt_cli_check(c, o.json);
         break;
     case MODE_APPLY:
     case MODE_EXPORT_VIRSH:
