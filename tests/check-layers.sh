@@ -1,18 +1,26 @@
 #!/bin/sh
-# The layer rules: core/ has no curses, widgets/ has no libvirt, and no two
-# core modules call each other (A uses a function of B and B one of A): a
-# module that needs something of a module above it means the shared part
-# belongs in a module below both.
+# The layer rules: core/ has no curses, widgets/ has no libvirt, the batch
+# modes in cli/ have no curses and use neither widgets/ nor tui/, and no
+# two core modules call each other (A uses a function of B and B one of
+# A): a module that needs something of a module above it means the shared
+# part belongs in a module below both.
 src=${top_srcdir:-.}
 build=${top_builddir:-.}
-bad=$( { grep -rlE '#[[:space:]]*include[[:space:]]*[<"](n?curses|ncursesw/|panel\.h|form\.h|menu\.h)' "$src/core" 2>/dev/null | sed 's/^/curses in core: /'
-         grep -rlE '#[[:space:]]*include[[:space:]]*[<"]libvirt/' "$src/widgets" 2>/dev/null | sed 's/^/libvirt in widgets: /'; } )
+curses='#[[:space:]]*include[[:space:]]*[<"](n?curses|ncursesw/|panel\.h|form\.h|menu\.h)'
+for d in core widgets cli; do
+    # a renamed directory must not make the rule pass unseen
+    [ -d "$src/$d" ] || { echo "layer rule: no $d/ in $src"; exit 1; }
+done
+bad=$( { grep -rlE "$curses" "$src/core" 2>/dev/null | sed 's/^/curses in core: /'
+         grep -rlE '#[[:space:]]*include[[:space:]]*[<"]libvirt/' "$src/widgets" 2>/dev/null | sed 's/^/libvirt in widgets: /'
+         grep -rlE "$curses" "$src/cli" 2>/dev/null | sed 's/^/curses in cli: /'
+         grep -rlE '#[[:space:]]*include[[:space:]]*[<"](\.\./)?(widgets|tui)/' "$src/cli" 2>/dev/null | sed 's/^/widgets or tui in cli: /'; } )
 if [ -n "$bad" ]; then
     echo "layer rule broken:"
     echo "$bad"
     exit 1
 fi
-echo "layers: core/ has no curses, widgets/ has no libvirt"
+echo "layers: core/ has no curses, widgets/ has no libvirt, cli/ has no curses, widgets/ or tui/"
 
 # Who calls whom, from the built objects: nm lists what each one defines
 # and what it leaves undefined, so a header-only use (types, macros) is not

@@ -1,29 +1,20 @@
-/* virt-tune: command line, then either a batch mode (--report) or the
- * console. */
+/* virt-tune: the command line, then either a batch mode (cli/) or the
+ * console (tui/app.c). */
 #include <config.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <libvirt/virterror.h>
 #include <libxml/xmlerror.h>
 #include <signal.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <termios.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "core/advisor.h"
-#include "core/apply.h"
 #include "core/conn.h"
 #include "core/demo.h"
-#include "core/report.h"
-#include "core/remote.h"
-#include "core/sasl.h"
+#include "cli/cli.h"
 #include "tui/app.h"
 
 typedef enum {
@@ -211,541 +202,19 @@ static void quiet_xml(void *ctx, const char *msg, ...)
     (void)msg;
 }
 
-static int run_report(vt_conn *c, run_mode mode)
+/* --apply, --export-virsh, --revert-last */
+static int run_plan(vt_conn *c, const options *o)
 {
-    char *out;
+    vt_cli_plan_opts po = { 0 };
 
-    if (vt_conn_refresh(c) < 0) {
-        fprintf(stderr, "virt-tune: %s\n", c->err.msg);
-        return 1;
-    }
-    if (c->host.sysfs_why && !c->remote) {
-        fprintf(stderr, "virt-tune: %s\n", c->host.sysfs_why);
-        return 1;
-    }
-    if (mode == MODE_REPORT_JSON) {
-        vt_report_json_write(c, stdout);
-    } else {
-        out = vt_report_text(c);
-        fputs(out, stdout);
-        free(out);
-    }
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "virt-tune: cannot write the report: %s\n", strerror(errno));
-        return 1;
-    }
-    return 0;
-}
-
-/* A plan file's text: a clear message for a missing, unreadable or
- * oversized file. */
-static char *read_plan(const char *path)
-{
-    vt_err err = { { 0 } };
-    char *text = vt_read_file(path, 1 << 20, &err);
-
-    if (!text)
-        fprintf(stderr, "virt-tune: cannot read the plan %s: %s\n", path, err.msg);
-    return text;
-}
-
-/* Parse and prepare a plan (from path, or the revert of the last apply);
- * 0, or 2 with the reason on stderr. */
-static int load_plan(vt_conn *c, const options *o, vt_changeset *cs, vt_applyplan *ap)
-{
-    vt_err err = { { 0 } };
-    const char *path = o->mode == MODE_REVERT ? "revert" : o->plan;
-    char *text = NULL, *reverts = NULL;
-
-    if (o->mode == MODE_REVERT) {
-        if (vt_apply_revert_plan(o->log_path, &text, &reverts, &err) < 0) {
-            fprintf(stderr, "virt-tune: %s\n", err.msg);
-            return 2;
-        }
-    } else if (!(text = read_plan(path))) {
-        return 2;
-    }
-    if (vt_plan_parse(text, cs, &err) < 0) {
-        fprintf(stderr, "virt-tune: %s: %s\n", path, err.msg);
-        free(text);
-        return 2;
-    }
-    free(text);
-    if (vt_conn_refresh(c) < 0) {
-        fprintf(stderr, "virt-tune: %s\n", c->err.msg);
-        return 1;
-    }
-    if (vt_apply_prepare(c, cs, NULL, ap, &err) < 0) {
-        fprintf(stderr, "virt-tune: %s: %s; nothing was applied\n", path, err.msg);
-        free(reverts);
-        return 2;
-    }
-    ap->reverts = reverts;
-    return 0;
-}
-
-static void print_progress(void *ctx, const vt_step *s)
-{
-    (void)ctx;
-    printf("  %-11s %s%s: %s%s%s\n", vt_applyplan_state_name(s->state), s->uuid ? "vm " : "", s->vm,
-           s->kind == VT_STEP_DEFINE ? "config (define)" : s->call, s->result ? ": " : "",
-           s->result ? s->result : "");
-    fflush(stdout);
-}
-
-static bool confirm(const char *question)
-{
-    char answer[16];
-
-    printf("%s [y/N] ", question);
-    fflush(stdout);
-    if (!fgets(answer, sizeof(answer), stdin))
-        return false;
-    return answer[0] == 'y' || answer[0] == 'Y';
-}
-
-static int run_apply(vt_conn *c, const options *o)
-{
-    vt_changeset cs = { 0 };
-    vt_applyplan ap = { 0 };
-    vt_err err = { { 0 } };
-    char *text = NULL;
-    int rc;
-
-    if ((rc = load_plan(c, o, &cs, &ap)) != 0)
-        goto cleanup;
-    rc = 1;
-    if (o->mode == MODE_EXPORT_VIRSH) {
-        text = vt_apply_export_virsh(&ap, c->uri);
-        fputs(text, stdout);
-        rc = fflush(stdout) == 0 ? 0 : 1;
-        goto cleanup;
-    }
-    text = vt_apply_describe(&ap, o->dry_run);
-    printf("Plan %s on %s:\n%s", o->mode == MODE_REVERT ? "(revert of the last apply)" : o->plan,
-           c->uri, text);
-    if (o->dry_run) {
-        puts("Dry run: nothing was changed.");
-        rc = 0;
-        goto cleanup;
-    }
-    if (!ap.nsteps) {
-        rc = 0;
-        goto cleanup;
-    }
-    if (!o->yes) {
-        char *q;
-        bool ok;
-        if (!isatty(STDIN_FILENO)) {
-            fputs("virt-tune: standard input is not a terminal: add --yes to apply without "
-                  "asking; nothing was applied\n", stderr);
-            goto cleanup;
-        }
-        q = vt_asprintf("Apply %zu step%s to %s?", ap.nsteps, ap.nsteps == 1 ? "" : "s", c->uri);
-        ok = confirm(q);
-        free(q);
-        if (!ok) {
-            puts("Not applied.");
-            goto cleanup;
-        }
-    }
-    puts("Applying:");
-    if (vt_apply_run(c, &ap, o->log_path, print_progress, NULL, &err) < 0) {
-        char *out = vt_apply_outcome(&ap);
-        fprintf(stderr, "virt-tune: %s\n", err.msg);
-        printf("Stopped. Each step now:\n%s", out);
-        free(out);
-        goto cleanup;
-    }
-    printf("Applied %zu step%s; logged to %s\n", ap.nsteps, ap.nsteps == 1 ? "" : "s",
-           o->log_path ? o->log_path : vt_apply_log_path());
-    rc = 0;
-
-cleanup:
-    free(text);
-    vt_applyplan_clear(&ap);
-    vt_changeset_clear(&cs);
-    return rc;
-}
-
-/* ---- virt-tune sasl ... ---- */
-
-#define PASS_MAX 1024
-
-static void sasl_usage(FILE *out)
-{
-    fputs("Usage: virt-tune sasl list   [--sasldb PATH] [--sasl-conf DIR]\n"
-          "       virt-tune sasl add    USER [--realm R] [--password-stdin] [--sasldb PATH] [--sasl-conf DIR]\n"
-          "       virt-tune sasl passwd USER [--realm R] [--password-stdin] [--sasldb PATH] [--sasl-conf DIR]\n"
-          "       virt-tune sasl delete USER [--realm R] [--sasldb PATH] [--sasl-conf DIR]\n"
-          "       virt-tune sasl verify URI USER [--password-stdin] [--sasl-conf DIR]\n"
-          "       virt-tune sasl status [--etc-root DIR]\n"
-          "       virt-tune sasl setup  --transport tls-scram|tcp-gssapi|tcp-digest-md5\n"
-          "                             [--listen-addr ADDR] [--allow-deprecated] [--dry-run]\n"
-          "                             [--yes] [--etc-root DIR] [--unit-dir DIR]\n"
-          "The database is the sasldb_path of DIR/libvirt.conf (default /etc/sasl2), as libvirtd\n"
-          "uses it; the realm defaults to this host's name, as saslpasswd2 and libvirtd use it.\n"
-          "Passwords are read without echo (twice when set), or one line from standard input\n"
-          "with --password-stdin; never from the command line.\n",
-          out);
-}
-
-/* One line from fd, without its newline; -1 on EOF before any byte. */
-static ssize_t read_line(int fd, char *buf, size_t max)
-{
-    size_t n = 0;
-    char ch;
-
-    while (n + 1 < max) {
-        ssize_t r = read(fd, &ch, 1);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return n ? (ssize_t)n : -1;
-        if (ch == '\n')
-            break;
-        buf[n++] = ch;
-    }
-    buf[n] = '\0';
-    if (n && buf[n - 1] == '\r')
-        buf[--n] = '\0';
-    return (ssize_t)n;
-}
-
-static ssize_t ask_password(const char *prompt, char *buf, size_t max)
-{
-    int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
-    struct termios old, quiet;
-    ssize_t n;
-
-    if (fd < 0)
-        return -1;
-    if (tcgetattr(fd, &old) < 0) {
-        close(fd);
-        return -1;
-    }
-    quiet = old;
-    quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-    quiet.c_lflag |= ICANON;
-    if (write(fd, prompt, strlen(prompt)) < 0 || tcsetattr(fd, TCSAFLUSH, &quiet) < 0) {
-        close(fd);
-        return -1;
-    }
-    n = read_line(fd, buf, max);
-    tcsetattr(fd, TCSAFLUSH, &old);
-    if (write(fd, "\n", 1) < 0)
-        n = -1;
-    close(fd);
-    return n;
-}
-
-/* The password into pass (PASS_MAX, locked in memory by the caller). */
-static int get_password(bool from_stdin, bool twice, char *pass)
-{
-    char *again;
-    ssize_t n, m;
-
-    if (from_stdin) {
-        n = read_line(STDIN_FILENO, pass, PASS_MAX);
-        if (n <= 0) {
-            fputs("virt-tune: no password on standard input\n", stderr);
-            return -1;
-        }
-        return (int)n;
-    }
-    n = ask_password("Password: ", pass, PASS_MAX);
-    if (n < 0) {
-        fputs("virt-tune: no terminal to ask the password on: use --password-stdin\n", stderr);
-        return -1;
-    }
-    if (n == 0) {
-        fputs("virt-tune: an empty password is not set\n", stderr);
-        return -1;
-    }
-    if (!twice)
-        return (int)n;
-    again = vt_calloc(1, PASS_MAX);
-    mlock(again, PASS_MAX);
-    m = ask_password("Again (for verification): ", again, PASS_MAX);
-    if (m != n || memcmp(pass, again, (size_t)n) != 0) {
-        fputs("virt-tune: the passwords differ; nothing was changed\n", stderr);
-        vt_wipe(again, PASS_MAX);
-        free(again);
-        return -1;
-    }
-    vt_wipe(again, PASS_MAX);
-    free(again);
-    return (int)n;
-}
-
-static int run_remote_status(const char *etc_root)
-{
-    vt_remote_status s = { 0 };
-    const vt_conf *lc;
-    static const char *const keys[] = { "listen_tls", "listen_tcp", "listen_addr", "tcp_port",
-                                        "tls_port", "auth_tcp", "auth_tls" };
-
-    vt_remote_status_read(&s, etc_root);
-    lc = s.virtproxyd_conf_path ? &s.virtproxyd : &s.ra.libvirtd;
-    printf("%s%s\n", s.virtproxyd_conf_path ? s.virtproxyd_conf_path : s.ra.libvirtd_conf_path,
-           s.ra.libvirtd_why && !s.virtproxyd_conf_path ? " (not readable)" : "");
-    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-        const char *v = vt_conf_get(lc, keys[i]);
-        printf("  %-12s %s\n", keys[i], v ? v : "(default)");
-    }
-    printf("%s%s\n", s.ra.sasl_conf_path, s.ra.sasl_why ? " (not present)" : "");
-    printf("  %-12s %s\n", "mech_list", vt_conf_get(&s.ra.sasl, "mech_list")
-                                            ? vt_conf_get(&s.ra.sasl, "mech_list") : "(default)");
-    printf("  %-12s %s%s\n", "sasldb_path", s.sasldb_path,
-           vt_conf_get(&s.ra.sasl, "sasldb_path") ? "" : " (library default)");
-    if (s.sasldb_present && s.users >= 0)
-        printf("  %-12s mode %04o, %ld user%s\n", "database", s.sasldb_mode, s.users,
-               s.users == 1 ? "" : "s");
-    else if (s.sasldb_present)
-        printf("  %-12s mode %04o, users cannot be listed\n", "database", s.sasldb_mode);
-    else
-        printf("  %-12s not created yet\n", "database");
-    for (size_t i = 0; i < s.nsockets; i++)
-        printf("socket unit enabled: %s\n", s.sockets[i]);
-    for (size_t i = 0; i < s.nfindings; i++)
-        printf("%s: %s\n", vt_rsev_name(s.findings[i].severity), s.findings[i].text);
-    vt_remote_status_clear(&s);
-    return 0;
-}
-
-static int run_remote_setup(const char *etc_root, const char *unit_dir, const char *transport,
-                            const char *addr, bool allow_deprecated, bool dry_run, bool yes)
-{
-    vt_setup_transport t;
-    vt_setup_plan p = { 0 };
-    vt_err err = { { 0 } };
-    char *text;
-    bool live = strcmp(etc_root, "/etc") == 0 && access("/run/systemd/system", F_OK) == 0;
-    int rc = 1;
-
-    if (!transport || vt_setup_transport_parse(transport, &t) < 0) {
-        fputs("virt-tune: sasl setup needs --transport tls-scram (recommended), tcp-gssapi or "
-              "tcp-digest-md5\n", stderr);
-        return 2;
-    }
-    if (t == VT_SETUP_TCP_DIGEST && !allow_deprecated) {
-        fputs("virt-tune: tcp-digest-md5 is deprecated and insecure (the guide's example): add "
-              "--allow-deprecated to set it up anyway; tls-scram is the secure choice\n", stderr);
-        return 2;
-    }
-    if (vt_setup_prepare(etc_root, unit_dir, t, addr, &p, &err) < 0) {
-        fprintf(stderr, "virt-tune: %s; nothing was written\n", err.msg);
-        return 2;
-    }
-    text = vt_setup_describe(&p);
-    fputs(text, stdout);
-    free(text);
-    if (dry_run) {
-        puts("Dry run: nothing was written.");
-        rc = 0;
-        goto cleanup;
-    }
-    if (!yes) {
-        if (!isatty(STDIN_FILENO)) {
-            fputs("virt-tune: standard input is not a terminal: add --yes to write without "
-                  "asking; nothing was written\n", stderr);
-            goto cleanup;
-        }
-        if (!confirm("Write these files?")) {
-            puts("Nothing was written.");
-            goto cleanup;
-        }
-    }
-    if (vt_setup_write(&p, &err) < 0) {
-        fprintf(stderr, "virt-tune: %s\n", err.msg);
-        goto cleanup;
-    }
-    puts("Written (each old file kept beside it as .virt-tune-DATE).");
-    for (size_t i = 0; i < p.ncommands; i++) {
-        if (!live) {
-            printf("Now run: %s\n", p.commands[i]);
-            continue;
-        }
-        printf("Running: %s\n", p.commands[i]);
-        if (vt_setup_run(p.commands[i], false) < 0) {
-            fprintf(stderr, "virt-tune: \"%s\" failed; run it by hand, then the rest:\n",
-                    p.commands[i]);
-            for (size_t j = i + 1; j < p.ncommands; j++)
-                fprintf(stderr, "  %s\n", p.commands[j]);
-            goto cleanup;
-        }
-    }
-    printf("Next: virt-tune sasl add USER, then virt-tune sasl verify %s USER\n", p.uri);
-    rc = 0;
-
-cleanup:
-    vt_setup_plan_clear(&p);
-    return rc;
-}
-
-static int run_sasl(int argc, char **argv)
-{
-    enum { O_REALM = 256, O_STDIN, O_DB, O_CONF, O_ETC, O_TRANSPORT, O_ADDR, O_DEPRECATED,
-           O_DRY, O_UNITS };
-    static const struct option longopts[] = {
-        { "etc-root", required_argument, NULL, O_ETC },
-        { "transport", required_argument, NULL, O_TRANSPORT },
-        { "listen-addr", required_argument, NULL, O_ADDR },
-        { "allow-deprecated", no_argument, NULL, O_DEPRECATED },
-        { "dry-run", no_argument, NULL, O_DRY },
-        { "unit-dir", required_argument, NULL, O_UNITS },
-        { "yes", no_argument, NULL, 'y' },
-        { "realm", required_argument, NULL, O_REALM },
-        { "password-stdin", no_argument, NULL, O_STDIN },
-        { "sasldb", required_argument, NULL, O_DB },
-        { "sasl-conf", required_argument, NULL, O_CONF },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    vt_sasl_opts so = { 0 };
-    vt_err err = { { 0 } };
-    bool from_stdin = false, deprecated = false, dry = false, yes = false;
-    const char *cmd, *user = NULL, *uri = NULL, *etc_root = "/etc", *transport = NULL,
-               *addr = NULL, *unit_dir = NULL;
-    char *pass = NULL;
-    int ch, len, rc = 1;
-
-    /* nothing of a password may end up in a core dump */
-    prctl(PR_SET_DUMPABLE, 0);
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "hy", longopts, NULL)) != -1) {
-        switch (ch) {
-        case O_REALM: so.realm = optarg; break;
-        case O_STDIN: from_stdin = true; break;
-        case O_DB: so.sasldb_path = optarg; break;
-        case O_CONF: so.conf_dir = optarg; break;
-        case O_ETC: etc_root = optarg; break;
-        case O_TRANSPORT: transport = optarg; break;
-        case O_ADDR: addr = optarg; break;
-        case O_DEPRECATED: deprecated = true; break;
-        case O_DRY: dry = true; break;
-        case O_UNITS: unit_dir = optarg; break;
-        case 'y': yes = true; break;
-        case 'h': sasl_usage(stdout); return 0;
-        default: sasl_usage(stderr); return 2;
-        }
-    }
-    if (optind >= argc) {
-        sasl_usage(stderr);
-        return 2;
-    }
-    cmd = argv[optind++];
-    if (strcmp(cmd, "verify") == 0 && optind + 2 == argc) {
-        uri = argv[optind];
-        user = argv[optind + 1];
-    } else if ((strcmp(cmd, "list") == 0 || strcmp(cmd, "status") == 0 ||
-                strcmp(cmd, "setup") == 0) && optind == argc) {
-        ;
-    } else if ((strcmp(cmd, "add") == 0 || strcmp(cmd, "passwd") == 0 ||
-                strcmp(cmd, "delete") == 0) && optind + 1 == argc) {
-        user = argv[optind];
-    } else {
-        fprintf(stderr, "virt-tune: sasl %s: wrong arguments\n", cmd);
-        sasl_usage(stderr);
-        return 2;
-    }
-    if (user && !vt_sasl_user_ok(user)) {
-        fprintf(stderr, "virt-tune: \"%s\" is not a SASL user name (no '@', ':' or blanks; give "
-                "the realm with --realm)\n", user);
-        return 2;
-    }
-
-    if (strcmp(cmd, "status") == 0)
-        return run_remote_status(etc_root);
-    if (strcmp(cmd, "setup") == 0)
-        return run_remote_setup(etc_root, unit_dir, transport, addr, deprecated, dry, yes);
-    if (strcmp(cmd, "list") == 0) {
-        vt_sasl_user *u;
-        size_t n;
-        char *db = vt_sasl_db_path(&so);
-        if (vt_sasl_list(&so, &u, &n, &err) < 0) {
-            fprintf(stderr, "virt-tune: %s\n", err.msg);
-            free(db);
-            return 1;
-        }
-        for (size_t i = 0; i < n; i++)
-            printf("%s@%s\n", u[i].user, u[i].realm);
-        fprintf(stderr, "%zu user%s in %s\n", n, n == 1 ? "" : "s", db);
-        vt_sasl_users_free(u, n);
-        free(db);
-        return 0;
-    }
-    if (strcmp(cmd, "delete") == 0) {
-        if (vt_sasl_delete(&so, user, &err) < 0) {
-            fprintf(stderr, "virt-tune: %s\n", err.msg);
-            return 1;
-        }
-        printf("deleted %s\n", user);
-        return 0;
-    }
-    pass = vt_calloc(1, PASS_MAX);
-    mlock(pass, PASS_MAX);
-    if ((len = get_password(from_stdin, strcmp(cmd, "verify") != 0, pass)) < 0)
-        goto cleanup;
-    if (strcmp(cmd, "verify") == 0) {
-        if (vt_sasl_verify(uri, user, pass, &so, &err) < 0) {
-            fprintf(stderr, "virt-tune: login as %s to %s failed: %s\n", user, uri, err.msg);
-            goto cleanup;
-        }
-        printf("login as %s to %s: ok\n", user, uri);
-    } else if (strcmp(cmd, "add") == 0) {
-        if (vt_sasl_add(&so, user, pass, (size_t)len, &err) < 0) {
-            fprintf(stderr, "virt-tune: %s\n", err.msg);
-            goto cleanup;
-        }
-        printf("added %s\n", user);
-    } else {
-        if (vt_sasl_passwd(&so, user, pass, (size_t)len, &err) < 0) {
-            fprintf(stderr, "virt-tune: %s\n", err.msg);
-            goto cleanup;
-        }
-        printf("password of %s changed\n", user);
-    }
-    rc = 0;
-
-cleanup:
-    vt_wipe(pass, PASS_MAX);
-    munlock(pass, PASS_MAX);
-    free(pass);
-    return rc;
-}
-
-/* --check: 0 / 1 / 2 by the worst finding, 3 when the checks cannot run */
-static int run_check(vt_conn *c, const options *o)
-{
-    vt_remote_status rs = { 0 };
-    vt_advise_opts ao = { 0 };
-    vt_advice_list l = { 0 };
-    int rc;
-
-    if (vt_conn_refresh(c) < 0) {
-        fprintf(stderr, "virt-tune: %s\n", c->err.msg);
-        return 3;
-    }
-    if (!c->remote) {
-        vt_remote_status_read(&rs, c->etc_root);
-        ao.remote = &rs;
-    }
-    ao.query_agents = true;
-    vt_advise(c, &ao, &l);
-    if (o->json) {
-        vt_advice_json_write(&l, stdout);
-    } else {
-        char *t = vt_advice_text(&l);
-        fputs(t, stdout);
-        free(t);
-    }
-    rc = vt_advice_exit_code(&l);
-    if (fflush(stdout) != 0)
-        rc = 3;
-    vt_advice_list_clear(&l);
-    vt_remote_status_clear(&rs);
-    return rc;
+    po.mode = o->mode == MODE_REVERT        ? VT_CLI_PLAN_REVERT
+              : o->mode == MODE_EXPORT_VIRSH ? VT_CLI_PLAN_EXPORT_VIRSH
+                                             : VT_CLI_PLAN_APPLY;
+    po.plan = o->plan;
+    po.dry_run = o->dry_run;
+    po.yes = o->yes;
+    po.log_path = o->log_path;
+    return vt_cli_apply(c, &po);
 }
 
 static volatile sig_atomic_t stop_flag;
@@ -786,7 +255,7 @@ int main(int argc, char **argv)
 
     if (argc > 1 && strcmp(argv[1], "sasl") == 0) {
         virSetErrorFunc(NULL, quiet_libvirt);
-        return run_sasl(argc - 1, argv + 1);
+        return vt_cli_sasl(argc - 1, argv + 1);
     }
     if (parse_args(argc, argv, &o) < 0)
         return 2;
@@ -841,15 +310,15 @@ int main(int argc, char **argv)
     switch (o.mode) {
     case MODE_REPORT_TEXT:
     case MODE_REPORT_JSON:
-        rc = run_report(c, o.mode);
+        rc = vt_cli_report(c, o.mode == MODE_REPORT_JSON);
         break;
     case MODE_CHECK:
-        rc = run_check(c, &o);
+        rc = vt_cli_check(c, o.json);
         break;
     case MODE_APPLY:
     case MODE_EXPORT_VIRSH:
     case MODE_REVERT:
-        rc = run_apply(c, &o);
+        rc = run_plan(c, &o);
         break;
     case MODE_CONSOLE: {
         vt_app_opts ao = { 0 };

@@ -1,0 +1,115 @@
+/* Questions on the terminal: a yes/no, and (for virt-tune sasl) a
+ * password without echo. */
+#include <config.h>
+
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "core/sasl.h"
+#include "core/util.h"
+
+bool vt_cli_confirm(const char *question)
+{
+    char answer[16];
+
+    printf("%s [y/N] ", question);
+    fflush(stdout);
+    if (!fgets(answer, sizeof(answer), stdin))
+        return false;
+    return answer[0] == 'y' || answer[0] == 'Y';
+}
+
+/* One line from fd, without its newline; -1 on EOF before any byte. */
+static ssize_t read_line(int fd, char *buf, size_t max)
+{
+    size_t n = 0;
+    char ch;
+
+    while (n + 1 < max) {
+        ssize_t r = read(fd, &ch, 1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return n ? (ssize_t)n : -1;
+        if (ch == '\n')
+            break;
+        buf[n++] = ch;
+    }
+    buf[n] = '\0';
+    if (n && buf[n - 1] == '\r')
+        buf[--n] = '\0';
+    return (ssize_t)n;
+}
+
+static ssize_t ask_password(const char *prompt, char *buf, size_t max)
+{
+    int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+    struct termios old, quiet;
+    ssize_t n;
+
+    if (fd < 0)
+        return -1;
+    if (tcgetattr(fd, &old) < 0) {
+        close(fd);
+        return -1;
+    }
+    quiet = old;
+    quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+    quiet.c_lflag |= ICANON;
+    if (write(fd, prompt, strlen(prompt)) < 0 || tcsetattr(fd, TCSAFLUSH, &quiet) < 0) {
+        close(fd);
+        return -1;
+    }
+    n = read_line(fd, buf, max);
+    tcsetattr(fd, TCSAFLUSH, &old);
+    if (write(fd, "\n", 1) < 0)
+        n = -1;
+    close(fd);
+    return n;
+}
+
+int vt_cli_password(bool from_stdin, bool twice, char *pass)
+{
+    char *again;
+    ssize_t n, m;
+
+    if (from_stdin) {
+        n = read_line(STDIN_FILENO, pass, VT_CLI_PASS_MAX);
+        if (n <= 0) {
+            fputs("virt-tune: no password on standard input\n", stderr);
+            return -1;
+        }
+        return (int)n;
+    }
+    n = ask_password("Password: ", pass, VT_CLI_PASS_MAX);
+    if (n < 0) {
+        fputs("virt-tune: no terminal to ask the password on: use --password-stdin\n", stderr);
+        return -1;
+    }
+    if (n == 0) {
+        fputs("virt-tune: an empty password is not set\n", stderr);
+        return -1;
+    }
+    if (!twice)
+        return (int)n;
+    again = vt_calloc(1, VT_CLI_PASS_MAX);
+    mlock(again, VT_CLI_PASS_MAX);
+    m = ask_password("Again (for verification): ", again, VT_CLI_PASS_MAX);
+    if (m != n || memcmp(pass, again, (size_t)n) != 0) {
+        fputs("virt-tune: the passwords differ; nothing was changed\n", stderr);
+        vt_wipe(again, VT_CLI_PASS_MAX);
+        free(again);
+        return -1;
+    }
+    vt_wipe(again, VT_CLI_PASS_MAX);
+    free(again);
+    return (int)n;
+}
