@@ -241,18 +241,18 @@ unsigned vt_cpumap_other_bits(const vt_cpumap *m, unsigned cpu)
     return bits;
 }
 
-/* The groups of the detail line, in the order it names them: a pinned
- * thread before the same kind floating there by default. */
+/* The groups of the detail line, in the order it names them: what is
+ * pinned here on purpose first, then what may float in by default. */
 static const struct {
     unsigned bit, pinned;
     int want_pinned;
     const char *words;
 } groups[] = {
     { VT_CPUMAP_VCPU, VT_CPUMAP_VCPU_PINNED, 1, "vCPU" },
-    { VT_CPUMAP_VCPU, VT_CPUMAP_VCPU_PINNED, 0, "unpinned vCPU" },
     { VT_CPUMAP_EMULATOR, VT_CPUMAP_EMULATOR_PINNED, 1, "emulator" },
-    { VT_CPUMAP_EMULATOR, VT_CPUMAP_EMULATOR_PINNED, 0, "unpinned emulator" },
     { VT_CPUMAP_IOTHREAD, VT_CPUMAP_IOTHREAD_PINNED, 1, "IOThread" },
+    { VT_CPUMAP_VCPU, VT_CPUMAP_VCPU_PINNED, 0, "unpinned vCPU" },
+    { VT_CPUMAP_EMULATOR, VT_CPUMAP_EMULATOR_PINNED, 0, "unpinned emulator" },
     { VT_CPUMAP_IOTHREAD, VT_CPUMAP_IOTHREAD_PINNED, 0, "unpinned IOThread" },
 };
 

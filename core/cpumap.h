@@ -70,8 +70,9 @@ unsigned vt_cpumap_vm_bits(const vt_cpumap *m, unsigned cpu, size_t vm);
 unsigned vt_cpumap_hand_bits(const vt_cpumap *m, unsigned cpu);    /* 0 when none in hand */
 unsigned vt_cpumap_other_bits(const vt_cpumap *m, unsigned cpu);   /* OR of all the others */
 
-/* The detail line of one cell, the same words on every screen:
- *   "CPU 10 (node 1): vCPU of db-replica; emulator of db-replica;
+/* The detail line of one cell, the same words on every screen: pinned
+ * threads first, then the unpinned ones that may float in,
+ *   "CPU 14 (node 1): emulator of db-replica; IOThread of db-replica;
  *    unpinned vCPU of web-01, web-02; kworkers allowed"
  * with "offline" first when it is, "no VM threads" when none, "no
  * kworkers" when the mask leaves the CPU out (nothing when it is not
