@@ -657,7 +657,7 @@ static void grid_nodes_free(grid_nodes *g)
     }
 }
 
-static void set_flag(unsigned char *flags, size_t ncpu, const char *set, unsigned char f)
+static void set_flag(unsigned *flags, size_t ncpu, const char *set, unsigned f)
 {
     vt_cpuset s;
     size_t i;
@@ -670,11 +670,11 @@ static void set_flag(unsigned char *flags, size_t ncpu, const char *set, unsigne
 
 /* Per host CPU: a VM's pins (def may be NULL), kworker mask, offline.
  * Caller frees; h->ncpus entries (at least one). */
-static unsigned char *grid_flags(const vt_app *a, const vt_domdef *def)
+static unsigned *grid_flags(const vt_app *a, const vt_domdef *def)
 {
     const vt_host *h = &a->c->host;
     size_t ncpu = h->ncpus ? h->ncpus : 1, i, k;
-    unsigned char *flags = vt_calloc(ncpu, 1);
+    unsigned *flags = vt_calloc(ncpu, sizeof(*flags));
     vt_cpuset s;
     VT_AUTOFREE char *dflt = def ? vt_domain_default_affinity(a->c, def) : NULL;
 
@@ -694,11 +694,11 @@ static unsigned char *grid_flags(const vt_app *a, const vt_domdef *def)
 }
 
 /* The grid for the host's own sets: the explicit pins of every running VM */
-static unsigned char *grid_flags_all(const vt_app *a)
+static unsigned *grid_flags_all(const vt_app *a)
 {
     const vt_host *h = &a->c->host;
     size_t ncpu = h->ncpus ? h->ncpus : 1, i, k;
-    unsigned char *flags = grid_flags(a, NULL);
+    unsigned *flags = grid_flags(a, NULL);
 
     for (i = 0; i < a->c->ndoms; i++) {
         const vt_domdef *def = a->c->doms[i]->live;
@@ -718,7 +718,7 @@ static void draw_grid(pen *p, const vt_app *a, const vt_domdef *def, bool active
 {
     const vt_host *h = &a->c->host;
     size_t ncpu = h->ncpus ? h->ncpus : 1;
-    unsigned char *flags = grid_flags(a, def);
+    unsigned *flags = grid_flags(a, def);
     grid_nodes g;
 
     (void)active;
@@ -1896,8 +1896,8 @@ static void draw_picker(vt_app *a)
     int w = gw + 4, lines, h, y0, x0;
     attr_t da = vt_theme_attr(&a->th, VT_ROLE_DIALOG);
     vt_domain *d = a->edit_vm[0] ? vt_conn_find_name(a->c, a->edit_vm) : NULL;
-    unsigned char *flags = a->edit_vm[0] ? grid_flags(a, d ? (d->config ? d->config : d->live) : NULL)
-                                         : grid_flags_all(a);
+    unsigned *flags = a->edit_vm[0] ? grid_flags(a, d ? (d->config ? d->config : d->live) : NULL)
+                                    : grid_flags_all(a);
     size_t ncpu = a->c->host.ncpus ? a->c->host.ncpus : 1, i;
     VT_AUTOFREE char *set = vt_cpuset_format(&a->pick);
     VT_AUTOFREE char *exp = NULL;
