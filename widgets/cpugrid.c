@@ -103,6 +103,8 @@ static const struct thread_slot {
     { VT_CPU_IOTHREAD, VT_CPU_OTHER_IOTHREAD, 'I', 'i', "IOThread" },
 };
 #define NSLOTS (sizeof(slots) / sizeof(slots[0]))
+/* the geometry counts the slots: the thread slots, '+' and K/x */
+_Static_assert(NSLOTS + 2 == FLAG_COLS, "FLAG_COLS out of step with the slots");
 
 #define MARK_SEP ':'
 #define MARK_PICKED '*'
