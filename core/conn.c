@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "caps.h"
+#include "cpumap.h"
 #include "cpuset.h"
 #include "sysparse.h"
 
@@ -642,13 +643,8 @@ bool vt_domain_active(const vt_domain *d)
 
 char *vt_domain_default_affinity(const vt_conn *c, const vt_domdef *def)
 {
-    if (def && def->vcpu_cpuset)
-        return vt_strdup(def->vcpu_cpuset);
-    if (c->host.ncpus == 0)
-        return NULL;
-    if (c->host.ncpus == 1)
-        return vt_strdup("0");
-    return vt_asprintf("0-%u", c->host.ncpus - 1);
+    /* the rule lives with the CPU map, which needs no connection */
+    return vt_cpumap_default_affinity(&c->host, def);
 }
 
 /* ---- refresh ---- */

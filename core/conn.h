@@ -161,7 +161,7 @@ vt_domain *vt_conn_find_name(const vt_conn *c, const char *name);
 const char *vt_domain_state_name(int state);
 bool vt_domain_active(const vt_domain *d);
 
-/* Effective CPU affinity of an unpinned thread, as libvirt computes it:
+/* Effective CPU affinity of an unpinned thread (vt_cpumap_default_affinity):
  * <vcpu cpuset=> when set, else every host CPU. Caller frees. */
 char *vt_domain_default_affinity(const vt_conn *c, const vt_domdef *def);
 

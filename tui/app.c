@@ -657,7 +657,7 @@ static void grid_nodes_free(grid_nodes *g)
     }
 }
 
-static void set_flag(unsigned char *flags, size_t ncpu, const char *set, unsigned char f)
+static void set_flag(unsigned *flags, size_t ncpu, const char *set, unsigned f)
 {
     vt_cpuset s;
     size_t i;
@@ -670,11 +670,11 @@ static void set_flag(unsigned char *flags, size_t ncpu, const char *set, unsigne
 
 /* Per host CPU: a VM's pins (def may be NULL), kworker mask, offline.
  * Caller frees; h->ncpus entries (at least one). */
-static unsigned char *grid_flags(const vt_app *a, const vt_domdef *def)
+static unsigned *grid_flags(const vt_app *a, const vt_domdef *def)
 {
     const vt_host *h = &a->c->host;
     size_t ncpu = h->ncpus ? h->ncpus : 1, i, k;
-    unsigned char *flags = vt_calloc(ncpu, 1);
+    unsigned *flags = vt_calloc(ncpu, sizeof(*flags));
     vt_cpuset s;
     VT_AUTOFREE char *dflt = def ? vt_domain_default_affinity(a->c, def) : NULL;
 
@@ -694,21 +694,21 @@ static unsigned char *grid_flags(const vt_app *a, const vt_domdef *def)
 }
 
 /* The grid for the host's own sets: the explicit pins of every running VM */
-static unsigned char *grid_flags_all(const vt_app *a)
+static unsigned *grid_flags_all(const vt_app *a)
 {
     const vt_host *h = &a->c->host;
     size_t ncpu = h->ncpus ? h->ncpus : 1, i, k;
-    unsigned char *flags = grid_flags(a, NULL);
+    unsigned *flags = grid_flags(a, NULL);
 
     for (i = 0; i < a->c->ndoms; i++) {
         const vt_domdef *def = a->c->doms[i]->live;
         if (!def || !vt_domain_active(a->c->doms[i]))
             continue;
         for (k = 0; k < def->nvcpupins; k++)
-            set_flag(flags, ncpu, def->vcpupins[k].cpuset, VT_CPU_VCPU);
-        set_flag(flags, ncpu, def->emulatorpin, VT_CPU_EMULATOR);
+            set_flag(flags, ncpu, def->vcpupins[k].cpuset, VT_CPU_OTHER_VCPU);
+        set_flag(flags, ncpu, def->emulatorpin, VT_CPU_OTHER_EMULATOR);
         for (k = 0; k < def->niothreads; k++)
-            set_flag(flags, ncpu, def->iothreads[k].pin, VT_CPU_IOTHREAD);
+            set_flag(flags, ncpu, def->iothreads[k].pin, VT_CPU_OTHER_IOTHREAD);
     }
     return flags;
 }
@@ -718,8 +718,9 @@ static void draw_grid(pen *p, const vt_app *a, const vt_domdef *def, bool active
 {
     const vt_host *h = &a->c->host;
     size_t ncpu = h->ncpus ? h->ncpus : 1;
-    unsigned char *flags = grid_flags(a, def);
+    unsigned *flags = grid_flags(a, def);
     grid_nodes g;
+    int legend;
 
     (void)active;
     grid_nodes_build(h, &g);
@@ -728,7 +729,12 @@ static void draw_grid(pen *p, const vt_app *a, const vt_domdef *def, bool active
     } else if (p->y + vt_cpugrid_lines(p->width - 2, g.nodes, g.n) < PAD_LINES) {
         p->y += vt_cpugrid_draw(p->w, p->y, 1, p->width - 2, g.nodes, g.n, flags, ncpu, p->th);
     }
-    line(p, VT_ROLE_DIM, "V vCPU  E emulator  I IOThread  K kworker allowed  x offline");
+    /* the widget's own legend: it is built from the marks it draws */
+    legend = vt_cpugrid_legend_draw(NULL, 0, 0, p->width - 2, def ? VT_CPUGRID_HAND : 0, 0);
+    if (vis(p, p->y) || vis(p, p->y + legend - 1))
+        vt_cpugrid_legend_draw(p->w, p->y, 1, p->width - 2, def ? VT_CPUGRID_HAND : 0,
+                               vt_theme_attr(p->th, VT_ROLE_DIM));
+    p->y += legend;
     grid_nodes_free(&g);
     free(flags);
 }
@@ -1896,12 +1902,14 @@ static void draw_picker(vt_app *a)
     int w = gw + 4, lines, h, y0, x0;
     attr_t da = vt_theme_attr(&a->th, VT_ROLE_DIALOG);
     vt_domain *d = a->edit_vm[0] ? vt_conn_find_name(a->c, a->edit_vm) : NULL;
-    unsigned char *flags = a->edit_vm[0] ? grid_flags(a, d ? (d->config ? d->config : d->live) : NULL)
-                                         : grid_flags_all(a);
+    unsigned *flags = a->edit_vm[0] ? grid_flags(a, d ? (d->config ? d->config : d->live) : NULL)
+                                    : grid_flags_all(a);
     size_t ncpu = a->c->host.ncpus ? a->c->host.ncpus : 1, i;
     VT_AUTOFREE char *set = vt_cpuset_format(&a->pick);
     VT_AUTOFREE char *exp = NULL;
     char buf[256], cur[64] = "";
+    unsigned what = VT_CPUGRID_PICK | (a->edit_vm[0] ? VT_CPUGRID_HAND : 0);
+    int legend;
 
     grid_nodes_build(&a->c->host, &g);
     for (i = 0; i < ncpu; i++)
@@ -1911,7 +1919,8 @@ static void draw_picker(vt_app *a)
         g.nodes[a->pick_node].cpus[a->pick_idx] < ncpu)
         flags[g.nodes[a->pick_node].cpus[a->pick_idx]] |= VT_CPU_CURSOR;
     lines = vt_cpugrid_lines(gw, g.nodes, g.n);
-    h = lines + 6;
+    legend = vt_cpugrid_legend_draw(NULL, 0, 0, gw, what, 0);
+    h = lines + 5 + legend;
     if (h > LINES - 2)
         h = LINES - 2;
     y0 = (LINES - h) / 2;
@@ -1929,8 +1938,8 @@ static void draw_picker(vt_app *a)
         exp = expand_set(set, "CPU", "CPUs");
         snprintf(buf, sizeof(buf), "%s   picked: %s  (%s)", cur, set, exp);
     }
-    vt_text_put(stdscr, y0 + h - 4, x0 + 2, buf, gw, da, 0);
-    vt_text_put(stdscr, y0 + h - 3, x0 + 2, "* picked  V vCPU  E emulator  I IOThread (now)  K kworker", gw, da, 0);
+    vt_text_put(stdscr, y0 + h - 3 - legend, x0 + 2, buf, gw, da, 0);
+    vt_cpugrid_legend_draw(stdscr, y0 + h - 2 - legend, x0 + 2, gw, what, da);
     vt_text_put(stdscr, y0 + h - 2, x0 + 2, "arrows move   Space picks/unpicks   Enter writes the set   Esc back", gw, da, 0);
     grid_nodes_free(&g);
     free(flags);

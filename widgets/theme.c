@@ -255,6 +255,7 @@ void vt_theme_mono(vt_theme *t)
         [VT_ROLE_DIFF_DEL] = A_DIM,
         [VT_ROLE_GRID_CURSOR] = A_REVERSE,
         [VT_ROLE_GRID_PICKED] = A_BOLD | A_UNDERLINE,
+        [VT_ROLE_GRID_OTHER] = A_NORMAL,
     };
     int i;
 

@@ -39,7 +39,8 @@
     X(DIFF_ADD, "diff-add") \
     X(DIFF_DEL, "diff-del") \
     X(GRID_CURSOR, "grid-cursor") \
-    X(GRID_PICKED, "grid-picked")
+    X(GRID_PICKED, "grid-picked") \
+    X(GRID_OTHER, "grid-other")
 
 typedef enum {
 #define VT_ROLE_ENUM(e, s) VT_ROLE_##e,

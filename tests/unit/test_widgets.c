@@ -961,7 +961,7 @@ static void test_cpugrid_two_nodes(void **state)
     WINDOW *w = win(8, 40);
     static const unsigned n0[] = { 0, 1, 2, 3 }, n1[] = { 4, 5, 6, 7 };
     const vt_cpugrid_node nodes[] = { { 0, n0, 4 }, { 1, n1, 4 } };
-    unsigned char flags[7] = {
+    unsigned flags[7] = {
         VT_CPU_VCPU,
         VT_CPU_VCPU | VT_CPU_EMULATOR,
         VT_CPU_IOTHREAD | VT_CPU_EMULATOR,
@@ -980,30 +980,132 @@ static void test_cpugrid_two_nodes(void **state)
                                     "grid-iothread = default default reverse\n"
                                     "grid-kworker = default default dim\n"
                                     "grid-free = default default normal\n", "grid", &t, &err), 0);
-    assert_int_equal(vt_cpugrid_draw(w, 1, 0, 40, nodes, 2, flags, sizeof(flags), &t), 4);
+    assert_int_equal(vt_cpugrid_draw(w, 1, 0, 40, nodes, 2, flags, ARRAY_LEN(flags), &t), 4);
     assert_int_equal(vt_cpugrid_lines(40, nodes, 2), 4);
     assert_string_equal(row(w, 0), "");
     assert_string_equal(row(w, 1), "node 0");
-    assert_string_equal(row(w, 2), "  0:V    1:VE   2:EI   3:K");
+    /* fixed slots: V E I + K, '-' where a slot is empty */
+    assert_string_equal(row(w, 2), "  0:V---- 1:VE--- 2:-EI-- 3:----K");
     assert_string_equal(row(w, 3), "node 1");
-    assert_string_equal(row(w, 4), "  4:-    5:x    6:VEIK 7:-");
+    assert_string_equal(row(w, 4), "  4:----- 5:----x 6:VEI-K 7:-----");
     assert_string_equal(row(w, 5), "");
 
     assert_int_equal(attr_at(w, 2, 2), A_BOLD);        /* V */
-    assert_int_equal(attr_at(w, 2, 9), A_BOLD);        /* V+E: vCPU wins */
-    assert_int_equal(attr_at(w, 2, 16), A_REVERSE);    /* E+I: IOThread wins */
-    assert_int_equal(attr_at(w, 2, 23), A_DIM);        /* K only */
+    assert_int_equal(attr_at(w, 2, 10), A_BOLD);       /* V+E: vCPU wins */
+    assert_int_equal(attr_at(w, 2, 18), A_REVERSE);    /* E+I: IOThread wins */
+    assert_int_equal(attr_at(w, 2, 26), A_DIM);        /* K only */
     assert_int_equal(attr_at(w, 4, 2), A_NORMAL);      /* free */
-    assert_int_equal(attr_at(w, 4, 16), A_BOLD);       /* all four */
+    assert_int_equal(attr_at(w, 4, 18), A_BOLD);       /* all four */
 
     flags[0] = VT_CPU_EMULATOR | VT_CPU_KWORKER;
-    vt_cpugrid_draw(w, 1, 0, 40, nodes, 2, flags, sizeof(flags), &t);
-    assert_string_equal(row(w, 2), "  0:EK   1:VE   2:EI   3:K");
+    vt_cpugrid_draw(w, 1, 0, 40, nodes, 2, flags, ARRAY_LEN(flags), &t);
+    assert_string_equal(row(w, 2), "  0:-E--K 1:VE--- 2:-EI-- 3:----K");
     assert_int_equal(attr_at(w, 2, 2), A_UNDERLINE);   /* E+K: emulator */
 
-    /* no flags at all: every cell '-' */
+    /* no flags at all: every slot '-' */
     vt_cpugrid_draw(w, 1, 0, 40, nodes, 2, NULL, 0, &t);
-    assert_string_equal(row(w, 4), "  4:-    5:-    6:-    7:-");
+    assert_string_equal(row(w, 4), "  4:----- 5:----- 6:----- 7:-----");
+    delwin(w);
+}
+
+/* The VM in hand in uppercase, other VMs in lowercase, '+' where they
+ * share a CPU, and no mark ever pushed out by another. */
+static void test_cpugrid_marks(void **state)
+{
+    WINDOW *w = win(8, 80);
+    static const unsigned n0[] = { 0, 1, 2, 3, 4, 5, 6, 7 };
+    const vt_cpugrid_node node = { 0, n0, 8 };
+    const unsigned flags[8] = {
+        VT_CPU_OTHER_VCPU | VT_CPU_KWORKER,
+        VT_CPU_VCPU | VT_CPU_OTHER_VCPU,
+        VT_CPU_VCPU | VT_CPU_OTHER_EMULATOR | VT_CPU_OTHER_IOTHREAD | VT_CPU_KWORKER,
+        VT_CPU_OTHER_VCPU | VT_CPU_OTHER_EMULATOR | VT_CPU_OTHER_IOTHREAD,
+        VT_CPU_EMULATOR | VT_CPU_OTHER_EMULATOR,
+        VT_CPU_VCPU | VT_CPU_OFFLINE | VT_CPU_KWORKER,
+        VT_CPU_PICKED | VT_CPU_VCPU | VT_CPU_EMULATOR | VT_CPU_IOTHREAD | VT_CPU_OTHER_VCPU |
+            VT_CPU_KWORKER,
+        VT_CPU_PICKED | VT_CPU_OTHER_IOTHREAD | VT_CPU_OFFLINE,
+    };
+    vt_theme t;
+    vt_err err = { { 0 } };
+
+    (void)state;
+    assert_int_equal(vt_theme_parse("grid-vcpu = default default bold\n"
+                                    "grid-emulator = default default underline\n"
+                                    "grid-other = default default reverse\n"
+                                    "grid-kworker = default default dim\n"
+                                    "grid-picked = default default bold underline\n"
+                                    "grid-free = default default normal\n", "marks", &t, &err), 0);
+    vt_cpugrid_draw(w, 0, 0, 80, &node, 1, flags, ARRAY_LEN(flags), &t);
+    assert_string_equal(row(w, 1), "  0:v---K 1:V--+- 2:Vei+K 3:vei-- 4:-E-+- 5:V---x 6*VEI+K 7*--i-x");
+    assert_int_equal(attr_at(w, 1, 2), A_REVERSE);              /* other VMs only */
+    assert_int_equal(attr_at(w, 1, 10), A_BOLD);                /* this VM wins */
+    assert_int_equal(attr_at(w, 1, 26), A_REVERSE);
+    assert_int_equal(attr_at(w, 1, 34), A_UNDERLINE);
+    assert_int_equal(attr_at(w, 1, 50), A_BOLD | A_UNDERLINE);  /* picked */
+    delwin(w);
+}
+
+/* A 16-CPU host of two nodes at 80 columns: the VM detail grid (78
+ * columns) and the picker (72) each keep a node on one line. */
+static void test_cpugrid_80_columns(void **state)
+{
+    WINDOW *w = win(8, 80);
+    unsigned n0[8], n1[8], flags[16] = { 0 };
+    const vt_cpugrid_node nodes[] = { { 0, n0, 8 }, { 1, n1, 8 } };
+
+    (void)state;
+    for (unsigned i = 0; i < 8; i++) {
+        n0[i] = i;
+        n1[i] = 8 + i;
+    }
+    for (unsigned i = 0; i < 16; i++)
+        flags[i] = VT_CPU_KWORKER | VT_CPU_OTHER_VCPU | VT_CPU_OTHER_EMULATOR;
+    for (unsigned i = 10; i < 14; i++)
+        flags[i] |= VT_CPU_VCPU;
+    flags[14] |= VT_CPU_EMULATOR | VT_CPU_IOTHREAD;
+    flags[15] |= VT_CPU_EMULATOR | VT_CPU_IOTHREAD | VT_CPU_PICKED;
+    assert_int_equal(vt_cpugrid_per_line(78, nodes, 2), 8);
+    assert_int_equal(vt_cpugrid_lines(78, nodes, 2), 4);
+    assert_int_equal(vt_cpugrid_per_line(72, nodes, 2), 8);
+    assert_int_equal(vt_cpugrid_lines(72, nodes, 2), 4);
+    vt_cpugrid_draw(w, 0, 1, 78, nodes, 2, flags, 16, &mono);
+    assert_string_equal(row(w, 3), "    8:ve--K  9:ve--K 10:Ve-+K 11:Ve-+K 12:Ve-+K 13:Ve-+K 14:vEI+K 15*vEI+K");
+    werase(w);
+    /* the indent gives way to keep the eighth cell on the line */
+    vt_cpugrid_draw(w, 0, 0, 72, nodes, 2, flags, 16, &mono);
+    assert_string_equal(row(w, 3), "  8:ve--K  9:ve--K 10:Ve-+K 11:Ve-+K 12:Ve-+K 13:Ve-+K 14:vEI+K 15*vEI+K");
+    delwin(w);
+}
+
+static void test_cpugrid_legend(void **state)
+{
+    WINDOW *w = win(6, 80);
+    char buf[256];
+    size_t len;
+
+    (void)state;
+    vt_cpugrid_legend(VT_CPUGRID_HAND | VT_CPUGRID_PICK, buf, sizeof(buf));
+    assert_string_equal(buf, "V/E/I this VM's vCPU/emulator/IOThread  v/e/i other VMs'  "
+                             "+ shared with other VMs  K kworkers allowed  x offline  * picked");
+    vt_cpugrid_legend(VT_CPUGRID_HAND, buf, sizeof(buf));
+    assert_string_equal(buf, "V/E/I this VM's vCPU/emulator/IOThread  v/e/i other VMs'  "
+                             "+ shared with other VMs  K kworkers allowed  x offline");
+    /* no VM in hand (the host screen): every VM is lowercase, no '+' */
+    len = vt_cpugrid_legend(0, buf, sizeof(buf));
+    assert_string_equal(buf, "v/e/i VMs' vCPU/emulator/IOThread  K kworkers allowed  x offline");
+    assert_int_equal(len, strlen(buf));
+    assert_int_equal(vt_cpugrid_legend(0, buf, 6), len);
+    assert_string_equal(buf, "v/e/i");
+
+    /* wrapped between items, never inside one */
+    assert_int_equal(vt_cpugrid_legend_draw(w, 0, 1, 72, VT_CPUGRID_HAND | VT_CPUGRID_PICK, A_NORMAL), 2);
+    assert_string_equal(row(w, 0), " V/E/I this VM's vCPU/emulator/IOThread  v/e/i other VMs'");
+    assert_string_equal(row(w, 1), " + shared with other VMs  K kworkers allowed  x offline  * picked");
+    assert_int_equal(vt_cpugrid_legend_draw(NULL, 0, 0, 72, VT_CPUGRID_HAND | VT_CPUGRID_PICK, 0), 2);
+    assert_int_equal(vt_cpugrid_legend_draw(NULL, 0, 0, 200, VT_CPUGRID_HAND | VT_CPUGRID_PICK, 0), 1);
+    assert_int_equal(vt_cpugrid_legend_draw(NULL, 0, 0, 78, 0, 0), 1);
+    assert_int_equal(vt_cpugrid_legend_draw(NULL, 0, 0, 0, 0, 0), 0);
     delwin(w);
 }
 
@@ -1012,7 +1114,7 @@ static void test_cpugrid_picker(void **state)
     WINDOW *w = win(8, 40);
     static const unsigned n0[] = { 0, 1, 2, 3 }, n1[] = { 4, 5, 6, 7 };
     const vt_cpugrid_node nodes[] = { { 0, n0, 4 }, { 1, n1, 4 } };
-    unsigned char flags[8] = {
+    unsigned flags[8] = {
         VT_CPU_PICKED,
         VT_CPU_PICKED | VT_CPU_CURSOR,
         VT_CPU_CURSOR | VT_CPU_VCPU,
@@ -1027,15 +1129,15 @@ static void test_cpugrid_picker(void **state)
                                     "grid-cursor = default default reverse\n"
                                     "grid-picked = default default underline\n"
                                     "grid-free = default default normal\n", "pick", &t, &err), 0);
-    vt_cpugrid_draw(w, 1, 0, 40, nodes, 2, flags, sizeof(flags), &t);
-    /* the picked mark is text, so it reads without colour; at most four
-       letters: the set being built wins over the kworker letter */
-    assert_string_equal(row(w, 2), "  0:*    1:*    2:V    3:*VEI");
+    vt_cpugrid_draw(w, 1, 0, 40, nodes, 2, flags, ARRAY_LEN(flags), &t);
+    /* the picked mark is text, so it reads without colour, and it has a
+       place of its own: every letter stays */
+    assert_string_equal(row(w, 2), "  0*----- 1*----- 2:V---- 3*VEI-K");
     assert_int_equal(attr_at(w, 2, 2), A_UNDERLINE);   /* picked */
-    assert_int_equal(attr_at(w, 2, 9), A_REVERSE);     /* cursor wins over picked */
-    assert_int_equal(attr_at(w, 2, 16), A_REVERSE);    /* cursor wins over vCPU */
+    assert_int_equal(attr_at(w, 2, 10), A_REVERSE);    /* cursor wins over picked */
+    assert_int_equal(attr_at(w, 2, 18), A_REVERSE);    /* cursor wins over vCPU */
     /* Up/Down in a picker move by the cells on a line */
-    assert_int_equal(vt_cpugrid_per_line(40, nodes, 2), 5);
+    assert_int_equal(vt_cpugrid_per_line(40, nodes, 2), 4);
     assert_int_equal(vt_cpugrid_per_line(12, nodes, 2), 1);
     delwin(w);
 }
@@ -1049,23 +1151,30 @@ static void test_cpugrid_wrap(void **state)
     (void)state;
     for (unsigned i = 0; i < 16; i++)
         cpus[i] = i;
-    /* cells are "NN:FFFF" (7) + a space: 2 per 24 columns after the indent */
+    /* cells are "NN:FFFFF" (8) + a space: 2 per 24 columns after the indent */
     assert_int_equal(vt_cpugrid_lines(24, &node, 1), 9);
     assert_int_equal(vt_cpugrid_draw(w, 0, 0, 24, &node, 1, NULL, 0, &mono), 9);
     assert_string_equal(row(w, 0), "node 3");
-    assert_string_equal(row(w, 1), "   0:-     1:-");
-    assert_string_equal(row(w, 8), "  14:-    15:-");
+    assert_string_equal(row(w, 1), "   0:-----  1:-----");
+    assert_string_equal(row(w, 8), "  14:----- 15:-----");
     assert_string_equal(row(w, 9), "");
     /* ids right-aligned: the ':' at the same column on every line */
     for (int y = 1; y <= 8; y++)
         assert_int_equal(mvwinch(w, y, 4) & A_CHARTEXT, ':');
 
-    /* exactly three cells: 2 + 3 * 7 + 2 gaps = 25 columns; one less, two */
-    assert_int_equal(vt_cpugrid_lines(25, &node, 1), 1 + 6);
+    /* exactly three cells with the indent: 2 + 3 * 8 + 2 gaps = 28 */
+    assert_int_equal(vt_cpugrid_lines(28, &node, 1), 1 + 6);
     werase(w);
-    vt_cpugrid_draw(w, 0, 0, 25, &node, 1, NULL, 0, &mono);
-    assert_string_equal(row(w, 1), "   0:-     1:-     2:-");
-    assert_string_equal(row(w, 6), "  15:-");
+    vt_cpugrid_draw(w, 0, 0, 28, &node, 1, NULL, 0, &mono);
+    assert_string_equal(row(w, 1), "   0:-----  1:-----  2:-----");
+    assert_string_equal(row(w, 6), "  15:-----");
+    /* one column less: the indent gives way, three cells still */
+    assert_int_equal(vt_cpugrid_lines(27, &node, 1), 1 + 6);
+    werase(w);
+    vt_cpugrid_draw(w, 0, 0, 27, &node, 1, NULL, 0, &mono);
+    assert_string_equal(row(w, 1), "  0:-----  1:-----  2:-----");
+    assert_int_equal(vt_cpugrid_lines(26, &node, 1), 1 + 6);
+    assert_int_equal(vt_cpugrid_lines(25, &node, 1), 1 + 8);
 
     /* one per line when narrow; full width puts 4 per line */
     assert_int_equal(vt_cpugrid_lines(8, &node, 1), 17);
@@ -1073,14 +1182,20 @@ static void test_cpugrid_wrap(void **state)
     assert_int_equal(vt_cpugrid_lines(0, &node, 1), 0);
     werase(w);
     assert_int_equal(vt_cpugrid_draw(w, 0, 0, 40, &node, 1, NULL, 0, &mono), 5);
-    assert_string_equal(row(w, 1), "   0:-     1:-     2:-     3:-");
+    assert_string_equal(row(w, 1), "   0:-----  1:-----  2:-----  3:-----");
 
     /* drawn at an offset, the lines used still match */
     werase(w);
     assert_int_equal(vt_cpugrid_draw(w, 2, 5, 30, &node, 1, NULL, 0, &mono),
                      vt_cpugrid_lines(30, &node, 1));
     assert_string_equal(row(w, 2), "     node 3");
-    assert_string_equal(row(w, 3), "        0:-     1:-     2:-");
+    assert_string_equal(row(w, 3), "        0:-----  1:-----  2:-----");
+
+    /* CPUs in no known node still get cells */
+    node.id = -1;
+    werase(w);
+    vt_cpugrid_draw(w, 0, 0, 40, &node, 1, NULL, 0, &mono);
+    assert_string_equal(row(w, 0), "no known node");
     delwin(w);
 }
 
@@ -1487,6 +1602,9 @@ int main(void)
         cmocka_unit_test(test_cpugrid_two_nodes),
         cmocka_unit_test(test_cpugrid_wrap),
         cmocka_unit_test(test_cpugrid_picker),
+        cmocka_unit_test(test_cpugrid_marks),
+        cmocka_unit_test(test_cpugrid_80_columns),
+        cmocka_unit_test(test_cpugrid_legend),
         cmocka_unit_test(test_input_editing),
         cmocka_unit_test(test_input_utf8),
         cmocka_unit_test(test_input_validate),
