@@ -381,16 +381,15 @@ static void check_hugepages_vm(const vt_conn *c, vt_advice_list *l, const vt_dom
     if (fit != 0 && fit != -1)
         return;
     {
-        char sz[32], pg[32];
+        char sz[32];
         vt_advice *a;
-        vt_format_size_kib(size, sz, sizeof(sz));  /* as a plan line writes it */
-        vt_fact_pagesize(size, pg, sizeof(pg));
+        vt_fact_pagesize(size, sz, sizeof(sz));     /* a plan line takes it too */
         a = add(l, "hugepages", VT_SEV_WARN, d->name, "memory",
                 "Static huge pages must be reserved before the VM starts; a pool that cannot hold "
                 "it makes the start fail.",
                 fit < 0 ? "backed by %s pages, but the host has no %s pool"
-                        : "its %s page pool cannot hold it", pg, pg);
-        evidence(a, "needs %llu pages of %s%s%s, %llu free", need, pg, limit ? " on nodes " : "",
+                        : "its %s page pool cannot hold it", sz, sz);
+        evidence(a, "needs %llu pages of %s%s%s, %llu free", need, sz, limit ? " on nodes " : "",
                  limit ? limit : "", freep);
         if (fit == 0) {
             /* grow the pool by what is missing; on one node when numatune names one */
