@@ -28,12 +28,15 @@ void vt_fact_controller_name(const vt_controller_def *ctl, char *buf, size_t n);
  * the controller it sits on (a SCSI disk on a virtio-scsi controller with
  * <driver iothread=N>), 0 = none (the QEMU main loop). */
 unsigned vt_fact_disk_iothread(const vt_domdef *def, const vt_disk_def *disk);
-/* that as text: "2", "2 (scsi0)" when it comes from the controller (name it as libvirt's alias or type+index, e.g. "scsi0"), "-" for none */
+/* that as text: "2", "2 (scsi0)" when it comes from the controller (named
+ * as vt_fact_controller_name does: libvirt's alias or type+index), "-" for
+ * none */
 void vt_fact_disk_iothread_text(const vt_domdef *def, const vt_disk_def *disk, char *buf, size_t n);
 
 /* The queues a NIC gets: queues=, or 1 when unset (what QEMU gives). */
 unsigned vt_fact_nic_queues(const vt_nic_def *nic);
-/* NIC queues against vCPUs: "1/2" meaning 1 queue for 2 vCPUs; an unset queues= counts as 1 (what QEMU gives) */
+/* NIC queues against vCPUs: "1/2" meaning 1 queue for 2 vCPUs; an unset
+ * queues= counts as 1 (what QEMU gives) */
 void vt_fact_queues(const vt_nic_def *nic, unsigned vcpus, char *buf, size_t n);
 
 #endif

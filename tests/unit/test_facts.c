@@ -12,7 +12,7 @@
 
 static vt_domdef *parse(const char *xml)
 {
-    vt_err err = { 0 };
+    vt_err err = { { 0 } };
     vt_domdef *d = vt_domdef_parse(xml, &err);
 
     if (!d)
