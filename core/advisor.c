@@ -9,6 +9,7 @@
 
 #include "checks.h"
 #include "cpuset.h"
+#include "facts.h"
 #include "plan.h"
 
 static const char *const sev_names[VT_SEV_LAST] = { "info", "warning", "failure" };
@@ -128,13 +129,15 @@ static void check_iothreads(const vt_conn *c, vt_advice_list *l, const vt_domain
     vt_cpuset vcpus;
     bool pinned = vcpu_pins(def, &vcpus);
 
-    /* devices without an IOThread: a new one each, the guide's 1:1 */
+    /* devices without an IOThread: a new one each, the guide's 1:1. A SCSI
+       disk is judged through its controller (below), whose IOThread it runs
+       in (vt_fact_disk_iothread). */
     for (size_t i = 0; i < def->ndisks; i++) {
         const vt_disk_def *k = &def->disks[i];
         if (!is_virtio_blk(k))
             continue;
         devs++;
-        if (k->iothread)
+        if (vt_fact_disk_iothread(def, k))
             continue;
         missing++;
         vt_buf_addf(&ev, "%sdisk %s: no iothread=", ev.len ? "; " : "", k->target ? k->target : "?");
@@ -142,13 +145,15 @@ static void check_iothreads(const vt_conn *c, vt_advice_list *l, const vt_domain
     }
     for (size_t i = 0; i < def->ncontrollers; i++) {
         const vt_controller_def *ct = &def->controllers[i];
+        char name[64];
         if (!is_virtio_scsi(ct))
             continue;
         devs++;
         if (ct->iothread)
             continue;
         missing++;
-        vt_buf_addf(&ev, "%scontroller scsi%u: no iothread=", ev.len ? "; " : "", ct->index);
+        vt_fact_controller_name(ct, name, sizeof(name));
+        vt_buf_addf(&ev, "%scontroller %s: no iothread=", ev.len ? "; " : "", name);
         vt_buf_addf(&fix, "vm %s controller %u iothread %u\n", d->name, ct->index, ++next);
     }
     if (missing) {
@@ -278,8 +283,11 @@ static void check_numa(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
                                why, pending ? "memory spread over %d NUMA nodes until the next "
                                               "start (numatune strict in the config)"
                                             : "memory spread over %d NUMA nodes", used);
-            for (int k = 0; k < d->spread_nnodes; k++)
-                vt_buf_addf(&ev, "%snode %d: %llu MiB", k ? ", " : "", k, d->spread_kib[k] / 1024);
+            for (int k = 0; k < d->spread_nnodes; k++) {
+                char mem[32];
+                vt_fact_mem(d->spread_kib[k], mem, sizeof(mem));
+                vt_buf_addf(&ev, "%snode %d: %s", k ? ", " : "", k, mem);
+            }
             evidence(a, "%s", ev.buf);
             vt_buf_free(&ev);
             if (pending) {
@@ -375,7 +383,7 @@ static void check_hugepages_vm(const vt_conn *c, vt_advice_list *l, const vt_dom
     {
         char sz[32];
         vt_advice *a;
-        vt_format_size_kib(size, sz, sizeof(sz));
+        vt_fact_pagesize(size, sz, sizeof(sz));     /* a plan line takes it too */
         a = add(l, "hugepages", VT_SEV_WARN, d->name, "memory",
                 "Static huge pages must be reserved before the VM starts; a pool that cannot hold "
                 "it makes the start fail.",
@@ -408,7 +416,9 @@ static void check_nics(vt_advice_list *l, const vt_domain *d, const vt_domdef *d
     for (size_t i = 0; i < def->nnics; i++) {
         const vt_nic_def *k = &def->nics[i];
         const char *mac = k->mac ? k->mac : "?";
+        char q[32];
         vt_advice *a;
+        vt_fact_queues(k, def->vcpus, q, sizeof(q));
         if (!k->model || strcmp(k->model, "virtio") != 0)
             continue;
         if (k->driver_name && strcmp(k->driver_name, "qemu") == 0) {
@@ -423,13 +433,14 @@ static void check_nics(vt_advice_list *l, const vt_domain *d, const vt_domdef *d
                     "RHEL: multi-queue virtio-net (queues = vCPUs, at most 16) lets packet "
                     "processing scale with the vCPUs.",
                     "virtio NIC %s has one queue for %u vCPUs", mac, def->vcpus);
-            evidence(a, "queues=%u, vCPUs %u", k->queues ? k->queues : 1, def->vcpus);
+            /* no word on whether queues= is written: libvirt drops queues='1' */
+            evidence(a, "queues %s", q);
         } else if (k->queues > def->vcpus || k->queues > 16) {
             a = add(l, "multiqueue", VT_SEV_WARN, d->name, "network",
                     "RHEL: queues should match the vCPUs, at most 16; more queues than vCPUs "
                     "only add interrupts.",
                     "virtio NIC %s has %u queues for %u vCPUs", mac, k->queues, def->vcpus);
-            evidence(a, "queues=%u, vCPUs %u", k->queues, def->vcpus);
+            evidence(a, "queues %s", q);
         }
     }
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cpuset.h"
+#include "facts.h"
 
 #define MAX_WORDS 12
 
@@ -369,12 +370,8 @@ static const char *scope_name(vt_scope s)
 
 void vt_format_size_kib(unsigned long long kib, char *buf, size_t n)
 {
-    if (kib % (1024 * 1024) == 0)
-        snprintf(buf, n, "%lluG", kib / 1024 / 1024);
-    else if (kib % 1024 == 0)
-        snprintf(buf, n, "%lluM", kib / 1024);
-    else
-        snprintf(buf, n, "%lluK", kib);
+    /* a plan line names a page size as the screens show it */
+    vt_fact_pagesize(kib, buf, n);
 }
 
 char *vt_edit_format(const vt_edit *e)

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "facts.h"
+
 static json_object *jstr(const char *s)
 {
     return s ? json_object_new_string(s) : NULL;
@@ -277,6 +279,11 @@ static json_object *domain_json(const vt_conn *c, const vt_domain *d)
         add(x, "sgio", jstr(k->sgio));
         add(x, "iothread", k->iothread ? json_object_new_int((int)k->iothread) : NULL);
         add(x, "controller", k->controller >= 0 ? json_object_new_int(k->controller) : NULL);
+        {
+            /* where its I/O really runs: a SCSI disk has no iothread= of its own */
+            unsigned eff = vt_fact_disk_iothread(def, k);
+            add(x, "iothread_effective", eff ? json_object_new_int((int)eff) : NULL);
+        }
         json_object_array_add(a, x);
     }
     add(o, "disks", a);
@@ -303,6 +310,7 @@ static json_object *domain_json(const vt_conn *c, const vt_domain *d)
         add(x, "model", jstr(k->model));
         add(x, "driver", jstr(k->driver_name));
         add(x, "queues", k->queues ? json_object_new_int((int)k->queues) : NULL);
+        add(x, "queues_effective", json_object_new_int((int)vt_fact_nic_queues(k)));
         json_object_array_add(a, x);
     }
     add(o, "interfaces", a);
@@ -449,9 +457,11 @@ static void host_text(vt_buf *b, const vt_conn *c)
     vt_buf_addf(b, "  %-24s %u CPUs (online %s), %u node(s) (topology from %s)\n", "cpus",
                 h->ncpus, h->online_cpus ? h->online_cpus : "-", (unsigned)h->nnodes,
                 h->topology_source ? h->topology_source : "nowhere");
-    for (i = 0; i < h->nnodes; i++)
-        vt_buf_addf(b, "  %-24s cpus %s, %llu MiB\n", "", h->nodes[i].cpus,
-                    h->nodes[i].memory_kib / 1024);
+    for (i = 0; i < h->nnodes; i++) {
+        char mem[32];
+        vt_fact_mem(h->nodes[i].memory_kib, mem, sizeof(mem));
+        vt_buf_addf(b, "  %-24s cpus %s, %s\n", "", h->nodes[i].cpus, mem);
+    }
     if (h->sysfs_why) {
         vt_buf_addf(b, "  host sysfs facts unavailable: %s\n", h->sysfs_why);
         return;
@@ -473,9 +483,10 @@ static void host_text(vt_buf *b, const vt_conn *c)
     kv(b, "THP defrag", h->thp_defrag);
     for (i = 0; i < h->npools; i++) {
         const vt_hp_pool *p = &h->pools[i];
+        char sz[32];
+        vt_fact_pagesize(p->size_kib, sz, sizeof(sz));
         vt_buf_addf(b, "  hugepages %-14s nr %llu free %llu surplus %llu resv %llu\n",
-                    p->size_kib >= 1048576 ? "1G" : p->size_kib == 2048 ? "2M" : "",
-                    p->nr, p->free, p->surplus, p->resv);
+                    sz, p->nr, p->free, p->surplus, p->resv);
         for (j = 0; j < p->nnodes; j++)
             vt_buf_addf(b, "  %-24s node %d: nr %llu free %llu surplus %llu\n", "",
                         p->nodes[j].node, p->nodes[j].nr, p->nodes[j].free, p->nodes[j].surplus);
@@ -489,6 +500,7 @@ static void domain_text(vt_buf *b, const vt_conn *c, const vt_domain *d)
     const vt_domdef *def = d->live;
     const vt_seclabel_def *sl = vt_domdef_main_seclabel(def);
     VT_AUTOFREE char *dflt = vt_domain_default_affinity(c, def);
+    char buf[64];
     size_t i, j;
 
     vt_buf_add(b, "\nVM ");
@@ -496,7 +508,8 @@ static void domain_text(vt_buf *b, const vt_conn *c, const vt_domain *d)
     vt_buf_addf(b, "  (%s, %s)\n", vt_domain_state_name(d->state), d->uuid);
     vt_buf_addf(b, "  %-24s %u (max %u)%s%s\n", "vcpus", def->vcpus, def->vcpus_max,
                 def->vcpu_cpuset ? ", cpuset " : "", def->vcpu_cpuset ? def->vcpu_cpuset : "");
-    vt_buf_addf(b, "  %-24s %llu MiB\n", "memory", def->memory_kib / 1024);
+    vt_fact_mem(def->memory_kib, buf, sizeof(buf));
+    kv(b, "memory", buf);
     if (def->nvcpupins) {
         vt_buf_addf(b, "  %-24s", "vcpu pins");
         for (i = 0; i < def->nvcpupins; i++)
@@ -519,12 +532,20 @@ static void domain_text(vt_buf *b, const vt_conn *c, const vt_domain *d)
     }
     if (def->hugepages) {
         vt_buf_addf(b, "  %-24s", "hugepages");
-        if (!def->nhugepage_sizes)
-            vt_buf_add(b, " default size");
-        for (i = 0; i < def->nhugepage_sizes; i++)
-            vt_buf_addf(b, " %llu KiB%s%s", def->hugepage_sizes[i].size_kib,
+        if (!def->nhugepage_sizes) {
+            vt_fact_hugepages(def, buf, sizeof(buf));
+            vt_buf_addf(b, " %s", buf);
+        }
+        /* every size: a guest NUMA node may have its own */
+        for (i = 0; i < def->nhugepage_sizes; i++) {
+            if (def->hugepage_sizes[i].size_kib)
+                vt_fact_pagesize(def->hugepage_sizes[i].size_kib, buf, sizeof(buf));
+            else
+                snprintf(buf, sizeof(buf), "default");
+            vt_buf_addf(b, "%s %s%s%s", i ? "," : "", buf,
                         def->hugepage_sizes[i].nodeset ? " on nodes " : "",
                         def->hugepage_sizes[i].nodeset ? def->hugepage_sizes[i].nodeset : "");
+        }
         vt_buf_add(b, "\n");
     }
     if (def->numatune)
@@ -533,8 +554,10 @@ static void domain_text(vt_buf *b, const vt_conn *c, const vt_domain *d)
                     (def->numatune->placement ? def->numatune->placement : "-"));
     if (d->spread_present) {
         vt_buf_addf(b, "  %-24s", "memory per node");
-        for (i = 0; i < (size_t)d->spread_nnodes; i++)
-            vt_buf_addf(b, " N%zu=%llu MiB", i, d->spread_kib[i] / 1024);
+        for (i = 0; i < (size_t)d->spread_nnodes; i++) {
+            vt_fact_mem(d->spread_kib[i], buf, sizeof(buf));
+            vt_buf_addf(b, "%s node %zu: %s", i ? "," : "", i, buf);
+        }
         vt_buf_addf(b, " (pid %d)\n", d->pid);
     } else {
         vt_buf_addf(b, "  %-24s - (%s)\n", "memory per node", d->spread_why ? d->spread_why : "unknown");
@@ -553,15 +576,17 @@ static void domain_text(vt_buf *b, const vt_conn *c, const vt_domain *d)
         kv(b, "process label", d->process_label);
     for (i = 0; i < def->ndisks; i++) {
         const vt_disk_def *k = &def->disks[i];
-        vt_buf_addf(b, "  disk %-19s %s/%s bus %s cache %s io %s iothread %u%s%s\n",
+        vt_fact_disk_iothread_text(def, k, buf, sizeof(buf));
+        vt_buf_addf(b, "  disk %-19s %s/%s bus %s cache %s io %s iothread %s%s%s\n",
                     k->target ? k->target : "?", k->type ? k->type : "-", k->device,
                     k->bus ? k->bus : "-", k->cache ? k->cache : "-", k->io ? k->io : "-",
-                    k->iothread, k->rawio ? " rawio " : "", k->rawio ? k->rawio : "");
+                    buf, k->rawio ? " rawio " : "", k->rawio ? k->rawio : "");
     }
     for (i = 0; i < def->nnics; i++) {
         const vt_nic_def *k = &def->nics[i];
-        vt_buf_addf(b, "  nic %-20s model %s driver %s queues %u\n", k->mac ? k->mac : "?",
-                    k->model ? k->model : "-", k->driver_name ? k->driver_name : "-", k->queues);
+        vt_fact_queues(k, def->vcpus, buf, sizeof(buf));
+        vt_buf_addf(b, "  nic %-20s model %s driver %s queues %s\n", k->mac ? k->mac : "?",
+                    k->model ? k->model : "-", k->driver_name ? k->driver_name : "-", buf);
     }
     if (def->agent_channel)
         kv(b, "guest agent", def->agent_state ? def->agent_state : "channel present");

@@ -50,6 +50,11 @@ check "two running VMs with the same static label" \
 check "seclabel type none" '[.domains[] | select(.seclabel.type == "none")] | length > 0'
 check "relabel no" '[.domains[] | select(.seclabel.relabel == "no")] | length > 0'
 check "LUN with rawio" '[.domains[].disks[] | select(.device == "lun" and .rawio == "yes")] | length > 0'
+check "SCSI disks run in their virtio-scsi controller's IOThread (ora-db01: sda, sdb on scsi0)" \
+  '.domains[] | select(.name == "ora-db01") | [.disks[] | select(.bus == "scsi") | [.iothread, .iothread_effective]] == [[null, 2], [null, 2]]'
+check "effective IOThread of a virtio disk is its own" \
+  '[.domains[].disks[] | select(.bus == "virtio") | .iothread == .iothread_effective] | all'
+check "an unset queues= is 1 queue" '[.domains[].interfaces[] | select(.queues == null) | .queues_effective == 1] | all'
 check "queues above vCPUs" '[.domains[] | .vcpus as $v | .interfaces[] | select(.queues != null and .queues > $v)] | length > 0'
 check "a guest agent channel" '[.domains[] | select(.agent.channel)] | length > 0'
 check "1G hugepage VM and its pool" '[.domains[].hugepages[] | select(.size_kib == 1048576)] | length > 0'
@@ -62,6 +67,13 @@ check "wide UTF-8 name kept" '[.domains[] | select(.name == "测试-虚拟机")]
 "$VT" --demo --report > "$tmp/r.txt" || { echo "FAIL: text report exited $?"; failed=1; }
 grep -q '^VM db-primary' "$tmp/r.txt" && grep -q 'halt_poll_ns  *0$' "$tmp/r.txt" &&
     echo "ok: text report" || { echo "FAIL: text report content"; failed=1; }
+# the facts read as the console shows them (core/facts.h)
+grep -Eq '^  disk sda +block/lun bus scsi .* iothread 2 \(scsi0\) rawio yes$' "$tmp/r.txt" &&
+    grep -Eq '^  nic 52:54:00:77:00:b8 .* queues 8/2$' "$tmp/r.txt" &&
+    grep -Eq '^  memory +16 GiB$' "$tmp/r.txt" && grep -Eq '^  hugepages +1G on nodes 0$' "$tmp/r.txt" &&
+    grep -Eq '^  hugepages 2M +nr ' "$tmp/r.txt" &&
+    echo "ok: text report facts: SCSI disk IOThread from scsi0, queues/vCPUs, GiB, page sizes" ||
+    { echo "FAIL: text report facts: $(grep -E 'disk sda|queues|^  memory  |hugepages' "$tmp/r.txt" | head -8 | tr '\n' '|')"; failed=1; }
 
 # a read-only connection still shows everything
 "$VT" --demo -r --report=json > "$tmp/ro.json" 2>/dev/null &&

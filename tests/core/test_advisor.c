@@ -16,6 +16,7 @@
 #include "advisor.h"
 #include "apply.h"
 #include "conn.h"
+#include "demo.h"
 #include "fixture.h"
 
 static void quiet(void *d, virErrorPtr e) { (void)d; (void)e; }
@@ -148,12 +149,57 @@ static void test_json(void **state)
     vt_conn_free(c);
 }
 
+/* on the demo host: facts in the evidence read as core/facts.h writes
+   them, and SCSI disks count as having their controller's IOThread */
+static void test_demo_facts(void **state)
+{
+    vt_err err = { { 0 } };
+    vt_demo *demo = vt_demo_setup(vt_demo_datadir(), &err);
+    vt_conn_opts o = { 0 };
+    vt_advice_list l = { 0 };
+    const vt_advice *a;
+    vt_conn *c;
+
+    (void)state;
+    if (!demo)
+        fail_msg("demo: %s", err.msg);
+    o.uri = demo->uri;
+    o.sysfs_root = demo->sysfs_root;
+    o.procfs_root = demo->procfs_root;
+    o.etc_root = demo->etc_root;
+    if (!(c = vt_conn_open(&o, &err)))
+        fail_msg("open: %s", err.msg);
+    assert_int_equal(vt_conn_refresh(c), 0);
+    vt_advise(c, NULL, &l);
+    /* sda, sdb (ora-db01) and sda (db-replica) sit on scsi0, which has IOThread 2 */
+    for (size_t i = 0; i < l.n; i++)
+        if (strcmp(l.items[i].topic, "iothread") == 0 && l.items[i].vm &&
+            (strcmp(l.items[i].vm, "ora-db01") == 0 || strcmp(l.items[i].vm, "db-replica") == 0))
+            fail_msg("%s: %s (%s)", l.items[i].vm, l.items[i].summary, l.items[i].evidence);
+    /* queues as queues/vCPUs, an unset queues= as 1 */
+    a = find(&l, "multiqueue", "lb-01", "8 queues for 2 vCPUs");
+    assert_non_null(a);
+    assert_string_equal(a->evidence, "queues 8/2");
+    a = find(&l, "multiqueue", "mq-broker", "one queue for 4 vCPUs");
+    assert_non_null(a);
+    assert_string_equal(a->evidence, "queues 1/4");
+    /* memory per node in GiB/MiB as the console's memory panel */
+    a = find(&l, "numa", "ora-db01", "spread");
+    assert_non_null(a);
+    assert_non_null(strstr(a->evidence, " GiB"));
+    assert_null(strstr(a->evidence, "MiB"));
+    vt_advice_list_clear(&l);
+    vt_conn_free(c);
+    vt_demo_free(demo);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fixture),
         cmocka_unit_test(test_fix_applies),
         cmocka_unit_test(test_json),
+        cmocka_unit_test(test_demo_facts),
     };
 
     virSetErrorFunc(NULL, quiet);

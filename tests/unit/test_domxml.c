@@ -185,6 +185,28 @@ static void test_bad(void **state)
     expect_refused("<domain><name>&xxe;</name></domain>", "not well-formed");
 }
 
+/* which controller a disk sits on: only a drive address names one */
+static void test_disk_address(void **state)
+{
+    vt_err err = { { 0 } };
+    vt_domdef *d = vt_domdef_parse(
+        "<domain><name>a</name><devices>"
+        "<disk type='block' device='disk'><target dev='sda' bus='scsi'/>"
+        "<address type='drive' controller='1' bus='0' target='0' unit='3'/></disk>"
+        "<disk type='block' device='disk'><target dev='sdb' bus='scsi'/></disk>"
+        "<disk type='file' device='disk'><target dev='vda' bus='virtio'/>"
+        "<address type='pci' domain='0x0000' bus='0x04' slot='0x00' function='0x0'/></disk>"
+        "</devices></domain>", &err);
+
+    (void)state;
+    assert_non_null(d);
+    assert_int_equal(d->ndisks, 3);
+    assert_int_equal(d->disks[0].controller, 1);
+    assert_int_equal(d->disks[1].controller, -1);
+    assert_int_equal(d->disks[2].controller, -1);
+    vt_domdef_free(d);
+}
+
 static void test_sizes(void **state)
 {
     (void)state;
@@ -202,6 +224,7 @@ int main(void)
         cmocka_unit_test(test_full),
         cmocka_unit_test(test_minimal),
         cmocka_unit_test(test_bad),
+        cmocka_unit_test(test_disk_address),
         cmocka_unit_test(test_sizes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
