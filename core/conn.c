@@ -607,6 +607,13 @@ vt_domain *vt_conn_find_uuid(const vt_conn *c, const char *uuid)
     return r ? *r : NULL;
 }
 
+int vt_conn_count_domains(vt_conn *c)
+{
+    int on = virConnectNumOfDomains(c->conn), off = virConnectNumOfDefinedDomains(c->conn);
+
+    return on < 0 || off < 0 ? -1 : on + off;
+}
+
 vt_domain *vt_conn_find_name(const vt_conn *c, const char *name)
 {
     size_t i;

@@ -53,6 +53,7 @@ typedef struct vt_domain {
     int spread_nnodes;
     char *spread_why;           /* owned; why there is no spread */
     unsigned nfindings;         /* warnings and failures of the advisor, set by the console */
+    unsigned nfails;            /* the failures among them */
     /* Refresh bookkeeping */
     bool dirty;
     bool seen;
@@ -153,6 +154,10 @@ bool vt_conn_lost(vt_conn *c);
  * does not answer leaves it pending, and the next call goes on waiting
  * for the same attempt. -1 with c->err (failed, or still pending). */
 int vt_conn_reconnect(vt_conn *c, int wait_ms);
+
+/* How many domains the host has, active and defined (-1 unknown): what
+ * a console says it is reading before the first refresh ends. */
+int vt_conn_count_domains(vt_conn *c);
 
 /* Lookups; NULL when absent. */
 vt_domain *vt_conn_find_uuid(const vt_conn *c, const char *uuid);

@@ -5,7 +5,7 @@
 #include <string.h>
 
 static const vt_action_info actions[VT_ACT_LAST] = {
-#define VT_ACTION_INFO(e, n, f, s, h) { n, f, s, h },
+#define VT_ACTION_INFO(e, n, f, s, w, h) { n, f, s, w, h },
     VT_ACTIONS(VT_ACTION_INFO)
 #undef VT_ACTION_INFO
 };
@@ -19,7 +19,7 @@ const char vt_default_config[] =
     "bind Tab next-panel\nbind BTab prev-panel\nbind Right next-panel\n"
     "bind / filter\nbind s sort\nbind S sort-reverse\n"
     "bind H host\nbind ^L refresh\nbind ? help\nbind F1 help\nbind q quit\n"
-    "bind e edit\nbind ^G pick-cpus\nbind F2 pick-cpus\nbind R review\n"
+    "bind e edit\nbind ^G pick-cpus\nbind F2 pick-cpus\nbind Space pick\nbind R review\n"
     "bind a apply\nbind w save-plan\nbind d drop\nbind D drop-all\n"
     "bind A advice\nbind f fix\nbind U revert-last\n"
     "bind r remote\nbind t setup\nbind u user-add\nbind p user-passwd\nbind x user-delete\n"

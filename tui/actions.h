@@ -8,56 +8,48 @@
 #include <stddef.h>
 
 #include "core/util.h"
+#include "tui/views.h"
 
-/* Screens an action's footer entry belongs to (bit mask). */
-enum {
-    VT_SCR_LIST = 1 << 0,
-    VT_SCR_DETAIL = 1 << 1,
-    VT_SCR_HOST = 1 << 2,
-    VT_SCR_HELP = 1 << 3,
-    VT_SCR_REVIEW = 1 << 4,
-    VT_SCR_ADVICE = 1 << 5,
-    VT_SCR_REMOTE = 1 << 6,
-    VT_SCR_ALL = 0x7f,
-};
-
-/* X(enum, config name, footer label, footer screens, help text) */
+/* X(enum, config name, footer label, footer views (VT_SCR_* of
+ * tui/views.h), changes something (refused on a read-only connection),
+ * help text) */
 #define VT_ACTIONS(X) \
-    X(UP, "up", NULL, 0, "Move the selection or the view up") \
-    X(DOWN, "down", NULL, 0, "Move the selection or the view down") \
-    X(PAGE_UP, "page-up", NULL, 0, "One page up") \
-    X(PAGE_DOWN, "page-down", NULL, 0, "One page down") \
-    X(TOP, "top", NULL, 0, "To the first line") \
-    X(BOTTOM, "bottom", NULL, 0, "To the last line") \
-    X(OPEN, "open", "Open", VT_SCR_LIST | VT_SCR_ADVICE, "Open the VM, or where a finding lives") \
-    X(BACK, "back", "Back", VT_SCR_DETAIL | VT_SCR_HOST | VT_SCR_HELP | VT_SCR_REVIEW | VT_SCR_ADVICE | VT_SCR_REMOTE, "Go back to the previous screen") \
-    X(NEXT_PANEL, "next-panel", "Panel", VT_SCR_DETAIL, "Next panel of the VM") \
-    X(PREV_PANEL, "prev-panel", NULL, 0, "Previous panel of the VM") \
-    X(FILTER, "filter", "Filter", VT_SCR_LIST, "Filter the VM list by name") \
-    X(SORT, "sort", "Sort", VT_SCR_LIST, "Sort by the next column") \
-    X(SORT_REVERSE, "sort-reverse", NULL, 0, "Reverse the sort order") \
-    X(HOST, "host", "Host", VT_SCR_LIST | VT_SCR_DETAIL, "Open the host screen") \
-    X(REFRESH, "refresh", NULL, 0, "Refresh now") \
-    X(EDIT, "edit", "Edit", VT_SCR_DETAIL | VT_SCR_HOST, "Stage an edit of the panel's or host's settings") \
-    X(REVERT_LAST, "revert-last", "Revert", VT_SCR_HOST, "Stage what puts back the last apply's host knobs") \
-    X(PICK_CPUS, "pick-cpus", NULL, 0, "In a pin edit: pick CPUs on the grid") \
-    X(REVIEW, "review", "Review", VT_SCR_LIST | VT_SCR_DETAIL | VT_SCR_ADVICE, "Review staged edits: steps, diffs, warnings") \
-    X(ADVICE, "advice", "Advice", VT_SCR_LIST | VT_SCR_DETAIL | VT_SCR_HOST, "The guides' checks: findings and fixes") \
-    X(FIX, "fix", "Fix", VT_SCR_ADVICE, "Stage the selected finding's fix") \
-    X(REMOTE, "remote", "Remote", VT_SCR_HOST, "Remote access: libvirtd.conf, SASL, users, set-up") \
-    X(SETUP, "setup", "Set up", VT_SCR_REMOTE, "Guided set-up of remote access with SASL") \
-    X(USER_ADD, "user-add", "Add user", VT_SCR_REMOTE, "Add a SASL user (password asked twice)") \
-    X(USER_PASSWD, "user-passwd", "Password", VT_SCR_REMOTE, "Change the selected user's password") \
-    X(USER_DELETE, "user-delete", "Delete", VT_SCR_REMOTE, "Delete the selected SASL user (asks)") \
-    X(APPLY, "apply", "Apply", VT_SCR_REVIEW, "Apply the staged edits (asks first)") \
-    X(SAVE_PLAN, "save-plan", "Save", VT_SCR_REVIEW, "Save the staged edits as a plan file") \
-    X(DROP, "drop", "Drop", VT_SCR_REVIEW, "Drop the selected staged edit") \
-    X(DROP_ALL, "drop-all", "Drop all", VT_SCR_REVIEW, "Drop all staged edits (asks first)") \
-    X(HELP, "help", "Help", VT_SCR_LIST | VT_SCR_DETAIL | VT_SCR_HOST | VT_SCR_REVIEW | VT_SCR_ADVICE | VT_SCR_REMOTE, "Show this help") \
-    X(QUIT, "quit", "Quit", VT_SCR_ALL, "Quit (asks first when edits are staged)")
+    X(UP, "up", NULL, 0, false, "Move the selection or the view up") \
+    X(DOWN, "down", NULL, 0, false, "Move the selection or the view down") \
+    X(PAGE_UP, "page-up", NULL, 0, false, "One page up") \
+    X(PAGE_DOWN, "page-down", NULL, 0, false, "One page down") \
+    X(TOP, "top", NULL, 0, false, "To the first line") \
+    X(BOTTOM, "bottom", NULL, 0, false, "To the last line") \
+    X(OPEN, "open", "Open", VT_SCR_LIST | VT_SCR_ADVICE, false, "Open the VM, or where a finding lives") \
+    X(BACK, "back", "Back", VT_SCR_DETAIL | VT_SCR_HOST | VT_SCR_HELP | VT_SCR_REVIEW | VT_SCR_ADVICE | VT_SCR_REMOTE, false, "Go back to the previous screen") \
+    X(NEXT_PANEL, "next-panel", "Panel", VT_SCR_DETAIL, false, "Next panel of the VM") \
+    X(PREV_PANEL, "prev-panel", NULL, 0, false, "Previous panel of the VM") \
+    X(FILTER, "filter", "Filter", VT_SCR_LIST, false, "Filter the VM list by name") \
+    X(SORT, "sort", "Sort", VT_SCR_LIST, false, "Sort by the next column") \
+    X(SORT_REVERSE, "sort-reverse", NULL, 0, false, "Reverse the sort order") \
+    X(HOST, "host", "Host", VT_SCR_LIST | VT_SCR_DETAIL, false, "Open the host screen") \
+    X(REFRESH, "refresh", NULL, 0, false, "Refresh now") \
+    X(EDIT, "edit", "Edit", VT_SCR_DETAIL | VT_SCR_HOST, true, "Stage an edit of the panel's or host's settings") \
+    X(REVERT_LAST, "revert-last", "Revert", VT_SCR_HOST, true, "Stage what puts back the last apply's host knobs") \
+    X(PICK_CPUS, "pick-cpus", NULL, 0, false, "In a pin edit: pick CPUs on the grid") \
+    X(PICK, "pick", NULL, 0, false, "In the CPU picker: pick or unpick the CPU under the cursor") \
+    X(REVIEW, "review", "Review", VT_SCR_LIST | VT_SCR_DETAIL | VT_SCR_ADVICE, false, "Review staged edits: steps, diffs, warnings") \
+    X(ADVICE, "advice", "Advice", VT_SCR_LIST | VT_SCR_DETAIL | VT_SCR_HOST, false, "The guides' checks: findings and fixes") \
+    X(FIX, "fix", "Fix", VT_SCR_ADVICE, true, "Stage the selected finding's fix") \
+    X(REMOTE, "remote", "Remote", VT_SCR_HOST, false, "Remote access: libvirtd.conf, SASL, users, set-up") \
+    X(SETUP, "setup", "Set up", VT_SCR_REMOTE, true, "Guided set-up of remote access with SASL") \
+    X(USER_ADD, "user-add", "Add user", VT_SCR_REMOTE, true, "Add a SASL user (password asked twice)") \
+    X(USER_PASSWD, "user-passwd", "Password", VT_SCR_REMOTE, true, "Change the selected user's password") \
+    X(USER_DELETE, "user-delete", "Delete", VT_SCR_REMOTE, true, "Delete the selected SASL user (asks)") \
+    X(APPLY, "apply", "Apply", VT_SCR_REVIEW, true, "Apply the staged edits (asks first)") \
+    X(SAVE_PLAN, "save-plan", "Save", VT_SCR_REVIEW, false, "Save the staged edits as a plan file") \
+    X(DROP, "drop", "Drop", VT_SCR_REVIEW, false, "Drop the selected staged edit") \
+    X(DROP_ALL, "drop-all", "Drop all", VT_SCR_REVIEW, false, "Drop all staged edits (asks first)") \
+    X(HELP, "help", "Help", VT_SCR_LIST | VT_SCR_DETAIL | VT_SCR_HOST | VT_SCR_REVIEW | VT_SCR_ADVICE | VT_SCR_REMOTE, false, "Show this help") \
+    X(QUIT, "quit", "Quit", VT_SCR_ALL, false, "Quit (asks first when edits are staged)")
 
 typedef enum {
-#define VT_ACTION_ENUM(e, n, f, s, h) VT_ACT_##e,
+#define VT_ACTION_ENUM(e, n, f, s, w, h) VT_ACT_##e,
     VT_ACTIONS(VT_ACTION_ENUM)
 #undef VT_ACTION_ENUM
     VT_ACT_LAST,
@@ -68,6 +60,7 @@ typedef struct vt_action_info {
     const char *name;
     const char *footer;   /* NULL: not in the footer */
     unsigned screens;
+    bool writes;          /* changes the host or its files */
     const char *help;
 } vt_action_info;
 

@@ -8,7 +8,9 @@
 #include "tui/actions.h"
 
 typedef struct vt_app_opts {
-    vt_conn *conn;             /* not owned */
+    vt_conn *conn;             /* not owned; NULL: the console opens one
+                                  with conn_opts, under its first frame */
+    const vt_conn_opts *conn_opts;
     int refresh_ms;            /* -d SECONDS */
     const char *theme;         /* --theme, NULL = config or "default" */
     int color;                 /* -1 auto (NO_COLOR, terminal), 0 no, 1 yes */
@@ -18,7 +20,8 @@ typedef struct vt_app_opts {
     const char *plan_path;     /* --plan FILE: staged at start, review open */
     const char *log_path;      /* --apply-log FILE; NULL = vt_apply_log_path() */
     const char *recovery_key;  /* the staged edits are kept on disk under
-                                  this key (the URI; "demo"); NULL: not kept */
+                                  this key ("demo"); NULL: not kept, or ... */
+    bool recovery_by_uri;      /* ... kept under the URI libvirt reports */
 } vt_app_opts;
 
 /* Run until quit or a signal in `stop`; the terminal is restored before

@@ -243,6 +243,36 @@ static void catch_signals(void)
  * this long: an on-call admin gets an answer rather than a hung command. */
 #define OPEN_WAIT_MS 15000
 
+/* The console opens the connection itself, under its first frame: the
+ * title and "connecting to URI…" are on screen while a slow or stopped
+ * daemon is asked. */
+static int run_console(const options *o, const vt_conn_opts *co, bool demo, const sigset_t *old)
+{
+    vt_app_opts ao = { 0 };
+    sigset_t now;
+    int rc;
+
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        fputs("virt-tune: the console needs a terminal; use --report for batch output\n", stderr);
+        return 1;
+    }
+    ao.conn_opts = co;
+    ao.uri_label = demo ? "demo host (test driver)" : NULL;
+    ao.refresh_ms = o->refresh_ms;
+    ao.theme = o->theme;
+    ao.color = o->color;
+    ao.plan_path = o->plan;
+    ao.log_path = o->log_path;
+    /* the demo's URI names a new private copy each run */
+    ao.recovery_key = demo ? "demo" : NULL;
+    ao.recovery_by_uri = !demo;
+    catch_signals();
+    sigprocmask(SIG_SETMASK, old, &now);
+    rc = vt_app_run(&ao, &stop_flag);
+    sigprocmask(SIG_SETMASK, &now, NULL);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     options o;
@@ -300,6 +330,10 @@ int main(int argc, char **argv)
      * not answer is given up after OPEN_WAIT_MS. */
     vt_events_start(NULL);
     co.open_wait_ms = OPEN_WAIT_MS;
+    if (o.mode == MODE_CONSOLE) {
+        rc = run_console(&o, &co, demo != NULL, &old);
+        goto cleanup;
+    }
     if (!(c = vt_conn_open(&co, &err))) {
         fprintf(stderr, "virt-tune: %s\n", err.msg);
         if (o.mode == MODE_CHECK)
@@ -320,27 +354,8 @@ int main(int argc, char **argv)
     case MODE_REVERT:
         rc = run_plan(c, &o);
         break;
-    case MODE_CONSOLE: {
-        vt_app_opts ao = { 0 };
-        if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-            fputs("virt-tune: the console needs a terminal; use --report for batch output\n", stderr);
-            break;
-        }
-        ao.conn = c;
-        ao.uri_label = demo ? "demo host (test driver)" : NULL;
-        ao.refresh_ms = o.refresh_ms;
-        ao.theme = o.theme;
-        ao.color = o.color;
-        ao.plan_path = o.plan;
-        ao.log_path = o.log_path;
-        /* the demo's URI names a new private copy each run */
-        ao.recovery_key = demo ? "demo" : c->uri;
-        catch_signals();
-        sigprocmask(SIG_SETMASK, &old, NULL);
-        rc = vt_app_run(&ao, &stop_flag);
-        sigprocmask(SIG_BLOCK, &block, NULL);
+    case MODE_CONSOLE:
         break;
-    }
     }
 
 cleanup:

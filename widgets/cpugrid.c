@@ -173,10 +173,10 @@ static size_t legend_items(unsigned what, char items[LEGEND_MAX][96])
     }
     if (what & VT_CPUGRID_HAND) {
         snprintf(items[n++], 96, "%s this VM's %s", marks[0], words);
-        snprintf(items[n++], 96, "%s other VMs'", marks[1]);
+        snprintf(items[n++], 96, "%s other VMs' pins", marks[1]);
         snprintf(items[n++], 96, "%c shared with other VMs", MARK_SHARED);
     } else {
-        snprintf(items[n++], 96, "%s VMs' %s", marks[1], words);
+        snprintf(items[n++], 96, "%s VMs' %s pins", marks[1], words);
     }
     snprintf(items[n++], 96, "%c kworkers allowed", MARK_KWORKER);
     snprintf(items[n++], 96, "%c offline", MARK_OFFLINE);

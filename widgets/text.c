@@ -9,6 +9,7 @@
  * character ends up escaped, which is still safe). */
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -215,4 +216,62 @@ void vt_text_fit(const char *s, int width, char *out, size_t outsz)
     }
     out[o] = '\0';
     free(buf);
+}
+
+/* Width of the first n bytes of s. */
+static int width_of(const char *s, size_t n)
+{
+    char *t = malloc(n + 1);
+    int w;
+
+    if (!t)
+        abort();
+    memcpy(t, s, n);
+    t[n] = '\0';
+    w = vt_text_width(t);
+    free(t);
+    return w;
+}
+
+static bool continuation(unsigned char c)
+{
+    return (c & 0xc0) == 0x80;
+}
+
+void vt_text_fit_path(const char *s, int width, char *out, size_t outsz)
+{
+    size_t len, tail, head;
+    const char *slash;
+
+    if (!out || outsz == 0)
+        return;
+    if (!s || vt_text_width(s) <= width || width < 4) {
+        vt_text_fit(s ? s : "", width, out, outsz);
+        return;
+    }
+    len = strlen(s);
+    /* the tail: from the last '/', else as much of the end as fits */
+    slash = strrchr(s, '/');
+    tail = slash && slash != s ? len - (size_t)(slash - s) : 0;
+    if (!tail || width_of(s + len - tail, tail) > width - 2) {
+        tail = 0;
+        while (tail < len && width_of(s + len - tail - 1, tail + 1) <= width - 1)
+            tail++;
+        while (tail && continuation((unsigned char)s[len - tail]))
+            tail--;
+        snprintf(out, outsz, "…%s", s + len - tail);
+        return;
+    }
+    /* the head: what fits before "…", cut back to a '/' when there is one */
+    head = 0;
+    while (head < len - tail && width_of(s, head + 1) <= width - 1 - width_of(s + len - tail, tail))
+        head++;
+    while (head && continuation((unsigned char)s[head]))
+        head--;
+    for (size_t k = head; k > 1; k--)
+        if (s[k - 1] == '/') {
+            head = k;
+            break;
+        }
+    snprintf(out, outsz, "%.*s…%s", (int)head, s, s + len - tail);
 }

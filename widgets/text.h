@@ -21,6 +21,11 @@ int vt_text_put(WINDOW *w, int y, int x, const char *s, int width, attr_t attr, 
  * columns, NUL-terminated, out of outsz bytes. */
 void vt_text_fit(const char *s, int width, char *out, size_t outsz);
 
+/* A path (a disk's source) in at most width columns, shortened in the
+ * middle so both ends stay: "/var/lib/…/build-runner.qcow2". The file
+ * name is kept whole where it fits; the head is cut at a '/'. */
+void vt_text_fit_path(const char *s, int width, char *out, size_t outsz);
+
 /* UTF-8 encoding of one code point into out (room for 4 bytes); length. */
 size_t vt_utf8_encode(unsigned long c, char *out);
 

@@ -1086,21 +1086,21 @@ static void test_cpugrid_legend(void **state)
 
     (void)state;
     vt_cpugrid_legend(VT_CPUGRID_HAND | VT_CPUGRID_PICK, buf, sizeof(buf));
-    assert_string_equal(buf, "V/E/I this VM's vCPU/emulator/IOThread  v/e/i other VMs'  "
+    assert_string_equal(buf, "V/E/I this VM's vCPU/emulator/IOThread  v/e/i other VMs' pins  "
                              "+ shared with other VMs  K kworkers allowed  x offline  * picked");
     vt_cpugrid_legend(VT_CPUGRID_HAND, buf, sizeof(buf));
-    assert_string_equal(buf, "V/E/I this VM's vCPU/emulator/IOThread  v/e/i other VMs'  "
+    assert_string_equal(buf, "V/E/I this VM's vCPU/emulator/IOThread  v/e/i other VMs' pins  "
                              "+ shared with other VMs  K kworkers allowed  x offline");
     /* no VM in hand (the host screen): every VM is lowercase, no '+' */
     len = vt_cpugrid_legend(0, buf, sizeof(buf));
-    assert_string_equal(buf, "v/e/i VMs' vCPU/emulator/IOThread  K kworkers allowed  x offline");
+    assert_string_equal(buf, "v/e/i VMs' vCPU/emulator/IOThread pins  K kworkers allowed  x offline");
     assert_int_equal(len, strlen(buf));
     assert_int_equal(vt_cpugrid_legend(0, buf, 6), len);
     assert_string_equal(buf, "v/e/i");
 
     /* wrapped between items, never inside one */
     assert_int_equal(vt_cpugrid_legend_draw(w, 0, 1, 72, VT_CPUGRID_HAND | VT_CPUGRID_PICK, A_NORMAL), 2);
-    assert_string_equal(row(w, 0), " V/E/I this VM's vCPU/emulator/IOThread  v/e/i other VMs'");
+    assert_string_equal(row(w, 0), " V/E/I this VM's vCPU/emulator/IOThread  v/e/i other VMs' pins");
     assert_string_equal(row(w, 1), " + shared with other VMs  K kworkers allowed  x offline  * picked");
     assert_int_equal(vt_cpugrid_legend_draw(NULL, 0, 0, 72, VT_CPUGRID_HAND | VT_CPUGRID_PICK, 0), 2);
     assert_int_equal(vt_cpugrid_legend_draw(NULL, 0, 0, 200, VT_CPUGRID_HAND | VT_CPUGRID_PICK, 0), 1);

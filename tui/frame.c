@@ -1,0 +1,228 @@
+/* The frame around every view: the title bar, the status line, the footer
+ * generated from the action table, the pad views scroll, and the text
+ * helpers views draw their lines with. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "tui/ui.h"
+#include "widgets/status.h"
+#include "widgets/text.h"
+
+void vt_frame_title(vt_app *a, const char *what)
+{
+    char buf[512], staged[32] = "";
+    const char *host = a->c && a->c->host.hostname ? a->c->host.hostname : "?";
+
+    if (a->staged.n)
+        snprintf(staged, sizeof(staged), "  [%zu staged]", a->staged.n);
+    snprintf(buf, sizeof(buf), " virt-tune  %s  %s%s%s", host, what, staged,
+             !a->c ? "" : a->c->readonly_fallback ? "  [read-only: no permission to manage]" :
+             a->c->readonly ? "  [read-only]" : "");
+    vt_text_put(stdscr, 0, 0, buf, COLS, vt_theme_attr(&a->th, VT_ROLE_TITLE), 1);
+}
+
+/* The state, the URI and the interval on the right; the message on the
+ * left is cut (with an ellipsis) before it, never into it. On a short
+ * line the right part gives way to its state word alone. */
+void vt_frame_status(vt_app *a)
+{
+    const char *state = vt_refresh_state(a);
+    char right[256], left[sizeof(a->status) + 8];
+    int room, lw = vt_text_width(a->status);
+
+    snprintf(right, sizeof(right), "%s  %s  every %gs ", state, a->uri_label, a->refresh_ms / 1000.0);
+    if (lw + 2 + vt_text_width(right) > COLS)
+        snprintf(right, sizeof(right), "%s ", state);
+    room = COLS - vt_text_width(right) - 2;
+    if (lw > room && room > 1) {
+        int keep = vt_fit_bytes(a->status, room - 1);
+        snprintf(left, sizeof(left), "%.*s…", keep, a->status);
+    } else {
+        snprintf(left, sizeof(left), "%s", a->status);
+    }
+    vt_status_draw(stdscr, LINES - 2, left, a->status_role, right, &a->th);
+}
+
+/* The footer: the actions whose table row names this view, in table
+ * order; on a read-only connection none that would change something. */
+void vt_frame_footer(vt_app *a, unsigned mask)
+{
+    const char *keys[VT_ACT_LAST], *labels[VT_ACT_LAST];
+    static char keybuf[VT_ACT_LAST][16];
+    bool ro = vt_app_readonly_why(a) != NULL;
+    size_t n = 0;
+    int i;
+
+    for (i = 0; i < VT_ACT_LAST; i++) {
+        const vt_action_info *ai = vt_action_get((vt_action)i);
+        int key = vt_config_key_for(&a->cfg, (vt_action)i);
+        if (!ai->footer || !(ai->screens & mask) || key < 0 || (ro && ai->writes))
+            continue;
+        keys[n] = vt_key_name(key, keybuf[n], sizeof(keybuf[n]));
+        labels[n] = ai->footer;
+        n++;
+    }
+    vt_footer_draw(stdscr, LINES - 1, keys, labels, n, &a->th);
+}
+
+void vt_frame_pad(vt_app *a, int *scroll, int top, int lines, int total)
+{
+    int max = total - lines, before = *scroll;
+
+    if (max < 0)
+        max = 0;
+    if (*scroll > max)
+        *scroll = max;
+    if (*scroll < 0)
+        *scroll = 0;
+    /* a clamped scroll shows lines this pass did not draw */
+    if (*scroll != before)
+        a->pad_clamped = true;
+    wnoutrefresh(stdscr);
+    pnoutrefresh(a->pad, *scroll, 0, top, 0, top + lines - 1, COLS - 1);
+}
+
+bool vt_frame_scroll(int *scroll, vt_action act)
+{
+    int page = LINES - 5;
+    long d;
+
+    switch (act) {
+    case VT_ACT_UP: d = -1; break;
+    case VT_ACT_DOWN: d = 1; break;
+    case VT_ACT_PAGE_UP: d = -page; break;
+    case VT_ACT_PAGE_DOWN: d = page; break;
+    case VT_ACT_TOP: d = -100000; break;
+    case VT_ACT_BOTTOM: d = 100000; break;
+    default: return false;
+    }
+    *scroll += (int)d;
+    if (*scroll < 0)
+        *scroll = 0;
+    return true;
+}
+
+vt_pen vt_pen_start(vt_app *a, int scroll)
+{
+    vt_pen p = { a->pad, 0, COLS, &a->th, scroll, scroll + LINES };
+
+    werase(a->pad);
+    return p;
+}
+
+bool vt_pen_vis(const vt_pen *p, int y)
+{
+    return y >= p->lo && y < p->hi && y < VT_PAD_LINES;
+}
+
+void vt_pen_line(vt_pen *p, vt_role role, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (vt_pen_vis(p, p->y))
+        vt_text_put(p->w, p->y, 1, buf, p->width - 2, vt_theme_attr(p->th, role), 0);
+    p->y++;
+}
+
+void vt_pen_field(vt_pen *p, const char *label, const char *value, vt_role role)
+{
+    if (vt_pen_vis(p, p->y)) {
+        vt_text_put(p->w, p->y, 1, label, 24, vt_theme_attr(p->th, VT_ROLE_DIM), 1);
+        vt_text_put(p->w, p->y, 26, value ? value : "-", p->width - 27, vt_theme_attr(p->th, role), 0);
+    }
+    p->y++;
+}
+
+void vt_pen_heading(vt_pen *p, const char *text)
+{
+    if (p->y > 0)
+        p->y++;
+    vt_pen_line(p, VT_ROLE_HEADER, "%s", text);
+}
+
+int vt_fit_bytes(const char *s, int width)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    int w = 0;
+
+    while (*p) {
+        long cp;
+        size_t n = vt_utf8_decode(p, &cp);
+        int cw = cp < 0 || vt_cp_is_control(cp) || vt_cp_is_hostile(cp) ? (cp < 0x100 ? 4 : 6)
+                                                                         : wcwidth((wchar_t)cp);
+        if (cw < 0)
+            cw = 6;
+        if (w + cw > width)
+            break;
+        w += cw;
+        p += n;
+    }
+    return (int)((const char *)p - s);
+}
+
+void vt_pen_wrap(vt_pen *p, vt_role role, const char *lead, const char *text)
+{
+    int indent = (int)strlen(lead), width = p->width - indent - 3;   /* a line keeps a margin */
+    const char *s = text;
+    bool first = true;
+
+    if (width < 20)
+        width = 20;
+    while (*s) {
+        int len = vt_fit_bytes(s, width), cut = len;
+        if (s[len]) {
+            /* at the last space of the line's second half, else mid-word */
+            while (cut > len / 2 && s[cut] != ' ')
+                cut--;
+            if (s[cut] == ' ')
+                len = cut;
+        }
+        if (first)
+            vt_pen_line(p, role, "%s%.*s", lead, len, s);
+        else
+            vt_pen_line(p, role, "%*s%.*s", indent, "", len, s);
+        first = false;
+        s += len;
+        while (*s == ' ')
+            s++;
+    }
+}
+
+void vt_pen_text(vt_pen *p, const char *text, const char *indent, bool diff)
+{
+    const char *s = text;
+
+    while (s && *s) {
+        const char *nl = strchr(s, '\n');
+        int len = nl ? (int)(nl - s) : (int)strlen(s);
+        vt_role role = VT_ROLE_NORMAL;
+        if (diff) {
+            if (len >= 3 && (strncmp(s, "+++", 3) == 0 || strncmp(s, "---", 3) == 0))
+                role = VT_ROLE_DIM;
+            else if (*s == '+')
+                role = VT_ROLE_DIFF_ADD;
+            else if (*s == '-')
+                role = VT_ROLE_DIFF_DEL;
+            else if (*s == '@')
+                role = VT_ROLE_DIM;
+        }
+        vt_pen_line(p, role, "%s%.*s", indent, len, s);
+        s = nl ? nl + 1 : NULL;
+    }
+}
+
+const char *vt_sev_marker(vt_severity s)
+{
+    return s == VT_SEV_FAIL ? "FAIL" : s == VT_SEV_WARN ? "WARN" : "info";
+}
+
+vt_role vt_sev_role(vt_severity s)
+{
+    return s == VT_SEV_FAIL ? VT_ROLE_VALUE_BAD : s == VT_SEV_WARN ? VT_ROLE_VALUE_WARN : VT_ROLE_DIM;
+}

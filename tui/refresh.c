@@ -1,0 +1,164 @@
+/* Refresh and reconnect: the snapshot is read again every interval, in a
+ * thread of core's, so a daemon that stops answering leaves the console
+ * at the keys with its last answer on screen; a daemon that went away is
+ * opened again with back-off while the staged edits are kept. */
+#include <stdio.h>
+#include <string.h>
+
+#include "tui/ui.h"
+
+/* Reconnect back-off: first try at once, then doubling up to this. */
+#define RETRY_FIRST_MS 1000
+#define RETRY_MAX_MS 30000
+/* How long one attempt may hold the screen; a daemon that does not answer
+ * in time is waited for again at the next attempt. */
+#define RECONNECT_WAIT_MS 1500
+/* A refresh waited on for longer than this is said so in the status line,
+ * and an apply is not started on top of it. */
+#define SLOW_REFRESH_MS 2000
+
+static void disconnected_status(vt_app *a, const char *why)
+{
+    long long left = a->retry_at - vt_now_ms();
+
+    vt_app_status(a, VT_ROLE_STATUS_ERROR, "disconnected: retrying in %llds (%s now)%s; %s",
+                  left > 0 ? (left + 999) / 1000 : 0, vt_app_key(a, VT_ACT_REFRESH),
+                  a->staged.n ? ", staged edits are kept" : "", why);
+    a->status_by_refresh = true;
+}
+
+static void snapshot_changed(vt_app *a)
+{
+    for (int v = 0; v < VT_VIEW_LAST; v++) {
+        const vt_view_ops *ops = vt_view_get((vt_view_id)v);
+        if (ops->on_refresh)
+            ops->on_refresh(a);
+    }
+}
+
+/* The daemon is gone: keep the snapshot on screen (marked DISCONNECTED),
+ * keep the staged edits, and open the connection again with back-off. */
+static bool reconnect(vt_app *a)
+{
+    long long now = vt_now_ms();
+
+    if (a->connected) {
+        a->connected = false;
+        a->retry_ms = RETRY_FIRST_MS;
+        a->retry_at = now;
+        snprintf(a->lost_why, sizeof(a->lost_why), "%s",
+                 a->c->err.msg[0] ? a->c->err.msg : "the connection was closed");
+    }
+    if (now < a->retry_at) {
+        disconnected_status(a, a->lost_why);
+        a->next_refresh = a->retry_at;
+        return false;
+    }
+    if (vt_conn_reconnect(a->c, RECONNECT_WAIT_MS) < 0) {
+        a->retry_at = now + a->retry_ms;
+        a->retry_ms = a->retry_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : a->retry_ms * 2;
+        snprintf(a->lost_why, sizeof(a->lost_why), "%s", a->c->err.msg);
+        disconnected_status(a, a->lost_why);
+        a->next_refresh = a->retry_at;
+        return false;
+    }
+    return true;
+}
+
+/* The end of a refresh, whichever way it ran. */
+static void refresh_done(vt_app *a, int rc)
+{
+    bool was_lost = a->refresh_was_lost;
+    vt_advise_opts ao = { a->remote_read ? &a->remote : NULL, false };
+
+    a->refresh_was_lost = false;
+    if (rc < 0) {
+        if (vt_conn_lost(a->c)) {
+            /* it went away during this refresh: back-off from now */
+            a->connected = true;
+            reconnect(a);
+        } else {
+            vt_app_status(a, VT_ROLE_STATUS_ERROR, "refresh failed: %s", a->c->err.msg);
+            a->status_by_refresh = true;
+            a->next_refresh = vt_now_ms() + a->refresh_ms;
+        }
+        snapshot_changed(a);
+        return;
+    }
+    a->connected = true;
+    a->first_done = true;
+    /* one advisor for the list's marks, the detail's findings and the advice */
+    vt_advise(a->c, &ao, &a->advice);
+    for (size_t i = 0; i < a->c->ndoms; i++) {
+        a->c->doms[i]->nfindings = (unsigned)vt_advice_count_vm(&a->advice, a->c->doms[i]->name);
+        a->c->doms[i]->nfails = 0;
+    }
+    for (size_t i = 0; i < a->advice.n; i++) {
+        vt_domain *d;
+        if (a->advice.items[i].sev == VT_SEV_FAIL && a->advice.items[i].vm &&
+            (d = vt_conn_find_name(a->c, a->advice.items[i].vm)))
+            d->nfails++;
+    }
+    if (was_lost)
+        vt_app_status(a, VT_ROLE_STATUS, "reconnected to %s: %zu VMs read again%s", a->c->uri, a->c->ndoms,
+                      a->staged.n ? "; staged edits are kept (review checks them against the new state)" : "");
+    else if (a->status_by_refresh || !a->status[0] || strncmp(a->status, "reading ", 8) == 0)
+        vt_app_status(a, VT_ROLE_STATUS, "%zu VMs", a->c->ndoms);
+    snapshot_changed(a);
+    a->next_refresh = vt_now_ms() + a->refresh_ms;
+}
+
+bool vt_refresh_slow(vt_app *a)
+{
+    return a->c && vt_conn_refresh_waited_ms(a->c) >= SLOW_REFRESH_MS;
+}
+
+const char *vt_refresh_state(vt_app *a)
+{
+    if (!a->c)
+        return "connecting";
+    return !a->connected ? "DISCONNECTED" : vt_refresh_slow(a) ? "NO ANSWER" : "connected";
+}
+
+bool vt_refresh_bounded(vt_app *a, int wait_ms)
+{
+    int rc;
+
+    if (!vt_conn_refresh_running(a->c)) {
+        a->refresh_was_lost = !a->connected;
+        if ((!a->connected || vt_conn_lost(a->c)) && !reconnect(a)) {
+            snapshot_changed(a);
+            return true;
+        }
+        if (vt_conn_refresh_start(a->c) < 0) {
+            refresh_done(a, -1);
+            return true;
+        }
+    }
+    rc = vt_conn_refresh_wait(a->c, wait_ms);
+    if (rc == 1) {
+        if (vt_refresh_slow(a))
+            vt_app_status(a, VT_ROLE_STATUS_ERROR, "no answer for %llds from %s; the view shows its last answer%s",
+                          vt_conn_refresh_waited_ms(a->c) / 1000, a->c->uri,
+                          a->staged.n ? ", staged edits are kept" : "");
+        if (vt_refresh_slow(a))
+            a->status_by_refresh = true;
+        return false;
+    }
+    refresh_done(a, rc);
+    return true;
+}
+
+void vt_refresh_now(vt_app *a)
+{
+    if (vt_conn_refresh_running(a->c))
+        vt_refresh_bounded(a, -1);   /* started before the action */
+    vt_refresh_bounded(a, -1);
+}
+
+/* ^L: try a lost daemon now (the back-off goes on), wait a little. */
+bool vt_refresh_key(vt_app *a)
+{
+    a->retry_at = 0;
+    return vt_refresh_bounded(a, RECONNECT_WAIT_MS);
+}

@@ -1,0 +1,69 @@
+/* Help: the keys, generated from the action table and the bindings in
+ * force, so it cannot drift from what the keys do. */
+#include <stdio.h>
+#include <string.h>
+
+#include "tui/ui.h"
+
+static int help_scroll;
+
+static void help_title(vt_app *a, char *buf, size_t n)
+{
+    (void)a;
+    snprintf(buf, n, "help");
+}
+
+static void help_draw(vt_app *a)
+{
+    vt_pen p = vt_pen_start(a, help_scroll);
+    size_t k;
+
+    vt_pen_heading(&p, "Keys (from the action table; change them in ~/.config/virt-tune/config)");
+    for (int i = 0; i < VT_ACT_LAST; i++) {
+        const vt_action_info *ai = vt_action_get((vt_action)i);
+        char keys[96] = "";
+        for (k = 0; k < a->cfg.nbindings; k++) {
+            char kb[16];
+            size_t len = strlen(keys);
+            if (a->cfg.bindings[k].action != (vt_action)i)
+                continue;
+            snprintf(keys + len, sizeof(keys) - len, "%s%s", len ? " " : "",
+                     vt_key_name(a->cfg.bindings[k].key, kb, sizeof(kb)));
+        }
+        vt_pen_line(&p, VT_ROLE_NORMAL, "%-18s %-14s %s", keys[0] ? keys : "(unbound)", ai->name, ai->help);
+    }
+    if (vt_app_readonly_why(a))
+        vt_pen_line(&p, VT_ROLE_DIM, "read-only connection: %s", vt_app_readonly_why(a));
+    vt_pen_heading(&p, "Mouse");
+    vt_pen_line(&p, VT_ROLE_NORMAL, "click a row to select it, double-click to open it;");
+    vt_pen_line(&p, VT_ROLE_NORMAL, "click a column title to sort; click a panel name to switch panels");
+    vt_pen_heading(&p, "Markers");
+    vt_pen_line(&p, VT_ROLE_NORMAL, "!N   N warnings for that VM (shown in its detail screen)");
+    vt_pen_line(&p, VT_ROLE_NORMAL, "!!N  N findings, at least one a failure");
+    vt_pen_line(&p, VT_ROLE_NORMAL, ">    the selected row");
+    vt_pen_line(&p, VT_ROLE_NORMAL, "*    the VM has staged edits (%s reviews them)", vt_app_key(a, VT_ACT_REVIEW));
+    vt_pen_heading(&p, "Navigation");
+    vt_pen_line(&p, VT_ROLE_NORMAL, "%s goes back through exactly the screens you came through; opening a screen "
+                "already open goes back to it", vt_app_key(a, VT_ACT_BACK));
+    vt_pen_heading(&p, "Staging");
+    vt_pen_line(&p, VT_ROLE_NORMAL, "%s on a VM panel lists the edits that fit it; Enter puts one in a plan line",
+                vt_app_key(a, VT_ACT_EDIT));
+    vt_pen_line(&p, VT_ROLE_NORMAL, "the line is checked by the plan parser, then shown expanded before staging;");
+    vt_pen_line(&p, VT_ROLE_NORMAL, "in a pin edit %s opens the CPU grid: arrows move, %s picks, Enter writes the set",
+                vt_app_key(a, VT_ACT_PICK_CPUS), vt_app_key(a, VT_ACT_PICK));
+    vt_pen_line(&p, VT_ROLE_NORMAL, "review: Up/Down select a staged edit, PgUp/PgDn scroll the steps and diffs");
+    vt_frame_pad(a, &help_scroll, 1, LINES - 3, p.y);
+}
+
+static vt_view_result help_action(vt_app *a, vt_action act)
+{
+    (void)a;
+    return vt_frame_scroll(&help_scroll, act) ? VT_VIEW_HANDLED : VT_VIEW_IGNORED;
+}
+
+const vt_view_ops vt_view_help = {
+    .name = "help",
+    .title = help_title,
+    .draw = help_draw,
+    .action = help_action,
+};

@@ -1,0 +1,395 @@
+/* The guided set-up of remote access (transport, files, first user,
+ * restart, a verified login) and the SASL users' add, password and
+ * delete, asked through prompts and dialogs. Passwords live in locked
+ * memory between steps and are wiped after use. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "core/sasl.h"
+#include "tui/ui.h"
+
+#define PASS_MAX 512
+
+static struct {
+    int step;                   /* 0 none; 1..5 the set-up's steps */
+    vt_setup_transport t;
+    vt_setup_plan plan;
+    char user[256];
+    char *pass;                 /* owned, locked, wiped: a password between steps */
+    char uri[512];
+    char msg[4096];             /* what the set-up did, in words */
+    char op;                    /* 'a' add, 'p' passwd, 'w' the set-up's first user */
+    bool follow;                /* scroll to the set-up's newest line */
+    char listen[128];           /* listen_addr; empty: leave it */
+} wz;
+
+static void append(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void append(const char *fmt, ...)
+{
+    size_t len = strlen(wz.msg);
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(wz.msg + len, sizeof(wz.msg) - len, fmt, ap);
+    va_end(ap);
+}
+
+/* The password, and the set-up's plan, gone: a step that ends the set-up
+ * or a users' operation. */
+static void end(void)
+{
+    if (wz.pass) {
+        vt_wipe(wz.pass, PASS_MAX);
+        munlock(wz.pass, PASS_MAX);
+        free(wz.pass);
+        wz.pass = NULL;
+    }
+    vt_setup_plan_clear(&wz.plan);
+    wz.step = 0;
+}
+
+void vt_wizard_free(vt_app *a)
+{
+    (void)a;
+    end();
+    wz.msg[0] = '\0';
+}
+
+bool vt_wizard_active(const vt_app *a)
+{
+    (void)a;
+    return wz.step != 0;
+}
+
+bool vt_wizard_follow(vt_app *a)
+{
+    bool f = wz.follow;
+
+    (void)a;
+    wz.follow = false;
+    return f;
+}
+
+static void ask_next(vt_app *a, const char *label, const char *initial, bool secret, vt_prompt_done_fn done);
+
+/* ---- the users ---- */
+
+static void user_result(vt_app *a, const char *what, int rc, const vt_err *err)
+{
+    if (rc < 0)
+        vt_app_status(a, VT_ROLE_STATUS_ERROR, "%s", err->msg);
+    else
+        vt_app_status(a, VT_ROLE_STATUS, "%s %s", what, wz.user);
+    vt_remote_reread(a);
+}
+
+static void got_uri(vt_app *a, const char *v, size_t len)
+{
+    vt_err err = { { 0 } };
+    vt_sasl_opts o = vt_remote_sasl(a);
+
+    (void)len;
+    snprintf(wz.uri, sizeof(wz.uri), "%s", v);
+    /* step 5: the login, checked the way a client makes it */
+    if (vt_sasl_verify(wz.uri, wz.user, wz.pass ? wz.pass : "", &o, &err) == 0)
+        append("Step 5 of 5: login as %s to %s: ok\n", wz.user, wz.uri);
+    else
+        append("Step 5 of 5: login as %s to %s FAILED: %s\n", wz.user, wz.uri, err.msg);
+    vt_app_status(a, VT_ROLE_STATUS, "set-up finished: the result is on the screen");
+    wz.follow = true;
+    end();
+    wz.step = 5;
+}
+
+static void got_pass2(vt_app *a, const char *v, size_t len)
+{
+    vt_sasl_opts o = vt_remote_sasl(a);
+    vt_err err = { { 0 } };
+    int rc;
+
+    (void)len;
+    if (!wz.pass || strcmp(wz.pass, v) != 0) {
+        vt_app_status(a, VT_ROLE_STATUS_ERROR, "the passwords differ; nothing was changed");
+        end();
+        return;
+    }
+    if (wz.op == 'p') {
+        rc = vt_sasl_passwd(&o, wz.user, wz.pass, strlen(wz.pass), &err);
+        user_result(a, "password changed for", rc, &err);
+        end();
+        return;
+    }
+    rc = vt_sasl_add(&o, wz.user, wz.pass, strlen(wz.pass), &err);
+    user_result(a, "added", rc, &err);
+    if (wz.op != 'w') {
+        end();
+        return;
+    }
+    if (rc < 0) {
+        append("Step 3 of 5: not added: %s\n", err.msg);
+        end();
+        return;
+    }
+    append("Step 3 of 5: user %s added to %s\n", wz.user, vt_remote_sasl_db(a));
+    wz.step = 4;
+    ask_next(a, "Step 4 of 5: after the restart, log in to:", wz.plan.uri ? wz.plan.uri : "", false, got_uri);
+}
+
+static void got_pass(vt_app *a, const char *v, size_t len)
+{
+    if (!len) {
+        vt_app_status(a, VT_ROLE_STATUS_ERROR, "an empty password is not set; nothing was changed");
+        end();
+        return;
+    }
+    if (!wz.pass) {
+        wz.pass = vt_calloc(1, PASS_MAX);
+        mlock(wz.pass, PASS_MAX);
+    }
+    snprintf(wz.pass, PASS_MAX, "%s", v);
+    ask_next(a, "Again:", "", true, got_pass2);
+}
+
+static void got_user(vt_app *a, const char *v, size_t len)
+{
+    (void)len;
+    if (!vt_sasl_user_ok(v)) {
+        vt_app_status(a, VT_ROLE_STATUS_ERROR, "\"%s\" is not a SASL user name (no '@', ':' or blanks)", v);
+        end();
+        return;
+    }
+    snprintf(wz.user, sizeof(wz.user), "%s", v);
+    ask_next(a, "Password:", "", true, got_pass);
+}
+
+static void ask_cancelled(vt_app *a)
+{
+    if (wz.op == 'w')
+        append("Set-up stopped at step %d.\n", wz.step);
+    end();
+    vt_app_status(a, VT_ROLE_STATUS, "cancelled");
+}
+
+static void ask_next(vt_app *a, const char *label, const char *initial, bool secret, vt_prompt_done_fn done)
+{
+    vt_prompt_open(a, wz.op == 'w' ? "Remote access set-up" : "SASL users", label, initial, secret, "continues",
+                   NULL, done, ask_cancelled);
+}
+
+void vt_users_add(vt_app *a)
+{
+    end();
+    wz.op = 'a';
+    ask_next(a, "New user:", "", false, got_user);
+}
+
+void vt_users_passwd(vt_app *a, const char *user)
+{
+    end();
+    wz.op = 'p';
+    snprintf(wz.user, sizeof(wz.user), "%s", user);
+    ask_next(a, "New password:", "", true, got_pass);
+}
+
+static struct {
+    char user[256], realm[256];
+} del;
+
+static void delete_answer(vt_app *a, int button)
+{
+    vt_sasl_opts o = vt_remote_sasl(a);
+    vt_err err = { { 0 } };
+    int rc;
+
+    if (button != 0)
+        return;
+    o.realm = del.realm;
+    snprintf(wz.user, sizeof(wz.user), "%s", del.user);
+    rc = vt_sasl_delete(&o, wz.user, &err);
+    user_result(a, "deleted", rc, &err);
+}
+
+void vt_users_delete(vt_app *a, const char *user, const char *realm)
+{
+    snprintf(del.user, sizeof(del.user), "%s", user);
+    snprintf(del.realm, sizeof(del.realm), "%s", realm);
+    vt_dialog_ask(a, "Delete user", "Delete", delete_answer, "Delete %s@%s from %s?\n"
+                  "It can no longer log in to libvirt.", user, realm, vt_remote_sasl_db(a));
+}
+
+/* ---- the set-up ---- */
+
+/* Step 2: the changes as diffs, nothing written yet. */
+static void prepare(vt_app *a)
+{
+    vt_err err = { { 0 } };
+    char *text;
+
+    vt_setup_plan_clear(&wz.plan);
+    if (vt_setup_prepare(a->c->etc_root, NULL, wz.t, wz.listen[0] ? wz.listen : NULL, &wz.plan, &err) < 0) {
+        snprintf(wz.msg, sizeof(wz.msg), "cannot set up %s: %s (nothing was written)\n",
+                 vt_setup_transport_name(wz.t), err.msg);
+        wz.step = 0;
+        return;
+    }
+    text = vt_setup_describe(&wz.plan);
+    snprintf(wz.msg, sizeof(wz.msg), "%s", text);
+    free(text);
+    wz.step = 2;
+    vt_app_status(a, VT_ROLE_STATUS, "step 2 of 5: read the changes; %s writes them (asks first), %s cancels",
+                  vt_app_key(a, VT_ACT_OPEN), vt_app_key(a, VT_ACT_BACK));
+}
+
+static void got_listen(vt_app *a, const char *v, size_t len)
+{
+    (void)len;
+    snprintf(wz.listen, sizeof(wz.listen), "%s", v);
+    prepare(a);
+}
+
+static void listen_cancelled(vt_app *a)
+{
+    end();
+    vt_app_status(a, VT_ROLE_STATUS, "set-up cancelled: nothing was written");
+}
+
+/* Step 1's second half: listen_addr, optional (the status warns of every
+ * address); then step 2. */
+static void ask_listen(vt_app *a, vt_setup_transport t)
+{
+    const char *cur = a->remote_read ? vt_conf_get(&a->remote.ra.libvirtd, "listen_addr") : NULL;
+
+    wz.t = t;
+    wz.op = 'w';
+    snprintf(wz.listen, sizeof(wz.listen), "%s", cur ? cur : "");
+    vt_prompt_open(a, "Remote access set-up", "Step 1 of 5: listen address (empty: leave as is):", wz.listen,
+                   false, "continues", NULL, got_listen, listen_cancelled);
+}
+
+static void deprecated_answer(vt_app *a, int button)
+{
+    if (button == 0)
+        ask_listen(a, VT_SETUP_TCP_DIGEST);
+    else
+        vt_app_status(a, VT_ROLE_STATUS, "set-up cancelled: nothing was written");
+}
+
+static void transport_answer(vt_app *a, int button)
+{
+    if (button == 0 || button == 1)
+        ask_listen(a, button == 0 ? VT_SETUP_TLS_SCRAM : VT_SETUP_TCP_GSSAPI);
+    else if (button == 2)
+        vt_dialog_ask(a, "digest-md5", "Use it", deprecated_answer,
+                      "digest-md5 is deprecated (RFC 6331) and weak.\n"
+                      "It is the guide's example and works on plain TCP.\n"
+                      "TLS+SCRAM is the secure choice. Use digest-md5 anyway?");
+    else
+        vt_app_status(a, VT_ROLE_STATUS, "set-up cancelled: nothing was written");
+}
+
+/* Step 1: the transport. */
+void vt_wizard_start(vt_app *a)
+{
+    static const char *const buttons[] = { "TLS+SCRAM", "TCP+GSSAPI", "TCP+DIGEST", "Cancel" };
+
+    end();
+    wz.msg[0] = '\0';
+    vt_dialog_choose(a, "Remote access set-up", buttons, 4, 0, transport_answer,
+                     "Step 1 of 5: how clients reach libvirtd.\n"
+                     "TLS+SCRAM: scram-sha-256 over TLS (recommended)\n"
+                     "TCP+GSSAPI: Kerberos on plain TCP\n"
+                     "TCP+DIGEST: the guide's digest-md5 (deprecated)");
+}
+
+/* Step 2's answer: write, then restart (or say how), then the first user. */
+static void write_files(vt_app *a)
+{
+    vt_err err = { { 0 } };
+    vt_buf b = { 0 };
+    bool live = strcmp(a->c->etc_root, "/etc") == 0 && access("/run/systemd/system", F_OK) == 0;
+
+    if (vt_setup_write(&wz.plan, &err) < 0) {
+        snprintf(wz.msg, sizeof(wz.msg), "not written: %s\n", err.msg);
+        end();
+        return;
+    }
+    vt_buf_addf(&b, "Step 2 of 5: %zu files written (each old one kept as .virt-tune-DATE).\n", wz.plan.nfiles);
+    for (size_t i = 0; i < wz.plan.ncommands; i++) {
+        if (!live)
+            vt_buf_addf(&b, "Restart: run as root: %s\n", wz.plan.commands[i]);
+        else
+            vt_buf_addf(&b, "Restart: %s: %s\n", wz.plan.commands[i],
+                        vt_setup_run(wz.plan.commands[i], true) == 0 ? "done" : "FAILED, run it by hand");
+    }
+    snprintf(wz.msg, sizeof(wz.msg), "%s", b.buf ? b.buf : "");
+    vt_buf_free(&b);
+    vt_remote_reread(a);
+    wz.step = 3;
+    wz.follow = true;
+    wz.op = 'w';
+    ask_next(a, "Step 3 of 5: first user:", "", false, got_user);
+}
+
+static void write_answer(vt_app *a, int button)
+{
+    if (button == 0)
+        write_files(a);
+    else
+        vt_app_status(a, VT_ROLE_STATUS, "nothing written: %s cancels the set-up", vt_app_key(a, VT_ACT_BACK));
+}
+
+bool vt_wizard_open(vt_app *a)
+{
+    if (wz.step != 2)
+        return false;
+    vt_dialog_ask(a, "Write", "Write", write_answer, "Write the %zu files shown\n"
+                  "(each old one kept as .virt-tune-DATE)?", wz.plan.nfiles);
+    return true;
+}
+
+bool vt_wizard_cancel(vt_app *a)
+{
+    if (!wz.step)
+        return false;
+    if (wz.step == 5)
+        vt_app_status(a, VT_ROLE_STATUS, "set-up result closed");
+    else
+        vt_app_status(a, VT_ROLE_STATUS, "set-up cancelled: nothing was written");
+    end();
+    wz.msg[0] = '\0';
+    return true;
+}
+
+void vt_wizard_draw(vt_app *a, vt_pen *p)
+{
+    if (!wz.step && !wz.msg[0]) {
+        vt_pen_line(p, VT_ROLE_DIM, "%s: guided set-up (transport, files, first user, restart, verified login)",
+                    vt_app_key(a, VT_ACT_SETUP));
+        return;
+    }
+    if (wz.step == 2) {
+        char head[160];
+        snprintf(head, sizeof(head), "Set-up, step 2 of 5: nothing written yet (%s writes, %s cancels)",
+                 vt_app_key(a, VT_ACT_OPEN), vt_app_key(a, VT_ACT_BACK));
+        vt_pen_heading(p, head);
+    } else {
+        vt_pen_heading(p, "Set-up");
+    }
+    /* diff lines as diffs; the steps' words wrapped, errors and fixes read whole */
+    for (const char *q = wz.msg; *q;) {
+        const char *nl = strchr(q, '\n');
+        size_t n = nl ? (size_t)(nl - q) : strlen(q);
+        char *one = vt_strndup(q, n);
+        if (strchr("+-@ ", *one) && *one)
+            vt_pen_text(p, one, "  ", true);
+        else
+            vt_pen_wrap(p, strstr(one, "FAILED") ? VT_ROLE_VALUE_BAD : VT_ROLE_NORMAL, "  ", one);
+        free(one);
+        q += n + (nl ? 1 : 0);
+    }
+}
