@@ -124,28 +124,38 @@ static bool floats(const vt_cpumap *m, size_t v)
 
 /* "unpinned threads of 3 other VMs may run on any CPU allowed them: a, b,
  * c": the other VMs the cells leave out. Empty when none. */
+static int cmp_names(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
 static void floaters(const vt_cpumap *m, char *buf, size_t n)
 {
-    size_t count = 0, shown = 0, len;
-    char names[512] = "";
+    const char **names = vt_calloc(m->nvms ? m->nvms : 1, sizeof(*names));
+    size_t count = 0, shown, len;
+    char list[512] = "";
 
-    for (size_t v = 0; v < m->nvms; v++) {
-        if ((int)v == m->in_hand || !floats(m, v))
-            continue;
-        count++;
-        len = strlen(names);
-        if (shown < 6 && len + strlen(m->names[v]) + 3 < sizeof(names)) {
-            snprintf(names + len, sizeof(names) - len, "%s%s", shown ? ", " : "", m->names[v]);
-            shown++;
-        }
-    }
+    for (size_t v = 0; v < m->nvms; v++)
+        if ((int)v != m->in_hand && floats(m, v))
+            names[count++] = m->names[v];
     buf[0] = '\0';
-    if (!count)
+    if (!count) {
+        free(names);
         return;
+    }
+    /* by name, as the VM list sorts them: the first few are named */
+    qsort(names, count, sizeof(*names), cmp_names);
+    for (shown = 0; shown < count && shown < 6; shown++) {
+        len = strlen(list);
+        if (len + strlen(names[shown]) + 3 >= sizeof(list))
+            break;
+        snprintf(list + len, sizeof(list) - len, "%s%s", shown ? ", " : "", names[shown]);
+    }
     len = (size_t)snprintf(buf, n, "unpinned threads of %zu %sVM%s may run on any CPU allowed them: %s", count,
-                           m->in_hand >= 0 ? "other " : "", count == 1 ? "" : "s", names);
+                           m->in_hand >= 0 ? "other " : "", count == 1 ? "" : "s", list);
     if (count > shown && len < n)
         snprintf(buf + len, n - len, " and %zu more", count - shown);
+    free(names);
 }
 
 void vt_grid_draw(vt_pen *p, vt_app *a, const char *focus)

@@ -94,6 +94,24 @@ i=0; while ! capture2 | grep -q 'vt-it-console' && [ $i -lt 100 ]; do sleep 0.1;
 q2pid=$(pgrep -n -x virt-tune)
 kill -STOP "$dpid"
 t0=$(date +%s)
+# A console started while the daemon does not answer: its first frame (the
+# title, "connecting to URI") is drawn before the open returns, within
+# 0.5 s, not after the 15 s the open is given.
+TM3="tmux -L $SOCK-3 -f /dev/null"
+$TM3 new-session -d -s c3 -x 100 -y 30 "env TERM=screen LANG=C.UTF-8 PS1='$ ' sh -i"
+$TM3 set-option -g status off >/dev/null
+sleep 0.3
+s3=$(date +%s%N)
+$TM3 send-keys -t c3 "$VT -c '$URI' -d 0.5" Enter
+i=0; while ! $TM3 capture-pane -p -t c3 | grep -q "connecting to $URI" && [ $i -lt 40 ]; do sleep 0.025; i=$((i + 1)); done
+ms3=$(( ($(date +%s%N) - s3) / 1000000 ))
+if $TM3 capture-pane -p -t c3 | grep -q '^ virt-tune ' && $TM3 capture-pane -p -t c3 | grep -q "connecting to $URI" &&
+    [ "$ms3" -le 500 ]; then
+    ok "a console started on a hung libvirtd shows its title and 'connecting' within $ms3 ms"
+else
+    fail "first frame on a hung libvirtd after $ms3 ms:"; $TM3 capture-pane -p -t c3 | grep -v '^$' | head -3
+fi
+$TM3 kill-server 2>/dev/null
 # The refresh waits in a thread of its own: the keys still work, and the
 # status line says what it is waiting for.
 if wait_for 'no answer for ' 100; then
