@@ -23,24 +23,31 @@ void vt_frame_title(vt_app *a, const char *what)
     vt_text_put(stdscr, 0, 0, buf, COLS, vt_theme_attr(&a->th, VT_ROLE_TITLE), 1);
 }
 
-/* The state, the URI and the interval on the right; the message on the
- * left is cut (with an ellipsis) before it, never into it. On a short
- * line the right part gives way to its state word alone. */
+/* The state, the URI and the interval on the right, the message on the
+ * left. The message wins room over the URI and interval (an error must
+ * stay readable), never over the state word; where it does not fit it is
+ * cut with an ellipsis two columns before the right part, never into it. */
 void vt_frame_status(vt_app *a)
 {
     const char *state = vt_refresh_state(a);
     char right[256], left[sizeof(a->status) + 8];
-    int room, lw = vt_text_width(a->status);
+    int lw = vt_text_width(a->status), rw, min = vt_text_width(state) + 1;
 
     snprintf(right, sizeof(right), "%s  %s  every %gs ", state, a->uri_label, a->refresh_ms / 1000.0);
-    if (lw + 2 + vt_text_width(right) > COLS)
-        snprintf(right, sizeof(right), "%s ", state);
-    room = COLS - vt_text_width(right) - 2;
-    if (lw > room && room > 1) {
-        int keep = vt_fit_bytes(a->status, room - 1);
+    rw = vt_text_width(right);
+    if (lw && lw + 2 + rw > COLS)
+        rw = COLS - lw - 2 > min ? COLS - lw - 2 : min;
+    if (lw && lw + 2 + rw > COLS && COLS - rw - 2 > 1) {
+        int keep = vt_fit_bytes(a->status, COLS - rw - 3);
         snprintf(left, sizeof(left), "%.*s…", keep, a->status);
     } else {
         snprintf(left, sizeof(left), "%s", a->status);
+    }
+    if (rw < vt_text_width(right)) {
+        /* the right part cut at its end: the state word first */
+        char cut[256];
+        vt_text_fit(right, rw, cut, sizeof(cut));
+        snprintf(right, sizeof(right), "%s", cut);
     }
     vt_status_draw(stdscr, LINES - 2, left, a->status_role, right, &a->th);
 }

@@ -70,8 +70,19 @@ check_screen() {   # name
 
 run_vt() { keys "$VT --demo -d 3600 $*" Enter; wait_for 'connected  demo host' || fail "virt-tune did not start: $(capture | tail -3)"; settle; }
 
+# Until the pane's program is the shell again (up to ~5 s): keys typed
+# while the console still restores the terminal would reach it, not the
+# shell.
+wait_shell() {
+    i=0
+    while [ "$($T display-message -p -t vt '#{pane_current_command}' 2>/dev/null)" != sh ] && [ $i -lt 100 ]; do
+        sleep 0.05; i=$((i + 1))
+    done
+}
+
 quit_and_check_prompt() {   # name
     keys q
+    wait_shell
     keys "echo EXIT=\$?; stty -a | tr ' ;' '\n\n' | grep -x -e echo -e icanon -e -echo -e -icanon | sort | tr '\n' ' '; echo" Enter
     if capture | grep -q 'EXIT=0' && capture | grep -q '^echo icanon *$' ; then
         ok "$1: quit leaves a working shell prompt (echo, icanon restored)"

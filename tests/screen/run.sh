@@ -321,6 +321,9 @@ for sig in INT TERM HUP; do
     run_vt
     pid=$(pgrep -n -f -- "$VT --demo -d 3600")
     if [ -n "$pid" ]; then kill -s "$sig" "$pid"; fi
+    # typed only once it has ended: keys typed while it restores the
+    # terminal would land before the shell's prompt
+    k=0; while [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ $k -lt 100 ]; do sleep 0.05; k=$((k + 1)); done
     settle
     keys "echo AFTER-$sig; stty -a | tr ' ;' '\n\n' | grep -x -e echo -e icanon -e -echo -e -icanon | sort | tr '\n' ' '; echo" Enter
     if capture | grep -q "^AFTER-$sig" && capture | grep -q '^echo icanon *$'; then
