@@ -74,9 +74,9 @@ void vt_frame_footer(vt_app *a, unsigned mask)
     vt_footer_draw(stdscr, LINES - 1, keys, labels, n, &a->th);
 }
 
-void vt_frame_pad(vt_app *a, int *scroll, int top, int lines, int total)
+void vt_frame_pad(vt_app *a, const vt_pen *p, int *scroll, int top, int lines)
 {
-    int max = total - lines, before = *scroll;
+    int max = p->y - lines;
 
     if (max < 0)
         max = 0;
@@ -84,8 +84,9 @@ void vt_frame_pad(vt_app *a, int *scroll, int top, int lines, int total)
         *scroll = max;
     if (*scroll < 0)
         *scroll = 0;
-    /* a clamped scroll shows lines this pass did not draw */
-    if (*scroll != before)
+    /* a scroll clamped, or moved by the view after drawing (to keep a
+       selection in sight), shows lines this pass did not draw */
+    if (*scroll != p->lo)
         a->pad_clamped = true;
     wnoutrefresh(stdscr);
     pnoutrefresh(a->pad, *scroll, 0, top, 0, top + lines - 1, COLS - 1);

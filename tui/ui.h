@@ -93,20 +93,22 @@ long long vt_now_ms(void);
 void vt_frame_title(vt_app *a, const char *what);
 void vt_frame_status(vt_app *a);
 void vt_frame_footer(vt_app *a, unsigned mask);
-/* Show the pad from *scroll (clamped to total) in lines rows at top. */
-void vt_frame_pad(vt_app *a, int *scroll, int top, int lines, int total);
+/* Show the pad the pen drew from *scroll (clamped to what it drew) in
+ * lines rows at top; a scroll other than the pen's asks for a redraw. */
+typedef struct vt_pen vt_pen;
+void vt_frame_pad(vt_app *a, const vt_pen *p, int *scroll, int top, int lines);
 /* Up/Down/PgUp/PgDn/Home/End move a pad's scroll; false for others. */
 bool vt_frame_scroll(int *scroll, vt_action act);
 
 /* Lines drawn into the pad; off-screen lines are only counted, so a
  * 1000-VM host screen costs what its visible part costs. */
-typedef struct vt_pen {
+struct vt_pen {
     WINDOW *w;
     int y;
     int width;
     const vt_theme *th;
     int lo, hi;                 /* pad lines that will be shown */
-} vt_pen;
+};
 
 vt_pen vt_pen_start(vt_app *a, int scroll);
 bool vt_pen_vis(const vt_pen *p, int y);

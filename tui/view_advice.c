@@ -82,7 +82,7 @@ static void advice_draw(vt_app *a)
         as.scroll = sel_line;
     else if (sel_line + 6 > as.scroll + LINES - 3)
         as.scroll = sel_line + 6 - (LINES - 3);
-    vt_frame_pad(a, &as.scroll, 1, LINES - 3, p.y);
+    vt_frame_pad(a, &p, &as.scroll, 1, LINES - 3);
 }
 
 /* Enter on a finding: the VM's panel where it lives, or the host view at

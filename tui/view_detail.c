@@ -324,7 +324,7 @@ static void detail_draw(vt_app *a)
         draw_findings(&p, a, d);
     }
     vt_tabs_draw(&ds.tabs, stdscr, 1, &a->th);
-    vt_frame_pad(a, &ds.scroll, 2, LINES - 4, p.y);
+    vt_frame_pad(a, &p, &ds.scroll, 2, LINES - 4);
 }
 
 static vt_view_result detail_action(vt_app *a, vt_action act)

@@ -52,7 +52,7 @@ static void help_draw(vt_app *a)
     vt_pen_line(&p, VT_ROLE_NORMAL, "in a pin edit %s opens the CPU grid: arrows move, %s picks, Enter writes the set",
                 vt_app_key(a, VT_ACT_PICK_CPUS), vt_app_key(a, VT_ACT_PICK));
     vt_pen_line(&p, VT_ROLE_NORMAL, "review: Up/Down select a staged edit, PgUp/PgDn scroll the steps and diffs");
-    vt_frame_pad(a, &help_scroll, 1, LINES - 3, p.y);
+    vt_frame_pad(a, &p, &help_scroll, 1, LINES - 3);
 }
 
 static vt_view_result help_action(vt_app *a, vt_action act)

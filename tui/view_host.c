@@ -264,7 +264,7 @@ static void host_draw(vt_app *a)
         }
         hs.jump = SEC_LAST;
     }
-    vt_frame_pad(a, &hs.scroll, 1, LINES - 3, p.y);
+    vt_frame_pad(a, &p, &hs.scroll, 1, LINES - 3);
 }
 
 static vt_view_result host_action(vt_app *a, vt_action act)

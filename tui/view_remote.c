@@ -124,7 +124,7 @@ static void remote_draw(vt_app *a)
     vt_wizard_draw(a, &p);
     if (vt_wizard_follow(a))
         rv.scroll = p.y > LINES - 3 ? p.y - (LINES - 3) : 0;
-    vt_frame_pad(a, &rv.scroll, 1, LINES - 3, p.y);
+    vt_frame_pad(a, &p, &rv.scroll, 1, LINES - 3);
 }
 
 static vt_view_result remote_action(vt_app *a, vt_action act)

@@ -145,7 +145,7 @@ static void review_draw(vt_app *a)
     }
     if (rs.plan_ok)
         draw_steps(&p);
-    vt_frame_pad(a, &rs.scroll, 1, LINES - 3, p.y);
+    vt_frame_pad(a, &p, &rs.scroll, 1, LINES - 3);
 }
 
 static void mark_dirty(vt_app *a, bool all)
