@@ -171,7 +171,7 @@ static void apply_now(vt_app *a)
        elsewhere since staging is then a conflict, not a silent overwrite */
     vt_refresh_now(a);
     if (!a->connected) {
-        vt_app_status(a, VT_ROLE_STATUS_ERROR, "disconnected from %s: nothing applied; the staged edits are kept",
+        vt_app_status(a, VT_ROLE_STATUS_ERROR, "nothing applied: disconnected from %s; the staged edits are kept",
                       a->c->uri);
         return;
     }
@@ -220,7 +220,7 @@ static void ask_apply(vt_app *a)
     if (!a->staged.n) {
         vt_app_status(a, VT_ROLE_STATUS, "nothing staged to apply");
     } else if (!a->connected) {
-        vt_app_status(a, VT_ROLE_STATUS_ERROR, "disconnected from %s: nothing applied; the staged edits are "
+        vt_app_status(a, VT_ROLE_STATUS_ERROR, "nothing applied: disconnected from %s; the staged edits are "
                       "kept until it is back", a->c->uri);
     } else if (vt_refresh_slow(a)) {
         vt_app_status(a, VT_ROLE_STATUS_ERROR, "nothing applied: no answer for %llds from %s; the staged "
