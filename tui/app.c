@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/host.h"
+#include "tui/grid.h"
 #include "tui/ui.h"
 #include "widgets/text.h"
 
@@ -520,6 +521,7 @@ static void app_free(vt_app *a)
     vt_advice_list_clear(&a->advice);
     vt_remote_status_clear(&a->remote);
     free(a->reverts);
+    vt_grid_cache_free(a);
     if (a->own_conn)
         vt_conn_free(a->c);
     free(a);

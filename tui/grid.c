@@ -99,6 +99,42 @@ void vt_grid_free(vt_grid *g)
     memset(g, 0, sizeof(*g));
 }
 
+/* The last grid, with the snapshot and the VM in hand it was built for. */
+struct vt_grid_cache {
+    vt_grid g;
+    unsigned gen;
+    const vt_conn *conn;
+    char *focus;                /* owned; NULL: no VM in hand */
+};
+
+const vt_grid *vt_grid_get(vt_app *a, const char *focus)
+{
+    struct vt_grid_cache *c = a->grid_cache;
+
+    if (c && c->gen == a->snap_gen && c->conn == a->c && !c->focus == !focus &&
+        (!focus || strcmp(c->focus, focus) == 0))
+        return &c->g;
+    if (!c)
+        c = a->grid_cache = vt_calloc(1, sizeof(*c));
+    vt_grid_free(&c->g);
+    free(c->focus);
+    vt_grid_build(a, focus, &c->g);
+    c->gen = a->snap_gen;
+    c->conn = a->c;
+    c->focus = focus ? vt_strdup(focus) : NULL;
+    return &c->g;
+}
+
+void vt_grid_cache_free(vt_app *a)
+{
+    if (!a->grid_cache)
+        return;
+    vt_grid_free(&a->grid_cache->g);
+    free(a->grid_cache->focus);
+    free(a->grid_cache);
+    a->grid_cache = NULL;
+}
+
 void vt_grid_describe(const vt_grid *g, unsigned cpu, char *buf, size_t n)
 {
     vt_cpumap_describe(&g->map, cpu, buf, n);
@@ -163,18 +199,16 @@ void vt_grid_draw(vt_pen *p, vt_app *a, const char *focus)
     unsigned what = focus ? VT_CPUGRID_HAND : 0;
     attr_t da = vt_theme_attr(p->th, VT_ROLE_DIM);
     char line[768];
-    vt_grid g;
+    const vt_grid *g = vt_grid_get(a, focus);
 
-    vt_grid_build(a, focus, &g);
-    if (!g.n || !a->c->host.nnodes) {
+    if (!g->n || !a->c->host.nnodes) {
         vt_pen_line(p, VT_ROLE_DIM, "(no NUMA topology known)");
-    } else if (p->y + vt_cpugrid_lines(p->width - 2, g.nodes, g.n) < VT_PAD_LINES) {
-        p->y += vt_cpugrid_draw(p->w, p->y, 1, p->width - 2, g.nodes, g.n, g.flags, g.ncpus, p->th);
+    } else if (p->y + vt_cpugrid_lines(p->width - 2, g->nodes, g->n) < VT_PAD_LINES) {
+        p->y += vt_cpugrid_draw(p->w, p->y, 1, p->width - 2, g->nodes, g->n, g->flags, g->ncpus, p->th);
     }
     /* the legend says how this grid's marks read, wrapped between items */
     p->y += vt_cpugrid_legend_draw(vt_pen_vis(p, p->y) ? p->w : NULL, p->y, 1, p->width - 2, what, da);
-    floaters(&g.map, line, sizeof(line));
+    floaters(&g->map, line, sizeof(line));
     if (line[0])
         vt_pen_wrap(p, VT_ROLE_DIM, "", line);
-    vt_grid_free(&g);
 }

@@ -19,6 +19,12 @@ typedef struct vt_grid {
  * definition when it is not running) as the VM in hand; NULL: none. */
 void vt_grid_build(vt_app *a, const char *focus, vt_grid *g);
 void vt_grid_free(vt_grid *g);
+/* The same grid, built once per snapshot and VM in hand: a redraw or a
+ * key must not walk every VM's pins again. Owned by a; valid until the
+ * next call. */
+const vt_grid *vt_grid_get(vt_app *a, const char *focus);
+/* Frees a's grid (app end). */
+void vt_grid_cache_free(vt_app *a);
 /* The detail line of one CPU: which VMs' threads may run there. */
 void vt_grid_describe(const vt_grid *g, unsigned cpu, char *buf, size_t n);
 

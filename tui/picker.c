@@ -22,7 +22,7 @@ static int grid_width(void)
     return COLS > 100 ? 96 : COLS - 8;
 }
 
-static void move_cursor(vt_grid *g, size_t per, int dx, int dy)
+static void move_cursor(const vt_grid *g, size_t per, int dx, int dy)
 {
     size_t col = pk.idx % per;
 
@@ -72,24 +72,22 @@ static void finish(vt_app *a, const char *set)
 
 static void picker_key(vt_app *a, int is_key, wint_t ch)
 {
-    vt_grid g;
-    size_t per;
+    const vt_grid *g = vt_grid_get(a, pk.focus[0] ? pk.focus : NULL);
+    size_t per = (size_t)vt_cpugrid_per_line(grid_width(), g->nodes, g->n);
 
-    vt_grid_build(a, pk.focus[0] ? pk.focus : NULL, &g);
-    per = (size_t)vt_cpugrid_per_line(grid_width(), g.nodes, g.n);
-    if (pk.node >= g.n)
+    if (pk.node >= g->n)
         pk.node = 0;
     if (is_key && ch == KEY_LEFT)
-        move_cursor(&g, per, -1, 0);
+        move_cursor(g, per, -1, 0);
     else if (is_key && ch == KEY_RIGHT)
-        move_cursor(&g, per, 1, 0);
+        move_cursor(g, per, 1, 0);
     else if (vt_modal_is(a, is_key, ch, VT_ACT_DOWN, true))
-        move_cursor(&g, per, 0, 1);
+        move_cursor(g, per, 0, 1);
     else if (vt_modal_is(a, is_key, ch, VT_ACT_UP, true))
-        move_cursor(&g, per, 0, -1);
+        move_cursor(g, per, 0, -1);
     else if (vt_modal_is(a, is_key, ch, VT_ACT_PICK, true)) {
-        if (pk.node < g.n && pk.idx < g.nodes[pk.node].ncpus) {
-            unsigned cpu = g.nodes[pk.node].cpus[pk.idx];
+        if (pk.node < g->n && pk.idx < g->nodes[pk.node].ncpus) {
+            unsigned cpu = g->nodes[pk.node].cpus[pk.idx];
             if (vt_cpuset_has(&pk.pick, cpu))
                 vt_cpuset_unset(&pk.pick, cpu);
             else
@@ -101,21 +99,19 @@ static void picker_key(vt_app *a, int is_key, wint_t ch)
                           vt_app_key(a, VT_ACT_PICK));
         } else {
             VT_AUTOFREE char *set = vt_cpuset_format(&pk.pick);
-            vt_grid_free(&g);
             finish(a, set);
             return;
         }
     } else if (!is_key && ch == 27) {
-        vt_grid_free(&g);
         finish(a, NULL);
         return;
     }
-    vt_grid_free(&g);
 }
 
 static void picker_draw(vt_app *a)
 {
-    vt_grid g;
+    const vt_grid *g = vt_grid_get(a, pk.focus[0] ? pk.focus : NULL);
+    VT_AUTOFREE unsigned *flags = vt_calloc(g->ncpus, sizeof(*flags));
     int gw = grid_width(), w = gw + 4, lines, legend, h, y0, x0;
     unsigned what = VT_CPUGRID_PICK | (pk.focus[0] ? VT_CPUGRID_HAND : 0);
     attr_t da = vt_theme_attr(&a->th, VT_ROLE_DIALOG);
@@ -123,13 +119,14 @@ static void picker_draw(vt_app *a)
     char buf[512], cur[300] = "", hint[200];
     size_t i;
 
-    vt_grid_build(a, pk.focus[0] ? pk.focus : NULL, &g);
-    for (i = 0; i < g.ncpus; i++)
+    /* the picked and the cursor marks on a copy: the grid is shared */
+    memcpy(flags, g->flags, g->ncpus * sizeof(*flags));
+    for (i = 0; i < g->ncpus; i++)
         if (vt_cpuset_has(&pk.pick, (unsigned)i))
-            g.flags[i] |= VT_CPU_PICKED;
-    if (pk.node < g.n && pk.idx < g.nodes[pk.node].ncpus && g.nodes[pk.node].cpus[pk.idx] < g.ncpus)
-        g.flags[g.nodes[pk.node].cpus[pk.idx]] |= VT_CPU_CURSOR;
-    lines = vt_cpugrid_lines(gw, g.nodes, g.n);
+            flags[i] |= VT_CPU_PICKED;
+    if (pk.node < g->n && pk.idx < g->nodes[pk.node].ncpus && g->nodes[pk.node].cpus[pk.idx] < g->ncpus)
+        flags[g->nodes[pk.node].cpus[pk.idx]] |= VT_CPU_CURSOR;
+    lines = vt_cpugrid_lines(gw, g->nodes, g->n);
     legend = vt_cpugrid_legend_draw(NULL, 0, 0, gw, what, da);
     h = lines + 5 + legend;
     if (h > LINES - 2)
@@ -137,11 +134,11 @@ static void picker_draw(vt_app *a)
     y0 = (LINES - h) / 2;
     x0 = (COLS - w) / 2;
     vt_modal_box(a, y0, x0, h, w, "Pick CPUs");
-    vt_cpugrid_draw(stdscr, y0 + 1, x0 + 2, gw, g.nodes, g.n, g.flags, g.ncpus, &a->th);
+    vt_cpugrid_draw(stdscr, y0 + 1, x0 + 2, gw, g->nodes, g->n, flags, g->ncpus, &a->th);
     /* the cursor in words too, with who runs there: reverse video is all
        a monochrome terminal has, and a screen reader has not even that */
-    if (pk.node < g.n && pk.idx < g.nodes[pk.node].ncpus)
-        vt_grid_describe(&g, g.nodes[pk.node].cpus[pk.idx], cur, sizeof(cur));
+    if (pk.node < g->n && pk.idx < g->nodes[pk.node].ncpus)
+        vt_grid_describe(g, g->nodes[pk.node].cpus[pk.idx], cur, sizeof(cur));
     vt_text_put(stdscr, y0 + h - 4 - legend, x0 + 2, cur, gw, da, 0);
     if (vt_cpuset_is_empty(&pk.pick))
         snprintf(buf, sizeof(buf), "picked: none");
@@ -154,7 +151,6 @@ static void picker_draw(vt_app *a)
     vt_app_hint(a, hint + strlen(hint), sizeof(hint) - strlen(hint), VT_ACT_PICK, "picks/unpicks", VT_ACT_OPEN,
                 "writes the set", VT_ACT_BACK, "back", VT_ACT_NONE);
     vt_text_put(stdscr, y0 + h - 2, x0 + 2, hint, gw, da, 0);
-    vt_grid_free(&g);
 }
 
 static const vt_modal_ops picker_ops = { picker_draw, picker_key };

@@ -29,6 +29,7 @@ static void disconnected_status(vt_app *a, const char *why)
 
 static void snapshot_changed(vt_app *a)
 {
+    a->snap_gen++;
     for (int v = 0; v < VT_VIEW_LAST; v++) {
         const vt_view_ops *ops = vt_view_get((vt_view_id)v);
         if (ops->on_refresh)

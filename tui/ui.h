@@ -66,6 +66,8 @@ struct vt_app {
     vt_bases bases;             /* inactive XML per VM at its first staged edit */
     char *reverts;              /* owned: apply id a staged revert puts back */
     unsigned staged_gen;        /* bumped at every change of the staged set */
+    unsigned snap_gen;          /* bumped at every merge of a refresh */
+    struct vt_grid_cache *grid_cache;   /* owned: tui/grid.c's last grid */
     /* the recovery file: the staged set, kept on disk while staged */
     const char *recovery_key;   /* what it is kept under; NULL: not kept */
     char *recovery_path;        /* owned; NULL: off for this session */
