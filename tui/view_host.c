@@ -256,14 +256,10 @@ static void host_draw(vt_app *a)
     draw_kworker(&p, a);
     draw_memory(&p, a);
     draw_rest(&p, a);
-    if (hs.jump != SEC_LAST) {
-        /* drawn again at the section the advice pointed at */
-        if (hs.at[hs.jump] >= 0 && hs.scroll != hs.at[hs.jump]) {
-            hs.scroll = hs.at[hs.jump];
-            a->pad_clamped = true;
-        }
-        hs.jump = SEC_LAST;
-    }
+    /* at the section the advice pointed at (the frame draws it again) */
+    if (hs.jump != SEC_LAST && hs.at[hs.jump] >= 0)
+        hs.scroll = hs.at[hs.jump];
+    hs.jump = SEC_LAST;
     vt_frame_pad(a, &p, &hs.scroll, 1, LINES - 3);
 }
 
