@@ -16,6 +16,23 @@ const char *vt_applyplan_effect_name(vt_effect e)
     return e < VT_EFFECT_LAST ? effect_names[e] : "?";
 }
 
+/* Every effect the steps have, so that the counts always add up to the
+ * steps (a host plan is all "until reboot" and "at next boot"); the
+ * effects no step has are left out rather than shown as 0. */
+char *vt_applyplan_effect_summary(const vt_applyplan *p, const char *sep)
+{
+    size_t n[VT_EFFECT_LAST] = { 0 };
+    vt_buf b = { 0 };
+
+    for (size_t i = 0; i < p->nsteps; i++)
+        if (p->steps[i].effect < VT_EFFECT_LAST)
+            n[p->steps[i].effect]++;
+    for (int e = 0; e < VT_EFFECT_LAST; e++)
+        if (n[e])
+            vt_buf_addf(&b, "%s%s: %zu", b.len ? sep : "", effect_names[e], n[e]);
+    return vt_buf_steal(&b);
+}
+
 const char *vt_applyplan_state_name(vt_step_state s)
 {
     switch (s) {

@@ -117,5 +117,9 @@ void vt_applyplan_clear(vt_applyplan *p);
 
 const char *vt_applyplan_effect_name(vt_effect e);   /* "live now", ... */
 const char *vt_applyplan_state_name(vt_step_state s);
+/* How many steps have each effect, in the effects' own names, for the
+ * apply question: "live now, until reboot: 2" and so on joined by sep;
+ * only the effects some step has. "" for no steps. Caller frees. */
+char *vt_applyplan_effect_summary(const vt_applyplan *p, const char *sep);
 
 #endif

@@ -308,6 +308,37 @@ static void test_file_conflict(void **state)
     vt_conn_free(c);
 }
 
+/* issue 15 item 6: the apply question counts every step under its own
+ * effect, host steps included (three sysfs writes, one kept at boot) */
+static void test_effect_counts(void **state)
+{
+    vt_conn *c = fixture_open(sys_root, etc_root, false);
+    vt_applyplan ap = { 0 };
+    vt_err err = { { 0 } };
+    size_t n[VT_EFFECT_LAST] = { 0 }, total = 0;
+    char *sum, want[128];
+
+    (void)state;
+    if (fixture_prep(c, "host halt_poll_ns_grow 4 persist\nhost thp defrag never\nhost workqueue_cpus 2-3\n",
+                     &ap, &err) < 0)
+        fail_msg("%s", err.msg);
+    assert_int_equal(ap.nsteps, 4);
+    for (size_t i = 0; i < ap.nsteps; i++)
+        n[ap.steps[i].effect]++;
+    sum = vt_applyplan_effect_summary(&ap, "; ");
+    for (int e = 0; e < VT_EFFECT_LAST; e++) {
+        snprintf(want, sizeof(want), "%s: %zu", vt_applyplan_effect_name((vt_effect)e), n[e]);
+        if (n[e] && !strstr(sum, want))
+            fail_msg("\"%s\" lacks \"%s\"", sum, want);
+        total += n[e];
+    }
+    assert_int_equal(total, ap.nsteps);
+    assert_string_equal(sum, "live now: 1; live now, until reboot: 2; at next boot: 1");
+    free(sum);
+    vt_applyplan_clear(&ap);
+    vt_conn_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -316,6 +347,7 @@ int main(void)
         cmocka_unit_test(test_refused),
         cmocka_unit_test(test_rollback),
         cmocka_unit_test(test_file_conflict),
+        cmocka_unit_test(test_effect_counts),
     };
 
     virSetErrorFunc(NULL, quiet);
