@@ -97,15 +97,18 @@ int vt_cli_apply(vt_conn *c, const vt_cli_plan_opts *o)
         goto cleanup;
     }
     if (!o->yes) {
-        char *q;
+        char *q, *effects;
         bool ok;
         if (!isatty(STDIN_FILENO)) {
             fputs("virt-tune: standard input is not a terminal: add --yes to apply without "
                   "asking; nothing was applied\n", stderr);
             goto cleanup;
         }
-        q = vt_asprintf("Apply %zu step%s to %s?", ap.nsteps, ap.nsteps == 1 ? "" : "s", c->uri);
+        effects = vt_applyplan_effect_summary(&ap, "; ");
+        q = vt_asprintf("Apply %zu step%s to %s (%s)?", ap.nsteps, ap.nsteps == 1 ? "" : "s", c->uri,
+                        effects);
         ok = vt_cli_confirm(q);
+        free(effects);
         free(q);
         if (!ok) {
             puts("Not applied.");

@@ -215,8 +215,6 @@ static void apply_answer(vt_app *a, int button)
 
 static void ask_apply(vt_app *a)
 {
-    size_t n[VT_EFFECT_LAST] = { 0 };
-
     if (!a->staged.n) {
         vt_app_status(a, VT_ROLE_STATUS, "nothing staged to apply");
     } else if (!a->connected) {
@@ -228,14 +226,11 @@ static void ask_apply(vt_app *a)
     } else if (!rs.plan_ok) {
         vt_app_status(a, VT_ROLE_STATUS_ERROR, "cannot apply: %s", rs.plan_err);
     } else {
-        for (size_t i = 0; i < rs.plan.nsteps; i++)
-            if (rs.plan.steps[i].effect < VT_EFFECT_LAST)
-                n[rs.plan.steps[i].effect]++;
-        vt_dialog_ask(a, "Apply", "Apply", apply_answer,
-                      "Apply %zu staged edit%s as %zu step%s to\n%s?\n"
-                      "live now: %zu   at next start: %zu   needs restart: %zu",
+        /* one effect a line: five of them would not fit one line of 80 */
+        VT_AUTOFREE char *effects = vt_applyplan_effect_summary(&rs.plan, "\n");
+        vt_dialog_ask(a, "Apply", "Apply", apply_answer, "Apply %zu staged edit%s as %zu step%s to\n%s?\n%s",
                       a->staged.n, a->staged.n == 1 ? "" : "s", rs.plan.nsteps, rs.plan.nsteps == 1 ? "" : "s",
-                      a->uri_label, n[VT_EFFECT_LIVE_NOW], n[VT_EFFECT_NEXT_START], n[VT_EFFECT_NEEDS_RESTART]);
+                      a->uri_label, effects);
     }
 }
 
