@@ -322,6 +322,33 @@ int vt_file_restore(const char *path, const char *backup_suffix, const char *con
     return vt_file_replace(path, content, 0644, NULL, err);
 }
 
+int vt_file_remove(const char *path, const char *backup_suffix, vt_err *err)
+{
+    VT_AUTOFREE char *bak = backup_suffix ? vt_asprintf("%s%s", path, backup_suffix) : NULL;
+    struct stat st;
+
+    if (vt_refuse_symlink(path, err) < 0 || (bak && vt_refuse_symlink(bak, err) < 0))
+        return -1;
+    if (lstat(path, &st) < 0) {
+        if (errno == ENOENT)
+            return 0;
+        vt_err_set(err, "cannot remove %s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        vt_err_set(err, "%s is not a regular file: not removed", path);
+        return -1;
+    }
+    /* renamed, not copied: the backup is the very file (owner, mode,
+       context), it needs no free space, and the name goes in one step */
+    if (bak ? rename(path, bak) < 0 : unlink(path) < 0) {
+        vt_err_set(err, "cannot remove %s: %s", path, strerror(errno));
+        return -1;
+    }
+    sync_dir_of(path);
+    return 0;
+}
+
 int vt_write_file_atomic(const char *path, const char *content, vt_err *err)
 {
     return vt_file_replace(path, content, 0644, NULL, err);

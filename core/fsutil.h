@@ -41,6 +41,12 @@ int vt_refuse_symlink(const char *path, vt_err *err);
  * full disk); else by vt_file_replace. */
 int vt_file_restore(const char *path, const char *backup_suffix, const char *content, vt_err *err);
 
+/* Remove path in one step: with backup_suffix it is renamed to path +
+ * suffix (so vt_file_restore can put it back), else unlinked; then the
+ * directory is fsynced. A missing path is fine; a symbolic link as path or
+ * as the backup, or a path that is not a regular file, is refused. */
+int vt_file_remove(const char *path, const char *backup_suffix, vt_err *err);
+
 /* vt_file_replace with mode 0644 and no backup. */
 int vt_write_file_atomic(const char *path, const char *content, vt_err *err);
 
