@@ -121,7 +121,7 @@ bool vt_edit_is_host(const vt_edit *e)
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-/* host lines: sysfs knobs and page pools, "persist" last */
+/* host lines: sysfs knobs and page pools, "persist" or "unpersist" last */
 static int parse_host(char **w, int n, int line, vt_edit *e, vt_err *err)
 {
     const char *knob;
@@ -129,6 +129,9 @@ static int parse_host(char **w, int n, int line, vt_edit *e, vt_err *err)
 
     if (n >= 2 && strcmp(w[n - 1], "persist") == 0) {
         e->persist = true;
+        n--;
+    } else if (n >= 2 && strcmp(w[n - 1], "unpersist") == 0) {
+        e->unpersist = true;
         n--;
     }
     if (n < 3) {
@@ -374,6 +377,11 @@ void vt_format_size_kib(unsigned long long kib, char *buf, size_t n)
     vt_fact_pagesize(kib, buf, n);
 }
 
+static const char *boot_word(const vt_edit *e)
+{
+    return e->persist ? " persist" : e->unpersist ? " unpersist" : "";
+}
+
 char *vt_edit_format(const vt_edit *e)
 {
     char sz[32];
@@ -404,18 +412,17 @@ char *vt_edit_format(const vt_edit *e)
                            e->label ? e->label : "",
                            e->relabel < 0 ? "" : e->relabel ? " relabel yes" : " relabel no");
     case VT_EDIT_HOST_PARAM:
-        return vt_asprintf("host %s %llu%s", e->knob, e->value, e->persist ? " persist" : "");
+        return vt_asprintf("host %s %llu%s", e->knob, e->value, boot_word(e));
     case VT_EDIT_HOST_WORKQUEUE:
-        return vt_asprintf("host workqueue_cpus %s%s", e->cpuset, e->persist ? " persist" : "");
+        return vt_asprintf("host workqueue_cpus %s%s", e->cpuset, boot_word(e));
     case VT_EDIT_HOST_THP:
-        return vt_asprintf("host thp %s %s%s", e->knob, e->mode, e->persist ? " persist" : "");
+        return vt_asprintf("host thp %s %s%s", e->knob, e->mode, boot_word(e));
     case VT_EDIT_HOST_HUGEPAGES: {
         char node[32] = "";
         vt_format_size_kib(e->size_kib, sz, sizeof(sz));
         if (e->node >= 0)
             snprintf(node, sizeof(node), " node %d", e->node);
-        return vt_asprintf("host hugepages %s %llu%s%s", sz, e->value, node,
-                           e->persist ? " persist" : "");
+        return vt_asprintf("host hugepages %s %llu%s%s", sz, e->value, node, boot_word(e));
     }
     case VT_EDIT_LAST:
         break;

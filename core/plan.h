@@ -12,12 +12,15 @@
  *   vm NAME seclabel dynamic [relabel yes|no]
  *   vm NAME seclabel static LABEL [relabel yes|no]
  *   vm NAME seclabel none
- *   host halt_poll_ns|halt_poll_ns_grow|halt_poll_ns_grow_start|halt_poll_ns_shrink VALUE [persist]
- *   host workqueue_cpus CPUSET [persist]
- *   host thp enabled|defrag always|madvise|never|defer|defer+madvise [persist]
- *   host hugepages SIZE COUNT [node N] [persist]
+ *   host halt_poll_ns|halt_poll_ns_grow|halt_poll_ns_grow_start|halt_poll_ns_shrink VALUE [persist|unpersist]
+ *   host workqueue_cpus CPUSET [persist|unpersist]
+ *   host thp enabled|defrag always|madvise|never|defer|defer+madvise [persist|unpersist]
+ *   host hugepages SIZE COUNT [node N] [persist|unpersist]
  *
- * '#' starts a comment; `both` is the default scope; SIZE is 2M, 1G,
+ * `persist` also keeps the value in virt-tune's boot-time file;
+ * `unpersist` takes the knob's entry out of it (the kernel default at the
+ * next boot), which is how the revert of a persist that added the entry
+ * puts the file back. '#' starts a comment; `both` is the default scope; SIZE is 2M, 1G,
  * 2048K and the like. Parsing is pure and checks syntax, numbers, sizes,
  * modes and CPU sets (as libvirt reads them); whether the VM exists is the
  * apply engine's check. The same change set is what the review screen
@@ -71,6 +74,7 @@ typedef struct vt_edit {
     unsigned long long value;  /* host knob value, page count */
     int node;                  /* NUMA node of a page pool, -1 = host-wide */
     bool persist;              /* host: also write the boot-time config */
+    bool unpersist;            /* host: also remove the knob's boot-time entry */
     int line;                  /* plan line, 0 when staged in the console */
 } vt_edit;
 

@@ -169,12 +169,15 @@ static void test_host(void **state)
                               "host workqueue_cpus 3,0-1\n"
                               "host thp defrag defer+madvise persist\n"
                               "host hugepages 1G 4 node 1 persist\n"
-                              "host hugepages 2048K 512\n";
+                              "host hugepages 2048K 512\n"
+                              "host thp enabled madvise unpersist\n";
 
     (void)state;
     if (vt_plan_parse(text, &a, &err) < 0)
         fail_msg("%s", err.msg);
-    assert_int_equal(a.n, 6);
+    assert_int_equal(a.n, 7);
+    assert_true(a.edits[6].unpersist && !a.edits[6].persist);
+    assert_false(a.edits[0].unpersist);
     assert_true(vt_edit_is_host(&a.edits[0]));
     assert_null(a.edits[0].vm);
     assert_int_equal(a.edits[0].kind, VT_EDIT_HOST_PARAM);
@@ -190,6 +193,7 @@ static void test_host(void **state)
     assert_non_null(strstr(t1, "\nhost workqueue_cpus 0-1,3\n"));
     assert_non_null(strstr(t1, "\nhost hugepages 1G 4 node 1 persist\n"));
     assert_non_null(strstr(t1, "\nhost hugepages 2M 512\n"));
+    assert_non_null(strstr(t1, "\nhost thp enabled madvise unpersist\n"));
     assert_int_equal(vt_plan_parse(t1, &b, NULL), 0);
     t2 = vt_plan_format(&b);
     assert_string_equal(t1, t2);
