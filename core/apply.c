@@ -1087,11 +1087,8 @@ static int log_step(const char *path, const char *uri, const vt_applyplan *p, co
         json_object_object_add(o, "after", json_object_new_string(s->changes[i].after));
         json_object_object_add(o, "call", json_object_new_string(s->call ? s->call : ""));
         json_object_object_add(o, "result", json_object_new_string(result));
-        if (revert) {
-            char *line = s->persist ? vt_asprintf("%s persist", revert) : vt_strdup(revert);
-            json_object_object_add(o, "revert", json_object_new_string(line));
-            free(line);
-        }
+        if (revert)
+            json_object_object_add(o, "revert", json_object_new_string(revert));
         fprintf(f, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
         json_object_put(o);
         free(revert);

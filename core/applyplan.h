@@ -72,11 +72,14 @@ typedef struct vt_step {
     char *diff;                /* owned: unified diff, secrets masked */
     /* host steps */
     char *path;                /* owned: sysfs file, or the boot-time file */
-    char *write;               /* owned: text to write, or the file's new content */
+    char *write;               /* owned: text to write, or the file's new content;
+                                  VT_STEP_PERSIST: NULL = remove the file */
     char *knob;                /* owned: plan knob ("halt_poll_ns", "hugepages") */
     unsigned long long size_kib, count;   /* VT_STEP_PAGES */
     int node;                  /* VT_STEP_PAGES: -1 host-wide */
     bool persist;              /* the edit also has a boot-time file */
+    bool boot_entry_new;       /* persist: the boot file had no entry for the knob, so
+                                  the revert takes it out (unpersist) */
     char *file_before;         /* owned: VT_STEP_PERSIST, content at prepare; NULL = none */
     /* apply state */
     vt_step_state state;

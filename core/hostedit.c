@@ -245,13 +245,13 @@ static int prepare_param(vt_conn *c, vt_applyplan *p, const vt_edit *e, const ch
     }
     snprintf(before, sizeof(before), "%llu", f->value);
     if (!f->writable) {
-        if (!e->persist) {
+        if (!e->persist && !e->unpersist) {
             vt_err_set(err, "%s%s is read-only on this kernel, even for root: add persist to "
                        "set it when the kvm module is next loaded", w, e->knob);
             return -1;
         }
-        vt_applyplan_warn(p, "%s%s is read-only on this kernel: it is only written to %s/%s "
-                          "and takes effect when the kvm module is next loaded", w, e->knob,
+        vt_applyplan_warn(p, "%s%s is read-only on this kernel: only %s/%s changes, which "
+                          "takes effect when the kvm module is next loaded", w, e->knob,
                           c->etc_root, MODPROBE_REL);
         return 0;
     }
@@ -517,38 +517,218 @@ static void parse_file(boot_file f, const char *text, kv **a, size_t *n)
     free(copy);
 }
 
-static char *render_file(boot_file f, const kv *a, size_t n)
-{
-    vt_buf b = { 0 };
+/* A boot file as lines, edited in place: an edit changes only its own
+ * key's line (for modprobe, its own option on the line), every other line
+ * and comment stays as it was. So taking out an entry that an edit added
+ * gives back the file as it was before, byte for byte. */
+typedef struct lines {
+    char **l;                  /* owned, each without its '\n' */
+    size_t n;
+    bool nl_end;               /* the text ended with a newline */
+} lines;
 
-    vt_buf_add(&b, "# Written by virt-tune; its next persist edit rewrites this file.\n");
-    if (f == FILE_MODPROBE) {
-        vt_buf_add(&b, "# kvm module parameters, applied when the module is loaded.\noptions kvm");
-        for (size_t i = 0; i < n; i++)
-            vt_buf_addf(&b, " %s=%s", a[i].key, a[i].value);
-        vt_buf_add(&b, "\n");
-    } else if (f == FILE_SYSCTL) {
-        vt_buf_add(&b, "# huge pages of the default size, reserved at boot.\n");
-        for (size_t i = 0; i < n; i++)
-            vt_buf_addf(&b, "%s = %s\n", a[i].key, a[i].value);
-    } else {
-        vt_buf_add(&b, "# sysfs knobs written at boot by systemd-tmpfiles (type w).\n");
-        for (size_t i = 0; i < n; i++)
-            vt_buf_addf(&b, "w %s - - - - %s\n", a[i].key, a[i].value);
-    }
-    return vt_buf_steal(&b);
+static void lines_add(lines *b, const char *text)
+{
+    *(char **)vt_array_push(&b->l, &b->n, sizeof(char *)) = vt_strdup(text);
+    b->nl_end = true;
 }
+
+static void lines_load(lines *b, const char *text)
+{
+    const char *p = text ? text : "";
+
+    memset(b, 0, sizeof(*b));
+    b->nl_end = true;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        *(char **)vt_array_push(&b->l, &b->n, sizeof(char *)) =
+            vt_strndup(p, nl ? (size_t)(nl - p) : strlen(p));
+        if (!nl) {
+            b->nl_end = false;
+            break;
+        }
+        p = nl + 1;
+    }
+}
+
+static void lines_drop(lines *b, size_t i)
+{
+    free(b->l[i]);
+    memmove(b->l + i, b->l + i + 1, (b->n - i - 1) * sizeof(char *));
+    b->n--;
+}
+
+static char *lines_text(const lines *b)
+{
+    vt_buf t = { 0 };
+
+    for (size_t i = 0; i < b->n; i++)
+        vt_buf_addf(&t, "%s%s", b->l[i], i + 1 < b->n || b->nl_end ? "\n" : "");
+    return vt_buf_steal(&t);
+}
+
+/* nothing but comments and blank lines: the file can go */
+static bool lines_empty(const lines *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        const char *p = b->l[i] + strspn(b->l[i], " \t");
+        if (*p && *p != '#')
+            return false;
+    }
+    return true;
+}
+
+static void lines_free(lines *b)
+{
+    for (size_t i = 0; i < b->n; i++)
+        free(b->l[i]);
+    free(b->l);
+}
+
+#define MP_PREFIX "options kvm "
+
+/* where key=VALUE is on an "options kvm" line: [*at, *end) */
+static bool mp_find(const char *line, const char *key, size_t *at, size_t *end)
+{
+    size_t klen = strlen(key), i = strlen(MP_PREFIX);
+
+    if (strncmp(line, MP_PREFIX, i) != 0)
+        return false;
+    while (line[i]) {
+        size_t j;
+        i += strspn(line + i, " \t");
+        j = i + strcspn(line + i, " \t");
+        if (j > i + klen && strncmp(line + i, key, klen) == 0 && line[i + klen] == '=') {
+            *at = i;
+            *end = j;
+            return true;
+        }
+        i = j;
+    }
+    return false;
+}
+
+/* the line of key in a sysctl or tmpfiles file */
+static bool line_is(boot_file f, const char *line, const char *key)
+{
+    char k[512], v[512];
+
+    if (f == FILE_SYSCTL)
+        return sscanf(line, " %511[^= ] = %511s", k, v) == 2 && strcmp(k, key) == 0;
+    return sscanf(line, "w %511s - - - - %511s", k, v) == 2 && strcmp(k, key) == 0;
+}
+
+static bool line_says(boot_file f, const char *line, const char *value)
+{
+    char k[512], v[512];
+    int n = f == FILE_SYSCTL ? sscanf(line, " %511[^= ] = %511s", k, v)
+                             : sscanf(line, "w %511s - - - - %511s", k, v);
+
+    return n == 2 && strcmp(v, value) == 0;
+}
+
+static char *line_for(boot_file f, const char *key, const char *value)
+{
+    return f == FILE_SYSCTL ? vt_asprintf("%s = %s", key, value)
+                            : vt_asprintf("w %s - - - - %s", key, value);
+}
+
+/* key's entry set to value where it is; else added at the end (modprobe:
+ * to the last options line) */
+static void lines_set(lines *b, boot_file f, const char *key, const char *value)
+{
+    bool found = false;
+    long last_opts = -1;
+
+    for (size_t i = 0; i < b->n; i++) {
+        size_t at, end;
+        char *nl;
+        if (f == FILE_MODPROBE) {
+            if (strncmp(b->l[i], MP_PREFIX, strlen(MP_PREFIX)) == 0)
+                last_opts = (long)i;
+            if (!mp_find(b->l[i], key, &at, &end))
+                continue;
+            nl = vt_asprintf("%.*s%s=%s%s", (int)at, b->l[i], key, value, b->l[i] + end);
+        } else {
+            if (!line_is(f, b->l[i], key))
+                continue;
+            nl = line_for(f, key, value);
+        }
+        found = true;
+        /* an entry that already says so keeps its spacing */
+        if (f != FILE_MODPROBE && line_says(f, b->l[i], value)) {
+            free(nl);
+            continue;
+        }
+        free(b->l[i]);
+        b->l[i] = nl;
+    }
+    if (found)
+        return;
+    if (f == FILE_MODPROBE && last_opts >= 0) {
+        char *nl = vt_asprintf("%s %s=%s", b->l[last_opts], key, value);
+        free(b->l[last_opts]);
+        b->l[last_opts] = nl;
+    } else {
+        char *nl = f == FILE_MODPROBE ? vt_asprintf(MP_PREFIX "%s=%s", key, value) : line_for(f, key, value);
+        lines_add(b, nl);
+        free(nl);
+    }
+}
+
+/* key's entry taken out; an options line left with no option goes too */
+static void lines_unset(lines *b, boot_file f, const char *key)
+{
+    for (size_t i = b->n; i-- > 0;) {
+        size_t at, end, pre = strlen(MP_PREFIX);
+        char *nl;
+        if (f != FILE_MODPROBE) {
+            if (line_is(f, b->l[i], key))
+                lines_drop(b, i);
+            continue;
+        }
+        while (mp_find(b->l[i], key, &at, &end)) {
+            size_t from = at;
+            /* the blanks before it go with it, or after it when it is first */
+            while (from > pre && (b->l[i][from - 1] == ' ' || b->l[i][from - 1] == '\t'))
+                from--;
+            if (from == pre)
+                end += strspn(b->l[i] + end, " \t");
+            else
+                at = from;
+            nl = vt_asprintf("%.*s%s", (int)at, b->l[i], b->l[i] + end);
+            free(b->l[i]);
+            b->l[i] = nl;
+        }
+        if (strncmp(b->l[i], MP_PREFIX, pre) == 0 && !b->l[i][pre + strspn(b->l[i] + pre, " \t")])
+            lines_drop(b, i);
+    }
+}
+
+static const char *const file_head[FILE_LAST] = {
+    "# kvm module parameters, applied when the module is loaded.",
+    "# huge pages of the default size, reserved at boot.",
+    "# sysfs knobs written at boot by systemd-tmpfiles (type w).",
+};
 
 static const char *const file_rel[FILE_LAST] = { MODPROBE_REL, SYSCTL_REL, TMPFILES_REL };
 
-static int prepare_files(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, vt_err *err)
+/* the step of the edit: its live (sysfs or pool) step, or NULL */
+static vt_step *live_step_of(vt_applyplan *p, const long *step_of, size_t i)
+{
+    return step_of[i] >= 0 ? &p->steps[step_of[i]] : NULL;
+}
+
+static int prepare_files(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, const long *step_of,
+                         vt_err *err)
 {
     for (int f = 0; f < FILE_LAST; f++) {
         char *path = vt_asprintf("%s/%s", c->etc_root, file_rel[f]);
         vt_err rerr = { { 0 } };
-        char *old = vt_read_file(path, 0, &rerr), *content, *label_a, *label_b;
+        char *old = vt_read_file(path, 0, &rerr), *label_a, *label_b;
         kv *vals = NULL;
-        size_t nvals = 0, used = 0;
+        size_t nvals = 0;
+        lines text;
         vt_step *s;
 
         if (!old && errno != ENOENT) {
@@ -557,19 +737,36 @@ static int prepare_files(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, vt
             return -1;
         }
         parse_file((boot_file)f, old, &vals, &nvals);
+        lines_load(&text, old);
+        if (!old) {
+            lines_add(&text, "# Written by virt-tune; its persist edits change their own entries here.");
+            lines_add(&text, file_head[f]);
+        }
         s = NULL;
         for (size_t i = 0; i < cs->n; i++) {
             const vt_edit *e = &cs->edits[i];
             char *key, *val, *rel, *label, what[128];
             const char *prev;
-            if (!vt_edit_is_host(e) || !e->persist || file_of(c, e) != (boot_file)f)
+            vt_step *live;
+            if (!vt_edit_is_host(e) || !(e->persist || e->unpersist) || file_of(c, e) != (boot_file)f)
                 continue;
             rel = sysfs_rel(e);
             key = f == FILE_MODPROBE ? vt_strdup(e->knob)
                   : f == FILE_SYSCTL ? vt_strdup("vm.nr_hugepages")
                                      : vt_asprintf("/sys/%s", rel);
+            free(rel);
             val = boot_value(c, e);
             prev = kv_get(vals, nvals, key);
+            /* the revert of a persist that added the entry takes it out
+               again (unpersist), instead of writing the value of then */
+            live = live_step_of(p, step_of, i);
+            if (live && e->persist && !prev)
+                live->boot_entry_new = true;
+            if (e->unpersist && !prev) {       /* nothing to take out */
+                free(key);
+                free(val);
+                continue;
+            }
             if (!s) {
                 s = vt_applyplan_add_step(p, VT_STEP_PERSIST);
                 s->vm = vt_strdup("host");
@@ -582,15 +779,28 @@ static int prepare_files(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, vt
             label = edit_label(e);
             snprintf(what, sizeof(what), "%s at boot", label);
             free(label);
-            vt_applyplan_add_change(s, what, prev ? prev : "kernel default", val, e->line);
-            kv_set(&vals, &nvals, key, val);
-            used++;
+            if (e->unpersist) {
+                vt_applyplan_add_change(s, what, prev, "kernel default", e->line);
+                lines_unset(&text, (boot_file)f, key);
+            } else {
+                vt_applyplan_add_change(s, what, prev ? prev : "kernel default", val, e->line);
+                lines_set(&text, (boot_file)f, key, val);
+                kv_set(&vals, &nvals, key, val);
+            }
             free(key);
             free(val);
-            free(rel);
         }
-        if (s) {
-            content = render_file((boot_file)f, vals, nvals);
+        if (s && old && lines_empty(&text)) {
+            /* no entry left: the file goes, kept as .bak like a rewrite */
+            label_a = vt_asprintf("%s", path);
+            label_b = vt_asprintf("%s (removed)", path);
+            s->diff = vt_diff_unified(old, "", label_a, label_b, 3);
+            s->write = NULL;
+            s->call = vt_asprintf("remove %s (atomically; the old one kept as %s.bak)", path, path);
+            free(label_a);
+            free(label_b);
+        } else if (s) {
+            char *content = lines_text(&text);
             label_a = vt_asprintf("%s%s", path, old ? "" : " (new file)");
             label_b = vt_asprintf("%s (after)", path);
             s->diff = vt_diff_unified(old, content, label_a, label_b, 3);
@@ -599,7 +809,7 @@ static int prepare_files(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, vt
             free(label_a);
             free(label_b);
         }
-        (void)used;
+        lines_free(&text);
         kv_free(vals, nvals);
         free(old);
         free(path);
@@ -637,11 +847,18 @@ static int check_writable(const vt_applyplan *p, size_t from, vt_err *err)
 int vt_hostedit_prepare(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, vt_err *err)
 {
     size_t first = p->nsteps;
+    /* the live step of each edit, by index: the steps array moves */
+    VT_AUTOFREE long *step_of = vt_realloc(NULL, (cs->n ? cs->n : 1) * sizeof(long));
 
-    for (size_t i = 0; i < cs->n; i++)
+    for (size_t i = 0; i < cs->n; i++) {
+        size_t before = p->nsteps;
+        step_of[i] = -1;
         if (vt_edit_is_host(&cs->edits[i]) && prepare_edit(c, p, &cs->edits[i], err) < 0)
             return -1;
-    if (prepare_files(c, p, cs, err) < 0)
+        if (p->nsteps > before)
+            step_of[i] = (long)before;
+    }
+    if (prepare_files(c, p, cs, step_of, err) < 0)
         return -1;
     return check_writable(p, first, err);
 }
@@ -762,7 +979,10 @@ int vt_hostedit_step_run(vt_conn *c, vt_step *s, vt_err *err)
         return 0;
     }
     case VT_STEP_PERSIST:
-        /* the old content goes to .bak first (kept after a success) */
+        /* the old content goes to .bak first (kept after a success); a
+           file left with no entry goes, as the .bak */
+        if (!s->write)
+            return vt_file_remove(s->path, ".bak", err);
         return vt_file_replace(s->path, s->write, 0644, s->file_before ? ".bak" : NULL, err);
     default:
         vt_err_set(err, "not a host step");
@@ -846,6 +1066,8 @@ char *vt_hostedit_step_shell(const vt_step *s)
         return vt_asprintf("v allocpages --pagesize %lluKiB --pagecount %llu", s->size_kib,
                            s->count);
     case VT_STEP_PERSIST:
+        if (!s->write)
+            return vt_asprintf("mv -f %s %s.bak", s->path, s->path);
         return vt_asprintf("cp -p %s %s.bak 2>/dev/null || true\ncat > %s <<'VIRT_TUNE_EOF'\n%s"
                            "VIRT_TUNE_EOF", s->path, s->path, s->path, s->write);
     default:
@@ -853,7 +1075,27 @@ char *vt_hostedit_step_shell(const vt_step *s)
     }
 }
 
+/* the boot-time word of a revert line: the entry that was there gets the
+ * old value back (persist), the one the edit added goes (unpersist) */
+static char *with_boot_word(const vt_step *s, char *line)
+{
+    char *out;
+
+    if (!line || !s->persist)
+        return line;
+    out = vt_asprintf("%s %s", line, s->boot_entry_new ? "unpersist" : "persist");
+    free(line);
+    return out;
+}
+
+static char *live_revert_line(const vt_step *s);
+
 char *vt_hostedit_step_revert_line(const vt_step *s)
+{
+    return with_boot_word(s, live_revert_line(s));
+}
+
+static char *live_revert_line(const vt_step *s)
 {
     char sz[32];
 

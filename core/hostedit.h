@@ -30,7 +30,9 @@ bool vt_hostedit_step_conflict(const vt_step *s);
 char *vt_hostedit_step_shell(const vt_step *s);
 
 /* The plan line that puts back what the step changed (for the revert of
- * the last apply); NULL when there is none. Caller frees. */
+ * the last apply), its boot-time word included: `persist` when the boot
+ * file had the knob's entry, `unpersist` when the edit added it; NULL when
+ * there is none. Caller frees. */
 char *vt_hostedit_step_revert_line(const vt_step *s);
 
 #endif

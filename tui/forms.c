@@ -446,7 +446,9 @@ static void open_confirm(vt_app *a)
         if (opts && *opts)   /* the dialog escapes what it draws */
             len += (size_t)snprintf(msg + len, sizeof(msg) - len, "\nthe kernel offers: %s", opts);
     }
-    if (vt_edit_is_host(e) && !e->persist && len < sizeof(msg))
+    if (vt_edit_is_host(e) && e->unpersist && len < sizeof(msg))
+        snprintf(msg + len, sizeof(msg) - len, "\nlasts until reboot; its boot-time entry is taken out");
+    else if (vt_edit_is_host(e) && !e->persist && len < sizeof(msg))
         snprintf(msg + len, sizeof(msg) - len, "\nlasts until reboot (add persist to keep it)");
     vt_dialog_choose(a, "Stage this edit?", buttons, 2, 0, confirm_answer, msg);
 }

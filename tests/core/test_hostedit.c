@@ -144,9 +144,9 @@ static void test_apply_and_persist(void **state)
     assert_string_equal(s, "2048");
     free(s);
 
+    /* edited in place: the other parameter's line gets the new one */
     s = etc_file("modprobe.d/virt-tune-kvm.conf");
-    if (!strstr(s, "\noptions kvm halt_poll_ns_grow=4 halt_poll_ns=250000\n"))
-        fail_msg("modprobe file:\n%s", s);
+    assert_string_equal(s, "options kvm halt_poll_ns_grow=4 halt_poll_ns=250000\n");
     free(s);
     s = etc_file("modprobe.d/virt-tune-kvm.conf.bak");
     assert_string_equal(s, "options kvm halt_poll_ns_grow=4\n");
@@ -339,6 +339,87 @@ static void test_effect_counts(void **state)
     vt_conn_free(c);
 }
 
+/* persist halt_poll_ns on an etc root of its own (original: its
+ * modprobe.d file, NULL for none), apply, then --revert-last's plan: the
+ * file as it was after the revert, NULL when it is gone */
+static char *persist_then_revert(const char *name, const char *original)
+{
+    char etc[400], log[400], path[600], *plan = NULL, *id = NULL, *s, *hpn0 = slurp("module/kvm/parameters/halt_poll_ns");
+    vt_conn *c;
+    vt_applyplan ap = { 0 };
+    vt_err err = { { 0 } };
+    vt_buf b = { 0 };
+    FILE *f;
+
+    snprintf(etc, sizeof(etc), "%s/%s", tmp, name);
+    snprintf(log, sizeof(log), "%s/%s.log", tmp, name);
+    snprintf(path, sizeof(path), "%s/modprobe.d/virt-tune-kvm.conf", etc);
+    vt_mkdirs_for(path, 0755);
+    if (original) {
+        assert_non_null(f = fopen(path, "w"));
+        fputs(original, f);
+        fclose(f);
+    }
+    c = fixture_open(sys_root, etc, false);
+    if (fixture_prep(c, "host halt_poll_ns 123000 persist\n", &ap, &err) < 0 ||
+        vt_apply_run(c, &ap, log, NULL, NULL, &err) < 0)
+        fail_msg("apply: %s", err.msg);
+    vt_applyplan_clear(&ap);
+    s = vt_read_file(path, 0, NULL);
+    assert_non_null(s);
+    assert_non_null(strstr(s, "halt_poll_ns=123000"));
+    free(s);
+    if (vt_apply_revert_plan(log, &plan, &id, &err) < 0)
+        fail_msg("%s", err.msg);
+    assert_int_equal(vt_conn_refresh(c), 0);
+    if (fixture_prep(c, plan, &ap, &err) < 0)
+        fail_msg("revert plan:\n%s\n%s", plan, err.msg);
+    ap.reverts = id;
+    if (vt_apply_run(c, &ap, log, NULL, NULL, &err) < 0)
+        fail_msg("revert: %s", err.msg);
+    s = slurp("module/kvm/parameters/halt_poll_ns");
+    assert_string_equal(s, hpn0);                /* the live value is back too */
+    free(s);
+    free(hpn0);
+    free(plan);
+    vt_applyplan_clear(&ap);
+    vt_conn_free(c);
+    if (!(f = fopen(path, "r")))
+        return NULL;
+    {
+        char chunk[4096];
+        size_t n;
+        while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+            vt_buf_addn(&b, chunk, n);
+    }
+    fclose(f);
+    vt_buf_add(&b, "");
+    return vt_buf_steal(&b);
+}
+
+/* issue 15 item 10: no modprobe.d file before, none after the revert */
+static void test_revert_absent_file(void **state)
+{
+    char *s = persist_then_revert("etc-none", NULL);
+
+    (void)state;
+    if (s)
+        fail_msg("the boot file is still there after the revert:\n%s", s);
+}
+
+/* issue 15 item 10: a file with another option (and a comment of the
+ * admin's) is, after the revert, what it was, byte for byte */
+static void test_revert_other_entry(void **state)
+{
+    const char *orig = "# kept by hand\noptions kvm halt_poll_ns_grow=4\n";
+    char *s = persist_then_revert("etc-other", orig);
+
+    (void)state;
+    assert_non_null(s);
+    assert_string_equal(s, orig);
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -348,6 +429,8 @@ int main(void)
         cmocka_unit_test(test_rollback),
         cmocka_unit_test(test_file_conflict),
         cmocka_unit_test(test_effect_counts),
+        cmocka_unit_test(test_revert_absent_file),
+        cmocka_unit_test(test_revert_other_entry),
     };
 
     virSetErrorFunc(NULL, quiet);
