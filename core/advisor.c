@@ -453,6 +453,72 @@ static void check_svirt_vm(const vt_conn *c, vt_advice_list *l, const vt_domain 
     }
 }
 
+static unsigned long long hugepage_size(const vt_domdef *def)
+{
+    return def->nhugepage_sizes && def->hugepage_sizes[0].size_kib ? def->hugepage_sizes[0].size_kib
+                                                                   : 2048;
+}
+
+/* The pool line that grows the pool by missing pages: on its node when
+   numatune names one node, host-wide when nothing limits it; NULL for a
+   list of nodes, where which node should grow is the admin's choice. */
+static char *hugepage_grow(const vt_conn *c, unsigned long long size, const char *sz,
+                           const char *limit, unsigned long long missing)
+{
+    for (size_t i = 0; i < c->host.npools; i++) {
+        const vt_hp_pool *p = &c->host.pools[i];
+        if (p->size_kib != size)
+            continue;
+        if (limit && strchr(limit, ',') == NULL && strchr(limit, '-') == NULL) {
+            int node = atoi(limit);
+            for (size_t j = 0; j < p->nnodes; j++)
+                if (p->nodes[j].node == node)
+                    return vt_asprintf("host hugepages %s %llu node %d\n", sz,
+                                       p->nodes[j].nr + missing, node);
+        } else if (!limit) {
+            return vt_asprintf("host hugepages %s %llu\n", sz, p->nr + missing);
+        }
+    }
+    return NULL;
+}
+
+/* A running VM holds its pages: they are used, not free, and come back to
+   the pool when it stops, all but the surplus ones, which the kernel frees.
+   So it starts again if the pool's persistent pages on its nodes (nr less
+   surplus) hold it all; fewer, and a restart or a crash leaves it down. */
+static void check_hugepages_running(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
+                                    const vt_domdef *def, unsigned long long size,
+                                    const char *limit)
+{
+    unsigned long long need = (def->memory_kib + size - 1) / size, nr, freep, surplus, holds;
+    char sz[32], where[64];
+    vt_advice *a;
+
+    if (vt_hugepage_pool(c, size, limit, &nr, &freep, &surplus) < 0)
+        return;     /* it runs, so on pages of some other pool: nothing to judge */
+    holds = nr > surplus ? nr - surplus : 0;
+    if (holds >= need)
+        return;
+    vt_fact_pagesize(size, sz, sizeof(sz));
+    if (limit)
+        snprintf(where, sizeof(where), "on node%s %s",
+                 strchr(limit, ',') || strchr(limit, '-') ? "s" : "", limit);
+    else
+        snprintf(where, sizeof(where), "on all nodes");
+    a = add(l, "hugepages", VT_SEV_WARN, d->name, "memory",
+            "Static huge pages must be reserved before the VM starts; this VM holds its pages now, "
+            "but a pool smaller than the VM makes its next start fail.",
+            "its %s page pool is smaller than the VM: it would not start again", sz);
+    if (surplus)
+        evidence(a, "needs %llu x %s, pool holds %llu %s (%llu in nr_hugepages less %llu surplus "
+                 "that go back to the kernel when it stops; %llu free)", need, sz, holds, where, nr,
+                 surplus, freep);
+    else
+        evidence(a, "needs %llu x %s, pool holds %llu %s (nr_hugepages, its own pages included; "
+                 "%llu free)", need, sz, holds, where, freep);
+    a->fix = hugepage_grow(c, size, sz, limit, need - holds);
+}
+
 static void check_hugepages_vm(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
                                const vt_domdef *def)
 {
@@ -460,11 +526,16 @@ static void check_hugepages_vm(const vt_conn *c, vt_advice_list *l, const vt_dom
     const char *limit;
     int fit;
 
-    if (!def->hugepages || vt_domain_active(d) || c->host.sysfs_why)
+    if (!def->hugepages || c->host.sysfs_why)
         return;
-    size = def->nhugepage_sizes && def->hugepage_sizes[0].size_kib ? def->hugepage_sizes[0].size_kib
-                                                                   : 2048;
+    size = hugepage_size(def);
     limit = def->numatune ? def->numatune->nodeset : NULL;
+    /* running on pages of this size: it holds them. Running on other pages
+       (the config changed), its next start takes free ones as a shut-off VM's */
+    if (vt_domain_active(d) && d->live && d->live->hugepages && hugepage_size(d->live) == size) {
+        check_hugepages_running(c, l, d, def, size, limit);
+        return;
+    }
     fit = vt_hugepage_fit(c, def->memory_kib, size, limit, &need, &freep);
     if (fit != 0 && fit != -1)
         return;
@@ -479,23 +550,8 @@ static void check_hugepages_vm(const vt_conn *c, vt_advice_list *l, const vt_dom
                         : "its %s page pool cannot hold it", sz, sz);
         evidence(a, "needs %llu pages of %s%s%s, %llu free", need, sz, limit ? " on nodes " : "",
                  limit ? limit : "", freep);
-        if (fit == 0) {
-            /* grow the pool by what is missing; on one node when numatune names one */
-            for (size_t i = 0; i < c->host.npools; i++) {
-                const vt_hp_pool *p = &c->host.pools[i];
-                if (p->size_kib != size)
-                    continue;
-                if (limit && strchr(limit, ',') == NULL && strchr(limit, '-') == NULL) {
-                    int node = atoi(limit);
-                    for (size_t j = 0; j < p->nnodes; j++)
-                        if (p->nodes[j].node == node)
-                            a->fix = vt_asprintf("host hugepages %s %llu node %d\n", sz,
-                                                 p->nodes[j].nr + need - freep, node);
-                } else if (!limit) {
-                    a->fix = vt_asprintf("host hugepages %s %llu\n", sz, p->nr + need - freep);
-                }
-            }
-        }
+        if (fit == 0)
+            a->fix = hugepage_grow(c, size, sz, limit, need - freep);
     }
 }
 

@@ -323,6 +323,37 @@ static void test_numa_still_warns(void **state)
     layouts_close(c);
 }
 
+/* issue 15 (11): a running VM holds its pages, so its pool is judged by
+   the pages it holds in all (nr_hugepages), not the free ones: too few
+   and it would not start again */
+static void test_hugepages_running(void **state)
+{
+    vt_conn *c = layouts_open();
+    vt_advice_list l = { 0 };
+    const vt_advice *a;
+
+    (void)state;
+    vt_advise(c, NULL, &l);
+    a = find(&l, "hugepages", "hp-small", "");
+    if (!a) {
+        dump(&l);
+        fail_msg("hp-small: no hugepages finding");
+    }
+    assert_int_equal(a->sev, VT_SEV_WARN);
+    assert_non_null(strstr(a->summary, "would not start again"));
+    assert_non_null(a->evidence);
+    if (!strstr(a->evidence, "needs 8 x 1G") || !strstr(a->evidence, "pool holds 4 on node 1"))
+        fail_msg("hp-small evidence: %s", a->evidence);
+    assert_non_null(a->fix);
+    assert_string_equal(a->fix, "host hugepages 1G 8 node 1\n");
+    /* hp-fits holds node 0's 2 pages: none free, and none missing */
+    for (size_t i = 0; i < l.n; i++)
+        if (l.items[i].vm && strcmp(l.items[i].vm, "hp-fits") == 0)
+            fail_msg("hp-fits: %s (%s)", l.items[i].summary, l.items[i].evidence);
+    vt_advice_list_clear(&l);
+    layouts_close(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -332,6 +363,7 @@ int main(void)
         cmocka_unit_test(test_demo_facts),
         cmocka_unit_test(test_numa_deliberate),
         cmocka_unit_test(test_numa_still_warns),
+        cmocka_unit_test(test_hugepages_running),
     };
 
     virSetErrorFunc(NULL, quiet);
