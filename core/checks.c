@@ -42,7 +42,8 @@ char *vt_label_categories(const char *label)
 }
 
 int vt_hugepage_pool(const vt_conn *c, unsigned long long size_kib, const char *nodeset,
-                     unsigned long long *nr, unsigned long long *freep, unsigned long long *surplus)
+                     unsigned long long *nr, unsigned long long *freep,
+                     unsigned long long *surplus)
 {
     vt_cpuset allowed;
     bool limit = nodeset && vt_cpuset_parse(nodeset, &allowed, NULL) == 0;

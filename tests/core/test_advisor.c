@@ -280,7 +280,8 @@ static void test_numa_deliberate(void **state)
                 fail_msg("%s: %s %s (fix %s)", a->vm, vt_severity_name(a->sev), a->summary,
                          a->fix ? a->fix : "none");
             }
-            if (!strstr(a->summary, ok[k].reason) && !(a->evidence && strstr(a->evidence, ok[k].reason)))
+            if (!strstr(a->summary, ok[k].reason) &&
+                !(a->evidence && strstr(a->evidence, ok[k].reason)))
                 fail_msg("%s: the reason (%s) is not given: %s / %s", a->vm, ok[k].reason,
                          a->summary, a->evidence ? a->evidence : "");
             seen = true;
