@@ -253,10 +253,80 @@ static void check_disks(vt_advice_list *l, const vt_domain *d, const vt_domdef *
     regfree(&lv);
 }
 
+/* Guest NUMA cells bound each to host nodes of their own (ora-db01's
+   <memnode>s): the guest sees the host's nodes and keeps each cell's
+   memory on its node, so memory on several nodes is its design. *allowed:
+   the nodes its cells, and any cell without a memnode, may use. */
+static bool cells_per_node(const vt_domdef *def, vt_cpuset *allowed)
+{
+    const vt_numatune_def *nt = def->numatune;
+    vt_cpuset seen, s;
+
+    if (!nt || nt->nmemnodes < 2)
+        return false;
+    vt_cpuset_clear(&seen);
+    for (size_t i = 0; i < nt->nmemnodes; i++) {
+        if (!nt->memnodes[i].nodeset || vt_cpuset_parse(nt->memnodes[i].nodeset, &s, NULL) < 0 ||
+            vt_cpuset_intersects(&seen, &s))
+            return false;
+        vt_cpuset_or(&seen, &s);
+    }
+    *allowed = seen;
+    if (nt->nodeset && vt_cpuset_parse(nt->nodeset, &s, NULL) == 0)
+        vt_cpuset_or(allowed, &s);
+    return true;
+}
+
+static bool numatune_mode_is(const vt_domdef *def, const char *mode)
+{
+    return def->numatune && def->numatune->mode && strcmp(def->numatune->mode, mode) == 0;
+}
+
+/* Memory on several nodes that the VM's definition chose: an info with its
+   reason, and no fix, since a strict numatune on one node would break the
+   layout. NULL when the spread is no design of the VM's. */
+static vt_advice *numa_by_design(vt_advice_list *l, const vt_domain *d, const vt_domdef *def,
+                                 const vt_cpuset *used, int nused)
+{
+    const vt_numatune_def *nt = def->numatune;
+    vt_cpuset allowed;
+    vt_advice *a;
+
+    if (cells_per_node(def, &allowed)) {
+        vt_buf ev = { 0 };
+        for (int k = 0; k <= vt_cpuset_last(used); k++)
+            if (vt_cpuset_has(used, (unsigned)k) && !vt_cpuset_has(&allowed, (unsigned)k))
+                return NULL;    /* memory where no cell is bound: not the design */
+        a = add(l, "numa", VT_SEV_INFO, d->name, "memory",
+                "RHEL's one-node advice is for guests that do not see NUMA; this guest has NUMA "
+                "cells bound one per host node, so each cell's memory is local to its own vCPUs.",
+                "memory spread over %d NUMA nodes by design: guest NUMA cells bound one per host node",
+                nused);
+        for (size_t i = 0; i < nt->nmemnodes; i++)
+            vt_buf_addf(&ev, "%scell %u on node %s", i ? ", " : "", nt->memnodes[i].cellid,
+                        nt->memnodes[i].nodeset);
+        a->evidence = vt_buf_steal(&ev);    /* the caller puts the memory per node first */
+        return a;
+    }
+    if (numatune_mode_is(def, "interleave"))
+        return add(l, "numa", VT_SEV_INFO, d->name, "memory",
+                   "numatune interleave spreads the memory over its nodes on purpose (bandwidth "
+                   "over latency); a strict numatune on one node would undo that choice.",
+                   "memory spread over %d NUMA nodes by design: numatune interleave %s", nused,
+                   nt->nodeset ? nt->nodeset : "");
+    if (numatune_mode_is(def, "preferred"))
+        return add(l, "numa", VT_SEV_INFO, d->name, "memory",
+                   "numatune preferred lets memory spill to other nodes when the preferred node is "
+                   "short rather than fail; a strict numatune would turn the spill into failures.",
+                   "memory spread over %d NUMA nodes, as numatune preferred %s allows", nused,
+                   nt->nodeset ? nt->nodeset : "");
+    return NULL;
+}
+
 static void check_numa(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
                        const vt_domdef *def)
 {
-    vt_cpuset pins;
+    vt_cpuset pins, pins_nodes;
     const char *why = "RHEL: a VM whose memory comes from several NUMA nodes pays remote-memory "
                       "latency (numastat -c qemu-kvm); keep it on the node(s) of its vCPUs with a "
                       "strict numatune.";
@@ -269,8 +339,13 @@ static void check_numa(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
             if (d->spread_kib[k] > d->spread_kib[top])
                 top = k;
         }
+        vt_cpuset on;
+        vt_cpuset_clear(&on);
         for (int k = 0; total && k < d->spread_nnodes; k++)
-            used += d->spread_kib[k] * 10 > total;     /* over 10% */
+            if (d->spread_kib[k] * 10 > total) {    /* over 10% */
+                used++;
+                vt_cpuset_set(&on, (unsigned)k);
+            }
         vt_cpuset nt;
         /* a strict numatune on fewer nodes in the config: fixed at the next start */
         bool pending = def->numatune && def->numatune->nodeset && def->numatune->mode &&
@@ -279,15 +354,24 @@ static void check_numa(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
                        (int)vt_cpuset_count(&nt) < used;
         if (used > 1) {
             vt_buf ev = { 0 };
-            vt_advice *a = add(l, "numa", pending ? VT_SEV_INFO : VT_SEV_WARN, d->name, "memory",
-                               why, pending ? "memory spread over %d NUMA nodes until the next "
-                                              "start (numatune strict in the config)"
-                                            : "memory spread over %d NUMA nodes", used);
+            vt_advice *a = numa_by_design(l, d, def, &on, used);
             for (int k = 0; k < d->spread_nnodes; k++) {
                 char mem[32];
                 vt_fact_mem(d->spread_kib[k], mem, sizeof(mem));
                 vt_buf_addf(&ev, "%snode %d: %s", k ? ", " : "", k, mem);
             }
+            if (a) {
+                /* the design's own evidence (the cells' nodes) after the memory */
+                if (a->evidence)
+                    vt_buf_addf(&ev, "; %s", a->evidence);
+                evidence(a, "%s", ev.buf);
+                vt_buf_free(&ev);
+                goto pins;
+            }
+            a = add(l, "numa", pending ? VT_SEV_INFO : VT_SEV_WARN, d->name, "memory",
+                    why, pending ? "memory spread over %d NUMA nodes until the next "
+                                   "start (numatune strict in the config)"
+                                 : "memory spread over %d NUMA nodes", used);
             evidence(a, "%s", ev.buf);
             vt_buf_free(&ev);
             if (pending) {
@@ -301,7 +385,11 @@ static void check_numa(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
             }
         }
     }
-    if (def->numatune && def->numatune->nodeset && vcpu_pins(def, &pins) && c->host.nnodes > 1) {
+pins:
+    /* interleave and per-cell bindings span nodes whatever the vCPUs do;
+       whether each cell's vCPUs sit on its node is not judged here */
+    if (def->numatune && def->numatune->nodeset && vcpu_pins(def, &pins) && c->host.nnodes > 1 &&
+        !numatune_mode_is(def, "interleave") && !cells_per_node(def, &pins_nodes)) {
         VT_AUTOFREE char *nodes = nodes_of_cpus(c, &pins);
         vt_cpuset want, have;
         if (*nodes && vt_cpuset_parse(nodes, &want, NULL) == 0 &&
@@ -365,6 +453,72 @@ static void check_svirt_vm(const vt_conn *c, vt_advice_list *l, const vt_domain 
     }
 }
 
+static unsigned long long hugepage_size(const vt_domdef *def)
+{
+    return def->nhugepage_sizes && def->hugepage_sizes[0].size_kib ? def->hugepage_sizes[0].size_kib
+                                                                   : 2048;
+}
+
+/* The pool line that grows the pool by missing pages: on its node when
+   numatune names one node, host-wide when nothing limits it; NULL for a
+   list of nodes, where which node should grow is the admin's choice. */
+static char *hugepage_grow(const vt_conn *c, unsigned long long size, const char *sz,
+                           const char *limit, unsigned long long missing)
+{
+    for (size_t i = 0; i < c->host.npools; i++) {
+        const vt_hp_pool *p = &c->host.pools[i];
+        if (p->size_kib != size)
+            continue;
+        if (limit && strchr(limit, ',') == NULL && strchr(limit, '-') == NULL) {
+            int node = atoi(limit);
+            for (size_t j = 0; j < p->nnodes; j++)
+                if (p->nodes[j].node == node)
+                    return vt_asprintf("host hugepages %s %llu node %d\n", sz,
+                                       p->nodes[j].nr + missing, node);
+        } else if (!limit) {
+            return vt_asprintf("host hugepages %s %llu\n", sz, p->nr + missing);
+        }
+    }
+    return NULL;
+}
+
+/* A running VM holds its pages: they are used, not free, and come back to
+   the pool when it stops, all but the surplus ones, which the kernel frees.
+   So it starts again if the pool's persistent pages on its nodes (nr less
+   surplus) hold it all; fewer, and a restart or a crash leaves it down. */
+static void check_hugepages_running(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
+                                    const vt_domdef *def, unsigned long long size,
+                                    const char *limit)
+{
+    unsigned long long need = (def->memory_kib + size - 1) / size, nr, freep, surplus, holds;
+    char sz[32], where[64];
+    vt_advice *a;
+
+    if (vt_hugepage_pool(c, size, limit, &nr, &freep, &surplus) < 0)
+        return;     /* it runs, so on pages of some other pool: nothing to judge */
+    holds = nr > surplus ? nr - surplus : 0;
+    if (holds >= need)
+        return;
+    vt_fact_pagesize(size, sz, sizeof(sz));
+    if (limit)
+        snprintf(where, sizeof(where), "on node%s %s",
+                 strchr(limit, ',') || strchr(limit, '-') ? "s" : "", limit);
+    else
+        snprintf(where, sizeof(where), "on all nodes");
+    a = add(l, "hugepages", VT_SEV_WARN, d->name, "memory",
+            "Static huge pages must be reserved before the VM starts; this VM holds its pages now, "
+            "but a pool smaller than the VM makes its next start fail.",
+            "its %s page pool is smaller than the VM: it would not start again", sz);
+    if (surplus)
+        evidence(a, "needs %llu x %s, pool holds %llu %s (%llu in nr_hugepages less %llu surplus "
+                 "that go back to the kernel when it stops; %llu free)", need, sz, holds, where, nr,
+                 surplus, freep);
+    else
+        evidence(a, "needs %llu x %s, pool holds %llu %s (nr_hugepages, its own pages included; "
+                 "%llu free)", need, sz, holds, where, freep);
+    a->fix = hugepage_grow(c, size, sz, limit, need - holds);
+}
+
 static void check_hugepages_vm(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
                                const vt_domdef *def)
 {
@@ -372,11 +526,16 @@ static void check_hugepages_vm(const vt_conn *c, vt_advice_list *l, const vt_dom
     const char *limit;
     int fit;
 
-    if (!def->hugepages || vt_domain_active(d) || c->host.sysfs_why)
+    if (!def->hugepages || c->host.sysfs_why)
         return;
-    size = def->nhugepage_sizes && def->hugepage_sizes[0].size_kib ? def->hugepage_sizes[0].size_kib
-                                                                   : 2048;
+    size = hugepage_size(def);
     limit = def->numatune ? def->numatune->nodeset : NULL;
+    /* running on pages of this size: it holds them. Running on other pages
+       (the config changed), its next start takes free ones as a shut-off VM's */
+    if (vt_domain_active(d) && d->live && d->live->hugepages && hugepage_size(d->live) == size) {
+        check_hugepages_running(c, l, d, def, size, limit);
+        return;
+    }
     fit = vt_hugepage_fit(c, def->memory_kib, size, limit, &need, &freep);
     if (fit != 0 && fit != -1)
         return;
@@ -391,23 +550,8 @@ static void check_hugepages_vm(const vt_conn *c, vt_advice_list *l, const vt_dom
                         : "its %s page pool cannot hold it", sz, sz);
         evidence(a, "needs %llu pages of %s%s%s, %llu free", need, sz, limit ? " on nodes " : "",
                  limit ? limit : "", freep);
-        if (fit == 0) {
-            /* grow the pool by what is missing; on one node when numatune names one */
-            for (size_t i = 0; i < c->host.npools; i++) {
-                const vt_hp_pool *p = &c->host.pools[i];
-                if (p->size_kib != size)
-                    continue;
-                if (limit && strchr(limit, ',') == NULL && strchr(limit, '-') == NULL) {
-                    int node = atoi(limit);
-                    for (size_t j = 0; j < p->nnodes; j++)
-                        if (p->nodes[j].node == node)
-                            a->fix = vt_asprintf("host hugepages %s %llu node %d\n", sz,
-                                                 p->nodes[j].nr + need - freep, node);
-                } else if (!limit) {
-                    a->fix = vt_asprintf("host hugepages %s %llu\n", sz, p->nr + need - freep);
-                }
-            }
-        }
+        if (fit == 0)
+            a->fix = hugepage_grow(c, size, sz, limit, need - freep);
     }
 }
 

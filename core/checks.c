@@ -41,26 +41,42 @@ char *vt_label_categories(const char *label)
     return vt_strdup(vt_label_categories_at(label));
 }
 
-int vt_hugepage_fit(const vt_conn *c, unsigned long long memory_kib, unsigned long long size_kib,
-                    const char *nodeset, unsigned long long *need, unsigned long long *freep)
+int vt_hugepage_pool(const vt_conn *c, unsigned long long size_kib, const char *nodeset,
+                     unsigned long long *nr, unsigned long long *freep,
+                     unsigned long long *surplus)
 {
     vt_cpuset allowed;
     bool limit = nodeset && vt_cpuset_parse(nodeset, &allowed, NULL) == 0;
     size_t i, j;
 
-    *need = size_kib ? (memory_kib + size_kib - 1) / size_kib : 0;
-    *freep = 0;
+    *nr = *freep = *surplus = 0;
     for (i = 0; i < c->host.npools; i++) {
         const vt_hp_pool *p = &c->host.pools[i];
         if (p->size_kib != size_kib)
             continue;
         for (j = 0; j < p->nnodes; j++)
-            if (!limit || vt_cpuset_has(&allowed, (unsigned)p->nodes[j].node))
+            if (!limit || vt_cpuset_has(&allowed, (unsigned)p->nodes[j].node)) {
+                *nr += p->nodes[j].nr;
                 *freep += p->nodes[j].free;
-        if (!p->nnodes)
+                *surplus += p->nodes[j].surplus;
+            }
+        if (!p->nnodes) {
+            *nr = p->nr;
             *freep = p->free;
-        return *freep >= *need;
+            *surplus = p->surplus;
+        }
+        return 0;
     }
     return -1;
 }
 
+int vt_hugepage_fit(const vt_conn *c, unsigned long long memory_kib, unsigned long long size_kib,
+                    const char *nodeset, unsigned long long *need, unsigned long long *freep)
+{
+    unsigned long long nr, surplus;
+
+    *need = size_kib ? (memory_kib + size_kib - 1) / size_kib : 0;
+    if (vt_hugepage_pool(c, size_kib, nodeset, &nr, freep, &surplus) < 0)
+        return -1;
+    return *freep >= *need;
+}

@@ -17,6 +17,14 @@
 int vt_hugepage_fit(const vt_conn *c, unsigned long long memory_kib, unsigned long long size_kib,
                     const char *nodeset, unsigned long long *need, unsigned long long *freep);
 
+/* The pages of the size_kib pool on the host nodes of nodeset (NULL: all):
+ * *nr as nr_hugepages counts them (used or free, surplus included), *freep
+ * free, *surplus those of nr the kernel frees again once they are unused.
+ * 0, or -1 when the host has no such pool. */
+int vt_hugepage_pool(const vt_conn *c, unsigned long long size_kib, const char *nodeset,
+                     unsigned long long *nr, unsigned long long *freep,
+                     unsigned long long *surplus);
+
 /* Nodes that hold more than 1% of the VM's memory, as a cpuset-style list
  * ("0-1"); "" when the spread is unknown. Caller frees. */
 char *vt_spread_nodes(const vt_domain *d);

@@ -18,6 +18,7 @@
 #include "conn.h"
 #include "demo.h"
 #include "fixture.h"
+#include "fsutil.h"
 
 static void quiet(void *d, virErrorPtr e) { (void)d; (void)e; }
 
@@ -193,6 +194,167 @@ static void test_demo_facts(void **state)
     vt_demo_free(demo);
 }
 
+/* ---- tests/data/layouts.xml: NUMA layouts and 1G pools ---- */
+
+static char layouts_tmp[64];
+
+static void put(const char *root, const char *rel, const char *text)
+{
+    char path[512];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s", root, rel);
+    f = fopen(path, "w");
+    if (!f)
+        fail_msg("cannot write %s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* the committed sysfs fixture has empty 1G pools: a scratch copy holds
+   2 pages on node 0 (hp-fits's) and 4 on node 1 (hp-small's), none free,
+   none surplus */
+static vt_conn *layouts_open(void)
+{
+    static const char *const g = "kernel/mm/hugepages/hugepages-1048576kB/";
+    static const char *const n0 = "devices/system/node/node0/hugepages/hugepages-1048576kB/";
+    static const char *const n1 = "devices/system/node/node1/hugepages/hugepages-1048576kB/";
+    char sys[128], rel[160];
+    vt_err err = { { 0 } };
+    vt_conn_opts o = { .uri = "test://" VT_TEST_DATA "/layouts.xml",
+                       .procfs_root = VT_TEST_DATA "/layouts-proc" };
+    vt_conn *c;
+
+    snprintf(layouts_tmp, sizeof(layouts_tmp), "/tmp/vt-advisor-XXXXXX");
+    if (!mkdtemp(layouts_tmp))
+        fail_msg("mkdtemp");
+    snprintf(sys, sizeof(sys), "%s/sys", layouts_tmp);
+    if (vt_copy_tree(VT_TEST_DATA "/sysfs", sys, &err) < 0)
+        fail_msg("%s", err.msg);
+#define PUT(dir, file, v) (snprintf(rel, sizeof(rel), "%s%s", dir, file), put(sys, rel, v))
+    PUT(g, "nr_hugepages", "6\n");
+    PUT(g, "free_hugepages", "0\n");
+    PUT(n0, "nr_hugepages", "2\n");
+    PUT(n0, "free_hugepages", "0\n");
+    PUT(n1, "nr_hugepages", "4\n");
+    PUT(n1, "free_hugepages", "0\n");
+#undef PUT
+    o.sysfs_root = sys;
+    if (!(c = vt_conn_open(&o, &err)))
+        fail_msg("open: %s", err.msg);
+    if (vt_conn_refresh(c) < 0)
+        fail_msg("refresh: %s", c->err.msg);
+    return c;
+}
+
+static void layouts_close(vt_conn *c)
+{
+    vt_conn_free(c);
+    vt_remove_tree(layouts_tmp);
+}
+
+/* issue 15 (5): memory on both nodes is the design of a guest whose NUMA
+   cells are bound one per host node, and of interleave or preferred: at
+   most info, with the reason, and no fix that would bind it to one node */
+static void test_numa_deliberate(void **state)
+{
+    vt_conn *c = layouts_open();
+    vt_advice_list l = { 0 };
+    static const struct { const char *vm, *reason; } ok[] = {
+        { "cells", "guest NUMA cells bound one per host node" },
+        { "interleave", "interleave" },
+        { "interleave-pinned", "interleave" },
+        { "preferred", "preferred" },
+    };
+
+    (void)state;
+    vt_advise(c, NULL, &l);
+    for (size_t k = 0; k < sizeof(ok) / sizeof(ok[0]); k++) {
+        bool seen = false;
+        for (size_t i = 0; i < l.n; i++) {
+            const vt_advice *a = &l.items[i];
+            if (strcmp(a->topic, "numa") != 0 || !a->vm || strcmp(a->vm, ok[k].vm) != 0)
+                continue;
+            if (a->sev != VT_SEV_INFO || a->fix) {
+                dump(&l);
+                fail_msg("%s: %s %s (fix %s)", a->vm, vt_severity_name(a->sev), a->summary,
+                         a->fix ? a->fix : "none");
+            }
+            if (!strstr(a->summary, ok[k].reason) &&
+                !(a->evidence && strstr(a->evidence, ok[k].reason)))
+                fail_msg("%s: the reason (%s) is not given: %s / %s", a->vm, ok[k].reason,
+                         a->summary, a->evidence ? a->evidence : "");
+            seen = true;
+        }
+        if (!seen && strcmp(ok[k].vm, "interleave-pinned") != 0) {
+            dump(&l);
+            fail_msg("%s: no word on its memory on two nodes", ok[k].vm);
+        }
+    }
+    vt_advice_list_clear(&l);
+    layouts_close(c);
+}
+
+/* the rule still fires where the spread is no design */
+static void test_numa_still_warns(void **state)
+{
+    vt_conn *c = layouts_open();
+    vt_advice_list l = { 0 };
+    const vt_advice *a;
+
+    (void)state;
+    vt_advise(c, NULL, &l);
+    /* strict over both nodes, no guest cells */
+    a = find(&l, "numa", "strict-both", "memory spread over 2 NUMA nodes");
+    if (!a) {
+        dump(&l);
+        fail_msg("strict-both: no numa warning");
+    }
+    assert_int_equal(a->sev, VT_SEV_WARN);
+    assert_non_null(a->fix);
+    assert_non_null(strstr(a->fix, "numatune strict"));
+    /* guest cells, both bound to node 0: its memory on node 1 is not theirs */
+    a = find(&l, "numa", "cells-one-node", "memory spread over 2 NUMA nodes");
+    if (!a) {
+        dump(&l);
+        fail_msg("cells-one-node: no numa warning");
+    }
+    assert_int_equal(a->sev, VT_SEV_WARN);
+    vt_advice_list_clear(&l);
+    layouts_close(c);
+}
+
+/* issue 15 (11): a running VM holds its pages, so its pool is judged by
+   the pages it holds in all (nr_hugepages), not the free ones: too few
+   and it would not start again */
+static void test_hugepages_running(void **state)
+{
+    vt_conn *c = layouts_open();
+    vt_advice_list l = { 0 };
+    const vt_advice *a;
+
+    (void)state;
+    vt_advise(c, NULL, &l);
+    a = find(&l, "hugepages", "hp-small", "");
+    if (!a) {
+        dump(&l);
+        fail_msg("hp-small: no hugepages finding");
+    }
+    assert_int_equal(a->sev, VT_SEV_WARN);
+    assert_non_null(strstr(a->summary, "would not start again"));
+    assert_non_null(a->evidence);
+    if (!strstr(a->evidence, "needs 8 x 1G") || !strstr(a->evidence, "pool holds 4 on node 1"))
+        fail_msg("hp-small evidence: %s", a->evidence);
+    assert_non_null(a->fix);
+    assert_string_equal(a->fix, "host hugepages 1G 8 node 1\n");
+    /* hp-fits holds node 0's 2 pages: none free, and none missing */
+    for (size_t i = 0; i < l.n; i++)
+        if (l.items[i].vm && strcmp(l.items[i].vm, "hp-fits") == 0)
+            fail_msg("hp-fits: %s (%s)", l.items[i].summary, l.items[i].evidence);
+    vt_advice_list_clear(&l);
+    layouts_close(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,6 +362,9 @@ int main(void)
         cmocka_unit_test(test_fix_applies),
         cmocka_unit_test(test_json),
         cmocka_unit_test(test_demo_facts),
+        cmocka_unit_test(test_numa_deliberate),
+        cmocka_unit_test(test_numa_still_warns),
+        cmocka_unit_test(test_hugepages_running),
     };
 
     virSetErrorFunc(NULL, quiet);
