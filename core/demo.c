@@ -86,6 +86,12 @@ vt_demo *vt_demo_setup(const char *datadir, vt_err *err)
     d->sysfs_root = vt_asprintf("%s/sysfs", d->tmpdir);
     d->procfs_root = vt_asprintf("%s/proc", d->tmpdir);
     d->etc_root = vt_asprintf("%s/etc", d->tmpdir);
+    d->state_dir = vt_asprintf("%s/state", d->tmpdir);
+    d->log_path = vt_asprintf("%s/apply.log", d->state_dir);
+    if (mkdir(d->state_dir, 0700) < 0) {
+        vt_err_set(err, "cannot create %s: %s", d->state_dir, strerror(errno));
+        goto error;
+    }
     {
         VT_AUTOFREE char *pidf = vt_asprintf("%s/pid", d->tmpdir);
         VT_AUTOFREE char *pid = vt_asprintf("%ld\n", (long)getpid());
@@ -114,5 +120,7 @@ void vt_demo_free(vt_demo *d)
     free(d->sysfs_root);
     free(d->procfs_root);
     free(d->etc_root);
+    free(d->state_dir);
+    free(d->log_path);
     free(d);
 }

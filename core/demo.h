@@ -1,5 +1,8 @@
 /* The demo host: libvirt's test driver on data/demo/host.xml and a private,
- * writable copy of data/demo/sysfs and data/demo/proc. No libvirtd, no root. */
+ * writable copy of data/demo/sysfs and data/demo/proc. No libvirtd, no root.
+ * A sandbox: whatever a demo writes (host knobs, config files, the SASL
+ * database, its apply log and recovery file) is inside that copy, never in
+ * the user's state directory, where --revert-last on a real host reads. */
 #ifndef VT_DEMO_H
 #define VT_DEMO_H
 
@@ -11,6 +14,8 @@ typedef struct vt_demo {
     char *sysfs_root;    /* owned */
     char *procfs_root;   /* owned */
     char *etc_root;      /* owned */
+    char *state_dir;     /* owned: the demo's apply log and recovery files */
+    char *log_path;      /* owned: state_dir/apply.log */
 } vt_demo;
 
 /* Where data/ is: $VIRT_TUNE_DATADIR, the source tree when run from a

@@ -14,7 +14,7 @@
 
 #define HEAD "# virt-tune: staged edits not applied when the console ended\n"
 
-static char *slot_path(const char *key, int slot)
+static char *slot_path(const char *dir, const char *key, int slot)
 {
     const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
     unsigned long long h = vt_fnv1a(key);   /* a short, stable name */
@@ -22,14 +22,16 @@ static char *slot_path(const char *key, int slot)
 
     if (slot > 0)
         snprintf(n, sizeof(n), "-%d", slot + 1);
+    if (dir && *dir)
+        return vt_asprintf("%s/staged-%016llx%s.plan", dir, h, n);
     if (state && *state)
         return vt_asprintf("%s/virt-tune/staged-%016llx%s.plan", state, h, n);
     return vt_asprintf("%s/.local/state/virt-tune/staged-%016llx%s.plan", home && *home ? home : "/root", h, n);
 }
 
-char *vt_recovery_path(const char *key)
+char *vt_recovery_path(const char *dir, const char *key)
 {
-    return slot_path(key, 0);
+    return slot_path(dir, key, 0);
 }
 
 /* The lock beside a recovery file: held (flock) by the console writing
@@ -56,14 +58,14 @@ static int lock_slot(const char *path)
     return -1;
 }
 
-char *vt_recovery_claim(const char *key, bool want_left, int *lock_fd, vt_err *err)
+char *vt_recovery_claim(const char *dir, const char *key, bool want_left, int *lock_fd, vt_err *err)
 {
     char *best = NULL;
     int best_fd = -1, slot;
 
     *lock_fd = -1;
     for (slot = 0; slot < VT_RECOVERY_SLOTS; slot++) {
-        char *p = slot_path(key, slot);
+        char *p = slot_path(dir, key, slot);
         bool left = access(p, F_OK) == 0;
         int fd;
 
@@ -99,7 +101,7 @@ char *vt_recovery_claim(const char *key, bool want_left, int *lock_fd, vt_err *e
             break;
     }
     if (best_fd < 0) {
-        VT_AUTOFREE char *p = slot_path(key, 0);
+        VT_AUTOFREE char *p = slot_path(dir, key, 0);
         vt_err_set(err, "no free recovery file beside %s (%d consoles on this host, or the directory is not "
                    "writable)", p, VT_RECOVERY_SLOTS);
         return NULL;

@@ -2,8 +2,9 @@
  * are staged, so that a console ended by a signal, a dropped SSH session or
  * a crash loses nothing. The next console on the same host offers them.
  *
- * One file per connection (keyed by URI) under
- * $XDG_STATE_HOME/virt-tune/, plan text with header comments naming the
+ * One file per connection (keyed by URI) in a state directory (by default
+ * $XDG_STATE_HOME/virt-tune/; the demo's is inside its private copy, so
+ * that it writes nothing of the user's), plan text with header comments naming the
  * URI, when it was written and, for each VM, the UUID the edits were
  * staged against, so a VM renamed or replaced since is a conflict. */
 #ifndef VT_RECOVERY_H
@@ -13,8 +14,9 @@
 #include "plan.h"
 #include "util.h"
 
-/* The first file for `key` (a URI, or "demo"). Caller frees. */
-char *vt_recovery_path(const char *key);
+/* The first file for `key` (a URI, or "demo") in dir (NULL: the default
+ * state directory). Caller frees. */
+char *vt_recovery_path(const char *dir, const char *key);
 
 /* Several consoles may run on one URI at once (two admins, two windows):
  * each writes its own file, `staged-HASH.plan`, then `staged-HASH-2.plan`
@@ -25,7 +27,7 @@ char *vt_recovery_path(const char *key);
  * The path (caller frees) and *lock_fd (vt_recovery_release), or
  * NULL with err when every file is held or none can be locked. */
 #define VT_RECOVERY_SLOTS 8
-char *vt_recovery_claim(const char *key, bool want_left, int *lock_fd, vt_err *err);
+char *vt_recovery_claim(const char *dir, const char *key, bool want_left, int *lock_fd, vt_err *err);
 /* Give a claimed file up (its lock file goes when the file holds nothing). */
 void vt_recovery_release(const char *path, int lock_fd);
 

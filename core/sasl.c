@@ -113,9 +113,10 @@ static const char *sasl_words(int rc)
     }
 }
 
-/* sasl_setpass with pass (NULL removes the user) */
-static int setpass(const vt_sasl_opts *o, const char *user, const char *pass, size_t len,
-                   unsigned flags, vt_err *err)
+/* with pass: sasl_setpass (NULL removes the user), or with check,
+ * sasl_checkpass: the server's own lookup of user@realm in the sasldb */
+static int server_op(const vt_sasl_opts *o, const char *user, const char *pass, size_t len,
+                     unsigned flags, bool check, vt_err *err)
 {
     sasl_ctx x = { o, vt_sasl_db_path(o), vt_strdup(conf_dir(o)) };
     sasl_callback_t cbs[] = {
@@ -143,9 +144,16 @@ static int setpass(const vt_sasl_opts *o, const char *user, const char *pass, si
         vt_err_set(err, "the SASL library did not start: %s", sasl_words(rc));
         goto done;
     }
-    rc = sasl_setpass(conn, user, pass, (unsigned)len, NULL, 0, flags);
+    if (check)
+        rc = sasl_checkpass(conn, user, (unsigned)strlen(user), pass, (unsigned)len);
+    else
+        rc = sasl_setpass(conn, user, pass, (unsigned)len, NULL, 0, flags);
     if (rc != SASL_OK) {
-        vt_err_set(err, "%s: %s (%s)", user, sasl_words(rc), x.dbpath);
+        if (check && (rc == SASL_BADAUTH || rc == SASL_NOUSER))
+            vt_err_set(err, "%s: %s (%s)", user, rc == SASL_NOUSER ? "no such user" : "wrong password",
+                       x.dbpath);
+        else
+            vt_err_set(err, "%s: %s (%s)", user, sasl_words(rc), x.dbpath);
         goto done;
     }
     ret = 0;
@@ -158,6 +166,12 @@ out:
     free(x.dbpath);
     free(x.confdir);
     return ret;
+}
+
+static int setpass(const vt_sasl_opts *o, const char *user, const char *pass, size_t len,
+                   unsigned flags, vt_err *err)
+{
+    return server_op(o, user, pass, len, flags, false, err);
 }
 
 static char *host_realm(const vt_sasl_opts *o)
@@ -226,6 +240,14 @@ int vt_sasl_delete(const vt_sasl_opts *o, const char *user, vt_err *err)
         return -1;
     /* with no password, SASL_SET_DISABLE removes every secret of the user */
     return setpass(o, user, NULL, 0, SASL_SET_DISABLE, err);
+}
+
+int vt_sasl_checkpass(const vt_sasl_opts *o, const char *user, const char *pass, size_t len,
+                      vt_err *err)
+{
+    if (must_exist(o, user, "", err) < 0)
+        return -1;
+    return server_op(o, user, pass ? pass : "", len, 0, true, err);
 }
 
 /* ---- listing ---- */

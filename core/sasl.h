@@ -36,6 +36,12 @@ int vt_sasl_passwd(const vt_sasl_opts *o, const char *user, const char *pass, si
                    vt_err *err);
 int vt_sasl_delete(const vt_sasl_opts *o, const char *user, vt_err *err);
 
+/* Whether user@realm is in the database with this password, asked of
+ * the SASL library as a server does (sasl_checkpass), without a daemon
+ * or a connection: the demo's login check. -1 with err saying why not. */
+int vt_sasl_checkpass(const vt_sasl_opts *o, const char *user, const char *pass, size_t len,
+                      vt_err *err);
+
 /* Log in to uri as user. 0, or -1 with libvirt's error and what to fix.
  * libvirt says only "authentication failed" for most failures; with o
  * (the server's SASL conf, when it is this host's) the reason is looked

@@ -570,7 +570,11 @@ out:
         endwin();
     if (failed)
         fprintf(stderr, "virt-tune: %s\n", err.msg);
-    if (started && a->staged.n && a->recovery_path && !a->recovery_failed)
+    if (started && a->staged.n && o->sandbox)
+        /* the demo's recovery file is in its copy, removed as we return */
+        fprintf(stderr, "virt-tune: %zu staged edit%s not applied; the demo keeps nothing after it ends\n",
+                a->staged.n, a->staged.n == 1 ? "" : "s");
+    else if (started && a->staged.n && a->recovery_path && !a->recovery_failed)
         fprintf(stderr, "virt-tune: %zu staged edit%s not applied, kept in %s; the next console on this "
                 "host offers %s\n", a->staged.n, a->staged.n == 1 ? "" : "s", a->recovery_path,
                 a->staged.n == 1 ? "it" : "them");

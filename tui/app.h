@@ -22,6 +22,13 @@ typedef struct vt_app_opts {
     const char *recovery_key;  /* the staged edits are kept on disk under
                                   this key ("demo"); NULL: not kept, or ... */
     bool recovery_by_uri;      /* ... kept under the URI libvirt reports */
+    const char *state_dir;     /* where the recovery files go; NULL =
+                                  $XDG_STATE_HOME/virt-tune */
+    bool sandbox;              /* the demo: nothing of the user's or the
+                                  network is touched (the set-up's login
+                                  check is simulated, SASL users are in the
+                                  demo host's realm), and its copy, with
+                                  the recovery file, goes at exit */
 } vt_app_opts;
 
 /* Run until quit or a signal in `stop`; the terminal is restored before

@@ -68,7 +68,8 @@ static void usage(FILE *out)
           "      --revert-last        put back the host knobs of the last apply in the\n"
           "                           apply log (asks once; --dry-run, --yes as --apply)\n"
           "      --apply-log FILE     append applied changes to FILE (default\n"
-          "                           $XDG_STATE_HOME/virt-tune/apply.log)\n"
+          "                           $XDG_STATE_HOME/virt-tune/apply.log; the demo's\n"
+          "                           is in its private copy)\n"
           "      --check [--json]     run every best-practice check and exit 0 (nothing above\n"
           "                           info), 1 (warnings) or 2 (failures); 3 when it cannot run\n"
           "  -d, --delay SECONDS      refresh every SECONDS in the console (default 2)\n"
@@ -203,7 +204,7 @@ static void quiet_xml(void *ctx, const char *msg, ...)
 }
 
 /* --apply, --export-virsh, --revert-last */
-static int run_plan(vt_conn *c, const options *o)
+static int run_plan(vt_conn *c, const options *o, const vt_demo *demo)
 {
     vt_cli_plan_opts po = { 0 };
 
@@ -213,7 +214,7 @@ static int run_plan(vt_conn *c, const options *o)
     po.plan = o->plan;
     po.dry_run = o->dry_run;
     po.yes = o->yes;
-    po.log_path = o->log_path;
+    po.log_path = o->log_path ? o->log_path : demo ? demo->log_path : NULL;
     return vt_cli_apply(c, &po);
 }
 
@@ -246,7 +247,8 @@ static void catch_signals(void)
 /* The console opens the connection itself, under its first frame: the
  * title and "connecting to URI…" are on screen while a slow or stopped
  * daemon is asked. */
-static int run_console(const options *o, const vt_conn_opts *co, bool demo, const sigset_t *old)
+static int run_console(const options *o, const vt_conn_opts *co, const vt_demo *demo,
+                       const sigset_t *old)
 {
     vt_app_opts ao = { 0 };
     sigset_t now;
@@ -262,10 +264,12 @@ static int run_console(const options *o, const vt_conn_opts *co, bool demo, cons
     ao.theme = o->theme;
     ao.color = o->color;
     ao.plan_path = o->plan;
-    ao.log_path = o->log_path;
+    ao.log_path = o->log_path ? o->log_path : demo ? demo->log_path : NULL;
     /* the demo's URI names a new private copy each run */
     ao.recovery_key = demo ? "demo" : NULL;
     ao.recovery_by_uri = !demo;
+    ao.state_dir = demo ? demo->state_dir : NULL;
+    ao.sandbox = demo != NULL;
     catch_signals();
     sigprocmask(SIG_SETMASK, old, &now);
     rc = vt_app_run(&ao, &stop_flag);
@@ -331,7 +335,7 @@ int main(int argc, char **argv)
     vt_events_start(NULL);
     co.open_wait_ms = OPEN_WAIT_MS;
     if (o.mode == MODE_CONSOLE) {
-        rc = run_console(&o, &co, demo != NULL, &old);
+        rc = run_console(&o, &co, demo, &old);
         goto cleanup;
     }
     if (!(c = vt_conn_open(&co, &err))) {
@@ -352,7 +356,7 @@ int main(int argc, char **argv)
     case MODE_APPLY:
     case MODE_EXPORT_VIRSH:
     case MODE_REVERT:
-        rc = run_plan(c, &o);
+        rc = run_plan(c, &o, demo);
         break;
     case MODE_CONSOLE:
         break;

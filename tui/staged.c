@@ -194,7 +194,8 @@ static void recovery_claim_empty(vt_app *a)
     vt_err err = { { 0 } };
 
     recovery_release(a);
-    a->recovery_path = vt_recovery_claim(a->recovery_key, false, &a->recovery_lock, &err);
+    a->recovery_path = vt_recovery_claim(a->opts ? a->opts->state_dir : NULL, a->recovery_key, false,
+                                         &a->recovery_lock, &err);
     if (!a->recovery_path)
         vt_app_status(a, VT_ROLE_STATUS_ERROR, "staged edits not kept on disk: %s", err.msg);
 }
@@ -260,7 +261,8 @@ void vt_recovery_offer(vt_app *a)
 
     if (!a->recovery_key)
         return;
-    a->recovery_path = vt_recovery_claim(a->recovery_key, true, &a->recovery_lock, &err);
+    a->recovery_path = vt_recovery_claim(a->opts ? a->opts->state_dir : NULL, a->recovery_key, true,
+                                         &a->recovery_lock, &err);
     if (!a->recovery_path) {
         vt_app_status(a, VT_ROLE_STATUS_ERROR, "staged edits not kept on disk: %s", err.msg);
         return;

@@ -19,7 +19,10 @@ vt_sasl_opts vt_remote_sasl(const vt_app *a)
 {
     vt_sasl_opts o = { rv.sasl_conf, rv.sasl_db[0] ? rv.sasl_db : NULL, NULL };
 
-    (void)a;
+    /* the realm libvirtd would use is its host's name: the demo host's
+       (from its procfs), not the name of the machine the demo runs on */
+    if (a->opts && a->opts->sandbox)
+        o.realm = a->c->host.hostname;
     return o;
 }
 

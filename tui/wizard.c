@@ -95,8 +95,20 @@ static void got_uri(vt_app *a, const char *v, size_t len)
 
     (void)len;
     snprintf(wz.uri, sizeof(wz.uri), "%s", v);
-    /* step 5: the login, checked the way a client makes it */
-    if (vt_sasl_verify(wz.uri, wz.user, wz.pass ? wz.pass : "", &o, &err) == 0)
+    if (a->opts && a->opts->sandbox) {
+        /* no daemon listens for the demo, and a login over the network
+           would reach a real host (and read this machine's CA): the
+           demo's server side is asked instead, its sasldb and realm */
+        const char *pw = wz.pass ? wz.pass : "";
+        if (vt_sasl_checkpass(&o, wz.user, pw, strlen(pw), &err) == 0)
+            append("Step 5 of 5: login check simulated on the demo host (no daemon listens for it): "
+                   "user %s@%s is in the demo's sasldb with that password\n", wz.user,
+                   o.realm ? o.realm : "?");
+        else
+            append("Step 5 of 5: login check simulated on the demo host (no daemon listens for it) "
+                   "FAILED: %s\n", err.msg);
+    } else if (vt_sasl_verify(wz.uri, wz.user, wz.pass ? wz.pass : "", &o, &err) == 0)
+        /* step 5: the login, checked the way a client makes it */
         append("Step 5 of 5: login as %s to %s: ok\n", wz.user, wz.uri);
     else
         append("Step 5 of 5: login as %s to %s FAILED: %s\n", wz.user, wz.uri, err.msg);

@@ -3,6 +3,11 @@
 # kill. The staged edits live in a recovery file while they are staged; the
 # next console offers them (Restore / Discard / Esc for later). Signals at
 # screens with a modal open and a storm of resizes leave a working terminal.
+# The recovery file is a real host's: the console runs on a stand-in host
+# (libvirt's test driver on a copy of the demo's data, its sysfs, procfs
+# and /etc given as roots), keyed by its URI, with HOME=$tmp. The demo
+# keeps its own inside its private copy, which goes when it ends
+# (tests/screen/demo-sandbox.sh).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 VT=$(cd "${top_builddir:-$here/../..}" && pwd)/virt-tune
@@ -13,7 +18,16 @@ command -v tmux >/dev/null 2>&1 || { echo "cannot run: tmux is not installed (ru
 
 state=$tmp/.local/state/virt-tune   # HOME=$tmp in the test's shell
 recfile() { ls "$state"/staged-*.plan 2>/dev/null | head -n 1; }
-vt_pid() { pgrep -n -f -- "$VT --demo -d 3600"; }
+host=$tmp/host
+mkdir -p "$host"
+cp -a "${VIRT_TUNE_DATADIR:-$here/../../data}/demo/." "$host/"
+HOSTARGS="-c test://$host/host.xml --sysfs-root $host/sysfs --procfs-root $host/proc --etc-root $host/etc"
+run_host() {
+    keys "$VT -d 3600 $HOSTARGS $*" Enter
+    wait_for 'connected  test:' || fail "virt-tune did not start: $(capture | tail -3)"
+    settle
+}
+vt_pid() { pgrep -n -f -- "$VT (--demo )?-d 3600"; }
 gone() {   # wait until no console runs
     i=0; while vt_pid >/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
     ! vt_pid >/dev/null
@@ -25,7 +39,7 @@ printf 'vm db-replica vcpu 0 pin 2 config\nvm web-01 hugepages 2M\n' > "$tmp/two
 # 1. The SSH session drops: the terminal goes away under a console with
 #    staged edits (tmux's server killed = SIGHUP to the console).
 start_shell 80 24
-run_vt "--plan $tmp/two.plan"
+run_host "--plan $tmp/two.plan"
 title_line() { capture | sed -n 1p; }
 title_line | grep -q '\[2 staged\]' || fail "--plan: not staged: $(title_line)"
 $T kill-server
@@ -42,7 +56,7 @@ fi
 
 # 2. The next console offers them; Enter restores them into the review.
 start_shell 80 24
-run_vt
+run_host
 capture | grep -q 'ended with 2 staged' && ok "next start: the edits are offered" ||
     { fail "next start: no offer"; capture | sed -n 8,18p; }
 keys Enter
@@ -60,15 +74,11 @@ sleep 0.3
 grep -q 'db-replica' "$(recfile)" && fail "the dropped edit is still in the recovery file"
 kill -9 "$(vt_pid)"
 gone || fail "SIGKILL"
-# the demo's private copy outlives a SIGKILL; the next demo removes it
-[ -n "$(ls -d "$tmp"/t/virt-tune-demo.* 2>/dev/null)" ] || fail "SIGKILL: no demo copy left behind (test broken?)"
 keys reset Enter
 start_shell 80 24
-run_vt
+run_host
 capture | grep -q 'ended with 1 staged' && ok "after SIGKILL: the one edit left is offered" ||
     { fail "after SIGKILL: no offer"; capture | sed -n 8,18p; }
-[ "$(ls -d "$tmp"/t/virt-tune-demo.* | wc -l)" = 1 ] && ok "after SIGKILL: the next demo removed the stale demo copy" ||
-    fail "stale demo copies: $(ls "$tmp/t")"
 
 # 4. Esc: decide later; the file stays and is offered again.
 keys Escape
@@ -80,18 +90,18 @@ gone || fail "q after Esc"
 [ -n "$(recfile)" ] && ok "quit after Esc: the file is still there" || fail "quit after Esc removed the file"
 
 # 5. Discard removes it; the console after that offers nothing.
-run_vt
+run_host
 keys Right Enter
 capture | grep -q 'discarded 1 staged edit' && [ -z "$(recfile)" ] && ok "Discard: the file is removed" ||
     fail "Discard: $(status_line); $(ls "$state")"
 keys q
 gone || fail "q after Discard"
-run_vt
+run_host
 capture | grep -q 'Recover' && fail "offered again after Discard"
 keys q
 
 # 6. Quitting on purpose with staged edits (q, then Quit) leaves no file.
-run_vt "--plan $tmp/two.plan"
+run_host "--plan $tmp/two.plan"
 keys q
 capture | grep -q 'Quit and lose them' || fail "q with staged edits did not ask"
 keys Left Enter
@@ -108,7 +118,7 @@ for case in "TERM edit-form" "INT picker" "HUP apply-dialog"; do
     sig=${case% *}; where=${case#* }
     start_shell 80 24
     rm -f "$state"/staged-*.plan
-    run_vt "--plan $tmp/two.plan"
+    run_host "--plan $tmp/two.plan"
     keys Escape           # the review opened by --plan: back to the list
     case $where in
         edit-form) keys j j j Enter e ;;
@@ -132,7 +142,7 @@ done
 rm -f "$state"/staged-*
 printf 'vm lb-01 vcpu 0 pin 3 config\n' > "$tmp/one.plan"
 start_shell 80 24
-run_vt "--plan $tmp/two.plan"
+run_host "--plan $tmp/two.plan"
 T2="tmux -L $SOCK-2 -f /dev/null"   # a server of its own: start_shell restarts the first
 cleanup() { $T kill-server 2>/dev/null; $T2 kill-server 2>/dev/null; rm -rf "$tmp"; }
 $T2 new-session -d -s vt2 -x 80 -y 24 \
@@ -141,8 +151,8 @@ $T2 new-session -d -s vt2 -x 80 -y 24 \
          PS1='$ ' sh -i"
 capture2() { $T2 capture-pane -p -t vt2; }
 sleep 0.5
-$T2 send-keys -t vt2 "$VT --demo -d 3600 --plan $tmp/one.plan" Enter
-i=0; while ! capture2 | grep -q 'connected  demo host' && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+$T2 send-keys -t vt2 "$VT -d 3600 $HOSTARGS --plan $tmp/one.plan" Enter
+i=0; while ! capture2 | grep -q 'connected  test:' && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 sleep 0.5
 capture2 | grep -q '1 edit staged from' || fail "second console: --plan not staged: $(capture2 | tail -2)"
 capture2 | grep -q 'earlier console' && fail "second console: offered the running console's edits"
@@ -157,7 +167,7 @@ fi
 kill -9 "$(pgrep -n -f -- "$tmp/two.plan")"
 i=0; while pgrep -f -- "$tmp/two.plan" >/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 start_shell 80 24   # a new terminal: the killed console left this one raw
-run_vt
+run_host
 if capture | grep -q 'ended with 2 staged'; then
     ok "first console killed: the next one is offered its 2 edits, not the running one's"
 else
@@ -193,5 +203,20 @@ settle
 vt_pid >/dev/null && ok "resize storm: the console is still up" || fail "resize storm: the console died"
 check_screen "80x24-list"
 quit_and_check_prompt "after the resize storm"
+
+# 10. The demo's private copy outlives a SIGKILL (nothing could remove
+#     it); the next demo removes it.
+run_vt
+kill -9 "$(vt_pid)"
+gone || fail "SIGKILL of the demo"
+[ -n "$(ls -d "$tmp"/t/virt-tune-demo.* 2>/dev/null)" ] || fail "SIGKILL: no demo copy left behind (test broken?)"
+keys reset Enter
+start_shell 80 24
+run_vt
+[ "$(ls -d "$tmp"/t/virt-tune-demo.* | wc -l)" = 1 ] && ok "after SIGKILL: the next demo removed the stale demo copy" ||
+    fail "stale demo copies: $(ls "$tmp/t")"
+keys q
+gone || fail "q after the demo's SIGKILL case"
+[ -z "$(ls -A "$tmp/t")" ] && ok "the demo quit: its copy is gone" || fail "left in TMPDIR: $(ls -A "$tmp/t")"
 
 exit $failed

@@ -36,7 +36,7 @@ static int teardown(void **state)
 static void test_roundtrip(void **state)
 {
     const char *key = "qemu:///system";
-    char *path = vt_recovery_path(key), *other = vt_recovery_path("qemu+ssh://h2/system");
+    char *path = vt_recovery_path(NULL, key), *other = vt_recovery_path(NULL, "qemu+ssh://h2/system");
     vt_changeset cs = { 0 }, back = { 0 };
     vt_bases b = { 0 }, bb = { 0 };
     vt_err err = { { 0 } };
@@ -95,7 +95,7 @@ static void test_roundtrip(void **state)
 static void test_old_format(void **state)
 {
     const char *key = "qemu:///system";
-    char *path = vt_recovery_path(key);
+    char *path = vt_recovery_path(NULL, key);
     vt_changeset back = { 0 };
     vt_bases bb = { 0 };
     vt_err err = { { 0 } };
@@ -131,20 +131,20 @@ static void test_claim(void **state)
     char *a, *b, *c, *paths[VT_RECOVERY_SLOTS];
 
     (void)state;
-    a = vt_recovery_claim(key, true, &fa, &err);
+    a = vt_recovery_claim(NULL, key, true, &fa, &err);
     assert_non_null(a);
     {
-        char *first = vt_recovery_path(key);
+        char *first = vt_recovery_path(NULL, key);
         assert_string_equal(a, first);                   /* the first file first */
         free(first);
     }
-    b = vt_recovery_claim(key, true, &fb, &err);
+    b = vt_recovery_claim(NULL, key, true, &fb, &err);
     assert_non_null(b);
     assert_string_not_equal(a, b);                       /* a is held */
     assert_int_equal(vt_plan_parse("vm web vcpu 0 pin 2 config\n", &cs, &err), 0);
     assert_int_equal(vt_recovery_save(a, key, &cs, NULL, &err), 0);
     /* a's console still runs: a third one gets neither */
-    c = vt_recovery_claim(key, true, &fc, &err);
+    c = vt_recovery_claim(NULL, key, true, &fc, &err);
     assert_non_null(c);
     assert_string_not_equal(c, a);
     assert_string_not_equal(c, b);
@@ -153,13 +153,13 @@ static void test_claim(void **state)
     /* a's console ends with its edits: the next one is offered a's file */
     vt_recovery_release(a, fa);
     assert_int_equal(access(a, F_OK), 0);
-    c = vt_recovery_claim(key, true, &fc, &err);
+    c = vt_recovery_claim(NULL, key, true, &fc, &err);
     assert_non_null(c);
     assert_string_equal(c, a);
     vt_recovery_release(c, fc);
     free(c);
     /* without want_left an empty one: not a's */
-    c = vt_recovery_claim(key, false, &fc, &err);
+    c = vt_recovery_claim(NULL, key, false, &fc, &err);
     assert_non_null(c);
     assert_string_not_equal(c, a);
     vt_recovery_release(c, fc);
@@ -174,10 +174,10 @@ static void test_claim(void **state)
     assert_int_equal(vt_recovery_discard(a, &err), 0);
     /* every file held: a clear refusal */
     for (i = 0; i < VT_RECOVERY_SLOTS; i++) {
-        paths[i] = vt_recovery_claim(key, false, &fds[i], &err);
+        paths[i] = vt_recovery_claim(NULL, key, false, &fds[i], &err);
         assert_non_null(paths[i]);
     }
-    assert_null(vt_recovery_claim(key, false, &fc, &err));
+    assert_null(vt_recovery_claim(NULL, key, false, &fc, &err));
     assert_non_null(strstr(err.msg, "no free recovery file"));
     for (i = 0; i < VT_RECOVERY_SLOTS; i++) {
         vt_recovery_release(paths[i], fds[i]);
@@ -190,7 +190,7 @@ static void test_claim(void **state)
 static void test_unreadable_left_alone(void **state)
 {
     const char *key = "qemu:///system";
-    char *path = vt_recovery_path(key), *after;
+    char *path = vt_recovery_path(NULL, key), *after;
     vt_changeset back = { 0 };
     vt_bases bb = { 0 };
     vt_err err = { { 0 } };
@@ -219,6 +219,33 @@ static void test_unreadable_left_alone(void **state)
     free(path);
 }
 
+/* A directory given (the demo's, inside its private copy) holds the
+ * files and locks: nothing goes to $XDG_STATE_HOME. */
+static void test_own_dir(void **state)
+{
+    const char *key = "demo";
+    char *own = vt_asprintf("%s/demo-copy/state", dir), *state_dir = vt_asprintf("%s/virt-tune", dir);
+    char *path = vt_recovery_path(own, key), *claimed;
+    vt_err err = { { 0 } };
+    struct stat st;
+    int fd;
+
+    (void)state;
+    assert_int_equal(strncmp(path, own, strlen(own)), 0);
+    vt_remove_tree(state_dir);
+    claimed = vt_recovery_claim(own, key, false, &fd, &err);
+    assert_non_null(claimed);
+    assert_string_equal(claimed, path);
+    assert_int_equal(stat(own, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0700);
+    assert_int_equal(stat(state_dir, &st), -1);
+    vt_recovery_release(claimed, fd);
+    free(claimed);
+    free(path);
+    free(own);
+    free(state_dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -226,6 +253,7 @@ int main(void)
         cmocka_unit_test(test_old_format),
         cmocka_unit_test(test_claim),
         cmocka_unit_test(test_unreadable_left_alone),
+        cmocka_unit_test(test_own_dir),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -92,6 +92,15 @@ static void test_users(void **state)
     assert_int_equal(vt_sasl_passwd(&o, "bob", "pw-3", 4, &err), -1);
     assert_non_null(strstr(err.msg, "does not exist: use add"));
     assert_int_equal(vt_sasl_passwd(&o, "alice", "pw-3", 4, &err), 0);
+    /* the server's own check, per realm: the demo's login check */
+    if (vt_sasl_checkpass(&o, "alice", "pw-3", 4, &err) < 0)
+        fail_msg("%s", err.msg);
+    assert_int_equal(vt_sasl_checkpass(&o, "alice", "pw-1", 4, &err), -1);
+    assert_non_null(strstr(err.msg, "wrong password"));
+    assert_int_equal(vt_sasl_checkpass(&other, "alice", "pw-2", 4, &err), 0);
+    assert_int_equal(vt_sasl_checkpass(&other, "alice", "pw-3", 4, &err), -1);
+    assert_int_equal(vt_sasl_checkpass(&o, "bob", "pw-3", 4, &err), -1);
+    assert_non_null(strstr(err.msg, "does not exist"));
     assert_int_equal(vt_sasl_add(&o, "carol", "", 0, &err), -1);
     assert_non_null(strstr(err.msg, "empty password"));
     assert_int_equal(vt_sasl_add(&o, "ca rol", "x", 1, &err), -1);
