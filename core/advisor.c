@@ -406,8 +406,30 @@ pins:
     }
 }
 
+/* The label the VM runs with (its_now) or will run with after its next
+ * start: a config that changes the seclabel gives the config's static
+ * label, or a fresh dynamic one (none to compare yet); otherwise the
+ * running one stays what counts, as a restart keeps a static label. */
+static const vt_seclabel_def *run_label(const vt_domain *d, bool now)
+{
+    const vt_seclabel_def *live, *cfg;
+
+    if (!vt_domain_active(d) || !d->live)
+        return NULL;
+    live = vt_domdef_main_seclabel(d->live);
+    if (now || !d->config || d->config == d->live)
+        return live;
+    cfg = vt_domdef_main_seclabel(d->config);
+    if (!cfg || !live || !cfg->type || !live->type || strcmp(cfg->type, live->type) != 0)
+        return cfg && cfg->type && strcmp(cfg->type, "static") == 0 ? cfg : NULL;
+    if (strcmp(cfg->type, "static") == 0 && cfg->label &&
+        (!live->label || strcmp(cfg->label, live->label) != 0))
+        return cfg;
+    return live;
+}
+
 static void check_svirt_vm(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
-                           const vt_domdef *def)
+                           const vt_domdef *def, const vt_seclabel_def *run)
 {
     const vt_seclabel_def *sl = vt_domdef_main_seclabel(def);
     const char *why = "openEuler sVirt: each VM's QEMU runs as svirt_t with its own MCS "
@@ -429,7 +451,7 @@ static void check_svirt_vm(const vt_conn *c, vt_advice_list *l, const vt_domain 
             a->fix = vt_asprintf("vm %s seclabel dynamic relabel yes\n", d->name);
     }
     /* categories are the running VM's own (a dynamic label exists only live) */
-    sl = vt_domain_active(d) ? vt_domdef_main_seclabel(d->live) : NULL;
+    sl = run;
     if (sl && sl->label && (!sl->type || strcmp(sl->type, "none") != 0)) {
         const char *cats = vt_label_categories_at(sl->label);
         for (size_t j = 0; cats && j < c->ndoms; j++) {
@@ -772,23 +794,62 @@ static int cmp_advice(const void *pa, const void *pb)
     return strcmp(a->vm, b->vm);
 }
 
+static void check_vm(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
+                     const vt_domdef *def, bool now)
+{
+    check_iothreads(c, l, d, def);
+    check_disks(l, d, def);
+    check_numa(c, l, d, def);
+    check_svirt_vm(c, l, d, def, run_label(d, now));
+    check_hugepages_vm(c, l, d, def);
+    check_nics(l, d, def);
+}
+
+static bool has_finding(const vt_advice_list *l, const vt_advice *a)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->items[i].vm && strcmp(l->items[i].vm, a->vm) == 0 &&
+            strcmp(l->items[i].topic, a->topic) == 0 && strcmp(l->items[i].summary, a->summary) == 0)
+            return true;
+    return false;
+}
+
+/* What the running definition has and the config no longer: fixed in the
+ * config, in effect at the next start. Said so, rather than dropped (it
+ * is still true of the VM now) or offered again (its fix is done). */
+static void add_pending(vt_advice_list *l, vt_advice_list *now)
+{
+    for (size_t i = 0; i < now->n; i++) {
+        vt_advice *a = &now->items[i], *p;
+        if (has_finding(l, a))
+            continue;
+        p = vt_array_push(&l->items, &l->n, sizeof(*p));
+        *p = *a;
+        free(p->fix);
+        p->fix = NULL;
+        p->pending_restart = true;
+        memset(a, 0, sizeof(*a));       /* moved */
+    }
+}
+
 void vt_advise(vt_conn *c, const vt_advise_opts *o, vt_advice_list *out)
 {
     vt_advice_list l = { 0 };
 
     for (size_t i = 0; i < c->ndoms; i++) {
         const vt_domain *d = c->doms[i];
-        /* definition checks read the config: a fix applied there counts
-           at once, even where it takes effect at the next start */
+        /* definition checks read the config: what the VM will be after its
+           next start, the state a fix is judged by */
         const vt_domdef *cfg = d->config ? d->config : d->live;
         if (!cfg || !d->live || !d->name)
             continue;
-        check_iothreads(c, &l, d, cfg);
-        check_disks(&l, d, cfg);
-        check_numa(c, &l, d, cfg);
-        check_svirt_vm(c, &l, d, cfg);
-        check_hugepages_vm(c, &l, d, cfg);
-        check_nics(&l, d, cfg);
+        check_vm(c, &l, d, cfg, false);
+        if (vt_domain_active(d) && d->config && d->config != d->live) {
+            vt_advice_list now = { 0 };
+            check_vm(c, &now, d, d->live, true);
+            add_pending(&l, &now);
+            vt_advice_list_clear(&now);
+        }
         check_agent(c, &l, d, d->live, o && o->query_agents);
     }
     check_host(c, &l);
@@ -819,7 +880,8 @@ size_t vt_advice_count_vm(const vt_advice_list *l, const char *vm)
     size_t n = 0;
 
     for (size_t i = 0; vm && i < l->n; i++)
-        n += l->items[i].sev > VT_SEV_INFO && l->items[i].vm && strcmp(l->items[i].vm, vm) == 0;
+        n += l->items[i].sev > VT_SEV_INFO && !l->items[i].pending_restart && l->items[i].vm &&
+             strcmp(l->items[i].vm, vm) == 0;
     return n;
 }
 
@@ -828,6 +890,8 @@ int vt_advice_exit_code(const vt_advice_list *l)
     int rc = 0;
 
     for (size_t i = 0; i < l->n; i++) {
+        if (l->items[i].pending_restart)
+            continue;
         if (l->items[i].sev == VT_SEV_FAIL)
             return 2;
         if (l->items[i].sev == VT_SEV_WARN)
@@ -844,8 +908,9 @@ char *vt_advice_text(const vt_advice_list *l)
     for (size_t i = 0; i < l->n; i++) {
         const vt_advice *a = &l->items[i];
         counts[a->sev]++;
-        vt_buf_addf(&b, "%-7s %-10s %s: %s\n", a->sev == VT_SEV_WARN ? "warning" : sev_names[a->sev],
-                    a->topic, a->vm ? a->vm : "host", a->summary);
+        vt_buf_addf(&b, "%-7s %-10s %s: %s%s\n", a->sev == VT_SEV_WARN ? "warning" : sev_names[a->sev],
+                    a->topic, a->vm ? a->vm : "host", a->summary,
+                    a->pending_restart ? " (fixed in config, at next start)" : "");
         if (a->evidence)
             vt_buf_addf(&b, "        evidence: %s\n", a->evidence);
         if (a->fix) {
@@ -881,6 +946,7 @@ void vt_advice_json_write(const vt_advice_list *l, FILE *out)
                                a->evidence ? json_object_new_string(a->evidence) : NULL);
         json_object_object_add(o, "why", json_object_new_string(a->why ? a->why : ""));
         json_object_object_add(o, "fix", a->fix ? json_object_new_string(a->fix) : NULL);
+        json_object_object_add(o, "pending_restart", json_object_new_boolean(a->pending_restart));
         json_object_array_add(arr, o);
     }
     json_object_object_add(root, "findings", arr);

@@ -29,6 +29,8 @@ typedef struct vt_advice {
     char *why;               /* owned: the guide's reason, two lines at most */
     char *fix;               /* owned: plan lines ('\n' between); NULL when no plan line fixes it */
     char *panel;             /* static: where it lives in the console ("iothreads", "host", ...) */
+    bool pending_restart;    /* the running VM has it, its config no longer: fixed at the
+                                next start (no fix, not counted in the exit status or !N) */
 } vt_advice;
 
 typedef struct vt_advice_list {
@@ -44,11 +46,13 @@ typedef struct vt_advise_opts {
 void vt_advise(vt_conn *c, const vt_advise_opts *o, vt_advice_list *out);
 void vt_advice_list_clear(vt_advice_list *l);
 
-/* Warnings and failures of one VM (name), for the VM list's !N. */
+/* Warnings and failures of one VM (name), for the VM list's !N; those
+ * pending a restart are not counted. */
 size_t vt_advice_count_vm(const vt_advice_list *l, const char *vm);
 
 const char *vt_severity_name(vt_severity s);     /* info, warning, failure */
-/* 0 nothing above info, 1 warnings, 2 failures (as virt-host-validate) */
+/* 0 nothing above info, 1 warnings, 2 failures (as virt-host-validate);
+ * a finding pending a restart does not count */
 int vt_advice_exit_code(const vt_advice_list *l);
 
 char *vt_advice_text(const vt_advice_list *l);

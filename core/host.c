@@ -111,6 +111,15 @@ static unsigned long long read_ull_at(const char *root, const char *rel)
     return v;
 }
 
+/* false when the file is not there (or not a number) */
+static bool read_ull_have(const char *root, const char *rel, unsigned long long *v)
+{
+    VT_AUTOFREE char *s = read_at(root, rel);
+
+    *v = 0;
+    return s && vt_parse_ull(s, v) == 0;
+}
+
 static int cmp_pool(const void *a, const void *b)
 {
     const vt_hp_pool *x = a, *y = b;
@@ -142,17 +151,30 @@ static void read_pools(vt_host *h, const char *root)
         POOLF(surplus, "surplus_hugepages");
         POOLF(resv, "resv_hugepages");
 #undef POOLF
+        bool all_nodes = h->nnodes > 0;
+        unsigned long long nr = 0, fr = 0, su = 0;
         for (i = 0; i < h->nnodes; i++) {
             vt_hp_node *n = vt_array_push(&p->nodes, &p->nnodes, sizeof(*n));
             VT_AUTOFREE char *base = vt_asprintf("devices/system/node/node%d/hugepages/hugepages-%llukB",
                                                  h->nodes[i].id, kib);
-            VT_AUTOFREE char *nr = vt_asprintf("%s/nr_hugepages", base);
-            VT_AUTOFREE char *fr = vt_asprintf("%s/free_hugepages", base);
-            VT_AUTOFREE char *su = vt_asprintf("%s/surplus_hugepages", base);
+            VT_AUTOFREE char *nrel = vt_asprintf("%s/nr_hugepages", base);
+            VT_AUTOFREE char *frel = vt_asprintf("%s/free_hugepages", base);
+            VT_AUTOFREE char *srel = vt_asprintf("%s/surplus_hugepages", base);
             n->node = h->nodes[i].id;
-            n->nr = read_ull_at(root, nr);
-            n->free = read_ull_at(root, fr);
-            n->surplus = read_ull_at(root, su);
+            all_nodes = read_ull_have(root, nrel, &n->nr) && all_nodes;
+            n->free = read_ull_at(root, frel);
+            n->surplus = read_ull_at(root, srel);
+            nr += n->nr;
+            fr += n->free;
+            su += n->surplus;
+        }
+        /* The kernel's total is the sum of its nodes; a stand-in tree (the
+           demo) has no kernel to keep its global file in step after a
+           node's pool is written, so the nodes are what counts. */
+        if (all_nodes) {
+            p->nr = nr;
+            p->free = fr;
+            p->surplus = su;
         }
     }
     closedir(d);
@@ -174,22 +196,39 @@ static void read_nodes(vt_host *h, const char *root)
             continue;
         vt_numa_node *n = vt_array_push(&h->nodes, &h->nnodes, sizeof(*n));
         VT_AUTOFREE char *rel = vt_asprintf("devices/system/node/node%d/cpulist", i);
-        VT_AUTOFREE char *mrel = vt_asprintf("devices/system/node/node%d/meminfo", i);
         VT_AUTOFREE char *cpus = read_at(root, rel);
-        VT_AUTOFREE char *meminfo = read_at(root, mrel);
         vt_cpuset cs;
         n->id = i;
         if (cpus && *cpus && vt_cpuset_parse(cpus, &cs, NULL) == 0)
             n->cpus = vt_cpuset_format(&cs);
         else
             n->cpus = vt_strdup("");
-        if (meminfo) {
-            const char *m = strstr(meminfo, "MemTotal:");
-            if (m)
-                sscanf(m, "MemTotal: %llu", &n->memory_kib);
-        }
     }
     h->topology_source = "sysfs";
+}
+
+/* MemTotal and MemFree of each node, whichever source gave the topology:
+ * capabilities carry the size but not what is free, which the huge page
+ * pre-flight needs. A line per field, "Node 1 MemFree:   123 kB". */
+static void read_node_meminfo(vt_host *h, const char *root)
+{
+    for (size_t i = 0; i < h->nnodes; i++) {
+        vt_numa_node *n = &h->nodes[i];
+        VT_AUTOFREE char *rel = vt_asprintf("devices/system/node/node%d/meminfo", n->id);
+        VT_AUTOFREE char *mi = read_at(root, rel);
+        const char *m;
+        unsigned long long v;
+
+        n->free_known = false;
+        if (!mi)
+            continue;
+        /* capabilities' size, where they gave one, stays what is shown */
+        if (!n->memory_kib && (m = strstr(mi, "MemTotal:")) &&
+            sscanf(m, "MemTotal: %llu", &v) == 1)
+            n->memory_kib = v;
+        if ((m = strstr(mi, "MemFree:")) && sscanf(m, "MemFree: %llu", &n->free_kib) == 1)
+            n->free_known = true;
+    }
 }
 
 static vt_selinux_mode read_selinux(const char *root)
@@ -242,6 +281,7 @@ int vt_host_read_sysfs(vt_host *h, const char *root, vt_err *err)
     read_selection(root, "kernel/mm/transparent_hugepage/defrag", &h->thp_defrag, &h->thp_defrag_opts);
     if (!h->nodes)
         read_nodes(h, root);
+    read_node_meminfo(h, root);
     read_pools(h, root);
     online = read_at(root, "devices/system/cpu/online");
     if (online && vt_cpuset_parse(online, &set, NULL) == 0) {

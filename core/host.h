@@ -33,6 +33,8 @@ typedef struct vt_numa_node {
     int id;
     char *cpus;             /* owned, canonical cpuset */
     unsigned long long memory_kib;   /* 0 = unknown */
+    unsigned long long free_kib;     /* MemFree of the node's meminfo */
+    bool free_known;                 /* false: no meminfo (a remote host) */
 } vt_numa_node;
 
 typedef enum {

@@ -335,11 +335,89 @@ static int prepare_thp(vt_conn *c, vt_applyplan *p, const vt_edit *e, const char
     return 0;
 }
 
+/* KiB in words up to TiB: a count typed with a few digits too many is
+ * only seen for what it is as "190.7 TiB" */
+static void big_size(long double kib, char *buf, size_t n)
+{
+    static const char *const unit[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+    size_t u = 0;
+
+    while (kib >= 1024 && u + 1 < sizeof(unit) / sizeof(*unit)) {
+        kib /= 1024;
+        u++;
+    }
+    if (kib == (unsigned long long)kib)
+        snprintf(buf, n, "%llu %s", (unsigned long long)kib, unit[u]);
+    else
+        snprintf(buf, n, "%.1Lf %s", kib, unit[u]);
+}
+
+/* The memory a pool can take: one node's, or the host's (all nodes).
+ * false when the host does not say (no node sizes: nothing to judge). */
+static bool pool_memory(const vt_host *h, int node, unsigned long long *total,
+                        unsigned long long *freekib, bool *free_known)
+{
+    bool any = false;
+
+    *total = *freekib = 0;
+    *free_known = true;
+    for (size_t i = 0; i < h->nnodes; i++) {
+        const vt_numa_node *n = &h->nodes[i];
+        if (node >= 0 && n->id != node)
+            continue;
+        if (!n->memory_kib)
+            return false;
+        any = true;
+        *total += n->memory_kib;
+        *freekib += n->free_kib;
+        *free_known = *free_known && n->free_known;
+    }
+    return any;
+}
+
+/* The kernel takes any count and gives what it can, so an impossible one
+ * would "succeed" short (or, on a stand-in tree, be written as is): what
+ * cannot exist in the memory is refused here, before anything runs; what
+ * needs more than is free is said, since the kernel may then give fewer. */
+static int pages_preflight(const vt_host *h, vt_applyplan *p, const vt_edit *e,
+                           unsigned long long have, const char *w, vt_err *err)
+{
+    unsigned long long total, freekib, more;
+    bool free_known;
+    char where[32], mem[32], want[32], fr[32], sz[32];
+
+    if (!pool_memory(h, e->node, &total, &freekib, &free_known))
+        return 0;
+    size_word(e->size_kib, sz, sizeof(sz));
+    if (e->node >= 0)
+        snprintf(where, sizeof(where), "node %d", e->node);
+    else
+        snprintf(where, sizeof(where), "the host");
+    big_size((long double)e->value * e->size_kib, want, sizeof(want));
+    big_size(total, mem, sizeof(mem));
+    if (e->value > total / e->size_kib) {
+        vt_err_set(err, "%s%s has %s of memory: %llu x %s pages (%s) cannot exist", w, where, mem,
+                   e->value, sz, want);
+        return -1;
+    }
+    if (!free_known || e->value <= have)
+        return 0;
+    more = e->value - have;
+    if (more > freekib / e->size_kib) {
+        big_size(freekib, fr, sizeof(fr));
+        big_size((long double)more * e->size_kib, want, sizeof(want));
+        vt_applyplan_warn(p, "%s%llu more %s pages need %s, %s has %s free: the kernel may give "
+                          "fewer", w, more, sz, want, where, fr);
+    }
+    return 0;
+}
+
 static int prepare_pages(vt_conn *c, vt_applyplan *p, const vt_edit *e, const char *w,
                          vt_step **out, vt_err *err)
 {
     const vt_hp_pool *pool = find_pool(&c->host, e->size_kib);
     char before[32] = "?", sz[32], *what;
+    unsigned long long have = 0;
     vt_step *s;
 
     size_word(e->size_kib, sz, sizeof(sz));
@@ -357,16 +435,20 @@ static int prepare_pages(vt_conn *c, vt_applyplan *p, const vt_edit *e, const ch
             return -1;
         }
         snprintf(before, sizeof(before), "%llu", pool->nodes[i].nr);
+        have = pool->nodes[i].nr;
         if (e->value < pool->nodes[i].nr - pool->nodes[i].free)
             vt_applyplan_warn(p, "%s%llu %s pages on node %d are in use: the pool cannot "
                               "shrink below them", w, pool->nodes[i].nr - pool->nodes[i].free,
                               sz, e->node);
     } else if (pool) {
         snprintf(before, sizeof(before), "%llu", pool->nr);
+        have = pool->nr;
         if (e->value < pool->nr - pool->free)
             vt_applyplan_warn(p, "%s%llu %s pages are in use: the pool cannot shrink below "
                               "them", w, pool->nr - pool->free, sz);
     }
+    if (pages_preflight(&c->host, p, e, have, w, err) < 0)
+        return -1;
     s = *out = host_step(p, VT_STEP_PAGES, e);
     s->size_kib = e->size_kib;
     s->count = e->value;
@@ -913,6 +995,67 @@ static int pages_now(vt_conn *c, const vt_step *s, unsigned long long *out, vt_e
     return 0;
 }
 
+static int standin_add(const char *path, long long delta, vt_err *err)
+{
+    VT_AUTOFREE char *cur = sysfs_read(path, NULL);
+    unsigned long long v = 0;
+    char buf[32];
+
+    if (!cur)
+        return 0;               /* a tree without the file: nothing to keep */
+    vt_parse_ull(cur, &v);
+    snprintf(buf, sizeof(buf), "%llu",
+             delta < 0 && (unsigned long long)-delta > v ? 0ULL : v + (unsigned long long)delta);
+    return sysfs_write("", path, buf, err);
+}
+
+/* What the kernel does on a pool write, for a stand-in tree (the demo),
+ * which is plain files: a node's new pages are free pages of that node;
+ * a host-wide count is spread over the nodes, as the kernel interleaves
+ * it. The reader takes the pool's total from the nodes, so without this
+ * a host-wide write would not show. */
+static int standin_pages(vt_conn *c, const vt_step *s, unsigned long long count, vt_err *err)
+{
+    const vt_host *h = &c->host;
+    unsigned long long have = 0;
+    long long delta;
+    size_t n = h->nnodes;
+
+    if (s->node >= 0) {
+        VT_AUTOFREE char *fr = vt_asprintf("%s/devices/system/node/node%d/hugepages/"
+                                           "hugepages-%llukB/free_hugepages", c->sysfs_root,
+                                           s->node, s->size_kib);
+        VT_AUTOFREE char *now = sysfs_read(s->path, NULL);
+        if (now)
+            vt_parse_ull(now, &have);
+        return standin_add(fr, (long long)count - (long long)have, err);
+    }
+    for (size_t i = 0; i < n; i++) {
+        VT_AUTOFREE char *p = vt_asprintf("%s/devices/system/node/node%d/hugepages/"
+                                          "hugepages-%llukB/nr_hugepages", c->sysfs_root,
+                                          h->nodes[i].id, s->size_kib);
+        VT_AUTOFREE char *now = sysfs_read(p, NULL);
+        unsigned long long v = 0;
+        if (now)
+            vt_parse_ull(now, &v);
+        have += v;
+    }
+    delta = (long long)count - (long long)have;
+    for (size_t i = 0; i < n && delta; i++) {
+        long long share = delta / (long long)(n - i);
+        for (int f = 0; f < 2; f++) {
+            VT_AUTOFREE char *p = vt_asprintf("%s/devices/system/node/node%d/hugepages/"
+                                              "hugepages-%llukB/%s", c->sysfs_root,
+                                              h->nodes[i].id, s->size_kib,
+                                              f ? "free_hugepages" : "nr_hugepages");
+            if (standin_add(p, share, err) < 0)
+                return -1;
+        }
+        delta -= share;
+    }
+    return 0;
+}
+
 /* virNodeAllocPages, or the sysfs file when the driver has no such call
  * (the test driver) and the host is this one */
 static int pages_set(vt_conn *c, const vt_step *s, unsigned long long count, vt_err *err)
@@ -928,6 +1071,8 @@ static int pages_set(vt_conn *c, const vt_step *s, unsigned long long count, vt_
         return -1;
     }
     snprintf(buf, sizeof(buf), "%llu", count);
+    if (strcmp(c->sysfs_root, "/sys") != 0 && standin_pages(c, s, count, err) < 0)
+        return -1;
     return sysfs_write(c->sysfs_root, s->path, buf, err);
 }
 

@@ -72,8 +72,9 @@ static void advice_draw(vt_app *a)
             sel_line = p.y;
         /* the VM column by display width: names may be CJK */
         vt_text_fit(f->vm ? f->vm : "(host)", 16, vm, sizeof(vm));
-        vt_pen_line(&p, sel ? VT_ROLE_SELECTION : vt_sev_role(f->sev), "%s %s %-10s %s%*s %s", sel ? ">" : " ",
-                    vt_sev_marker(f->sev), f->topic, vm, 16 - vt_text_width(vm), "", f->summary);
+        vt_pen_line(&p, sel ? VT_ROLE_SELECTION : vt_sev_role(f->sev), "%s %s %-10s %s%*s %s%s", sel ? ">" : " ",
+                    vt_sev_marker(f->sev), f->topic, vm, 16 - vt_text_width(vm), "", f->summary,
+                    f->pending_restart ? " (fixed in config, at next start)" : "");
         if (sel)
             draw_selected(&p, a, f);
     }

@@ -137,8 +137,13 @@ static void test_apply_and_persist(void **state)
     s = slurp("kernel/mm/transparent_hugepage/enabled");
     assert_string_equal(s, "always madvise [never]");
     free(s);
+    /* node 1 got 600, then the host-wide 2048 spread its 680 more pages
+       over both nodes, as the kernel interleaves them */
     s = slurp("devices/system/node/node1/hugepages/hugepages-2048kB/nr_hugepages");
-    assert_string_equal(s, "600");
+    assert_string_equal(s, "940");
+    free(s);
+    s = slurp("devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages");
+    assert_string_equal(s, "1108");
     free(s);
     s = slurp("kernel/mm/hugepages/hugepages-2048kB/nr_hugepages");
     assert_string_equal(s, "2048");
@@ -420,6 +425,104 @@ static void test_revert_other_entry(void **state)
     free(s);
 }
 
+#define NODE_NR(n) "devices/system/node/node" #n "/hugepages/hugepages-2048kB/nr_hugepages"
+#define HOST_NR "kernel/mm/hugepages/hugepages-2048kB/nr_hugepages"
+
+static unsigned long long slurp_ull(const char *rel)
+{
+    char *s = slurp(rel);
+    unsigned long long v = 0;
+
+    assert_int_equal(vt_parse_ull(s, &v), 0);
+    free(s);
+    return v;
+}
+
+/* issue 15 item 3: a count that cannot exist in the node's (or the
+ * host's) memory is refused before anything runs, naming the memory;
+ * more than is free is a warning in the plan */
+static void test_capacity(void **state)
+{
+    vt_conn *c;
+    vt_applyplan ap = { 0 };
+    vt_err err = { { 0 } };
+    char *n1 = slurp(NODE_NR(1)), *all = slurp(HOST_NR), *s, plan[128];
+    unsigned long long have;
+    bool warned = false;
+
+    (void)state;
+    refused("host hugepages 2M 99999999 node 1",
+            "line 1: node 1 has 8 GiB of memory: 99999999 x 2M pages (190.7 TiB) cannot exist");
+    refused("host hugepages 2M 9000",
+            "line 1: the host has 16 GiB of memory: 9000 x 2M pages (17.6 GiB) cannot exist");
+    /* refused in prepare: neither pool file changed */
+    s = slurp(NODE_NR(1));
+    assert_string_equal(s, n1);
+    free(s);
+    s = slurp(HOST_NR);
+    assert_string_equal(s, all);
+    free(s);
+    free(n1);
+    free(all);
+
+    /* node 0 has 4 GiB free: 2100 more 2M pages (4.1 GiB) go through, warned */
+    have = slurp_ull(NODE_NR(0));
+    snprintf(plan, sizeof(plan), "host hugepages 2M %llu node 0\n", have + 2100);
+    c = fixture_open(sys_root, etc_root, false);
+    if (fixture_prep(c, plan, &ap, &err) < 0)
+        fail_msg("%s", err.msg);
+    for (size_t i = 0; i < ap.nwarnings; i++)
+        warned = warned || strstr(ap.warnings[i], "line 1: 2100 more 2M pages need 4.1 GiB, "
+                                                  "node 0 has 4 GiB free") != NULL;
+    if (!warned)
+        fail_msg("no warning about node 0's free memory (%zu warnings)", ap.nwarnings);
+    vt_applyplan_clear(&ap);
+    /* within what is free: no such warning */
+    snprintf(plan, sizeof(plan), "host hugepages 2M %llu node 0\n", have + 100);
+    if (fixture_prep(c, plan, &ap, &err) < 0)
+        fail_msg("%s", err.msg);
+    for (size_t i = 0; i < ap.nwarnings; i++)
+        if (strstr(ap.warnings[i], "free"))
+            fail_msg("warned: %s", ap.warnings[i]);
+    vt_applyplan_clear(&ap);
+    vt_conn_free(c);
+}
+
+/* issue 15 item 3: after a node's pool is written, the host's total is
+ * the sum of its nodes (the stand-in tree has no kernel to update its
+ * global file); a host-wide count shows on the nodes */
+static void test_pool_total(void **state)
+{
+    vt_conn *c = fixture_open(sys_root, etc_root, false);
+    vt_applyplan ap = { 0 };
+    vt_err err = { { 0 } };
+    vt_host h = { 0 };
+    unsigned long long n0 = slurp_ull(NODE_NR(0));
+
+    (void)state;
+    if (fixture_prep(c, "host hugepages 2M 700 node 1\n", &ap, &err) < 0 ||
+        vt_apply_run(c, &ap, logpath, NULL, NULL, &err) < 0)
+        fail_msg("%s", err.msg);
+    vt_applyplan_clear(&ap);
+    assert_int_equal(vt_host_read_sysfs(&h, sys_root, &err), 0);
+    assert_int_equal(h.pools[0].size_kib, 2048);
+    assert_int_equal(h.pools[0].nodes[1].nr, 700);
+    assert_int_equal(h.pools[0].nr, n0 + 700);
+    vt_host_clear(&h);
+    vt_conn_free(c);
+
+    c = fixture_open(sys_root, etc_root, false);
+    if (fixture_prep(c, "host hugepages 2M 1500\n", &ap, &err) < 0 ||
+        vt_apply_run(c, &ap, logpath, NULL, NULL, &err) < 0)
+        fail_msg("%s", err.msg);
+    vt_applyplan_clear(&ap);
+    assert_int_equal(vt_host_read_sysfs(&h, sys_root, &err), 0);
+    assert_int_equal(h.pools[0].nr, 1500);
+    assert_int_equal(h.pools[0].nodes[0].nr + h.pools[0].nodes[1].nr, 1500);
+    vt_host_clear(&h);
+    vt_conn_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -431,6 +534,8 @@ int main(void)
         cmocka_unit_test(test_effect_counts),
         cmocka_unit_test(test_revert_absent_file),
         cmocka_unit_test(test_revert_other_entry),
+        cmocka_unit_test(test_capacity),
+        cmocka_unit_test(test_pool_total),
     };
 
     virSetErrorFunc(NULL, quiet);
