@@ -73,8 +73,9 @@ static void advice_draw(vt_app *a)
         /* the VM column by display width: names may be CJK */
         vt_text_fit(f->vm ? f->vm : "(host)", 16, vm, sizeof(vm));
         vt_pen_line(&p, sel ? VT_ROLE_SELECTION : vt_sev_role(f->sev), "%s %s %-10s %s%*s %s%s", sel ? ">" : " ",
-                    vt_sev_marker(f->sev), f->topic, vm, 16 - vt_text_width(vm), "", f->summary,
-                    f->pending_restart ? " (fixed in config, at next start)" : "");
+                    vt_sev_marker(f->sev), f->topic, vm, 16 - vt_text_width(vm), "",
+                    /* first: a long summary is cut at the line's end */
+                    f->pending_restart ? "fixed in config, at next start: " : "", f->summary);
         if (sel)
             draw_selected(&p, a, f);
     }

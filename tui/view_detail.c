@@ -277,8 +277,8 @@ static void draw_findings(vt_pen *p, vt_app *a, const vt_domain *d)
             vt_pen_heading(p, head);
         }
         any = true;
-        vt_pen_line(p, vt_sev_role(f->sev), "%s %-10s %s%s", vt_sev_marker(f->sev), f->topic, f->summary,
-                    f->pending_restart ? " (fixed in config, at next start)" : "");
+        vt_pen_line(p, vt_sev_role(f->sev), "%s %-10s %s%s", vt_sev_marker(f->sev), f->topic,
+                    f->pending_restart ? "fixed in config, at next start: " : "", f->summary);
     }
 }
 

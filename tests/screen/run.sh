@@ -306,10 +306,15 @@ keys R a
 keys A
 wait_for 'Last apply: done' || fail "advice: the fix was not applied: $(capture | head -5)"
 keys Escape A
-if capture | grep -q 'iothread   dev-sandbox '; then
-    fail "advice: the finding is still there after its fix was applied"
-else
+# dev-sandbox runs: the disk's IOThread is in its config, live at its next
+# start, so the finding is either gone or says so, with no fix offered again
+if ! capture | grep -q 'iothread   dev-sandbox '; then
     ok "advice: after the fix is applied the finding is gone"
+elif select_finding 'WARN iothread   dev-sandbox' && capture | grep -q 'dev-sandbox  *fixed in config, at next start: ' &&
+    ! capture | grep -q 'vm dev-sandbox disk vda iothread 1'; then
+    ok "advice: after the fix is applied the finding says it is fixed in config, at next start, and offers no fix"
+else
+    fail "advice: the finding is still there after its fix was applied:"; capture | sed -n 1,14p
 fi
 grep -q '"change":"disk vda iothread (config)"' "$tmp/apply-advice.log" && ok "advice: the fix went through the apply log" ||
     fail "advice: apply log: $(head -c 300 "$tmp/apply-advice.log" 2>/dev/null)"
