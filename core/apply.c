@@ -228,6 +228,8 @@ static char *new_value(const vt_edit *e)
     case VT_EDIT_HUGEPAGES_OFF: return vt_strdup("off");
     case VT_EDIT_NUMATUNE: return vt_asprintf("%s %s", e->mode, e->nodeset);
     case VT_EDIT_SECLABEL:
+        if (strcmp(e->sec_type, "default") == 0)
+            return vt_strdup("(libvirt default: the host's security driver)");
         return vt_asprintf("%s%s%s%s", e->sec_type, e->label ? " " : "", e->label ? e->label : "",
                            e->relabel < 0 ? "" : e->relabel ? " relabel yes" : " relabel no");
     case VT_EDIT_HOST_PARAM:
