@@ -440,7 +440,14 @@ static void check_svirt_vm(const vt_conn *c, vt_advice_list *l, const vt_domain 
     if (sl && sl->type && strcmp(sl->type, "none") == 0) {
         a = add(l, "svirt", VT_SEV_FAIL, d->name, "security", why, "no sVirt confinement (seclabel type='none')");
         evidence(a, "<seclabel type='none'%s%s/>", sl->model ? " model=" : "", sl->model ? sl->model : "");
-        a->fix = vt_asprintf("vm %s seclabel dynamic relabel yes\n", d->name);
+        /* a selinux label would not start where libvirt has no SELinux
+           driver (DAC, AppArmor hosts): there the fix is to leave the label
+           to the host's default driver (openEuler: "or make sure there is
+           no <seclabel type='none'/>") */
+        if (vt_host_has_secmodel(&c->host, "selinux"))
+            a->fix = vt_asprintf("vm %s seclabel dynamic relabel yes\n", d->name);
+        else
+            a->fix = vt_asprintf("vm %s seclabel default\n", d->name);
     } else if (sl && sl->relabel && strcmp(sl->relabel, "no") == 0) {
         a = add(l, "svirt", VT_SEV_WARN, d->name, "security", why,
                 "relabel='no': libvirt does not label this VM's images");

@@ -15,6 +15,7 @@
 #include "domxml.h"
 #include "fsutil.h"
 #include "hostedit.h"
+#include "validate.h"
 #include "xmledit.h"
 #include "xmlutil.h"
 
@@ -228,6 +229,8 @@ static char *new_value(const vt_edit *e)
     case VT_EDIT_HUGEPAGES_OFF: return vt_strdup("off");
     case VT_EDIT_NUMATUNE: return vt_asprintf("%s %s", e->mode, e->nodeset);
     case VT_EDIT_SECLABEL:
+        if (strcmp(e->sec_type, "default") == 0)
+            return vt_strdup("(libvirt default: the host's security driver)");
         return vt_asprintf("%s%s%s%s", e->sec_type, e->label ? " " : "", e->label ? e->label : "",
                            e->relabel < 0 ? "" : e->relabel ? " relabel yes" : " relabel no");
     case VT_EDIT_HOST_PARAM:
@@ -657,7 +660,18 @@ static int prepare_vm(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, const
     }
     /* an edit that leaves the config as it is needs no define */
     if (strcmp(cur, base) != 0) {
-        char *p1 = vt_xml_pretty(base), *p2 = vt_xml_pretty(cur);
+        vt_validation val = { 0 };
+        vt_err verr = { { 0 } };
+        char *p1, *p2;
+        /* "validated" only after the checks ran, and saying which did */
+        if (vt_validate_edit(base, cur, &val, &verr) < 0) {
+            vt_err_set(err, "%s: the edited definition is not valid: %s", d->name, verr.msg);
+            goto cleanup;
+        }
+        def_step.validation = val.text;
+        val.text = NULL;
+        p1 = vt_xml_pretty(base);
+        p2 = vt_xml_pretty(cur);
         char *m1 = mask_secrets(p1), *m2 = mask_secrets(p2);
         char *la = vt_asprintf("%s (inactive XML now)", d->name);
         char *lb = vt_asprintf("%s (inactive XML after)", d->name);
@@ -1087,6 +1101,9 @@ static int log_step(const char *path, const char *uri, const vt_applyplan *p, co
         json_object_object_add(o, "after", json_object_new_string(s->changes[i].after));
         json_object_object_add(o, "call", json_object_new_string(s->call ? s->call : ""));
         json_object_object_add(o, "result", json_object_new_string(result));
+        /* a failure's reason, not only that it failed */
+        if ((s->state == VT_STEP_FAILED || s->state == VT_STEP_UNDO_FAILED) && s->result)
+            json_object_object_add(o, "error", json_object_new_string(s->result));
         if (revert)
             json_object_object_add(o, "revert", json_object_new_string(revert));
         fprintf(f, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
@@ -1338,8 +1355,9 @@ static void describe_step(vt_buf *b, const vt_step *s, size_t n, bool with_diff)
     size_t i;
 
     vt_buf_addf(b, "  %zu. [%s] %s\n", n, vt_applyplan_effect_name(s->effect),
-                s->kind == VT_STEP_DEFINE ? "config: define the edited inactive XML (validated)"
-                                          : s->call);
+                s->kind == VT_STEP_DEFINE ? "config: define the edited inactive XML" : s->call);
+    if (s->kind == VT_STEP_DEFINE)
+        vt_buf_addf(b, "       (%s)\n", s->validation ? s->validation : "not validated");
     for (i = 0; i < s->nchanges; i++) {
         const vt_change *ch = &s->changes[i];
         if (ch->line)

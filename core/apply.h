@@ -1,6 +1,7 @@
 /* The apply engine: the one place that changes a host. A change set
  * (plan.h) is first prepared against a connection into steps — live API
- * calls, and one validated define of the edited inactive XML per VM — with
+ * calls, and one define of the edited inactive XML per VM, checked first
+ * against libvirt's schema and parser (validate.h) — with
  * what each step does, its virsh equivalent, the XML diff and warnings.
  * Preparing changes nothing; the review screen, --dry-run, --export-virsh
  * and --apply all show or run the same prepared steps.

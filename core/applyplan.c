@@ -108,6 +108,7 @@ void vt_applyplan_clear_step(vt_step *s)
     free(s->base_xml);
     free(s->new_xml);
     free(s->diff);
+    free(s->validation);
     free(s->undo_value);
     free(s->undo_mode);
     free(s->result);

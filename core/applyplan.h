@@ -70,6 +70,7 @@ typedef struct vt_step {
     char *base_xml;            /* owned: inactive XML (with secrets) prepared from */
     char *new_xml;             /* owned: the XML to define */
     char *diff;                /* owned: unified diff, secrets masked */
+    char *validation;          /* owned: which checks of new_xml ran (validate.h) */
     /* host steps */
     char *path;                /* owned: sysfs file, or the boot-time file */
     char *write;               /* owned: text to write, or the file's new content;

@@ -39,3 +39,32 @@ int vt_caps_parse_topology(const char *xml, vt_host *h, vt_err *err)
     xmlFreeDoc(doc);
     return 0;
 }
+
+int vt_caps_parse_secmodels(const char *xml, vt_host *h, vt_err *err)
+{
+    xmlDoc *doc = vt_xml_read(xml, "capabilities XML", err);
+    xmlNode *host, *n;
+    size_t i;
+
+    if (!doc)
+        return -1;
+    for (i = 0; i < h->nsecmodels; i++)
+        free(h->secmodels[i]);
+    free(h->secmodels);
+    h->secmodels = NULL;
+    h->nsecmodels = 0;
+    host = vt_xml_child(xmlDocGetRootElement(doc), "host");
+    for (n = host ? host->children : NULL; n; n = n->next) {
+        char *m;
+        if (!vt_xml_is(n, "secmodel"))
+            continue;
+        m = vt_xml_text(vt_xml_child(n, "model"));
+        if (m && *vt_rstrip(m))
+            *(char **)vt_array_push(&h->secmodels, &h->nsecmodels, sizeof(char *)) = m;
+        else
+            free(m);
+    }
+    h->secmodels_known = true;
+    xmlFreeDoc(doc);
+    return 0;
+}

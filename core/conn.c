@@ -1027,6 +1027,7 @@ static void refresh_topology(vt_conn *c)
     hostname = virConnectGetHostname(c->conn);
     if (caps) {
         vt_caps_parse_topology(caps, &c->host, &err);
+        vt_caps_parse_secmodels(caps, &c->host, &err);
         free(caps);
     }
     if (virNodeGetInfo(c->conn, &info) == 0) {

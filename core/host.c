@@ -358,7 +358,22 @@ void vt_host_clear(vt_host *h)
     for (i = 0; i < h->nnodes; i++)
         free(h->nodes[i].cpus);
     free(h->nodes);
+    for (i = 0; i < h->nsecmodels; i++)
+        free(h->secmodels[i]);
+    free(h->secmodels);
     memset(h, 0, sizeof(*h));
+}
+
+bool vt_host_has_secmodel(const vt_host *h, const char *model)
+{
+    size_t i;
+
+    if (!h->secmodels_known)
+        return true;
+    for (i = 0; i < h->nsecmodels; i++)
+        if (strcmp(h->secmodels[i], model) == 0)
+            return true;
+    return false;
 }
 
 const char *vt_selinux_mode_name(vt_selinux_mode m)

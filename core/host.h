@@ -67,6 +67,11 @@ typedef struct vt_host {
              nodeinfo_threads;      /* virNodeGetInfo (per node/socket) */
     char *online_cpus;              /* owned cpuset */
     vt_selinux_mode selinux;
+    char **secmodels;               /* owned: libvirt's security drivers
+                                       (capabilities <secmodel><model>),
+                                       e.g. "selinux", "dac", "apparmor" */
+    size_t nsecmodels;
+    bool secmodels_known;           /* the capabilities were read */
     bool vhost_net_loaded;
     char *sysfs_why;                /* owned: set when sysfs facts are not
                                        from this host (remote connection) */
@@ -80,5 +85,8 @@ void vt_host_clear(vt_host *h);      /* frees members, keeps h */
 void vt_host_clear_sysfs(vt_host *h);
 
 const char *vt_selinux_mode_name(vt_selinux_mode m);
+/* Does libvirt on this host have the security driver `model`? true when
+ * the capabilities were not read: nothing says it is missing. */
+bool vt_host_has_secmodel(const vt_host *h, const char *model);
 
 #endif

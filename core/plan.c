@@ -285,11 +285,16 @@ static int parse_line(char **w, int n, int line, vt_edit *e, vt_err *err)
         e->kind = VT_EDIT_SECLABEL;
         e->scope = VT_SCOPE_CONFIG;
         if (n < 4)
-            BAD("line %d: expected: vm NAME seclabel dynamic|static LABEL|none [relabel yes|no]", line);
+            BAD("line %d: expected: vm NAME seclabel dynamic|static LABEL|none|default [relabel yes|no]",
+                line);
         e->sec_type = vt_strdup(w[3]);
         if (strcmp(w[3], "none") == 0) {
             if (n != 4)
                 BAD("line %d: seclabel none takes nothing after it", line);
+            return 0;
+        } else if (strcmp(w[3], "default") == 0) {
+            if (n != 4)
+                BAD("line %d: seclabel default takes nothing after it", line);
             return 0;
         } else if (strcmp(w[3], "static") == 0) {
             if (n < 5 || strcmp(w[4], "relabel") == 0)
@@ -302,7 +307,7 @@ static int parse_line(char **w, int n, int line, vt_edit *e, vt_err *err)
         } else if (strcmp(w[3], "dynamic") == 0) {
             rest = 4;
         } else {
-            BAD("line %d: seclabel type \"%s\" is not dynamic, static or none", line, w[3]);
+            BAD("line %d: seclabel type \"%s\" is not dynamic, static, none or default", line, w[3]);
         }
         if (n == rest + 2 && strcmp(w[rest], "relabel") == 0 &&
             (strcmp(w[rest + 1], "yes") == 0 || strcmp(w[rest + 1], "no") == 0))

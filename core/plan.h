@@ -12,6 +12,8 @@
  *   vm NAME seclabel dynamic [relabel yes|no]
  *   vm NAME seclabel static LABEL [relabel yes|no]
  *   vm NAME seclabel none
+ *   vm NAME seclabel default     (no label of the main model: the host's
+ *                                 default security driver applies)
  *   host halt_poll_ns|halt_poll_ns_grow|halt_poll_ns_grow_start|halt_poll_ns_shrink VALUE [persist|unpersist]
  *   host workqueue_cpus CPUSET [persist|unpersist]
  *   host thp enabled|defrag always|madvise|never|defer|defer+madvise [persist|unpersist]
@@ -67,7 +69,7 @@ typedef struct vt_edit {
     unsigned long long size_kib;
     char *nodeset;             /* owned, canonical */
     char *mode;                /* owned: numatune mode */
-    char *sec_type;            /* owned: dynamic, static, none */
+    char *sec_type;            /* owned: dynamic, static, none, default */
     char *label;               /* owned */
     int relabel;               /* -1 unset, 0 no, 1 yes */
     char *knob;                /* owned: host knob name */

@@ -1,6 +1,7 @@
 #include "xmledit.h"
 
 #include <libxml/tree.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -219,15 +220,56 @@ static void edit_numatune(xmlNode *root, const vt_edit *e)
     xmlUnsetProp(mem, (const xmlChar *)"placement");
 }
 
+/* The label sVirt uses, chosen as vt_domdef_main_seclabel chooses it:
+ * model selinux, else the first <seclabel>. */
+static xmlNode *main_seclabel(xmlNode *root)
+{
+    xmlNode *sl = child_with(root, "seclabel", "model", "selinux");
+
+    return sl ? sl : vt_xml_child(root, "seclabel");
+}
+
+static bool has_model(xmlNode *n)
+{
+    VT_AUTOFREE char *m = vt_xml_attr(n, "model");
+
+    return m && *m;
+}
+
+/* libvirt takes one <seclabel> without a model (the default driver's), but
+ * refuses a model-less one next to others ("missing security model when
+ * using multiple labels"): the label an edit writes replaces the main one
+ * and any model-less one, it is never added beside them. */
+static void drop_modelless_except(xmlNode *root, xmlNode *keep)
+{
+    xmlNode *n, *next;
+
+    for (n = root->children; n; n = next) {
+        next = n->next;
+        if (n != keep && vt_xml_is(n, "seclabel") && !has_model(n))
+            remove_node(n);
+    }
+}
+
 static void edit_seclabel(xmlNode *root, const vt_edit *e)
 {
-    xmlNode *sl = child_with(root, "seclabel", "model", "selinux"), *n, *next;
+    xmlNode *sl = main_seclabel(root), *n, *next;
 
+    if (strcmp(e->sec_type, "default") == 0) {
+        /* no label of the main model: the host's default driver decides */
+        if (sl)
+            remove_node(sl);
+        drop_modelless_except(root, NULL);
+        return;
+    }
+    if (sl && has_model(sl) && !child_with(root, "seclabel", "model", "selinux"))
+        sl = NULL; /* the main label is another model's (dac): keep it, add selinux */
     if (!sl) {
         /* after <devices>, where libvirt writes it */
         sl = xmlNewChild(root, NULL, (const xmlChar *)"seclabel", NULL);
-        set_attr(sl, "model", "selinux");
     }
+    set_attr(sl, "model", "selinux");
+    drop_modelless_except(root, sl);
     set_attr(sl, "type", e->sec_type);
     for (n = sl->children; n; n = next) {
         next = n->next;

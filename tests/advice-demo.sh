@@ -33,6 +33,14 @@ for vm in db-primary db-replica; do
     [ -z "$bad" ] && echo "ok: well-tuned $vm has no warning or failure" || { echo "FAIL: $vm: $bad"; failed=1; }
 done
 jq -r '.findings[].fix // empty' "$tmp/c.json" > "$tmp/fixes.plan"
+# issue 15: the sVirt fix for legacy-ftp is one libvirt takes, not only a
+# dry run that calls itself validated
+jq -r '.findings[] | select(.topic == "svirt" and .vm == "legacy-ftp") | .fix // empty' "$tmp/c.json" > "$tmp/svirt.plan"
+if [ -s "$tmp/svirt.plan" ] && "$VT" --demo --apply "$tmp/svirt.plan" --yes > "$tmp/svirt.out" 2>&1; then
+    echo "ok: legacy-ftp's sVirt fix applies: $(head -1 "$tmp/svirt.plan")"
+else
+    echo "FAIL: legacy-ftp's sVirt fix does not apply: $(tail -2 "$tmp/svirt.out")"; failed=1
+fi
 if "$VT" --demo --apply "$tmp/fixes.plan" --dry-run > "$tmp/dry" 2>&1; then
     echo "ok: all $(grep -c . "$tmp/fixes.plan") fix lines are a plan --apply takes"
 else

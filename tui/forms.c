@@ -117,6 +117,9 @@ static void forms_security(const vt_domdef *def)
     if (!is_static)
         add_form("seclabel static %s relabel yes", label);
     add_form("seclabel none");
+    /* no label of the main model: where libvirt has no SELinux driver this,
+       not a selinux label, is what confines the VM (the host's default) */
+    add_form("seclabel default");
     if (sl && strcmp(sl->type, "none") == 0)
         fs.sel = 2;
 }

@@ -69,7 +69,27 @@ static void test_fixture(void **state)
     a = find(&l, "svirt", "beta", "type='none'");
     assert_non_null(a);
     assert_int_equal(a->sev, VT_SEV_FAIL);
-    assert_string_equal(a->fix, "vm beta seclabel dynamic relabel yes\n");
+    /* the test driver's only security driver is testSecurity: a selinux
+     * label would not start there, so the fix leaves the host's default */
+    assert_true(c->host.secmodels_known);
+    assert_false(vt_host_has_secmodel(&c->host, "selinux"));
+    assert_string_equal(a->fix, "vm beta seclabel default\n");
+    {
+        vt_advice_list l2 = { 0 };
+        char **saved = c->host.secmodels;
+        size_t nsaved = c->host.nsecmodels;
+        char *models[] = { "selinux", "dac" };
+        c->host.secmodels = models;
+        c->host.nsecmodels = 2;
+        vt_advise(c, NULL, &l2);
+        a = find(&l2, "svirt", "beta", "type='none'");
+        assert_non_null(a);
+        assert_string_equal(a->fix, "vm beta seclabel dynamic relabel yes\n");
+        vt_advice_list_clear(&l2);
+        c->host.secmodels = saved;
+        c->host.nsecmodels = nsaved;
+        a = find(&l, "svirt", "beta", "type='none'");
+    }
     a = find(&l, "lun", "beta", "raw LUN with rawio");
     assert_non_null(a);
     assert_null(find(&l, "lun", "beta", "partition"));     /* /dev/sdc is a whole disk */
@@ -447,10 +467,62 @@ static void test_pending_restart(void **state)
     vt_demo_free(demo);
 }
 
+/* issue 15: on the demo, the advisor's fix for legacy-ftp's type='none'
+ * applies, and the finding is gone from the definition afterwards (the
+ * running VM keeps its label until its next start). */
+static void test_demo_svirt_fix(void **state)
+{
+    vt_err err = { { 0 } };
+    vt_demo *demo = vt_demo_setup(vt_demo_datadir(), &err);
+    vt_conn_opts o = { 0 };
+    vt_conn *c;
+    vt_advice_list l = { 0 };
+    vt_changeset cs = { 0 };
+    vt_applyplan ap = { 0 };
+    const vt_advice *a;
+    const vt_domain *d;
+
+    (void)state;
+    if (!demo)
+        fail_msg("demo: %s", err.msg);
+    o.uri = demo->uri;
+    o.sysfs_root = demo->sysfs_root;
+    o.procfs_root = demo->procfs_root;
+    o.etc_root = demo->etc_root;
+    c = vt_conn_open(&o, &err);
+    if (!c || vt_conn_refresh(c) < 0)
+        fail_msg("demo open: %s", c ? c->err.msg : err.msg);
+    vt_advise(c, NULL, &l);
+    a = find(&l, "svirt", "legacy-ftp", "type='none'");
+    assert_non_null(a);
+    assert_non_null(a->fix);
+    if (vt_plan_parse(a->fix, &cs, &err) < 0 || vt_apply_prepare(c, &cs, NULL, &ap, &err) < 0)
+        fail_msg("%s: %s", a->fix, err.msg);
+    assert_int_equal(ap.nsteps, 1);
+    assert_non_null(strstr(ap.steps[0].validation, "validated: domain schema and libvirt's parser"));
+    if (vt_apply_run(c, &ap, demo->log_path, NULL, NULL, &err) < 0)
+        fail_msg("apply %s: %s", a->fix, err.msg);
+    vt_advice_list_clear(&l);
+    assert_int_equal(vt_conn_refresh(c), 0);
+    d = vt_conn_find_name(c, "legacy-ftp");
+    assert_non_null(d);
+    assert_null(strstr(d->config_xml, "type='none'"));
+    vt_advise(c, NULL, &l);
+    /* legacy-ftp runs: what is left is the running label, pending */
+    a = find(&l, "svirt", "legacy-ftp", "type='none'");
+    assert_true(!a || (a->pending_restart && !a->fix));
+    vt_advice_list_clear(&l);
+    vt_applyplan_clear(&ap);
+    vt_changeset_clear(&cs);
+    vt_conn_free(c);
+    vt_demo_free(demo);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fixture),
+        cmocka_unit_test(test_demo_svirt_fix),
         cmocka_unit_test(test_fix_applies),
         cmocka_unit_test(test_json),
         cmocka_unit_test(test_demo_facts),

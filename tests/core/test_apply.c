@@ -18,6 +18,8 @@
 #include "apply.h"
 #include "conn.h"
 #include "fixture.h"
+#include "validate.h"
+#include "xmledit.h"
 
 static void quiet(void *d, virErrorPtr e) { (void)d; (void)e; }
 
@@ -416,6 +418,191 @@ static void test_undo(void **state)
     vt_conn_free(c);
 }
 
+static size_t count_of(const char *xml, const char *needle)
+{
+    size_t n = 0;
+
+    for (const char *p = strstr(xml, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+/* A VM with the demo's legacy-ftp label: <seclabel type='none'/>, no model */
+static const char *delta_xml =
+    "<domain type='test'><name>delta</name><uuid>4a2f1a36-7b43-4bd5-9c1e-55d3e0c2b0d4</uuid>"
+    "<memory unit='KiB'>262144</memory><vcpu>1</vcpu><os><type arch='i686'>hvm</type></os>"
+    "<devices/><seclabel type='none'/></domain>";
+
+static vt_conn *open_with_delta(void)
+{
+    vt_conn *c = fixture_open(NULL, NULL, false);
+    virDomainPtr d = virDomainDefineXML(c->conn, delta_xml);
+
+    assert_non_null(d);
+    virDomainFree(d);
+    assert_int_equal(vt_conn_refresh(c), 0);
+    return c;
+}
+
+/* issue 15: the advisor's fix for type='none' gives one label, which
+ * libvirt's schema and parser take; `default` removes it */
+static void test_seclabel_edit_valid(void **state)
+{
+    vt_conn *c = open_with_delta();
+    vt_applyplan ap = { 0 };
+    vt_err err = { { 0 } };
+    char *text, *x;
+
+    (void)state;
+    unlink(logpath);
+    if (fixture_prep(c, "vm delta seclabel dynamic relabel yes\n", &ap, &err) < 0)
+        fail_msg("%s", err.msg);
+    assert_int_equal(ap.nsteps, 1);
+    assert_int_equal(count_of(ap.steps[0].new_xml, "<seclabel"), 1);
+    assert_int_equal(vt_validate_schema(ap.steps[0].new_xml, &err), 0);
+    assert_int_equal(vt_validate_parse(ap.steps[0].new_xml, &err), 0);
+    assert_string_equal(ap.steps[0].validation, "validated: domain schema and libvirt's parser");
+    text = vt_apply_describe(&ap, false);
+    assert_non_null(strstr(text, "(validated: domain schema and libvirt's parser)"));
+    free(text);
+    if (vt_apply_run(c, &ap, logpath, NULL, NULL, &err) < 0)
+        fail_msg("apply: %s", err.msg);
+    x = inactive_xml(c, "delta");
+    assert_int_equal(count_of(x, "<seclabel"), 1);
+    assert_non_null(strstr(x, "type='dynamic'"));
+    free(x);
+    vt_applyplan_clear(&ap);
+    vt_conn_free(c);
+
+    c = open_with_delta();
+    if (fixture_prep(c, "vm delta seclabel default\n", &ap, &err) < 0)
+        fail_msg("%s", err.msg);
+    assert_int_equal(ap.nsteps, 1);
+    assert_null(strstr(ap.steps[0].new_xml, "seclabel"));
+    assert_int_equal(vt_validate_schema(ap.steps[0].new_xml, &err), 0);
+    assert_int_equal(vt_validate_parse(ap.steps[0].new_xml, &err), 0);
+    if (vt_apply_run(c, &ap, logpath, NULL, NULL, &err) < 0)
+        fail_msg("apply: %s", err.msg);
+    x = inactive_xml(c, "delta");
+    assert_null(strstr(x, "<seclabel"));
+    free(x);
+    vt_applyplan_clear(&ap);
+    vt_conn_free(c);
+}
+
+static void expect_invalid(vt_conn *c, const char *plan, const char *needle)
+{
+    vt_applyplan ap = { 0 };
+    vt_err err = { { 0 } };
+
+    assert_int_equal(fixture_prep(c, plan, &ap, &err), -1);
+    if (!strstr(err.msg, needle))
+        fail_msg("%s: expected \"%s\" in \"%s\"", plan, needle, err.msg);
+    assert_null(strstr(err.msg, "validated"));
+    assert_int_equal(ap.nsteps, 0);
+    vt_applyplan_clear(&ap);
+}
+
+/* An edit the plan parser takes and libvirt does not (a dynamic label
+ * without relabelling) stops at prepare, with the check's own message. */
+static void test_invalid_edit(void **state)
+{
+    vt_conn *c = fixture_open(NULL, NULL, false);
+    const char *dir = getenv("VIRT_TUNE_SCHEMADIR");
+    char *saved = dir ? vt_strdup(dir) : NULL;
+    vt_validation v = { 0 };
+    vt_err err = { { 0 } };
+    char *two;
+
+    (void)state;
+    expect_invalid(c, "vm beta seclabel dynamic relabel no\n",
+                   "beta: the edited definition is not valid: libvirt's domain schema refuses it: line ");
+    /* no schema: the parser still refuses it, and the schema is not claimed */
+    setenv("VIRT_TUNE_SCHEMADIR", "/nonexistent/schemas", 1);
+    expect_invalid(c, "vm beta seclabel dynamic relabel no\n",
+                   "libvirt's parser refuses it: unsupported configuration: dynamic label type "
+                   "must use resource relabeling");
+    {
+        vt_applyplan ap = { 0 };
+        if (fixture_prep(c, "vm beta seclabel dynamic relabel yes\n", &ap, &err) < 0)
+            fail_msg("%s", err.msg);
+        assert_string_equal(ap.steps[0].validation,
+                            "validated: libvirt's parser; schema not checked (no domain.rng at "
+                            "/nonexistent/schemas/domain.rng)");
+        vt_applyplan_clear(&ap);
+    }
+    if (saved)
+        setenv("VIRT_TUNE_SCHEMADIR", saved, 1);
+    else
+        unsetenv("VIRT_TUNE_SCHEMADIR");
+    free(saved);
+
+    /* the old edit's result: a model-less label beside a selinux one. The
+     * schema lets it through; libvirt's parser does not. */
+    two = vt_strdup(delta_xml);
+    {
+        char *p = strstr(two, "</domain>");
+        *p = '\0';
+        char *t = vt_asprintf("%s<seclabel model='selinux' type='dynamic' relabel='yes'/></domain>", two);
+        free(two);
+        two = t;
+    }
+    assert_int_equal(vt_validate_schema(two, &err), 0);
+    assert_int_equal(vt_validate_edit(delta_xml, two, &v, &err), -1);
+    assert_non_null(strstr(err.msg, "missing security model when using multiple labels"));
+    assert_null(v.text);
+    /* a check the original fails too is not the edit's fault: not run */
+    vt_err_clear(&err);
+    assert_int_equal(vt_validate_edit(two, two, &v, &err), 0);
+    assert_true(v.schema);
+    assert_false(v.parser);
+    assert_non_null(strstr(v.text, "libvirt's parser not checked (it refuses the definition "
+                                   "before the edit too"));
+    vt_validation_clear(&v);
+    free(two);
+    vt_conn_free(c);
+}
+
+/* The apply log says why a step failed. */
+static void test_log_reason(void **state)
+{
+    vt_conn *c = fixture_open(NULL, NULL, false);
+    vt_applyplan ap = { 0 };
+    vt_err err = { { 0 } };
+    virDomainPtr d;
+    FILE *f;
+    char line[8192];
+    bool seen = false;
+
+    (void)state;
+    unlink(logpath);
+    if (fixture_prep(c, "vm alpha iothread 1 pin 4-5 live\n", &ap, &err) < 0)
+        fail_msg("%s", err.msg);
+    d = virDomainLookupByName(c->conn, "alpha");
+    assert_int_equal(virDomainDestroy(d), 0);
+    virDomainFree(d);
+    assert_int_equal(vt_apply_run(c, &ap, logpath, NULL, NULL, &err), -1);
+    f = fopen(logpath, "r");
+    assert_non_null(f);
+    while (fgets(line, sizeof(line), f)) {
+        json_object *o = json_tokener_parse(line), *r, *e;
+        assert_non_null(o);
+        assert_true(json_object_object_get_ex(o, "result", &r));
+        if (strcmp(json_object_get_string(r), "failed") == 0) {
+            assert_true(json_object_object_get_ex(o, "error", &e));
+            assert_non_null(strstr(json_object_get_string(e), "virDomainPinIOThread"));
+            seen = true;
+        } else {
+            assert_false(json_object_object_get_ex(o, "error", NULL));
+        }
+        json_object_put(o);
+    }
+    fclose(f);
+    assert_true(seen);
+    vt_applyplan_clear(&ap);
+    vt_conn_free(c);
+}
+
 static void test_readonly(void **state)
 {
     vt_conn_opts o = {
@@ -449,6 +636,9 @@ int main(void)
         cmocka_unit_test(test_undo),
         cmocka_unit_test(test_renamed_or_replaced),
         cmocka_unit_test(test_readonly),
+        cmocka_unit_test(test_seclabel_edit_valid),
+        cmocka_unit_test(test_invalid_edit),
+        cmocka_unit_test(test_log_reason),
     };
     int rc;
 

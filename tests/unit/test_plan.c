@@ -24,7 +24,8 @@ static const char *good =
     "vm db numatune strict 0 both\n"
     "vm db seclabel dynamic relabel yes\n"
     "vm db seclabel static system_u:system_r:svirt_t:s0:c10,c20 relabel no\n"
-    "vm db seclabel none\n";
+    "vm db seclabel none\n"
+    "vm db seclabel default\n";
 
 static void test_good(void **state)
 {
@@ -33,7 +34,7 @@ static void test_good(void **state)
 
     (void)state;
     assert_int_equal(vt_plan_parse(good, &cs, &err), 0);
-    assert_int_equal(cs.n, 13);
+    assert_int_equal(cs.n, 14);
     assert_int_equal(cs.edits[0].kind, VT_EDIT_IOTHREADS);
     assert_int_equal(cs.edits[0].id, 2);
     assert_int_equal(cs.edits[1].kind, VT_EDIT_IOTHREAD_PIN);
@@ -57,6 +58,8 @@ static void test_good(void **state)
     assert_string_equal(cs.edits[11].label, "system_u:system_r:svirt_t:s0:c10,c20");
     assert_int_equal(cs.edits[11].relabel, 0);
     assert_string_equal(cs.edits[12].sec_type, "none");
+    assert_string_equal(cs.edits[13].sec_type, "default");
+    assert_int_equal(cs.edits[13].relabel, -1);
     vt_changeset_clear(&cs);
 }
 
@@ -153,6 +156,7 @@ static void test_bad(void **state)
     expect_bad("vm a seclabel static\n", "needs a LABEL");
     expect_bad("vm a seclabel static nolabel\n", "not an SELinux label");
     expect_bad("vm a seclabel none relabel no\n", "takes nothing");
+    expect_bad("vm a seclabel default relabel yes\n", "default takes nothing");
     expect_bad("vm a seclabel dynamic relabel maybe\n", "relabel yes");
     expect_bad("vm a frobnicate 1\n", "unknown change \"frobnicate\"");
     expect_bad("vm a iothreads 1 2 3 4 5 6 7 8 9 10 11 12\n", "too many words");

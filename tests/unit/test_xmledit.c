@@ -196,6 +196,71 @@ static void test_corpus(void **state)
     }
 }
 
+static size_t count_of(const char *xml, const char *needle)
+{
+    size_t n = 0;
+
+    for (const char *p = strstr(xml, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+/* issue 15: a type='none' label without a model is the one the edit
+ * replaces; another label beside it makes libvirt refuse the definition */
+static void test_seclabel_replaces(void **state)
+{
+    static const char *none = "<domain type='kvm'><name>x</name><devices/>"
+                              "<seclabel type='none'/></domain>";
+    static const char *withdac = "<domain type='kvm'><name>x</name><devices/>"
+                                 "<seclabel type='none'/><seclabel type='dynamic' model='dac'/></domain>";
+    char *out;
+    vt_domdef *d;
+
+    (void)state;
+    d = apply_ok(none, "vm x seclabel dynamic relabel yes", &out);
+    assert_int_equal(d->nseclabels, 1);
+    assert_string_equal(d->seclabels[0].type, "dynamic");
+    assert_string_equal(d->seclabels[0].model, "selinux");
+    assert_int_equal(count_of(out, "<seclabel"), 1);
+    vt_domdef_free(d);
+    free(out);
+
+    d = apply_ok(none, "vm x seclabel default", &out);
+    assert_int_equal(d->nseclabels, 0);
+    assert_null(strstr(out, "seclabel"));
+    vt_domdef_free(d);
+    free(out);
+
+    /* another model's label stays; the model-less none goes */
+    d = apply_ok(withdac, "vm x seclabel dynamic", &out);
+    assert_int_equal(d->nseclabels, 2);
+    assert_null(strstr(out, "type=\"none\""));
+    assert_non_null(strstr(out, "model=\"dac\""));
+    vt_domdef_free(d);
+    free(out);
+    d = apply_ok(withdac, "vm x seclabel default", &out);
+    assert_int_equal(d->nseclabels, 1);
+    assert_string_equal(d->seclabels[0].model, "dac");
+    vt_domdef_free(d);
+    free(out);
+
+    /* the selinux label of a VM with two is changed in place */
+    {
+        char *xml = load("commented.xml");
+        d = apply_ok(xml, "vm x seclabel default", &out);
+        assert_int_equal(d->nseclabels, 1);
+        assert_string_equal(d->seclabels[0].model, "dac");
+        check_rest_equal(xml, out, " seclabel ", false);
+        vt_domdef_free(d);
+        free(out);
+        d = apply_ok(xml, "vm x seclabel none", &out);
+        assert_int_equal(d->nseclabels, 2);
+        vt_domdef_free(d);
+        free(out);
+        free(xml);
+    }
+}
+
 static void test_controller(void **state)
 {
     char *xml = load("commented.xml"), *out;
@@ -264,6 +329,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_corpus),
         cmocka_unit_test(test_controller),
+        cmocka_unit_test(test_seclabel_replaces),
         cmocka_unit_test(test_comments_kept),
         cmocka_unit_test(test_refused),
     };
