@@ -115,8 +115,8 @@ int vt_cli_remote_setup(const char *etc_root, const char *unit_dir, const char *
     if (p.sasldb_users)
         printf("Next: virt-tune sasl add USER, then virt-tune sasl verify %s USER\n", p.uri);
     else
-        printf("Next: users are Kerberos principals (kadmin: addprinc USER), not sasldb users; with a "
-               "ticket (kinit USER): virsh -c %s uri\n", p.uri);
+        printf("Next: users are Kerberos principals (kadmin: addprinc USER), not sasldb users; "
+               "with a ticket (kinit USER): virsh -c %s uri\n", p.uri);
     rc = 0;
 
 cleanup:

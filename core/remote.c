@@ -349,10 +349,11 @@ static int tls_certs_check(const char *etc_root, vt_err *err)
         free(c);
     }
     if (miss.len) {
-        vt_err_set(err, "TLS needs certificate files that are missing: %s. Make them first (libvirt's "
-                   "TLS docs): a CA with certtool --generate-privkey and --generate-self-signed, then the "
-                   "server's key and certificate signed by it with --generate-certificate (or openssl "
-                   "genpkey, req -x509, x509 -req)", miss.buf);
+        vt_err_set(err, "TLS needs certificate files that are missing: %s. Make them first "
+                   "(libvirt's TLS docs): a CA with certtool --generate-privkey and "
+                   "--generate-self-signed, then the server's key and certificate signed by it "
+                   "with --generate-certificate (or openssl genpkey, req -x509, x509 -req)",
+                   miss.buf);
         ret = -1;
     }
     vt_buf_free(&miss);

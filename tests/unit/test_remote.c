@@ -211,7 +211,8 @@ static char *snapshot(void)
     size_t n;
     FILE *f;
 
-    snprintf(cmd, sizeof(cmd), "cd %s && find . -type f | sort | xargs -r cat -A -- 2>&1; find . | sort", etc);
+    snprintf(cmd, sizeof(cmd),
+             "cd %s && find . -type f | sort | xargs -r cat -A -- 2>&1; find . | sort", etc);
     f = popen(cmd, "r");
     assert_non_null(f);
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
@@ -229,7 +230,8 @@ static void test_setup_listen_addr(void **state)
     } bad[] = {
         { "999.1.1.1", "\"999.1.1.1\" is not an IPv4 address" },
         { "1.2.3", "\"1.2.3\" is not an IPv4 address" },
-        { "no-such-host.invalid", "\"no-such-host.invalid\" is not an IP address and does not resolve" },
+        { "no-such-host.invalid",
+          "\"no-such-host.invalid\" is not an IP address and does not resolve" },
         { "::1::2", "\"::1::2\" is not an IPv6 address" },
         { "a b", "\"a b\" is not a listen address" },
         { "", "\"\" is not a listen address" },
