@@ -54,7 +54,7 @@ int vt_cli_remote_setup(const char *etc_root, const char *unit_dir, const char *
     vt_err err = { { 0 } };
     char *text;
     bool live = strcmp(etc_root, "/etc") == 0 && access("/run/systemd/system", F_OK) == 0;
-    int rc = 1;
+    int rc = 1, n;
 
     if (!transport || vt_setup_transport_parse(transport, &t) < 0) {
         fputs("virt-tune: sasl setup needs --transport tls-scram (recommended), tcp-gssapi or "
@@ -89,11 +89,15 @@ int vt_cli_remote_setup(const char *etc_root, const char *unit_dir, const char *
             goto cleanup;
         }
     }
-    if (vt_setup_write(&p, &err) < 0) {
+    if ((n = vt_setup_write(&p, &err)) < 0) {
         fprintf(stderr, "virt-tune: %s\n", err.msg);
         goto cleanup;
     }
-    puts("Written (each old file kept beside it as .virt-tune-DATE).");
+    if (n == 0)
+        puts("No file written: all were already as needed.");
+    else
+        printf("%d file%s written (%s kept beside it as .virt-tune-DATE).\n", n, n == 1 ? "" : "s",
+               n == 1 ? "the old one" : "each old one");
     for (size_t i = 0; i < p.ncommands; i++) {
         if (!live) {
             printf("Now run: %s\n", p.commands[i]);
@@ -108,7 +112,11 @@ int vt_cli_remote_setup(const char *etc_root, const char *unit_dir, const char *
             goto cleanup;
         }
     }
-    printf("Next: virt-tune sasl add USER, then virt-tune sasl verify %s USER\n", p.uri);
+    if (p.sasldb_users)
+        printf("Next: virt-tune sasl add USER, then virt-tune sasl verify %s USER\n", p.uri);
+    else
+        printf("Next: users are Kerberos principals (kadmin: addprinc USER), not sasldb users; "
+               "with a ticket (kinit USER): virsh -c %s uri\n", p.uri);
     rc = 0;
 
 cleanup:

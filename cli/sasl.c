@@ -151,6 +151,14 @@ static int sasl_with_password(const sasl_args *a)
     int len, rc = 1;
 
     mlock(pass, VT_CLI_PASS_MAX);
+    /* said before the password is asked, not after it was typed twice */
+    if (strcmp(a->cmd, "add") == 0 && vt_sasl_user_exists(&a->so, a->user, &err)) {
+        char *db = vt_sasl_db_path(&a->so);
+        fprintf(stderr, "virt-tune: user %s exists in %s: nothing was changed; to change its "
+                "password: virt-tune sasl passwd %s\n", a->user, db, a->user);
+        free(db);
+        goto cleanup;
+    }
     if ((len = vt_cli_password(a->from_stdin, !verify, pass)) < 0)
         goto cleanup;
     if (verify) {

@@ -7,7 +7,10 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netdb.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -290,6 +293,73 @@ static char *set_daemon_args(const char *text)
     return vt_buf_steal(&b);
 }
 
+int vt_setup_listen_check(const char *addr, vt_err *err)
+{
+    unsigned char buf[sizeof(struct in6_addr)];
+    struct addrinfo hints = { 0 }, *res = NULL;
+    char *bare;
+    size_t n = strlen(addr);
+    int rc;
+
+    if (!n || strcspn(addr, "\" \t\n\\") != n) {
+        vt_err_set(err, "\"%s\" is not a listen address", VT_QUOTE(addr, n));
+        return -1;
+    }
+    /* digits and dots are meant as IPv4, a colon as IPv6: say which one
+       it is not, and do not ask a resolver about it */
+    if (strspn(addr, "0123456789.") == n) {
+        if (inet_pton(AF_INET, addr, buf) == 1)
+            return 0;
+        vt_err_set(err, "listen address \"%s\" is not an IPv4 address", VT_QUOTE(addr, n));
+        return -1;
+    }
+    if (strchr(addr, ':')) {
+        bare = addr[0] == '[' && addr[n - 1] == ']' ? vt_strndup(addr + 1, n - 2) : vt_strdup(addr);
+        rc = inet_pton(AF_INET6, bare, buf);
+        free(bare);
+        if (rc == 1)
+            return 0;
+        vt_err_set(err, "listen address \"%s\" is not an IPv6 address", VT_QUOTE(addr, n));
+        return -1;
+    }
+    hints.ai_socktype = SOCK_STREAM;
+    rc = getaddrinfo(addr, NULL, &hints, &res);
+    if (res)
+        freeaddrinfo(res);
+    if (rc == 0)
+        return 0;
+    vt_err_set(err, "listen address \"%s\" is not an IP address and does not resolve (%s)",
+               VT_QUOTE(addr, n), gai_strerror(rc));
+    return -1;
+}
+
+/* 0 when the files libvirtd's TLS needs are there, else -1 naming the
+ * missing ones and how they are made. */
+static int tls_certs_check(const char *etc_root, vt_err *err)
+{
+    static const char *const certs[] = { "pki/CA/cacert.pem", "pki/libvirt/servercert.pem",
+                                         "pki/libvirt/private/serverkey.pem" };
+    vt_buf miss = { 0 };
+    int ret = 0;
+
+    for (size_t i = 0; i < sizeof(certs) / sizeof(certs[0]); i++) {
+        char *c = vt_asprintf("%s/%s", etc_root, certs[i]);
+        if (access(c, F_OK) != 0)
+            vt_buf_addf(&miss, "%s%s", miss.len ? ", " : "", c);
+        free(c);
+    }
+    if (miss.len) {
+        vt_err_set(err, "TLS needs certificate files that are missing: %s. Make them first "
+                   "(libvirt's TLS docs): a CA with certtool --generate-privkey and "
+                   "--generate-self-signed, then the server's key and certificate signed by it "
+                   "with --generate-certificate (or openssl genpkey, req -x509, x509 -req)",
+                   miss.buf);
+        ret = -1;
+    }
+    vt_buf_free(&miss);
+    return ret;
+}
+
 int vt_setup_prepare(const char *etc_root, const char *unit_dir, vt_setup_transport t,
                      const char *listen_addr, vt_setup_plan *out, vt_err *err)
 {
@@ -315,10 +385,10 @@ int vt_setup_prepare(const char *etc_root, const char *unit_dir, vt_setup_transp
         vt_err_set(err, "%s does not exist: is libvirtd installed?", lpath);
         goto cleanup;
     }
-    if (listen_addr && (strchr(listen_addr, '"') || strchr(listen_addr, ' ') || !*listen_addr)) {
-        vt_err_set(err, "\"%s\" is not a listen address", listen_addr);
+    if (listen_addr && vt_setup_listen_check(listen_addr, err) < 0)
         goto cleanup;
-    }
+    if (t == VT_SETUP_TLS_SCRAM && tls_certs_check(etc_root, err) < 0)
+        goto cleanup;
     {
         const char *kv_tls[] = { "listen_tls", "1", "listen_tcp", "0", "auth_tls", "\"sasl\"" };
         const char *kv_tcp[] = { "listen_tls", "0", "listen_tcp", "1", "auth_tcp", "\"sasl\"" };
@@ -372,20 +442,11 @@ int vt_setup_prepare(const char *etc_root, const char *unit_dir, vt_setup_transp
         free(dpath);
         command(&p, "systemctl restart libvirtd");
     }
-    if (t == VT_SETUP_TLS_SCRAM) {
-        const char *certs[] = { "pki/CA/cacert.pem", "pki/libvirt/servercert.pem",
-                                "pki/libvirt/private/serverkey.pem" };
-        for (size_t i = 0; i < 3; i++) {
-            char *c = vt_asprintf("%s/%s", etc_root, certs[i]);
-            if (access(c, F_OK) != 0)
-                note(&p, "TLS needs %s, which is missing: make the CA and the server certificate "
-                     "first (certtool or your PKI), or the daemon will not listen", c);
-            free(c);
-        }
-    }
+    p.sasldb_users = t != VT_SETUP_TCP_GSSAPI;
     if (t == VT_SETUP_TCP_GSSAPI)
         note(&p, "gssapi needs a Kerberos realm and the service key libvirt/HOST@REALM in the "
-             "keytab (keytab: in the SASL conf); users are Kerberos principals, not sasldb users");
+             "keytab (keytab: in the SASL conf); users are Kerberos principals (kadmin addprinc), "
+             "no sasldb user is made");
     if (t == VT_SETUP_TCP_DIGEST)
         note(&p, "digest-md5 is deprecated (RFC 6331) and weak; it is the guide's example and "
              "works on plain TCP, but scram-sha-256 over TLS is the secure choice");
@@ -452,12 +513,27 @@ static int put_back(const vt_setup_plan *p, size_t failed, const char *suffix, v
     return -1;
 }
 
+static bool file_changes(const vt_setup_file *f)
+{
+    return !f->before || strcmp(f->before, f->after) != 0;
+}
+
+size_t vt_setup_nchanged(const vt_setup_plan *p)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < p->nfiles; i++)
+        n += file_changes(&p->files[i]);
+    return n;
+}
+
 int vt_setup_write(const vt_setup_plan *p, vt_err *err)
 {
     char suffix[64];
     time_t now = time(NULL);
     struct tm tm;
     size_t i;
+    int written = 0;
 
     for (i = 0; i < p->nfiles; i++) {
         char *now_text = vt_read_file(p->files[i].path, 0, NULL);
@@ -474,12 +550,13 @@ int vt_setup_write(const vt_setup_plan *p, vt_err *err)
     strftime(suffix, sizeof(suffix), ".virt-tune-%Y%m%d-%H%M%S", &tm);
     for (i = 0; i < p->nfiles; i++) {
         const vt_setup_file *f = &p->files[i];
-        if (f->before && strcmp(f->before, f->after) == 0)
+        if (!file_changes(f))
             continue;
         if (vt_file_replace(f->path, f->after, 0644, f->before ? suffix : NULL, err) < 0)
             return put_back(p, i, suffix, err);
+        written++;
     }
-    return 0;
+    return written;
 }
 
 void vt_setup_plan_clear(vt_setup_plan *p)
@@ -513,6 +590,7 @@ char *vt_setup_describe(const vt_setup_plan *p)
                 vt_setup_transport_name(p->transport), p->uri);
     for (i = 0; i < p->nnotes; i++)
         vt_buf_addf(&b, "note: %s\n", p->notes[i]);
+    vt_buf_addf(&b, "%zu of %zu files change\n", vt_setup_nchanged(p), p->nfiles);
     for (i = 0; i < p->nfiles; i++) {
         if (!p->files[i].diff[0])
             vt_buf_addf(&b, "%s: already as needed\n", p->files[i].path);

@@ -67,18 +67,32 @@ typedef struct vt_setup_plan {
     char **notes;             /* owned: what else is needed or changes */
     size_t nnotes;
     char *uri;                /* owned: what a client connects to */
+    bool sasldb_users;        /* users are made in the sasldb (scram, digest-md5);
+                                 false for gssapi: they are Kerberos principals */
 } vt_setup_plan;
 
 const char *vt_setup_transport_name(vt_setup_transport t);   /* "tls-scram", ... */
 int vt_setup_transport_parse(const char *s, vt_setup_transport *out);
 
+/* 0 when addr is an IPv4 or IPv6 address or a name that resolves
+ * (getaddrinfo), else -1 saying why. */
+int vt_setup_listen_check(const char *addr, vt_err *err);
+
 /* The changes for transport t below etc_root (listen_addr may be NULL;
- * unit_dir NULL = the system's). Refused (-1) when a file to change does
- * not parse: it is never rewritten then. */
+ * unit_dir NULL = the system's). Refused (-1), nothing written, when a
+ * file to change does not parse, when listen_addr fails
+ * vt_setup_listen_check, or for TLS when a certificate file libvirtd
+ * needs (pki/CA/cacert.pem, pki/libvirt/servercert.pem,
+ * pki/libvirt/private/serverkey.pem below etc_root) is missing: err names
+ * the missing ones and how they are made. */
 int vt_setup_prepare(const char *etc_root, const char *unit_dir, vt_setup_transport t,
                      const char *listen_addr, vt_setup_plan *out, vt_err *err);
-/* Write the files (a file changed since preparing is a conflict: nothing
- * is written), each with a dated backup, owner, mode and context kept. */
+/* The files whose content the plan changes (a new file counts). */
+size_t vt_setup_nchanged(const vt_setup_plan *p);
+/* Write the files that change (a file changed since preparing is a
+ * conflict: nothing is written), each with a dated backup, owner, mode
+ * and context kept. The number of files written (0: all were already as
+ * needed), or -1. */
 int vt_setup_write(const vt_setup_plan *p, vt_err *err);
 void vt_setup_plan_clear(vt_setup_plan *p);
 /* Run one of the plan's commands, split at blanks, without a shell; with

@@ -25,6 +25,8 @@ static struct {
     char op;                    /* 'a' add, 'p' passwd, 'w' the set-up's first user */
     bool follow;                /* scroll to the set-up's newest line */
     char listen[128];           /* listen_addr; empty: leave it */
+    bool change;                /* the set-up's user exists: its password is changed */
+    int written;                /* files the set-up wrote; -1 none yet (survives end()) */
 } wz;
 
 static void append(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -136,18 +138,26 @@ static void got_pass2(vt_app *a, const char *v, size_t len)
         end();
         return;
     }
-    rc = vt_sasl_add(&o, wz.user, wz.pass, strlen(wz.pass), &err);
-    user_result(a, "added", rc, &err);
+    if (wz.change) {
+        rc = vt_sasl_passwd(&o, wz.user, wz.pass, strlen(wz.pass), &err);
+        user_result(a, "password changed for", rc, &err);
+    } else {
+        rc = vt_sasl_add(&o, wz.user, wz.pass, strlen(wz.pass), &err);
+        user_result(a, "added", rc, &err);
+    }
     if (wz.op != 'w') {
         end();
         return;
     }
     if (rc < 0) {
-        append("Step 3 of 5: not added: %s\n", err.msg);
+        append("Step 3 of 5: %s: %s\n", wz.change ? "password not changed" : "not added", err.msg);
         end();
         return;
     }
-    append("Step 3 of 5: user %s added to %s\n", wz.user, vt_remote_sasl_db(a));
+    if (wz.change)
+        append("Step 3 of 5: password of %s changed in %s\n", wz.user, vt_remote_sasl_db(a));
+    else
+        append("Step 3 of 5: user %s added to %s\n", wz.user, vt_remote_sasl_db(a));
     wz.step = 4;
     ask_next(a, "Step 4 of 5: after the restart, log in to:", wz.plan.uri ? wz.plan.uri : "", false, got_uri);
 }
@@ -167,8 +177,24 @@ static void got_pass(vt_app *a, const char *v, size_t len)
     ask_next(a, "Again:", "", true, got_pass2);
 }
 
+static void exists_answer(vt_app *a, int button)
+{
+    if (button == 0) {
+        wz.change = true;
+        ask_next(a, "New password:", "", true, got_pass);
+        return;
+    }
+    if (wz.op == 'w')
+        append("Step 3 of 5: %s exists, its password is kept; no user added\n", wz.user);
+    vt_app_status(a, VT_ROLE_STATUS, "%s exists: its password is kept", wz.user);
+    end();
+}
+
 static void got_user(vt_app *a, const char *v, size_t len)
 {
+    vt_sasl_opts o = vt_remote_sasl(a);
+    vt_err err = { { 0 } };
+
     (void)len;
     if (!vt_sasl_user_ok(v)) {
         vt_app_status(a, VT_ROLE_STATUS_ERROR, "\"%s\" is not a SASL user name (no '@', ':' or blanks)", v);
@@ -176,15 +202,39 @@ static void got_user(vt_app *a, const char *v, size_t len)
         return;
     }
     snprintf(wz.user, sizeof(wz.user), "%s", v);
+    wz.change = false;
+    /* asked before the password, not refused after it was typed twice */
+    if (vt_sasl_user_exists(&o, wz.user, &err)) {
+        vt_dialog_ask(a, "User exists", "Change", exists_answer, "user %s exists: change its password?\n"
+                      "(in %s)", wz.user, vt_remote_sasl_db(a));
+        return;
+    }
     ask_next(a, "Password:", "", true, got_pass);
+}
+
+/* What ending the set-up now means for the files: the status line's words. */
+static const char *files_said(char *buf, size_t n)
+{
+    if (wz.written < 0)
+        snprintf(buf, n, "nothing was written");
+    else if (wz.written == 0)
+        snprintf(buf, n, "the files were already as needed, none written");
+    else
+        snprintf(buf, n, "%d file%s written at step 2", wz.written, wz.written == 1 ? " was" : "s were");
+    return buf;
 }
 
 static void ask_cancelled(vt_app *a)
 {
-    if (wz.op == 'w')
+    char said[96];
+
+    if (wz.op == 'w') {
         append("Set-up stopped at step %d.\n", wz.step);
+        vt_app_status(a, VT_ROLE_STATUS, "set-up stopped at step %d: %s", wz.step, files_said(said, sizeof(said)));
+    } else {
+        vt_app_status(a, VT_ROLE_STATUS, "cancelled");
+    }
     end();
-    vt_app_status(a, VT_ROLE_STATUS, "cancelled");
 }
 
 static void ask_next(vt_app *a, const char *label, const char *initial, bool secret, vt_prompt_done_fn done)
@@ -257,10 +307,20 @@ static void prepare(vt_app *a)
                   vt_app_key(a, VT_ACT_OPEN), vt_app_key(a, VT_ACT_BACK));
 }
 
+static void ask_listen_again(vt_app *a);
+
 static void got_listen(vt_app *a, const char *v, size_t len)
 {
+    vt_err err = { { 0 } };
+
     (void)len;
     snprintf(wz.listen, sizeof(wz.listen), "%s", v);
+    /* refused here, at step 1, and asked again: nothing is prepared */
+    if (len && vt_setup_listen_check(v, &err) < 0) {
+        ask_listen_again(a);
+        vt_app_status(a, VT_ROLE_STATUS_ERROR, "%s; nothing was written", err.msg);
+        return;
+    }
     prepare(a);
 }
 
@@ -268,6 +328,12 @@ static void listen_cancelled(vt_app *a)
 {
     end();
     vt_app_status(a, VT_ROLE_STATUS, "set-up cancelled: nothing was written");
+}
+
+static void ask_listen_again(vt_app *a)
+{
+    vt_prompt_open(a, "Remote access set-up", "Step 1 of 5: listen address (empty: leave as is):", wz.listen,
+                   false, "continues", NULL, got_listen, listen_cancelled);
 }
 
 /* Step 1's second half: listen_addr, optional (the status warns of every
@@ -279,8 +345,7 @@ static void ask_listen(vt_app *a, vt_setup_transport t)
     wz.t = t;
     wz.op = 'w';
     snprintf(wz.listen, sizeof(wz.listen), "%s", cur ? cur : "");
-    vt_prompt_open(a, "Remote access set-up", "Step 1 of 5: listen address (empty: leave as is):", wz.listen,
-                   false, "continues", NULL, got_listen, listen_cancelled);
+    ask_listen_again(a);
 }
 
 static void deprecated_answer(vt_app *a, int button)
@@ -311,6 +376,7 @@ void vt_wizard_start(vt_app *a)
 
     end();
     wz.msg[0] = '\0';
+    wz.written = -1;
     vt_dialog_choose(a, "Remote access set-up", buttons, 4, 0, transport_answer,
                      "Step 1 of 5: how clients reach libvirtd.\n"
                      "TLS+SCRAM: scram-sha-256 over TLS (recommended)\n"
@@ -325,12 +391,19 @@ static void write_files(vt_app *a)
     vt_buf b = { 0 };
     bool live = strcmp(a->c->etc_root, "/etc") == 0 && access("/run/systemd/system", F_OK) == 0;
 
-    if (vt_setup_write(&wz.plan, &err) < 0) {
+    int n;
+
+    if ((n = vt_setup_write(&wz.plan, &err)) < 0) {
         snprintf(wz.msg, sizeof(wz.msg), "not written: %s\n", err.msg);
         end();
         return;
     }
-    vt_buf_addf(&b, "Step 2 of 5: %zu files written (each old one kept as .virt-tune-DATE).\n", wz.plan.nfiles);
+    wz.written = n;
+    if (n == 0)
+        vt_buf_add(&b, "Step 2 of 5: no file written: all were already as needed.\n");
+    else
+        vt_buf_addf(&b, "Step 2 of 5: %d file%s written (%s kept as .virt-tune-DATE).\n", n,
+                    n == 1 ? "" : "s", n == 1 ? "the old one" : "each old one");
     for (size_t i = 0; i < wz.plan.ncommands; i++) {
         if (!live)
             vt_buf_addf(&b, "Restart: run as root: %s\n", wz.plan.commands[i]);
@@ -341,9 +414,21 @@ static void write_files(vt_app *a)
     snprintf(wz.msg, sizeof(wz.msg), "%s", b.buf ? b.buf : "");
     vt_buf_free(&b);
     vt_remote_reread(a);
-    wz.step = 3;
     wz.follow = true;
     wz.op = 'w';
+    if (!wz.plan.sasldb_users) {
+        /* gssapi: nobody to add here; the rest are hints */
+        append("Step 3 of 5: users are Kerberos principals, made in the KDC (kadmin: addprinc USER), "
+               "not in the sasldb: no user is added here.\n");
+        append("Step 4 of 5: after the restart, a user with a ticket (kinit USER) connects to %s\n",
+               wz.plan.uri ? wz.plan.uri : "?");
+        append("Step 5 of 5: check it with: virsh -c %s uri\n", wz.plan.uri ? wz.plan.uri : "?");
+        vt_app_status(a, VT_ROLE_STATUS, "set-up finished: the result is on the screen");
+        end();
+        wz.step = 5;
+        return;
+    }
+    wz.step = 3;
     ask_next(a, "Step 3 of 5: first user:", "", false, got_user);
 }
 
@@ -359,19 +444,23 @@ bool vt_wizard_open(vt_app *a)
 {
     if (wz.step != 2)
         return false;
-    vt_dialog_ask(a, "Write", "Write", write_answer, "Write the %zu files shown\n"
-                  "(each old one kept as .virt-tune-DATE)?", wz.plan.nfiles);
+    vt_dialog_ask(a, "Write", "Write", write_answer, "Write the %zu of %zu files that change\n"
+                  "(each old one kept as .virt-tune-DATE)?", vt_setup_nchanged(&wz.plan), wz.plan.nfiles);
     return true;
 }
 
 bool vt_wizard_cancel(vt_app *a)
 {
+    char said[96];
+
     if (!wz.step)
         return false;
     if (wz.step == 5)
-        vt_app_status(a, VT_ROLE_STATUS, "set-up result closed");
-    else
+        vt_app_status(a, VT_ROLE_STATUS, "set-up finished and closed: %s", files_said(said, sizeof(said)));
+    else if (wz.step == 2 || wz.written < 0)
         vt_app_status(a, VT_ROLE_STATUS, "set-up cancelled: nothing was written");
+    else
+        vt_app_status(a, VT_ROLE_STATUS, "set-up closed: %s", files_said(said, sizeof(said)));
     end();
     wz.msg[0] = '\0';
     return true;

@@ -57,6 +57,15 @@ keys Right Right Enter
 capture | grep -q 'deprecated (RFC 6331)' && ok "set-up: digest-md5 asks past its warning" || fail "no digest warning"
 keys U
 capture | grep -q 'listen address' && ok "set-up: step 1 asks the listen address" || fail "no listen question: $(capture | tail -6)"
+answer 999.1.1.1
+if status_line | grep -q '"999.1.1.1" is not an IPv4 address; nothing was' && capture | grep -q 'listen address' &&
+   ! capture | grep -q 'step 2 of 5'; then
+    ok "set-up: 999.1.1.1 refused at step 1, asked again"
+else
+    fail "set-up: 999.1.1.1 not refused at step 1: $(status_line)"
+fi
+grep -q '999.1.1.1' "$E/libvirt/libvirtd.conf" && fail "set-up wrote the bad listen address"
+keys C-u
 answer 127.0.0.1
 if capture | grep -q 'step 2 of 5: nothing written yet' && capture | grep -q 'Remote access: tcp-digest-md5'; then
     ok "set-up: step 2 shows the diffs, nothing written"
@@ -89,8 +98,31 @@ else
 fi
 login carol c4rol-pass && ok "virsh logs in as carol" || fail "virsh as carol"
 
-# users: add, change a password, delete
+# Esc closes the finished set-up, and says what was written
 keys Escape
+if status_line | grep -q 'cancelled: nothing was written'; then
+    fail "Esc after the finished set-up: $(status_line)"
+elif status_line | grep -q 'files were written'; then
+    ok "Esc after the finished set-up: $(status_line | sed 's/  *$//')"
+else
+    fail "Esc after the finished set-up: $(status_line)"
+fi
+
+# an existing user is offered a password change, asked before any password
+keys u
+answer carol
+if capture | grep -q 'user carol exists: change its password?'; then
+    ok "u: adding an existing user offers a password change"
+    keys C
+    answer 'c4rol-new'
+    answer 'c4rol-new'
+    login carol c4rol-new && ! login carol c4rol-pass && ok "u: carol's password changed" ||
+        fail "u: carol's password not changed: $(status_line)"
+else
+    fail "u: existing user: $(status_line); $(capture | grep -v '^$' | tail -4)"
+fi
+
+# users: add, change a password, delete
 keys u
 answer dave
 answer 'd4ve-one'

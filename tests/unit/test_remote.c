@@ -152,7 +152,7 @@ static void test_setup_digest(void **state)
     assert_non_null(strstr(text, "note: digest-md5 is deprecated"));
     assert_non_null(strstr(text, "  systemctl restart libvirtd\n"));
     free(text);
-    assert_int_equal(vt_setup_write(&p, &err), 0);
+    assert_int_equal(vt_setup_write(&p, &err), 3);          /* three files changed */
     s = get("libvirt/libvirtd.conf");
     assert_string_equal(s, "# libvirtd.conf\n#listen_tls = 0\nlisten_tls = 0\n#listen_tcp = 1\n"
                            "listen_tcp = 1\n#listen_addr = \"192.168.0.1\"\nlisten_addr = \"10.0.0.5\"\n"
@@ -181,10 +181,149 @@ static void test_setup_digest(void **state)
     free(s);
     vt_setup_plan_clear(&p);
 
-    /* again: nothing left to change */
+    /* again: nothing left to change, nothing written */
     assert_int_equal(vt_setup_prepare(etc, units, VT_SETUP_TCP_DIGEST, "10.0.0.5", &p, &err), 0);
     for (size_t i = 0; i < p.nfiles; i++)
         assert_string_equal(p.files[i].diff, "");
+    assert_true(p.sasldb_users);
+    assert_int_equal(vt_setup_nchanged(&p), 0);
+    assert_int_equal(vt_setup_write(&p, &err), 0);
+    vt_setup_plan_clear(&p);
+
+    /* one setting differs: one file written, not three */
+    put("libvirt/libvirtd.conf", "listen_tls = 0\nlisten_tcp = 1\nauth_tcp = \"sasl\"\n"
+        "listen_addr = \"10.0.0.6\"\n", 0644);
+    assert_int_equal(vt_setup_prepare(etc, units, VT_SETUP_TCP_DIGEST, "10.0.0.5", &p, &err), 0);
+    assert_int_equal(p.nfiles, 3);
+    assert_int_equal(vt_setup_nchanged(&p), 1);
+    text = vt_setup_describe(&p);
+    assert_non_null(strstr(text, "1 of 3 files change\n"));
+    free(text);
+    assert_int_equal(vt_setup_write(&p, &err), 1);
+    vt_setup_plan_clear(&p);
+}
+
+/* every file below etc, path and content, for "nothing was written" */
+static char *snapshot(void)
+{
+    char cmd[256], chunk[4096];
+    vt_buf b = { 0 };
+    size_t n;
+    FILE *f;
+
+    snprintf(cmd, sizeof(cmd),
+             "cd %s && find . -type f | sort | xargs -r cat -A -- 2>&1; find . | sort", etc);
+    f = popen(cmd, "r");
+    assert_non_null(f);
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        vt_buf_addn(&b, chunk, n);
+    pclose(f);
+    vt_buf_add(&b, "");
+    return vt_buf_steal(&b);
+}
+
+static void test_setup_listen_addr(void **state)
+{
+    static const char *const good[] = { "127.0.0.1", "::1", "[::1]", "localhost", "0.0.0.0", "::" };
+    static const struct {
+        const char *addr, *says;
+    } bad[] = {
+        { "999.1.1.1", "\"999.1.1.1\" is not an IPv4 address" },
+        { "1.2.3", "\"1.2.3\" is not an IPv4 address" },
+        { "no-such-host.invalid",
+          "\"no-such-host.invalid\" is not an IP address and does not resolve" },
+        { "::1::2", "\"::1::2\" is not an IPv6 address" },
+        { "a b", "\"a b\" is not a listen address" },
+        { "", "\"\" is not a listen address" },
+    };
+    vt_setup_plan p = { 0 };
+    vt_err err = { { 0 } };
+    char *before, *after;
+
+    (void)state;
+    vt_remove_tree(etc);
+    put("libvirt/libvirtd.conf", shipped, 0644);
+    put("sasl2/libvirt.conf", "mech_list: gssapi\n", 0644);
+    before = snapshot();
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        err.msg[0] = '\0';
+        if (vt_setup_prepare(etc, units, VT_SETUP_TCP_DIGEST, bad[i].addr, &p, &err) != -1)
+            fail_msg("listen address \"%s\" accepted", bad[i].addr);
+        if (!strstr(err.msg, bad[i].says))
+            fail_msg("\"%s\": %s", bad[i].addr, err.msg);
+        assert_int_equal(p.nfiles, 0);
+        assert_int_equal(vt_setup_write(&p, &err), 0);       /* an empty plan writes nothing */
+        after = snapshot();
+        assert_string_equal(before, after);
+        free(after);
+    }
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        if (vt_setup_prepare(etc, units, VT_SETUP_TCP_DIGEST, good[i], &p, &err) < 0)
+            fail_msg("listen address \"%s\" refused: %s", good[i], err.msg);
+        assert_int_equal(vt_setup_listen_check(good[i], &err), 0);
+        vt_setup_plan_clear(&p);
+    }
+    free(before);
+}
+
+static void test_setup_tls_certs(void **state)
+{
+    static const char *const certs[] = { "pki/CA/cacert.pem", "pki/libvirt/servercert.pem",
+                                         "pki/libvirt/private/serverkey.pem" };
+    vt_setup_plan p = { 0 };
+    vt_err err = { { 0 } };
+    char *before, *after;
+
+    (void)state;
+    vt_remove_tree(etc);
+    put("libvirt/libvirtd.conf", shipped, 0644);
+    before = snapshot();
+    assert_int_equal(vt_setup_prepare(etc, units, VT_SETUP_TLS_SCRAM, NULL, &p, &err), -1);
+    for (size_t i = 0; i < 3; i++) {
+        char path[512];
+        snprintf(path, sizeof(path), "%s/%s", etc, certs[i]);
+        if (!strstr(err.msg, path))
+            fail_msg("%s not named: %s", path, err.msg);
+    }
+    assert_non_null(strstr(err.msg, "certtool"));
+    assert_int_equal(p.nfiles, 0);
+    after = snapshot();
+    assert_string_equal(before, after);
+    free(after);
+
+    /* two of three: the third is named, the others not */
+    put(certs[0], "dummy CA\n", 0644);
+    put(certs[1], "dummy cert\n", 0644);
+    assert_int_equal(vt_setup_prepare(etc, units, VT_SETUP_TLS_SCRAM, NULL, &p, &err), -1);
+    assert_non_null(strstr(err.msg, "serverkey.pem"));
+    assert_null(strstr(err.msg, "cacert.pem"));
+
+    put(certs[2], "dummy key\n", 0600);
+    if (vt_setup_prepare(etc, units, VT_SETUP_TLS_SCRAM, NULL, &p, &err) < 0)
+        fail_msg("%s", err.msg);
+    assert_true(p.sasldb_users);
+    assert_non_null(strstr(p.files[0].diff, "+listen_tls = 1\n"));
+    vt_setup_plan_clear(&p);
+    free(before);
+}
+
+static void test_setup_gssapi(void **state)
+{
+    vt_setup_plan p = { 0 };
+    vt_err err = { { 0 } };
+    char *text;
+
+    (void)state;
+    vt_remove_tree(etc);
+    put("libvirt/libvirtd.conf", shipped, 0644);
+    if (vt_setup_prepare(etc, units, VT_SETUP_TCP_GSSAPI, "127.0.0.1", &p, &err) < 0)
+        fail_msg("%s", err.msg);
+    /* users are Kerberos principals: no sasldb user, no sasldb_path */
+    assert_false(p.sasldb_users);
+    text = vt_setup_describe(&p);
+    assert_null(strstr(text, "sasldb_path"));
+    assert_non_null(strstr(text, "Kerberos principals"));
+    free(text);
     vt_setup_plan_clear(&p);
 }
 
@@ -198,6 +337,9 @@ static void test_setup_tls_sockets(void **state)
     (void)state;
     vt_remove_tree(etc);
     put("libvirt/libvirtd.conf", shipped, 0644);
+    put("pki/CA/cacert.pem", "dummy\n", 0644);
+    put("pki/libvirt/servercert.pem", "dummy\n", 0644);
+    put("pki/libvirt/private/serverkey.pem", "dummy\n", 0600);
     snprintf(path, sizeof(path), "%s/libvirtd-tls.socket", units);
     f = fopen(path, "w");
     fclose(f);
@@ -207,12 +349,6 @@ static void test_setup_tls_sockets(void **state)
     assert_string_equal(p.commands[0], "systemctl enable --now libvirtd-tls.socket");
     assert_non_null(strstr(p.files[0].diff, "+auth_tls = \"sasl\"\n"));
     assert_non_null(strstr(p.files[1].diff, "+mech_list: scram-sha-256\n"));
-    {
-        bool certs = false;
-        for (size_t i = 0; i < p.nnotes; i++)
-            certs |= strstr(p.notes[i], "pki/CA/cacert.pem, which is missing") != NULL;
-        assert_true(certs);
-    }
     /* someone edits libvirtd.conf before the write: nothing is written */
     put("libvirt/libvirtd.conf", "listen_tls = 0\n", 0644);
     assert_int_equal(vt_setup_write(&p, &err), -1);
@@ -230,7 +366,7 @@ static void test_setup_refused(void **state)
 
     (void)state;
     vt_remove_tree(etc);
-    assert_int_equal(vt_setup_prepare(etc, units, VT_SETUP_TLS_SCRAM, NULL, &p, &err), -1);
+    assert_int_equal(vt_setup_prepare(etc, units, VT_SETUP_TCP_GSSAPI, NULL, &p, &err), -1);
     assert_non_null(strstr(err.msg, "does not exist: is libvirtd installed?"));
     put("libvirt/libvirtd.conf", "listen_tcp = = 1\n", 0644);
     before = get("libvirt/libvirtd.conf");
@@ -251,6 +387,9 @@ int main(void)
         cmocka_unit_test(test_setup_digest),
         cmocka_unit_test(test_setup_tls_sockets),
         cmocka_unit_test(test_setup_refused),
+        cmocka_unit_test(test_setup_listen_addr),
+        cmocka_unit_test(test_setup_tls_certs),
+        cmocka_unit_test(test_setup_gssapi),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
