@@ -16,6 +16,7 @@
 #include "fsutil.h"
 #include "hostedit.h"
 #include "validate.h"
+#include "whatif.h"
 #include "xmledit.h"
 #include "xmlutil.h"
 
@@ -752,6 +753,8 @@ int vt_apply_prepare(vt_conn *c, const vt_changeset *cs, const vt_bases *bases,
         if (prepare_vm(c, &p, cs, d, bases, err) < 0)
             goto cleanup;
     }
+    /* the one judge, over the host as these edits would leave it */
+    vt_whatif_judge(c, cs, &p.judged);
     vt_applyplan_clear(out);
     *out = p;
     memset(&p, 0, sizeof(p));
@@ -1401,6 +1404,34 @@ char *vt_apply_describe(const vt_applyplan *p, bool with_diffs)
     }
     for (i = 0; i < p->nwarnings; i++)
         vt_buf_addf(&b, "warning: %s\n", p->warnings[i]);
+    {
+        char *t = vt_apply_judgement_text(p);
+        vt_buf_add(&b, t);
+        free(t);
+    }
+    return vt_buf_steal(&b);
+}
+
+char *vt_apply_judgement_text(const vt_applyplan *p)
+{
+    const vt_judgement *j = &p->judged;
+    vt_buf b = { 0 };
+    char *t;
+
+    if (!j->judged) {
+        vt_buf_addf(&b, "advisor: %s\n", j->why ? j->why : "not judged");
+        return vt_buf_steal(&b);
+    }
+    t = vt_judgement_text(j, "  ");
+    if (!*t) {
+        vt_buf_add(&b, "advisor: these edits change none of its warnings or failures\n");
+    } else {
+        vt_buf_addf(&b, "advisor, over the host as these edits would leave it:\n%s", t);
+        vt_buf_addf(&b, "advisor: %zu new failure%s, %zu new warning%s, %zu resolved\n", j->new_failures,
+                    j->new_failures == 1 ? "" : "s", j->new_warnings, j->new_warnings == 1 ? "" : "s",
+                    j->resolved);
+    }
+    free(t);
     return vt_buf_steal(&b);
 }
 

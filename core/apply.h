@@ -67,6 +67,10 @@ int vt_apply_run(vt_conn *c, vt_applyplan *p, const char *log_path, vt_apply_pro
 /* Human text of the prepared plan: per VM, each step with its effect, the
  * call, the changes and the XML diff; then the warnings. Caller frees. */
 char *vt_apply_describe(const vt_applyplan *p, bool with_diffs);
+/* The advisor's judgement of the plan (vt_judgement): the per-edit
+ * resolves/introduces/pending restart lines and the totals, or why the
+ * edits were not judged. Part of vt_apply_describe. Caller frees. */
+char *vt_apply_judgement_text(const vt_applyplan *p);
 /* After vt_apply_run: one line per step with its state and result. */
 char *vt_apply_outcome(const vt_applyplan *p);
 /* The equivalent virsh commands as a shell script. Caller frees. */

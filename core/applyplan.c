@@ -138,5 +138,49 @@ void vt_applyplan_clear(vt_applyplan *p)
     free(p->vm_uuids);
     free(p->vm_xml);
     free(p->reverts);
+    vt_judgement_clear(&p->judged);
     memset(p, 0, sizeof(*p));
+}
+
+void vt_judgement_clear(vt_judgement *j)
+{
+    if (!j)
+        return;
+    free(j->why);
+    for (size_t i = 0; i < j->nedits; i++)
+        free(j->edits[i]);
+    free(j->edits);
+    for (size_t i = 0; i < j->nverdicts; i++)
+        free(j->verdicts[i].text);
+    free(j->verdicts);
+    memset(j, 0, sizeof(*j));
+}
+
+static const char *verdict_word(vt_verdict_kind k)
+{
+    switch (k) {
+    case VT_VERDICT_RESOLVES: return "resolves";
+    case VT_VERDICT_INTRODUCES: return "introduces";
+    case VT_VERDICT_PENDING: return "pending restart";
+    }
+    return "?";
+}
+
+char *vt_judgement_text(const vt_judgement *j, const char *indent)
+{
+    vt_buf b = { 0 };
+
+    for (size_t e = 0; e < j->nedits; e++) {
+        bool head = false;
+        for (size_t i = 0; i < j->nverdicts; i++) {
+            const vt_verdict *v = &j->verdicts[i];
+            if (v->edit != e)
+                continue;
+            if (!head)
+                vt_buf_addf(&b, "%s%s\n", indent, j->edits[e]);
+            head = true;
+            vt_buf_addf(&b, "%s  %s: %s\n", indent, verdict_word(v->kind), v->text);
+        }
+    }
+    return b.buf ? vt_buf_steal(&b) : vt_strdup("");
 }

@@ -89,6 +89,39 @@ typedef struct vt_step {
     char *result;              /* owned: what happened, in words */
 } vt_step;
 
+/* The advisor's judgement of the change set (whatif.h): for each edit,
+ * what it resolves, introduces and leaves pending a restart, judged over
+ * the host as it would be after that edit and the ones before it. */
+typedef enum {
+    VT_VERDICT_RESOLVES,
+    VT_VERDICT_INTRODUCES,
+    VT_VERDICT_PENDING,        /* fixed in the config, in effect at the next start */
+} vt_verdict_kind;
+
+typedef struct vt_verdict {
+    size_t edit;               /* index of the edit in the change set */
+    vt_verdict_kind kind;
+    bool failure;              /* the finding is a failure (else a warning) */
+    char *text;                /* owned: "failure svirt legacy-ftp: security labelling off" */
+} vt_verdict;
+
+typedef struct vt_judgement {
+    bool judged;               /* false: no judgement (why says why) */
+    char *why;                 /* owned */
+    char **edits;              /* owned: each edit as a plan line */
+    size_t nedits;
+    vt_verdict *verdicts;      /* owned, by edit */
+    size_t nverdicts;
+    /* the change set as a whole, against the host as it is: failures and
+       warnings it leaves that were not there before */
+    size_t new_failures, new_warnings, resolved;
+} vt_judgement;
+
+/* "resolves:", "introduces: failure", "pending restart:" lines under each
+ * edit that has any, indented; "" when nothing changes. Caller frees. */
+char *vt_judgement_text(const vt_judgement *j, const char *indent);
+void vt_judgement_clear(vt_judgement *j);
+
 typedef struct vt_applyplan {
     vt_step *steps;            /* owned, in apply order */
     size_t nsteps;
@@ -101,6 +134,7 @@ typedef struct vt_applyplan {
     size_t nvms;
     char apply_id[64];         /* set by vt_apply_run: ties its log lines together */
     char *reverts;             /* owned: the apply id this plan reverts, or NULL */
+    vt_judgement judged;       /* the advisor over the would-be host (whatif.h) */
 } vt_applyplan;
 
 /* A new zeroed step of that kind at the end of p. The pointer is valid

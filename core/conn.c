@@ -524,6 +524,7 @@ static void domain_free(vt_domain *d)
         vt_domdef_free(d->config);
     vt_domdef_free(d->live);
     free(d->config_xml);
+    free(d->live_xml);
     free(d->live_label);
     free(d->process_label);
     free(d->iostats);
@@ -755,6 +756,7 @@ typedef struct fetched {
     vt_err err;
     vt_domdef *live, *cfg;         /* owned until merged; cfg may be live */
     char *cfg_xml;
+    char *live_xml;
 } fetched;
 
 struct vt_refresh_job {
@@ -791,6 +793,8 @@ static void fetched_clear(fetched *f)
         vt_domdef_free(f->cfg);
     vt_domdef_free(f->live);
     free(f->cfg_xml);
+    free(f->live_xml);
+    f->live_xml = NULL;
     f->live = f->cfg = NULL;
     f->cfg_xml = NULL;
 }
@@ -870,6 +874,8 @@ static void fetch_definition(vt_refresh_job *j, fetched *f)
         f->cfg = f->live;
         f->cfg_xml = vt_strdup(live_xml);
     }
+    f->live_xml = live_xml;
+    live_xml = NULL;
     f->rc = 0;
 
 cleanup:
@@ -1132,8 +1138,10 @@ static void install(vt_domain *d, fetched *f)
     d->config = f->cfg;
     free(d->config_xml);
     d->config_xml = f->cfg_xml;
+    free(d->live_xml);
+    d->live_xml = f->live_xml;
     f->live = f->cfg = NULL;
-    f->cfg_xml = NULL;
+    f->cfg_xml = f->live_xml = NULL;
     free(d->name);
     d->name = vt_strdup(d->live->name);
     free(d->live_label);

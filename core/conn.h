@@ -34,6 +34,7 @@ typedef struct vt_domain {
                                    config one when the domain is off */
     vt_domdef *config;          /* owned; inactive definition */
     char *config_xml;           /* owned; inactive XML as libvirt gave it */
+    char *live_xml;             /* owned; running XML (the inactive one when off) */
     char *live_label;           /* owned; label libvirt gave the running VM
                                    (live XML) */
     char *process_label;        /* owned; SELinux context of the QEMU
