@@ -528,6 +528,7 @@ static void domain_free(vt_domain *d)
     free(d->process_label);
     free(d->iostats);
     free(d->spread_kib);
+    free(d->spread_huge_kib);
     free(d->spread_why);
     free(d);
 }
@@ -956,6 +957,8 @@ static void set_spread_why(vt_domain *d, char *why)
     d->spread_present = false;
     free(d->spread_kib);
     d->spread_kib = NULL;
+    free(d->spread_huge_kib);
+    d->spread_huge_kib = NULL;
     d->spread_nnodes = 0;
 }
 
@@ -1004,8 +1007,11 @@ static void refresh_spread(vt_conn *c)
                 nn = (int)c->host.nnodes;
             set_spread_why(d, NULL);
             d->spread_kib = vt_calloc((size_t)(nn ? nn : 1), sizeof(*d->spread_kib));
-            for (k = 0; k <= u->max_node; k++)
+            d->spread_huge_kib = vt_calloc((size_t)(nn ? nn : 1), sizeof(*d->spread_huge_kib));
+            for (k = 0; k <= u->max_node; k++) {
                 d->spread_kib[k] = u->kib[k];
+                d->spread_huge_kib[k] = u->huge_kib[k];
+            }
             d->spread_nnodes = nn;
             d->spread_present = true;
         }

@@ -74,6 +74,9 @@ static void test_snapshot(void **state)
     assert_true(a->spread_present);
     assert_int_equal(a->pid, 2001);
     assert_true(a->spread_kib[0] == 1053648ULL && a->spread_kib[1] == 4ULL);
+    /* of which alpha's 512 x 2M hugetlbfs pages on node 0 */
+    assert_true(a->spread_huge_kib[0] == 1048576ULL && a->spread_huge_kib[1] == 0);
+    assert_true(b->spread_huge_kib[1] == 0);
     assert_true(b->spread_present);
     assert_true(b->spread_kib[1] == 1048576ULL);
     assert_false(g->spread_present);
