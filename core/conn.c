@@ -752,6 +752,7 @@ typedef struct fetched {
     virDomainStatsRecordPtr rec;   /* points into job->recs */
     int state;                     /* as the stats say */
     bool fetch;                    /* the definition is (re)read */
+    bool autostart;
     int rc, vir_code;
     vt_err err;
     vt_domdef *live, *cfg;         /* owned until merged; cfg may be live */
@@ -912,6 +913,25 @@ static void fetch_all(vt_refresh_job *j)
         pthread_join(t[i], NULL);
 }
 
+/* Which domains start with the host: one call for all of them, at every
+ * refresh, as no event tells of a change. Unknown (the call fails) reads
+ * as not autostarted. */
+static void mark_autostart(vt_refresh_job *j)
+{
+    virDomainPtr *doms = NULL;
+    int n = virConnectListAllDomains(j->conn, &doms, VIR_CONNECT_LIST_DOMAINS_AUTOSTART), i;
+
+    for (i = 0; i < n; i++) {
+        char uuid[VIR_UUID_STRING_BUFLEN];
+        if (virDomainGetUUIDString(doms[i], uuid) == 0)
+            for (size_t k = 0; k < j->nf; k++)
+                if (strcmp(j->f[k].uuid, uuid) == 0)
+                    j->f[k].autostart = true;
+        virDomainFree(doms[i]);
+    }
+    free(doms);
+}
+
 static void job_run(bg_task *bt)
 {
     vt_refresh_job *j = (vt_refresh_job *)bt;
@@ -945,6 +965,7 @@ static void job_run(bg_task *bt)
             j->todo[j->ntodo++] = j->nf;
         j->nf++;
     }
+    mark_autostart(j);
     fetch_all(j);
     virResetLastError();
     j->rc = 0;
@@ -1192,6 +1213,7 @@ static int merge(vt_conn *c, vt_refresh_job *j)
             sorted = false;
         }
         d->seen = true;
+        d->autostart = f->autostart;
         apply_stats(d, f->rec);
         if (!f->fetch)
             continue;

@@ -30,6 +30,7 @@ typedef struct vt_domain {
     char *name;                 /* owned */
     int state;                  /* virDomainState */
     int reason;
+    bool autostart;             /* starts with the host (virsh autostart) */
     vt_domdef *live;            /* owned; the running definition, or the
                                    config one when the domain is off */
     vt_domdef *config;          /* owned; inactive definition */

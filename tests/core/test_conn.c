@@ -226,6 +226,18 @@ static void test_refresh_cost(void **state)
     assert_int_equal(c->counters.xml_fetches, before);     /* unchanged fleet */
     assert_int_equal(c->counters.stats_calls, 3);
 
+    /* autostart: no event says it changed, yet the next refresh has it,
+       and with no definition fetched */
+    assert_false(vt_conn_find_name(c, "gamma")->autostart);
+    dom = virDomainLookupByName(c->conn, "gamma");
+    assert_non_null(dom);
+    assert_int_equal(virDomainSetAutostart(dom, 1), 0);
+    virDomainFree(dom);
+    assert_int_equal(vt_conn_refresh(c), 0);
+    assert_true(vt_conn_find_name(c, "gamma")->autostart);
+    assert_false(vt_conn_find_name(c, "alpha")->autostart);
+    assert_int_equal(c->counters.xml_fetches, before);
+
     /* redefine gamma with 2 vCPUs: one event, one fetch, new value */
     dom = virDomainLookupByName(c->conn, "gamma");
     assert_non_null(dom);
