@@ -253,30 +253,6 @@ static void check_disks(vt_advice_list *l, const vt_domain *d, const vt_domdef *
     regfree(&lv);
 }
 
-/* Guest NUMA cells bound each to host nodes of their own (ora-db01's
-   <memnode>s): the guest sees the host's nodes and keeps each cell's
-   memory on its node, so memory on several nodes is its design. *allowed:
-   the nodes its cells, and any cell without a memnode, may use. */
-static bool cells_per_node(const vt_domdef *def, vt_cpuset *allowed)
-{
-    const vt_numatune_def *nt = def->numatune;
-    vt_cpuset seen, s;
-
-    if (!nt || nt->nmemnodes < 2)
-        return false;
-    vt_cpuset_clear(&seen);
-    for (size_t i = 0; i < nt->nmemnodes; i++) {
-        if (!nt->memnodes[i].nodeset || vt_cpuset_parse(nt->memnodes[i].nodeset, &s, NULL) < 0 ||
-            vt_cpuset_intersects(&seen, &s))
-            return false;
-        vt_cpuset_or(&seen, &s);
-    }
-    *allowed = seen;
-    if (nt->nodeset && vt_cpuset_parse(nt->nodeset, &s, NULL) == 0)
-        vt_cpuset_or(allowed, &s);
-    return true;
-}
-
 static bool numatune_mode_is(const vt_domdef *def, const char *mode)
 {
     return def->numatune && def->numatune->mode && strcmp(def->numatune->mode, mode) == 0;
@@ -292,7 +268,7 @@ static vt_advice *numa_by_design(vt_advice_list *l, const vt_domain *d, const vt
     vt_cpuset allowed;
     vt_advice *a;
 
-    if (cells_per_node(def, &allowed)) {
+    if (vt_numa_cells_per_node(def, &allowed)) {
         vt_buf ev = { 0 };
         for (int k = 0; k <= vt_cpuset_last(used); k++)
             if (vt_cpuset_has(used, (unsigned)k) && !vt_cpuset_has(&allowed, (unsigned)k))
@@ -389,7 +365,7 @@ pins:
     /* interleave and per-cell bindings span nodes whatever the vCPUs do;
        whether each cell's vCPUs sit on its node is not judged here */
     if (def->numatune && def->numatune->nodeset && vcpu_pins(def, &pins) && c->host.nnodes > 1 &&
-        !numatune_mode_is(def, "interleave") && !cells_per_node(def, &pins_nodes)) {
+        !numatune_mode_is(def, "interleave") && !vt_numa_cells_per_node(def, &pins_nodes)) {
         VT_AUTOFREE char *nodes = nodes_of_cpus(c, &pins);
         vt_cpuset want, have;
         if (*nodes && vt_cpuset_parse(nodes, &want, NULL) == 0 &&
