@@ -126,8 +126,6 @@ static void check_iothreads(const vt_conn *c, vt_advice_list *l, const vt_domain
     vt_buf ev = { 0 }, fix = { 0 };
     unsigned next = (unsigned)def->niothreads;
     size_t missing = 0, devs = 0;
-    vt_cpuset vcpus;
-    bool pinned = vcpu_pins(def, &vcpus);
 
     /* devices without an IOThread: a new one each, the guide's 1:1. A SCSI
        disk is judged through its controller (below), whose IOThread it runs
@@ -174,31 +172,258 @@ static void check_iothreads(const vt_conn *c, vt_advice_list *l, const vt_domain
     }
     vt_buf_free(&ev);
     vt_buf_free(&fix);
+}
 
-    if (!pinned)
-        return;
-    for (size_t i = 0; i < def->niothreads; i++) {
-        const vt_iothread_def *io = &def->iothreads[i];
-        VT_AUTOFREE char *allowed_s = host_cpus(c, def);
-        vt_cpuset s, allowed;
-        vt_advice *a;
-        if (!io->pin || vt_cpuset_parse(io->pin, &s, NULL) < 0 || !vt_cpuset_intersects(&s, &vcpus))
-            continue;
-        a = add(l, "iothread", VT_SEV_WARN, d->name, "iothreads", why_iothread,
-                "IOThread %u runs on the VM's own vCPU cores", io->id);
-        {
-            VT_AUTOFREE char *vc = vt_cpuset_format(&vcpus);
-            evidence(a, "iothreadpin %u cpuset %s; vCPUs pinned to %s", io->id, io->pin, vc);
+/* ---- CPU pins: a VM's threads on CPUs where vCPUs are pinned ---- */
+
+/* The CPUs vCPU v is pinned to: its <vcpupin>, else <vcpu cpuset=>, as
+   libvirt runs it. false: it may run anywhere. */
+static bool vcpu_pin_of(const vt_domdef *def, unsigned v, vt_cpuset *out)
+{
+    for (size_t i = 0; i < def->nvcpupins; i++)
+        if (def->vcpupins[i].id == v && def->vcpupins[i].cpuset)
+            return vt_cpuset_parse(def->vcpupins[i].cpuset, out, NULL) == 0;
+    return def->vcpu_cpuset && vt_cpuset_parse(def->vcpu_cpuset, out, NULL) == 0;
+}
+
+/* The CPUs the pinned vCPUs may run on; false when no vCPU is pinned. */
+static bool vcpu_pin_union(const vt_domdef *def, vt_cpuset *out)
+{
+    vt_cpuset s;
+    bool any = false;
+
+    vt_cpuset_clear(out);
+    for (unsigned v = 0; v < def->vcpus; v++)
+        if (vcpu_pin_of(def, v, &s)) {
+            vt_cpuset_or(out, &s);
+            any = true;
         }
-        if (allowed_s && vt_cpuset_parse(allowed_s, &allowed, NULL) == 0) {
-            for (int k = 0; k <= vt_cpuset_last(&vcpus); k++)
-                if (vt_cpuset_has(&vcpus, (unsigned)k))
-                    vt_cpuset_unset(&allowed, (unsigned)k);
-            if (!vt_cpuset_is_empty(&allowed)) {
-                VT_AUTOFREE char *to = vt_cpuset_format(&allowed);
+    return any;
+}
+
+/* Dedicated vCPUs: every vCPU pinned, to no more CPUs in all than there
+   are vCPUs (one to a CPU, or a few sharing a corner of their own, as
+   build-runner's 8-9): those CPUs are the VM's. A VM pinned over a wider
+   range (a node, to keep its memory local) shares by design. */
+static bool dedicated_vcpus(const vt_domdef *def, vt_cpuset *cpus)
+{
+    vt_cpuset s;
+
+    vt_cpuset_clear(cpus);
+    if (!def->vcpus)
+        return false;
+    for (unsigned v = 0; v < def->vcpus; v++) {
+        if (!vcpu_pin_of(def, v, &s))
+            return false;
+        vt_cpuset_or(cpus, &s);
+    }
+    return vt_cpuset_count(cpus) <= def->vcpus;
+}
+
+/* The other VMs that hold CPUs in the tense judged: now, the running ones
+   as they run; after the next start, the running ones and those that
+   start with the host, by their configuration. */
+static const vt_domdef *other_def(const vt_domain *o, bool now)
+{
+    if (now)
+        return vt_domain_active(o) ? o->live : NULL;
+    if (!vt_domain_active(o) && !o->autostart)
+        return NULL;
+    return o->config ? o->config : o->live;
+}
+
+/* CPUs where other VMs' dedicated vCPUs are pinned */
+static void others_dedicated(const vt_conn *c, const vt_domain *d, bool now, vt_cpuset *out)
+{
+    vt_cpuset s;
+
+    vt_cpuset_clear(out);
+    for (size_t i = 0; i < c->ndoms; i++) {
+        const vt_domdef *od = c->doms[i] == d ? NULL : other_def(c->doms[i], now);
+        if (od && dedicated_vcpus(od, &s))
+            vt_cpuset_or(out, &s);
+    }
+}
+
+/* Where a thread pinned onto vCPU cores can go instead: the CPUs it may
+   use less the VM's own vCPUs and other VMs' dedicated ones, on the NUMA
+   nodes of its vCPUs where any are left there; NULL when none is left. */
+static char *pin_elsewhere(const vt_conn *c, const vt_domain *d, const vt_domdef *def, bool now,
+                           const vt_cpuset *vcpus)
+{
+    VT_AUTOFREE char *allowed_s = host_cpus(c, def);
+    VT_AUTOFREE char *nodes_s = nodes_of_cpus(c, vcpus);
+    vt_cpuset allowed, others, nodes, local, nc;
+
+    if (!allowed_s || vt_cpuset_parse(allowed_s, &allowed, NULL) < 0)
+        return NULL;
+    others_dedicated(c, d, now, &others);
+    vt_cpuset_andnot(&allowed, vcpus);
+    vt_cpuset_andnot(&allowed, &others);
+    vt_cpuset_clear(&local);
+    if (*nodes_s && vt_cpuset_parse(nodes_s, &nodes, NULL) == 0)
+        for (size_t i = 0; i < c->host.nnodes; i++)
+            if (vt_cpuset_has(&nodes, (unsigned)c->host.nodes[i].id) && c->host.nodes[i].cpus &&
+                vt_cpuset_parse(c->host.nodes[i].cpus, &nc, NULL) == 0)
+                vt_cpuset_or(&local, &nc);
+    vt_cpuset_and(&local, &allowed);
+    if (!vt_cpuset_is_empty(&local))
+        return vt_cpuset_format(&local);
+    return vt_cpuset_is_empty(&allowed) ? NULL : vt_cpuset_format(&allowed);
+}
+
+/* The vCPUs of def whose pins meet cpus, and the CPUs of cpus they are on. */
+static void vcpus_on(const vt_domdef *def, const vt_cpuset *cpus, vt_cpuset *vcpus,
+                     vt_cpuset *where)
+{
+    vt_cpuset s;
+
+    vt_cpuset_clear(vcpus);
+    vt_cpuset_clear(where);
+    for (unsigned v = 0; v < def->vcpus; v++)
+        if (vcpu_pin_of(def, v, &s) && vt_cpuset_intersects(&s, cpus)) {
+            vt_cpuset_set(vcpus, v);
+            vt_cpuset_and(&s, cpus);
+            vt_cpuset_or(where, &s);
+        }
+}
+
+/* "IOThread 1 pinned to CPU 2, where vCPU 0 is pinned"; "emulator pinned
+   to CPUs 0-7, including CPUs 2-5, where db-primary's vCPUs 0-3 are
+   pinned". owner: NULL for the VM's own vCPUs. */
+static char *pinned_where(const char *thread, const vt_cpuset *pin, const vt_cpuset *where,
+                          const char *owner, const vt_cpuset *vcpus)
+{
+    VT_AUTOFREE char *p = vt_cpuset_format(pin);
+    VT_AUTOFREE char *w = vt_cpuset_format(where);
+    VT_AUTOFREE char *v = vt_cpuset_format(vcpus);
+    VT_AUTOFREE char *incl = NULL;
+    bool many = vt_cpuset_count(vcpus) > 1;
+
+    if (!vt_cpuset_equal(pin, where))
+        incl = vt_asprintf(", including CPU%s %s", vt_cpuset_count(where) > 1 ? "s" : "", w);
+    return vt_asprintf("%s pinned to CPU%s %s%s, where %s%svCPU%s %s %s pinned", thread,
+                       vt_cpuset_count(pin) > 1 ? "s" : "", p, incl ? incl : "",
+                       owner ? owner : "", owner ? "'s " : "", many ? "s" : "", v,
+                       many ? "are" : "is");
+}
+
+/* "vCPU 0: 2, vCPU 1: 3": where def's vCPUs are pinned */
+static char *vcpu_pins_text(const vt_domdef *def)
+{
+    vt_buf b = { 0 };
+    vt_cpuset s;
+
+    for (unsigned v = 0; v < def->vcpus; v++)
+        if (vcpu_pin_of(def, v, &s)) {
+            VT_AUTOFREE char *t = vt_cpuset_format(&s);
+            vt_buf_addf(&b, "%svCPU %u: %s", b.len ? ", " : "", v, t);
+        }
+    return b.len ? vt_buf_steal(&b) : vt_strdup("none pinned");
+}
+
+/* Thread k of def in order: its vCPUs, the emulator, the IOThreads; its
+   name and pin. false: k is past the last, or the thread is not pinned
+   (*what empty). */
+static bool thread_pin(const vt_domdef *def, size_t k, char *what, size_t n, vt_cpuset *pin)
+{
+    *what = '\0';
+    if (k < def->vcpus) {
+        snprintf(what, n, "vCPU %zu", k);
+        return vcpu_pin_of(def, (unsigned)k, pin);
+    }
+    k -= def->vcpus;
+    if (k == 0) {
+        snprintf(what, n, "emulator");
+        return def->emulatorpin && vt_cpuset_parse(def->emulatorpin, pin, NULL) == 0;
+    }
+    k--;
+    if (k < def->niothreads) {
+        snprintf(what, n, "IOThread %u", def->iothreads[k].id);
+        return def->iothreads[k].pin && vt_cpuset_parse(def->iothreads[k].pin, pin, NULL) == 0;
+    }
+    return false;
+}
+
+static const char *const why_emulator =
+    "The guide pins IOThreads away from the vCPUs so as not to take their CPU time; the emulator "
+    "thread (QEMU's main loop: device emulation, disk I/O without IOThreads) pinned onto the vCPUs' "
+    "CPUs preempts them the same way. Pin it to CPUs the vCPUs do not use.";
+
+static const char *const why_shared =
+    "vCPUs pinned to CPUs of their own (the guides' dedicated pinning) are meant to have them to "
+    "themselves; another VM's threads pinned there take turns with them, which brings back the "
+    "latency and jitter the pinning was for. Keep each VM's pins off other VMs' dedicated CPUs.";
+
+/* One VM's IOThreads and emulator on its own vCPUs' CPUs, and its threads
+ * on CPUs where another VM's dedicated vCPUs are pinned (that VM running,
+ * or starting with the host). Two VMs floating over the same CPUs, or the
+ * emulator and IOThreads of several VMs on one housekeeping CPU, are no
+ * finding. */
+static void check_pins(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
+                       const vt_domdef *def, bool now)
+{
+    vt_cpuset vcpus, s, on, where;
+    char what[32];
+    vt_advice *a;
+
+    if (vcpu_pin_union(def, &vcpus)) {
+        VT_AUTOFREE char *to = pin_elsewhere(c, d, def, now, &vcpus);
+        VT_AUTOFREE char *pins = vcpu_pins_text(def);
+        for (size_t i = 0; i < def->niothreads; i++) {
+            const vt_iothread_def *io = &def->iothreads[i];
+            VT_AUTOFREE char *sum = NULL;
+            if (!io->pin || vt_cpuset_parse(io->pin, &s, NULL) < 0 ||
+                !vt_cpuset_intersects(&s, &vcpus))
+                continue;
+            snprintf(what, sizeof(what), "IOThread %u", io->id);
+            vcpus_on(def, &s, &on, &where);
+            sum = pinned_where(what, &s, &where, NULL, &on);
+            a = add(l, "iothread", VT_SEV_WARN, d->name, "iothreads", why_iothread, "%s", sum);
+            evidence(a, "iothreadpin %u cpuset %s; %s", io->id, io->pin, pins);
+            if (to)
                 a->fix = vt_asprintf("vm %s iothread %u pin %s both\n", d->name, io->id, to);
-            }
         }
+        if (def->emulatorpin && vt_cpuset_parse(def->emulatorpin, &s, NULL) == 0 &&
+            vt_cpuset_intersects(&s, &vcpus)) {
+            VT_AUTOFREE char *sum = NULL;
+            vcpus_on(def, &s, &on, &where);
+            sum = pinned_where("emulator", &s, &where, NULL, &on);
+            a = add(l, "cpu-pin", VT_SEV_WARN, d->name, "iothreads", why_emulator, "%s", sum);
+            evidence(a, "emulatorpin cpuset %s; %s", def->emulatorpin, pins);
+            if (to)
+                a->fix = vt_asprintf("vm %s emulator pin %s both\n", d->name, to);
+        }
+    }
+
+    for (size_t i = 0; i < c->ndoms; i++) {
+        const vt_domain *o = c->doms[i];
+        const vt_domdef *od = o == d ? NULL : other_def(o, now);
+        VT_AUTOFREE char *first = NULL;
+        vt_cpuset theirs;
+        vt_buf ev = { 0 };
+        size_t n = 0;
+        if (!od || !o->name || !dedicated_vcpus(od, &theirs))
+            continue;
+        for (size_t k = 0; k < def->vcpus + 1 + def->niothreads; k++) {
+            VT_AUTOFREE char *p = NULL;
+            if (!thread_pin(def, k, what, sizeof(what), &s) || !vt_cpuset_intersects(&s, &theirs))
+                continue;
+            if (!n++) {
+                vcpus_on(od, &s, &on, &where);
+                first = pinned_where(what, &s, &where, o->name, &on);
+            }
+            p = vt_cpuset_format(&s);
+            vt_buf_addf(&ev, "%s%s: %s", ev.len ? ", " : "", what, p);
+        }
+        if (n) {
+            VT_AUTOFREE char *t = vcpu_pins_text(od);
+            a = add(l, "cpu-pin", VT_SEV_WARN, d->name, "iothreads", why_shared, "%s%s", first,
+                    n > 1 ? " (and more of its threads)" : "");
+            evidence(a, "%s; %s (%s): %s", ev.buf, o->name,
+                     vt_domain_active(o) ? vt_domain_state_name(o->state) : "autostart", t);
+        }
+        vt_buf_free(&ev);
     }
 }
 
@@ -781,6 +1006,7 @@ static void check_vm(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
                      const vt_domdef *def, bool now)
 {
     check_iothreads(c, l, d, def);
+    check_pins(c, l, d, def, now);
     check_disks(l, d, def);
     check_numa(c, l, d, def);
     check_svirt_vm(c, l, d, def, run_label(d, now));
