@@ -712,77 +712,231 @@ static char *hugepage_grow(const vt_conn *c, unsigned long long size, const char
     return NULL;
 }
 
-/* A running VM holds its pages: they are used, not free, and come back to
-   the pool when it stops, all but the surplus ones, which the kernel frees.
-   So it starts again if the pool's persistent pages on its nodes (nr less
-   surplus) hold it all; fewer, and a restart or a crash leaves it down. */
-static void check_hugepages_running(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
-                                    const vt_domdef *def, unsigned long long size,
-                                    const char *limit)
+/* Where a VM's huge pages must come from, in parts: the memory nodeset of
+   its numatune for the VM as a whole, or, with <memnode>s, each guest
+   cell's own nodeset (cells bound alike make one part). A preferred
+   binding falls back to any node, so it limits nothing. */
+typedef struct hp_part {
+    char *nodes;                 /* owned: the host nodes; NULL = any node */
+    const char *how;             /* static: "numatune", "memnode" */
+    unsigned long long kib;      /* the memory that must be on them in pages */
+    vt_cpuset cells;             /* its guest cells */
+    bool whole;                  /* the whole VM (its cells all bound alike) */
+} hp_part;
+
+static const char *binding(const char *mode, const char *nodeset)
 {
-    unsigned long long need = (def->memory_kib + size - 1) / size, nr, freep, surplus, holds;
-    char sz[32], where[64];
+    return mode && strcmp(mode, "preferred") == 0 ? NULL : nodeset;
+}
+
+static bool same_nodes(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static size_t hp_parts(const vt_domdef *def, hp_part **out)
+{
+    const vt_numatune_def *nt = def->numatune;
+    const char *all = nt ? binding(nt->mode, nt->nodeset) : NULL;
+    const char *pages_for = def->nhugepage_sizes ? def->hugepage_sizes[0].nodeset : NULL;
+    vt_cpuset huge_cells;
+    hp_part *parts = NULL;
+    size_t n = 0, ncells = 0;
+
+    if (!nt || !nt->nmemnodes || !def->ncells) {
+        hp_part *p = vt_array_push(&parts, &n, sizeof(*p));
+        p->nodes = vt_strdup(all);
+        p->how = "numatune";
+        p->kib = def->memory_kib;
+        p->whole = true;
+        *out = parts;
+        return n;
+    }
+    /* <page nodeset=> names the guest cells backed by that size */
+    if (!pages_for || vt_cpuset_parse(pages_for, &huge_cells, NULL) < 0)
+        pages_for = NULL;
+    for (size_t i = 0; i < def->ncells; i++) {
+        const vt_cell_def *cell = &def->cells[i];
+        const char *nodes = all, *how = "numatune";
+        hp_part *p = NULL;
+        if (pages_for && !vt_cpuset_has(&huge_cells, cell->id))
+            continue;
+        ncells++;
+        for (size_t k = 0; k < nt->nmemnodes; k++)
+            if (nt->memnodes[k].cellid == cell->id) {
+                nodes = binding(nt->memnodes[k].mode, nt->memnodes[k].nodeset);
+                how = "memnode";
+            }
+        for (size_t k = 0; k < n; k++)
+            if (same_nodes(parts[k].nodes, nodes))
+                p = &parts[k];
+        if (!p) {
+            p = vt_array_push(&parts, &n, sizeof(*p));
+            p->nodes = vt_strdup(nodes);
+            p->how = how;
+            vt_cpuset_clear(&p->cells);
+        }
+        p->kib += cell->memory_kib;
+        vt_cpuset_set(&p->cells, cell->id);
+    }
+    if (n == 1 && ncells == def->ncells)
+        parts[0].whole = true;
+    *out = parts;
+    return n;
+}
+
+static void hp_parts_free(hp_part *parts, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(parts[i].nodes);
+    free(parts);
+}
+
+/* The pages of size a running VM holds on nodes (NULL: all), from its
+   numa_maps; *elsewhere those on other nodes, which are *away. false when
+   not known. */
+static bool held_pages(const vt_domain *d, const char *nodes, unsigned long long size,
+                       unsigned long long *held, unsigned long long *elsewhere, vt_cpuset *away)
+{
+    vt_cpuset set;
+    bool limit = nodes && vt_cpuset_parse(nodes, &set, NULL) == 0;
+
+    *held = *elsewhere = 0;
+    vt_cpuset_clear(away);
+    if (!d->spread_present || !d->spread_huge_kib)
+        return false;
+    for (int k = 0; k < d->spread_nnodes; k++) {
+        unsigned long long pages = d->spread_huge_kib[k] / size;
+        if (!limit || vt_cpuset_has(&set, (unsigned)k)) {
+            *held += pages;
+        } else if (pages) {
+            *elsewhere += pages;
+            vt_cpuset_set(away, (unsigned)k);
+        }
+    }
+    return true;
+}
+
+static const char *const why_hp_start =
+    "Static huge pages must be reserved before the VM starts; a pool that cannot hold it makes "
+    "the start fail.";
+static const char *const why_hp_running =
+    "Static huge pages must be reserved before the VM starts; this VM holds its pages now, but a "
+    "pool that cannot hold it again makes its next start fail.";
+
+/* One part against the pool of its nodes. A shut-off VM needs free
+   pages there. A running VM holds its pages: used, not free; they come
+   back to the pool when it stops, all but the surplus ones, which the
+   kernel frees. So it starts again if the free pages on its nodes and its
+   own pages there hold it, and the pool's persistent pages there (nr less
+   surplus) do; fewer, and a restart or a crash leaves it down. */
+static void check_hugepage_part(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
+                                unsigned long long size, const char *sz, const hp_part *p,
+                                bool running)
+{
+    unsigned long long need = (p->kib + size - 1) / size, nr, freep, surplus, avail, held = 0,
+                       away = 0;
+    char where[64], bound[96], it[64];
+    bool known = false;
+    vt_cpuset away_nodes;
     vt_advice *a;
 
-    if (vt_hugepage_pool(c, size, limit, &nr, &freep, &surplus) < 0)
-        return;     /* it runs, so on pages of some other pool: nothing to judge */
-    holds = nr > surplus ? nr - surplus : 0;
-    if (holds >= need)
+    if (!need || vt_hugepage_pool(c, size, p->nodes, &nr, &freep, &surplus) < 0)
         return;
-    vt_fact_pagesize(size, sz, sizeof(sz));
-    if (limit)
-        snprintf(where, sizeof(where), "on node%s %s",
-                 strchr(limit, ',') || strchr(limit, '-') ? "s" : "", limit);
+    if (running) {
+        known = held_pages(d, p->nodes, size, &held, &away, &away_nodes);
+        avail = nr > surplus ? nr - surplus : 0;
+        if (known && freep + held < avail)
+            avail = freep + held;
+    } else {
+        avail = freep;
+    }
+    if (avail >= need)
+        return;
+    if (p->nodes)
+        snprintf(where, sizeof(where), "node%s %s", strchr(p->nodes, ',') || strchr(p->nodes, '-')
+                                                        ? "s" : "", p->nodes);
     else
-        snprintf(where, sizeof(where), "on all nodes");
-    a = add(l, "hugepages", VT_SEV_WARN, d->name, "memory",
-            "Static huge pages must be reserved before the VM starts; this VM holds its pages now, "
-            "but a pool smaller than the VM makes its next start fail.",
-            "its %s page pool is smaller than the VM: it would not start again", sz);
-    if (surplus)
-        evidence(a, "needs %llu x %s, pool holds %llu %s (%llu in nr_hugepages less %llu surplus "
-                 "that go back to the kernel when it stops; %llu free)", need, sz, holds, where, nr,
-                 surplus, freep);
-    else
-        evidence(a, "needs %llu x %s, pool holds %llu %s (nr_hugepages, its own pages included; "
-                 "%llu free)", need, sz, holds, where, freep);
-    a->fix = hugepage_grow(c, size, sz, limit, need - holds);
+        snprintf(where, sizeof(where), "the host");
+    if (p->whole) {
+        snprintf(it, sizeof(it), "it");
+    } else {
+        VT_AUTOFREE char *cells = vt_cpuset_format(&p->cells);
+        snprintf(it, sizeof(it), "guest cell%s %s", vt_cpuset_count(&p->cells) > 1 ? "s" : "",
+                 cells);
+    }
+    bound[0] = '\0';
+    if (p->nodes && strcmp(p->how, "memnode") == 0) {
+        VT_AUTOFREE char *cells = vt_cpuset_format(&p->cells);
+        bool many = vt_cpuset_count(&p->cells) > 1;
+        snprintf(bound, sizeof(bound), " (the memnode%s of cell%s %s)", many ? "s" : "",
+                 many ? "s" : "", cells);
+    } else if (p->nodes) {
+        snprintf(bound, sizeof(bound), " (numatune nodeset)");
+    }
+    if (running) {
+        vt_buf ev = { 0 };
+        a = add(l, "hugepages", VT_SEV_WARN, d->name, "memory", why_hp_running,
+                "its %s page pool on %s holds %llu for %s, %s needs %llu: it would not start "
+                "again", sz, where, avail, it, p->whole ? "it" : "the VM", need);
+        vt_buf_addf(&ev, "needs %llu x %s on %s%s; pool holds %llu on %s for it", need, sz,
+                    where, bound, avail, where);
+        if (known)
+            vt_buf_addf(&ev, ": %llu free + %llu of its own", freep, held);
+        if (surplus)
+            vt_buf_addf(&ev, " (nr_hugepages %llu less %llu surplus that go back to the kernel "
+                        "when it stops)", nr, surplus);
+        else if (!known)
+            vt_buf_addf(&ev, " (nr_hugepages, its own pages included; %llu free)", freep);
+        if (away) {
+            VT_AUTOFREE char *an = vt_cpuset_format(&away_nodes);
+            vt_buf_addf(&ev, "; it holds %llu x %s on node%s %s, outside them", away, sz,
+                        vt_cpuset_count(&away_nodes) > 1 ? "s" : "", an);
+        }
+        evidence(a, "%s", ev.buf);
+        vt_buf_free(&ev);
+    } else {
+        a = add(l, "hugepages", VT_SEV_WARN, d->name, "memory", why_hp_start,
+                "its %s page pool cannot hold %s: %s %s %llu free, %s %llu", sz, it, where,
+                p->nodes && (strchr(p->nodes, ',') || strchr(p->nodes, '-')) ? "have" : "has",
+                freep, p->whole ? "it needs" : "the VM needs", need);
+        evidence(a, "needs %llu pages of %s on %s%s, %llu free there", need, sz, where, bound,
+                 freep);
+    }
+    a->fix = hugepage_grow(c, size, sz, p->nodes, need - avail);
 }
 
 static void check_hugepages_vm(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
                                const vt_domdef *def)
 {
-    unsigned long long size, need, freep;
-    const char *limit;
-    int fit;
+    unsigned long long size, nr, freep, surplus;
+    hp_part *parts = NULL;
+    size_t n;
+    bool running;
+    char sz[32];
 
     if (!def->hugepages || c->host.sysfs_why)
         return;
     size = hugepage_size(def);
-    limit = def->numatune ? def->numatune->nodeset : NULL;
+    vt_fact_pagesize(size, sz, sizeof(sz));     /* a plan line takes it too */
     /* running on pages of this size: it holds them. Running on other pages
        (the config changed), its next start takes free ones as a shut-off VM's */
-    if (vt_domain_active(d) && d->live && d->live->hugepages && hugepage_size(d->live) == size) {
-        check_hugepages_running(c, l, d, def, size, limit);
-        return;
-    }
-    fit = vt_hugepage_fit(c, def->memory_kib, size, limit, &need, &freep);
-    if (fit != 0 && fit != -1)
-        return;
-    {
-        char sz[32];
+    running = vt_domain_active(d) && d->live && d->live->hugepages &&
+              hugepage_size(d->live) == size;
+    if (vt_hugepage_pool(c, size, NULL, &nr, &freep, &surplus) < 0) {
         vt_advice *a;
-        vt_fact_pagesize(size, sz, sizeof(sz));     /* a plan line takes it too */
-        a = add(l, "hugepages", VT_SEV_WARN, d->name, "memory",
-                "Static huge pages must be reserved before the VM starts; a pool that cannot hold "
-                "it makes the start fail.",
-                fit < 0 ? "backed by %s pages, but the host has no %s pool"
-                        : "its %s page pool cannot hold it", sz, sz);
-        evidence(a, "needs %llu pages of %s%s%s, %llu free", need, sz, limit ? " on nodes " : "",
-                 limit ? limit : "", freep);
-        if (fit == 0)
-            a->fix = hugepage_grow(c, size, sz, limit, need - freep);
+        if (running)
+            return;     /* it runs, so on pages of some other pool: nothing to judge */
+        a = add(l, "hugepages", VT_SEV_WARN, d->name, "memory", why_hp_start,
+                "backed by %s pages, but the host has no %s pool", sz, sz);
+        evidence(a, "needs %llu pages of %s, the host has no %s pool",
+                 (def->memory_kib + size - 1) / size, sz, sz);
+        return;
     }
+    n = hp_parts(def, &parts);
+    for (size_t i = 0; i < n; i++)
+        check_hugepage_part(c, l, d, size, sz, &parts[i], running);
+    hp_parts_free(parts, n);
 }
 
 static void check_nics(vt_advice_list *l, const vt_domain *d, const vt_domdef *def)

@@ -515,6 +515,43 @@ static void test_pins(void **state)
     placement_close(c);
 }
 
+/* issue 15 item 2 (c): a hugepage-backed VM judged by the pools of the
+   nodes its numatune or its cells' memnodes bind it to, a running one
+   counting the pages it holds there; named: the node, its free pages,
+   what it needs */
+static void test_hugepages_nodes(void **state)
+{
+    vt_conn *c = placement_open();
+    vt_advice_list l = { 0 };
+    const vt_advice *a;
+
+    (void)state;
+    vt_advise(c, NULL, &l);
+    /* runs on node 0's pages, bound to node 1 */
+    expect_summary(&l, "hugepages", "hp-moved",
+                   "its 2M page pool on node 1 holds 256 for it, it needs 512: it would not "
+                   "start again");
+    a = find(&l, "hugepages", "hp-moved", "");
+    assert_string_equal(a->evidence, "needs 512 x 2M on node 1 (numatune nodeset); pool holds 256 "
+                                     "on node 1 for it: 256 free + 0 of its own; it holds 512 x 2M "
+                                     "on node 0, outside them");
+    assert_string_equal(a->fix, "host hugepages 2M 512 node 1\n");
+    /* cell 1 alone does not fit on its node; cell 0 fits on node 0 */
+    expect_summary(&l, "hugepages", "hp-cells",
+                   "its 2M page pool cannot hold guest cell 1: node 1 has 256 free, the VM "
+                   "needs 512");
+    a = find(&l, "hugepages", "hp-cells", "");
+    assert_string_equal(a->evidence, "needs 512 pages of 2M on node 1 (the memnode of cell 1), 256 "
+                                     "free there");
+    assert_null(find(&l, "hugepages", "hp-cells", "cell 0"));
+    /* its own 512 pages on node 0 count for hp-home; preferred falls
+       back to node 0's free pages */
+    assert_null(find(&l, "hugepages", "hp-home", ""));
+    assert_null(find(&l, "hugepages", "hp-preferred", ""));
+    vt_advice_list_clear(&l);
+    placement_close(c);
+}
+
 /* the layouts of layouts.xml are NUMA designs: none of them is a pin
    finding (interleave-pinned has dedicated vCPUs, alone on its CPUs) */
 static void test_pins_layouts_quiet(void **state)
@@ -689,6 +726,7 @@ int main(void)
         cmocka_unit_test(test_pending_restart),
         cmocka_unit_test(test_pins),
         cmocka_unit_test(test_pins_layouts_quiet),
+        cmocka_unit_test(test_hugepages_nodes),
     };
 
     virSetErrorFunc(NULL, quiet);
