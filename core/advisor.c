@@ -607,6 +607,60 @@ pins:
     }
 }
 
+/* Guest cells bound outside a strict numatune's nodeset. libvirt confines
+ * all of QEMU's memory to that nodeset (cpuset.mems): up to 9.3 a cell
+ * bound elsewhere fails the start ("cannot bind memory to host NUMA
+ * nodes"), later versions place the cell outside the nodeset. What the
+ * numatune edit left before issue 15; the fix is the same numatune again,
+ * whose edit now moves such memnodes into it, or, for cells bound one per
+ * node on purpose (which the edit keeps), a nodeset that takes them in. */
+static void check_memnodes(vt_advice_list *l, const vt_domain *d, const vt_domdef *def)
+{
+    const vt_numatune_def *nt = def->numatune;
+    vt_cpuset mem, s, all;
+    vt_buf ev = { 0 };
+    size_t n = 0;
+    unsigned first = 0;
+    char *first_nodes = NULL;
+    vt_advice *a;
+
+    if (!nt || !nt->nodeset || !numatune_mode_is(def, "strict") ||
+        vt_cpuset_parse(nt->nodeset, &mem, NULL) < 0)
+        return;
+    all = mem;
+    for (size_t i = 0; i < nt->nmemnodes; i++) {
+        const vt_memnode_def *m = &nt->memnodes[i];
+        if (!m->nodeset || vt_cpuset_parse(m->nodeset, &s, NULL) < 0)
+            continue;
+        vt_cpuset_or(&all, &s);
+        if (vt_cpuset_subset(&s, &mem))
+            continue;
+        if (!n++) {
+            first = m->cellid;
+            first_nodes = m->nodeset;
+        }
+        vt_buf_addf(&ev, "%s<memnode cellid='%u' mode='%s' nodeset='%s'/>", ev.len ? ", " : "",
+                    m->cellid, m->mode ? m->mode : "strict", m->nodeset);
+    }
+    if (!n)
+        return;
+    a = add(l, "numa", VT_SEV_WARN, d->name, "memory",
+            "With a strict numatune libvirt confines QEMU's memory to its nodeset (cpuset.mems); "
+            "a guest cell bound outside it fails the start up to libvirt 9.3 (cannot bind memory "
+            "to host NUMA nodes), and is placed outside the nodeset after.",
+            "guest cell %u bound to node%s %s, outside numatune strict %s%s", first,
+            strchr(first_nodes, ',') || strchr(first_nodes, '-') ? "s" : "", first_nodes,
+            nt->nodeset, n > 1 ? " (and more cells)" : "");
+    evidence(a, "<memory mode='strict' nodeset='%s'/>; %s", nt->nodeset, ev.buf);
+    if (vt_numa_cells_per_node(def, NULL)) {
+        VT_AUTOFREE char *wide = vt_cpuset_format(&all);
+        a->fix = vt_asprintf("vm %s numatune strict %s config\n", d->name, wide);
+    } else {
+        a->fix = vt_asprintf("vm %s numatune strict %s config\n", d->name, nt->nodeset);
+    }
+    vt_buf_free(&ev);
+}
+
 /* The label the VM runs with (its_now) or will run with after its next
  * start: a config that changes the seclabel gives the config's static
  * label, or a fresh dynamic one (none to compare yet); otherwise the
@@ -1163,6 +1217,7 @@ static void check_vm(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
     check_pins(c, l, d, def, now);
     check_disks(l, d, def);
     check_numa(c, l, d, def);
+    check_memnodes(l, d, def);
     check_svirt_vm(c, l, d, def, run_label(d, now));
     check_hugepages_vm(c, l, d, def);
     check_nics(l, d, def);

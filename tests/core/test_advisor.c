@@ -552,6 +552,63 @@ static void test_hugepages_nodes(void **state)
     placement_close(c);
 }
 
+/* issue 15 item 2 (d): memnodes outside a strict numatune's nodeset; the
+   fix is a numatune whose edit moves them in (or, for cells bound one per
+   node, takes their nodes in), and applied, the finding goes; interleave
+   does not confine them, and the layouts of layouts.xml have none */
+static void test_memnodes(void **state)
+{
+    vt_conn *c = placement_open();
+    vt_advice_list l = { 0 };
+    vt_changeset cs = { 0 };
+    vt_applyplan ap = { 0 };
+    vt_err err = { { 0 } };
+    vt_buf plan = { 0 };
+    const vt_advice *a;
+    char log[64];
+
+    (void)state;
+    snprintf(log, sizeof(log), "/tmp/vt-advisor-memnodes-%d.log", (int)getpid());
+    vt_advise(c, NULL, &l);
+    expect_summary(&l, "numa", "mn-stale", "guest cell 0 bound to node 0, outside numatune strict 1");
+    a = find(&l, "numa", "mn-stale", "guest cell");
+    assert_string_equal(a->evidence, "<memory mode='strict' nodeset='1'/>; "
+                                     "<memnode cellid='0' mode='strict' nodeset='0'/>");
+    assert_string_equal(a->fix, "vm mn-stale numatune strict 1 config\n");
+    vt_buf_add(&plan, a->fix);
+    expect_summary(&l, "numa", "mn-cells-narrow",
+                   "guest cell 0 bound to node 0, outside numatune strict 1");
+    a = find(&l, "numa", "mn-cells-narrow", "guest cell");
+    assert_string_equal(a->fix, "vm mn-cells-narrow numatune strict 0-1 config\n");
+    vt_buf_add(&plan, a->fix);
+    assert_null(find(&l, "numa", "mn-interleave", ""));
+    assert_null(find(&l, "numa", "hp-cells", "guest cell"));
+    if (vt_plan_parse(plan.buf, &cs, &err) < 0 || vt_apply_prepare(c, &cs, NULL, &ap, &err) < 0 ||
+        vt_apply_run(c, &ap, log, NULL, NULL, &err) < 0)
+        fail_msg("the fixes: %s\n%s", err.msg, plan.buf);
+    vt_advice_list_clear(&l);
+    assert_int_equal(vt_conn_refresh(c), 0);
+    vt_advise(c, NULL, &l);
+    assert_null(find(&l, "numa", "mn-stale", "guest cell"));
+    assert_null(find(&l, "numa", "mn-cells-narrow", "guest cell"));
+    unlink(log);
+    vt_buf_free(&plan);
+    vt_changeset_clear(&cs);
+    vt_applyplan_clear(&ap);
+    vt_advice_list_clear(&l);
+    placement_close(c);
+
+    c = layouts_open();
+    vt_advise(c, NULL, &l);
+    for (size_t i = 0; i < l.n; i++)
+        if (strstr(l.items[i].summary, "outside numatune")) {
+            dump(&l);
+            fail_msg("%s: %s", l.items[i].vm, l.items[i].summary);
+        }
+    vt_advice_list_clear(&l);
+    layouts_close(c);
+}
+
 /* the layouts of layouts.xml are NUMA designs: none of them is a pin
    finding (interleave-pinned has dedicated vCPUs, alone on its CPUs) */
 static void test_pins_layouts_quiet(void **state)
@@ -727,6 +784,7 @@ int main(void)
         cmocka_unit_test(test_pins),
         cmocka_unit_test(test_pins_layouts_quiet),
         cmocka_unit_test(test_hugepages_nodes),
+        cmocka_unit_test(test_memnodes),
     };
 
     virSetErrorFunc(NULL, quiet);
