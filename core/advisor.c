@@ -232,24 +232,73 @@ static const vt_domdef *other_def(const vt_domain *o, bool now)
     return o->config ? o->config : o->live;
 }
 
-/* CPUs where other VMs' dedicated vCPUs are pinned */
-static void others_dedicated(const vt_conn *c, const vt_domain *d, bool now, vt_cpuset *out)
+/* The CPUs of each VM's dedicated vCPUs in one tense, worked out once per
+   vt_advise: the cross-VM check asks it of every pair of VMs. */
+typedef struct ded_vm {
+    const vt_domain *d;
+    const vt_domdef *def;       /* the definition in that tense */
+    unsigned *cpus;             /* owned, ascending */
+    size_t ncpus;
+} ded_vm;
+
+typedef struct pin_table {
+    ded_vm *vms;                /* owned: the VMs with dedicated vCPUs */
+    size_t n;
+} pin_table;
+
+static void pin_table_build(const vt_conn *c, bool now, pin_table *t)
 {
     vt_cpuset s;
 
-    vt_cpuset_clear(out);
+    memset(t, 0, sizeof(*t));
     for (size_t i = 0; i < c->ndoms; i++) {
-        const vt_domdef *od = c->doms[i] == d ? NULL : other_def(c->doms[i], now);
-        if (od && dedicated_vcpus(od, &s))
-            vt_cpuset_or(out, &s);
+        const vt_domain *o = c->doms[i];
+        const vt_domdef *od = o->name ? other_def(o, now) : NULL;
+        ded_vm *v;
+        size_t k = 0;
+        if (!od || !dedicated_vcpus(od, &s))
+            continue;
+        v = vt_array_push(&t->vms, &t->n, sizeof(*v));
+        v->d = o;
+        v->def = od;
+        v->ncpus = vt_cpuset_count(&s);
+        v->cpus = vt_calloc(v->ncpus ? v->ncpus : 1, sizeof(*v->cpus));
+        for (int cpu = 0; cpu <= vt_cpuset_last(&s) && k < v->ncpus; cpu++)
+            if (vt_cpuset_has(&s, (unsigned)cpu))
+                v->cpus[k++] = (unsigned)cpu;
     }
+}
+
+static void pin_table_clear(pin_table *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        free(t->vms[i].cpus);
+    free(t->vms);
+    memset(t, 0, sizeof(*t));
+}
+
+static bool ded_meets(const ded_vm *v, const vt_cpuset *set)
+{
+    for (size_t k = 0; k < v->ncpus; k++)
+        if (vt_cpuset_has(set, v->cpus[k]))
+            return true;
+    return false;
+}
+
+/* CPUs where other VMs' dedicated vCPUs are pinned */
+static void others_dedicated(const pin_table *pt, const vt_domain *d, vt_cpuset *out)
+{
+    vt_cpuset_clear(out);
+    for (size_t i = 0; i < pt->n; i++)
+        for (size_t k = 0; pt->vms[i].d != d && k < pt->vms[i].ncpus; k++)
+            vt_cpuset_set(out, pt->vms[i].cpus[k]);
 }
 
 /* Where a thread pinned onto vCPU cores can go instead: the CPUs it may
    use less the VM's own vCPUs and other VMs' dedicated ones, on the NUMA
    nodes of its vCPUs where any are left there; NULL when none is left. */
-static char *pin_elsewhere(const vt_conn *c, const vt_domain *d, const vt_domdef *def, bool now,
-                           const vt_cpuset *vcpus)
+static char *pin_elsewhere(const vt_conn *c, const vt_domain *d, const vt_domdef *def,
+                           const pin_table *pt, const vt_cpuset *vcpus)
 {
     VT_AUTOFREE char *allowed_s = host_cpus(c, def);
     VT_AUTOFREE char *nodes_s = nodes_of_cpus(c, vcpus);
@@ -257,7 +306,7 @@ static char *pin_elsewhere(const vt_conn *c, const vt_domain *d, const vt_domdef
 
     if (!allowed_s || vt_cpuset_parse(allowed_s, &allowed, NULL) < 0)
         return NULL;
-    others_dedicated(c, d, now, &others);
+    others_dedicated(pt, d, &others);
     vt_cpuset_andnot(&allowed, vcpus);
     vt_cpuset_andnot(&allowed, &others);
     vt_cpuset_clear(&local);
@@ -355,21 +404,31 @@ static const char *const why_shared =
     "themselves; another VM's threads pinned there take turns with them, which brings back the "
     "latency and jitter the pinning was for. Keep each VM's pins off other VMs' dedicated CPUs.";
 
+/* Other VMs named one finding each, up to this many; the rest in one more
+   finding, so that a host pinned all over (a thousand VMs on the same few
+   CPUs) gives each VM a handful of lines, not one per other VM. */
+#define VT_PIN_NAMED 3
+
 /* One VM's IOThreads and emulator on its own vCPUs' CPUs, and its threads
  * on CPUs where another VM's dedicated vCPUs are pinned (that VM running,
- * or starting with the host). Two VMs floating over the same CPUs, or the
- * emulator and IOThreads of several VMs on one housekeeping CPU, are no
- * finding. */
+ * or starting with the host: pt). Two VMs floating over the same CPUs, or
+ * the emulator and IOThreads of several VMs on one housekeeping CPU, are
+ * no finding. */
 static void check_pins(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
-                       const vt_domdef *def, bool now)
+                       const vt_domdef *def, const pin_table *pt)
 {
-    vt_cpuset vcpus, s, on, where;
+    size_t nth = def->vcpus + 1 + def->niothreads, nvms = 0, more = 0;
+    vt_cpuset vcpus, s, on, where, all;
+    vt_cpuset *pins = NULL;
+    char (*names)[32] = NULL;
+    bool *pinned = NULL, any = false;
+    vt_buf rest = { 0 };
     char what[32];
     vt_advice *a;
 
     if (vcpu_pin_union(def, &vcpus)) {
-        VT_AUTOFREE char *to = pin_elsewhere(c, d, def, now, &vcpus);
-        VT_AUTOFREE char *pins = vcpu_pins_text(def);
+        VT_AUTOFREE char *to = pin_elsewhere(c, d, def, pt, &vcpus);
+        VT_AUTOFREE char *vp = vcpu_pins_text(def);
         for (size_t i = 0; i < def->niothreads; i++) {
             const vt_iothread_def *io = &def->iothreads[i];
             VT_AUTOFREE char *sum = NULL;
@@ -380,7 +439,7 @@ static void check_pins(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
             vcpus_on(def, &s, &on, &where);
             sum = pinned_where(what, &s, &where, NULL, &on);
             a = add(l, "iothread", VT_SEV_WARN, d->name, "iothreads", why_iothread, "%s", sum);
-            evidence(a, "iothreadpin %u cpuset %s; %s", io->id, io->pin, pins);
+            evidence(a, "iothreadpin %u cpuset %s; %s", io->id, io->pin, vp);
             if (to)
                 a->fix = vt_asprintf("vm %s iothread %u pin %s both\n", d->name, io->id, to);
         }
@@ -390,41 +449,65 @@ static void check_pins(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
             vcpus_on(def, &s, &on, &where);
             sum = pinned_where("emulator", &s, &where, NULL, &on);
             a = add(l, "cpu-pin", VT_SEV_WARN, d->name, "iothreads", why_emulator, "%s", sum);
-            evidence(a, "emulatorpin cpuset %s; %s", def->emulatorpin, pins);
+            evidence(a, "emulatorpin cpuset %s; %s", def->emulatorpin, vp);
             if (to)
                 a->fix = vt_asprintf("vm %s emulator pin %s both\n", d->name, to);
         }
     }
 
-    for (size_t i = 0; i < c->ndoms; i++) {
-        const vt_domain *o = c->doms[i];
-        const vt_domdef *od = o == d ? NULL : other_def(o, now);
+    if (!pt->n)
+        return;
+    /* every pinned thread once; the other VMs checked against their union first */
+    pins = vt_calloc(nth, sizeof(*pins));
+    names = vt_calloc(nth, sizeof(*names));
+    pinned = vt_calloc(nth, sizeof(*pinned));
+    vt_cpuset_clear(&all);
+    for (size_t k = 0; k < nth; k++)
+        if ((pinned[k] = thread_pin(def, k, names[k], sizeof(names[k]), &pins[k]))) {
+            vt_cpuset_or(&all, &pins[k]);
+            any = true;
+        }
+    for (size_t i = 0; any && i < pt->n; i++) {
+        const ded_vm *v = &pt->vms[i];
         VT_AUTOFREE char *first = NULL;
-        vt_cpuset theirs;
+        VT_AUTOFREE char *theirs = NULL;
         vt_buf ev = { 0 };
         size_t n = 0;
-        if (!od || !o->name || !dedicated_vcpus(od, &theirs))
+        if (v->d == d || !ded_meets(v, &all))
             continue;
-        for (size_t k = 0; k < def->vcpus + 1 + def->niothreads; k++) {
+        if (++nvms > VT_PIN_NAMED) {
+            if (more++ < 8)
+                vt_buf_addf(&rest, "%s%s", rest.len ? ", " : "", v->d->name);
+            continue;
+        }
+        for (size_t k = 0; k < nth; k++) {
             VT_AUTOFREE char *p = NULL;
-            if (!thread_pin(def, k, what, sizeof(what), &s) || !vt_cpuset_intersects(&s, &theirs))
+            if (!pinned[k] || !ded_meets(v, &pins[k]))
                 continue;
             if (!n++) {
-                vcpus_on(od, &s, &on, &where);
-                first = pinned_where(what, &s, &where, o->name, &on);
+                vcpus_on(v->def, &pins[k], &on, &where);
+                first = pinned_where(names[k], &pins[k], &where, v->d->name, &on);
             }
-            p = vt_cpuset_format(&s);
-            vt_buf_addf(&ev, "%s%s: %s", ev.len ? ", " : "", what, p);
+            p = vt_cpuset_format(&pins[k]);
+            vt_buf_addf(&ev, "%s%s: %s", ev.len ? ", " : "", names[k], p);
         }
-        if (n) {
-            VT_AUTOFREE char *t = vcpu_pins_text(od);
-            a = add(l, "cpu-pin", VT_SEV_WARN, d->name, "iothreads", why_shared, "%s%s", first,
-                    n > 1 ? " (and more of its threads)" : "");
-            evidence(a, "%s; %s (%s): %s", ev.buf, o->name,
-                     vt_domain_active(o) ? vt_domain_state_name(o->state) : "autostart", t);
-        }
+        theirs = vcpu_pins_text(v->def);
+        a = add(l, "cpu-pin", VT_SEV_WARN, d->name, "iothreads", why_shared, "%s%s", first,
+                n > 1 ? " (and more of its threads)" : "");
+        evidence(a, "%s; %s (%s): %s", ev.buf, v->d->name,
+                 vt_domain_active(v->d) ? vt_domain_state_name(v->d->state) : "autostart", theirs);
         vt_buf_free(&ev);
     }
+    if (more) {
+        a = add(l, "cpu-pin", VT_SEV_WARN, d->name, "iothreads", why_shared,
+                "threads pinned where the dedicated vCPUs of %zu more VM%s are pinned", more,
+                more == 1 ? "" : "s");
+        evidence(a, "%s%s", rest.buf, more > 8 ? ", ..." : "");
+    }
+    vt_buf_free(&rest);
+    free(pins);
+    free(names);
+    free(pinned);
 }
 
 static void check_disks(vt_advice_list *l, const vt_domain *d, const vt_domdef *def)
@@ -1211,10 +1294,10 @@ static int cmp_advice(const void *pa, const void *pb)
 }
 
 static void check_vm(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
-                     const vt_domdef *def, bool now)
+                     const vt_domdef *def, bool now, const pin_table *pins)
 {
     check_iothreads(c, l, d, def);
-    check_pins(c, l, d, def, now);
+    check_pins(c, l, d, def, pins);
     check_disks(l, d, def);
     check_numa(c, l, d, def);
     check_memnodes(l, d, def);
@@ -1223,9 +1306,9 @@ static void check_vm(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
     check_nics(l, d, def);
 }
 
-static bool has_finding(const vt_advice_list *l, const vt_advice *a)
+static bool has_finding(const vt_advice_list *l, size_t from, const vt_advice *a)
 {
-    for (size_t i = 0; i < l->n; i++)
+    for (size_t i = from; i < l->n; i++)
         if (l->items[i].vm && strcmp(l->items[i].vm, a->vm) == 0 &&
             strcmp(l->items[i].topic, a->topic) == 0 && strcmp(l->items[i].summary, a->summary) == 0)
             return true;
@@ -1235,11 +1318,11 @@ static bool has_finding(const vt_advice_list *l, const vt_advice *a)
 /* What the running definition has and the config no longer: fixed in the
  * config, in effect at the next start. Said so, rather than dropped (it
  * is still true of the VM now) or offered again (its fix is done). */
-static void add_pending(vt_advice_list *l, vt_advice_list *now)
+static void add_pending(vt_advice_list *l, size_t from, vt_advice_list *now)
 {
     for (size_t i = 0; i < now->n; i++) {
         vt_advice *a = &now->items[i], *p;
-        if (has_finding(l, a))
+        if (has_finding(l, from, a))
             continue;
         p = vt_array_push(&l->items, &l->n, sizeof(*p));
         *p = *a;
@@ -1253,23 +1336,29 @@ static void add_pending(vt_advice_list *l, vt_advice_list *now)
 void vt_advise(vt_conn *c, const vt_advise_opts *o, vt_advice_list *out)
 {
     vt_advice_list l = { 0 };
+    pin_table pins[2];     /* after the next start, and now */
 
+    pin_table_build(c, false, &pins[0]);
+    pin_table_build(c, true, &pins[1]);
     for (size_t i = 0; i < c->ndoms; i++) {
         const vt_domain *d = c->doms[i];
         /* definition checks read the config: what the VM will be after its
            next start, the state a fix is judged by */
         const vt_domdef *cfg = d->config ? d->config : d->live;
+        size_t from = l.n;     /* where this VM's findings start */
         if (!cfg || !d->live || !d->name)
             continue;
-        check_vm(c, &l, d, cfg, false);
+        check_vm(c, &l, d, cfg, false, &pins[0]);
         if (vt_domain_active(d) && d->config && d->config != d->live) {
             vt_advice_list now = { 0 };
-            check_vm(c, &now, d, d->live, true);
-            add_pending(&l, &now);
+            check_vm(c, &now, d, d->live, true, &pins[1]);
+            add_pending(&l, from, &now);
             vt_advice_list_clear(&now);
         }
         check_agent(c, &l, d, d->live, o && o->query_agents);
     }
+    pin_table_clear(&pins[0]);
+    pin_table_clear(&pins[1]);
     check_host(c, &l);
     check_sasl(&l, o ? o->remote : NULL);
     if (l.n)

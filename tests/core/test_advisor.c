@@ -512,6 +512,39 @@ static void test_pins(void **state)
     a = find(&l, "iothread", "self-pinned", "IOThread 1");
     assert_string_equal(a->fix, "vm self-pinned iothread 1 pin 3 both\n");
     vt_advice_list_clear(&l);
+
+    /* a crowd of five on CPU 6, starting with the host: three named, the
+       rest in one finding, however many they are */
+    for (int i = 0; i < 5; i++) {
+        char xml[512];
+        snprintf(xml, sizeof(xml),
+                 "<domain type='kvm'><name>crowd-%d</name>"
+                 "<uuid>33333333-4444-5555-6666-0000000001%02d</uuid>"
+                 "<memory unit='MiB'>256</memory><vcpu>1</vcpu>"
+                 "<cputune><vcpupin vcpu='0' cpuset='6'/></cputune>"
+                 "<os><type arch='x86_64'>hvm</type></os><devices/></domain>", i, i);
+        assert_non_null(dom = virDomainDefineXML(c->conn, xml));
+        assert_int_equal(virDomainSetAutostart(dom, 1), 0);
+        virDomainFree(dom);
+    }
+    assert_int_equal(vt_conn_refresh(c), 0);
+    vt_advise(c, NULL, &l);
+    {
+        size_t n = 0;
+        for (size_t i = 0; i < l.n; i++)
+            n += l.items[i].vm && strcmp(l.items[i].vm, "float-b") == 0 &&
+                 strcmp(l.items[i].topic, "cpu-pin") == 0;
+        assert_int_equal(n, 4);
+    }
+    expect_summary(&l, "cpu-pin", "float-b", "vCPU 0 pinned to CPUs 6-7, including CPU 6, where "
+                                             "crowd-0's vCPU 0 is pinned");
+    expect_summary(&l, "cpu-pin", "float-b",
+                   "threads pinned where the dedicated vCPUs of 2 more VMs are pinned");
+    a = find(&l, "cpu-pin", "float-b", "2 more VMs");
+    assert_string_equal(a->evidence, "crowd-3, crowd-4");
+    expect_summary(&l, "cpu-pin", "crowd-0",
+                   "threads pinned where the dedicated vCPUs of 1 more VM are pinned");
+    vt_advice_list_clear(&l);
     placement_close(c);
 }
 
