@@ -126,8 +126,6 @@ static void check_iothreads(const vt_conn *c, vt_advice_list *l, const vt_domain
     vt_buf ev = { 0 }, fix = { 0 };
     unsigned next = (unsigned)def->niothreads;
     size_t missing = 0, devs = 0;
-    vt_cpuset vcpus;
-    bool pinned = vcpu_pins(def, &vcpus);
 
     /* devices without an IOThread: a new one each, the guide's 1:1. A SCSI
        disk is judged through its controller (below), whose IOThread it runs
@@ -174,32 +172,342 @@ static void check_iothreads(const vt_conn *c, vt_advice_list *l, const vt_domain
     }
     vt_buf_free(&ev);
     vt_buf_free(&fix);
+}
 
-    if (!pinned)
-        return;
-    for (size_t i = 0; i < def->niothreads; i++) {
-        const vt_iothread_def *io = &def->iothreads[i];
-        VT_AUTOFREE char *allowed_s = host_cpus(c, def);
-        vt_cpuset s, allowed;
-        vt_advice *a;
-        if (!io->pin || vt_cpuset_parse(io->pin, &s, NULL) < 0 || !vt_cpuset_intersects(&s, &vcpus))
-            continue;
-        a = add(l, "iothread", VT_SEV_WARN, d->name, "iothreads", why_iothread,
-                "IOThread %u runs on the VM's own vCPU cores", io->id);
-        {
-            VT_AUTOFREE char *vc = vt_cpuset_format(&vcpus);
-            evidence(a, "iothreadpin %u cpuset %s; vCPUs pinned to %s", io->id, io->pin, vc);
+/* ---- CPU pins: a VM's threads on CPUs where vCPUs are pinned ---- */
+
+/* The CPUs vCPU v is pinned to: its <vcpupin>, else <vcpu cpuset=>, as
+   libvirt runs it. false: it may run anywhere. */
+static bool vcpu_pin_of(const vt_domdef *def, unsigned v, vt_cpuset *out)
+{
+    for (size_t i = 0; i < def->nvcpupins; i++)
+        if (def->vcpupins[i].id == v && def->vcpupins[i].cpuset)
+            return vt_cpuset_parse(def->vcpupins[i].cpuset, out, NULL) == 0;
+    return def->vcpu_cpuset && vt_cpuset_parse(def->vcpu_cpuset, out, NULL) == 0;
+}
+
+/* The CPUs the pinned vCPUs may run on; false when no vCPU is pinned. */
+static bool vcpu_pin_union(const vt_domdef *def, vt_cpuset *out)
+{
+    vt_cpuset s;
+    bool any = false;
+
+    vt_cpuset_clear(out);
+    for (unsigned v = 0; v < def->vcpus; v++)
+        if (vcpu_pin_of(def, v, &s)) {
+            vt_cpuset_or(out, &s);
+            any = true;
         }
-        if (allowed_s && vt_cpuset_parse(allowed_s, &allowed, NULL) == 0) {
-            for (int k = 0; k <= vt_cpuset_last(&vcpus); k++)
-                if (vt_cpuset_has(&vcpus, (unsigned)k))
-                    vt_cpuset_unset(&allowed, (unsigned)k);
-            if (!vt_cpuset_is_empty(&allowed)) {
-                VT_AUTOFREE char *to = vt_cpuset_format(&allowed);
+    return any;
+}
+
+/* Dedicated vCPUs: every vCPU pinned, to no more CPUs in all than there
+   are vCPUs (one to a CPU, or a few sharing a corner of their own, as
+   build-runner's 8-9): those CPUs are the VM's. A VM pinned over a wider
+   range (a node, to keep its memory local) shares by design. */
+static bool dedicated_vcpus(const vt_domdef *def, vt_cpuset *cpus)
+{
+    vt_cpuset s;
+
+    vt_cpuset_clear(cpus);
+    if (!def->vcpus)
+        return false;
+    for (unsigned v = 0; v < def->vcpus; v++) {
+        if (!vcpu_pin_of(def, v, &s))
+            return false;
+        vt_cpuset_or(cpus, &s);
+    }
+    return vt_cpuset_count(cpus) <= def->vcpus;
+}
+
+/* The other VMs that hold CPUs in the tense judged: now, the running ones
+   as they run; after the next start, the running ones and those that
+   start with the host, by their configuration. */
+static const vt_domdef *other_def(const vt_domain *o, bool now)
+{
+    if (now)
+        return vt_domain_active(o) ? o->live : NULL;
+    if (!vt_domain_active(o) && !o->autostart)
+        return NULL;
+    return o->config ? o->config : o->live;
+}
+
+/* The CPUs of each VM's dedicated vCPUs in one tense, worked out once per
+   vt_advise: the cross-VM check asks it of every pair of VMs. */
+typedef struct ded_vm {
+    const vt_domain *d;
+    const vt_domdef *def;       /* the definition in that tense */
+    unsigned *cpus;             /* owned, ascending */
+    size_t ncpus;
+} ded_vm;
+
+typedef struct pin_table {
+    ded_vm *vms;                /* owned: the VMs with dedicated vCPUs */
+    size_t n;
+} pin_table;
+
+static void pin_table_build(const vt_conn *c, bool now, pin_table *t)
+{
+    vt_cpuset s;
+
+    memset(t, 0, sizeof(*t));
+    for (size_t i = 0; i < c->ndoms; i++) {
+        const vt_domain *o = c->doms[i];
+        const vt_domdef *od = o->name ? other_def(o, now) : NULL;
+        ded_vm *v;
+        size_t k = 0;
+        if (!od || !dedicated_vcpus(od, &s))
+            continue;
+        v = vt_array_push(&t->vms, &t->n, sizeof(*v));
+        v->d = o;
+        v->def = od;
+        v->ncpus = vt_cpuset_count(&s);
+        v->cpus = vt_calloc(v->ncpus ? v->ncpus : 1, sizeof(*v->cpus));
+        for (int cpu = 0; cpu <= vt_cpuset_last(&s) && k < v->ncpus; cpu++)
+            if (vt_cpuset_has(&s, (unsigned)cpu))
+                v->cpus[k++] = (unsigned)cpu;
+    }
+}
+
+static void pin_table_clear(pin_table *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        free(t->vms[i].cpus);
+    free(t->vms);
+    memset(t, 0, sizeof(*t));
+}
+
+static bool ded_meets(const ded_vm *v, const vt_cpuset *set)
+{
+    for (size_t k = 0; k < v->ncpus; k++)
+        if (vt_cpuset_has(set, v->cpus[k]))
+            return true;
+    return false;
+}
+
+/* CPUs where other VMs' dedicated vCPUs are pinned */
+static void others_dedicated(const pin_table *pt, const vt_domain *d, vt_cpuset *out)
+{
+    vt_cpuset_clear(out);
+    for (size_t i = 0; i < pt->n; i++)
+        for (size_t k = 0; pt->vms[i].d != d && k < pt->vms[i].ncpus; k++)
+            vt_cpuset_set(out, pt->vms[i].cpus[k]);
+}
+
+/* Where a thread pinned onto vCPU cores can go instead: the CPUs it may
+   use less the VM's own vCPUs and other VMs' dedicated ones, on the NUMA
+   nodes of its vCPUs where any are left there; NULL when none is left. */
+static char *pin_elsewhere(const vt_conn *c, const vt_domain *d, const vt_domdef *def,
+                           const pin_table *pt, const vt_cpuset *vcpus)
+{
+    VT_AUTOFREE char *allowed_s = host_cpus(c, def);
+    VT_AUTOFREE char *nodes_s = nodes_of_cpus(c, vcpus);
+    vt_cpuset allowed, others, nodes, local, nc;
+
+    if (!allowed_s || vt_cpuset_parse(allowed_s, &allowed, NULL) < 0)
+        return NULL;
+    others_dedicated(pt, d, &others);
+    vt_cpuset_andnot(&allowed, vcpus);
+    vt_cpuset_andnot(&allowed, &others);
+    vt_cpuset_clear(&local);
+    if (*nodes_s && vt_cpuset_parse(nodes_s, &nodes, NULL) == 0)
+        for (size_t i = 0; i < c->host.nnodes; i++)
+            if (vt_cpuset_has(&nodes, (unsigned)c->host.nodes[i].id) && c->host.nodes[i].cpus &&
+                vt_cpuset_parse(c->host.nodes[i].cpus, &nc, NULL) == 0)
+                vt_cpuset_or(&local, &nc);
+    vt_cpuset_and(&local, &allowed);
+    if (!vt_cpuset_is_empty(&local))
+        return vt_cpuset_format(&local);
+    return vt_cpuset_is_empty(&allowed) ? NULL : vt_cpuset_format(&allowed);
+}
+
+/* The vCPUs of def whose pins meet cpus, and the CPUs of cpus they are on. */
+static void vcpus_on(const vt_domdef *def, const vt_cpuset *cpus, vt_cpuset *vcpus,
+                     vt_cpuset *where)
+{
+    vt_cpuset s;
+
+    vt_cpuset_clear(vcpus);
+    vt_cpuset_clear(where);
+    for (unsigned v = 0; v < def->vcpus; v++)
+        if (vcpu_pin_of(def, v, &s) && vt_cpuset_intersects(&s, cpus)) {
+            vt_cpuset_set(vcpus, v);
+            vt_cpuset_and(&s, cpus);
+            vt_cpuset_or(where, &s);
+        }
+}
+
+/* "IOThread 1 pinned to CPU 2, where vCPU 0 is pinned"; "emulator pinned
+   to CPUs 0-7, including CPUs 2-5, where db-primary's vCPUs 0-3 are
+   pinned". owner: NULL for the VM's own vCPUs. */
+static char *pinned_where(const char *thread, const vt_cpuset *pin, const vt_cpuset *where,
+                          const char *owner, const vt_cpuset *vcpus)
+{
+    VT_AUTOFREE char *p = vt_cpuset_format(pin);
+    VT_AUTOFREE char *w = vt_cpuset_format(where);
+    VT_AUTOFREE char *v = vt_cpuset_format(vcpus);
+    VT_AUTOFREE char *incl = NULL;
+    bool many = vt_cpuset_count(vcpus) > 1;
+
+    if (!vt_cpuset_equal(pin, where))
+        incl = vt_asprintf(", including CPU%s %s", vt_cpuset_count(where) > 1 ? "s" : "", w);
+    return vt_asprintf("%s pinned to CPU%s %s%s, where %s%svCPU%s %s %s pinned", thread,
+                       vt_cpuset_count(pin) > 1 ? "s" : "", p, incl ? incl : "",
+                       owner ? owner : "", owner ? "'s " : "", many ? "s" : "", v,
+                       many ? "are" : "is");
+}
+
+/* "vCPU 0: 2, vCPU 1: 3": where def's vCPUs are pinned */
+static char *vcpu_pins_text(const vt_domdef *def)
+{
+    vt_buf b = { 0 };
+    vt_cpuset s;
+
+    for (unsigned v = 0; v < def->vcpus; v++)
+        if (vcpu_pin_of(def, v, &s)) {
+            VT_AUTOFREE char *t = vt_cpuset_format(&s);
+            vt_buf_addf(&b, "%svCPU %u: %s", b.len ? ", " : "", v, t);
+        }
+    return b.len ? vt_buf_steal(&b) : vt_strdup("none pinned");
+}
+
+/* Thread k of def in order: its vCPUs, the emulator, the IOThreads; its
+   name and pin. false: k is past the last, or the thread is not pinned
+   (*what empty). */
+static bool thread_pin(const vt_domdef *def, size_t k, char *what, size_t n, vt_cpuset *pin)
+{
+    *what = '\0';
+    if (k < def->vcpus) {
+        snprintf(what, n, "vCPU %zu", k);
+        return vcpu_pin_of(def, (unsigned)k, pin);
+    }
+    k -= def->vcpus;
+    if (k == 0) {
+        snprintf(what, n, "emulator");
+        return def->emulatorpin && vt_cpuset_parse(def->emulatorpin, pin, NULL) == 0;
+    }
+    k--;
+    if (k < def->niothreads) {
+        snprintf(what, n, "IOThread %u", def->iothreads[k].id);
+        return def->iothreads[k].pin && vt_cpuset_parse(def->iothreads[k].pin, pin, NULL) == 0;
+    }
+    return false;
+}
+
+static const char *const why_emulator =
+    "The guide pins IOThreads away from the vCPUs so as not to take their CPU time; the emulator "
+    "thread (QEMU's main loop: device emulation, disk I/O without IOThreads) pinned onto the vCPUs' "
+    "CPUs preempts them the same way. Pin it to CPUs the vCPUs do not use.";
+
+static const char *const why_shared =
+    "vCPUs pinned to CPUs of their own (the guides' dedicated pinning) are meant to have them to "
+    "themselves; another VM's threads pinned there take turns with them, which brings back the "
+    "latency and jitter the pinning was for. Keep each VM's pins off other VMs' dedicated CPUs.";
+
+/* Other VMs named one finding each, up to this many; the rest in one more
+   finding, so that a host pinned all over (a thousand VMs on the same few
+   CPUs) gives each VM a handful of lines, not one per other VM. */
+#define VT_PIN_NAMED 3
+
+/* One VM's IOThreads and emulator on its own vCPUs' CPUs, and its threads
+ * on CPUs where another VM's dedicated vCPUs are pinned (that VM running,
+ * or starting with the host: pt). Two VMs floating over the same CPUs, or
+ * the emulator and IOThreads of several VMs on one housekeeping CPU, are
+ * no finding. */
+static void check_pins(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
+                       const vt_domdef *def, const pin_table *pt)
+{
+    size_t nth = def->vcpus + 1 + def->niothreads, nvms = 0, more = 0;
+    vt_cpuset vcpus, s, on, where, all;
+    vt_cpuset *pins = NULL;
+    char (*names)[32] = NULL;
+    bool *pinned = NULL, any = false;
+    vt_buf rest = { 0 };
+    char what[32];
+    vt_advice *a;
+
+    if (vcpu_pin_union(def, &vcpus)) {
+        VT_AUTOFREE char *to = pin_elsewhere(c, d, def, pt, &vcpus);
+        VT_AUTOFREE char *vp = vcpu_pins_text(def);
+        for (size_t i = 0; i < def->niothreads; i++) {
+            const vt_iothread_def *io = &def->iothreads[i];
+            VT_AUTOFREE char *sum = NULL;
+            if (!io->pin || vt_cpuset_parse(io->pin, &s, NULL) < 0 ||
+                !vt_cpuset_intersects(&s, &vcpus))
+                continue;
+            snprintf(what, sizeof(what), "IOThread %u", io->id);
+            vcpus_on(def, &s, &on, &where);
+            sum = pinned_where(what, &s, &where, NULL, &on);
+            a = add(l, "iothread", VT_SEV_WARN, d->name, "iothreads", why_iothread, "%s", sum);
+            evidence(a, "iothreadpin %u cpuset %s; %s", io->id, io->pin, vp);
+            if (to)
                 a->fix = vt_asprintf("vm %s iothread %u pin %s both\n", d->name, io->id, to);
-            }
+        }
+        if (def->emulatorpin && vt_cpuset_parse(def->emulatorpin, &s, NULL) == 0 &&
+            vt_cpuset_intersects(&s, &vcpus)) {
+            VT_AUTOFREE char *sum = NULL;
+            vcpus_on(def, &s, &on, &where);
+            sum = pinned_where("emulator", &s, &where, NULL, &on);
+            a = add(l, "cpu-pin", VT_SEV_WARN, d->name, "iothreads", why_emulator, "%s", sum);
+            evidence(a, "emulatorpin cpuset %s; %s", def->emulatorpin, vp);
+            if (to)
+                a->fix = vt_asprintf("vm %s emulator pin %s both\n", d->name, to);
         }
     }
+
+    if (!pt->n)
+        return;
+    /* every pinned thread once; the other VMs checked against their union first */
+    pins = vt_calloc(nth, sizeof(*pins));
+    names = vt_calloc(nth, sizeof(*names));
+    pinned = vt_calloc(nth, sizeof(*pinned));
+    vt_cpuset_clear(&all);
+    for (size_t k = 0; k < nth; k++)
+        if ((pinned[k] = thread_pin(def, k, names[k], sizeof(names[k]), &pins[k]))) {
+            vt_cpuset_or(&all, &pins[k]);
+            any = true;
+        }
+    for (size_t i = 0; any && i < pt->n; i++) {
+        const ded_vm *v = &pt->vms[i];
+        VT_AUTOFREE char *first = NULL;
+        VT_AUTOFREE char *theirs = NULL;
+        vt_buf ev = { 0 };
+        size_t n = 0;
+        if (v->d == d || !ded_meets(v, &all))
+            continue;
+        if (++nvms > VT_PIN_NAMED) {
+            if (more++ < 8)
+                vt_buf_addf(&rest, "%s%s", rest.len ? ", " : "", v->d->name);
+            continue;
+        }
+        for (size_t k = 0; k < nth; k++) {
+            VT_AUTOFREE char *p = NULL;
+            if (!pinned[k] || !ded_meets(v, &pins[k]))
+                continue;
+            if (!n++) {
+                vcpus_on(v->def, &pins[k], &on, &where);
+                first = pinned_where(names[k], &pins[k], &where, v->d->name, &on);
+            }
+            p = vt_cpuset_format(&pins[k]);
+            vt_buf_addf(&ev, "%s%s: %s", ev.len ? ", " : "", names[k], p);
+        }
+        theirs = vcpu_pins_text(v->def);
+        a = add(l, "cpu-pin", VT_SEV_WARN, d->name, "iothreads", why_shared, "%s%s", first,
+                n > 1 ? " (and more of its threads)" : "");
+        evidence(a, "%s; %s (%s): %s", ev.buf, v->d->name,
+                 vt_domain_active(v->d) ? vt_domain_state_name(v->d->state) : "autostart", theirs);
+        vt_buf_free(&ev);
+    }
+    if (more) {
+        a = add(l, "cpu-pin", VT_SEV_WARN, d->name, "iothreads", why_shared,
+                "threads pinned where the dedicated vCPUs of %zu more VM%s are pinned", more,
+                more == 1 ? "" : "s");
+        evidence(a, "%s%s", rest.buf, more > 8 ? ", ..." : "");
+    }
+    vt_buf_free(&rest);
+    free(pins);
+    free(names);
+    free(pinned);
 }
 
 static void check_disks(vt_advice_list *l, const vt_domain *d, const vt_domdef *def)
@@ -253,30 +561,6 @@ static void check_disks(vt_advice_list *l, const vt_domain *d, const vt_domdef *
     regfree(&lv);
 }
 
-/* Guest NUMA cells bound each to host nodes of their own (ora-db01's
-   <memnode>s): the guest sees the host's nodes and keeps each cell's
-   memory on its node, so memory on several nodes is its design. *allowed:
-   the nodes its cells, and any cell without a memnode, may use. */
-static bool cells_per_node(const vt_domdef *def, vt_cpuset *allowed)
-{
-    const vt_numatune_def *nt = def->numatune;
-    vt_cpuset seen, s;
-
-    if (!nt || nt->nmemnodes < 2)
-        return false;
-    vt_cpuset_clear(&seen);
-    for (size_t i = 0; i < nt->nmemnodes; i++) {
-        if (!nt->memnodes[i].nodeset || vt_cpuset_parse(nt->memnodes[i].nodeset, &s, NULL) < 0 ||
-            vt_cpuset_intersects(&seen, &s))
-            return false;
-        vt_cpuset_or(&seen, &s);
-    }
-    *allowed = seen;
-    if (nt->nodeset && vt_cpuset_parse(nt->nodeset, &s, NULL) == 0)
-        vt_cpuset_or(allowed, &s);
-    return true;
-}
-
 static bool numatune_mode_is(const vt_domdef *def, const char *mode)
 {
     return def->numatune && def->numatune->mode && strcmp(def->numatune->mode, mode) == 0;
@@ -292,7 +576,7 @@ static vt_advice *numa_by_design(vt_advice_list *l, const vt_domain *d, const vt
     vt_cpuset allowed;
     vt_advice *a;
 
-    if (cells_per_node(def, &allowed)) {
+    if (vt_numa_cells_per_node(def, &allowed)) {
         vt_buf ev = { 0 };
         for (int k = 0; k <= vt_cpuset_last(used); k++)
             if (vt_cpuset_has(used, (unsigned)k) && !vt_cpuset_has(&allowed, (unsigned)k))
@@ -389,7 +673,7 @@ pins:
     /* interleave and per-cell bindings span nodes whatever the vCPUs do;
        whether each cell's vCPUs sit on its node is not judged here */
     if (def->numatune && def->numatune->nodeset && vcpu_pins(def, &pins) && c->host.nnodes > 1 &&
-        !numatune_mode_is(def, "interleave") && !cells_per_node(def, &pins_nodes)) {
+        !numatune_mode_is(def, "interleave") && !vt_numa_cells_per_node(def, &pins_nodes)) {
         VT_AUTOFREE char *nodes = nodes_of_cpus(c, &pins);
         vt_cpuset want, have;
         if (*nodes && vt_cpuset_parse(nodes, &want, NULL) == 0 &&
@@ -404,6 +688,60 @@ pins:
                                  def->numatune->mode ? def->numatune->mode : "strict", nodes);
         }
     }
+}
+
+/* Guest cells bound outside a strict numatune's nodeset. libvirt confines
+ * all of QEMU's memory to that nodeset (cpuset.mems): up to 9.3 a cell
+ * bound elsewhere fails the start ("cannot bind memory to host NUMA
+ * nodes"), later versions place the cell outside the nodeset. What the
+ * numatune edit left before issue 15; the fix is the same numatune again,
+ * whose edit now moves such memnodes into it, or, for cells bound one per
+ * node on purpose (which the edit keeps), a nodeset that takes them in. */
+static void check_memnodes(vt_advice_list *l, const vt_domain *d, const vt_domdef *def)
+{
+    const vt_numatune_def *nt = def->numatune;
+    vt_cpuset mem, s, all;
+    vt_buf ev = { 0 };
+    size_t n = 0;
+    unsigned first = 0;
+    char *first_nodes = NULL;
+    vt_advice *a;
+
+    if (!nt || !nt->nodeset || !numatune_mode_is(def, "strict") ||
+        vt_cpuset_parse(nt->nodeset, &mem, NULL) < 0)
+        return;
+    all = mem;
+    for (size_t i = 0; i < nt->nmemnodes; i++) {
+        const vt_memnode_def *m = &nt->memnodes[i];
+        if (!m->nodeset || vt_cpuset_parse(m->nodeset, &s, NULL) < 0)
+            continue;
+        vt_cpuset_or(&all, &s);
+        if (vt_cpuset_subset(&s, &mem))
+            continue;
+        if (!n++) {
+            first = m->cellid;
+            first_nodes = m->nodeset;
+        }
+        vt_buf_addf(&ev, "%s<memnode cellid='%u' mode='%s' nodeset='%s'/>", ev.len ? ", " : "",
+                    m->cellid, m->mode ? m->mode : "strict", m->nodeset);
+    }
+    if (!n)
+        return;
+    a = add(l, "numa", VT_SEV_WARN, d->name, "memory",
+            "With a strict numatune libvirt confines QEMU's memory to its nodeset (cpuset.mems); "
+            "a guest cell bound outside it fails the start up to libvirt 9.3 (cannot bind memory "
+            "to host NUMA nodes), and is placed outside the nodeset after.",
+            "guest cell %u bound to node%s %s, outside numatune strict %s%s", first,
+            strchr(first_nodes, ',') || strchr(first_nodes, '-') ? "s" : "", first_nodes,
+            nt->nodeset, n > 1 ? " (and more cells)" : "");
+    evidence(a, "<memory mode='strict' nodeset='%s'/>; %s", nt->nodeset, ev.buf);
+    if (vt_numa_cells_per_node(def, NULL)) {
+        VT_AUTOFREE char *wide = vt_cpuset_format(&all);
+        a->fix = vt_asprintf("vm %s numatune strict %s config\n", d->name, wide);
+    } else {
+        a->fix = vt_asprintf("vm %s numatune strict %s config\n", d->name, nt->nodeset);
+    }
+    vt_buf_free(&ev);
 }
 
 /* The label the VM runs with (its_now) or will run with after its next
@@ -511,77 +849,231 @@ static char *hugepage_grow(const vt_conn *c, unsigned long long size, const char
     return NULL;
 }
 
-/* A running VM holds its pages: they are used, not free, and come back to
-   the pool when it stops, all but the surplus ones, which the kernel frees.
-   So it starts again if the pool's persistent pages on its nodes (nr less
-   surplus) hold it all; fewer, and a restart or a crash leaves it down. */
-static void check_hugepages_running(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
-                                    const vt_domdef *def, unsigned long long size,
-                                    const char *limit)
+/* Where a VM's huge pages must come from, in parts: the memory nodeset of
+   its numatune for the VM as a whole, or, with <memnode>s, each guest
+   cell's own nodeset (cells bound alike make one part). A preferred
+   binding falls back to any node, so it limits nothing. */
+typedef struct hp_part {
+    char *nodes;                 /* owned: the host nodes; NULL = any node */
+    const char *how;             /* static: "numatune", "memnode" */
+    unsigned long long kib;      /* the memory that must be on them in pages */
+    vt_cpuset cells;             /* its guest cells */
+    bool whole;                  /* the whole VM (its cells all bound alike) */
+} hp_part;
+
+static const char *binding(const char *mode, const char *nodeset)
 {
-    unsigned long long need = (def->memory_kib + size - 1) / size, nr, freep, surplus, holds;
-    char sz[32], where[64];
+    return mode && strcmp(mode, "preferred") == 0 ? NULL : nodeset;
+}
+
+static bool same_nodes(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static size_t hp_parts(const vt_domdef *def, hp_part **out)
+{
+    const vt_numatune_def *nt = def->numatune;
+    const char *all = nt ? binding(nt->mode, nt->nodeset) : NULL;
+    const char *pages_for = def->nhugepage_sizes ? def->hugepage_sizes[0].nodeset : NULL;
+    vt_cpuset huge_cells;
+    hp_part *parts = NULL;
+    size_t n = 0, ncells = 0;
+
+    if (!nt || !nt->nmemnodes || !def->ncells) {
+        hp_part *p = vt_array_push(&parts, &n, sizeof(*p));
+        p->nodes = vt_strdup(all);
+        p->how = "numatune";
+        p->kib = def->memory_kib;
+        p->whole = true;
+        *out = parts;
+        return n;
+    }
+    /* <page nodeset=> names the guest cells backed by that size */
+    if (!pages_for || vt_cpuset_parse(pages_for, &huge_cells, NULL) < 0)
+        pages_for = NULL;
+    for (size_t i = 0; i < def->ncells; i++) {
+        const vt_cell_def *cell = &def->cells[i];
+        const char *nodes = all, *how = "numatune";
+        hp_part *p = NULL;
+        if (pages_for && !vt_cpuset_has(&huge_cells, cell->id))
+            continue;
+        ncells++;
+        for (size_t k = 0; k < nt->nmemnodes; k++)
+            if (nt->memnodes[k].cellid == cell->id) {
+                nodes = binding(nt->memnodes[k].mode, nt->memnodes[k].nodeset);
+                how = "memnode";
+            }
+        for (size_t k = 0; k < n; k++)
+            if (same_nodes(parts[k].nodes, nodes))
+                p = &parts[k];
+        if (!p) {
+            p = vt_array_push(&parts, &n, sizeof(*p));
+            p->nodes = vt_strdup(nodes);
+            p->how = how;
+            vt_cpuset_clear(&p->cells);
+        }
+        p->kib += cell->memory_kib;
+        vt_cpuset_set(&p->cells, cell->id);
+    }
+    if (n == 1 && ncells == def->ncells)
+        parts[0].whole = true;
+    *out = parts;
+    return n;
+}
+
+static void hp_parts_free(hp_part *parts, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(parts[i].nodes);
+    free(parts);
+}
+
+/* The pages of size a running VM holds on nodes (NULL: all), from its
+   numa_maps; *elsewhere those on other nodes, which are *away. false when
+   not known. */
+static bool held_pages(const vt_domain *d, const char *nodes, unsigned long long size,
+                       unsigned long long *held, unsigned long long *elsewhere, vt_cpuset *away)
+{
+    vt_cpuset set;
+    bool limit = nodes && vt_cpuset_parse(nodes, &set, NULL) == 0;
+
+    *held = *elsewhere = 0;
+    vt_cpuset_clear(away);
+    if (!d->spread_present || !d->spread_huge_kib)
+        return false;
+    for (int k = 0; k < d->spread_nnodes; k++) {
+        unsigned long long pages = d->spread_huge_kib[k] / size;
+        if (!limit || vt_cpuset_has(&set, (unsigned)k)) {
+            *held += pages;
+        } else if (pages) {
+            *elsewhere += pages;
+            vt_cpuset_set(away, (unsigned)k);
+        }
+    }
+    return true;
+}
+
+static const char *const why_hp_start =
+    "Static huge pages must be reserved before the VM starts; a pool that cannot hold it makes "
+    "the start fail.";
+static const char *const why_hp_running =
+    "Static huge pages must be reserved before the VM starts; this VM holds its pages now, but a "
+    "pool that cannot hold it again makes its next start fail.";
+
+/* One part against the pool of its nodes. A shut-off VM needs free
+   pages there. A running VM holds its pages: used, not free; they come
+   back to the pool when it stops, all but the surplus ones, which the
+   kernel frees. So it starts again if the free pages on its nodes and its
+   own pages there hold it, and the pool's persistent pages there (nr less
+   surplus) do; fewer, and a restart or a crash leaves it down. */
+static void check_hugepage_part(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
+                                unsigned long long size, const char *sz, const hp_part *p,
+                                bool running)
+{
+    unsigned long long need = (p->kib + size - 1) / size, nr, freep, surplus, avail, held = 0,
+                       away = 0;
+    char where[64], bound[96], it[64];
+    bool known = false;
+    vt_cpuset away_nodes;
     vt_advice *a;
 
-    if (vt_hugepage_pool(c, size, limit, &nr, &freep, &surplus) < 0)
-        return;     /* it runs, so on pages of some other pool: nothing to judge */
-    holds = nr > surplus ? nr - surplus : 0;
-    if (holds >= need)
+    if (!need || vt_hugepage_pool(c, size, p->nodes, &nr, &freep, &surplus) < 0)
         return;
-    vt_fact_pagesize(size, sz, sizeof(sz));
-    if (limit)
-        snprintf(where, sizeof(where), "on node%s %s",
-                 strchr(limit, ',') || strchr(limit, '-') ? "s" : "", limit);
+    if (running) {
+        known = held_pages(d, p->nodes, size, &held, &away, &away_nodes);
+        avail = nr > surplus ? nr - surplus : 0;
+        if (known && freep + held < avail)
+            avail = freep + held;
+    } else {
+        avail = freep;
+    }
+    if (avail >= need)
+        return;
+    if (p->nodes)
+        snprintf(where, sizeof(where), "node%s %s", strchr(p->nodes, ',') || strchr(p->nodes, '-')
+                                                        ? "s" : "", p->nodes);
     else
-        snprintf(where, sizeof(where), "on all nodes");
-    a = add(l, "hugepages", VT_SEV_WARN, d->name, "memory",
-            "Static huge pages must be reserved before the VM starts; this VM holds its pages now, "
-            "but a pool smaller than the VM makes its next start fail.",
-            "its %s page pool is smaller than the VM: it would not start again", sz);
-    if (surplus)
-        evidence(a, "needs %llu x %s, pool holds %llu %s (%llu in nr_hugepages less %llu surplus "
-                 "that go back to the kernel when it stops; %llu free)", need, sz, holds, where, nr,
-                 surplus, freep);
-    else
-        evidence(a, "needs %llu x %s, pool holds %llu %s (nr_hugepages, its own pages included; "
-                 "%llu free)", need, sz, holds, where, freep);
-    a->fix = hugepage_grow(c, size, sz, limit, need - holds);
+        snprintf(where, sizeof(where), "the host");
+    if (p->whole) {
+        snprintf(it, sizeof(it), "it");
+    } else {
+        VT_AUTOFREE char *cells = vt_cpuset_format(&p->cells);
+        snprintf(it, sizeof(it), "guest cell%s %s", vt_cpuset_count(&p->cells) > 1 ? "s" : "",
+                 cells);
+    }
+    bound[0] = '\0';
+    if (p->nodes && strcmp(p->how, "memnode") == 0) {
+        VT_AUTOFREE char *cells = vt_cpuset_format(&p->cells);
+        bool many = vt_cpuset_count(&p->cells) > 1;
+        snprintf(bound, sizeof(bound), " (the memnode%s of cell%s %s)", many ? "s" : "",
+                 many ? "s" : "", cells);
+    } else if (p->nodes) {
+        snprintf(bound, sizeof(bound), " (numatune nodeset)");
+    }
+    if (running) {
+        vt_buf ev = { 0 };
+        a = add(l, "hugepages", VT_SEV_WARN, d->name, "memory", why_hp_running,
+                "its %s page pool on %s holds %llu for %s, %s needs %llu: it would not start "
+                "again", sz, where, avail, it, p->whole ? "it" : "the VM", need);
+        vt_buf_addf(&ev, "needs %llu x %s on %s%s; pool holds %llu on %s for it", need, sz,
+                    where, bound, avail, where);
+        if (known)
+            vt_buf_addf(&ev, ": %llu free + %llu of its own", freep, held);
+        if (surplus)
+            vt_buf_addf(&ev, " (nr_hugepages %llu less %llu surplus that go back to the kernel "
+                        "when it stops)", nr, surplus);
+        else if (!known)
+            vt_buf_addf(&ev, " (nr_hugepages, its own pages included; %llu free)", freep);
+        if (away) {
+            VT_AUTOFREE char *an = vt_cpuset_format(&away_nodes);
+            vt_buf_addf(&ev, "; it holds %llu x %s on node%s %s, outside them", away, sz,
+                        vt_cpuset_count(&away_nodes) > 1 ? "s" : "", an);
+        }
+        evidence(a, "%s", ev.buf);
+        vt_buf_free(&ev);
+    } else {
+        a = add(l, "hugepages", VT_SEV_WARN, d->name, "memory", why_hp_start,
+                "its %s page pool cannot hold %s: %s %s %llu free, %s %llu", sz, it, where,
+                p->nodes && (strchr(p->nodes, ',') || strchr(p->nodes, '-')) ? "have" : "has",
+                freep, p->whole ? "it needs" : "the VM needs", need);
+        evidence(a, "needs %llu pages of %s on %s%s, %llu free there", need, sz, where, bound,
+                 freep);
+    }
+    a->fix = hugepage_grow(c, size, sz, p->nodes, need - avail);
 }
 
 static void check_hugepages_vm(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
                                const vt_domdef *def)
 {
-    unsigned long long size, need, freep;
-    const char *limit;
-    int fit;
+    unsigned long long size, nr, freep, surplus;
+    hp_part *parts = NULL;
+    size_t n;
+    bool running;
+    char sz[32];
 
     if (!def->hugepages || c->host.sysfs_why)
         return;
     size = hugepage_size(def);
-    limit = def->numatune ? def->numatune->nodeset : NULL;
+    vt_fact_pagesize(size, sz, sizeof(sz));     /* a plan line takes it too */
     /* running on pages of this size: it holds them. Running on other pages
        (the config changed), its next start takes free ones as a shut-off VM's */
-    if (vt_domain_active(d) && d->live && d->live->hugepages && hugepage_size(d->live) == size) {
-        check_hugepages_running(c, l, d, def, size, limit);
-        return;
-    }
-    fit = vt_hugepage_fit(c, def->memory_kib, size, limit, &need, &freep);
-    if (fit != 0 && fit != -1)
-        return;
-    {
-        char sz[32];
+    running = vt_domain_active(d) && d->live && d->live->hugepages &&
+              hugepage_size(d->live) == size;
+    if (vt_hugepage_pool(c, size, NULL, &nr, &freep, &surplus) < 0) {
         vt_advice *a;
-        vt_fact_pagesize(size, sz, sizeof(sz));     /* a plan line takes it too */
-        a = add(l, "hugepages", VT_SEV_WARN, d->name, "memory",
-                "Static huge pages must be reserved before the VM starts; a pool that cannot hold "
-                "it makes the start fail.",
-                fit < 0 ? "backed by %s pages, but the host has no %s pool"
-                        : "its %s page pool cannot hold it", sz, sz);
-        evidence(a, "needs %llu pages of %s%s%s, %llu free", need, sz, limit ? " on nodes " : "",
-                 limit ? limit : "", freep);
-        if (fit == 0)
-            a->fix = hugepage_grow(c, size, sz, limit, need - freep);
+        if (running)
+            return;     /* it runs, so on pages of some other pool: nothing to judge */
+        a = add(l, "hugepages", VT_SEV_WARN, d->name, "memory", why_hp_start,
+                "backed by %s pages, but the host has no %s pool", sz, sz);
+        evidence(a, "needs %llu pages of %s, the host has no %s pool",
+                 (def->memory_kib + size - 1) / size, sz, sz);
+        return;
     }
+    n = hp_parts(def, &parts);
+    for (size_t i = 0; i < n; i++)
+        check_hugepage_part(c, l, d, size, sz, &parts[i], running);
+    hp_parts_free(parts, n);
 }
 
 static void check_nics(vt_advice_list *l, const vt_domain *d, const vt_domdef *def)
@@ -802,19 +1294,21 @@ static int cmp_advice(const void *pa, const void *pb)
 }
 
 static void check_vm(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
-                     const vt_domdef *def, bool now)
+                     const vt_domdef *def, bool now, const pin_table *pins)
 {
     check_iothreads(c, l, d, def);
+    check_pins(c, l, d, def, pins);
     check_disks(l, d, def);
     check_numa(c, l, d, def);
+    check_memnodes(l, d, def);
     check_svirt_vm(c, l, d, def, run_label(d, now));
     check_hugepages_vm(c, l, d, def);
     check_nics(l, d, def);
 }
 
-static bool has_finding(const vt_advice_list *l, const vt_advice *a)
+static bool has_finding(const vt_advice_list *l, size_t from, const vt_advice *a)
 {
-    for (size_t i = 0; i < l->n; i++)
+    for (size_t i = from; i < l->n; i++)
         if (l->items[i].vm && strcmp(l->items[i].vm, a->vm) == 0 &&
             strcmp(l->items[i].topic, a->topic) == 0 && strcmp(l->items[i].summary, a->summary) == 0)
             return true;
@@ -824,11 +1318,11 @@ static bool has_finding(const vt_advice_list *l, const vt_advice *a)
 /* What the running definition has and the config no longer: fixed in the
  * config, in effect at the next start. Said so, rather than dropped (it
  * is still true of the VM now) or offered again (its fix is done). */
-static void add_pending(vt_advice_list *l, vt_advice_list *now)
+static void add_pending(vt_advice_list *l, size_t from, vt_advice_list *now)
 {
     for (size_t i = 0; i < now->n; i++) {
         vt_advice *a = &now->items[i], *p;
-        if (has_finding(l, a))
+        if (has_finding(l, from, a))
             continue;
         p = vt_array_push(&l->items, &l->n, sizeof(*p));
         *p = *a;
@@ -842,23 +1336,29 @@ static void add_pending(vt_advice_list *l, vt_advice_list *now)
 void vt_advise(vt_conn *c, const vt_advise_opts *o, vt_advice_list *out)
 {
     vt_advice_list l = { 0 };
+    pin_table pins[2];     /* after the next start, and now */
 
+    pin_table_build(c, false, &pins[0]);
+    pin_table_build(c, true, &pins[1]);
     for (size_t i = 0; i < c->ndoms; i++) {
         const vt_domain *d = c->doms[i];
         /* definition checks read the config: what the VM will be after its
            next start, the state a fix is judged by */
         const vt_domdef *cfg = d->config ? d->config : d->live;
+        size_t from = l.n;     /* where this VM's findings start */
         if (!cfg || !d->live || !d->name)
             continue;
-        check_vm(c, &l, d, cfg, false);
+        check_vm(c, &l, d, cfg, false, &pins[0]);
         if (vt_domain_active(d) && d->config && d->config != d->live) {
             vt_advice_list now = { 0 };
-            check_vm(c, &now, d, d->live, true);
-            add_pending(&l, &now);
+            check_vm(c, &now, d, d->live, true, &pins[1]);
+            add_pending(&l, from, &now);
             vt_advice_list_clear(&now);
         }
         check_agent(c, &l, d, d->live, o && o->query_agents);
     }
+    pin_table_clear(&pins[0]);
+    pin_table_clear(&pins[1]);
     check_host(c, &l);
     check_sasl(&l, o ? o->remote : NULL);
     if (l.n)

@@ -554,6 +554,58 @@ static void seclabel_warnings(vt_applyplan *p, const vt_domain *d, const vt_edit
              d->name);
 }
 
+/* What a numatune edit did to the guest cells' memnodes (xmledit moves
+ * those outside a strict nodeset into it), as change lines; those it left
+ * outside, cells bound one per host node on purpose, in a warning that
+ * says why and how to move them anyway. */
+static void memnode_notes(vt_applyplan *p, vt_step *s, const vt_domain *d, const vt_edit *e,
+                          const vt_domdef *before, const char *xml)
+{
+    vt_domdef *after = vt_domdef_parse(xml, NULL);
+    vt_cpuset want, ns, all;
+    vt_buf left = { 0 };
+    bool strict = strcmp(e->mode, "strict") == 0 && vt_cpuset_parse(e->nodeset, &want, NULL) == 0;
+    char w[32], what[64];
+
+    if (!after || !after->numatune)
+        goto cleanup;
+    if (strict)
+        all = want;
+    for (size_t i = 0; i < after->numatune->nmemnodes; i++) {
+        const vt_memnode_def *m = &after->numatune->memnodes[i];
+        const char *was = NULL;
+        for (size_t k = 0; before && before->numatune && k < before->numatune->nmemnodes; k++)
+            if (before->numatune->memnodes[k].cellid == m->cellid)
+                was = before->numatune->memnodes[k].nodeset;
+        if (was && m->nodeset && strcmp(was, m->nodeset) != 0) {
+            snprintf(what, sizeof(what), "memnode %u nodeset (config)", m->cellid);
+            vt_applyplan_add_change(s, what, was, m->nodeset, e->line);
+        }
+        if (strict && m->nodeset && vt_cpuset_parse(m->nodeset, &ns, NULL) == 0) {
+            vt_cpuset_or(&all, &ns);
+            if (!vt_cpuset_subset(&ns, &want))
+                vt_buf_addf(&left, "%scell %u on node%s %s", left.len ? ", " : "", m->cellid,
+                            vt_cpuset_count(&ns) > 1 ? "s" : "", m->nodeset);
+        }
+    }
+    if (left.len) {
+        VT_AUTOFREE char *wide = vt_cpuset_format(&all);
+        vt_applyplan_where(e, w, sizeof(w));
+        vt_applyplan_warn(p, "%s%s: numatune strict %s leaves the guest cells' memnodes outside it "
+                          "(%s)%s; a strict nodeset confines all of the VM's memory: to move "
+                          "the whole VM, bind its cells there too (virsh edit); to keep the "
+                          "cells' layout, keep their nodes in it (numatune strict %s)", w,
+                          d->name, e->nodeset, left.buf,
+                          vt_numa_cells_per_node(after, NULL)
+                              ? ": the cells are bound one per host node on purpose"
+                              : "", wide);
+    }
+
+cleanup:
+    vt_buf_free(&left);
+    vt_domdef_free(after);
+}
+
 static int fetch_inactive(vt_conn *c, const char *uuid, bool secure, char **out, vt_err *err)
 {
     virDomainPtr dom = virDomainLookupByUUIDString(c->conn, uuid);
@@ -645,10 +697,12 @@ static int prepare_vm(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, const
             }
             cdef = vt_domdef_parse(cur, NULL);
             before = cdef ? old_value(c, cdef, e) : vt_strdup("?");
-            vt_domdef_free(cdef);
             after = new_value(e);
             snprintf(what, sizeof(what), "%s (config)", kb);
             vt_applyplan_add_change(&def_step, what, before, after, e->line);
+            if (e->kind == VT_EDIT_NUMATUNE)
+                memnode_notes(p, &def_step, d, e, cdef, next);
+            vt_domdef_free(cdef);
             free(before);
             free(after);
             free(cur);

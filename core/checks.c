@@ -23,6 +23,28 @@ char *vt_spread_nodes(const vt_domain *d)
     return vt_cpuset_format(&set);
 }
 
+bool vt_numa_cells_per_node(const vt_domdef *def, vt_cpuset *allowed)
+{
+    const vt_numatune_def *nt = def->numatune;
+    vt_cpuset seen, s;
+
+    if (!nt || nt->nmemnodes < 2)
+        return false;
+    vt_cpuset_clear(&seen);
+    for (size_t i = 0; i < nt->nmemnodes; i++) {
+        if (!nt->memnodes[i].nodeset || vt_cpuset_parse(nt->memnodes[i].nodeset, &s, NULL) < 0 ||
+            vt_cpuset_intersects(&seen, &s))
+            return false;
+        vt_cpuset_or(&seen, &s);
+    }
+    if (!allowed)
+        return true;
+    *allowed = seen;
+    if (nt->nodeset && vt_cpuset_parse(nt->nodeset, &s, NULL) == 0)
+        vt_cpuset_or(allowed, &s);
+    return true;
+}
+
 const char *vt_label_categories_at(const char *label)
 {
     const char *p;

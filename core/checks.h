@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "conn.h"
+#include "cpuset.h"
 
 /* Whether memory_kib fits in the free pages of the size_kib pool on the
  * host nodes of nodeset (NULL: all): 1 yes, 0 no, -1 no such pool. *need
@@ -28,6 +29,13 @@ int vt_hugepage_pool(const vt_conn *c, unsigned long long size_kib, const char *
 /* Nodes that hold more than 1% of the VM's memory, as a cpuset-style list
  * ("0-1"); "" when the spread is unknown. Caller frees. */
 char *vt_spread_nodes(const vt_domain *d);
+
+/* Guest NUMA cells bound each to host nodes of their own (two or more
+ * <memnode>s with disjoint nodesets, ora-db01's layout): the guest sees
+ * the host's nodes and keeps each cell's memory on its node, so memory on
+ * several nodes is its design. *allowed (may be NULL): the nodes its
+ * cells, and any cell without a memnode, may use. */
+bool vt_numa_cells_per_node(const vt_domdef *def, vt_cpuset *allowed);
 
 /* MCS categories of an SELinux label ("c10,c20"), or NULL. Caller frees. */
 char *vt_label_categories(const char *label);

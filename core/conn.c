@@ -529,6 +529,7 @@ static void domain_free(vt_domain *d)
     free(d->process_label);
     free(d->iostats);
     free(d->spread_kib);
+    free(d->spread_huge_kib);
     free(d->spread_why);
     free(d);
 }
@@ -752,6 +753,7 @@ typedef struct fetched {
     virDomainStatsRecordPtr rec;   /* points into job->recs */
     int state;                     /* as the stats say */
     bool fetch;                    /* the definition is (re)read */
+    bool autostart;
     int rc, vir_code;
     vt_err err;
     vt_domdef *live, *cfg;         /* owned until merged; cfg may be live */
@@ -917,6 +919,25 @@ static void fetch_all(vt_refresh_job *j)
         pthread_join(t[i], NULL);
 }
 
+/* Which domains start with the host: one call for all of them, at every
+ * refresh, as no event tells of a change. Unknown (the call fails) reads
+ * as not autostarted. */
+static void mark_autostart(vt_refresh_job *j)
+{
+    virDomainPtr *doms = NULL;
+    int n = virConnectListAllDomains(j->conn, &doms, VIR_CONNECT_LIST_DOMAINS_AUTOSTART), i;
+
+    for (i = 0; i < n; i++) {
+        char uuid[VIR_UUID_STRING_BUFLEN];
+        if (virDomainGetUUIDString(doms[i], uuid) == 0)
+            for (size_t k = 0; k < j->nf; k++)
+                if (strcmp(j->f[k].uuid, uuid) == 0)
+                    j->f[k].autostart = true;
+        virDomainFree(doms[i]);
+    }
+    free(doms);
+}
+
 static void job_run(bg_task *bt)
 {
     vt_refresh_job *j = (vt_refresh_job *)bt;
@@ -950,6 +971,7 @@ static void job_run(bg_task *bt)
             j->todo[j->ntodo++] = j->nf;
         j->nf++;
     }
+    mark_autostart(j);
     fetch_all(j);
     virResetLastError();
     j->rc = 0;
@@ -962,6 +984,8 @@ static void set_spread_why(vt_domain *d, char *why)
     d->spread_present = false;
     free(d->spread_kib);
     d->spread_kib = NULL;
+    free(d->spread_huge_kib);
+    d->spread_huge_kib = NULL;
     d->spread_nnodes = 0;
 }
 
@@ -1010,8 +1034,11 @@ static void refresh_spread(vt_conn *c)
                 nn = (int)c->host.nnodes;
             set_spread_why(d, NULL);
             d->spread_kib = vt_calloc((size_t)(nn ? nn : 1), sizeof(*d->spread_kib));
-            for (k = 0; k <= u->max_node; k++)
+            d->spread_huge_kib = vt_calloc((size_t)(nn ? nn : 1), sizeof(*d->spread_huge_kib));
+            for (k = 0; k <= u->max_node; k++) {
                 d->spread_kib[k] = u->kib[k];
+                d->spread_huge_kib[k] = u->huge_kib[k];
+            }
             d->spread_nnodes = nn;
             d->spread_present = true;
         }
@@ -1194,6 +1221,7 @@ static int merge(vt_conn *c, vt_refresh_job *j)
             sorted = false;
         }
         d->seen = true;
+        d->autostart = f->autostart;
         apply_stats(d, f->rec);
         if (!f->fetch)
             continue;

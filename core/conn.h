@@ -30,6 +30,7 @@ typedef struct vt_domain {
     char *name;                 /* owned */
     int state;                  /* virDomainState */
     int reason;
+    bool autostart;             /* starts with the host (virsh autostart) */
     vt_domdef *live;            /* owned; the running definition, or the
                                    config one when the domain is off */
     vt_domdef *config;          /* owned; inactive definition */
@@ -51,6 +52,8 @@ typedef struct vt_domain {
     int pid;                    /* QEMU process, -1 unknown */
     bool spread_present;
     unsigned long long *spread_kib;   /* owned, index = node */
+    unsigned long long *spread_huge_kib;   /* owned, as spread_kib: the part on
+                                              huge pages (hugetlbfs) */
     int spread_nnodes;
     char *spread_why;           /* owned; why there is no spread */
     unsigned nfindings;         /* warnings and failures of the advisor, set by the console */

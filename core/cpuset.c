@@ -74,6 +74,26 @@ void vt_cpuset_or(vt_cpuset *dst, const vt_cpuset *src)
         dst->w[i] |= src->w[i];
 }
 
+void vt_cpuset_and(vt_cpuset *dst, const vt_cpuset *src)
+{
+    for (size_t i = 0; i < VT_CPUSET_WORDS; i++)
+        dst->w[i] &= src->w[i];
+}
+
+void vt_cpuset_andnot(vt_cpuset *dst, const vt_cpuset *src)
+{
+    for (size_t i = 0; i < VT_CPUSET_WORDS; i++)
+        dst->w[i] &= ~src->w[i];
+}
+
+bool vt_cpuset_subset(const vt_cpuset *a, const vt_cpuset *b)
+{
+    for (size_t i = 0; i < VT_CPUSET_WORDS; i++)
+        if (a->w[i] & ~b->w[i])
+            return false;
+    return true;
+}
+
 enum num_result { NUM_OK, NUM_BAD, NUM_RANGE };
 
 /* Decimal CPU id over [s, s+n). Saturates instead of overflowing so that

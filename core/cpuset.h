@@ -24,6 +24,9 @@ int vt_cpuset_last(const vt_cpuset *s);             /* -1 when empty */
 bool vt_cpuset_equal(const vt_cpuset *a, const vt_cpuset *b);
 bool vt_cpuset_intersects(const vt_cpuset *a, const vt_cpuset *b);
 void vt_cpuset_or(vt_cpuset *dst, const vt_cpuset *src);
+void vt_cpuset_and(vt_cpuset *dst, const vt_cpuset *src);
+void vt_cpuset_andnot(vt_cpuset *dst, const vt_cpuset *src);   /* dst less src */
+bool vt_cpuset_subset(const vt_cpuset *a, const vt_cpuset *b); /* every id of a is in b */
 
 /* libvirt cpuset syntax, as virBitmapParse reads it: comma-separated items,
  * each "N", "N-M" (N <= M) or "^N" (exclude one CPU). Items apply in order,

@@ -187,6 +187,25 @@ static void parse_numatune(vt_domdef *def, const xmlNode *root)
     }
 }
 
+static void parse_cells(vt_domdef *def, const xmlNode *root)
+{
+    xmlNode *numa = vt_xml_child(vt_xml_child(root, "cpu"), "numa"), *n;
+
+    for (n = numa ? numa->children : NULL; n; n = n->next) {
+        VT_AUTOFREE char *mem = NULL, *unit = NULL;
+        vt_cell_def *cell;
+        if (!vt_xml_is(n, "cell"))
+            continue;
+        cell = vt_array_push(&def->cells, &def->ncells, sizeof(*cell));
+        /* libvirt numbers cells without an id in their order */
+        cell->id = (unsigned)vt_xml_attr_ull(n, "id", def->ncells - 1);
+        cell->cpus = canon_cpuset(vt_xml_attr(n, "cpus"));
+        mem = vt_xml_attr(n, "memory");
+        unit = vt_xml_attr(n, "unit");
+        cell->memory_kib = vt_size_to_kib(mem, unit);
+    }
+}
+
 static void parse_seclabels(vt_domdef *def, const xmlNode *root)
 {
     xmlNode *n;
@@ -349,6 +368,7 @@ vt_domdef *vt_domdef_parse(const char *xml, vt_err *err)
     parse_cputune(def, root);
     parse_memory_backing(def, root);
     parse_numatune(def, root);
+    parse_cells(def, root);
     parse_seclabels(def, root);
     parse_devices(def, root);
 
@@ -402,6 +422,9 @@ void vt_domdef_free(vt_domdef *def)
         free(def->numatune->memnodes);
         free(def->numatune);
     }
+    for (i = 0; i < def->ncells; i++)
+        free(def->cells[i].cpus);
+    free(def->cells);
     for (i = 0; i < def->nseclabels; i++)
         seclabel_clear(&def->seclabels[i]);
     free(def->seclabels);

@@ -33,6 +33,13 @@ typedef struct vt_memnode_def {
     char *nodeset;                 /* owned */
 } vt_memnode_def;
 
+/* A guest NUMA cell (<cpu><numa><cell>): what a <memnode cellid=> binds. */
+typedef struct vt_cell_def {
+    unsigned id;
+    char *cpus;                    /* owned, canonical; NULL when not given */
+    unsigned long long memory_kib;
+} vt_cell_def;
+
 typedef struct vt_numatune_def {
     char *mode;                    /* owned: strict, preferred, interleave, restrictive */
     char *nodeset;                 /* owned; NULL when placement='auto' */
@@ -85,6 +92,8 @@ typedef struct vt_domdef {
     vt_hugepage_def *hugepage_sizes;  /* owned; empty list + hugepages = default size */
     size_t nhugepage_sizes;
     vt_numatune_def *numatune;     /* owned; NULL = none */
+    vt_cell_def *cells;            /* owned: the guest NUMA cells, in XML order */
+    size_t ncells;
     vt_seclabel_def *seclabels;    /* owned */
     size_t nseclabels;
     vt_disk_def *disks;            /* owned */

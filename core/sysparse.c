@@ -144,6 +144,7 @@ cleanup:
 void vt_numa_usage_init(vt_numa_usage *u)
 {
     memset(u->kib, 0, sizeof(u->kib));
+    memset(u->huge_kib, 0, sizeof(u->huge_kib));
     u->max_node = -1;
 }
 
@@ -189,6 +190,7 @@ static int numa_line(const char *s, size_t len, vt_numa_usage *acc, vt_err *err,
     size_t nents = 0, pos = 0, tlen;
     const char *tok;
     unsigned long long pagesize = 4;
+    bool huge = false;
     int ret = -1;
 
     if (lineno)
@@ -227,6 +229,10 @@ static int numa_line(const char *s, size_t len, vt_numa_usage *acc, vt_err *err,
                 vt_err_set(err, "%sbad page size \"%s\"", pfx, VT_QUOTE(tok, tlen));
                 goto cleanup;
             }
+            continue;
+        }
+        if (tlen == 4 && memcmp(tok, "huge", 4) == 0) {
+            huge = true;
             continue;
         }
         /* Kernel keys are lowercase; only node counts start with 'N'. */
@@ -276,6 +282,8 @@ static int numa_line(const char *s, size_t len, vt_numa_usage *acc, vt_err *err,
     }
     for (size_t i = 0; i < nents; i++) {
         acc->kib[ents[i].node] += ents[i].pages * pagesize;
+        if (huge)
+            acc->huge_kib[ents[i].node] += ents[i].pages * pagesize;   /* <= kib: no overflow */
         if ((int)ents[i].node > acc->max_node)
             acc->max_node = (int)ents[i].node;
     }

@@ -25,6 +25,8 @@ void vt_selection_free(vt_selection *sel);   /* accepts NULL */
 /* Memory of one process per NUMA node, in KiB. */
 typedef struct vt_numa_usage {
     unsigned long long kib[VT_NUMA_MAX_NODES];
+    unsigned long long huge_kib[VT_NUMA_MAX_NODES];   /* the part on hugetlbfs pages
+                                                        (lines marked "huge") */
     int max_node;                  /* highest node seen, -1 when none */
 } vt_numa_usage;
 
@@ -32,7 +34,8 @@ void vt_numa_usage_init(vt_numa_usage *u);
 
 /* Add one /proc/PID/numa_maps line: "ADDR POLICY [key[=val]]..." where
  * "N<node>=<pages>" counts pages of "kernelpagesize_kB=<k>" (4 when the
- * line has none) on that node. A line without N<node> entries adds nothing.
+ * line has none) on that node; a line with the "huge" flag (a hugetlbfs
+ * mapping) counts in huge_kib too. A line without N<node> entries adds nothing.
  * Garbage (no hex address, bad numbers, node >= VT_NUMA_MAX_NODES) is -1. */
 int vt_numamaps_parse_line(const char *line, vt_numa_usage *acc, vt_err *err);
 

@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "checks.h"
+#include "cpuset.h"
+#include "domxml.h"
 #include "xmlutil.h"
 
 /* The child `name` of parent, created (appended) when missing. */
@@ -211,13 +214,39 @@ static void edit_hugepages_off(xmlNode *root)
         remove_node(mb);
 }
 
-static void edit_numatune(xmlNode *root, const vt_edit *e)
+/* A strict nodeset confines all of QEMU's memory (cpuset.mems), so a
+ * guest cell's <memnode> outside it would contradict it: each is moved
+ * into it, to the nodes it shares with it, or to the whole new nodeset
+ * when it shares none. Cells bound one per host node on purpose (the
+ * advisor's deliberate layout) are left as they are: the apply engine
+ * says so in a warning, and the advisor judges what is left. */
+static void edit_numatune(xmlNode *root, const vt_edit *e, const char *xml)
 {
-    xmlNode *mem = get_or_add(get_or_add(root, "numatune"), "memory");
+    xmlNode *nt = get_or_add(root, "numatune"), *mem = get_or_add(nt, "memory"), *n;
+    vt_cpuset want, s;
+    vt_domdef *def;
+    bool by_design;
 
     set_attr(mem, "mode", e->mode);
     set_attr(mem, "nodeset", e->nodeset);
     xmlUnsetProp(mem, (const xmlChar *)"placement");
+    if (strcmp(e->mode, "strict") != 0 || vt_cpuset_parse(e->nodeset, &want, NULL) < 0)
+        return;
+    def = vt_domdef_parse(xml, NULL);
+    by_design = def && vt_numa_cells_per_node(def, NULL);
+    vt_domdef_free(def);
+    if (by_design)
+        return;
+    for (n = nt->children; n; n = n->next) {
+        VT_AUTOFREE char *ns = NULL;
+        VT_AUTOFREE char *to = NULL;
+        if (!vt_xml_is(n, "memnode") || !(ns = vt_xml_attr(n, "nodeset")) ||
+            vt_cpuset_parse(ns, &s, NULL) < 0 || vt_cpuset_subset(&s, &want))
+            continue;
+        vt_cpuset_and(&s, &want);
+        to = vt_cpuset_format(vt_cpuset_is_empty(&s) ? &want : &s);
+        set_attr(n, "nodeset", to);
+    }
 }
 
 /* The label sVirt uses, chosen as vt_domdef_main_seclabel chooses it:
@@ -339,7 +368,7 @@ char *vt_xml_apply_edit(const char *xml, const vt_edit *e, vt_err *err)
         edit_hugepages_off(root);
         break;
     case VT_EDIT_NUMATUNE:
-        edit_numatune(root, e);
+        edit_numatune(root, e, xml);
         break;
     case VT_EDIT_SECLABEL:
         edit_seclabel(root, e);

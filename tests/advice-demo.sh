@@ -19,7 +19,7 @@ if [ $rc = 2 ] && [ "$(jq .exit "$tmp/c.json")" = 2 ] && [ "$(jq '[.findings[] |
 else
     echo "FAIL: --check exit $rc"; failed=1
 fi
-for t in iothread disk-cache lun kworker halt-poll hugepages numa svirt sasl qemu-ga vhost multiqueue; do
+for t in iothread cpu-pin disk-cache lun kworker halt-poll hugepages numa svirt sasl qemu-ga vhost multiqueue; do
     n=$(jq --arg t "$t" '[.findings[] | select(.topic == $t)] | length' "$tmp/c.json")
     if [ "$n" -gt 0 ]; then
         echo "ok: topic $t: $n finding(s), e.g. $(jq -r --arg t "$t" '[.findings[] | select(.topic == $t)][0] | "\(.vm // "host"): \(.summary)"' "$tmp/c.json")"

@@ -259,6 +259,7 @@ def short_name(v):
 MISTAKES = [
     ("virtio disk without an IOThread in a VM that has IOThreads", "web-01 (vdb)"),
     ("IOThread pinned onto the same CPUs as the VM's vCPU pins", "build-runner (8-9)"),
+    ("emulator pinned onto the same CPUs as the VM's vCPU pins", "build-runner (8-9)"),
     ("2M-hugepage VM larger than the free pool of its node", "analytics-01 (8192 pages, node 1 has 1024 free)"),
     ("memory on both nodes against numatune strict nodeset 0", "report-srv (proc/3230/numa_maps)"),
     ("two running VMs with the same static MCS categories", "web-02 + web-03 (s0:c10,c20)"),
@@ -922,7 +923,7 @@ def readme(used, rep):
           "Also present, not listed above (rules may or may not flag them): virtio disks with no",
           "IOThreads at all (web-02, web-03, report-srv, nfs-gw, lb-01, dev-sandbox, mail-01,",
           "测试-虚拟机, template-rhel9); unpinned IOThreads (web-01, mq-broker, ora-db01,",
-          "analytics-01); build-runner's emulator also on its vCPU CPUs; legacy-ftp IDE disk;",
+          "analytics-01); legacy-ftp IDE disk;",
           "template-rhel9 without `<seclabel>`. Host level: workqueue cpumask `ffff` lets kworkers",
           "run on every pinned vCPU core, THP is `madvise`, halt_poll_ns 0 (no polling for the dedicated vCPUs).", "",
           "## pid -> VM (`proc/`)", "",

@@ -60,11 +60,18 @@ static void test_fixture(void **state)
     assert_non_null(strstr(a->evidence, "disk vdb"));
     assert_string_equal(a->fix, "vm alpha iothreads 3\nvm alpha disk vdb iothread 3\n");
     assert_string_equal(a->panel, "disks");
-    /* alpha's IOThread 2 (0,2-3) shares CPU 0 with vCPU 0; IOThread 1 (2-3) does not */
-    a = find(&l, "iothread", "alpha", "IOThread 2 runs on the VM's own vCPU cores");
-    assert_non_null(a);
-    assert_string_equal(a->fix, "vm alpha iothread 2 pin 2-7 both\n");
-    assert_null(find(&l, "iothread", "alpha", "IOThread 1 runs"));
+    /* alpha's IOThread 2 (0,2-3) shares CPU 0 with vCPU 0; IOThread 1 (2-3) does not.
+       The fix keeps it on the vCPUs' node (0: CPUs 0-3) */
+    a = find(&l, "iothread", "alpha", "IOThread 2 pinned to CPUs 0,2-3, including CPU 0, where "
+                                      "vCPU 0 is pinned");
+    if (!a) {
+        dump(&l);
+        fail_msg("no finding for alpha's IOThread 2");
+    }
+    assert_string_equal(a->fix, "vm alpha iothread 2 pin 2-3 both\n");
+    assert_null(find(&l, "iothread", "alpha", "IOThread 1 pinned"));
+    /* its emulator (2) is off its vCPUs (0, 1) */
+    assert_null(find(&l, "cpu-pin", "alpha", ""));
     /* beta: no sVirt, a LUN with rawio */
     a = find(&l, "svirt", "beta", "type='none'");
     assert_non_null(a);
@@ -376,6 +383,283 @@ static void test_hugepages_running(void **state)
     layouts_close(c);
 }
 
+/* ---- tests/data/placement.xml: CPU pins and memory placement ---- */
+
+static char placement_tmp[64];
+
+/* the 2M pools of a scratch copy of the sysfs fixture: node 0 holds 1280
+   pages, 256 free (hp-home's 512 and hp-moved's 512 in use), node 1 256,
+   all free */
+static vt_conn *placement_open(void)
+{
+    static const char *const g = "kernel/mm/hugepages/hugepages-2048kB/";
+    static const char *const n0 = "devices/system/node/node0/hugepages/hugepages-2048kB/";
+    static const char *const n1 = "devices/system/node/node1/hugepages/hugepages-2048kB/";
+    char sys[128], rel[160];
+    vt_err err = { { 0 } };
+    vt_conn_opts o = { .uri = "test://" VT_TEST_DATA "/placement.xml",
+                       .procfs_root = VT_TEST_DATA "/placement-proc" };
+    vt_conn *c;
+
+    snprintf(placement_tmp, sizeof(placement_tmp), "/tmp/vt-advisor-XXXXXX");
+    if (!mkdtemp(placement_tmp))
+        fail_msg("mkdtemp");
+    snprintf(sys, sizeof(sys), "%s/sys", placement_tmp);
+    if (vt_copy_tree(VT_TEST_DATA "/sysfs", sys, &err) < 0)
+        fail_msg("%s", err.msg);
+#define PUT(dir, file, v) (snprintf(rel, sizeof(rel), "%s%s", dir, file), put(sys, rel, v))
+    PUT(g, "nr_hugepages", "1536\n");
+    PUT(g, "free_hugepages", "512\n");
+    PUT(n0, "nr_hugepages", "1280\n");
+    PUT(n0, "free_hugepages", "256\n");
+    PUT(n1, "nr_hugepages", "256\n");
+    PUT(n1, "free_hugepages", "256\n");
+#undef PUT
+    o.sysfs_root = sys;
+    if (!(c = vt_conn_open(&o, &err)))
+        fail_msg("open: %s", err.msg);
+    if (vt_conn_refresh(c) < 0)
+        fail_msg("refresh: %s", c->err.msg);
+    return c;
+}
+
+static void placement_close(vt_conn *c)
+{
+    vt_conn_free(c);
+    vt_remove_tree(placement_tmp);
+}
+
+static void expect_summary(const vt_advice_list *l, const char *topic, const char *vm,
+                           const char *summary)
+{
+    const vt_advice *a = find(l, topic, vm, summary);
+
+    if (!a || strcmp(a->summary, summary) != 0) {
+        dump(l);
+        fail_msg("%s: no %s finding \"%s\"", vm, topic, summary);
+    }
+    assert_int_equal(a->sev, VT_SEV_WARN);
+}
+
+static void expect_no_pins(const vt_advice_list *l, const char *vm)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        const vt_advice *a = &l->items[i];
+        if (a->vm && strcmp(a->vm, vm) == 0 &&
+            (strcmp(a->topic, "cpu-pin") == 0 || strstr(a->summary, " pinned to "))) {
+            dump(l);
+            fail_msg("%s: %s", vm, a->summary);
+        }
+    }
+}
+
+/* issue 15 item 2 (a, b): an IOThread or emulator on the VM's own vCPUs,
+   and threads on CPUs where another VM's dedicated vCPUs are pinned, name
+   the vCPU, the CPU and the other VM; a shared housekeeping CPU, VMs
+   floating over the same CPUs and unpinned VMs are no finding */
+static void test_pins(void **state)
+{
+    vt_conn *c = placement_open();
+    vt_advice_list l = { 0 };
+    const vt_advice *a;
+    virDomainPtr dom;
+
+    (void)state;
+    vt_advise(c, NULL, &l);
+    /* the VM's own: fix to the free CPU of its node (3, the housekeeping one) */
+    expect_summary(&l, "iothread", "self-pinned", "IOThread 1 pinned to CPU 2, where vCPU 0 is pinned");
+    a = find(&l, "iothread", "self-pinned", "IOThread 1");
+    assert_string_equal(a->fix, "vm self-pinned iothread 1 pin 3 both\n");
+    expect_summary(&l, "cpu-pin", "self-pinned", "emulator pinned to CPU 2, where vCPU 0 is pinned");
+    a = find(&l, "cpu-pin", "self-pinned", "emulator");
+    assert_string_equal(a->fix, "vm self-pinned emulator pin 3 both\n");
+    assert_string_equal(a->evidence, "emulatorpin cpuset 2; vCPU 0: 2");
+    /* another VM's dedicated vCPUs */
+    expect_summary(&l, "cpu-pin", "intruder", "vCPU 0 pinned to CPU 1, where ded-a's vCPU 1 is pinned");
+    a = find(&l, "cpu-pin", "intruder", "ded-a");
+    assert_null(a->fix);
+    assert_string_equal(a->evidence, "vCPU 0: 1; ded-a (running): vCPU 0: 0, vCPU 1: 1");
+    expect_summary(&l, "cpu-pin", "twin", "vCPU 0 pinned to CPU 5, where ded-b's vCPU 1 is pinned");
+    expect_summary(&l, "cpu-pin", "io-intruder",
+                   "emulator pinned to CPUs 0-3, including CPUs 0-1, where ded-a's vCPUs 0-1 are pinned");
+    expect_summary(&l, "cpu-pin", "io-intruder",
+                   "emulator pinned to CPUs 0-3, including CPU 2, where self-pinned's vCPU 0 is pinned");
+    expect_summary(&l, "cpu-pin", "io-intruder", "IOThread 1 pinned to CPU 4, where ded-b's vCPU 0 is pinned");
+    /* the purposeful layouts: dedicated vCPUs with a shared housekeeping
+       CPU, floating VMs over the same CPUs (intruder's vCPU 1 among
+       them), unpinned VMs; and the shut-off twin and io-intruder do not
+       count for the others until they start with the host */
+    expect_no_pins(&l, "ded-a");
+    expect_no_pins(&l, "ded-b");
+    expect_no_pins(&l, "float-a");
+    expect_no_pins(&l, "float-b");
+    expect_no_pins(&l, "unpinned");
+    assert_null(find(&l, "cpu-pin", "intruder", "float"));
+    assert_null(find(&l, "cpu-pin", "self-pinned", "io-intruder"));
+    vt_advice_list_clear(&l);
+
+    /* twin starts with the host: then ded-b's vCPU 1 shares its CPU */
+    dom = virDomainLookupByName(c->conn, "twin");
+    assert_non_null(dom);
+    assert_int_equal(virDomainSetAutostart(dom, 1), 0);
+    virDomainFree(dom);
+    assert_int_equal(vt_conn_refresh(c), 0);
+    vt_advise(c, NULL, &l);
+    expect_summary(&l, "cpu-pin", "ded-b", "vCPU 1 pinned to CPU 5, where twin's vCPU 0 is pinned");
+    a = find(&l, "cpu-pin", "ded-b", "twin");
+    assert_non_null(strstr(a->evidence, "twin (autostart)"));
+    /* and the fix of self-pinned's threads still avoids every dedicated CPU */
+    a = find(&l, "iothread", "self-pinned", "IOThread 1");
+    assert_string_equal(a->fix, "vm self-pinned iothread 1 pin 3 both\n");
+    vt_advice_list_clear(&l);
+
+    /* a crowd of five on CPU 6, starting with the host: three named, the
+       rest in one finding, however many they are */
+    for (int i = 0; i < 5; i++) {
+        char xml[512];
+        snprintf(xml, sizeof(xml),
+                 "<domain type='kvm'><name>crowd-%d</name>"
+                 "<uuid>33333333-4444-5555-6666-0000000001%02d</uuid>"
+                 "<memory unit='MiB'>256</memory><vcpu>1</vcpu>"
+                 "<cputune><vcpupin vcpu='0' cpuset='6'/></cputune>"
+                 "<os><type arch='x86_64'>hvm</type></os><devices/></domain>", i, i);
+        assert_non_null(dom = virDomainDefineXML(c->conn, xml));
+        assert_int_equal(virDomainSetAutostart(dom, 1), 0);
+        virDomainFree(dom);
+    }
+    assert_int_equal(vt_conn_refresh(c), 0);
+    vt_advise(c, NULL, &l);
+    {
+        size_t n = 0;
+        for (size_t i = 0; i < l.n; i++)
+            n += l.items[i].vm && strcmp(l.items[i].vm, "float-b") == 0 &&
+                 strcmp(l.items[i].topic, "cpu-pin") == 0;
+        assert_int_equal(n, 4);
+    }
+    expect_summary(&l, "cpu-pin", "float-b", "vCPU 0 pinned to CPUs 6-7, including CPU 6, where "
+                                             "crowd-0's vCPU 0 is pinned");
+    expect_summary(&l, "cpu-pin", "float-b",
+                   "threads pinned where the dedicated vCPUs of 2 more VMs are pinned");
+    a = find(&l, "cpu-pin", "float-b", "2 more VMs");
+    assert_string_equal(a->evidence, "crowd-3, crowd-4");
+    expect_summary(&l, "cpu-pin", "crowd-0",
+                   "threads pinned where the dedicated vCPUs of 1 more VM are pinned");
+    vt_advice_list_clear(&l);
+    placement_close(c);
+}
+
+/* issue 15 item 2 (c): a hugepage-backed VM judged by the pools of the
+   nodes its numatune or its cells' memnodes bind it to, a running one
+   counting the pages it holds there; named: the node, its free pages,
+   what it needs */
+static void test_hugepages_nodes(void **state)
+{
+    vt_conn *c = placement_open();
+    vt_advice_list l = { 0 };
+    const vt_advice *a;
+
+    (void)state;
+    vt_advise(c, NULL, &l);
+    /* runs on node 0's pages, bound to node 1 */
+    expect_summary(&l, "hugepages", "hp-moved",
+                   "its 2M page pool on node 1 holds 256 for it, it needs 512: it would not "
+                   "start again");
+    a = find(&l, "hugepages", "hp-moved", "");
+    assert_string_equal(a->evidence, "needs 512 x 2M on node 1 (numatune nodeset); pool holds 256 "
+                                     "on node 1 for it: 256 free + 0 of its own; it holds 512 x 2M "
+                                     "on node 0, outside them");
+    assert_string_equal(a->fix, "host hugepages 2M 512 node 1\n");
+    /* cell 1 alone does not fit on its node; cell 0 fits on node 0 */
+    expect_summary(&l, "hugepages", "hp-cells",
+                   "its 2M page pool cannot hold guest cell 1: node 1 has 256 free, the VM "
+                   "needs 512");
+    a = find(&l, "hugepages", "hp-cells", "");
+    assert_string_equal(a->evidence, "needs 512 pages of 2M on node 1 (the memnode of cell 1), 256 "
+                                     "free there");
+    assert_null(find(&l, "hugepages", "hp-cells", "cell 0"));
+    /* its own 512 pages on node 0 count for hp-home; preferred falls
+       back to node 0's free pages */
+    assert_null(find(&l, "hugepages", "hp-home", ""));
+    assert_null(find(&l, "hugepages", "hp-preferred", ""));
+    vt_advice_list_clear(&l);
+    placement_close(c);
+}
+
+/* issue 15 item 2 (d): memnodes outside a strict numatune's nodeset; the
+   fix is a numatune whose edit moves them in (or, for cells bound one per
+   node, takes their nodes in), and applied, the finding goes; interleave
+   does not confine them, and the layouts of layouts.xml have none */
+static void test_memnodes(void **state)
+{
+    vt_conn *c = placement_open();
+    vt_advice_list l = { 0 };
+    vt_changeset cs = { 0 };
+    vt_applyplan ap = { 0 };
+    vt_err err = { { 0 } };
+    vt_buf plan = { 0 };
+    const vt_advice *a;
+    char log[64];
+
+    (void)state;
+    snprintf(log, sizeof(log), "/tmp/vt-advisor-memnodes-%d.log", (int)getpid());
+    vt_advise(c, NULL, &l);
+    expect_summary(&l, "numa", "mn-stale", "guest cell 0 bound to node 0, outside numatune strict 1");
+    a = find(&l, "numa", "mn-stale", "guest cell");
+    assert_string_equal(a->evidence, "<memory mode='strict' nodeset='1'/>; "
+                                     "<memnode cellid='0' mode='strict' nodeset='0'/>");
+    assert_string_equal(a->fix, "vm mn-stale numatune strict 1 config\n");
+    vt_buf_add(&plan, a->fix);
+    expect_summary(&l, "numa", "mn-cells-narrow",
+                   "guest cell 0 bound to node 0, outside numatune strict 1");
+    a = find(&l, "numa", "mn-cells-narrow", "guest cell");
+    assert_string_equal(a->fix, "vm mn-cells-narrow numatune strict 0-1 config\n");
+    vt_buf_add(&plan, a->fix);
+    assert_null(find(&l, "numa", "mn-interleave", ""));
+    assert_null(find(&l, "numa", "hp-cells", "guest cell"));
+    if (vt_plan_parse(plan.buf, &cs, &err) < 0 || vt_apply_prepare(c, &cs, NULL, &ap, &err) < 0 ||
+        vt_apply_run(c, &ap, log, NULL, NULL, &err) < 0)
+        fail_msg("the fixes: %s\n%s", err.msg, plan.buf);
+    vt_advice_list_clear(&l);
+    assert_int_equal(vt_conn_refresh(c), 0);
+    vt_advise(c, NULL, &l);
+    assert_null(find(&l, "numa", "mn-stale", "guest cell"));
+    assert_null(find(&l, "numa", "mn-cells-narrow", "guest cell"));
+    unlink(log);
+    vt_buf_free(&plan);
+    vt_changeset_clear(&cs);
+    vt_applyplan_clear(&ap);
+    vt_advice_list_clear(&l);
+    placement_close(c);
+
+    c = layouts_open();
+    vt_advise(c, NULL, &l);
+    for (size_t i = 0; i < l.n; i++)
+        if (strstr(l.items[i].summary, "outside numatune")) {
+            dump(&l);
+            fail_msg("%s: %s", l.items[i].vm, l.items[i].summary);
+        }
+    vt_advice_list_clear(&l);
+    layouts_close(c);
+}
+
+/* the layouts of layouts.xml are NUMA designs: none of them is a pin
+   finding (interleave-pinned has dedicated vCPUs, alone on its CPUs) */
+static void test_pins_layouts_quiet(void **state)
+{
+    vt_conn *c = layouts_open();
+    vt_advice_list l = { 0 };
+
+    (void)state;
+    vt_advise(c, NULL, &l);
+    for (size_t i = 0; i < l.n; i++)
+        if (strcmp(l.items[i].topic, "cpu-pin") == 0 || strstr(l.items[i].summary, " pinned to ")) {
+            dump(&l);
+            fail_msg("%s: %s", l.items[i].vm, l.items[i].summary);
+        }
+    vt_advice_list_clear(&l);
+    layouts_close(c);
+}
+
 /* issue 15 item 4: web-02's seclabel fix applied to its config while it
  * runs: the running VM still shares web-03's categories, so the finding
  * stays, said to be fixed at the next start, with no fix offered again,
@@ -530,6 +814,10 @@ int main(void)
         cmocka_unit_test(test_numa_still_warns),
         cmocka_unit_test(test_hugepages_running),
         cmocka_unit_test(test_pending_restart),
+        cmocka_unit_test(test_pins),
+        cmocka_unit_test(test_pins_layouts_quiet),
+        cmocka_unit_test(test_hugepages_nodes),
+        cmocka_unit_test(test_memnodes),
     };
 
     virSetErrorFunc(NULL, quiet);

@@ -444,6 +444,66 @@ static vt_conn *open_with_delta(void)
     return c;
 }
 
+/* issue 15 item 2 (d): a numatune edit says what it does to the guest
+ * cells' memnodes (db-primary's cell 0 follows it to node 1), and says why
+ * it leaves cells bound one per host node where they are */
+static void test_numatune_memnodes(void **state)
+{
+    static const char *const one =
+        "<domain type='kvm'><name>one-cell</name><uuid>4a2f1a36-7b43-4bd5-9c1e-55d3e0c2b0e1</uuid>"
+        "<memory unit='GiB'>1</memory><vcpu>2</vcpu>"
+        "<numatune><memory mode='strict' nodeset='0'/>"
+        "<memnode cellid='0' mode='strict' nodeset='0'/></numatune>"
+        "<os><type arch='x86_64'>hvm</type></os>"
+        "<cpu><numa><cell id='0' cpus='0-1' memory='1' unit='GiB'/></numa></cpu>"
+        "<devices/></domain>";
+    static const char *const per_node =
+        "<domain type='kvm'><name>per-node</name><uuid>4a2f1a36-7b43-4bd5-9c1e-55d3e0c2b0e2</uuid>"
+        "<memory unit='GiB'>2</memory><vcpu>2</vcpu>"
+        "<numatune><memory mode='strict' nodeset='0-1'/>"
+        "<memnode cellid='0' mode='strict' nodeset='0'/>"
+        "<memnode cellid='1' mode='strict' nodeset='1'/></numatune>"
+        "<os><type arch='x86_64'>hvm</type></os>"
+        "<cpu><numa><cell id='0' cpus='0' memory='1' unit='GiB'/>"
+        "<cell id='1' cpus='1' memory='1' unit='GiB'/></numa></cpu>"
+        "<devices/></domain>";
+    vt_conn *c = fixture_open(NULL, NULL, false);
+    vt_applyplan ap = { 0 };
+    vt_err err = { { 0 } };
+    virDomainPtr dom;
+    char *text;
+
+    (void)state;
+    assert_non_null(dom = virDomainDefineXML(c->conn, one));
+    virDomainFree(dom);
+    assert_non_null(dom = virDomainDefineXML(c->conn, per_node));
+    virDomainFree(dom);
+    assert_int_equal(vt_conn_refresh(c), 0);
+    if (fixture_prep(c, "vm one-cell numatune strict 1\nvm per-node numatune strict 1\n", &ap,
+                     &err) < 0)
+        fail_msg("%s", err.msg);
+    assert_int_equal(ap.nsteps, 2);
+    assert_int_equal(ap.steps[0].nchanges, 2);
+    assert_string_equal(ap.steps[0].changes[1].what, "memnode 0 nodeset (config)");
+    assert_string_equal(ap.steps[0].changes[1].before, "0");
+    assert_string_equal(ap.steps[0].changes[1].after, "1");
+    assert_int_equal(ap.steps[0].changes[1].line, 1);
+    assert_non_null(strstr(ap.steps[0].new_xml, "<memnode cellid=\"0\" mode=\"strict\" nodeset=\"1\"/>"));
+    /* per-node: only the numatune changes; the warning says why */
+    assert_int_equal(ap.steps[1].nchanges, 1);
+    assert_non_null(strstr(ap.steps[1].new_xml, "<memnode cellid=\"0\" mode=\"strict\" nodeset=\"0\"/>"));
+    text = vt_apply_describe(&ap, false);
+    assert_non_null(strstr(text, "memnode 0 nodeset (config): 0 -> 1   (line 1)\n"));
+    assert_non_null(strstr(text, "warning: line 2: per-node: numatune strict 1 leaves the guest "
+                                 "cells' memnodes outside it (cell 0 on node 0): the cells are "
+                                 "bound one per host node on purpose;"));
+    assert_non_null(strstr(text, "(numatune strict 0-1)"));
+    assert_null(strstr(text, "one-cell: numatune strict 1 leaves"));
+    free(text);
+    vt_applyplan_clear(&ap);
+    vt_conn_free(c);
+}
+
 /* issue 15: the advisor's fix for type='none' gives one label, which
  * libvirt's schema and parser take; `default` removes it */
 static void test_seclabel_edit_valid(void **state)
@@ -639,6 +699,7 @@ int main(void)
         cmocka_unit_test(test_seclabel_edit_valid),
         cmocka_unit_test(test_invalid_edit),
         cmocka_unit_test(test_log_reason),
+        cmocka_unit_test(test_numatune_memnodes),
     };
     int rc;
 

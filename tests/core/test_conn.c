@@ -74,6 +74,9 @@ static void test_snapshot(void **state)
     assert_true(a->spread_present);
     assert_int_equal(a->pid, 2001);
     assert_true(a->spread_kib[0] == 1053648ULL && a->spread_kib[1] == 4ULL);
+    /* of which alpha's 512 x 2M hugetlbfs pages on node 0 */
+    assert_true(a->spread_huge_kib[0] == 1048576ULL && a->spread_huge_kib[1] == 0);
+    assert_true(b->spread_huge_kib[1] == 0);
     assert_true(b->spread_present);
     assert_true(b->spread_kib[1] == 1048576ULL);
     assert_false(g->spread_present);
@@ -222,6 +225,18 @@ static void test_refresh_cost(void **state)
     assert_int_equal(vt_conn_refresh(c), 0);
     assert_int_equal(c->counters.xml_fetches, before);     /* unchanged fleet */
     assert_int_equal(c->counters.stats_calls, 3);
+
+    /* autostart: no event says it changed, yet the next refresh has it,
+       and with no definition fetched */
+    assert_false(vt_conn_find_name(c, "gamma")->autostart);
+    dom = virDomainLookupByName(c->conn, "gamma");
+    assert_non_null(dom);
+    assert_int_equal(virDomainSetAutostart(dom, 1), 0);
+    virDomainFree(dom);
+    assert_int_equal(vt_conn_refresh(c), 0);
+    assert_true(vt_conn_find_name(c, "gamma")->autostart);
+    assert_false(vt_conn_find_name(c, "alpha")->autostart);
+    assert_int_equal(c->counters.xml_fetches, before);
 
     /* redefine gamma with 2 vCPUs: one event, one fetch, new value */
     dom = virDomainLookupByName(c->conn, "gamma");

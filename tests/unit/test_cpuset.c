@@ -192,6 +192,32 @@ static void test_bits_intersects(void **state)
     assert_true(vt_cpuset_intersects(&a, &a));
 }
 
+static void test_bits_and_subset(void **state)
+{
+    vt_cpuset a, b, c;
+
+    (void)state;
+    vt_cpuset_clear(&a);
+    vt_cpuset_clear(&b);
+    set_range(&a, 0, 7);
+    set_range(&b, 4, 11);
+    vt_cpuset_set(&b, 16383);
+    c = a;
+    vt_cpuset_and(&c, &b);
+    assert_int_equal(vt_cpuset_count(&c), 4);
+    assert_true(vt_cpuset_has(&c, 4) && vt_cpuset_has(&c, 7) && !vt_cpuset_has(&c, 8));
+    c = a;
+    vt_cpuset_andnot(&c, &b);
+    assert_int_equal(vt_cpuset_count(&c), 4);
+    assert_true(vt_cpuset_has(&c, 0) && vt_cpuset_has(&c, 3) && !vt_cpuset_has(&c, 4));
+    assert_false(vt_cpuset_subset(&a, &b));
+    vt_cpuset_and(&a, &b);
+    assert_true(vt_cpuset_subset(&a, &b));
+    assert_false(vt_cpuset_subset(&b, &a));       /* 16383, in the last word */
+    vt_cpuset_clear(&c);
+    assert_true(vt_cpuset_subset(&c, &a));        /* the empty set */
+}
+
 /* ---- libvirt cpuset syntax ------------------------------------------ */
 
 static const struct {
@@ -737,6 +763,7 @@ int main(void)
         cmocka_unit_test(test_bits_last),
         cmocka_unit_test(test_bits_equal_or),
         cmocka_unit_test(test_bits_intersects),
+        cmocka_unit_test(test_bits_and_subset),
         cmocka_unit_test(test_parse_good),
         cmocka_unit_test(test_parse_contents),
         cmocka_unit_test(test_parse_order),

@@ -35,6 +35,10 @@ static const char *full_xml =
     "    <memory mode='preferred' nodeset='1'/>\n"
     "    <memnode cellid='0' mode='strict' nodeset='0'/>\n"
     "  </numatune>\n"
+    "  <cpu><numa>\n"
+    "    <cell id='0' cpus='0,1' memory='3' unit='GiB'/>\n"
+    "    <cell id='1' cpus='2-3' memory='1048576'/>\n"
+    "  </numa></cpu>\n"
     "  <seclabel type='dynamic' model='dac' relabel='yes'/>\n"
     "  <seclabel type='static' model='selinux' relabel='no'>\n"
     "    <label>system_u:system_r:svirt_t:s0:c10,c20</label>\n"
@@ -111,6 +115,14 @@ static void test_full(void **state)
     assert_int_equal(d->numatune->nmemnodes, 1);
     assert_string_equal(d->numatune->memnodes[0].mode, "strict");
 
+    /* guest cells: what memnodes bind, with their memory (default unit KiB) */
+    assert_int_equal(d->ncells, 2);
+    assert_int_equal(d->cells[0].id, 0);
+    assert_string_equal(d->cells[0].cpus, "0-1");
+    assert_true(d->cells[0].memory_kib == 3ULL * 1024 * 1024);
+    assert_int_equal(d->cells[1].id, 1);
+    assert_true(d->cells[1].memory_kib == 1048576);
+
     assert_int_equal(d->nseclabels, 2);
     sl = vt_domdef_main_seclabel(d);
     assert_string_equal(sl->model, "selinux");
@@ -156,6 +168,7 @@ static void test_minimal(void **state)
     assert_int_equal(d->niothreads, 2);       /* numbered 1..count */
     assert_int_equal(d->iothreads[1].id, 2);
     assert_null(d->numatune);
+    assert_int_equal(d->ncells, 0);
     assert_false(d->hugepages);
     assert_null(vt_domdef_main_seclabel(d));
     vt_domdef_free(d);

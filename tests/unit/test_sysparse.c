@@ -209,8 +209,10 @@ static void test_numa_init(void **state)
     memset(&u, 0xff, sizeof(u));
     vt_numa_usage_init(&u);
     assert_int_equal(u.max_node, -1);
-    for (int i = 0; i < VT_NUMA_MAX_NODES; i++)
+    for (int i = 0; i < VT_NUMA_MAX_NODES; i++) {
         assert_int_equal(u.kib[i], 0);
+        assert_int_equal(u.huge_kib[i], 0);
+    }
 }
 
 static void parse_ok(const char *line, vt_numa_usage *u)
@@ -233,12 +235,18 @@ static void test_numa_line_real(void **state)
     parse_ok(L_QEMU, &u);
     assert_int_equal(u.kib[0], 1015 * 4);
     assert_int_equal(u.kib[1], 0);
+    assert_int_equal(u.huge_kib[0], 0);
     assert_int_equal(u.max_node, 0);
 
+    /* a hugetlbfs mapping counts as memory and as memory on huge pages */
     vt_numa_usage_init(&u);
     parse_ok(L_HUGE, &u);
     assert_int_equal(u.kib[0], 131072);
+    assert_int_equal(u.huge_kib[0], 131072);
     assert_int_equal(u.max_node, 0);
+    parse_ok(L_QEMU, &u);
+    assert_int_equal(u.kib[0], 131072 + 1015 * 4);
+    assert_int_equal(u.huge_kib[0], 131072);
 
     vt_numa_usage_init(&u);
     parse_ok(L_STACK, &u);

@@ -196,6 +196,96 @@ static void test_corpus(void **state)
     }
 }
 
+/* issue 15 item 2 (d): a strict numatune moves the memnodes outside its
+   nodeset into it (their share of it, else all of it) and leaves those
+   inside; cells bound one per host node are a layout of their own and
+   stay; a non-strict numatune does not confine them */
+static const char *memnode_nodeset(const vt_domdef *d, unsigned cell)
+{
+    for (size_t i = 0; i < d->numatune->nmemnodes; i++)
+        if (d->numatune->memnodes[i].cellid == cell)
+            return d->numatune->memnodes[i].nodeset;
+    return NULL;
+}
+
+static void test_numatune_memnodes(void **state)
+{
+    static const char *const one =
+        "<domain type='kvm'><name>x</name><memory unit='GiB'>8</memory><vcpu>4</vcpu>"
+        "<numatune><memory mode='strict' nodeset='0'/>"
+        "<memnode cellid='0' mode='strict' nodeset='0'/></numatune>"
+        "<os><type arch='x86_64'>hvm</type></os>"
+        "<cpu><numa><cell id='0' cpus='0-3' memory='8' unit='GiB'/></numa></cpu></domain>";
+    static const char *const three =
+        "<domain type='kvm'><name>x</name><memory unit='GiB'>6</memory><vcpu>3</vcpu>"
+        "<numatune><memory mode='strict' nodeset='0-3'/>"
+        "<memnode cellid='0' mode='strict' nodeset='0-1'/>"
+        "<memnode cellid='1' mode='preferred' nodeset='1-2'/>"
+        "<memnode cellid='2' mode='strict' nodeset='1'/></numatune>"
+        "<os><type arch='x86_64'>hvm</type></os>"
+        "<cpu><numa><cell id='0' cpus='0' memory='2' unit='GiB'/>"
+        "<cell id='1' cpus='1' memory='2' unit='GiB'/>"
+        "<cell id='2' cpus='2' memory='2' unit='GiB'/></numa></cpu></domain>";
+    static const char *const per_node =
+        "<domain type='kvm'><name>x</name><memory unit='GiB'>4</memory><vcpu>4</vcpu>"
+        "<numatune><memory mode='strict' nodeset='0-1'/>"
+        "<memnode cellid='0' mode='strict' nodeset='0'/>"
+        "<memnode cellid='1' mode='strict' nodeset='1'/></numatune>"
+        "<os><type arch='x86_64'>hvm</type></os>"
+        "<cpu><numa><cell id='0' cpus='0-1' memory='2' unit='GiB'/>"
+        "<cell id='1' cpus='2-3' memory='2' unit='GiB'/></numa></cpu></domain>";
+    vt_domdef *d;
+    char *out;
+
+    (void)state;
+    /* db-primary's: the one cell follows the VM to node 1 */
+    d = apply_ok(one, "vm x numatune strict 1", &out);
+    assert_string_equal(d->numatune->nodeset, "1");
+    assert_string_equal(memnode_nodeset(d, 0), "1");
+    assert_string_equal(d->numatune->memnodes[0].mode, "strict");
+    assert_non_null(strstr(out, "<memnode cellid=\"0\" mode=\"strict\" nodeset=\"1\"/>"));
+    vt_domdef_free(d);
+    free(out);
+    /* the share of the new nodeset where there is one, the whole of it where
+       there is none; a memnode inside it is kept, so is each one's mode */
+    d = apply_ok(three, "vm x numatune strict 1,3", &out);
+    assert_string_equal(memnode_nodeset(d, 0), "1");
+    assert_string_equal(memnode_nodeset(d, 1), "1");
+    assert_string_equal(d->numatune->memnodes[1].mode, "preferred");
+    assert_string_equal(memnode_nodeset(d, 2), "1");
+    vt_domdef_free(d);
+    free(out);
+    d = apply_ok(three, "vm x numatune strict 3", &out);
+    assert_string_equal(memnode_nodeset(d, 0), "3");
+    assert_string_equal(memnode_nodeset(d, 1), "3");
+    assert_string_equal(memnode_nodeset(d, 2), "3");
+    vt_domdef_free(d);
+    free(out);
+    d = apply_ok(three, "vm x numatune strict 0-2", &out);
+    assert_string_equal(memnode_nodeset(d, 0), "0-1");
+    assert_string_equal(memnode_nodeset(d, 1), "1-2");
+    assert_string_equal(memnode_nodeset(d, 2), "1");
+    vt_domdef_free(d);
+    free(out);
+    /* cells bound one per host node on purpose: left as they are */
+    d = apply_ok(per_node, "vm x numatune strict 1", &out);
+    assert_string_equal(d->numatune->nodeset, "1");
+    assert_string_equal(memnode_nodeset(d, 0), "0");
+    assert_string_equal(memnode_nodeset(d, 1), "1");
+    vt_domdef_free(d);
+    free(out);
+    /* interleave and preferred do not confine the cells: nothing to move */
+    d = apply_ok(one, "vm x numatune interleave 1", &out);
+    assert_string_equal(d->numatune->mode, "interleave");
+    assert_string_equal(memnode_nodeset(d, 0), "0");
+    vt_domdef_free(d);
+    free(out);
+    d = apply_ok(one, "vm x numatune preferred 1", &out);
+    assert_string_equal(memnode_nodeset(d, 0), "0");
+    vt_domdef_free(d);
+    free(out);
+}
+
 static size_t count_of(const char *xml, const char *needle)
 {
     size_t n = 0;
@@ -332,6 +422,7 @@ int main(void)
         cmocka_unit_test(test_seclabel_replaces),
         cmocka_unit_test(test_comments_kept),
         cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_numatune_memnodes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
