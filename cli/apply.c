@@ -88,12 +88,24 @@ int vt_cli_apply(vt_conn *c, const vt_cli_plan_opts *o)
     printf("Plan %s on %s:\n%s", o->mode == VT_CLI_PLAN_REVERT ? "(revert of the last apply)" : o->plan,
            c->uri, text);
     if (o->dry_run) {
+        if (ap.judged.new_failures)
+            puts("Applying these edits would need --force (or a second answer): they introduce a "
+                 "failure.");
         puts("Dry run: nothing was changed.");
         rc = 0;
         goto cleanup;
     }
     if (!ap.nsteps) {
         rc = 0;
+        goto cleanup;
+    }
+    /* the advisor's word: a failure the edits would bring needs --force
+       (with --yes) or a second, explicit answer */
+    if (ap.judged.new_failures && o->yes && !o->force) {
+        fprintf(stderr, "virt-tune: the advisor says these edits introduce %zu failure%s (the "
+                "'introduces: failure' lines above); add --force to apply them anyway; nothing "
+                "was applied\n", ap.judged.new_failures, ap.judged.new_failures == 1 ? "" : "s");
+        rc = 2;
         goto cleanup;
     }
     if (!o->yes) {
@@ -110,6 +122,12 @@ int vt_cli_apply(vt_conn *c, const vt_cli_plan_opts *o)
         ok = vt_cli_confirm(q);
         free(effects);
         free(q);
+        if (ok && ap.judged.new_failures && !o->force) {
+            q = vt_asprintf("The advisor says these edits introduce %zu failure%s. Apply them anyway?",
+                            ap.judged.new_failures, ap.judged.new_failures == 1 ? "" : "s");
+            ok = vt_cli_confirm(q);
+            free(q);
+        }
         if (!ok) {
             puts("Not applied.");
             goto cleanup;

@@ -29,12 +29,15 @@ typedef struct vt_cli_plan_opts {
     const char *plan;          /* not owned; the plan file (not for a revert) */
     bool dry_run;              /* print the steps and diffs, change nothing */
     bool yes;                  /* do not ask */
+    bool force;                /* apply edits that introduce a failure */
     const char *log_path;      /* not owned; --apply-log, NULL = the default */
 } vt_cli_plan_opts;
 
 /* --apply, --export-virsh, --revert-last: 0 when every step applied, for
  * a dry run and for an export; 2 for a plan that cannot be read, parsed or
- * prepared; 1 otherwise (not confirmed, a step failed, no connection). */
+ * prepared, and for edits the advisor says introduce a failure unless
+ * forced (--yes alone does not); 1 otherwise (not confirmed, a step
+ * failed, no connection). */
 int vt_cli_apply(vt_conn *c, const vt_cli_plan_opts *o);
 
 /* virt-tune sasl ARGS (argv[0] is "sasl"): 0, 1 when the command failed,

@@ -545,10 +545,8 @@ static void seclabel_warnings(vt_applyplan *p, const vt_domain *d, const vt_edit
     char w[32];
 
     vt_applyplan_where(e, w, sizeof(w));
-    if (strcmp(e->sec_type, "none") == 0)
-        vt_applyplan_warn(p, "%s%s: seclabel none removes sVirt confinement: the QEMU process can reach other "
-             "VMs' images and host files", w, d->name);
-    else if (e->relabel == 0)
+    /* seclabel none is the advisor's failure: its verdict says so */
+    if (e->relabel == 0 && strcmp(e->sec_type, "none") != 0)
         vt_applyplan_warn(p, "%s%s: relabel no: libvirt will not label the VM's images; unless they are "
              "labelled by hand the VM cannot open them, or they stay readable by other VMs", w,
              d->name);

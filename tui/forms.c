@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/cpuset.h"
+#include "core/whatif.h"
 #include "tui/ui.h"
 #include "widgets/input.h"
 #include "widgets/text.h"
@@ -382,28 +383,59 @@ static void edit_draw(vt_app *a)
     vt_text_put(stdscr, y0 + h - 2, x0 + 2, hint, w - 4, da, 0);
 }
 
-static void confirm_kworker(vt_app *a, const vt_edit *e, char *msg, size_t n)
+/* Append "\n" and text to msg, broken at spaces into lines of at most
+ * width (the dialog shows a line whole or cuts it). */
+static void wrap_into(char *msg, size_t n, size_t *len, const char *text, size_t width)
 {
-    /* kworkers beside pinned vCPUs: the jitter the guide isolates them from */
-    vt_cpuset wq;
-    char who[256] = "";
+    const char *p = text;
+    bool first = true;
+
+    while (*p && *len < n) {
+        size_t room = first ? width : width - 2, take = strlen(p);
+        if (take > room) {
+            take = room;
+            while (take > room / 2 && p[take] != ' ')
+                take--;
+            if (p[take] != ' ')
+                take = room;
+        }
+        *len += (size_t)snprintf(msg + *len, n - *len, "\n%s%.*s", first ? "" : "  ", (int)take, p);
+        p += take;
+        while (*p == ' ')
+            p++;
+        first = false;
+    }
+}
+
+/* The advisor's word on this edit, as the staged set with it would
+ * leave the host: the same what-if as the review, told before staging. */
+static void confirm_judge(vt_app *a, const vt_edit *e, long replaces, char *msg, size_t n)
+{
+    vt_changeset cs = { 0 };
+    vt_judgement j = { 0 };
     size_t len = strlen(msg);
 
-    if (vt_cpuset_parse(e->cpuset, &wq, NULL) < 0)
-        return;
-    for (size_t i = 0; i < a->c->ndoms; i++) {
-        const vt_domdef *def = a->c->doms[i]->live;
-        vt_cpuset pin;
-        for (size_t k = 0; def && vt_domain_active(a->c->doms[i]) && k < def->nvcpupins; k++)
-            if (def->vcpupins[k].cpuset && vt_cpuset_parse(def->vcpupins[k].cpuset, &pin, NULL) == 0 &&
-                vt_cpuset_intersects(&pin, &wq)) {
-                size_t wl = strlen(who);
-                snprintf(who + wl, sizeof(who) - wl, "%s%s", wl ? ", " : "", a->c->doms[i]->name);
-                break;
-            }
+    cs.edits = vt_calloc(a->staged.n + 1, sizeof(vt_edit));
+    for (size_t i = 0; i < a->staged.n; i++)
+        if ((long)i != replaces)
+            cs.edits[cs.n++] = a->staged.edits[i];      /* shallow: not freed here */
+    cs.edits[cs.n++] = *e;
+    vt_whatif_judge(a->c, &cs, &j);
+    if (!j.judged && len < n)
+        len += (size_t)snprintf(msg + len, n - len, "\nadvisor: %s", j.why ? j.why : "not judged");
+    for (size_t i = 0; i < j.nverdicts && len < n; i++) {
+        const vt_verdict *v = &j.verdicts[i];
+        if (v->edit != cs.n - 1)
+            continue;
+        VT_AUTOFREE char *t = vt_asprintf("%s: %s",
+                                          v->kind == VT_VERDICT_RESOLVES     ? "resolves"
+                                          : v->kind == VT_VERDICT_INTRODUCES ? "introduces"
+                                                                             : "pending restart",
+                                          v->text);
+        wrap_into(msg, n, &len, t, COLS > 24 ? (size_t)COLS - 8 : 16);
     }
-    if (who[0] && len < n)
-        snprintf(msg + len, n - len, "\nwarning: overlaps the pinned vCPUs of %s", who);
+    vt_judgement_clear(&j);
+    free(cs.edits);
 }
 
 static void confirm_answer(vt_app *a, int button)
@@ -437,8 +469,7 @@ static void open_confirm(vt_app *a)
 
     snprintf(msg, sizeof(msg), "%s%s%s%s%s%s%s", line_text, cpus ? "\n" : "", cpus ? cpus : "",
              nodes ? "\n" : "", nodes ? nodes : "", old ? "\nreplaces the staged: " : "", old ? old : "");
-    if (e->kind == VT_EDIT_HOST_WORKQUEUE)
-        confirm_kworker(a, e, msg, sizeof(msg));
+    confirm_judge(a, e, at, msg, sizeof(msg));
     len = strlen(msg);
     if (e->kind == VT_EDIT_HOST_PARAM && e->knob && strcmp(e->knob, "halt_poll_ns") == 0)
         len += (size_t)snprintf(msg + len, sizeof(msg) - len,

@@ -41,6 +41,7 @@ typedef struct options {
     const char *plan;          /* --plan, --apply or --export-virsh FILE */
     bool dry_run;
     bool yes;
+    bool force;
     const char *log_path;      /* --apply-log */
     bool json;                 /* --check --json */
 } options;
@@ -64,6 +65,8 @@ static void usage(FILE *out)
           "      --dry-run            with --apply: print the steps and XML diffs, change\n"
           "                           nothing\n"
           "  -y, --yes                with --apply: do not ask\n"
+          "      --force              with --apply: also apply edits the advisor says\n"
+          "                           introduce a failure (--yes alone refuses them)\n"
           "      --export-virsh FILE  print the virsh commands equivalent to a plan file\n"
           "      --revert-last        put back the host knobs of the last apply in the\n"
           "                           apply log (asks once; --dry-run, --yes as --apply)\n"
@@ -89,7 +92,7 @@ static int parse_args(int argc, char **argv, options *o)
 {
     enum { OPT_DEMO = 256, OPT_REPORT, OPT_SYSFS, OPT_PROCFS, OPT_THEME, OPT_NOCOLOR, OPT_ETC,
            OPT_PLAN, OPT_APPLY, OPT_DRYRUN, OPT_EXPORT, OPT_LOG, OPT_REVERT, OPT_CHECK,
-           OPT_JSON };
+           OPT_JSON, OPT_FORCE };
     static const struct option longopts[] = {
         { "connect", required_argument, NULL, 'c' },
         { "readonly", no_argument, NULL, 'r' },
@@ -105,6 +108,7 @@ static int parse_args(int argc, char **argv, options *o)
         { "apply", required_argument, NULL, OPT_APPLY },
         { "dry-run", no_argument, NULL, OPT_DRYRUN },
         { "yes", no_argument, NULL, 'y' },
+        { "force", no_argument, NULL, OPT_FORCE },
         { "export-virsh", required_argument, NULL, OPT_EXPORT },
         { "apply-log", required_argument, NULL, OPT_LOG },
         { "revert-last", no_argument, NULL, OPT_REVERT },
@@ -154,6 +158,7 @@ static int parse_args(int argc, char **argv, options *o)
         case OPT_EXPORT: o->plan = optarg; o->mode = MODE_EXPORT_VIRSH; nplan++; break;
         case OPT_DRYRUN: o->dry_run = true; break;
         case 'y': o->yes = true; break;
+        case OPT_FORCE: o->force = true; break;
         case OPT_LOG: o->log_path = optarg; break;
         case OPT_REVERT: o->mode = MODE_REVERT; nplan++; break;
         case OPT_CHECK: o->mode = MODE_CHECK; break;
@@ -178,8 +183,8 @@ static int parse_args(int argc, char **argv, options *o)
               stderr);
         return -1;
     }
-    if ((o->dry_run || o->yes) && o->mode != MODE_APPLY && o->mode != MODE_REVERT) {
-        fputs("virt-tune: --dry-run and --yes go with --apply FILE or --revert-last\n", stderr);
+    if ((o->dry_run || o->yes || o->force) && o->mode != MODE_APPLY && o->mode != MODE_REVERT) {
+        fputs("virt-tune: --dry-run, --yes and --force go with --apply FILE or --revert-last\n", stderr);
         return -1;
     }
     if (o->demo && o->uri) {
@@ -214,6 +219,7 @@ static int run_plan(vt_conn *c, const options *o, const vt_demo *demo)
     po.plan = o->plan;
     po.dry_run = o->dry_run;
     po.yes = o->yes;
+    po.force = o->force;
     po.log_path = o->log_path ? o->log_path : demo ? demo->log_path : NULL;
     return vt_cli_apply(c, &po);
 }

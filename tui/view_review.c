@@ -117,6 +117,47 @@ static void draw_steps(vt_pen *p)
     }
 }
 
+/* The advisor's verdicts on the staged set, edit by edit: the one judge,
+ * over the host as the edits would leave it. */
+static void draw_judgement(vt_pen *p)
+{
+    const vt_judgement *j = &rs.plan.judged;
+    bool any = false;
+
+    vt_pen_heading(p, "Advisor: the host as these edits would leave it");
+    if (!j->judged) {
+        vt_pen_wrap(p, VT_ROLE_VALUE_WARN, "", j->why ? j->why : "not judged");
+        return;
+    }
+    for (size_t e = 0; e < j->nedits; e++) {
+        bool head = false;
+        for (size_t i = 0; i < j->nverdicts; i++) {
+            const vt_verdict *v = &j->verdicts[i];
+            VT_AUTOFREE char *t = NULL;
+            if (v->edit != e)
+                continue;
+            if (!head)
+                vt_pen_line(p, VT_ROLE_STAGED, "%s", j->edits[e]);
+            head = any = true;
+            t = vt_asprintf("%s: %s", v->kind == VT_VERDICT_RESOLVES     ? "resolves"
+                                      : v->kind == VT_VERDICT_INTRODUCES ? "introduces"
+                                                                         : "pending restart",
+                            v->text);
+            vt_pen_wrap(p, v->kind != VT_VERDICT_INTRODUCES ? VT_ROLE_VALUE_OK
+                           : v->failure                   ? VT_ROLE_VALUE_BAD
+                                                          : VT_ROLE_VALUE_WARN,
+                        "    ", t);
+        }
+    }
+    if (!any)
+        vt_pen_line(p, VT_ROLE_DIM, "no warning or failure comes or goes with these edits");
+    else
+        vt_pen_line(p, j->new_failures ? VT_ROLE_VALUE_BAD : VT_ROLE_NORMAL,
+                    "%zu new failure%s, %zu new warning%s, %zu resolved%s", j->new_failures,
+                    j->new_failures == 1 ? "" : "s", j->new_warnings, j->new_warnings == 1 ? "" : "s",
+                    j->resolved, j->new_failures ? ": applying asks twice" : "");
+}
+
 static void review_draw(vt_app *a)
 {
     vt_pen p = vt_pen_start(a, rs.scroll);
@@ -143,8 +184,11 @@ static void review_draw(vt_app *a)
         vt_pen_line(&p, VT_ROLE_VALUE_BAD, "%s", rs.plan_err);
         vt_pen_line(&p, VT_ROLE_DIM, "drop or re-stage the edit it names; nothing can be applied until then");
     }
-    if (rs.plan_ok)
+    if (rs.plan_ok) {
         draw_steps(&p);
+        if (a->staged.n)
+            draw_judgement(&p);
+    }
     vt_frame_pad(a, &p, &rs.scroll, 1, LINES - 3);
 }
 
@@ -207,10 +251,33 @@ static void apply_now(vt_app *a)
     vt_app_status(a, VT_ROLE_STATUS, "applied %zu step%s", nsteps, nsteps == 1 ? "" : "s");
 }
 
-static void apply_answer(vt_app *a, int button)
+static void force_answer(vt_app *a, int button)
 {
     if (button == 0)
         apply_now(a);
+    else
+        vt_app_status(a, VT_ROLE_STATUS, "not applied: the staged edits are kept");
+}
+
+/* A failure the edits would bring is asked about on its own: the second,
+ * explicit answer (--force on the command line). */
+static void apply_answer(vt_app *a, int button)
+{
+    if (button != 0)
+        return;
+    if (rs.plan.judged.new_failures) {
+        char first[512] = "";
+        for (size_t i = 0; i < rs.plan.judged.nverdicts; i++)
+            if (rs.plan.judged.verdicts[i].kind == VT_VERDICT_INTRODUCES && rs.plan.judged.verdicts[i].failure) {
+                snprintf(first, sizeof(first), "%s", rs.plan.judged.verdicts[i].text);
+                break;
+            }
+        vt_dialog_ask(a, "Introduces a failure", "Apply anyway", force_answer,
+                      "The advisor says these edits introduce %zu failure%s:\n%s\nApply them anyway?",
+                      rs.plan.judged.new_failures, rs.plan.judged.new_failures == 1 ? "" : "s", first);
+        return;
+    }
+    apply_now(a);
 }
 
 static void ask_apply(vt_app *a)
@@ -228,9 +295,15 @@ static void ask_apply(vt_app *a)
     } else {
         /* one effect a line: five of them would not fit one line of 80 */
         VT_AUTOFREE char *effects = vt_applyplan_effect_summary(&rs.plan, "\n");
-        vt_dialog_ask(a, "Apply", "Apply", apply_answer, "Apply %zu staged edit%s as %zu step%s to\n%s?\n%s",
+        const vt_judgement *j = &rs.plan.judged;
+        VT_AUTOFREE char *verdict =
+            !j->judged ? vt_strdup("advisor: not judged")
+                       : vt_asprintf("advisor: %zu new failure%s, %zu new warning%s, %zu resolved", j->new_failures,
+                                     j->new_failures == 1 ? "" : "s", j->new_warnings,
+                                     j->new_warnings == 1 ? "" : "s", j->resolved);
+        vt_dialog_ask(a, "Apply", "Apply", apply_answer, "Apply %zu staged edit%s as %zu step%s to\n%s?\n%s\n%s",
                       a->staged.n, a->staged.n == 1 ? "" : "s", rs.plan.nsteps, rs.plan.nsteps == 1 ? "" : "s",
-                      a->uri_label, effects);
+                      a->uri_label, effects, verdict);
     }
 }
 

@@ -92,6 +92,16 @@ vm vt-run vcpu 1 pin $last
 vm vt-off hugepages 2M
 vm vt-off controller 0 iothread 1
 vm vt-off seclabel none" --apply "$VT_TMP/plan" --yes
+# the advisor judges seclabel none a failure: --yes alone refuses the set
+[ $rc = 2 ] && grep -q "introduces: failure svirt vt-off" "$VT_TMP/out" && grep -q "add --force" "$VT_TMP/err" &&
+    ok "a set that introduces a failure: --yes alone refuses (exit 2), naming it" ||
+    fail "introduced failure with --yes: exit $rc: $(cat "$VT_TMP/out" "$VT_TMP/err")"
+inactive vt-run > "$VT_TMP/run.refused"
+inactive vt-off > "$VT_TMP/off.refused"
+same_file "$VT_TMP/run.before" "$VT_TMP/run.refused" && same_file "$VT_TMP/off.before" "$VT_TMP/off.refused" &&
+    ok "refused: both inactive definitions unchanged" || fail "refused, but a definition changed"
+"$VT" -c "$URI" --apply "$VT_TMP/plan" --yes --force > "$VT_TMP/out" 2> "$VT_TMP/err"
+rc=$?
 [ $rc = 0 ] || fail "config edits: exit $rc: $(cat "$VT_TMP/err")"
 inactive vt-run > "$VT_TMP/run.after"
 inactive vt-off > "$VT_TMP/off.after"
@@ -109,8 +119,8 @@ grep -q "<page size='2048' unit='KiB'/>" "$VT_TMP/off.after" && grep -q "<seclab
 grep -q "passwd='s3cr3tvn'" "$VT_TMP/off.after" && ok "the VNC password survived the redefine" ||
     fail "the VNC password was lost"
 grep -q "s3cr3tvn" "$VT_TMP/out" && fail "the password was printed" || ok "the password is not printed"
-grep -q "seclabel none removes sVirt confinement" "$VT_TMP/out" && ok "seclabel none warns" ||
-    fail "no sVirt warning: $(cat "$VT_TMP/out")"
+grep -q "introduces: failure svirt vt-off: no sVirt confinement" "$VT_TMP/out" && ok "seclabel none: the advisor's verdict is printed" ||
+    fail "no sVirt verdict: $(cat "$VT_TMP/out")"
 n=$(grep -c '"result":"applied"' "$LOG" 2>/dev/null)
 [ "$n" = 7 ] && ok "apply log holds the 7 applied changes" || fail "apply log: $n applied lines: $(cat "$LOG" 2>/dev/null)"
 jq -e -s 'all(.[]; .time and .connection and .target and .before and .after and .result)' "$LOG" >/dev/null &&
