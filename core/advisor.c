@@ -1204,8 +1204,26 @@ static void check_host(vt_conn *c, vt_advice_list *l)
                 "openEuler: kworker threads compete with vCPU threads for their cores and make "
                 "VM performance jitter; bind the workqueue cpumask to the CPUs the vCPUs do not use.",
                 "kworkers may run on the pinned vCPU cores");
-        evidence(a, "workqueue cpumask %s (%s); vCPUs pinned to %s", h->workqueue_cpus,
-                 h->workqueue_mask ? h->workqueue_mask : "?", p);
+        {
+            /* whose vCPUs: the admin's next question */
+            vt_buf who = { 0 };
+            size_t nwho = 0;
+            for (size_t i = 0; i < c->ndoms; i++) {
+                const vt_domain *d = c->doms[i];
+                vt_cpuset s;
+                if (!vt_domain_active(d) || !d->live || !vcpu_pins(d->live, &s) || !vt_cpuset_intersects(&s, &wq))
+                    continue;
+                if (nwho++ < 3)
+                    vt_buf_addf(&who, "%s%s", who.len ? ", " : "", d->name);
+            }
+            if (nwho > 3)
+                vt_buf_addf(&who, " and %zu more", nwho - 3);
+            evidence(a, "workqueue cpumask %s%s%s%s; vCPUs pinned to %s; overlaps the pinned vCPUs of %s",
+                     h->workqueue_cpus, h->workqueue_mask ? " (" : "",
+                     h->workqueue_mask ? h->workqueue_mask : "", h->workqueue_mask ? ")" : "", p,
+                     who.buf ? who.buf : "?");
+            vt_buf_free(&who);
+        }
         if (h->online_cpus && vt_cpuset_parse(h->online_cpus, &online, NULL) == 0) {
             for (int k = 0; k <= vt_cpuset_last(&pinned); k++)
                 if (vt_cpuset_has(&pinned, (unsigned)k))

@@ -156,12 +156,13 @@ void vt_judgement_clear(vt_judgement *j)
     memset(j, 0, sizeof(*j));
 }
 
-static const char *verdict_word(vt_verdict_kind k)
+const char *vt_verdict_word(vt_verdict_kind k)
 {
     switch (k) {
     case VT_VERDICT_RESOLVES: return "resolves";
     case VT_VERDICT_INTRODUCES: return "introduces";
     case VT_VERDICT_PENDING: return "pending restart";
+    case VT_VERDICT_STILL: return "still";
     }
     return "?";
 }
@@ -179,7 +180,7 @@ char *vt_judgement_text(const vt_judgement *j, const char *indent)
             if (!head)
                 vt_buf_addf(&b, "%s%s\n", indent, j->edits[e]);
             head = true;
-            vt_buf_addf(&b, "%s  %s: %s\n", indent, verdict_word(v->kind), v->text);
+            vt_buf_addf(&b, "%s  %s: %s\n", indent, vt_verdict_word(v->kind), v->text);
         }
     }
     return b.buf ? vt_buf_steal(&b) : vt_strdup("");

@@ -96,6 +96,8 @@ typedef enum {
     VT_VERDICT_RESOLVES,
     VT_VERDICT_INTRODUCES,
     VT_VERDICT_PENDING,        /* fixed in the config, in effect at the next start */
+    VT_VERDICT_STILL,          /* there before and after, its evidence changed: the edit
+                                  touches it without fixing it (not counted) */
 } vt_verdict_kind;
 
 typedef struct vt_verdict {
@@ -117,9 +119,10 @@ typedef struct vt_judgement {
     size_t new_failures, new_warnings, resolved;
 } vt_judgement;
 
-/* "resolves:", "introduces: failure", "pending restart:" lines under each
+/* "resolves:", "introduces: failure", "pending restart:", "still:" lines under each
  * edit that has any, indented; "" when nothing changes. Caller frees. */
 char *vt_judgement_text(const vt_judgement *j, const char *indent);
+const char *vt_verdict_word(vt_verdict_kind k);   /* "resolves", "pending restart", ... */
 void vt_judgement_clear(vt_judgement *j);
 
 typedef struct vt_applyplan {

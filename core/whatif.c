@@ -254,6 +254,7 @@ static void model_host_edit(vt_host *h, const vt_edit *e)
         break;
     case VT_EDIT_HOST_WORKQUEUE:
         h->workqueue_cpus = e->cpuset;
+        h->workqueue_mask = NULL;       /* the raw mask would be the old one */
         break;
     case VT_EDIT_HOST_THP:
         if (strcmp(e->knob, "defrag") == 0)
@@ -295,6 +296,11 @@ static void verdict(vt_judgement *j, size_t edit, vt_verdict_kind kind, const vt
     v->kind = kind;
     v->failure = a->sev == VT_SEV_FAIL;
     v->text = finding_text(a);
+    if (kind == VT_VERDICT_STILL) {
+        char *t = vt_asprintf("%s (%s)", v->text, a->evidence);
+        free(v->text);
+        v->text = t;
+    }
 }
 
 /* What edit `edit` changed, from the judgement before to the one after.
@@ -311,6 +317,8 @@ static void compare(vt_judgement *j, size_t edit, const vt_advice_list *before,
             verdict(j, edit, VT_VERDICT_RESOLVES, a);
         else if (b->pending_restart)
             verdict(j, edit, VT_VERDICT_PENDING, a);
+        else if (a->evidence && b->evidence && strcmp(a->evidence, b->evidence) != 0)
+            verdict(j, edit, VT_VERDICT_STILL, b);   /* touched, not fixed: as it would be */
     }
     for (size_t i = 0; i < after->n; i++) {
         const vt_advice *a = &after->items[i], *b;

@@ -427,11 +427,7 @@ static void confirm_judge(vt_app *a, const vt_edit *e, long replaces, char *msg,
         const vt_verdict *v = &j.verdicts[i];
         if (v->edit != cs.n - 1)
             continue;
-        VT_AUTOFREE char *t = vt_asprintf("%s: %s",
-                                          v->kind == VT_VERDICT_RESOLVES     ? "resolves"
-                                          : v->kind == VT_VERDICT_INTRODUCES ? "introduces"
-                                                                             : "pending restart",
-                                          v->text);
+        VT_AUTOFREE char *t = vt_asprintf("%s: %s", vt_verdict_word(v->kind), v->text);
         wrap_into(msg, n, &len, t, COLS > 24 ? (size_t)COLS - 8 : 16);
     }
     vt_judgement_clear(&j);

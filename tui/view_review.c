@@ -139,13 +139,11 @@ static void draw_judgement(vt_pen *p)
             if (!head)
                 vt_pen_line(p, VT_ROLE_STAGED, "%s", j->edits[e]);
             head = any = true;
-            t = vt_asprintf("%s: %s", v->kind == VT_VERDICT_RESOLVES     ? "resolves"
-                                      : v->kind == VT_VERDICT_INTRODUCES ? "introduces"
-                                                                         : "pending restart",
-                            v->text);
-            vt_pen_wrap(p, v->kind != VT_VERDICT_INTRODUCES ? VT_ROLE_VALUE_OK
-                           : v->failure                   ? VT_ROLE_VALUE_BAD
-                                                          : VT_ROLE_VALUE_WARN,
+            t = vt_asprintf("%s: %s", vt_verdict_word(v->kind), v->text);
+            vt_pen_wrap(p, v->kind == VT_VERDICT_RESOLVES || v->kind == VT_VERDICT_PENDING ? VT_ROLE_VALUE_OK
+                           : v->kind == VT_VERDICT_STILL                                  ? VT_ROLE_VALUE_WARN
+                           : v->failure                                                   ? VT_ROLE_VALUE_BAD
+                                                                                          : VT_ROLE_VALUE_WARN,
                         "    ", t);
         }
     }
