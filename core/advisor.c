@@ -555,6 +555,11 @@ static void check_disks(vt_advice_list *l, const vt_domain *d, const vt_domdef *
                                "disk %s is not cache='none' io='native'", t);
             evidence(a, "cache=%s io=%s", k->cache ? k->cache : "(default)",
                      k->io ? k->io : "(default)");
+            /* native AIO is for images QEMU opens itself: a file or a block
+               device (a volume is one of them), not a network disk */
+            if (k->target && (!k->type || strcmp(k->type, "file") == 0 ||
+                              strcmp(k->type, "block") == 0 || strcmp(k->type, "volume") == 0))
+                a->fix = vt_asprintf("vm %s disk %s cache none io native\n", d->name, k->target);
         }
     }
     regfree(&part);
@@ -1076,8 +1081,19 @@ static void check_hugepages_vm(const vt_conn *c, vt_advice_list *l, const vt_dom
     hp_parts_free(parts, n);
 }
 
-static void check_nics(vt_advice_list *l, const vt_domain *d, const vt_domdef *def)
+/* queues for a virtio NIC: one per vCPU, at most 16 (RHEL) */
+static unsigned nic_queues_for(const vt_domdef *def)
 {
+    return def->vcpus < 1 ? 1 : def->vcpus > 16 ? 16 : def->vcpus;
+}
+
+static void check_nics(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
+                       const vt_domdef *def)
+{
+    /* name='vhost' makes libvirt refuse to start the VM where /dev/vhost-net
+       cannot be opened: no such fix while the host is known to lack vhost_net */
+    bool vhost_ok = c->remote || c->host.vhost_net_loaded;
+
     for (size_t i = 0; i < def->nnics; i++) {
         const vt_nic_def *k = &def->nics[i];
         const char *mac = k->mac ? k->mac : "?";
@@ -1091,7 +1107,11 @@ static void check_nics(vt_advice_list *l, const vt_domain *d, const vt_domdef *d
                     "RHEL: vhost-net moves virtio-net packet processing into the host kernel; "
                     "userspace virtio-net (driver name='qemu') costs latency and CPU.",
                     "virtio NIC %s does not use vhost", mac);
-            evidence(a, "<driver name='qemu'/>");
+            evidence(a, "<driver name='qemu'/>%s",
+                     vhost_ok ? "" : "; the host has no vhost_net loaded (modprobe vhost_net "
+                                     "first: a VM with driver vhost would not start without it)");
+            if (k->mac && vhost_ok)
+                a->fix = vt_asprintf("vm %s nic %s driver vhost\n", d->name, k->mac);
         }
         if (def->vcpus > 1 && k->queues <= 1) {
             a = add(l, "multiqueue", VT_SEV_INFO, d->name, "network",
@@ -1100,12 +1120,18 @@ static void check_nics(vt_advice_list *l, const vt_domain *d, const vt_domdef *d
                     "virtio NIC %s has one queue for %u vCPUs", mac, def->vcpus);
             /* no word on whether queues= is written: libvirt drops queues='1' */
             evidence(a, "queues %s", q);
+            if (k->mac)
+                a->fix = vt_asprintf("vm %s nic %s queues %u\n", d->name, k->mac,
+                                     nic_queues_for(def));
         } else if (k->queues > def->vcpus || k->queues > 16) {
             a = add(l, "multiqueue", VT_SEV_WARN, d->name, "network",
                     "RHEL: queues should match the vCPUs, at most 16; more queues than vCPUs "
                     "only add interrupts.",
                     "virtio NIC %s has %u queues for %u vCPUs", mac, k->queues, def->vcpus);
             evidence(a, "queues %s", q);
+            if (k->mac)
+                a->fix = vt_asprintf("vm %s nic %s queues %u\n", d->name, k->mac,
+                                     nic_queues_for(def));
         }
     }
 }
@@ -1321,7 +1347,7 @@ static void check_vm(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
     check_memnodes(l, d, def);
     check_svirt_vm(c, l, d, def, run_label(d, now));
     check_hugepages_vm(c, l, d, def);
-    check_nics(l, d, def);
+    check_nics(c, l, d, def);
 }
 
 static bool has_finding(const vt_advice_list *l, size_t from, const vt_advice *a)

@@ -5,6 +5,7 @@
 #include <json-c/json.h>
 #include <libvirt/virterror.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -139,9 +140,36 @@ static char *pin_or_default(const vt_conn *c, const vt_domdef *def, const char *
     return s;
 }
 
+static const vt_disk_def *disk_of(const vt_domdef *def, const char *target)
+{
+    for (size_t i = 0; i < def->ndisks; i++)
+        if (def->disks[i].target && strcmp(def->disks[i].target, target) == 0)
+            return &def->disks[i];
+    return NULL;
+}
+
+static const vt_nic_def *nic_of(const vt_domdef *def, const char *mac)
+{
+    for (size_t i = 0; i < def->nnics; i++)
+        if (def->nics[i].mac && strcasecmp(def->nics[i].mac, mac) == 0)
+            return &def->nics[i];
+    return NULL;
+}
+
+/* "cache writeback io threads": the parts a disk cache edit sets */
+static char *cache_io_text(const vt_edit *e, const char *cache, const char *io)
+{
+    const char *c = cache ? cache : "default", *i = io ? io : "default";
+
+    return vt_asprintf("%s%s%s%s%s", e->mode ? "cache " : "", e->mode ? c : "",
+                       e->mode && e->io ? ", " : "", e->io ? "io " : "", e->io ? i : "");
+}
+
 /* The value an edit replaces, read from a definition. */
 static char *old_value(const vt_conn *c, const vt_domdef *def, const vt_edit *e)
 {
+    const vt_disk_def *disk;
+    const vt_nic_def *nic;
     const vt_iothread_def *io;
     const vt_seclabel_def *sl;
     size_t i;
@@ -201,6 +229,20 @@ static char *old_value(const vt_conn *c, const vt_domdef *def, const vt_edit *e)
                            sl->label && strcmp(sl->type ? sl->type : "", "static") == 0 ? sl->label
                                                                                        : "",
                            sl->relabel ? " relabel " : "", sl->relabel ? sl->relabel : "");
+    case VT_EDIT_DISK_CACHE:
+        disk = disk_of(def, e->target);
+        return disk ? cache_io_text(e, disk->cache, disk->io) : vt_strdup("(no such disk)");
+    case VT_EDIT_NIC_QUEUES:
+        nic = nic_of(def, e->target);
+        if (!nic)
+            return vt_strdup("(no such NIC)");
+        return nic->queues ? vt_asprintf("%u", nic->queues) : vt_strdup("not set (1 queue)");
+    case VT_EDIT_NIC_DRIVER:
+        nic = nic_of(def, e->target);
+        if (!nic)
+            return vt_strdup("(no such NIC)");
+        return vt_strdup(nic->driver_name ? nic->driver_name
+                                          : "not set (vhost where the host has vhost_net)");
     case VT_EDIT_HOST_PARAM:
     case VT_EDIT_HOST_WORKQUEUE:
     case VT_EDIT_HOST_THP:
@@ -234,6 +276,9 @@ static char *new_value(const vt_edit *e)
             return vt_strdup("(libvirt default: the host's security driver)");
         return vt_asprintf("%s%s%s%s", e->sec_type, e->label ? " " : "", e->label ? e->label : "",
                            e->relabel < 0 ? "" : e->relabel ? " relabel yes" : " relabel no");
+    case VT_EDIT_DISK_CACHE: return cache_io_text(e, e->mode, e->io);
+    case VT_EDIT_NIC_QUEUES: return vt_asprintf("%u", e->id);
+    case VT_EDIT_NIC_DRIVER: return vt_strdup(e->mode);
     case VT_EDIT_HOST_PARAM:
     case VT_EDIT_HOST_WORKQUEUE:
     case VT_EDIT_HOST_THP:
@@ -258,6 +303,12 @@ static const char *knob_name(const vt_edit *e, char *buf, size_t n)
     case VT_EDIT_HUGEPAGES_OFF: snprintf(buf, n, "hugepages"); break;
     case VT_EDIT_NUMATUNE: snprintf(buf, n, "numatune"); break;
     case VT_EDIT_SECLABEL: snprintf(buf, n, "seclabel"); break;
+    case VT_EDIT_DISK_CACHE:
+        snprintf(buf, n, "disk %s %s", e->target,
+                 e->mode && e->io ? "cache/io" : e->mode ? "cache" : "io");
+        break;
+    case VT_EDIT_NIC_QUEUES: snprintf(buf, n, "nic %s queues", e->target); break;
+    case VT_EDIT_NIC_DRIVER: snprintf(buf, n, "nic %s driver", e->target); break;
     case VT_EDIT_HOST_PARAM:
     case VT_EDIT_HOST_WORKQUEUE:
     case VT_EDIT_HOST_THP:

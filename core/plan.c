@@ -192,6 +192,104 @@ static int parse_host(char **w, int n, int line, vt_edit *e, vt_err *err)
     return 0;
 }
 
+/* libvirt's <driver cache=> and <driver io=> values (domaincommon.rng) */
+static const char *const cache_modes[] = { "default", "none", "writethrough", "writeback",
+                                           "directsync", "unsafe" };
+static const char *const io_modes[] = { "native", "threads", "io_uring" };
+
+bool vt_cache_is_direct(const char *cache)
+{
+    return cache && (strcmp(cache, "none") == 0 || strcmp(cache, "directsync") == 0);
+}
+
+/* "disk TARGET cache MODE [io IO]" and "disk TARGET io IO" */
+static int parse_disk_cache(char **w, int n, int line, vt_edit *e, vt_err *err)
+{
+    int i = 4;
+
+    e->kind = VT_EDIT_DISK_CACHE;
+    e->scope = VT_SCOPE_CONFIG;
+    if (strcmp(w[i], "cache") == 0 && n > i + 1) {
+        if (!in_list(w[i + 1], cache_modes, NELEM(cache_modes))) {
+            vt_err_set(err, "line %d: cache mode \"%s\" is not default, none, writethrough, "
+                       "writeback, directsync or unsafe", line, w[i + 1]);
+            return -1;
+        }
+        e->mode = vt_strdup(w[i + 1]);
+        i += 2;
+    }
+    if (i < n && strcmp(w[i], "io") == 0 && n > i + 1) {
+        if (!in_list(w[i + 1], io_modes, NELEM(io_modes))) {
+            vt_err_set(err, "line %d: io mode \"%s\" is not native, threads or io_uring", line,
+                       w[i + 1]);
+            return -1;
+        }
+        e->io = vt_strdup(w[i + 1]);
+        i += 2;
+    }
+    if (i != n || (!e->mode && !e->io)) {
+        vt_err_set(err, "line %d: expected: vm NAME disk TARGET cache MODE [io IO] or vm NAME disk "
+                   "TARGET io IO", line);
+        return -1;
+    }
+    if (e->mode && e->io && strcmp(e->io, "native") == 0 && !vt_cache_is_direct(e->mode)) {
+        vt_err_set(err, "line %d: io native needs cache none or directsync: QEMU's native AIO "
+                   "opens the image with O_DIRECT, which cache %s does not", line, e->mode);
+        return -1;
+    }
+    e->target = vt_strdup(w[3]);
+    return 0;
+}
+
+/* six hex pairs, ':' between them, as libvirt writes a MAC: lower case */
+static char *canon_mac(const char *s)
+{
+    char *m;
+
+    if (strlen(s) != 17)
+        return NULL;
+    for (int i = 0; i < 17; i++)
+        if (i % 3 == 2 ? s[i] != ':' : !isxdigit((unsigned char)s[i]))
+            return NULL;
+    m = vt_strdup(s);
+    for (char *p = m; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    return m;
+}
+
+/* "nic MAC queues N" and "nic MAC driver vhost|qemu" */
+static int parse_nic(char **w, int n, int line, vt_edit *e, vt_err *err)
+{
+    e->scope = VT_SCOPE_CONFIG;
+    if (n != 6 || (strcmp(w[4], "queues") != 0 && strcmp(w[4], "driver") != 0)) {
+        vt_err_set(err, "line %d: expected: vm NAME nic MAC queues N or vm NAME nic MAC driver "
+                   "vhost|qemu", line);
+        return -1;
+    }
+    if (!(e->target = canon_mac(w[3]))) {
+        vt_err_set(err, "line %d: \"%s\" is not a MAC address (six hex pairs, like "
+                   "52:54:00:12:34:56)", line, w[3]);
+        return -1;
+    }
+    if (strcmp(w[4], "queues") == 0) {
+        e->kind = VT_EDIT_NIC_QUEUES;
+        if (parse_uint(w[5], 256, &e->id) < 0 || e->id == 0) {
+            vt_err_set(err, "line %d: queues \"%s\" is not a whole number from 1 to 256", line,
+                       w[5]);
+            return -1;
+        }
+    } else {
+        e->kind = VT_EDIT_NIC_DRIVER;
+        if (strcmp(w[5], "vhost") != 0 && strcmp(w[5], "qemu") != 0) {
+            vt_err_set(err, "line %d: NIC driver \"%s\" is not vhost (in-kernel vhost-net) or qemu "
+                       "(userspace)", line, w[5]);
+            return -1;
+        }
+        e->mode = vt_strdup(w[5]);
+    }
+    return 0;
+}
+
 static int parse_line(char **w, int n, int line, vt_edit *e, vt_err *err)
 {
     const char *verb;
@@ -225,12 +323,20 @@ static int parse_line(char **w, int n, int line, vt_edit *e, vt_err *err)
             BAD("line %d: expected: vm NAME iothread ID pin CPUSET [live|config|both]", line);
         if (parse_pin_tail(w, n, 5, line, e, err) < 0)
             goto error;
+    } else if (strcmp(verb, "disk") == 0 && n >= 5 &&
+               (strcmp(w[4], "cache") == 0 || strcmp(w[4], "io") == 0)) {
+        if (parse_disk_cache(w, n, line, e, err) < 0)
+            goto error;
     } else if (strcmp(verb, "disk") == 0) {
         e->kind = VT_EDIT_DISK_IOTHREAD;
         if (n != 6 || strcmp(w[4], "iothread") != 0 || parse_uint(w[5], 1u << 30, &e->id) < 0 ||
             e->id == 0)
-            BAD("line %d: expected: vm NAME disk TARGET iothread ID", line);
+            BAD("line %d: expected: vm NAME disk TARGET iothread ID, vm NAME disk TARGET cache "
+                "MODE [io IO] or vm NAME disk TARGET io IO", line);
         e->target = vt_strdup(w[3]);
+    } else if (strcmp(verb, "nic") == 0) {
+        if (parse_nic(w, n, line, e, err) < 0)
+            goto error;
     } else if (strcmp(verb, "controller") == 0) {
         unsigned idx;
         e->kind = VT_EDIT_CONTROLLER_IOTHREAD;
@@ -316,7 +422,7 @@ static int parse_line(char **w, int n, int line, vt_edit *e, vt_err *err)
             BAD("line %d: after the seclabel only \"relabel yes\" or \"relabel no\" may follow", line);
     } else {
         BAD("line %d: unknown change \"%s\" (iothreads, iothread, disk, controller, vcpu, emulator, hugepages,"
-            " numatune, seclabel)", line, verb);
+            " numatune, seclabel, nic)", line, verb);
     }
     return 0;
 
@@ -416,6 +522,13 @@ char *vt_edit_format(const vt_edit *e)
         return vt_asprintf("vm %s seclabel %s%s%s%s", e->vm, e->sec_type, e->label ? " " : "",
                            e->label ? e->label : "",
                            e->relabel < 0 ? "" : e->relabel ? " relabel yes" : " relabel no");
+    case VT_EDIT_DISK_CACHE:
+        return vt_asprintf("vm %s disk %s%s%s%s%s", e->vm, e->target, e->mode ? " cache " : "",
+                           e->mode ? e->mode : "", e->io ? " io " : "", e->io ? e->io : "");
+    case VT_EDIT_NIC_QUEUES:
+        return vt_asprintf("vm %s nic %s queues %u", e->vm, e->target, e->id);
+    case VT_EDIT_NIC_DRIVER:
+        return vt_asprintf("vm %s nic %s driver %s", e->vm, e->target, e->mode);
     case VT_EDIT_HOST_PARAM:
         return vt_asprintf("host %s %llu%s", e->knob, e->value, boot_word(e));
     case VT_EDIT_HOST_WORKQUEUE:
@@ -458,6 +571,7 @@ void vt_edit_clear(vt_edit *e)
     free(e->cpuset);
     free(e->nodeset);
     free(e->mode);
+    free(e->io);
     free(e->sec_type);
     free(e->label);
     free(e->knob);

@@ -3,6 +3,9 @@
  *   vm NAME iothreads COUNT
  *   vm NAME iothread ID pin CPUSET [live|config|both]
  *   vm NAME disk TARGET iothread ID
+ *   vm NAME disk TARGET cache MODE [io IO]
+ *   vm NAME disk TARGET io IO    (MODE: default, none, writethrough, writeback,
+ *                                 directsync, unsafe; IO: native, threads, io_uring)
  *   vm NAME controller INDEX iothread ID     (virtio-scsi controller)
  *   vm NAME vcpu N pin CPUSET [live|config|both]
  *   vm NAME emulator pin CPUSET [live|config|both]
@@ -14,6 +17,8 @@
  *   vm NAME seclabel none
  *   vm NAME seclabel default     (no label of the main model: the host's
  *                                 default security driver applies)
+ *   vm NAME nic MAC queues N     (a virtio NIC's queues, 1 to 256)
+ *   vm NAME nic MAC driver vhost|qemu   (in-kernel vhost-net or userspace)
  *   host halt_poll_ns|halt_poll_ns_grow|halt_poll_ns_grow_start|halt_poll_ns_shrink VALUE [persist|unpersist]
  *   host workqueue_cpus CPUSET [persist|unpersist]
  *   host thp enabled|defrag always|madvise|never|defer|defer+madvise [persist|unpersist]
@@ -25,8 +30,13 @@
  * puts the file back. '#' starts a comment; `both` is the default scope; SIZE is 2M, 1G,
  * 2048K and the like. Parsing is pure and checks syntax, numbers, sizes,
  * modes and CPU sets (as libvirt reads them); whether the VM exists is the
- * apply engine's check. The same change set is what the review screen
- * shows, what `--apply` runs and what `w` saves. */
+ * apply engine's check. A MAC is checked as six hex pairs and kept in
+ * lower case. io native needs cache none or directsync (QEMU's native AIO
+ * opens the image with O_DIRECT): refused here when one line names both,
+ * else by the XML edit, against the cache the disk would have. Disk cache
+ * and NIC lines are config only (at the VM's next start). The same change
+ * set is what the review screen shows, what `--apply` runs and what `w`
+ * saves. */
 #ifndef VT_PLAN_H
 #define VT_PLAN_H
 
@@ -52,6 +62,9 @@ typedef enum {
     VT_EDIT_HUGEPAGES_OFF,
     VT_EDIT_NUMATUNE,         /* mode, nodeset, scope */
     VT_EDIT_SECLABEL,         /* sec_type, label, relabel */
+    VT_EDIT_DISK_CACHE,       /* target, mode = cache (NULL: kept), io (NULL: kept) */
+    VT_EDIT_NIC_QUEUES,       /* target = MAC, id = queues */
+    VT_EDIT_NIC_DRIVER,       /* target = MAC, mode = vhost or qemu */
     VT_EDIT_HOST_PARAM,       /* knob (kvm module parameter), value */
     VT_EDIT_HOST_WORKQUEUE,   /* cpuset */
     VT_EDIT_HOST_THP,         /* knob (enabled, defrag), mode */
@@ -63,12 +76,13 @@ typedef struct vt_edit {
     vt_edit_kind kind;
     char *vm;                  /* owned; NULL for a host edit */
     unsigned id;               /* IOThread id, vCPU number or count */
-    char *target;              /* owned: disk target */
+    char *target;              /* owned: disk target, controller index, NIC MAC */
     char *cpuset;              /* owned, canonical */
     vt_scope scope;
     unsigned long long size_kib;
     char *nodeset;             /* owned, canonical */
-    char *mode;                /* owned: numatune mode */
+    char *mode;                /* owned: numatune or THP mode, disk cache, NIC driver */
+    char *io;                  /* owned: disk io mode */
     char *sec_type;            /* owned: dynamic, static, none, default */
     char *label;               /* owned */
     int relabel;               /* -1 unset, 0 no, 1 yes */
@@ -100,6 +114,10 @@ void vt_edit_clear(vt_edit *e);
 void vt_format_size_kib(unsigned long long kib, char *buf, size_t n);
 
 bool vt_edit_is_host(const vt_edit *e);
+
+/* A disk cache mode that opens the image with O_DIRECT (none,
+ * directsync): what io native needs. */
+bool vt_cache_is_direct(const char *cache);
 
 /* "2M" "1G" "2048K" "2048" (KiB) -> KiB; -1 when not a size. */
 int vt_parse_size_kib(const char *s, unsigned long long *kib);

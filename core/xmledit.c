@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "checks.h"
 #include "cpuset.h"
@@ -249,6 +250,104 @@ static void edit_numatune(xmlNode *root, const vt_edit *e, const char *xml)
     }
 }
 
+/* The <disk> of <devices> whose target dev is `target`. */
+static xmlNode *disk_by_target(xmlNode *root, const char *target)
+{
+    xmlNode *devs = vt_xml_child(root, "devices"), *n;
+
+    for (n = devs ? devs->children : NULL; n; n = n->next) {
+        VT_AUTOFREE char *dev = NULL;
+        if (!vt_xml_is(n, "disk"))
+            continue;
+        dev = vt_xml_attr(vt_xml_child(n, "target"), "dev");
+        if (dev && strcmp(dev, target) == 0)
+            return n;
+    }
+    return NULL;
+}
+
+/* cache= and io= of a disk's <driver>; name, type, iothread and the rest
+ * stay. io native is judged on the disk as it would be: QEMU opens a
+ * native-AIO image with O_DIRECT, which only cache none and directsync do. */
+static int edit_disk_cache(xmlNode *root, const vt_edit *e, vt_err *err)
+{
+    xmlNode *disk = disk_by_target(root, e->target), *drv;
+    VT_AUTOFREE char *cache = NULL;
+    VT_AUTOFREE char *io = NULL;
+
+    if (!disk) {
+        vt_err_set(err, "the VM has no disk %s", e->target);
+        return -1;
+    }
+    drv = get_or_add(disk, "driver");
+    if (e->mode && strcmp(e->mode, "default") == 0)
+        xmlUnsetProp(drv, (const xmlChar *)"cache");   /* the hypervisor's default */
+    else if (e->mode)
+        set_attr(drv, "cache", e->mode);
+    if (e->io)
+        set_attr(drv, "io", e->io);
+    cache = vt_xml_attr(drv, "cache");
+    io = vt_xml_attr(drv, "io");
+    if (io && strcmp(io, "native") == 0 && !vt_cache_is_direct(cache)) {
+        vt_err_set(err, "disk %s: io native needs cache none or directsync (QEMU's native AIO "
+                   "opens the image with O_DIRECT); the disk would have cache %s%s", e->target,
+                   cache ? cache : "default",
+                   !e->mode ? ": set cache none with it"
+                   : !e->io ? ": change its io too (io threads)" : "");
+        return -1;
+    }
+    return 0;
+}
+
+static bool is_virtio_model(const char *model)
+{
+    /* virtio, virtio-transitional, virtio-non-transitional */
+    return model && strncmp(model, "virtio", 6) == 0 && (!model[6] || model[6] == '-');
+}
+
+/* queues= or name= of a virtio NIC's <driver>, found by its MAC; the
+ * driver's other attributes (txmode, rx_queue_size, ...) stay. */
+static int edit_nic(xmlNode *root, const vt_edit *e, vt_err *err)
+{
+    xmlNode *devs = vt_xml_child(root, "devices"), *n, *drv;
+    VT_AUTOFREE char *model = NULL;
+    VT_AUTOFREE char *type = NULL;
+    char buf[32];
+
+    for (n = devs ? devs->children : NULL; n; n = n->next) {
+        VT_AUTOFREE char *mac = NULL;
+        if (!vt_xml_is(n, "interface"))
+            continue;
+        mac = vt_xml_attr(vt_xml_child(n, "mac"), "address");
+        if (mac && strcasecmp(mac, e->target) == 0)
+            break;
+    }
+    if (!n) {
+        vt_err_set(err, "the VM has no NIC with MAC %s", e->target);
+        return -1;
+    }
+    model = vt_xml_attr(vt_xml_child(n, "model"), "type");
+    if (!is_virtio_model(model)) {
+        vt_err_set(err, "NIC %s is %s, not virtio: queues and the vhost driver are for virtio NICs",
+                   e->target, model ? model : "of the hypervisor's default model");
+        return -1;
+    }
+    type = vt_xml_attr(n, "type");
+    if (e->kind == VT_EDIT_NIC_DRIVER && type && strcmp(type, "vhostuser") == 0) {
+        vt_err_set(err, "NIC %s is a vhost-user interface: its packets go through the vhost-user "
+                   "backend, not vhost-net or QEMU", e->target);
+        return -1;
+    }
+    drv = get_or_add(n, "driver");
+    if (e->kind == VT_EDIT_NIC_QUEUES) {
+        snprintf(buf, sizeof(buf), "%u", e->id);
+        set_attr(drv, "queues", buf);
+    } else {
+        set_attr(drv, "name", e->mode);
+    }
+    return 0;
+}
+
 /* The label sVirt uses, chosen as vt_domdef_main_seclabel chooses it:
  * model selinux, else the first <seclabel>. */
 static xmlNode *main_seclabel(xmlNode *root)
@@ -372,6 +471,13 @@ char *vt_xml_apply_edit(const char *xml, const vt_edit *e, vt_err *err)
         break;
     case VT_EDIT_SECLABEL:
         edit_seclabel(root, e);
+        break;
+    case VT_EDIT_DISK_CACHE:
+        rc = edit_disk_cache(root, e, err);
+        break;
+    case VT_EDIT_NIC_QUEUES:
+    case VT_EDIT_NIC_DRIVER:
+        rc = edit_nic(root, e, err);
         break;
     case VT_EDIT_HOST_PARAM:
     case VT_EDIT_HOST_WORKQUEUE:

@@ -802,6 +802,210 @@ static void test_demo_svirt_fix(void **state)
     vt_demo_free(demo);
 }
 
+/* ---- issue 15 item 7: the vhost, multiqueue and disk-cache fixes ---- */
+
+static vt_conn *demo_open(vt_demo **demo)
+{
+    vt_err err = { { 0 } };
+    vt_conn_opts o = { 0 };
+    vt_conn *c;
+
+    if (!(*demo = vt_demo_setup(vt_demo_datadir(), &err)))
+        fail_msg("demo: %s", err.msg);
+    o.uri = (*demo)->uri;
+    o.sysfs_root = (*demo)->sysfs_root;
+    o.procfs_root = (*demo)->procfs_root;
+    o.etc_root = (*demo)->etc_root;
+    c = vt_conn_open(&o, &err);
+    if (!c || vt_conn_refresh(c) < 0)
+        fail_msg("demo open: %s", c ? c->err.msg : err.msg);
+    return c;
+}
+
+static bool nic_disk_topic(const char *topic)
+{
+    return strcmp(topic, "vhost") == 0 || strcmp(topic, "multiqueue") == 0 ||
+           strcmp(topic, "disk-cache") == 0;
+}
+
+static const vt_advice *same_finding(const vt_advice_list *l, const vt_advice *a)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->items[i].topic, a->topic) == 0 &&
+            (l->items[i].vm && a->vm ? strcmp(l->items[i].vm, a->vm) == 0
+                                     : !l->items[i].vm && !a->vm) &&
+            strcmp(l->items[i].summary, a->summary) == 0)
+            return &l->items[i];
+    return NULL;
+}
+
+/* Each fix alone, on the demo (one connection, so they add up): it
+ * prepares into one validated define, applies, and afterwards its finding
+ * is gone (a shut-off VM) or pending restart without a fix (a running one);
+ * nothing appears that was not there before. */
+static void test_nic_disk_fixes(void **state)
+{
+    vt_demo *demo;
+    vt_conn *c = demo_open(&demo);
+    vt_advice_list before = { 0 };
+    size_t seen[3] = { 0 }, total = 0;
+    char **fixes = NULL, **vms = NULL, **topics = NULL, **summaries = NULL;
+
+    (void)state;
+    vt_advise(c, NULL, &before);
+    for (size_t i = 0; i < before.n; i++) {
+        const vt_advice *a = &before.items[i];
+        if (!a->vm || !nic_disk_topic(a->topic) || a->pending_restart)
+            continue;
+        if (!a->fix)
+            fail_msg("%s %s: %s has no fix", a->topic, a->vm, a->summary);
+        fixes = vt_realloc(fixes, (total + 1) * sizeof(char *));
+        vms = vt_realloc(vms, (total + 1) * sizeof(char *));
+        topics = vt_realloc(topics, (total + 1) * sizeof(char *));
+        summaries = vt_realloc(summaries, (total + 1) * sizeof(char *));
+        fixes[total] = vt_strdup(a->fix);
+        vms[total] = vt_strdup(a->vm);
+        topics[total] = vt_strdup(a->topic);
+        summaries[total] = vt_strdup(a->summary);
+        total++;
+        seen[strcmp(a->topic, "vhost") == 0 ? 0 : strcmp(a->topic, "multiqueue") == 0 ? 1 : 2]++;
+    }
+    /* the demo has each kind, so the loop below cannot pass on nothing */
+    assert_true(seen[0] >= 1 && seen[1] >= 2 && seen[2] >= 2);
+
+    for (size_t k = 0; k < total; k++) {
+        vt_advice_list prev = { 0 }, after = { 0 };
+        vt_changeset cs = { 0 };
+        vt_applyplan ap = { 0 };
+        vt_err err = { { 0 } };
+        vt_advice want = { .vm = vms[k], .summary = summaries[k] };
+        const vt_advice *a;
+        const vt_domain *d = vt_conn_find_name(c, vms[k]);
+
+        snprintf(want.topic, sizeof(want.topic), "%s", topics[k]);
+        assert_non_null(d);
+        vt_advise(c, NULL, &prev);
+        if (vt_plan_parse(fixes[k], &cs, &err) < 0 || vt_apply_prepare(c, &cs, NULL, &ap, &err) < 0)
+            fail_msg("%s: %s", fixes[k], err.msg);
+        assert_int_equal(ap.nsteps, 1);
+        assert_int_equal(ap.steps[0].kind, VT_STEP_DEFINE);
+        assert_int_equal(ap.steps[0].effect,
+                         vt_domain_active(d) ? VT_EFFECT_NEEDS_RESTART : VT_EFFECT_NEXT_START);
+        if (!strstr(ap.steps[0].validation, "validated: domain schema and libvirt's parser"))
+            fail_msg("%s: %s", fixes[k], ap.steps[0].validation);
+        if (vt_apply_run(c, &ap, demo->log_path, NULL, NULL, &err) < 0)
+            fail_msg("apply %s: %s", fixes[k], err.msg);
+        assert_int_equal(vt_conn_refresh(c), 0);
+        d = vt_conn_find_name(c, vms[k]);
+        vt_advise(c, NULL, &after);
+        a = same_finding(&after, &want);
+        if (vt_domain_active(d)) {
+            if (!a || !a->pending_restart || a->fix) {
+                dump(&after);
+                fail_msg("%s: %s %s is not pending restart", fixes[k], vms[k], summaries[k]);
+            }
+        } else if (a) {
+            dump(&after);
+            fail_msg("%s: %s %s is still there", fixes[k], vms[k], summaries[k]);
+        }
+        /* nothing new: every finding now was there before the fix */
+        for (size_t i = 0; i < after.n; i++)
+            if (!same_finding(&prev, &after.items[i]))
+                fail_msg("%s introduced: %s %s: %s", fixes[k], after.items[i].topic,
+                         after.items[i].vm ? after.items[i].vm : "host", after.items[i].summary);
+        vt_advice_list_clear(&prev);
+        vt_advice_list_clear(&after);
+        vt_applyplan_clear(&ap);
+        vt_changeset_clear(&cs);
+    }
+    for (size_t k = 0; k < total; k++) {
+        free(fixes[k]);
+        free(vms[k]);
+        free(topics[k]);
+        free(summaries[k]);
+    }
+    free(fixes);
+    free(vms);
+    free(topics);
+    free(summaries);
+    vt_advice_list_clear(&before);
+    vt_conn_free(c);
+    vt_demo_free(demo);
+}
+
+/* the fixes' lines, and no vhost fix where the host lacks vhost_net:
+ * name='vhost' would keep the VM from starting there */
+static void test_nic_disk_fix_lines(void **state)
+{
+    vt_demo *demo;
+    vt_conn *c = demo_open(&demo);
+    vt_advice_list l = { 0 };
+    const vt_advice *a;
+
+    (void)state;
+    vt_advise(c, NULL, &l);
+    a = find(&l, "vhost", "dev-sandbox", "does not use vhost");
+    assert_non_null(a);
+    assert_string_equal(a->fix, "vm dev-sandbox nic 52:54:00:0f:69:7b driver vhost\n");
+    /* queues = vCPUs: 8 queues for 2 vCPUs come down, 1 for 4 goes up */
+    a = find(&l, "multiqueue", "lb-01", "8 queues for 2 vCPUs");
+    assert_non_null(a);
+    assert_string_equal(a->fix, "vm lb-01 nic 52:54:00:77:00:b8 queues 2\n");
+    a = find(&l, "multiqueue", "mq-broker", "one queue for 4 vCPUs");
+    assert_non_null(a);
+    assert_string_equal(a->fix, "vm mq-broker nic 52:54:00:df:f8:83 queues 4\n");
+    a = find(&l, "disk-cache", "build-runner", "disk vda");
+    assert_non_null(a);
+    assert_string_equal(a->fix, "vm build-runner disk vda cache none io native\n");
+    vt_advice_list_clear(&l);
+
+    c->host.vhost_net_loaded = false;
+    vt_advise(c, NULL, &l);
+    a = find(&l, "vhost", "dev-sandbox", "does not use vhost");
+    assert_non_null(a);
+    assert_null(a->fix);
+    assert_non_null(strstr(a->evidence, "modprobe vhost_net"));
+    /* the host finding stays without a fix */
+    a = find(&l, "vhost", NULL, "vhost_net is not loaded");
+    assert_non_null(a);
+    assert_null(a->fix);
+    vt_advice_list_clear(&l);
+    vt_conn_free(c);
+    vt_demo_free(demo);
+}
+
+/* more than 16 vCPUs: the fix stops at the guide's 16 queues */
+static void test_multiqueue_cap(void **state)
+{
+    vt_conn *c = fixture_open(NULL, NULL, false);
+    vt_advice_list l = { 0 };
+    vt_domain *d = vt_conn_find_name(c, "alpha");
+    unsigned vcpus, queues;
+    const vt_advice *a;
+
+    (void)state;
+    assert_non_null(d);
+    assert_int_equal(d->config->nnics, 1);
+    vcpus = d->config->vcpus;
+    queues = d->config->nics[0].queues;
+    d->config->vcpus = 24;
+    d->config->nics[0].queues = 0;
+    vt_advise(c, NULL, &l);
+    a = find(&l, "multiqueue", "alpha", "one queue for 24 vCPUs");
+    assert_non_null(a);
+    assert_string_equal(a->fix, "vm alpha nic 52:54:00:00:00:01 queues 16\n");
+    vt_advice_list_clear(&l);
+    d->config->nics[0].queues = 20;
+    vt_advise(c, NULL, &l);
+    a = find(&l, "multiqueue", "alpha", "20 queues for 24 vCPUs");
+    assert_non_null(a);
+    assert_string_equal(a->fix, "vm alpha nic 52:54:00:00:00:01 queues 16\n");
+    vt_advice_list_clear(&l);
+    d->config->vcpus = vcpus;
+    d->config->nics[0].queues = queues;
+    vt_conn_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -818,6 +1022,9 @@ int main(void)
         cmocka_unit_test(test_pins_layouts_quiet),
         cmocka_unit_test(test_hugepages_nodes),
         cmocka_unit_test(test_memnodes),
+        cmocka_unit_test(test_nic_disk_fixes),
+        cmocka_unit_test(test_nic_disk_fix_lines),
+        cmocka_unit_test(test_multiqueue_cap),
     };
 
     virSetErrorFunc(NULL, quiet);

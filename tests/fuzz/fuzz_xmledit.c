@@ -10,7 +10,9 @@ static const char *const edits =
     "vm x iothreads 2\nvm x iothread 1 pin 0-1\nvm x disk vda iothread 1\n"
     "vm x controller 0 iothread 1\nvm x vcpu 0 pin 1\nvm x emulator pin 0\n"
     "vm x hugepages 2M nodeset 0\nvm x hugepages off\nvm x numatune strict 0\n"
-    "vm x seclabel dynamic relabel yes\nvm x seclabel none\n";
+    "vm x seclabel dynamic relabel yes\nvm x seclabel none\n"
+    "vm x disk vda cache none io native\nvm x disk vda cache writeback\nvm x disk vda io threads\n"
+    "vm x nic 52:54:00:12:34:56 queues 4\nvm x nic 52:54:00:12:34:56 driver vhost\n";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

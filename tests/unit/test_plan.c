@@ -207,6 +207,115 @@ static void test_host(void **state)
     vt_changeset_clear(&b);
 }
 
+/* issue 15: the disk cache/io and NIC lines, the form they format to
+ * (MAC in lower case), and each way they are refused */
+static void test_nic_disk(void **state)
+{
+    static const char *text = "vm web-01 disk vda cache none io native\n"
+                              "vm web-01 disk vdb cache writeback\n"
+                              "vm web-01 disk vdc io io_uring\n"
+                              "vm web-01 disk vdd cache directsync io native\n"
+                              "vm web-01 disk vde cache default io threads\n"
+                              "vm web-01 nic 52:54:00:AB:cd:0F queues 4\n"
+                              "vm web-01 nic 52:54:00:ab:cd:0f driver vhost\n"
+                              "vm web-01 nic 52:54:00:ab:cd:0f driver qemu\n"
+                              "vm web-01 nic 52:54:00:ab:cd:0f queues 256\n";
+    static const char *const lines[] = {
+        "vm web-01 disk vda cache none io native",
+        "vm web-01 disk vdb cache writeback",
+        "vm web-01 disk vdc io io_uring",
+        "vm web-01 disk vdd cache directsync io native",
+        "vm web-01 disk vde cache default io threads",
+        "vm web-01 nic 52:54:00:ab:cd:0f queues 4",
+        "vm web-01 nic 52:54:00:ab:cd:0f driver vhost",
+        "vm web-01 nic 52:54:00:ab:cd:0f driver qemu",
+        "vm web-01 nic 52:54:00:ab:cd:0f queues 256",
+    };
+    vt_changeset a = { 0 }, b = { 0 };
+    vt_err err = { { 0 } };
+    char *t1, *t2;
+
+    (void)state;
+    if (vt_plan_parse(text, &a, &err) < 0)
+        fail_msg("%s", err.msg);
+    assert_int_equal(a.n, 9);
+    assert_int_equal(a.edits[0].kind, VT_EDIT_DISK_CACHE);
+    assert_string_equal(a.edits[0].target, "vda");
+    assert_string_equal(a.edits[0].mode, "none");
+    assert_string_equal(a.edits[0].io, "native");
+    assert_null(a.edits[1].io);
+    assert_null(a.edits[2].mode);
+    assert_string_equal(a.edits[2].io, "io_uring");
+    assert_int_equal(a.edits[5].kind, VT_EDIT_NIC_QUEUES);
+    assert_string_equal(a.edits[5].target, "52:54:00:ab:cd:0f");
+    assert_int_equal(a.edits[5].id, 4);
+    assert_int_equal(a.edits[6].kind, VT_EDIT_NIC_DRIVER);
+    assert_string_equal(a.edits[6].mode, "vhost");
+    assert_string_equal(a.edits[7].mode, "qemu");
+    assert_int_equal(a.edits[8].id, 256);
+    for (size_t i = 0; i < a.n; i++) {
+        char *l = vt_edit_format(&a.edits[i]);
+        /* config only: these have no live counterpart */
+        assert_int_equal(a.edits[i].scope, VT_SCOPE_CONFIG);
+        assert_false(vt_edit_is_host(&a.edits[i]));
+        assert_string_equal(l, lines[i]);
+        free(l);
+    }
+    t1 = vt_plan_format(&a);
+    assert_int_equal(vt_plan_parse(t1, &b, NULL), 0);
+    t2 = vt_plan_format(&b);
+    assert_string_equal(t1, t2);
+    free(t1);
+    free(t2);
+    vt_changeset_clear(&a);
+    vt_changeset_clear(&b);
+
+    assert_true(vt_cache_is_direct("none") && vt_cache_is_direct("directsync"));
+    assert_false(vt_cache_is_direct("writeback") || vt_cache_is_direct(NULL));
+
+    expect_bad("vm a disk vda cache\n", "line 1: expected: vm NAME disk TARGET cache MODE [io IO]");
+    expect_bad("vm a disk vda io\n", "line 1: expected: vm NAME disk TARGET cache MODE [io IO]");
+    expect_bad("vm a disk vda cache none io\n", "expected: vm NAME disk TARGET cache MODE");
+    expect_bad("vm a disk vda cache none native\n", "expected: vm NAME disk TARGET cache MODE");
+    expect_bad("vm a disk vda io native cache none\n", "expected: vm NAME disk TARGET cache MODE");
+    expect_bad("vm a disk vda cache none io native iothread 1\n", "expected: vm NAME disk TARGET");
+    expect_bad("vm a disk vda cache bogus\n",
+               "line 1: cache mode \"bogus\" is not default, none, writethrough, writeback, "
+               "directsync or unsafe");
+    expect_bad("vm a disk vda cache None\n", "cache mode \"None\"");
+    expect_bad("vm a disk vda io aio\n",
+               "line 1: io mode \"aio\" is not native, threads or io_uring");
+    expect_bad("vm a disk vda cache writeback io native\n",
+               "line 1: io native needs cache none or directsync: QEMU's native AIO opens the "
+               "image with O_DIRECT, which cache writeback does not");
+    expect_bad("vm a disk vda cache default io native\n", "which cache default does not");
+    expect_bad("vm a disk vda cache unsafe io native\n",
+               "io native needs cache none or directsync");
+    expect_bad("vm a nic 52:54:00:ab:cd:0f\n",
+               "line 1: expected: vm NAME nic MAC queues N or vm NAME nic MAC driver vhost|qemu");
+    expect_bad("vm a nic 52:54:00:ab:cd:0f mtu 9000\n", "expected: vm NAME nic MAC queues N");
+    expect_bad("vm a nic 52:54:00:ab:cd:0f queues 4 live\n", "expected: vm NAME nic MAC queues N");
+    expect_bad("vm a nic 52:54:00:ab:cd queues 4\n",
+               "line 1: \"52:54:00:ab:cd\" is not a MAC address (six hex pairs, like "
+               "52:54:00:12:34:56)");
+    expect_bad("vm a nic 52:54:0:ab:cd:0f queues 4\n", "is not a MAC address");
+    expect_bad("vm a nic 52-54-00-ab-cd-0f queues 4\n", "is not a MAC address");
+    expect_bad("vm a nic 52:54:00:ab:cd:0g queues 4\n", "is not a MAC address");
+    expect_bad("vm a nic vnet0 driver vhost\n", "\"vnet0\" is not a MAC address");
+    expect_bad("vm a nic 52:54:00:ab:cd:0f queues 0\n",
+               "line 1: queues \"0\" is not a whole number from 1 to 256");
+    expect_bad("vm a nic 52:54:00:ab:cd:0f queues 257\n", "queues \"257\" is not a whole number");
+    expect_bad("vm a nic 52:54:00:ab:cd:0f queues -1\n", "queues \"-1\" is not a whole number");
+    expect_bad("vm a nic 52:54:00:ab:cd:0f queues 2.5\n", "queues \"2.5\" is not a whole number");
+    expect_bad("vm a nic 52:54:00:ab:cd:0f queues four\n", "queues \"four\" is not a whole number");
+    expect_bad("vm a nic 52:54:00:ab:cd:0f driver kvm\n",
+               "line 1: NIC driver \"kvm\" is not vhost (in-kernel vhost-net) or qemu (userspace)");
+    expect_bad("vm a nic 52:54:00:ab:cd:0f driver\n", "expected: vm NAME nic MAC queues N");
+    expect_bad("# two\nvm a nic 52:54:00:ab:cd:0f queues 2\nvm a disk vda io bad\n",
+               "line 3: io mode");
+    expect_bad("vm a network 1\n", "seclabel, nic)");
+}
+
 static void test_sizes(void **state)
 {
     unsigned long long k;
@@ -234,6 +343,7 @@ int main(void)
         cmocka_unit_test(test_roundtrip),
         cmocka_unit_test(test_bad),
         cmocka_unit_test(test_host),
+        cmocka_unit_test(test_nic_disk),
         cmocka_unit_test(test_sizes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -414,6 +414,148 @@ static void test_refused(void **state)
     expect_refused("commented.xml", "vm x controller 0 iothread 9", "no IOThread 9");
 }
 
+/* Apply line to xml, then back to the values xml had: the result must be
+ * xml again (canonically), so nothing but the edited attributes moved. */
+static void check_round(const char *xml, const char *line, const char *back)
+{
+    char *out, *again;
+    vt_domdef *d = apply_ok(xml, line, &out);
+
+    vt_domdef_free(d);
+    d = apply_ok(out, back, &again);
+    check_rest_equal(xml, again, " ", false);
+    vt_domdef_free(d);
+    free(out);
+    free(again);
+}
+
+/* issue 15: a disk's cache= and io=, a virtio NIC's queues= and driver
+ * name=; the other attributes of <driver> stay */
+static void test_disk_cache(void **state)
+{
+    static const char *bare = "<domain type='kvm'><name>x</name><devices>"
+                              "<disk type='file' device='disk'><source file='/i.raw'/>"
+                              "<target dev='vdb' bus='virtio'/></disk></devices></domain>";
+    char *xml = load("commented.xml"), *out;
+    vt_domdef *d;
+
+    (void)state;
+    d = apply_ok(xml, "vm x disk vda cache writethrough io threads", &out);
+    assert_string_equal(d->disks[0].cache, "writethrough");
+    assert_string_equal(d->disks[0].io, "threads");
+    assert_string_equal(d->disks[0].driver_name, "qemu");
+    assert_string_equal(d->disks[0].driver_type, "qcow2");
+    assert_non_null(strstr(out, "discard=\"unmap\""));
+    /* the LUN's driver is another disk's: untouched */
+    assert_string_equal(d->disks[1].cache, "none");
+    assert_string_equal(d->disks[1].io, "native");
+    check_rest_equal(xml, out, " devices ", false);
+    vt_domdef_free(d);
+    free(out);
+    check_round(xml, "vm x disk vda cache writethrough io threads",
+                "vm x disk vda cache none io native");
+    check_round(xml, "vm x disk vda cache directsync", "vm x disk vda cache none");
+    check_round(xml, "vm x disk vda io io_uring", "vm x disk vda io native");
+    /* default is the hypervisor's: no attribute */
+    d = apply_ok(xml, "vm x disk vda cache default io threads", &out);
+    assert_null(d->disks[0].cache);
+    assert_string_equal(d->disks[0].io, "threads");
+    vt_domdef_free(d);
+    free(out);
+    /* a disk without <driver> gets one */
+    d = apply_ok(bare, "vm x disk vdb cache none io native", &out);
+    assert_string_equal(d->disks[0].cache, "none");
+    assert_string_equal(d->disks[0].io, "native");
+    vt_domdef_free(d);
+    free(out);
+    free(xml);
+}
+
+static void test_nic(void **state)
+{
+    static const char *upper = "<domain type='kvm'><name>x</name><devices>"
+                               "<interface type='network'><mac address='52:54:00:AA:BB:CC'/>"
+                               "<source network='default'/><model type='virtio-transitional'/>"
+                               "</interface></devices></domain>";
+    char *xml = load("commented.xml"), *out;
+    vt_domdef *d;
+
+    (void)state;
+    d = apply_ok(xml, "vm x nic 52:54:00:12:34:56 queues 2", &out);
+    assert_int_equal(d->nics[0].queues, 2);
+    assert_string_equal(d->nics[0].driver_name, "vhost");
+    assert_string_equal(d->nics[0].model, "virtio");
+    check_rest_equal(xml, out, " devices ", false);
+    vt_domdef_free(d);
+    free(out);
+    d = apply_ok(xml, "vm x nic 52:54:00:12:34:56 driver qemu", &out);
+    assert_string_equal(d->nics[0].driver_name, "qemu");
+    assert_int_equal(d->nics[0].queues, 4);
+    vt_domdef_free(d);
+    free(out);
+    check_round(xml, "vm x nic 52:54:00:12:34:56 queues 8", "vm x nic 52:54:00:12:34:56 queues 4");
+    check_round(xml, "vm x nic 52:54:00:12:34:56 driver qemu",
+                "vm x nic 52:54:00:12:34:56 driver vhost");
+    /* a MAC in upper case in the XML is the same NIC; <driver> is added */
+    d = apply_ok(upper, "vm x nic 52:54:00:aa:bb:cc queues 3", &out);
+    assert_int_equal(d->nics[0].queues, 3);
+    assert_null(d->nics[0].driver_name);
+    vt_domdef_free(d);
+    free(out);
+    d = apply_ok(upper, "vm x nic 52:54:00:aa:bb:cc driver vhost", &out);
+    assert_string_equal(d->nics[0].driver_name, "vhost");
+    vt_domdef_free(d);
+    free(out);
+    free(xml);
+}
+
+static void expect_refused_xml(const char *xml, const char *line, const char *needle)
+{
+    vt_edit e = plan_edit(line);
+    vt_err err = { { 0 } };
+    char *out = vt_xml_apply_edit(xml, &e, &err);
+
+    assert_null(out);
+    if (!strstr(err.msg, needle))
+        fail_msg("%s: expected \"%s\" in \"%s\"", line, needle, err.msg);
+    vt_edit_clear(&e);
+}
+
+static void test_nic_disk_refused(void **state)
+{
+    static const char *nics = "<domain type='kvm'><name>x</name><devices>"
+                              "<interface type='bridge'><mac address='52:54:00:00:00:01'/>"
+                              "<source bridge='br0'/><model type='e1000'/></interface>"
+                              "<interface type='network'><mac address='52:54:00:00:00:02'/>"
+                              "<source network='default'/></interface>"
+                              "<interface type='vhostuser'><mac address='52:54:00:00:00:03'/>"
+                              "<source type='unix' path='/run/vu.sock' mode='client'/>"
+                              "<model type='virtio'/></interface></devices></domain>";
+
+    (void)state;
+    expect_refused("commented.xml", "vm x nic 52:54:00:12:34:57 queues 2",
+                   "the VM has no NIC with MAC 52:54:00:12:34:57");
+    expect_refused("commented.xml", "vm x disk vdz cache none", "the VM has no disk vdz");
+    expect_refused("commented.xml", "vm x disk vdz io threads", "the VM has no disk vdz");
+    expect_refused_xml(nics, "vm x nic 52:54:00:00:00:01 queues 2",
+                       "NIC 52:54:00:00:00:01 is e1000, not virtio: queues and the vhost driver "
+                       "are for virtio NICs");
+    expect_refused_xml(nics, "vm x nic 52:54:00:00:00:01 driver vhost", "is e1000, not virtio");
+    expect_refused_xml(nics, "vm x nic 52:54:00:00:00:02 driver vhost",
+                       "NIC 52:54:00:00:00:02 is of the hypervisor's default model, not virtio");
+    expect_refused_xml(nics, "vm x nic 52:54:00:00:00:03 driver vhost", "vhost-user interface");
+    /* vda is none/native: cache writeback alone would leave native AIO
+       without O_DIRECT */
+    expect_refused("commented.xml", "vm x disk vda cache writeback",
+                   "disk vda: io native needs cache none or directsync (QEMU's native AIO opens "
+                   "the image with O_DIRECT); the disk would have cache writeback: change its io "
+                   "too (io threads)");
+    expect_refused("commented.xml", "vm x disk vda cache default", "would have cache default");
+    /* hugepages-numa's vda has no cache=: QEMU's default is not O_DIRECT */
+    expect_refused("hugepages-numa.xml", "vm x disk vda io native",
+                   "the disk would have cache default: set cache none with it");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -423,6 +565,9 @@ int main(void)
         cmocka_unit_test(test_comments_kept),
         cmocka_unit_test(test_refused),
         cmocka_unit_test(test_numatune_memnodes),
+        cmocka_unit_test(test_disk_cache),
+        cmocka_unit_test(test_nic),
+        cmocka_unit_test(test_nic_disk_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
