@@ -240,7 +240,7 @@ demo=$(ls -d "$tmp"/t/virt-tune-demo.* | head -n1)
 keys H
 host_form 4 "workqueue_cpus 2-3 persist"
 if capture | grep -q 'CPUs 2, 3 — 2 CPUs' && capture | grep -q 'still: warning kworker host' &&
-    capture | grep -q 'overlaps the pinned vCPUs of'; then
+    capture | grep -q 'vCPUs of db-primary'; then
     ok "host edit: the confirm step expands the set and says the advisor's kworker warning stays (pinned vCPUs)"
 else
     fail "host edit confirm:"; capture | grep -A6 'Stage this'
