@@ -115,6 +115,11 @@ void vt_format_size_kib(unsigned long long kib, char *buf, size_t n);
 
 bool vt_edit_is_host(const vt_edit *e);
 
+/* libvirt's disk cache and io modes (domaincommon.rng), NULL-terminated:
+ * what the parser takes and the console offers. */
+extern const char *const vt_disk_cache_modes[];
+extern const char *const vt_disk_io_modes[];
+
 /* A disk cache mode that opens the image with O_DIRECT (none,
  * directsync): what io native needs. */
 bool vt_cache_is_direct(const char *cache);

@@ -261,8 +261,7 @@ static int edit_disk_cache(xmlNode *root, const vt_edit *e, vt_err *err)
     io = vt_xml_attr(drv, "io");
     if (io && strcmp(io, "native") == 0 && !vt_cache_is_direct(cache)) {
         vt_err_set(err, "disk %s: io native needs cache none or directsync (QEMU's native AIO "
-                   "opens the image with O_DIRECT); the disk would have cache %s%s", e->target,
-                   cache ? cache : "default",
+                   "uses O_DIRECT), not cache %s%s", e->target, cache ? cache : "default",
                    !e->mode ? ": set cache none with it"
                    : !e->io ? ": change its io too (io threads)" : "");
         return -1;
