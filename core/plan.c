@@ -209,6 +209,14 @@ bool vt_cache_is_direct(const char *cache)
     return cache && (strcmp(cache, "none") == 0 || strcmp(cache, "directsync") == 0);
 }
 
+bool vt_nic_type_multiqueue(const char *type)
+{
+    static const char *const mq[] = { "network", "bridge", "direct", "ethernet", "vhostuser",
+                                      "vdpa", NULL };
+
+    return type && in_nulled(type, mq);
+}
+
 /* "disk TARGET cache MODE [io IO]" and "disk TARGET io IO" */
 static int parse_disk_cache(char **w, int n, int line, vt_edit *e, vt_err *err)
 {

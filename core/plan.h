@@ -124,6 +124,11 @@ extern const char *const vt_disk_io_modes[];
  * directsync): what io native needs. */
 bool vt_cache_is_direct(const char *cache);
 
+/* An <interface type=> that takes queues above 1: the tap-based ones,
+ * vhost-user and vDPA. libvirt refuses to start a VM with multiqueue on
+ * the others (user, mcast, udp, server, ...). */
+bool vt_nic_type_multiqueue(const char *type);
+
 /* "2M" "1G" "2048K" "2048" (KiB) -> KiB; -1 when not a size. */
 int vt_parse_size_kib(const char *s, unsigned long long *kib);
 

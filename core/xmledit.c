@@ -308,6 +308,12 @@ static int edit_nic(xmlNode *root, const vt_edit *e, vt_err *err)
                    "backend, not vhost-net or QEMU", e->target);
         return -1;
     }
+    if (e->kind == VT_EDIT_NIC_QUEUES && e->id > 1 && !vt_nic_type_multiqueue(type)) {
+        vt_err_set(err, "NIC %s is of type %s: libvirt does not start a VM with more than one "
+                   "queue on it (multiqueue needs a tap, vhost-user or vDPA interface)", e->target,
+                   type ? type : "(none)");
+        return -1;
+    }
     drv = get_or_add(n, "driver");
     if (e->kind == VT_EDIT_NIC_QUEUES) {
         snprintf(buf, sizeof(buf), "%u", e->id);
