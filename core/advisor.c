@@ -1087,6 +1087,22 @@ static unsigned nic_queues_for(const vt_domdef *def)
     return def->vcpus < 1 ? 1 : def->vcpus > 16 ? 16 : def->vcpus;
 }
 
+/* the evidence, and the fix where the NIC's type takes that many queues */
+static void nic_queues_fix(vt_advice *a, const vt_domain *d, const vt_domdef *def,
+                           const vt_nic_def *k, const char *q)
+{
+    unsigned want = nic_queues_for(def);
+
+    if (want > 1 && !vt_nic_type_multiqueue(k->type)) {
+        evidence(a, "queues %s; an interface of type %s has one queue only", q,
+                 k->type ? k->type : "(none)");
+        return;
+    }
+    evidence(a, "queues %s", q);
+    if (k->mac)
+        a->fix = vt_asprintf("vm %s nic %s queues %u\n", d->name, k->mac, want);
+}
+
 static void check_nics(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
                        const vt_domdef *def)
 {
@@ -1119,19 +1135,13 @@ static void check_nics(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
                     "processing scale with the vCPUs.",
                     "virtio NIC %s has one queue for %u vCPUs", mac, def->vcpus);
             /* no word on whether queues= is written: libvirt drops queues='1' */
-            evidence(a, "queues %s", q);
-            if (k->mac)
-                a->fix = vt_asprintf("vm %s nic %s queues %u\n", d->name, k->mac,
-                                     nic_queues_for(def));
+            nic_queues_fix(a, d, def, k, q);
         } else if (k->queues > def->vcpus || k->queues > 16) {
             a = add(l, "multiqueue", VT_SEV_WARN, d->name, "network",
                     "RHEL: queues should match the vCPUs, at most 16; more queues than vCPUs "
                     "only add interrupts.",
                     "virtio NIC %s has %u queues for %u vCPUs", mac, k->queues, def->vcpus);
-            evidence(a, "queues %s", q);
-            if (k->mac)
-                a->fix = vt_asprintf("vm %s nic %s queues %u\n", d->name, k->mac,
-                                     nic_queues_for(def));
+            nic_queues_fix(a, d, def, k, q);
         }
     }
 }

@@ -305,7 +305,7 @@ static const char *knob_name(const vt_edit *e, char *buf, size_t n)
     case VT_EDIT_SECLABEL: snprintf(buf, n, "seclabel"); break;
     case VT_EDIT_DISK_CACHE:
         snprintf(buf, n, "disk %s %s", e->target,
-                 e->mode && e->io ? "cache/io" : e->mode ? "cache" : "io");
+                 e->mode && e->io ? "cache and io" : e->mode ? "cache" : "io");
         break;
     case VT_EDIT_NIC_QUEUES: snprintf(buf, n, "nic %s queues", e->target); break;
     case VT_EDIT_NIC_DRIVER: snprintf(buf, n, "nic %s driver", e->target); break;

@@ -192,14 +192,29 @@ static int parse_host(char **w, int n, int line, vt_edit *e, vt_err *err)
     return 0;
 }
 
-/* libvirt's <driver cache=> and <driver io=> values (domaincommon.rng) */
-static const char *const cache_modes[] = { "default", "none", "writethrough", "writeback",
-                                           "directsync", "unsafe" };
-static const char *const io_modes[] = { "native", "threads", "io_uring" };
+const char *const vt_disk_cache_modes[] = { "default", "none", "writethrough", "writeback",
+                                            "directsync", "unsafe", NULL };
+const char *const vt_disk_io_modes[] = { "native", "threads", "io_uring", NULL };
+
+static bool in_nulled(const char *w, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(w, *list) == 0)
+            return true;
+    return false;
+}
 
 bool vt_cache_is_direct(const char *cache)
 {
     return cache && (strcmp(cache, "none") == 0 || strcmp(cache, "directsync") == 0);
+}
+
+bool vt_nic_type_multiqueue(const char *type)
+{
+    static const char *const mq[] = { "network", "bridge", "direct", "ethernet", "vhostuser",
+                                      "vdpa", NULL };
+
+    return type && in_nulled(type, mq);
 }
 
 /* "disk TARGET cache MODE [io IO]" and "disk TARGET io IO" */
@@ -210,7 +225,7 @@ static int parse_disk_cache(char **w, int n, int line, vt_edit *e, vt_err *err)
     e->kind = VT_EDIT_DISK_CACHE;
     e->scope = VT_SCOPE_CONFIG;
     if (strcmp(w[i], "cache") == 0 && n > i + 1) {
-        if (!in_list(w[i + 1], cache_modes, NELEM(cache_modes))) {
+        if (!in_nulled(w[i + 1], vt_disk_cache_modes)) {
             vt_err_set(err, "line %d: cache mode \"%s\" is not default, none, writethrough, "
                        "writeback, directsync or unsafe", line, w[i + 1]);
             return -1;
@@ -219,7 +234,7 @@ static int parse_disk_cache(char **w, int n, int line, vt_edit *e, vt_err *err)
         i += 2;
     }
     if (i < n && strcmp(w[i], "io") == 0 && n > i + 1) {
-        if (!in_list(w[i + 1], io_modes, NELEM(io_modes))) {
+        if (!in_nulled(w[i + 1], vt_disk_io_modes)) {
             vt_err_set(err, "line %d: io mode \"%s\" is not native, threads or io_uring", line,
                        w[i + 1]);
             return -1;

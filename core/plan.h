@@ -115,9 +115,19 @@ void vt_format_size_kib(unsigned long long kib, char *buf, size_t n);
 
 bool vt_edit_is_host(const vt_edit *e);
 
+/* libvirt's disk cache and io modes (domaincommon.rng), NULL-terminated:
+ * what the parser takes and the console offers. */
+extern const char *const vt_disk_cache_modes[];
+extern const char *const vt_disk_io_modes[];
+
 /* A disk cache mode that opens the image with O_DIRECT (none,
  * directsync): what io native needs. */
 bool vt_cache_is_direct(const char *cache);
+
+/* An <interface type=> that takes queues above 1: the tap-based ones,
+ * vhost-user and vDPA. libvirt refuses to start a VM with multiqueue on
+ * the others (user, mcast, udp, server, ...). */
+bool vt_nic_type_multiqueue(const char *type);
 
 /* "2M" "1G" "2048K" "2048" (KiB) -> KiB; -1 when not a size. */
 int vt_parse_size_kib(const char *s, unsigned long long *kib);

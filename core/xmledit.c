@@ -290,8 +290,7 @@ static int edit_disk_cache(xmlNode *root, const vt_edit *e, vt_err *err)
     io = vt_xml_attr(drv, "io");
     if (io && strcmp(io, "native") == 0 && !vt_cache_is_direct(cache)) {
         vt_err_set(err, "disk %s: io native needs cache none or directsync (QEMU's native AIO "
-                   "opens the image with O_DIRECT); the disk would have cache %s%s", e->target,
-                   cache ? cache : "default",
+                   "uses O_DIRECT), not cache %s%s", e->target, cache ? cache : "default",
                    !e->mode ? ": set cache none with it"
                    : !e->io ? ": change its io too (io threads)" : "");
         return -1;
@@ -336,6 +335,12 @@ static int edit_nic(xmlNode *root, const vt_edit *e, vt_err *err)
     if (e->kind == VT_EDIT_NIC_DRIVER && type && strcmp(type, "vhostuser") == 0) {
         vt_err_set(err, "NIC %s is a vhost-user interface: its packets go through the vhost-user "
                    "backend, not vhost-net or QEMU", e->target);
+        return -1;
+    }
+    if (e->kind == VT_EDIT_NIC_QUEUES && e->id > 1 && !vt_nic_type_multiqueue(type)) {
+        vt_err_set(err, "NIC %s is of type %s: libvirt does not start a VM with more than one "
+                   "queue on it (multiqueue needs a tap, vhost-user or vDPA interface)", e->target,
+                   type ? type : "(none)");
         return -1;
     }
     drv = get_or_add(n, "driver");

@@ -9,6 +9,7 @@
 
 #include "core/cpuset.h"
 #include "core/whatif.h"
+#include "core/xmledit.h"
 #include "tui/ui.h"
 #include "widgets/input.h"
 #include "widgets/text.h"
@@ -58,6 +59,35 @@ static void forms_disks(const vt_domdef *def)
             add_form("disk %s iothread %u", def->disks[i].target,
                      def->disks[i].iothread ? def->disks[i].iothread :
                      def->niothreads ? def->iothreads[0].id : 1);
+}
+
+/* cache and io of each disk as they are now (a cdrom's or floppy's
+ * cache is not what the guides tune) */
+static void forms_disk_cache(const vt_domdef *def)
+{
+    for (size_t i = 0; i < def->ndisks; i++) {
+        const vt_disk_def *k = &def->disks[i];
+        bool disk = !k->device || strcmp(k->device, "disk") == 0 || strcmp(k->device, "lun") == 0;
+        if (!k->target || !disk)
+            continue;
+        add_form("disk %s cache %s%s%s", k->target, k->cache ? k->cache : "default",
+                 k->io ? " io " : "", k->io ? k->io : "");
+    }
+}
+
+/* queues and the driver of each virtio NIC, the current values first;
+ * the edits are for virtio NICs only (the XML edit refuses the others) */
+static void forms_network(const vt_domdef *def)
+{
+    for (size_t i = 0; i < def->nnics; i++) {
+        const vt_nic_def *k = &def->nics[i];
+        bool qemu = k->driver_name && strcmp(k->driver_name, "qemu") == 0;
+        if (!k->mac || !k->model || strncmp(k->model, "virtio", 6) != 0)
+            continue;
+        add_form("nic %s queues %u", k->mac, k->queues ? k->queues : 1);
+        add_form("nic %s driver %s", k->mac, qemu ? "qemu" : "vhost");
+        add_form("nic %s driver %s", k->mac, qemu ? "vhost" : "qemu");
+    }
 }
 
 static void forms_iothreads(const vt_domdef *def, const char *any, const char *scope)
@@ -137,9 +167,12 @@ static void build_vm_forms(vt_app *a, const vt_domain *d, const char *panel)
 
     if (strcmp(panel, "iothreads") == 0)
         forms_iothreads(def, any, scope);
-    else if (strcmp(panel, "disks") == 0)
+    else if (strcmp(panel, "disks") == 0) {
         forms_disks(def);
-    else if (strcmp(panel, "memory") == 0)
+        forms_disk_cache(def);
+    } else if (strcmp(panel, "network") == 0) {
+        forms_network(def);
+    } else if (strcmp(panel, "memory") == 0)
         forms_memory(d, def, scope);
     else if (strcmp(panel, "security") == 0)
         forms_security(def);
@@ -186,12 +219,15 @@ void vt_forms_open(vt_app *a, const vt_domain *d, const char *panel)
     }
     if (fs.nforms) {
         vt_modal_open(a, &forms_ops);
+    } else if (d && strcmp(panel, "network") == 0) {
+        vt_app_status(a, VT_ROLE_STATUS, "nothing to stage on the Network panel: the VM has no "
+                      "virtio NIC");
     } else {
         char title[64];
         snprintf(title, sizeof(title), "%s", panel);
         title[0] = (char)toupper((unsigned char)title[0]);
         vt_app_status(a, VT_ROLE_STATUS, "nothing to stage on the %s panel: the IOThreads, Memory, "
-                      "Security and Disks panels have edits", title);
+                      "Security, Disks and Network panels have edits", title);
     }
 }
 
@@ -297,6 +333,45 @@ static int check_on_host(const vt_app *a, const vt_edit *e, char *msg, size_t ms
     return 0;
 }
 
+/* A disk cache or NIC edit tried on the VM's definition as the staged
+ * edits of that VM would leave it (the one this replaces left out): an
+ * unknown disk or MAC, a NIC that is not virtio, io native with a cache
+ * that is not O_DIRECT are said here rather than in the review. */
+static int check_on_vm(const vt_app *a, const vt_edit *e, char *msg, size_t msgsz)
+{
+    const vt_domain *d;
+    long replaced;
+    char *xml, *next;
+    vt_err err = { { 0 } };
+
+    if (e->kind != VT_EDIT_DISK_CACHE && e->kind != VT_EDIT_NIC_QUEUES &&
+        e->kind != VT_EDIT_NIC_DRIVER)
+        return 0;
+    d = vt_conn_find_name(a->c, e->vm);
+    if (!d || !d->config_xml)
+        return 0;   /* the review says what is wrong with the VM */
+    replaced = vt_staged_find_knob(a, e);
+    xml = vt_strdup(d->config_xml);
+    for (size_t i = 0; i < a->staged.n; i++) {
+        const vt_edit *s = &a->staged.edits[i];
+        if ((long)i == replaced || !s->vm || strcmp(s->vm, e->vm) != 0 ||
+            !(s->scope & VT_SCOPE_CONFIG))
+            continue;
+        if ((next = vt_xml_apply_edit(xml, s, NULL))) {
+            free(xml);
+            xml = next;
+        }
+    }
+    next = vt_xml_apply_edit(xml, e, &err);
+    free(xml);
+    if (!next) {
+        snprintf(msg, msgsz, "%s", err.msg);
+        return -1;
+    }
+    free(next);
+    return 0;
+}
+
 /* Validation of the edit line: the real plan parser on "vm NAME " + tail,
  * then the host's CPUs and nodes, so a typo is caught where it is typed. */
 static int validate_edit(void *ctx, const char *text, char *msg, size_t msgsz)
@@ -318,7 +393,8 @@ static int validate_edit(void *ctx, const char *text, char *msg, size_t msgsz)
         vt_changeset_clear(&cs);
         return -1;
     }
-    if (check_on_host(a, &cs.edits[0], msg, msgsz) < 0) {
+    if (check_on_host(a, &cs.edits[0], msg, msgsz) < 0 ||
+        check_on_vm(a, &cs.edits[0], msg, msgsz) < 0) {
         vt_changeset_clear(&cs);
         return -1;
     }
@@ -355,9 +431,64 @@ static bool pin_field(const char *text, size_t *from, size_t *to)
     return false;
 }
 
+static void list_text(const char *title, const char *const *list, const char *tail, char *buf,
+                      size_t n)
+{
+    size_t len = (size_t)snprintf(buf, n, "%s", title);
+
+    for (size_t i = 0; list[i] && len < n; i++)
+        len += (size_t)snprintf(buf + len, n - len, " %s", list[i]);
+    if (len < n)
+        snprintf(buf + len, n - len, "%s", tail);
+}
+
+/* The values a disk cache/io or NIC line takes, from the plan's own
+ * lists: two lines shown under the line while it is edited; false for
+ * other lines. */
+static bool choices_text(const char *text, char (*buf)[128])
+{
+    char w[2][32] = { "", "" };
+
+    if (sscanf(text, "%31s %*s %31s", w[0], w[1]) < 2)
+        return false;
+    if (strcmp(w[0], "disk") == 0 && (strcmp(w[1], "cache") == 0 || strcmp(w[1], "io") == 0)) {
+        list_text("cache:", vt_disk_cache_modes, "", buf[0], sizeof(buf[0]));
+        list_text("io:", vt_disk_io_modes, " (native needs cache none or directsync)", buf[1],
+                  sizeof(buf[1]));
+        return true;
+    }
+    if (strcmp(w[0], "nic") == 0) {
+        snprintf(buf[0], sizeof(buf[0]), "queues: 1 to 256 (the guides: one per vCPU, at most 16)");
+        snprintf(buf[1], sizeof(buf[1]), "driver: vhost (in the host kernel) or qemu (userspace)");
+        return true;
+    }
+    return false;
+}
+
+/* Where a message wider than width breaks: the last space that leaves
+ * the first part within width; 0 when it fits (or has no such space). */
+static size_t wrap_at(const char *msg, int width)
+{
+    size_t cut = 0;
+
+    if (vt_text_width(msg) <= width)
+        return 0;
+    for (size_t i = 1; msg[i]; i++) {
+        if (msg[i] != ' ')
+            continue;
+        VT_AUTOFREE char *head = vt_strndup(msg, i);
+        if (vt_text_width(head) > width)
+            break;
+        cut = i;
+    }
+    return cut;
+}
+
 static void edit_draw(vt_app *a)
 {
-    int w = COLS - 4, h = 6, y0 = LINES - 3 - h, x0 = 2, pw;
+    char choices[2][128];
+    bool with_choices = choices_text(fs.in.buf, choices);
+    int w = COLS - 4, h = with_choices ? 7 : 6, y0 = LINES - 3 - h, x0 = 2, pw;
     attr_t da = vt_theme_attr(&a->th, VT_ROLE_DIALOG);
     VT_AUTOFREE char *prefix = fs.vm[0] ? vt_asprintf("vm %s ", fs.vm) : vt_strdup("host ");
     char hint[160];
@@ -369,10 +500,23 @@ static void edit_draw(vt_app *a)
         pw = w / 3;
     vt_text_put(stdscr, y0 + 1, x0 + 2, prefix, pw, da, 0);
     vt_input_draw(&fs.in, stdscr, y0 + 1, x0 + 2 + pw, w - 4 - pw, &a->th);
+    for (int i = 0; with_choices && i < 2; i++)
+        vt_text_put(stdscr, y0 + 3 + i, x0 + 2, choices[i], w - 4,
+                    vt_theme_attr(&a->th, VT_ROLE_DIM), 0);
     if (fs.in.msg[0]) {
-        /* the whole width for the parser's message, not just the field's */
+        /* the whole width for the parser's message, not just the field's;
+           with the choices shown, a long one goes on over their first line */
+        size_t cut = with_choices ? wrap_at(fs.in.msg, w - 4) : 0;
+        attr_t bad = vt_theme_attr(&a->th, VT_ROLE_VALUE_BAD);
         vt_text_put(stdscr, y0 + 2, x0 + 2, "", w - 4, da, 1);
-        vt_text_put(stdscr, y0 + 2, x0 + 2, fs.in.msg, w - 4, vt_theme_attr(&a->th, VT_ROLE_VALUE_BAD), 0);
+        if (cut) {
+            VT_AUTOFREE char *first = vt_strndup(fs.in.msg, cut);
+            vt_text_put(stdscr, y0 + 2, x0 + 2, first, w - 4, bad, 0);
+            vt_text_put(stdscr, y0 + 3, x0 + 2, "", w - 4, da, 1);
+            vt_text_put(stdscr, y0 + 3, x0 + 2, fs.in.msg + cut + 1, w - 4, bad, 0);
+        } else {
+            vt_text_put(stdscr, y0 + 2, x0 + 2, fs.in.msg, w - 4, bad, 0);
+        }
     }
     if (pin_field(fs.in.buf, &from, &to))
         vt_app_hint(a, hint, sizeof(hint), VT_ACT_OPEN, "checks and stages", VT_ACT_PICK_CPUS,
@@ -475,6 +619,13 @@ static void open_confirm(vt_app *a)
                                                           : a->c->host.thp_enabled_opts;
         if (opts && *opts)   /* the dialog escapes what it draws */
             len += (size_t)snprintf(msg + len, sizeof(msg) - len, "\nthe kernel offers: %s", opts);
+    }
+    if ((e->kind == VT_EDIT_DISK_CACHE || e->kind == VT_EDIT_NIC_QUEUES ||
+         e->kind == VT_EDIT_NIC_DRIVER) && len < sizeof(msg)) {
+        const vt_domain *d = vt_conn_find_name(a->c, e->vm);
+        if (d && vt_domain_active(d))
+            len += (size_t)snprintf(msg + len, sizeof(msg) - len,
+                                    "\nconfig only: the running VM gets it at its next start");
     }
     if (vt_edit_is_host(e) && e->unpersist && len < sizeof(msg))
         snprintf(msg + len, sizeof(msg) - len, "\nlasts until reboot; its boot-time entry is taken out");

@@ -43,6 +43,10 @@ static bool same_knob(const vt_edit *x, const vt_edit *y)
         return x->id == y->id;
     case VT_EDIT_DISK_IOTHREAD:
     case VT_EDIT_CONTROLLER_IOTHREAD:
+    case VT_EDIT_DISK_CACHE:
+    case VT_EDIT_NIC_QUEUES:
+    case VT_EDIT_NIC_DRIVER:
+        /* per disk target, per NIC MAC (lower case in both) */
         return x->target && y->target && strcmp(x->target, y->target) == 0;
     default:
         return true;

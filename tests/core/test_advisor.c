@@ -1001,6 +1001,19 @@ static void test_multiqueue_cap(void **state)
     assert_non_null(a);
     assert_string_equal(a->fix, "vm alpha nic 52:54:00:00:00:01 queues 16\n");
     vt_advice_list_clear(&l);
+    /* user networking takes one queue: the finding, no fix */
+    {
+        char *type = d->config->nics[0].type;
+        d->config->nics[0].type = "user";
+        d->config->nics[0].queues = 0;
+        vt_advise(c, NULL, &l);
+        d->config->nics[0].type = type;
+        a = find(&l, "multiqueue", "alpha", "one queue for 24 vCPUs");
+        assert_non_null(a);
+        assert_null(a->fix);
+        assert_non_null(strstr(a->evidence, "an interface of type user has one queue only"));
+        vt_advice_list_clear(&l);
+    }
     d->config->vcpus = vcpus;
     d->config->nics[0].queues = queues;
     vt_conn_free(c);

@@ -686,6 +686,66 @@ static void test_readonly(void **state)
     vt_conn_free(c);
 }
 
+/* issue 15 item 7: disk cache/io and NIC lines are one config step of a
+ * running VM, needing its restart, with change lines read from the
+ * definition; applied, libvirt has them; the refusals leave the XML */
+static void test_nic_disk_steps(void **state)
+{
+    vt_conn *c = fixture_open(NULL, NULL, false);
+    vt_applyplan ap = { 0 };
+    vt_err err = { { 0 } };
+    const vt_step *s;
+    char *x, *text;
+
+    (void)state;
+    unlink(logpath);
+    if (fixture_prep(c, "vm alpha nic 52:54:00:00:00:01 queues 1\n"
+                        "vm alpha disk vdb cache none io native\n"
+                        "vm alpha nic 52:54:00:00:00:01 driver qemu\n"
+                        "vm alpha disk vda io threads\n", &ap, &err) < 0)
+        fail_msg("%s", err.msg);
+    assert_int_equal(ap.nsteps, 1);
+    s = &ap.steps[0];
+    assert_int_equal(s->kind, VT_STEP_DEFINE);
+    assert_int_equal(s->effect, VT_EFFECT_NEEDS_RESTART);
+    assert_string_equal(s->validation, "validated: domain schema and libvirt's parser");
+    assert_int_equal(s->nchanges, 4);
+    assert_string_equal(s->changes[0].what, "nic 52:54:00:00:00:01 queues (config)");
+    assert_string_equal(s->changes[0].before, "2");
+    assert_string_equal(s->changes[0].after, "1");
+    assert_string_equal(s->changes[1].what, "disk vdb cache and io (config)");
+    assert_string_equal(s->changes[1].before, "cache writeback, io default");
+    assert_string_equal(s->changes[1].after, "cache none, io native");
+    assert_string_equal(s->changes[2].what, "nic 52:54:00:00:00:01 driver (config)");
+    assert_string_equal(s->changes[2].before, "vhost");
+    assert_string_equal(s->changes[2].after, "qemu");
+    assert_string_equal(s->changes[3].what, "disk vda io (config)");
+    assert_string_equal(s->changes[3].before, "io native");
+    assert_string_equal(s->changes[3].after, "io threads");
+    text = vt_apply_describe(&ap, false);
+    assert_non_null(strstr(text, "[needs restart]"));
+    free(text);
+    if (vt_apply_run(c, &ap, logpath, NULL, NULL, &err) < 0)
+        fail_msg("apply: %s", err.msg);
+    x = inactive_xml(c, "alpha");
+    assert_non_null(strstr(x, "<driver name='qemu' type='qcow2' cache='none' io='native'/>"));
+    assert_non_null(strstr(x, "<driver name='qemu' type='raw' cache='none' io='threads' iothread='1'/>"));
+    if (!strstr(x, "<driver name='qemu'/>"))     /* libvirt drops queues='1' */
+        fail_msg("alpha's NIC after the apply:\n%s", strstr(x, "<interface"));
+    assert_null(strstr(x, "name='vhost'"));
+    free(x);
+    vt_applyplan_clear(&ap);
+    vt_conn_free(c);
+
+    refused("vm alpha nic 52:54:00:00:00:09 queues 2", "line 1: alpha: the VM has no NIC with MAC "
+            "52:54:00:00:00:09");
+    refused("vm alpha disk vdz cache none", "line 1: alpha: the VM has no disk vdz");
+    refused("vm alpha disk vda cache writeback", "line 1: alpha: disk vda: io native needs cache "
+            "none or directsync");
+    refused("vm alpha disk vdb io native", "set cache none with it");
+    refused("vm gamma nic 52:54:00:00:00:01 queues 2", "line 1: gamma: the VM has no NIC with MAC");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -700,6 +760,7 @@ int main(void)
         cmocka_unit_test(test_invalid_edit),
         cmocka_unit_test(test_log_reason),
         cmocka_unit_test(test_numatune_memnodes),
+        cmocka_unit_test(test_nic_disk_steps),
     };
     int rc;
 

@@ -321,6 +321,90 @@ grep -q '"change":"disk vda iothread (config)"' "$tmp/apply-advice.log" && ok "a
     fail "advice: apply log: $(head -c 300 "$tmp/apply-advice.log" 2>/dev/null)"
 keys q
 
+# NIC and disk cache edits (issue 15 item 7) on lb-01 (6th by name):
+# the Network panel's forms, the choices under the line, the parser's and
+# the definition's refusals in place, Esc at every step staging nothing,
+# config only on a running VM, and the fixes applied become pending.
+nothing_staged() {   # what was just left
+    title_line | grep -q staged && fail "nic/disk: $1 staged something: $(title_line)" ||
+        ok "nic/disk: $1 stages nothing"
+}
+start_shell 80 24
+keys clear Enter
+run_vt "--apply-log $tmp/apply-nic.log"
+keys j j j j j Enter
+k=0; while ! capture | sed -n 2p | grep -q '\[Network\]' && [ $k -lt 6 ]; do keys Tab; k=$((k + 1)); done
+keys e
+if capture | grep -q '> nic 52:54:00:77:00:b8 queues 8' && capture | grep -q 'nic 52:54:00:77:00:b8 driver qemu' &&
+   capture | grep -q 'nic 52:54:00:36:07:30 queues 2'; then
+    ok "nic: e on the Network panel lists queues and driver per virtio NIC, the current values first"
+else
+    fail "nic: the Network panel's forms:"; capture | sed -n 5,16p
+fi
+keys Escape
+nothing_staged "Esc on the pick-list"
+keys e Enter
+capture | grep -q 'queues: 1 to 256' && capture | grep -q 'driver: vhost (in the host kernel) or qemu' &&
+    ok "nic: the edit line shows the values it takes" || { fail "nic: no choices under the line"; capture | tail -9; }
+keys Escape
+nothing_staged "Esc on the edit line"
+stage_line 0 "nic 52:54:00:77:00:b8 queues 300"
+capture | grep -q 'queues "300" is not a whole number from 1 to 256' &&
+    ok "nic: queues 300 is refused in place" || { fail "nic: queues 300"; capture | tail -9; }
+keys C-u
+$T send-keys -t vt -l "nic 52:54:00:77:00:b9 queues 2"; settle
+keys Enter
+capture | grep -q 'the VM has no NIC with MAC 52:54:00:77:00:b9' &&
+    ok "nic: an unknown MAC is refused in place" || { fail "nic: unknown MAC"; capture | tail -9; }
+keys C-u
+$T send-keys -t vt -l "nic 52:54:00:77:00:b8 queues 2"; settle
+keys Enter
+capture | grep -q 'config only: the running VM gets it at its next start' &&
+    ok "nic: the confirm step says the edit is config only" || { fail "nic: confirm"; capture | sed -n 8,18p; }
+keys Escape
+capture | grep -q 'Stage an edit: the plan line' || fail "nic: Cancel in the confirm step did not go back to the line"
+keys Escape
+nothing_staged "Cancel, then Esc"
+stage_line 0 "nic 52:54:00:77:00:b8 queues 2"
+keys Enter
+title_line | grep -q '\[1 staged\]' && ok "nic: queues 2 staged" || fail "nic: $(title_line)"
+# Disks: the iothread line, then the cache line with the current values
+keys BTab
+keys e
+capture | grep -q 'disk vda cache none io native' && ok "disk: e on the Disks panel lists the cache and io" ||
+    { fail "disk: the Disks panel's forms:"; capture | sed -n 5,14p; }
+keys Down Enter
+capture | grep -q 'cache: default none writethrough writeback directsync unsafe' &&
+    capture | grep -q 'io: native threads io_uring' && ok "disk: the edit line shows the cache and io values" ||
+    { fail "disk: no choices under the line"; capture | tail -9; }
+keys C-u
+$T send-keys -t vt -l "disk vda cache writeback"; settle
+keys Enter
+capture | grep -q 'disk vda: io native needs cache none or directsync' && capture | grep -q 'change its io too' &&
+    ok "disk: cache writeback beside io native is refused in place, saying why" ||
+    { fail "disk: writeback with native"; capture | tail -9; }
+keys C-u
+$T send-keys -t vt -l "disk vda cache writeback io threads"; settle
+keys Enter Enter
+title_line | grep -q '\[2 staged\]' && ok "disk: cache writeback io threads staged" || fail "disk: $(title_line)"
+# legacy-ftp has only an e1000 NIC
+keys Escape j Enter Tab
+keys e
+status_line | grep -q 'nothing to stage on the Network panel: the VM has no virtio NIC' &&
+    ok "nic: a VM without a virtio NIC says so" || fail "nic: legacy-ftp: $(status_line)"
+keys R a A
+wait_for 'Last apply: done' || fail "nic/disk: not applied: $(capture | head -5)"
+grep -q '"change":"nic 52:54:00:77:00:b8 queues (config)"' "$tmp/apply-nic.log" &&
+    grep -q '"change":"disk vda cache and io (config)"' "$tmp/apply-nic.log" &&
+    ok "nic/disk: the apply log has both changes" || fail "nic/disk: apply log: $(head -c 400 "$tmp/apply-nic.log")"
+keys Escape A
+if select_finding 'WARN multiqueue lb-01' && capture | grep -q 'lb-01  *fixed in config, at next start: virtio NIC'; then
+    ok "nic: after the apply, lb-01's multiqueue finding is fixed in config, at next start"
+else
+    fail "nic: the multiqueue finding after the apply:"; capture | sed -n 1,14p
+fi
+keys q
+
 # Signals restore the terminal too.
 for sig in INT TERM HUP; do
     start_shell 80 24

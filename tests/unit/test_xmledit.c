@@ -530,7 +530,11 @@ static void test_nic_disk_refused(void **state)
                               "<source network='default'/></interface>"
                               "<interface type='vhostuser'><mac address='52:54:00:00:00:03'/>"
                               "<source type='unix' path='/run/vu.sock' mode='client'/>"
+                              "<model type='virtio'/></interface>"
+                              "<interface type='user'><mac address='52:54:00:00:00:04'/>"
                               "<model type='virtio'/></interface></devices></domain>";
+    char *out;
+    vt_domdef *d;
 
     (void)state;
     expect_refused("commented.xml", "vm x nic 52:54:00:12:34:57 queues 2",
@@ -544,16 +548,31 @@ static void test_nic_disk_refused(void **state)
     expect_refused_xml(nics, "vm x nic 52:54:00:00:00:02 driver vhost",
                        "NIC 52:54:00:00:00:02 is of the hypervisor's default model, not virtio");
     expect_refused_xml(nics, "vm x nic 52:54:00:00:00:03 driver vhost", "vhost-user interface");
+    /* multiqueue only where libvirt starts it: not on user networking */
+    expect_refused_xml(nics, "vm x nic 52:54:00:00:00:04 queues 2",
+                       "NIC 52:54:00:00:00:04 is of type user: libvirt does not start a VM with "
+                       "more than one queue on it");
+    d = apply_ok(nics, "vm x nic 52:54:00:00:00:04 queues 1", &out);
+    assert_int_equal(d->nics[3].queues, 1);
+    vt_domdef_free(d);
+    free(out);
+    d = apply_ok(nics, "vm x nic 52:54:00:00:00:03 queues 4", &out);
+    assert_int_equal(d->nics[2].queues, 4);
+    vt_domdef_free(d);
+    free(out);
+    assert_true(vt_nic_type_multiqueue("bridge") && vt_nic_type_multiqueue("network") &&
+                vt_nic_type_multiqueue("direct") && vt_nic_type_multiqueue("ethernet"));
+    assert_false(vt_nic_type_multiqueue("user") || vt_nic_type_multiqueue("mcast") ||
+                 vt_nic_type_multiqueue(NULL));
     /* vda is none/native: cache writeback alone would leave native AIO
        without O_DIRECT */
     expect_refused("commented.xml", "vm x disk vda cache writeback",
-                   "disk vda: io native needs cache none or directsync (QEMU's native AIO opens "
-                   "the image with O_DIRECT); the disk would have cache writeback: change its io "
-                   "too (io threads)");
-    expect_refused("commented.xml", "vm x disk vda cache default", "would have cache default");
+                   "disk vda: io native needs cache none or directsync (QEMU's native AIO uses "
+                   "O_DIRECT), not cache writeback: change its io too (io threads)");
+    expect_refused("commented.xml", "vm x disk vda cache default", "not cache default");
     /* hugepages-numa's vda has no cache=: QEMU's default is not O_DIRECT */
     expect_refused("hugepages-numa.xml", "vm x disk vda io native",
-                   "the disk would have cache default: set cache none with it");
+                   "not cache default: set cache none with it");
 }
 
 int main(void)
