@@ -831,25 +831,71 @@ static unsigned long long hugepage_size(const vt_domdef *def)
                                                                    : 2048;
 }
 
+/* Free memory, in KiB, of one node, or of all of them (node < 0); false
+   when the host does not say (a remote host, no meminfo). */
+static bool node_free_kib(const vt_host *h, int node, unsigned long long *kib)
+{
+    bool any = false;
+
+    *kib = 0;
+    for (size_t i = 0; i < h->nnodes; i++) {
+        if (node >= 0 && h->nodes[i].id != node)
+            continue;
+        if (!h->nodes[i].free_known)
+            return false;
+        *kib += h->nodes[i].free_kib;
+        any = true;
+    }
+    return any;
+}
+
 /* The pool line that grows the pool by missing pages: on its node when
    numatune names one node, host-wide when nothing limits it; NULL for a
-   list of nodes, where which node should grow is the admin's choice. */
-static char *hugepage_grow(const vt_conn *c, unsigned long long size, const char *sz,
-                           const char *limit, unsigned long long missing)
+   list of nodes, where which node should grow is the admin's choice, and
+   where the memory is not free for them (the kernel gives a pool only
+   what it can find: such a line would leave the VM short). That case is
+   said in the evidence. */
+static char *hugepage_grow(const vt_conn *c, vt_advice *a, unsigned long long size,
+                           const char *sz, const char *limit, unsigned long long missing)
 {
     for (size_t i = 0; i < c->host.npools; i++) {
         const vt_hp_pool *p = &c->host.pools[i];
+        unsigned long long have, freekib;
+        int node = -1;
+        bool found = false;
+
         if (p->size_kib != size)
             continue;
         if (limit && strchr(limit, ',') == NULL && strchr(limit, '-') == NULL) {
-            int node = atoi(limit);
-            for (size_t j = 0; j < p->nnodes; j++)
-                if (p->nodes[j].node == node)
-                    return vt_asprintf("host hugepages %s %llu node %d\n", sz,
-                                       p->nodes[j].nr + missing, node);
+            node = atoi(limit);
+            for (size_t j = 0; j < p->nnodes && !found; j++)
+                if (p->nodes[j].node == node) {
+                    have = p->nodes[j].nr;
+                    found = true;
+                }
         } else if (!limit) {
-            return vt_asprintf("host hugepages %s %llu\n", sz, p->nr + missing);
+            have = p->nr;
+            found = true;
         }
+        if (!found)
+            return NULL;
+        if (node_free_kib(&c->host, node, &freekib) && missing > freekib / size) {
+            char where[32], fr[32];
+            if (node >= 0)
+                snprintf(where, sizeof(where), "node %d", node);
+            else
+                snprintf(where, sizeof(where), "the host");
+            if (freekib)
+                vt_fact_mem(freekib, fr, sizeof(fr));
+            else
+                snprintf(fr, sizeof(fr), "no");
+            evidence(a, "%s; %s has %s free memory, room for %llu more %s pages of the %llu "
+                     "missing: free memory there, or bind the VM to a node with room",
+                     a->evidence ? a->evidence : "", where, fr, freekib / size, sz, missing);
+            return NULL;
+        }
+        return node >= 0 ? vt_asprintf("host hugepages %s %llu node %d\n", sz, have + missing, node)
+                         : vt_asprintf("host hugepages %s %llu\n", sz, have + missing);
     }
     return NULL;
 }
@@ -1045,7 +1091,7 @@ static void check_hugepage_part(const vt_conn *c, vt_advice_list *l, const vt_do
         evidence(a, "needs %llu pages of %s on %s%s, %llu free there", need, sz, where, bound,
                  freep);
     }
-    a->fix = hugepage_grow(c, size, sz, p->nodes, need - avail);
+    a->fix = hugepage_grow(c, a, size, sz, p->nodes, need - avail);
 }
 
 static void check_hugepages_vm(const vt_conn *c, vt_advice_list *l, const vt_domain *d,

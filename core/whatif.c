@@ -173,13 +173,20 @@ static int model_vm_edit(model_vm *v, const vt_edit *e, vt_err *err)
 
 /* Pages of a pool on one node change from nr to want: the free pages and
  * the node's free memory follow; pages in use stay (the kernel keeps them
- * as surplus). Returns the change in the node's pages. */
+ * as surplus). A pool grows only by what the node's free memory holds, as
+ * the kernel gives what it finds (the plan's pre-flight says so too).
+ * Returns the change in the node's pages. */
 static long long pool_node_set(vt_hp_pool *p, vt_hp_node *n, vt_numa_node *mem,
                                unsigned long long want)
 {
     unsigned long long used = n->nr > n->free ? n->nr - n->free : 0;
     unsigned long long now = want > used ? want : used;
-    long long delta = (long long)now - (long long)n->nr;
+    long long delta;
+
+    if (mem && mem->free_known && p->size_kib && now > n->nr &&
+        now - n->nr > mem->free_kib / p->size_kib)
+        now = n->nr + mem->free_kib / p->size_kib;
+    delta = (long long)now - (long long)n->nr;
 
     n->free = now - used;
     n->surplus = want < used ? used - want : 0;
@@ -277,12 +284,58 @@ static char *finding_text(const vt_advice *a)
                        a->vm ? a->vm : "host", a->summary);
 }
 
-static const vt_advice *find(const vt_advice_list *l, const vt_advice *a)
+static bool same_subject(const vt_advice *a, const vt_advice *b)
 {
+    return b->sev == a->sev && strcmp(b->topic, a->topic) == 0 &&
+           (a->vm ? b->vm && strcmp(a->vm, b->vm) == 0 : !b->vm);
+}
+
+static const vt_advice *find_exact(const vt_advice_list *l, const vt_advice *a)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (same_subject(a, &l->items[i]) && strcmp(a->summary, l->items[i].summary) == 0)
+            return &l->items[i];
+    return NULL;
+}
+
+/* The same sentence with other numbers in it ("node 1 has 1024 free" and
+ * "node 1 has 5120 free"): the finding an edit changed without fixing. */
+static bool same_but_numbers(const char *a, const char *b)
+{
+    for (;;) {
+        bool da = *a >= '0' && *a <= '9', db = *b >= '0' && *b <= '9';
+        if (da != db)
+            return false;
+        if (da) {
+            while (*a >= '0' && *a <= '9')
+                a++;
+            while (*b >= '0' && *b <= '9')
+                b++;
+            continue;
+        }
+        if (*a != *b)
+            return false;
+        if (!*a)
+            return true;
+        a++;
+        b++;
+    }
+}
+
+/* a's counterpart in l (`other` is the list a is in): the same finding,
+ * or else one that reads the same but for its numbers and has no
+ * counterpart of its own in `other`. */
+static const vt_advice *find(const vt_advice_list *l, const vt_advice *a,
+                             const vt_advice_list *other)
+{
+    const vt_advice *b = find_exact(l, a);
+
+    if (b)
+        return b;
     for (size_t i = 0; i < l->n; i++) {
-        const vt_advice *b = &l->items[i];
-        if (b->sev == a->sev && strcmp(b->topic, a->topic) == 0 &&
-            (a->vm ? b->vm && strcmp(a->vm, b->vm) == 0 : !b->vm) && strcmp(a->summary, b->summary) == 0)
+        b = &l->items[i];
+        if (same_subject(a, b) && same_but_numbers(a->summary, b->summary) &&
+            !find_exact(other, b))
             return b;
     }
     return NULL;
@@ -312,19 +365,20 @@ static void compare(vt_judgement *j, size_t edit, const vt_advice_list *before,
         const vt_advice *a = &before->items[i], *b;
         if (a->sev == VT_SEV_INFO || a->pending_restart)
             continue;
-        b = find(after, a);
+        b = find(after, a, before);
         if (!b)
             verdict(j, edit, VT_VERDICT_RESOLVES, a);
         else if (b->pending_restart)
             verdict(j, edit, VT_VERDICT_PENDING, a);
-        else if (a->evidence && b->evidence && strcmp(a->evidence, b->evidence) != 0)
+        else if (strcmp(a->summary, b->summary) != 0 ||
+                 (a->evidence && b->evidence && strcmp(a->evidence, b->evidence) != 0))
             verdict(j, edit, VT_VERDICT_STILL, b);   /* touched, not fixed: as it would be */
     }
     for (size_t i = 0; i < after->n; i++) {
         const vt_advice *a = &after->items[i], *b;
         if (a->sev == VT_SEV_INFO || a->pending_restart)
             continue;
-        b = find(before, a);
+        b = find(before, a, after);
         if (!b || b->pending_restart)
             verdict(j, edit, VT_VERDICT_INTRODUCES, a);
     }
@@ -366,7 +420,7 @@ void vt_whatif_judge(const vt_conn *c, const vt_changeset *cs, vt_judgement *out
     }
     /* the set as a whole: an edit that undoes another's finding nets out */
     for (size_t i = 0; i < prev.n; i++) {
-        const vt_advice *a = &prev.items[i], *b = find(&first, a);
+        const vt_advice *a = &prev.items[i], *b = find(&first, a, &prev);
         if (a->sev == VT_SEV_INFO || a->pending_restart || (b && !b->pending_restart))
             continue;
         if (a->sev == VT_SEV_FAIL)
@@ -375,7 +429,7 @@ void vt_whatif_judge(const vt_conn *c, const vt_changeset *cs, vt_judgement *out
             j.new_warnings++;
     }
     for (size_t i = 0; i < first.n; i++) {
-        const vt_advice *a = &first.items[i], *b = find(&prev, a);
+        const vt_advice *a = &first.items[i], *b = find(&prev, a, &first);
         if (a->sev != VT_SEV_INFO && !a->pending_restart && (!b || b->pending_restart))
             j.resolved++;
     }
