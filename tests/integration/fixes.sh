@@ -127,7 +127,9 @@ walk() {   # name
         off=$(wc -c < "$API_LOG")
         vt --apply "$W/fix$i.plan" --yes > "$W/apply$i.out" 2>&1
         arc=$?
-        # the advisor's verdicts over the would-be host, edit by edit
+        # the plan's own warnings, then the advisor's verdicts over the
+        # would-be host, edit by edit
+        sed -n 's/^warning: /    plan warning: /p' "$W/apply$i.out"
         awk '/^advisor, over the host/ { p = 1; next }
              /^advisor:/ { print "    " $0; p = 0 }
              p && /^  [^ ]/ { sub(/^ +/, ""); print "    after \"" $0 "\":"; next }
