@@ -782,7 +782,8 @@ static void check_svirt_vm(const vt_conn *c, vt_advice_list *l, const vt_domain 
 
     if (sl && sl->type && strcmp(sl->type, "none") == 0) {
         a = add(l, "svirt", VT_SEV_FAIL, d->name, "security", why, "no sVirt confinement (seclabel type='none')");
-        evidence(a, "<seclabel type='none'%s%s/>", sl->model ? " model=" : "", sl->model ? sl->model : "");
+        evidence(a, "<seclabel type='none'%s%s%s/>", sl->model ? " model='" : "", sl->model ? sl->model : "",
+                 sl->model ? "'" : "");
         /* a selinux label would not start where libvirt has no SELinux
            driver (DAC, AppArmor hosts): there the fix is to leave the label
            to the host's default driver (openEuler: "or make sure there is
