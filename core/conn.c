@@ -528,6 +528,7 @@ static void domain_free(vt_domain *d)
     free(d->live_label);
     free(d->process_label);
     free(d->iostats);
+    free(d->counters.vcpus);
     free(d->spread_kib);
     free(d->spread_huge_kib);
     free(d->spread_why);
@@ -677,12 +678,92 @@ static void take_pending(vt_conn *c)
     pthread_mutex_unlock(&c->lock);
 }
 
-static void apply_stats(vt_domain *d, virDomainStatsRecordPtr rec)
+static const char *const kvm_names[VT_KVM_N] = {
+#define VT_KVM_NAME(n) #n,
+    VT_KVM_COUNTERS(VT_KVM_NAME)
+#undef VT_KVM_NAME
+};
+
+/* The counters of one stats field into d->counters: "cpu.time",
+ * "vcpu.N.time|wait|delay", "vcpu.N.NAME.sum" (KVM's), "block.N.rd.bytes"
+ * and the like, "net.N.rx.bytes" and the like. */
+static void apply_counter(vt_dom_counters *k, const char *f, unsigned long long v)
+{
+    unsigned n;
+    int at = 0;
+
+    if (strcmp(f, "cpu.time") == 0) {
+        k->cpu_present = true;
+        k->cpu_time_ns = v;
+    } else if (strcmp(f, "cpu.user") == 0) {
+        k->cpu_user_ns = v;
+    } else if (strcmp(f, "cpu.system") == 0) {
+        k->cpu_system_ns = v;
+    } else if (sscanf(f, "vcpu.%u.%n", &n, &at) == 1 && at > 0 && n < 4096) {
+        const char *key = f + at;
+        vt_vcpu_counters *vc;
+        size_t len;
+        if (n >= k->nvcpus) {
+            k->vcpus = vt_realloc(k->vcpus, (n + 1) * sizeof(*k->vcpus));
+            memset(k->vcpus + k->nvcpus, 0, (n + 1 - k->nvcpus) * sizeof(*k->vcpus));
+            k->nvcpus = n + 1;
+        }
+        vc = &k->vcpus[n];
+        if (strcmp(key, "time") == 0) {
+            vc->present = true;
+            vc->time_ns = v;
+        } else if (strcmp(key, "wait") == 0) {
+            vc->has_wait = true;
+            vc->wait_ns = v;
+        } else if (strcmp(key, "delay") == 0) {
+            vc->has_delay = true;
+            vc->delay_ns = v;
+        } else if ((len = strlen(key)) > 4 && strcmp(key + len - 4, ".sum") == 0) {
+            for (int i = 0; i < VT_KVM_N; i++)
+                if (strlen(kvm_names[i]) == len - 4 && strncmp(key, kvm_names[i], len - 4) == 0) {
+                    vc->kvm_present = true;
+                    vc->kvm[i] = v;
+                }
+        }
+    } else if (strcmp(f, "block.count") == 0) {
+        k->block_present = true;
+    } else if (sscanf(f, "block.%u.%n", &n, &at) == 1 && at > 0) {
+        const char *key = f + at;
+        if (strcmp(key, "rd.bytes") == 0)
+            k->rd_bytes += v;
+        else if (strcmp(key, "wr.bytes") == 0)
+            k->wr_bytes += v;
+        else if (strcmp(key, "rd.reqs") == 0)
+            k->rd_reqs += v;
+        else if (strcmp(key, "wr.reqs") == 0)
+            k->wr_reqs += v;
+    } else if (strcmp(f, "net.count") == 0) {
+        k->net_present = true;
+    } else if (sscanf(f, "net.%u.%n", &n, &at) == 1 && at > 0) {
+        const char *key = f + at;
+        if (strcmp(key, "rx.bytes") == 0)
+            k->rx_bytes += v;
+        else if (strcmp(key, "tx.bytes") == 0)
+            k->tx_bytes += v;
+        else if (strcmp(key, "rx.pkts") == 0)
+            k->rx_pkts += v;
+        else if (strcmp(key, "tx.pkts") == 0)
+            k->tx_pkts += v;
+    }
+}
+
+static void apply_stats(vt_domain *d, virDomainStatsRecordPtr rec, long long at_ns)
 {
     int i;
+    vt_vcpu_counters *keep = d->counters.vcpus;
 
     d->haltpoll_present = false;
     d->niostats = 0;
+    memset(&d->counters, 0, sizeof(d->counters));
+    free(keep);
+    d->counters.present = true;
+    d->counters.at_ns = at_ns;
+    d->counters.id = virDomainGetID(rec->dom) == (unsigned)-1 ? -1 : (int)virDomainGetID(rec->dom);
     for (i = 0; i < rec->nparams; i++) {
         virTypedParameterPtr p = &rec->params[i];
         unsigned long long v;
@@ -693,6 +774,7 @@ static void apply_stats(vt_domain *d, virDomainStatsRecordPtr rec)
         case VIR_TYPED_PARAM_ULLONG: v = p->value.ul; break;
         default: continue;
         }
+        apply_counter(&d->counters, p->field, v);
         if (strcmp(p->field, "state.state") == 0) {
             d->state = (int)v;
         } else if (strcmp(p->field, "state.reason") == 0) {
@@ -763,6 +845,7 @@ typedef struct fetched {
 
 struct vt_refresh_job {
     bg_task task;                  /* first: the task is the job */
+    long long stats_at_ns;         /* when the stats call returned */
     virConnectPtr conn;            /* a reference of the job's own */
     char *uri;
     bool events, in_process;
@@ -943,10 +1026,12 @@ static void job_run(bg_task *bt)
     vt_refresh_job *j = (vt_refresh_job *)bt;
     unsigned int stats = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL |
                          VIR_DOMAIN_STATS_BALLOON | VIR_DOMAIN_STATS_VCPU |
-                         VIR_DOMAIN_STATS_IOTHREAD;
+                         VIR_DOMAIN_STATS_IOTHREAD | VIR_DOMAIN_STATS_BLOCK |
+                         VIR_DOMAIN_STATS_INTERFACE;
     int n, i;
 
     n = virConnectGetAllDomainStats(j->conn, stats, &j->recs, 0);
+    j->stats_at_ns = vt_now_ns();
     j->stats_calls++;
     if (n < 0) {
         vt_err_set(&j->err, "cannot read domain stats from %s: %s", j->uri, virt_last_error());
@@ -1222,7 +1307,7 @@ static int merge(vt_conn *c, vt_refresh_job *j)
         }
         d->seen = true;
         d->autostart = f->autostart;
-        apply_stats(d, f->rec);
+        apply_stats(d, f->rec, j->stats_at_ns);
         if (!f->fetch)
             continue;
         if (f->rc == 0) {

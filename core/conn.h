@@ -18,6 +18,7 @@
 #include "domxml.h"
 #include "host.h"
 #include "proc.h"
+#include "counters.h"
 #include "util.h"
 
 typedef struct vt_iothread_stats {
@@ -48,6 +49,7 @@ typedef struct vt_domain {
     unsigned long long haltpoll_success_ns, haltpoll_fail_ns;
     vt_iothread_stats *iostats; /* owned */
     size_t niostats;
+    vt_dom_counters counters;   /* owned: cumulative, for core/live.c */
     /* Where the memory really is */
     int pid;                    /* QEMU process, -1 unknown */
     bool spread_present;

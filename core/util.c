@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 void vt_err_set(vt_err *err, const char *fmt, ...)
@@ -380,4 +381,12 @@ const char *vt_char_name(char c, char buf[8])
     else
         snprintf(buf, 8, "'\\x%02x'", u);
     return buf;
+}
+
+long long vt_now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }

@@ -94,4 +94,7 @@ const char *vt_quote(char *buf, const char *s, size_t n);
  * the screen. Returns buf. */
 const char *vt_char_name(char c, char buf[8]);
 
+/* CLOCK_MONOTONIC in nanoseconds */
+long long vt_now_ns(void);
+
 #endif
