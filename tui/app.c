@@ -229,6 +229,9 @@ static bool global_action(vt_app *a, vt_action act)
     case VT_ACT_HOST:
         vt_host_show(a, NULL);
         break;
+    case VT_ACT_TOP_VIEW:
+        vt_top_show(a);
+        break;
     case VT_ACT_REVIEW:
         vt_review_show(a);
         break;
@@ -519,6 +522,7 @@ static void app_free(vt_app *a)
     vt_bases_clear(&a->bases);
     vt_recovery_end(a);
     vt_advice_list_clear(&a->advice);
+    vt_live_free(a);
     vt_remote_status_clear(&a->remote);
     free(a->reverts);
     vt_grid_cache_free(a);

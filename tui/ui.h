@@ -13,6 +13,7 @@
 #include "core/advisor.h"
 #include "core/apply.h"
 #include "core/conn.h"
+#include "core/live.h"
 #include "core/plan.h"
 #include "core/recovery.h"
 #include "core/remote.h"
@@ -58,6 +59,13 @@ struct vt_app {
     char lost_why[sizeof(((vt_err *)0)->msg)];
     /* the advisor's findings, counted per VM on every refresh */
     vt_advice_list advice;
+    /* live rates (tui/live.c): the last two samples and the rates
+       between them, and the last rates kept for the advisor */
+    vt_live_sample live_prev, live_cur;   /* owned */
+    vt_live_rates live;         /* owned: live_prev → live_cur */
+    vt_live_window live_window; /* owned: copies of the rates */
+    unsigned live_gen;          /* bumped at every sample */
+    char live_err[sizeof(((vt_err *)0)->msg)];   /* the last sample's failure; "" none */
     vt_remote_status remote;    /* read when the advice opens (it runs a program) */
     bool remote_read;
     /* staged edits (tui/staged.c): what the review shows, `a` applies
@@ -140,6 +148,20 @@ const char *vt_refresh_state(vt_app *a);
 /* ^L: a lost daemon is tried at once; waited for a little. */
 bool vt_refresh_key(vt_app *a);
 
+/* ---- tui/live.c: the live samples and how views show them ---- */
+/* A sample of the snapshot just merged, and the rates since the last. */
+void vt_live_sample_now(vt_app *a);
+void vt_live_free(vt_app *a);
+/* Unknown (NAN) is "-", never 0. */
+void vt_live_pct(double v, char *buf, size_t n);
+void vt_live_bytes(double v, char *buf, size_t n);   /* per second: "1.5M" */
+void vt_live_count(double v, char *buf, size_t n);   /* per second: "350", "12.1k" */
+/* The detail's blocks of one VM's rates (r NULL: no sample yet). */
+void vt_live_draw_fields(vt_pen *p, const vt_vm_rate *r);
+void vt_live_draw_threads(vt_pen *p, const vt_vm_rate *r);
+void vt_live_draw_exits(vt_pen *p, const vt_vm_rate *r);
+void vt_live_draw_haltpoll(vt_pen *p, const vt_vm_rate *r);
+
 /* ---- tui/staged.c: the staged set and its recovery file ---- */
 size_t vt_staged_count(const vt_app *a, const char *vm);
 long vt_staged_find_knob(const vt_app *a, const vt_edit *e);
@@ -207,6 +229,11 @@ void vt_host_show(vt_app *a, const char *topic);
 void vt_review_show(vt_app *a);
 void vt_advice_show(vt_app *a);
 void vt_remote_show(vt_app *a);
+void vt_top_show(vt_app *a);
+/* Views that show threads: a sample reads every thread's procfs only
+ * while one of them is on top. */
+bool vt_top_shows_threads(const vt_app *a);
+bool vt_detail_shows_live(const vt_app *a);
 /* The remote view's users, read again (after the set-up wrote). */
 void vt_remote_reread(vt_app *a);
 /* The SASL conf and database the remote view found. */

@@ -1,5 +1,5 @@
-/* A VM's detail: six panels (IOThreads, Memory, Security, Disks, Network,
- * Agent) and the advisor's findings for it. The VM is followed by UUID,
+/* A VM's detail: seven panels (IOThreads, Memory, Security, Disks, Network,
+ * Agent, Live) and the advisor's findings for it. The VM is followed by UUID,
  * so a rename keeps it and an undefine says so. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,15 +19,16 @@ typedef enum {
     PANEL_DISKS,
     PANEL_NETWORK,
     PANEL_AGENT,
+    PANEL_LIVE,     /* last: the others keep their places */
     PANEL_LAST,
 } panel_id;
 
 /* The labels, and the advisor's names for the panels its findings live on. */
 static const char *const panel_names[PANEL_LAST] = {
-    "IOThreads", "Memory", "Security", "Disks", "Network", "Agent",
+    "IOThreads", "Memory", "Security", "Disks", "Network", "Agent", "Live",
 };
 static const char *const panel_keys[PANEL_LAST] = {
-    "iothreads", "memory", "security", "disks", "network", "agent",
+    "iothreads", "memory", "security", "disks", "network", "agent", "live",
 };
 
 static struct {
@@ -263,6 +264,28 @@ static void panel_agent(vt_pen *p, vt_app *a, const vt_domain *d)
     vt_pen_field(p, "commands", "not queried (guest-info needs a connected agent)", VT_ROLE_DIM);
 }
 
+/* What the VM does now: the rates of the last two refreshes, the exit
+ * breakdown, halt polling, the threads (tui/live.c draws them). */
+static void panel_live(vt_pen *p, vt_app *a, const vt_domain *d)
+{
+    const vt_vm_rate *r = vt_live_find(&a->live, d->uuid);
+
+    vt_pen_heading(p, "Live (since the last refresh)");
+    if (!vt_domain_active(d)) {
+        vt_pen_line(p, VT_ROLE_DIM, "not running: no live numbers");
+        return;
+    }
+    vt_live_draw_fields(p, r);
+    if (!r || r->measuring)
+        return;
+    vt_pen_heading(p, "Exits (as perf kvm stat report)");
+    vt_live_draw_exits(p, r);
+    vt_pen_heading(p, "Halt polling");
+    vt_live_draw_haltpoll(p, r);
+    vt_pen_heading(p, "Threads (CPU% of one host CPU)");
+    vt_live_draw_threads(p, r);
+}
+
 static void draw_findings(vt_pen *p, vt_app *a, const vt_domain *d)
 {
     bool any = false;
@@ -320,6 +343,7 @@ static void detail_draw(vt_app *a)
         case PANEL_DISKS: panel_disks(&p, a, d); break;
         case PANEL_NETWORK: panel_network(&p, a, d); break;
         case PANEL_AGENT: panel_agent(&p, a, d); break;
+        case PANEL_LIVE: panel_live(&p, a, d); break;
         case PANEL_LAST: break;
         }
         draw_findings(&p, a, d);
@@ -370,6 +394,11 @@ void vt_detail_show(vt_app *a, const char *uuid, const char *panel)
             ds.tabs.active = i;
     ds.scroll = 0;
     vt_nav_push(a, VT_VIEW_DETAIL);
+}
+
+bool vt_detail_shows_live(const vt_app *a)
+{
+    return vt_nav_top(a) == VT_VIEW_DETAIL && ds.tabs.active == PANEL_LIVE;
 }
 
 const vt_view_ops vt_view_detail = {

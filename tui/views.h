@@ -13,7 +13,8 @@
     X(HELP, "help", vt_view_help) \
     X(REVIEW, "review", vt_view_review) \
     X(ADVICE, "advice", vt_view_advice) \
-    X(REMOTE, "remote", vt_view_remote)
+    X(REMOTE, "remote", vt_view_remote) \
+    X(TOP, "top", vt_view_top)
 
 typedef enum {
 #define VT_VIEW_ENUM(id, name, ops) VT_VIEW_##id,
