@@ -28,7 +28,6 @@
     X(SORT, "sort", "Sort", VT_SCR_LIST | VT_SCR_TOP, false, "Sort by the next column") \
     X(SORT_REVERSE, "sort-reverse", NULL, 0, false, "Reverse the sort order") \
     X(HOST, "host", "Host", VT_SCR_LIST | VT_SCR_DETAIL, false, "Open the host screen") \
-    X(TOP_VIEW, "top-view", "Top", VT_SCR_LIST, false, "The Top view: CPU, steal, exits, disk and network of each running VM") \
     X(REFRESH, "refresh", NULL, 0, false, "Refresh now") \
     X(EDIT, "edit", "Edit", VT_SCR_DETAIL | VT_SCR_HOST, true, "Stage an edit of the panel's or host's settings") \
     X(REVERT_LAST, "revert-last", "Revert", VT_SCR_HOST, true, "Stage what puts back the last apply's host knobs") \
@@ -46,6 +45,7 @@
     X(SAVE_PLAN, "save-plan", "Save", VT_SCR_REVIEW, false, "Save the staged edits as a plan file") \
     X(DROP, "drop", "Drop", VT_SCR_REVIEW, false, "Drop the selected staged edit") \
     X(DROP_ALL, "drop-all", "Drop all", VT_SCR_REVIEW, false, "Drop all staged edits (asks first)") \
+    X(TOP_VIEW, "top-view", "Top", VT_SCR_LIST, false, "The Top view: CPU, steal, exits, disk and network of each running VM") \
     X(HELP, "help", "Help", VT_SCR_LIST | VT_SCR_DETAIL | VT_SCR_HOST | VT_SCR_REVIEW | VT_SCR_ADVICE | VT_SCR_REMOTE | VT_SCR_TOP, false, "Show this help") \
     X(QUIT, "quit", "Quit", VT_SCR_ALL, false, "Quit (asks first when edits are staged)")
 

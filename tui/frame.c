@@ -71,6 +71,19 @@ void vt_frame_footer(vt_app *a, unsigned mask)
         labels[n] = ai->footer;
         n++;
     }
+    /* Too wide: Help and Quit (last in the table) stay, the item just
+     * before them goes first: the view's own and the common ones come
+     * first in the table. */
+    for (;;) {
+        int width = 0;
+        for (size_t j = 0; j < n; j++)
+            width += vt_text_width(keys[j]) + 1 + vt_text_width(labels[j]) + 2;
+        if (width - 2 <= COLS || n < 3)
+            break;
+        memmove(&keys[n - 3], &keys[n - 2], 2 * sizeof(keys[0]));
+        memmove(&labels[n - 3], &labels[n - 2], 2 * sizeof(labels[0]));
+        n--;
+    }
     vt_footer_draw(stdscr, LINES - 1, keys, labels, n, &a->th);
 }
 
@@ -176,7 +189,8 @@ int vt_fit_bytes(const char *s, int width)
 
 void vt_pen_wrap(vt_pen *p, vt_role role, const char *lead, const char *text)
 {
-    int indent = (int)strlen(lead), width = p->width - indent - 3;   /* a line keeps a margin */
+    int indent = vt_text_width(lead),   /* columns, not bytes: "…" */
+         width = p->width - indent - 3;   /* a line keeps a margin */
     const char *s = text;
     bool first = true;
 

@@ -166,7 +166,7 @@ void vt_live_draw_threads(vt_pen *p, const vt_vm_rate *r)
         return;
     }
     if (!r->nthreads) {
-        vt_pen_line(p, VT_ROLE_DIM, "threads unknown: %s", r->threads_why ? r->threads_why : "not read yet");
+        vt_pen_wrap(p, VT_ROLE_DIM, "threads unknown: ", r->threads_why ? r->threads_why : "not read yet");
         return;
     }
     vt_pen_line(p, VT_ROLE_DIM, "%-16s %8s %4s %6s %7s %8s  %s", "thread", "tid", "CPU", "CPU%", "steal%",
@@ -201,8 +201,8 @@ void vt_live_draw_exits(vt_pen *p, const vt_vm_rate *r)
         return;
     }
     if (!r->kvm_present) {
-        vt_pen_line(p, VT_ROLE_DIM, "no KVM counters for this VM: libvirt gave no vcpu.N.exits and the like "
-                    "(a TCG guest, the test driver, or a libvirt too old for KVM's stats)");
+        vt_pen_wrap(p, VT_ROLE_DIM, "", "no KVM counters for this VM: libvirt gave no vcpu.N.exits and the "
+                    "like (a TCG guest, the test driver, or a libvirt too old for KVM's stats)");
         return;
     }
     n = vt_live_exit_rows(r, rows, sizeof(rows) / sizeof(rows[0]));

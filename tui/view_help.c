@@ -42,6 +42,23 @@ static void help_draw(vt_app *a)
     vt_pen_line(&p, VT_ROLE_NORMAL, "!!N  N findings, at least one a failure");
     vt_pen_line(&p, VT_ROLE_NORMAL, ">    the selected row");
     vt_pen_line(&p, VT_ROLE_NORMAL, "*    the VM has staged edits (%s reviews them)", vt_app_key(a, VT_ACT_REVIEW));
+    vt_pen_heading(&p, "Top view and Live panel");
+    {
+        char t[256];
+        snprintf(t, sizeof(t), "%s opens Top: a row per running VM, rates over the last refresh interval; %s sorts "
+                 "by the next column, %s reverses; %s on a row shows its threads and exits (the VM detail's Live "
+                 "panel shows the same for one VM)", vt_app_key(a, VT_ACT_TOP_VIEW), vt_app_key(a, VT_ACT_SORT),
+                 vt_app_key(a, VT_ACT_SORT_REVERSE), vt_app_key(a, VT_ACT_OPEN));
+        vt_pen_wrap(&p, VT_ROLE_NORMAL, "", t);
+    }
+    vt_pen_wrap(&p, VT_ROLE_NORMAL, "", "CPU% is of one host CPU (as top counts); bytes and counts are per second "
+                "(K, M, G)");
+    vt_pen_wrap(&p, VT_ROLE_NORMAL, "-           ", "not known (no such counter here: the test driver, TCG, a "
+                "remote host); never shown as 0");
+    vt_pen_wrap(&p, VT_ROLE_NORMAL, "measuring…  ", "nothing to compare with yet (the first sample, a VM started or "
+                "restarted): numbers after the next refresh");
+    vt_pen_wrap(&p, VT_ROLE_NORMAL, "", "threads (vCPUs, IOThreads, vhost) are read from the QEMU process's procfs: "
+                "on a local connection only");
     vt_pen_heading(&p, "Navigation");
     vt_pen_line(&p, VT_ROLE_NORMAL, "%s goes back through exactly the screens you came through; opening a screen "
                 "already open goes back to it", vt_app_key(a, VT_ACT_BACK));

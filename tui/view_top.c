@@ -17,20 +17,22 @@ typedef enum {
     TC_NET_RX, TC_NET_TX, TC_RX_PPS, TC_TX_PPS, TC_LAST,
 } top_col;
 
+/* Titles short enough that the sort marker fits beside them; bytes and
+ * counts are per second (the help and the man page say so). */
 static const vt_table_col top_cols[TC_LAST] = {
     { "Name", 14, 1, false },
     { "CPU%", 6, 0, true },
-    { "Steal%", 6, 0, true },
-    { "Exits/s", 8, 0, true },
-    { "Poll%", 6, 0, true },
-    { "DiskRd/s", 8, 0, true },
-    { "DiskWr/s", 8, 0, true },
-    { "RdIOPS", 7, 0, true },
-    { "WrIOPS", 7, 0, true },
-    { "NetRx/s", 8, 0, true },
-    { "NetTx/s", 8, 0, true },
-    { "RxPk/s", 7, 0, true },
-    { "TxPk/s", 7, 0, true },
+    { "Steal", 7, 0, true },
+    { "Exit/s", 8, 0, true },
+    { "Poll%", 7, 0, true },
+    { "DiskRd", 8, 0, true },
+    { "DiskWr", 8, 0, true },
+    { "RdIOPS", 8, 0, true },
+    { "WrIOPS", 8, 0, true },
+    { "NetRx", 7, 0, true },
+    { "NetTx", 7, 0, true },
+    { "RxPk/s", 8, 0, true },
+    { "TxPk/s", 8, 0, true },
 };
 
 /* Which columns stay when the terminal is narrow, most wanted first: who
@@ -102,6 +104,10 @@ static void choose_columns(void)
             ts.shown[ts.nshown] = (top_col)c;
             ts.cols[ts.nshown++] = top_cols[c];
         }
+    /* the name takes some of what is left, not all: the numbers stay
+       near the names they belong to */
+    ts.cols[0].flex = 0;
+    ts.cols[0].width += COLS - used > 18 ? 18 : COLS - used;
     ts.shown_for = COLS;
     ts.table.cols = ts.cols;
     ts.table.ncols = ts.nshown;
