@@ -189,8 +189,8 @@ int vt_fit_bytes(const char *s, int width)
 
 void vt_pen_wrap(vt_pen *p, vt_role role, const char *lead, const char *text)
 {
-    int indent = vt_text_width(lead),   /* columns, not bytes: "…" */
-         width = p->width - indent - 3;   /* a line keeps a margin */
+    int indent = vt_text_width(lead);   /* columns, not bytes: "…" */
+    int width = p->width - indent - 3;  /* a line keeps a margin */
     const char *s = text;
     bool first = true;
 
