@@ -4,12 +4,14 @@
  * table. The first row of each VM comes after one interval: rates need
  * two samples. */
 #include <errno.h>
+#include <locale.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <wchar.h>
 
 #include <json-c/json.h>
 
@@ -80,13 +82,71 @@ static void json_sample(const vt_live_rates *r, const char *time, FILE *out)
         put_num(j, "net_tx_bps", v->net_tx_bps, 0);
         put_num(j, "net_rx_pps", v->net_rx_pps, 1);
         put_num(j, "net_tx_pps", v->net_tx_pps, 1);
-        if (v->threads_why)
+        if (v->threads_why) {
+            json_object_object_add(j, "threads", NULL);
             json_object_object_add(j, "threads_why", json_object_new_string(v->threads_why));
+        } else {
+            json_object *ts = json_object_new_array();
+            for (size_t t = 0; t < v->nthreads; t++) {
+                const vt_thread_rate *tr = &v->threads[t];
+                json_object *to = json_object_new_object();
+                json_object_object_add(to, "name", json_object_new_string(tr->name));
+                json_object_object_add(to, "tid", json_object_new_int(tr->tid));
+                json_object_object_add(to, "cpu", json_object_new_int(tr->cpu));
+                put_num(to, "cpu_pct", tr->cpu_pct, 1);
+                put_num(to, "steal_pct", tr->steal_pct, 1);
+                put_num(to, "exits_ps", tr->exits_ps, 1);
+                json_object_object_add(to, "serves",
+                                       tr->serves ? json_object_new_string(tr->serves) : NULL);
+                json_object_array_add(ts, to);
+            }
+            json_object_object_add(j, "threads", ts);
+        }
         json_object_array_add(vms, j);
     }
     json_object_object_add(o, "vms", vms);
     fprintf(out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
     json_object_put(o);
+}
+
+/* name cut and padded to cols display columns (CJK names are two a character) */
+static void name_col(FILE *out, const char *name, int cols)
+{
+    mbstate_t st;
+    const char *p = name;
+    int used = 0;
+
+    memset(&st, 0, sizeof(st));
+    if (MB_CUR_MAX == 1) {      /* no multibyte locale: bytes as they are */
+        for (; *p && used < cols; p++, used++)
+            fputc((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p, out);
+        for (; used < cols; used++)
+            fputc(' ', out);
+        return;
+    }
+    while (*p) {
+        wchar_t wc;
+        size_t len = mbrtowc(&wc, p, strlen(p), &st);
+        int w;
+        if (len == (size_t)-1 || len == (size_t)-2) {
+            memset(&st, 0, sizeof(st));
+            wc = L'?';
+            len = 1;
+        }
+        w = wcwidth(wc);
+        if (w < 0)
+            w = 1;
+        if (used + w > cols)
+            break;
+        if (wcwidth(wc) < 0)
+            fputc('?', out);
+        else
+            fwrite(p, 1, len, out);
+        used += w;
+        p += len;
+    }
+    for (; used < cols; used++)
+        fputc(' ', out);
 }
 
 static void cell(char *buf, size_t n, double v, const char *fmt)
@@ -111,7 +171,8 @@ static void text_sample(const vt_live_rates *r, const char *time, FILE *out)
     for (size_t i = 0; i < r->nvms; i++) {
         const vt_vm_rate *v = &r->vms[i];
         if (v->measuring) {
-            fprintf(out, "%-24.24s measuring… (%s)\n", v->name, v->why);
+            name_col(out, v->name, 24);
+            fprintf(out, " measuring… (%s)\n", v->why);
             continue;
         }
         cell(a, sizeof(a), v->cpu_pct, "%.1f");
@@ -121,7 +182,8 @@ static void text_sample(const vt_live_rates *r, const char *time, FILE *out)
         cell(e, sizeof(e), v->disk_rd_bps, "%.0f");
         cell(f, sizeof(f), v->disk_wr_bps, "%.0f");
         cell(g, sizeof(g), v->net_rx_bps, "%.0f");
-        fprintf(out, "%-24.24s %7s %6s %9s %6s %11s %11s %11s ", v->name, a, b, c, d, e, f, g);
+        name_col(out, v->name, 24);
+        fprintf(out, " %7s %6s %9s %6s %11s %11s %11s ", a, b, c, d, e, f, g);
         cell(a, sizeof(a), v->net_tx_bps, "%.0f");
         fprintf(out, "%11s\n", a);
     }
@@ -147,6 +209,7 @@ int vt_cli_top(vt_conn *c, const vt_cli_top_opts *o)
     vt_err err = { { 0 } };
     int rc = 0, printed = 0, sig = 0;
 
+    setlocale(LC_CTYPE, "");    /* names by display width; numbers stay C */
     if (vt_conn_refresh(c) < 0) {
         fprintf(stderr, "virt-tune: %s\n", c->err.msg);
         return 1;

@@ -1653,8 +1653,8 @@ static void live_vm(const vt_conn *c, vt_advice_list *l, const vt_live_window *w
             100.0 * (double)insn / (double)exits >= TH(TH_INSN_SHARE)) {
             vt_buf b = { 0 };
             a = add(l, "exits", VT_SEV_WARN, d->name, "live", why_live_insn,
-                    "emulated instructions: %.0f per 100 exits (%.0f exits/s)",
-                    100.0 * (double)insn / (double)exits, (double)exits / secs);
+                    "%.0f emulated instructions per second at %.0f exits per second",
+                    (double)insn / secs, (double)exits / secs);
             a->live = true;
             vt_buf_addf(&b, "insn_emulation %llu of %llu exits over %.0f s", insn, exits, secs);
             for (size_t i = 0; i < def->ndisks; i++)
