@@ -5,6 +5,7 @@
 #ifndef VT_CLI_H
 #define VT_CLI_H
 
+#include <signal.h>
 #include <stdbool.h>
 
 #include "core/conn.h"
@@ -13,9 +14,27 @@
  * reason on stderr. */
 int vt_cli_report(vt_conn *c, bool json);
 
-/* --check [--json]: 0 / 1 / 2 by the worst finding, 3 when the checks
- * cannot run. */
-int vt_cli_check(vt_conn *c, bool json);
+/* --check [--json] [--live]: 0 / 1 / 2 by the worst finding, 3 when the
+ * checks cannot run. live_s > 0: the live signals too, sampled over that
+ * many seconds. */
+int vt_cli_check(vt_conn *c, bool json, double live_s);
+
+typedef enum {
+    VT_CLI_TOP_TEXT,
+    VT_CLI_TOP_CSV,            /* the header of vt_live_csv_header */
+    VT_CLI_TOP_JSON,           /* one object per sample, a line each */
+} vt_cli_top_format;
+
+typedef struct vt_cli_top_opts {
+    int iterations;            /* samples printed; 0: until a signal */
+    double delay_s;            /* between samples */
+    vt_cli_top_format format;
+    const sigset_t *sigs;      /* blocked signals that end it (128 + signal) */
+} vt_cli_top_opts;
+
+/* --top: live rates every delay_s seconds; 0, 1 when the connection
+ * fails, 128 + the signal that ended it. */
+int vt_cli_top(vt_conn *c, const vt_cli_top_opts *o);
 
 typedef enum {
     VT_CLI_PLAN_APPLY,         /* --apply FILE */

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
 #include "core/advisor.h"
+#include "core/live.h"
 #include "core/remote.h"
 #include "core/report.h"
 
@@ -38,16 +40,57 @@ int vt_cli_report(vt_conn *c, bool json)
     return 0;
 }
 
-int vt_cli_check(vt_conn *c, bool json)
+/* LIVE_STEPS samples over live_s seconds into w: the live signals are
+ * judged over a window, not one sample */
+#define LIVE_STEPS 4
+static int live_window(vt_conn *c, double live_s, vt_live_window *w)
+{
+    vt_live_sample prev = { 0 }, cur = { 0 };
+    vt_err err = { { 0 } };
+    struct timespec step = { (time_t)(live_s / LIVE_STEPS),
+                             (long)((live_s / LIVE_STEPS - (double)(time_t)(live_s / LIVE_STEPS)) * 1e9) };
+
+    vt_live_take(c, !c->remote, &prev, &err);
+    for (int i = 0; i < LIVE_STEPS; i++) {
+        vt_live_rates r;
+        while (nanosleep(&step, &step) < 0 && errno == EINTR)
+            ;
+        step.tv_sec = (time_t)(live_s / LIVE_STEPS);
+        step.tv_nsec = (long)((live_s / LIVE_STEPS - (double)step.tv_sec) * 1e9);
+        if (vt_conn_refresh(c) < 0) {
+            vt_live_sample_clear(&prev);
+            return -1;
+        }
+        vt_live_take(c, !c->remote, &cur, &err);
+        vt_live_rates_compute(c, &prev, &cur, &r);
+        vt_live_window_push(w, &r);
+        vt_live_sample_clear(&prev);
+        prev = cur;
+        memset(&cur, 0, sizeof(cur));
+    }
+    vt_live_sample_clear(&prev);
+    return 0;
+}
+
+int vt_cli_check(vt_conn *c, bool json, double live_s)
 {
     vt_remote_status rs = { 0 };
     vt_advise_opts ao = { 0 };
     vt_advice_list l = { 0 };
+    vt_live_window w = { 0 };
     int rc;
 
     if (vt_conn_refresh(c) < 0) {
         fprintf(stderr, "virt-tune: %s\n", c->err.msg);
         return 3;
+    }
+    if (live_s > 0) {
+        if (live_window(c, live_s, &w) < 0) {
+            fprintf(stderr, "virt-tune: %s\n", c->err.msg);
+            vt_live_window_clear(&w);
+            return 3;
+        }
+        ao.live = &w;
     }
     if (!c->remote) {
         vt_remote_status_read(&rs, c->etc_root);
@@ -67,5 +110,6 @@ int vt_cli_check(vt_conn *c, bool json)
         rc = 3;
     vt_advice_list_clear(&l);
     vt_remote_status_clear(&rs);
+    vt_live_window_clear(&w);
     return rc;
 }

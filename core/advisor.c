@@ -3,11 +3,14 @@
 #include <json-c/json.h>
 #include <libvirt/libvirt-qemu.h>
 #include <libvirt/virterror.h>
+#include <math.h>
 #include <regex.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "checks.h"
+#include "cpumap.h"
 #include "cpuset.h"
 #include "facts.h"
 #include "plan.h"
@@ -1434,6 +1437,301 @@ static void add_pending(vt_advice_list *l, size_t from, vt_advice_list *now)
     }
 }
 
+/* ---- live signals: the host over a window of samples ----
+ *
+ * Each signal is judged on its mean over the window's samples of the VM
+ * (at least LIVE_MIN_SAMPLES of them), so one busy second is no finding. */
+
+enum { TH_VHOST_HOT, TH_STEAL, TH_HALTPOLL_FAIL, TH_HALTPOLL_LARGE, TH_INSN_SHARE, TH_MIN_EXITS,
+       TH_PAUSE, TH_MIN_SAMPLES };
+
+const vt_live_threshold vt_live_thresholds[] = {
+    [TH_VHOST_HOT] = { "vhost_hot_pct", 50,
+                       "a vhost thread busier than this (% of one CPU) on a NIC with one queue" },
+    [TH_STEAL] = { "steal_pct", 10,
+                   "vCPU steal (runnable, not running; % of the time) on pinned vCPUs" },
+    [TH_HALTPOLL_FAIL] = { "haltpoll_fail_pct", 50,
+                           "share of halt-poll time that ends without a wake-up" },
+    [TH_HALTPOLL_LARGE] = { "haltpoll_large_ns", 200000,
+                            "halt_poll_ns at or above this counts as large" },
+    [TH_INSN_SHARE] = { "insn_emulation_pct", 50,
+                        "emulated instructions per 100 exits" },
+    [TH_MIN_EXITS] = { "min_exits_ps", 100,
+                       "exits per second below which exit shares are not judged" },
+    [TH_PAUSE] = { "pause_yields_ps", 500,
+                   "directed yields (pause-loop exits) per vCPU and second" },
+    [TH_MIN_SAMPLES] = { "min_samples", 2, "samples of a VM a live signal needs" },
+};
+const size_t vt_live_nthresholds = sizeof(vt_live_thresholds) / sizeof(*vt_live_thresholds);
+
+#define TH(i) (vt_live_thresholds[i].value)
+
+/* The VM's rates in each sample of the window that has it, measured */
+static size_t window_rates(const vt_live_window *w, const char *uuid, const vt_vm_rate **out)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < w->n; i++) {
+        const vt_vm_rate *r = vt_live_find(&w->r[i], uuid);
+        if (r && !r->measuring)
+            out[n++] = r;
+    }
+    return n;
+}
+
+/* mean of one field over rates; NAN when none has it */
+static double mean_of(const vt_vm_rate **r, size_t n, size_t off)
+{
+    double sum = 0;
+    size_t k = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        double v = *(const double *)((const char *)r[i] + off);
+        if (!isnan(v)) {
+            sum += v;
+            k++;
+        }
+    }
+    return k ? sum / (double)k : NAN;
+}
+
+static unsigned long long sum_kvm(const vt_vm_rate **r, size_t n, vt_kvm_counter k)
+{
+    unsigned long long s = 0;
+
+    for (size_t i = 0; i < n; i++)
+        s += r[i]->kvm_delta[k];
+    return s;
+}
+
+static double sum_secs(const vt_vm_rate **r, size_t n)
+{
+    double s = 0;
+
+    for (size_t i = 0; i < n; i++)
+        s += r[i]->interval_s;
+    return s;
+}
+
+/* what else may run on the CPUs of set, by the CPU-grid model: other VMs
+   and kworkers */
+static void others_on(const vt_conn *c, const vt_domain *d, const vt_cpuset *set, vt_buf *b)
+{
+    vt_cpumap m;
+    vt_cpumap_vm *vms = vt_calloc(c->ndoms ? c->ndoms : 1, sizeof(*vms));
+    size_t n = 0, named = 0, more = 0;
+    int self = -1;
+    bool kw = false;
+    vt_err err = { { 0 } };
+
+    for (size_t i = 0; i < c->ndoms; i++) {
+        if (!vt_domain_active(c->doms[i]))
+            continue;
+        if (c->doms[i] == d)
+            self = (int)n;
+        vms[n].name = c->doms[i]->name;
+        vms[n++].def = c->doms[i]->live;
+    }
+    if (vt_cpumap_build(&m, &c->host, vms, n, self, &err) < 0) {
+        free(vms);
+        return;
+    }
+    for (size_t v = 0; v < n; v++) {
+        bool there = false;
+        if ((int)v == self)
+            continue;
+        for (unsigned cpu = 0; cpu < m.ncpus && !there; cpu++)
+            there = vt_cpuset_has(set, cpu) && vt_cpumap_vm_bits(&m, cpu, v);
+        if (!there)
+            continue;
+        if (named < 3)
+            vt_buf_addf(b, "%s%s", named ? ", " : "; may also run there: ", vms[v].name);
+        else
+            more++;
+        named++;
+    }
+    if (more)
+        vt_buf_addf(b, " and %zu more VM%s", more, more == 1 ? "" : "s");
+    for (unsigned cpu = 0; cpu < m.ncpus; cpu++)
+        kw |= vt_cpuset_has(set, cpu) && vt_cpumap_kworker(&m, cpu);
+    if (kw)
+        vt_buf_addf(b, "%skworkers", named ? ", " : "; may also run there: ");
+    if (!named && !kw)
+        vt_buf_add(b, "; no other VM's threads may run there: the host's own tasks, or the "
+                      "host is itself a guest (its steal)");
+    vt_cpumap_free(&m);
+    free(vms);
+}
+
+static const char why_live_vhost[] =
+    "RHEL: hot vhost_net threads in top mean one queue carries the NIC's traffic; multi-queue "
+    "virtio-net spreads it over the vCPUs (queues = vCPUs, at most 16; restart the VM).";
+static const char why_live_steal[] =
+    "Pinned vCPUs that wait to run share their cores with other work: the dedicated cores are "
+    "not dedicated (other VMs, kworkers, host tasks), or the host is overcommitted.";
+static const char why_live_haltpoll[] =
+    "openEuler: halt polling spins on an idle vCPU for halt_poll_ns; polls that mostly fail "
+    "burn host CPU for nothing. Lower halt_poll_ns or let it shrink.";
+static const char why_live_insn[] =
+    "RHEL (perf kvm stat): many INSN_EMULATION exits mean emulated devices; review the VM's I/O "
+    "configuration (virtio disks and NICs).";
+static const char why_live_pause[] =
+    "RHEL (perf kvm stat): frequent PAUSE_INSTRUCTION exits mean more vCPUs than the host CPUs "
+    "can serve: shut VMs down, remove vCPUs or tune vCPU performance.";
+
+static void live_vm(const vt_conn *c, vt_advice_list *l, const vt_live_window *w,
+                    const vt_domain *d)
+{
+    const vt_vm_rate *r[VT_LIVE_WINDOW];
+    size_t n = window_rates(w, d->uuid, r);
+    const vt_domdef *def = d->live;
+    double secs, steal;
+    vt_cpuset pins;
+    vt_advice *a;
+
+    if (n < (size_t)TH(TH_MIN_SAMPLES) || !def)
+        return;
+    secs = sum_secs(r, n);
+    /* a hot vhost thread on a one-queue NIC */
+    for (size_t t = 0; t < r[n - 1]->nthreads; t++) {
+        const vt_thread_rate *th = &r[n - 1]->threads[t];
+        double sum = 0;
+        size_t k = 0;
+        char mac[32];
+        const vt_nic_def *nic = NULL;
+        if (th->kind != VT_THREAD_VHOST || !th->serves || sscanf(th->serves, "NIC %31s", mac) != 1)
+            continue;
+        for (size_t i = 0; i < n; i++)
+            for (size_t u = 0; u < r[i]->nthreads; u++)
+                if (r[i]->threads[u].tid == th->tid && !isnan(r[i]->threads[u].cpu_pct)) {
+                    sum += r[i]->threads[u].cpu_pct;
+                    k++;
+                }
+        if (k < (size_t)TH(TH_MIN_SAMPLES) || sum / (double)k < TH(TH_VHOST_HOT))
+            continue;
+        for (size_t i = 0; i < def->nnics; i++)
+            if (def->nics[i].mac && strcmp(def->nics[i].mac, mac) == 0)
+                nic = &def->nics[i];
+        if (!nic || vt_fact_nic_queues(nic) > 1)
+            continue;
+        a = add(l, "multiqueue", VT_SEV_WARN, d->name, "network", why_live_vhost,
+                "vhost thread %s runs at %.0f%% of a CPU for NIC %s, which has one queue",
+                th->name, sum / (double)k, mac);
+        a->live = true;
+        nic_queues_fix(a, d, def, nic, "1");
+        {
+            char *e = vt_asprintf("%s; vhost CPU %.0f%% over %zu samples (%.0f s)%s",
+                                  a->evidence ? a->evidence : "queues 1", sum / (double)k, k, secs,
+                                  a->fix ? "; queues take effect at the next start, and the "
+                                           "guest enables them (ethtool -L eth0 combined N)"
+                                         : "");
+            evidence(a, "%s", e);
+            free(e);
+        }
+    }
+    /* steal on pinned vCPUs */
+    steal = mean_of(r, n, offsetof(vt_vm_rate, vcpu_steal_pct));
+    if (!isnan(steal) && steal >= TH(TH_STEAL) && vcpu_pins(def, &pins)) {
+        vt_buf b = { 0 };
+        VT_AUTOFREE char *cpus = vt_cpuset_format(&pins);
+        a = add(l, "steal", VT_SEV_WARN, d->name, "iothreads", why_live_steal,
+                "its pinned vCPUs wait %.0f%% of the time to run (steal)", steal);
+        a->live = true;
+        vt_buf_addf(&b, "vCPU steal %.1f%% over %zu samples (%.0f s) on CPUs %s", steal, n, secs,
+                    cpus);
+        others_on(c, d, &pins, &b);
+        evidence(a, "%s", b.buf);
+        vt_buf_free(&b);
+    }
+    /* exits: emulation and pause loops */
+    if (r[n - 1]->kvm_present) {
+        unsigned long long exits = sum_kvm(r, n, VT_KVM_exits),
+                           insn = sum_kvm(r, n, VT_KVM_insn_emulation),
+                           yields = sum_kvm(r, n, VT_KVM_directed_yield_attempted);
+        unsigned nv = r[n - 1]->nvcpus ? r[n - 1]->nvcpus : 1;
+        if (secs > 0 && (double)exits / secs >= TH(TH_MIN_EXITS) &&
+            100.0 * (double)insn / (double)exits >= TH(TH_INSN_SHARE)) {
+            vt_buf b = { 0 };
+            a = add(l, "exits", VT_SEV_WARN, d->name, "live", why_live_insn,
+                    "%.0f emulated instructions per second at %.0f exits per second",
+                    (double)insn / secs, (double)exits / secs);
+            a->live = true;
+            vt_buf_addf(&b, "insn_emulation %llu of %llu exits over %.0f s", insn, exits, secs);
+            for (size_t i = 0; i < def->ndisks; i++)
+                if (def->disks[i].bus && strcmp(def->disks[i].bus, "virtio") != 0 &&
+                    def->disks[i].target)
+                    vt_buf_addf(&b, "; disk %s on bus %s", def->disks[i].target, def->disks[i].bus);
+            for (size_t i = 0; i < def->nnics; i++)
+                if (!def->nics[i].model || strcmp(def->nics[i].model, "virtio") != 0)
+                    vt_buf_addf(&b, "; NIC %s model %s", def->nics[i].mac ? def->nics[i].mac : "?",
+                                def->nics[i].model ? def->nics[i].model : "(default)");
+            evidence(a, "%s", b.buf);
+            vt_buf_free(&b);
+        }
+        if (secs > 0 && (double)yields / secs / nv >= TH(TH_PAUSE)) {
+            unsigned vcpus = 0;
+            for (size_t i = 0; i < c->ndoms; i++)
+                if (vt_domain_active(c->doms[i]) && c->doms[i]->live)
+                    vcpus += c->doms[i]->live->vcpus;
+            a = add(l, "overcommit", VT_SEV_WARN, d->name, "live", why_live_pause,
+                    "pause-loop exits: %.0f directed yields per vCPU and second",
+                    (double)yields / secs / nv);
+            a->live = true;
+            evidence(a, "directed_yield_attempted %llu over %.0f s on %u vCPUs; running VMs "
+                     "have %u vCPUs on %u host CPUs", yields, secs, nv, vcpus, c->host.ncpus);
+        }
+    }
+}
+
+/* halt polling that mostly fails, with a large halt_poll_ns: a host knob */
+static void live_haltpoll(const vt_conn *c, vt_advice_list *l, const vt_live_window *w)
+{
+    const vt_host *h = &c->host;
+    unsigned long long ok = 0, fail = 0;
+    size_t vms = 0, failing = 0;
+
+    if (!h->halt_poll_ns.present || (double)h->halt_poll_ns.value < TH(TH_HALTPOLL_LARGE))
+        return;
+    for (size_t i = 0; i < c->ndoms; i++) {
+        const vt_vm_rate *r[VT_LIVE_WINDOW];
+        size_t n = window_rates(w, c->doms[i]->uuid, r);
+        unsigned long long o, f;
+        if (n < (size_t)TH(TH_MIN_SAMPLES) || !r[n - 1]->kvm_present)
+            continue;
+        o = sum_kvm(r, n, VT_KVM_halt_poll_success_ns);
+        f = sum_kvm(r, n, VT_KVM_halt_poll_fail_ns);
+        if (!o && !f)
+            continue;
+        vms++;
+        ok += o;
+        fail += f;
+        failing += 100.0 * (double)f / (double)(o + f) >= TH(TH_HALTPOLL_FAIL);
+    }
+    if (!vms || 100.0 * (double)fail / (double)(ok + fail) < TH(TH_HALTPOLL_FAIL)) {
+        return;
+    } else {
+        unsigned long long lower = h->halt_poll_ns.value / 2;
+        vt_advice *a = add(l, "halt-poll", VT_SEV_WARN, NULL, "host", why_live_haltpoll,
+                           "halt polling fails %.0f%% of its time at halt_poll_ns %llu",
+                           100.0 * (double)fail / (double)(ok + fail), h->halt_poll_ns.value);
+        a->live = true;
+        evidence(a, "poll time that failed %llu ns, succeeded %llu ns, over the window; %zu of "
+                 "%zu VMs with halt polling fail most of it", fail, ok, failing, vms);
+        a->fix = vt_asprintf("host halt_poll_ns %llu%s\n", lower,
+                             h->halt_poll_ns.writable ? "" : " persist");
+    }
+}
+
+static void check_live(const vt_conn *c, vt_advice_list *l, const vt_live_window *w)
+{
+    if (!w || !w->n)
+        return;
+    for (size_t i = 0; i < c->ndoms; i++)
+        if (vt_domain_active(c->doms[i]) && c->doms[i]->name)
+            live_vm(c, l, w, c->doms[i]);
+    live_haltpoll(c, l, w);
+}
+
 void vt_advise(vt_conn *c, const vt_advise_opts *o, vt_advice_list *out)
 {
     vt_advice_list l = { 0 };
@@ -1461,6 +1759,7 @@ void vt_advise(vt_conn *c, const vt_advise_opts *o, vt_advice_list *out)
     pin_table_clear(&pins[0]);
     pin_table_clear(&pins[1]);
     check_host(c, &l);
+    check_live(c, &l, o ? o->live : NULL);
     check_sasl(&l, o ? o->remote : NULL);
     if (l.n)
         vt_qsort(l.items, l.n, sizeof(*l.items), cmp_advice);
@@ -1555,6 +1854,7 @@ void vt_advice_json_write(const vt_advice_list *l, FILE *out)
         json_object_object_add(o, "why", json_object_new_string(a->why ? a->why : ""));
         json_object_object_add(o, "fix", a->fix ? json_object_new_string(a->fix) : NULL);
         json_object_object_add(o, "pending_restart", json_object_new_boolean(a->pending_restart));
+        json_object_object_add(o, "live", json_object_new_boolean(a->live));
         json_object_array_add(arr, o);
     }
     json_object_object_add(root, "findings", arr);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "conn.h"
+#include "live.h"
 #include "remote.h"
 
 typedef enum {
@@ -31,6 +32,7 @@ typedef struct vt_advice {
     char *panel;             /* static: where it lives in the console ("iothreads", "host", ...) */
     bool pending_restart;    /* the running VM has it, its config no longer: fixed at the
                                 next start (no fix, not counted in the exit status or !N) */
+    bool live;               /* judged on live signals over a window of samples */
 } vt_advice;
 
 typedef struct vt_advice_list {
@@ -41,7 +43,17 @@ typedef struct vt_advice_list {
 typedef struct vt_advise_opts {
     const vt_remote_status *remote;   /* NULL: no sasl findings */
     bool query_agents;       /* ask connected guest agents for guest-info */
+    const vt_live_window *live;   /* NULL: no live signals judged */
 } vt_advise_opts;
+
+/* The live signals' thresholds, in one table (the man page lists them). */
+typedef struct vt_live_threshold {
+    const char *name;        /* "vhost_hot_pct" */
+    double value;
+    const char *meaning;     /* one line */
+} vt_live_threshold;
+extern const vt_live_threshold vt_live_thresholds[];
+extern const size_t vt_live_nthresholds;
 
 void vt_advise(vt_conn *c, const vt_advise_opts *o, vt_advice_list *out);
 void vt_advice_list_clear(vt_advice_list *l);

@@ -42,6 +42,9 @@ typedef struct vt_vm_sample {
     int pid;                /* -1: unknown */
     vt_dom_counters k;      /* owned copy */
     bool proc_present;      /* the threads were read */
+    long long at_ns_proc;   /* CLOCK_MONOTONIC when they were */
+    bool proc_cpu_present;  /* /proc/PID/stat: the whole process */
+    unsigned long long proc_cpu_ns;
     char *proc_why;         /* owned: why not ("needs a local connection") */
     vt_thread_sample *threads;    /* owned */
     size_t nthreads;

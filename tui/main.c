@@ -25,6 +25,7 @@ typedef enum {
     MODE_EXPORT_VIRSH,
     MODE_REVERT,
     MODE_CHECK,
+    MODE_TOP,
 } run_mode;
 
 typedef struct options {
@@ -43,7 +44,11 @@ typedef struct options {
     bool yes;
     bool force;
     const char *log_path;      /* --apply-log */
-    bool json;                 /* --check --json */
+    bool json;                 /* --check --json, --top --json */
+    bool csv;                  /* --top --csv */
+    bool live;                 /* --check --live */
+    bool delay_set;            /* -d given */
+    int iterations;            /* --top -n */
 } options;
 
 static void usage(FILE *out)
@@ -75,6 +80,12 @@ static void usage(FILE *out)
           "                           is in its private copy)\n"
           "      --check [--json]     run every best-practice check and exit 0 (nothing above\n"
           "                           info), 1 (warnings) or 2 (failures); 3 when it cannot run\n"
+          "      --live               with --check: also judge live signals, sampled over\n"
+          "                           -d SECONDS (default 2)\n"
+          "      --top                print live rates per VM every -d SECONDS, as top -b\n"
+          "  -n, --iterations N       with --top: N samples, then exit (default: until\n"
+          "                           interrupted)\n"
+          "      --csv                with --top: CSV (--json: a JSON object per sample)\n"
           "  -d, --delay SECONDS      refresh every SECONDS in the console (default 2)\n"
           "      --theme NAME         colour theme: default, mono, high-contrast\n"
           "      --no-color           no colours (also when NO_COLOR is set)\n"
@@ -92,7 +103,7 @@ static int parse_args(int argc, char **argv, options *o)
 {
     enum { OPT_DEMO = 256, OPT_REPORT, OPT_SYSFS, OPT_PROCFS, OPT_THEME, OPT_NOCOLOR, OPT_ETC,
            OPT_PLAN, OPT_APPLY, OPT_DRYRUN, OPT_EXPORT, OPT_LOG, OPT_REVERT, OPT_CHECK,
-           OPT_JSON, OPT_FORCE };
+           OPT_JSON, OPT_FORCE, OPT_TOP, OPT_CSV, OPT_LIVE };
     static const struct option longopts[] = {
         { "connect", required_argument, NULL, 'c' },
         { "readonly", no_argument, NULL, 'r' },
@@ -114,6 +125,10 @@ static int parse_args(int argc, char **argv, options *o)
         { "revert-last", no_argument, NULL, OPT_REVERT },
         { "check", no_argument, NULL, OPT_CHECK },
         { "json", no_argument, NULL, OPT_JSON },
+        { "top", no_argument, NULL, OPT_TOP },
+        { "iterations", required_argument, NULL, 'n' },
+        { "csv", no_argument, NULL, OPT_CSV },
+        { "live", no_argument, NULL, OPT_LIVE },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
@@ -123,7 +138,7 @@ static int parse_args(int argc, char **argv, options *o)
     memset(o, 0, sizeof(*o));
     o->refresh_ms = 2000;
     o->color = -1;
-    while ((ch = getopt_long(argc, argv, "c:rd:yhV", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "c:rd:n:yhV", longopts, NULL)) != -1) {
         switch (ch) {
         case 'c': o->uri = optarg; break;
         case 'r': o->readonly = true; break;
@@ -147,8 +162,23 @@ static int parse_args(int argc, char **argv, options *o)
                 return -1;
             }
             o->refresh_ms = (int)(secs * 1000);
+            o->delay_set = true;
             break;
         }
+        case 'n': {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (*end || end == optarg || n < 1 || n > 1000000) {
+                fprintf(stderr, "virt-tune: -n takes a count of samples from 1 to 1000000, not "
+                        "'%s'\n", optarg);
+                return -1;
+            }
+            o->iterations = (int)n;
+            break;
+        }
+        case OPT_TOP: o->mode = MODE_TOP; break;
+        case OPT_CSV: o->csv = true; break;
+        case OPT_LIVE: o->live = true; break;
         case OPT_THEME: o->theme = optarg; break;
         case OPT_NOCOLOR: o->color = 0; break;
         case OPT_PROCFS: o->procfs_root = optarg; break;
@@ -174,11 +204,28 @@ static int parse_args(int argc, char **argv, options *o)
         fprintf(stderr, "virt-tune: unexpected argument '%s'\nTry 'virt-tune --help'.\n", argv[optind]);
         return -1;
     }
-    if (o->json && o->mode != MODE_CHECK) {
-        fputs("virt-tune: --json goes with --check (for the report: --report=json)\n", stderr);
+    if (o->json && o->mode != MODE_CHECK && o->mode != MODE_TOP) {
+        fputs("virt-tune: --json goes with --check or --top (for the report: --report=json)\n",
+              stderr);
         return -1;
     }
-    if (nplan > 1 || (nplan && o->mode == MODE_CHECK)) {
+    if (o->csv && o->mode != MODE_TOP) {
+        fputs("virt-tune: --csv goes with --top\n", stderr);
+        return -1;
+    }
+    if (o->csv && o->json) {
+        fputs("virt-tune: --csv and --json exclude each other\n", stderr);
+        return -1;
+    }
+    if (o->iterations && o->mode != MODE_TOP) {
+        fputs("virt-tune: -n goes with --top\n", stderr);
+        return -1;
+    }
+    if (o->live && o->mode != MODE_CHECK) {
+        fputs("virt-tune: --live goes with --check (the console's live view is key t)\n", stderr);
+        return -1;
+    }
+    if (nplan > 1 || (nplan && (o->mode == MODE_CHECK || o->mode == MODE_TOP))) {
         fputs("virt-tune: --plan, --apply, --export-virsh and --revert-last exclude each other\n",
               stderr);
         return -1;
@@ -357,8 +404,17 @@ int main(int argc, char **argv)
         rc = vt_cli_report(c, o.mode == MODE_REPORT_JSON);
         break;
     case MODE_CHECK:
-        rc = vt_cli_check(c, o.json);
+        rc = vt_cli_check(c, o.json, o.live ? (o.delay_set ? o.refresh_ms / 1000.0 : 2.0) : 0);
         break;
+    case MODE_TOP: {
+        vt_cli_top_opts to = { 0 };
+        to.iterations = o.iterations;
+        to.delay_s = o.refresh_ms / 1000.0;
+        to.format = o.csv ? VT_CLI_TOP_CSV : o.json ? VT_CLI_TOP_JSON : VT_CLI_TOP_TEXT;
+        to.sigs = &block;
+        rc = vt_cli_top(c, &to);
+        break;
+    }
     case MODE_APPLY:
     case MODE_EXPORT_VIRSH:
     case MODE_REVERT:
