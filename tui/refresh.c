@@ -88,6 +88,10 @@ static void refresh_done(vt_app *a, int rc)
     }
     a->connected = true;
     a->first_done = true;
+    /* rates only between two merged snapshots (a failed refresh keeps the
+       old counters: a zero interval); before the advisor, which may judge
+       the window */
+    vt_live_sample_now(a);
     /* one advisor for the list's marks, the detail's findings and the advice */
     vt_advise(a->c, &ao, &a->advice);
     for (size_t i = 0; i < a->c->ndoms; i++) {
@@ -100,9 +104,6 @@ static void refresh_done(vt_app *a, int rc)
             (d = vt_conn_find_name(a->c, a->advice.items[i].vm)))
             d->nfails++;
     }
-    /* rates only between two merged snapshots: a failed refresh keeps
-       the old counters, which would make a zero interval */
-    vt_live_sample_now(a);
     if (was_lost)
         vt_app_status(a, VT_ROLE_STATUS, "reconnected to %s: %zu VMs read again%s", a->c->uri, a->c->ndoms,
                       a->staged.n ? "; staged edits are kept (review checks them against the new state)" : "");

@@ -20,7 +20,7 @@ title_line() { capture | sed -n 1p; }
 top_rows() { capture | sed -n '4,$p' | sed '$d' | sed '$d' | grep -v '^ *$'; }
 first_row_name() { top_rows | head -1 | cut -c2- | awk '{ print $1 }'; }
 sel_name() { capture | grep '^>' | head -1 | cut -c2- | awk '{ print $1 }'; }
-masked() { capture | sed -E 's/over [0-9]+\.[0-9]+s/over N.Ns/; s/interval( +)[0-9]+\.[0-9] s/interval\1N.N s/'; }
+masked() { capture | sed -E 's/over [0-9]+\.[0-9]+s/over N.Ns/; s|no threads in [^ ]*|no threads in DIR|; s/interval( +)[0-9]+\.[0-9] s/interval\1N.N s/'; }
 check_masked() {   # name
     masked > "$tmp/screen.txt"
     if [ "${REGENERATE:-}" = 1 ]; then
