@@ -1,7 +1,7 @@
 #!/bin/sh
 # Screen test: getting around the demo in tmux. Esc goes back through
 # exactly the views entered and never loops; opening a view already on the
-# stack goes back to it; the VM list's filter stays the list's; the CPU
+# stack goes back to it (Top included); the VM list's filter stays the list's; the CPU
 # grids show other VMs' pins (the host view, the picker); a read-only
 # console offers nothing that changes the host and says why when asked.
 set -u
@@ -48,6 +48,11 @@ title_line | grep -q ' advice' && ok "Esc from a VM opened from the advice: the 
 keys Escape
 on_list && ok "then the list" || fail "advice → VM → Esc Esc: $(title_line)"
 esc_path "Enter H ? (three views)" 3 Enter H '?'
+# Top: its threads are a mode of the view, one Esc each; T from the host
+# view is one view more on the stack
+esc_path "T" 1 T
+esc_path "T Enter (a VM's threads)" 2 T Enter
+esc_path "H T Enter ?" 4 H T Enter '?'
 # Enter on a host finding: the host view at that finding's section
 keys A
 k=0; while ! capture | grep -q '^ > WARN kworker' && [ $k -lt 40 ]; do keys Down; k=$((k + 1)); done

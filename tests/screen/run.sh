@@ -20,7 +20,7 @@ for size in 80x24 160x50; do
     check_screen "$size-list-moved"
     keys Enter
     check_screen "$size-detail-iothreads"
-    for p in memory security disks network agent; do
+    for p in memory security disks network agent live; do
         keys Tab
         check_screen "$size-detail-$p"
     done

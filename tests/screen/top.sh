@@ -96,7 +96,7 @@ for size in 80x24 160x50; do
     capture | grep -q 'no KVM counters for this VM' && ok "$size: Live panel: no KVM counters, said in words" ||
         fail "$size: Live panel of build-runner: $(capture | sed -n 3,24p)"
     capture | sed -n '3,$p' | grep -E '^ [a-zA-Z/ ()]+  +0(\.0)?( |$)' && fail "$size: Live panel shows a 0"
-    check_masked "$size-detail-live"
+    check_masked "$size-live-panel"
     keys Escape
     quit_and_check_prompt "$size"
 done
