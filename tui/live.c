@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "tui/ui.h"
+#include "widgets/text.h"
 
 /* The window owns its rates, the views read a->live: a copy for it. */
 static void copy_rates(const vt_live_rates *src, vt_live_rates *dst)
@@ -161,6 +162,8 @@ void vt_live_draw_fields(vt_pen *p, const vt_vm_rate *r)
 
 void vt_live_draw_threads(vt_pen *p, const vt_vm_rate *r)
 {
+    int nw = 6;   /* "thread" */
+
     if (!r || r->measuring) {
         vt_pen_line(p, VT_ROLE_DIM, "measuring…");
         return;
@@ -169,7 +172,10 @@ void vt_live_draw_threads(vt_pen *p, const vt_vm_rate *r)
         vt_pen_wrap(p, VT_ROLE_DIM, "threads unknown: ", r->threads_why ? r->threads_why : "not read yet");
         return;
     }
-    vt_pen_line(p, VT_ROLE_DIM, "%-16s %8s %4s %6s %7s %8s  %s", "thread", "tid", "CPU", "CPU%", "steal%",
+    for (size_t i = 0; i < r->nthreads; i++)
+        if ((int)strlen(r->threads[i].name) > nw)
+            nw = (int)strlen(r->threads[i].name);
+    vt_pen_line(p, VT_ROLE_DIM, "%-*s %8s %4s %6s %7s %8s  %s", nw, "thread", "tid", "CPU", "CPU%", "steal%",
                 "exits/s", "serves");
     for (size_t i = 0; i < r->nthreads; i++) {
         const vt_thread_rate *t = &r->threads[i];
@@ -185,7 +191,7 @@ void vt_live_draw_threads(vt_pen *p, const vt_vm_rate *r)
             snprintf(steal, sizeof(steal), " ");
             snprintf(exits, sizeof(exits), " ");
         }
-        vt_pen_line(p, VT_ROLE_NORMAL, "%-16.16s %8d %4s %6s %7s %8s  %s", t->name, t->tid, cpu, pct, steal, exits,
+        vt_pen_line(p, VT_ROLE_NORMAL, "%-*s %8d %4s %6s %7s %8s  %s", nw, t->name, t->tid, cpu, pct, steal, exits,
                     t->serves ? t->serves : "");
     }
 }
@@ -195,6 +201,7 @@ void vt_live_draw_exits(vt_pen *p, const vt_vm_rate *r)
     vt_exit_row rows[64];
     size_t n;
     bool explaining = false;
+    int cw = 19;   /* "explaining counters" */
 
     if (!r || r->measuring) {
         vt_pen_line(p, VT_ROLE_DIM, "measuring…");
@@ -206,18 +213,29 @@ void vt_live_draw_exits(vt_pen *p, const vt_vm_rate *r)
         return;
     }
     n = vt_live_exit_rows(r, rows, sizeof(rows) / sizeof(rows[0]));
-    vt_pen_line(p, VT_ROLE_DIM, "%-22s %12s %7s %10s", "VM-EXIT", "count", "%", "per s");
+    for (size_t i = 0; i < n; i++)
+        if ((int)strlen(rows[i].cls) > cw)
+            cw = (int)strlen(rows[i].cls);
+    vt_pen_line(p, VT_ROLE_DIM, "%-*s %12s %7s %10s", cw, "VM-EXIT", "count", "%", "per s");
     for (size_t i = 0; i < n; i++) {
-        char pct[16], ps[16];
+        char pct[16], ps[16], line[256];
+        int len;
         if (!rows[i].is_exit && !explaining) {
-            vt_pen_line(p, VT_ROLE_DIM, "%-22s %12s %7s %10s", "explaining counters", "count", "", "per s");
+            vt_pen_line(p, VT_ROLE_DIM, "%-*s %12s %7s %10s", cw, "explaining counters", "count", "", "per s");
             explaining = true;
         }
         vt_live_pct(rows[i].pct, pct, sizeof(pct));
         vt_live_count(rows[i].per_s, ps, sizeof(ps));
-        vt_pen_line(p, VT_ROLE_NORMAL, "%-22.22s %12llu %7s %10s%s%s", rows[i].cls, rows[i].count,
-                    rows[i].is_exit ? pct : "", ps, rows[i].reading ? "  " : "",
-                    rows[i].reading ? rows[i].reading : "");
+        len = snprintf(line, sizeof(line), "%-*s %12llu %7s %10s", cw, rows[i].cls, rows[i].count,
+                       rows[i].is_exit ? pct : "", ps);
+        /* the reading beside its row where it fits, else under it */
+        if (rows[i].reading && len + 2 + vt_text_width(rows[i].reading) <= p->width - 2) {
+            vt_pen_line(p, VT_ROLE_NORMAL, "%s  %s", line, rows[i].reading);
+        } else {
+            vt_pen_line(p, VT_ROLE_NORMAL, "%s", line);
+            if (rows[i].reading)
+                vt_pen_wrap(p, VT_ROLE_DIM, "    ", rows[i].reading);
+        }
     }
     if (!n)
         vt_pen_line(p, VT_ROLE_DIM, "no exits over the interval");
