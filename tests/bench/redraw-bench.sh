@@ -1,5 +1,6 @@
 #!/bin/sh
 # Key-to-redraw time of the console with 1000 VMs: the real binary in tmux,
+# on the list, the detail, the host, the help and the Top view,
 # driven by keys; virt-tune itself logs (VT_TRACE_REDRAW) the time from
 # reading each key to the end of the redraw it caused. Target (issue 14):
 # median <= 2 ms and p95 <= 8 ms. For comparison, one `virsh list --all` on
@@ -79,6 +80,11 @@ run() {
     # to the list on the old one: each of these ends on the list
     rep 10 Enter Tab Tab Escape j
     send H; send Escape; send '?'; send Escape
+    # the Top view (new console only: T is the old one's nothing): moves,
+    # sorts, a VM's threads and back; one row per running VM (750)
+    if [ "$1" = new ]; then
+        send T; rep 20 j; rep 6 s; send S; send Enter; send Escape; send Escape
+    fi
     sleep 0.3
     if ! listed; then
         echo "redraw-bench: the $1 console is not back on the list after the keys:"
