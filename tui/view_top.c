@@ -302,6 +302,15 @@ static void draw_threads(vt_app *a)
         vt_pen_line(&p, VT_ROLE_VALUE_WARN, "This VM is not running any more (%s goes back).",
                     vt_app_key(a, VT_ACT_BACK));
     } else {
+        char cpu[16], steal[16], exits[16];
+        vt_live_pct(r->cpu_pct, cpu, sizeof(cpu));
+        vt_live_pct(r->vcpu_steal_pct, steal, sizeof(steal));
+        vt_live_count(r->exits_ps, exits, sizeof(exits));
+        if (r->measuring)
+            vt_pen_line(&p, VT_ROLE_DIM, "measuring… (%s)", r->why ? r->why : "no earlier sample");
+        else
+            vt_pen_line(&p, VT_ROLE_NORMAL, "CPU %s%s   vCPU steal %s%s   exits/s %s   over %.1fs", cpu,
+                        isnan(r->cpu_pct) ? "" : "%", steal, isnan(r->vcpu_steal_pct) ? "" : "%", exits, r->interval_s);
         vt_pen_heading(&p, "Threads (from procfs of the QEMU process; CPU% of one host CPU)");
         vt_live_draw_threads(&p, r);
         vt_pen_heading(&p, "Exits (as perf kvm stat report; over the last interval)");
