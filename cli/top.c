@@ -210,6 +210,7 @@ int vt_cli_top(vt_conn *c, const vt_cli_top_opts *o)
     int rc = 0, printed = 0, sig = 0;
 
     setlocale(LC_CTYPE, "");    /* names by display width; numbers stay C */
+    c->pids_only = true;
     if (vt_conn_refresh(c) < 0) {
         fprintf(stderr, "virt-tune: %s\n", c->err.msg);
         return 1;

@@ -1107,6 +1107,10 @@ static void refresh_spread(vt_conn *c)
             set_spread_why(d, vt_asprintf("no process with -uuid %s in %s", d->uuid, c->procfs_root));
             continue;
         }
+        if (c->pids_only) {
+            set_spread_why(d, vt_strdup("not read (live sampling only)"));
+            continue;
+        }
         free(d->process_label);
         d->process_label = vt_proc_label(c->procfs_root, d->pid);
         if (vt_proc_numa_usage(c->procfs_root, d->pid, u, &err) < 0) {

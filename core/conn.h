@@ -91,6 +91,10 @@ typedef struct vt_conn {
     bool readonly;
     bool readonly_fallback;     /* asked read-write, got read-only (no permission) */
     bool remote;                /* the host's files are not ours to read */
+    bool pids_only;             /* a refresh finds the QEMU processes but reads
+                                   neither numa_maps nor labels (--top: the
+                                   kernel's numa_maps walk costs more than
+                                   the rest of a sample) */
     bool in_process;            /* driver runs inside this process (test,
                                    qemu:///embed): no daemon round trips */
     virConnectPtr conn;
