@@ -526,6 +526,7 @@ static void domain_free(vt_domain *d)
     free(d->config_xml);
     free(d->live_xml);
     free(d->live_label);
+    vt_agent_info_clear(&d->agent);
     free(d->process_label);
     free(d->iostats);
     free(d->spread_kib);
@@ -746,6 +747,7 @@ typedef struct known_dom {
     char uuid[VIR_UUID_STRING_BUFLEN];
     int state;
     bool dirty;
+    bool agent_ask;                /* ask the agent again, definition or not */
 } known_dom;
 
 typedef struct fetched {
@@ -759,13 +761,16 @@ typedef struct fetched {
     vt_domdef *live, *cfg;         /* owned until merged; cfg may be live */
     char *cfg_xml;
     char *live_xml;
+    bool agent_only;               /* not fetched: only its agent is asked */
+    bool agent_set;                /* agent holds news for the domain */
+    vt_agent_info agent;           /* owned until merged */
 } fetched;
 
 struct vt_refresh_job {
     bg_task task;                  /* first: the task is the job */
     virConnectPtr conn;            /* a reference of the job's own */
     char *uri;
-    bool events, in_process;
+    bool events, in_process, readonly;
     known_dom *known;              /* sorted by uuid, as c->doms is */
     size_t nknown;
     /* results, read after done */
@@ -799,6 +804,7 @@ static void fetched_clear(fetched *f)
     f->live_xml = NULL;
     f->live = f->cfg = NULL;
     f->cfg_xml = NULL;
+    vt_agent_info_clear(&f->agent);
 }
 
 static void job_free(bg_task *bt)
@@ -892,8 +898,20 @@ static void *fetch_worker(void *arg)
     size_t i;
 
     quiet_thread();
-    while ((i = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED)) < j->ntodo)
-        fetch_definition(j, &j->f[j->todo[i]]);
+    while ((i = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED)) < j->ntodo) {
+        fetched *f = &j->f[j->todo[i]];
+        bool ask = f->agent_only;
+        if (!f->agent_only) {
+            fetch_definition(j, f);
+            /* whether the agent can be asked is news too: the panel says why not */
+            f->agent_set = f->rc == 0;
+            ask = f->rc == 0 && vt_agent_askable(f->live, state_active(f->state), j->readonly, &f->agent);
+        }
+        if (ask) {
+            vt_agent_ask(f->rec->dom, &f->agent);
+            f->agent_set = true;
+        }
+    }
     return NULL;
 }
 
@@ -967,7 +985,8 @@ static void job_run(bg_task *bt)
         /* Without events every definition may have changed; a state
          * change also swaps live and inactive XML. */
         f->fetch = !k || k->dirty || !j->events || k->state != f->state;
-        if (f->fetch)
+        f->agent_only = !f->fetch && k->agent_ask;
+        if (f->fetch || f->agent_only)
             j->todo[j->ntodo++] = j->nf;
         j->nf++;
     }
@@ -1131,6 +1150,7 @@ int vt_conn_refresh_start(vt_conn *c)
     j->uri = vt_strdup(c->uri);
     j->events = c->events;
     j->in_process = c->in_process;
+    j->readonly = c->readonly;
     j->started_ms = mono_ms();
     j->known = vt_calloc(c->ndoms ? c->ndoms : 1, sizeof(*j->known));
     j->nknown = c->ndoms;
@@ -1140,6 +1160,10 @@ int vt_conn_refresh_start(vt_conn *c)
         snprintf(j->known[k].uuid, sizeof(j->known[k].uuid), "%s", c->doms[k]->uuid);
         j->known[k].state = c->doms[k]->state;
         j->known[k].dirty = c->doms[k]->dirty;
+        /* an agent that did not answer is asked again, not at every refresh */
+        j->known[k].agent_ask = c->doms[k]->agent.status == VT_AGENT_FAILED &&
+                                vt_domain_active(c->doms[k]) &&
+                                j->started_ms - c->doms[k]->agent.asked_ms >= VT_AGENT_RETRY_MS;
         c->doms[k]->dirty = false;
     }
     c->counters.refreshes++;
@@ -1223,6 +1247,8 @@ static int merge(vt_conn *c, vt_refresh_job *j)
         d->seen = true;
         d->autostart = f->autostart;
         apply_stats(d, f->rec);
+        if (f->agent_set && (f->agent_only || f->rc == 0))
+            vt_agent_info_move(&d->agent, &f->agent);
         if (!f->fetch)
             continue;
         if (f->rc == 0) {

@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
+#include "agent.h"
 #include "confread.h"
 #include "domxml.h"
 #include "host.h"
@@ -56,6 +57,10 @@ typedef struct vt_domain {
                                               huge pages (hugetlbfs) */
     int spread_nnodes;
     char *spread_why;           /* owned; why there is no spread */
+    vt_agent_info agent;        /* owned; what the guest agent allows, asked
+                                   when the definition is read (and again
+                                   after a failure, at most every
+                                   VT_AGENT_RETRY_MS) */
     unsigned nfindings;         /* warnings and failures of the advisor, set by the console */
     unsigned nfails;            /* the failures among them */
     /* Refresh bookkeeping */
@@ -112,6 +117,8 @@ typedef struct vt_conn {
     vt_conn_counters counters;
     vt_err err;
 } vt_conn;
+
+#define VT_AGENT_RETRY_MS 30000
 
 /* Start libvirt's default event loop in a thread (once per process). */
 int vt_events_start(vt_err *err);

@@ -70,7 +70,7 @@ static bool reconnect(vt_app *a)
 static void refresh_done(vt_app *a, int rc)
 {
     bool was_lost = a->refresh_was_lost;
-    vt_advise_opts ao = { a->remote_read ? &a->remote : NULL, false };
+    vt_advise_opts ao = { a->remote_read ? &a->remote : NULL };
 
     a->refresh_was_lost = false;
     if (rc < 0) {
