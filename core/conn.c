@@ -783,6 +783,7 @@ struct vt_refresh_job {
     size_t ntodo;
     size_t next;                   /* atomic, next todo for a worker */
     unsigned long stats_calls, xml_fetches;   /* xml_fetches atomic */
+    int agents_asking;             /* atomic: guest-info calls under way */
     long long started_ms;
 };
 
@@ -908,7 +909,9 @@ static void *fetch_worker(void *arg)
             ask = f->rc == 0 && vt_agent_askable(f->live, state_active(f->state), j->readonly, &f->agent);
         }
         if (ask) {
+            __atomic_fetch_add(&j->agents_asking, 1, __ATOMIC_RELAXED);
             vt_agent_ask(f->rec->dom, &f->agent);
+            __atomic_fetch_sub(&j->agents_asking, 1, __ATOMIC_RELAXED);
             f->agent_set = true;
         }
     }
@@ -1127,6 +1130,11 @@ bool vt_conn_refresh_running(const vt_conn *c)
 long long vt_conn_refresh_waited_ms(const vt_conn *c)
 {
     return c->job ? mono_ms() - c->job->started_ms : 0;
+}
+
+int vt_conn_refresh_agents_asking(const vt_conn *c)
+{
+    return c->job ? __atomic_load_n(&c->job->agents_asking, __ATOMIC_RELAXED) : 0;
 }
 
 int vt_conn_refresh_start(vt_conn *c)

@@ -148,6 +148,10 @@ int vt_conn_refresh_start(vt_conn *c);
 int vt_conn_refresh_wait(vt_conn *c, int wait_ms);
 bool vt_conn_refresh_running(const vt_conn *c);
 long long vt_conn_refresh_waited_ms(const vt_conn *c);   /* 0 when none */
+/* How many guest agents the refresh under way is asking right now (each
+ * bounded by VT_AGENT_TIMEOUT_S): a slow refresh that is waiting on a
+ * guest, not on the daemon. */
+int vt_conn_refresh_agents_asking(const vt_conn *c);
 
 /* Keepalive on daemon connections while the event loop runs: a daemon
  * that stops answering fails calls after about INTERVAL * (COUNT + 1) s. */

@@ -178,10 +178,11 @@ vt_numa_maps_kib() {
 # The test guest of tests/guest/build.sh: builds it (or finds it cached)
 # and sets VT_GUEST_DIR; skips the test when its packages cannot be had.
 vt_guest_build() {
-    "$here/../guest/build.sh" > "$VT_TMP/guest-build.out"
+    "$here/../guest/build.sh" > "$VT_TMP/guest-build.out" 2> "$VT_TMP/guest-build.err"
     rc=$?
+    sed 's/^/  /' "$VT_TMP/guest-build.err"
     VT_GUEST_DIR=$(tail -1 "$VT_TMP/guest-build.out")
-    [ $rc = 77 ] && cannot_run "the test guest cannot be built (its Debian packages cannot be downloaded)"
+    [ $rc = 77 ] && cannot_run "the test guest cannot be built: $(tail -1 "$VT_TMP/guest-build.err")"
     [ $rc = 0 ] && [ -s "$VT_GUEST_DIR/vmlinuz" ] || { fail "tests/guest/build.sh failed ($rc)"; exit 1; }
 }
 
@@ -228,11 +229,11 @@ XML
 # Wait until the guest's agent answers guest-ping through libvirt; 1 after
 # TIMEOUT seconds. Sets VT_GUEST_WAITED to the seconds it took.
 vt_guest_wait() {   # name timeout
-    t0=$(date +%s.%N)
-    end=$(( $(date +%s) + $2 ))
+    _vt_gw_t0=$(date +%s.%N)   # sh has no locals: names a caller will not use
+    _vt_gw_end=$(( $(date +%s) + $2 ))
     until virsh -q -c "$URI" qemu-agent-command "$1" '{"execute":"guest-ping"}' --timeout 2 2>/dev/null | grep -q '"return"'; do
-        [ "$(date +%s)" -ge "$end" ] && return 1
-        sleep 0.5
+        [ "$(date +%s)" -ge "$_vt_gw_end" ] && return 1
+        sleep 0.2
     done
-    VT_GUEST_WAITED=$(echo "$(date +%s.%N) $t0" | awk '{ printf "%.1f", $1 - $2 }')
+    VT_GUEST_WAITED=$(echo "$(date +%s.%N) $_vt_gw_t0" | awk '{ printf "%.1f", $1 - $2 }')
 }
