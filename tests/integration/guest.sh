@@ -122,10 +122,13 @@ for tid in $tids; do
     sum=$((sum + $1))
     n=$((n + 1))
 done
-# one busy loop keeps one vCPU busy; 2 s window measured with sleep, so
-# allow the window's own slop and a host with 2 cores shared with QEMU's
-# other threads: 0.7 to 1.3 CPUs
-[ "$sum" -ge 1400 ] && [ "$sum" -le 2600 ] && ok "the vCPU threads gained $sum ms in 2 s: about one CPU (spin:1)" ||
+# One busy loop keeps one vCPU busy: 2000 ms in 2 s on an idle host. The
+# window is timed by sleep and the host (2 cores here) is shared with
+# QEMU's other threads, libvirtd and whatever else runs, which takes from
+# the loop, never adds to it: 1000 to 2600 ms (half a CPU to 1.3). The
+# exact check is the one above, domstats against procfs.
+say "  host load: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs"
+[ "$sum" -ge 1000 ] && [ "$sum" -le 2600 ] && ok "the vCPU threads gained $sum ms in 2 s: about one CPU (spin:1)" ||
     fail "the vCPU threads gained $sum ms in 2 s, expected about 2000"
 
 # ---- virt-tune: --report, --check and the console say the same
