@@ -41,7 +41,9 @@ bool vt_agent_askable(const vt_domdef *live, bool active, bool readonly, vt_agen
         out->status = VT_AGENT_NO_CHANNEL;
     else if (!active)
         out->status = VT_AGENT_NOT_RUNNING;
-    else if (!live->agent_state || strcmp(live->agent_state, "connected") != 0)
+    else if (!live->agent_state)
+        out->status = VT_AGENT_STATE_UNKNOWN;
+    else if (strcmp(live->agent_state, "connected") != 0)
         out->status = VT_AGENT_DISCONNECTED;
     else if (readonly)
         out->status = VT_AGENT_READONLY;
@@ -144,6 +146,8 @@ char *vt_agent_text(const vt_agent_info *a)
         return vt_strdup("not asked: the VM is not running");
     case VT_AGENT_DISCONNECTED:
         return vt_strdup("not asked: the agent is not connected");
+    case VT_AGENT_STATE_UNKNOWN:
+        return vt_strdup("not asked: libvirt does not say whether the agent is connected");
     case VT_AGENT_READONLY:
         return vt_strdup("not asked: a read-only connection cannot talk to the agent");
     case VT_AGENT_FAILED:

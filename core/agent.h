@@ -21,6 +21,7 @@ typedef enum {
     VT_AGENT_NO_CHANNEL,     /* the VM has no org.qemu.guest_agent.0 channel */
     VT_AGENT_NOT_RUNNING,    /* the VM is not running */
     VT_AGENT_DISCONNECTED,   /* the channel's agent is not connected */
+    VT_AGENT_STATE_UNKNOWN,  /* libvirt gives the channel no state (e.g. the test driver) */
     VT_AGENT_READONLY,       /* a read-only connection may not talk to agents */
     VT_AGENT_FAILED,         /* asked; no usable answer (why) */
     VT_AGENT_KNOWN,          /* guest-info answered */

@@ -102,9 +102,17 @@ static void test_askable(void **state)
     def.agent_channel = true;
     assert_false(vt_agent_askable(&def, false, false, &a));
     assert_int_equal(a.status, VT_AGENT_NOT_RUNNING);
+    t = vt_agent_text(&a);
+    assert_string_equal(t, "not asked: the VM is not running");
+    free(t);
+    assert_false(vt_agent_askable(&def, true, false, &a));
+    assert_int_equal(a.status, VT_AGENT_STATE_UNKNOWN);
     def.agent_state = (char *)"disconnected";
     assert_false(vt_agent_askable(&def, true, false, &a));
     assert_int_equal(a.status, VT_AGENT_DISCONNECTED);
+    t = vt_agent_text(&a);
+    assert_string_equal(t, "not asked: the agent is not connected");
+    free(t);
     def.agent_state = (char *)"connected";
     assert_false(vt_agent_askable(&def, true, true, &a));
     t = vt_agent_text(&a);
