@@ -1610,8 +1610,8 @@ static void live_vm(const vt_conn *c, vt_advice_list *l, const vt_live_window *w
         a = add(l, "steal", VT_SEV_WARN, d->name, "iothreads", why_live_steal,
                 "its pinned vCPUs wait %.0f%% of the time to run (steal)", steal);
         a->live = true;
-        vt_buf_addf(&b, "vCPU steal %.1f%% over %zu samples (%.0f s) on CPUs %s", steal, n, secs,
-                    cpus);
+        vt_buf_addf(&b, "vCPU steal %.1f%% over %zu samples (%.0f s) on CPU%s %s", steal, n, secs,
+                    vt_cpuset_count(&pins) > 1 ? "s" : "", cpus);
         others_on(c, d, &pins, &b);
         evidence(a, "%s", b.buf);
         vt_buf_free(&b);
