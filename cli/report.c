@@ -96,7 +96,6 @@ int vt_cli_check(vt_conn *c, bool json, double live_s)
         vt_remote_status_read(&rs, c->etc_root);
         ao.remote = &rs;
     }
-    ao.query_agents = true;
     vt_advise(c, &ao, &l);
     if (json) {
         vt_advice_json_write(&l, stdout);

@@ -1,7 +1,6 @@
 #include "advisor.h"
 
 #include <json-c/json.h>
-#include <libvirt/libvirt-qemu.h>
 #include <libvirt/virterror.h>
 #include <math.h>
 #include <regex.h>
@@ -1196,61 +1195,35 @@ static void check_nics(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
     }
 }
 
-/* guest-info through the agent: file and exec commands left enabled */
-static void check_agent(vt_conn *c, vt_advice_list *l, const vt_domain *d, const vt_domdef *def,
-                        bool query)
+/* guest-info through the agent: file and exec commands left enabled. The
+ * answer is the snapshot's (core/agent.c, asked by the refresh), so the
+ * finding says what the report and the console's Agent panel say. */
+static void check_agent(vt_advice_list *l, const vt_domain *d, const vt_domdef *def)
 {
-    static const char *const risky[] = { "guest-file-open", "guest-file-write", "guest-file-read",
-                                         "guest-exec" };
     const char *why = "openEuler qemu-ga: the agent can read and write guest files and run "
                       "commands for whoever reaches the host; block what you do not use "
                       "(qemu-ga --blacklist / --block-rpcs in the guest).";
-    virDomainPtr dom;
-    char *reply = NULL;
-    json_object *root = NULL, *ret, *cmds;
-    vt_buf on = { 0 };
+    VT_AUTOFREE char *text = NULL;
+    VT_AUTOFREE char *on = NULL;
+    vt_advice *a;
 
     if (!def->agent_channel || !vt_domain_active(d))
         return;
-    if (!def->agent_state || strcmp(def->agent_state, "connected") != 0 || !query || c->readonly) {
-        vt_advice *a = add(l, "qemu-ga", VT_SEV_INFO, d->name, "agent", why,
-                           "guest agent channel present; its enabled commands are not known");
-        evidence(a, "agent %s%s", def->agent_state ? def->agent_state : "state unknown",
-                 c->readonly ? ", read-only connection" : !query ? ", not queried" : "");
+    text = vt_agent_text(&d->agent);
+    if (d->agent.status != VT_AGENT_KNOWN) {
+        a = add(l, "qemu-ga", VT_SEV_INFO, d->name, "agent", why,
+                d->agent.status == VT_AGENT_FAILED
+                    ? "guest agent connected, but guest-info did not answer"
+                    : "guest agent channel present; its enabled commands are not known");
+        evidence(a, "agent %s; commands %s", def->agent_state ? def->agent_state : "state unknown", text);
         return;
     }
-    dom = virDomainLookupByUUIDString(c->conn, d->uuid);
-    if (dom)
-        reply = virDomainQemuAgentCommand(dom, "{\"execute\":\"guest-info\"}", 5, 0);
-    if (dom)
-        virDomainFree(dom);
-    if (!reply || !(root = json_tokener_parse(reply)) ||
-        !json_object_object_get_ex(root, "return", &ret) ||
-        !json_object_object_get_ex(ret, "supported_commands", &cmds)) {
-        vt_advice *a = add(l, "qemu-ga", VT_SEV_INFO, d->name, "agent", why,
-                           "guest agent connected, but guest-info did not answer");
-        evidence(a, "%s", reply ? "unexpected reply" : virGetLastErrorMessage());
-        goto cleanup;
+    on = vt_agent_risky_text(&d->agent);
+    if (on[0]) {
+        a = add(l, "qemu-ga", VT_SEV_WARN, d->name, "agent", why,
+                "guest agent allows file or exec commands");
+        evidence(a, "%s; %s", on, text);
     }
-    for (size_t i = 0; i < json_object_array_length(cmds); i++) {
-        json_object *cmd = json_object_array_get_idx(cmds, i), *name, *en;
-        if (!json_object_object_get_ex(cmd, "name", &name) ||
-            !json_object_object_get_ex(cmd, "enabled", &en) || !json_object_get_boolean(en))
-            continue;
-        for (size_t k = 0; k < sizeof(risky) / sizeof(risky[0]); k++)
-            if (strcmp(json_object_get_string(name), risky[k]) == 0)
-                vt_buf_addf(&on, "%s%s", on.len ? ", " : "", risky[k]);
-    }
-    if (on.len) {
-        vt_advice *a = add(l, "qemu-ga", VT_SEV_WARN, d->name, "agent", why,
-                           "guest agent allows file or exec commands");
-        evidence(a, "enabled: %s", on.buf);
-    }
-
-cleanup:
-    vt_buf_free(&on);
-    json_object_put(root);
-    free(reply);
 }
 
 /* ---- host checks ---- */
@@ -1637,8 +1610,8 @@ static void live_vm(const vt_conn *c, vt_advice_list *l, const vt_live_window *w
         a = add(l, "steal", VT_SEV_WARN, d->name, "iothreads", why_live_steal,
                 "its pinned vCPUs wait %.0f%% of the time to run (steal)", steal);
         a->live = true;
-        vt_buf_addf(&b, "vCPU steal %.1f%% over %zu samples (%.0f s) on CPUs %s", steal, n, secs,
-                    cpus);
+        vt_buf_addf(&b, "vCPU steal %.1f%% over %zu samples (%.0f s) on CPU%s %s", steal, n, secs,
+                    vt_cpuset_count(&pins) > 1 ? "s" : "", cpus);
         others_on(c, d, &pins, &b);
         evidence(a, "%s", b.buf);
         vt_buf_free(&b);
@@ -1754,7 +1727,7 @@ void vt_advise(vt_conn *c, const vt_advise_opts *o, vt_advice_list *out)
             add_pending(&l, from, &now);
             vt_advice_list_clear(&now);
         }
-        check_agent(c, &l, d, d->live, o && o->query_agents);
+        check_agent(&l, d, d->live);
     }
     pin_table_clear(&pins[0]);
     pin_table_clear(&pins[1]);

@@ -1,8 +1,8 @@
 /* The advisor: every practice of the two guides as a check over one
  * snapshot, with its evidence, two lines of why, and, where a plan line
  * can do it, the fix as plan lines (so `--check --json | jq .fix` is a
- * plan that --apply takes). Pure over the snapshot, except the guest
- * agent check, which asks a connected agent for guest-info. */
+ * plan that --apply takes). Pure over the snapshot: the guest agent
+ * check reads the guest-info answer the refresh put there (core/agent.h). */
 #ifndef VT_ADVISOR_H
 #define VT_ADVISOR_H
 
@@ -42,7 +42,6 @@ typedef struct vt_advice_list {
 
 typedef struct vt_advise_opts {
     const vt_remote_status *remote;   /* NULL: no sasl findings */
-    bool query_agents;       /* ask connected guest agents for guest-info */
     const vt_live_window *live;   /* NULL: no live signals judged */
 } vt_advise_opts;
 

@@ -526,6 +526,7 @@ static void domain_free(vt_domain *d)
     free(d->config_xml);
     free(d->live_xml);
     free(d->live_label);
+    vt_agent_info_clear(&d->agent);
     free(d->process_label);
     free(d->iostats);
     free(d->counters.vcpus);
@@ -828,6 +829,7 @@ typedef struct known_dom {
     char uuid[VIR_UUID_STRING_BUFLEN];
     int state;
     bool dirty;
+    bool agent_ask;                /* ask the agent again, definition or not */
 } known_dom;
 
 typedef struct fetched {
@@ -841,6 +843,9 @@ typedef struct fetched {
     vt_domdef *live, *cfg;         /* owned until merged; cfg may be live */
     char *cfg_xml;
     char *live_xml;
+    bool agent_only;               /* not fetched: only its agent is asked */
+    bool agent_set;                /* agent holds news for the domain */
+    vt_agent_info agent;           /* owned until merged */
 } fetched;
 
 struct vt_refresh_job {
@@ -848,7 +853,7 @@ struct vt_refresh_job {
     long long stats_at_ns;         /* when the stats call returned */
     virConnectPtr conn;            /* a reference of the job's own */
     char *uri;
-    bool events, in_process;
+    bool events, in_process, readonly;
     known_dom *known;              /* sorted by uuid, as c->doms is */
     size_t nknown;
     /* results, read after done */
@@ -861,6 +866,7 @@ struct vt_refresh_job {
     size_t ntodo;
     size_t next;                   /* atomic, next todo for a worker */
     unsigned long stats_calls, xml_fetches;   /* xml_fetches atomic */
+    int agents_asking;             /* atomic: guest-info calls under way */
     long long started_ms;
 };
 
@@ -882,6 +888,7 @@ static void fetched_clear(fetched *f)
     f->live_xml = NULL;
     f->live = f->cfg = NULL;
     f->cfg_xml = NULL;
+    vt_agent_info_clear(&f->agent);
 }
 
 static void job_free(bg_task *bt)
@@ -975,8 +982,22 @@ static void *fetch_worker(void *arg)
     size_t i;
 
     quiet_thread();
-    while ((i = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED)) < j->ntodo)
-        fetch_definition(j, &j->f[j->todo[i]]);
+    while ((i = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED)) < j->ntodo) {
+        fetched *f = &j->f[j->todo[i]];
+        bool ask = f->agent_only;
+        if (!f->agent_only) {
+            fetch_definition(j, f);
+            /* whether the agent can be asked is news too: the panel says why not */
+            f->agent_set = f->rc == 0;
+            ask = f->rc == 0 && vt_agent_askable(f->live, state_active(f->state), j->readonly, &f->agent);
+        }
+        if (ask) {
+            __atomic_fetch_add(&j->agents_asking, 1, __ATOMIC_RELAXED);
+            vt_agent_ask(f->rec->dom, &f->agent);
+            __atomic_fetch_sub(&j->agents_asking, 1, __ATOMIC_RELAXED);
+            f->agent_set = true;
+        }
+    }
     return NULL;
 }
 
@@ -1052,7 +1073,8 @@ static void job_run(bg_task *bt)
         /* Without events every definition may have changed; a state
          * change also swaps live and inactive XML. */
         f->fetch = !k || k->dirty || !j->events || k->state != f->state;
-        if (f->fetch)
+        f->agent_only = !f->fetch && k->agent_ask;
+        if (f->fetch || f->agent_only)
             j->todo[j->ntodo++] = j->nf;
         j->nf++;
     }
@@ -1199,6 +1221,11 @@ long long vt_conn_refresh_waited_ms(const vt_conn *c)
     return c->job ? mono_ms() - c->job->started_ms : 0;
 }
 
+int vt_conn_refresh_agents_asking(const vt_conn *c)
+{
+    return c->job ? __atomic_load_n(&c->job->agents_asking, __ATOMIC_RELAXED) : 0;
+}
+
 int vt_conn_refresh_start(vt_conn *c)
 {
     vt_refresh_job *j;
@@ -1220,6 +1247,7 @@ int vt_conn_refresh_start(vt_conn *c)
     j->uri = vt_strdup(c->uri);
     j->events = c->events;
     j->in_process = c->in_process;
+    j->readonly = c->readonly;
     j->started_ms = mono_ms();
     j->known = vt_calloc(c->ndoms ? c->ndoms : 1, sizeof(*j->known));
     j->nknown = c->ndoms;
@@ -1229,6 +1257,10 @@ int vt_conn_refresh_start(vt_conn *c)
         snprintf(j->known[k].uuid, sizeof(j->known[k].uuid), "%s", c->doms[k]->uuid);
         j->known[k].state = c->doms[k]->state;
         j->known[k].dirty = c->doms[k]->dirty;
+        /* an agent that did not answer is asked again, not at every refresh */
+        j->known[k].agent_ask = c->doms[k]->agent.status == VT_AGENT_FAILED &&
+                                vt_domain_active(c->doms[k]) &&
+                                j->started_ms - c->doms[k]->agent.asked_ms >= VT_AGENT_RETRY_MS;
         c->doms[k]->dirty = false;
     }
     c->counters.refreshes++;
@@ -1312,6 +1344,8 @@ static int merge(vt_conn *c, vt_refresh_job *j)
         d->seen = true;
         d->autostart = f->autostart;
         apply_stats(d, f->rec, j->stats_at_ns);
+        if (f->agent_set && (f->agent_only || f->rc == 0))
+            vt_agent_info_move(&d->agent, &f->agent);
         if (!f->fetch)
             continue;
         if (f->rc == 0) {

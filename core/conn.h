@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
+#include "agent.h"
 #include "confread.h"
 #include "domxml.h"
 #include "host.h"
@@ -58,6 +59,10 @@ typedef struct vt_domain {
                                               huge pages (hugetlbfs) */
     int spread_nnodes;
     char *spread_why;           /* owned; why there is no spread */
+    vt_agent_info agent;        /* owned; what the guest agent allows, asked
+                                   when the definition is read (and again
+                                   after a failure, at most every
+                                   VT_AGENT_RETRY_MS) */
     unsigned nfindings;         /* warnings and failures of the advisor, set by the console */
     unsigned nfails;            /* the failures among them */
     /* Refresh bookkeeping */
@@ -119,6 +124,8 @@ typedef struct vt_conn {
     vt_err err;
 } vt_conn;
 
+#define VT_AGENT_RETRY_MS 30000
+
 /* Start libvirt's default event loop in a thread (once per process). */
 int vt_events_start(vt_err *err);
 bool vt_events_running(void);
@@ -147,6 +154,10 @@ int vt_conn_refresh_start(vt_conn *c);
 int vt_conn_refresh_wait(vt_conn *c, int wait_ms);
 bool vt_conn_refresh_running(const vt_conn *c);
 long long vt_conn_refresh_waited_ms(const vt_conn *c);   /* 0 when none */
+/* How many guest agents the refresh under way is asking right now (each
+ * bounded by VT_AGENT_TIMEOUT_S): a slow refresh that is waiting on a
+ * guest, not on the daemon. */
+int vt_conn_refresh_agents_asking(const vt_conn *c);
 
 /* Keepalive on daemon connections while the event loop runs: a daemon
  * that stops answering fails calls after about INTERVAL * (COUNT + 1) s. */

@@ -319,6 +319,25 @@ static json_object *domain_json(const vt_conn *c, const vt_domain *d)
         json_object *ag = json_object_new_object();
         add(ag, "channel", json_object_new_boolean(def->agent_channel));
         add(ag, "state", jstr(def->agent_state));
+        /* the guest-info answer of the snapshot (core/agent.h): null when
+           the agent was not asked or did not answer; "commands" says why */
+        if (d->agent.status == VT_AGENT_KNOWN) {
+            json_object *dis = json_object_new_array(), *on = json_object_new_array();
+            for (size_t n = 0; n < d->agent.ndisabled; n++)
+                json_object_array_add(dis, json_object_new_string(d->agent.disabled[n]));
+            for (size_t n = 0; n < d->agent.nrisky; n++)
+                json_object_array_add(on, json_object_new_string(d->agent.risky[n]));
+            add(ag, "disabled_commands", dis);
+            add(ag, "enabled_file_exec_commands", on);
+        } else {
+            add(ag, "disabled_commands", NULL);
+            add(ag, "enabled_file_exec_commands", NULL);
+        }
+        {
+            char *t = vt_agent_text(&d->agent);
+            add(ag, "commands", json_object_new_string(t));
+            free(t);
+        }
         add(o, "agent", ag);
     }
     if (d->haltpoll_present) {
@@ -588,8 +607,15 @@ static void domain_text(vt_buf *b, const vt_conn *c, const vt_domain *d)
         vt_buf_addf(b, "  nic %-20s model %s driver %s queues %s\n", k->mac ? k->mac : "?",
                     k->model ? k->model : "-", k->driver_name ? k->driver_name : "-", buf);
     }
-    if (def->agent_channel)
+    if (def->agent_channel) {
+        char *t = vt_agent_text(&d->agent), *on = vt_agent_risky_text(&d->agent);
         kv(b, "guest agent", def->agent_state ? def->agent_state : "channel present");
+        kv(b, "agent commands", t);
+        if (on[0])
+            kv(b, "agent file/exec", on);
+        free(t);
+        free(on);
+    }
     if (d->haltpoll_present)
         vt_buf_addf(b, "  %-24s success %llu ns, fail %llu ns\n", "haltpoll",
                     d->haltpoll_success_ns, d->haltpoll_fail_ns);

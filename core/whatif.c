@@ -388,7 +388,7 @@ void vt_whatif_judge(const vt_conn *c, const vt_changeset *cs, vt_judgement *out
 {
     model m;
     vt_advice_list first = { 0 }, prev = { 0 }, cur = { 0 };
-    vt_advise_opts ao = { .remote = NULL, .query_agents = false };
+    vt_advise_opts ao = { .remote = NULL };
     vt_err err = { { 0 } };
     vt_judgement j = { 0 };
 

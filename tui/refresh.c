@@ -70,7 +70,7 @@ static bool reconnect(vt_app *a)
 static void refresh_done(vt_app *a, int rc)
 {
     bool was_lost = a->refresh_was_lost;
-    vt_advise_opts ao = { .remote = a->remote_read ? &a->remote : NULL, .query_agents = false };
+    vt_advise_opts ao = { .remote = a->remote_read ? &a->remote : NULL };
 
     a->refresh_was_lost = false;
     if (rc < 0) {
@@ -113,9 +113,17 @@ static void refresh_done(vt_app *a, int rc)
     a->next_refresh = vt_now_ms() + a->refresh_ms;
 }
 
+/* A refresh waiting on a guest agent's guest-info is not a daemon that
+ * stopped answering, for as long as the agent's own bound lasts. */
+static bool waiting_on_agent(vt_app *a)
+{
+    return vt_conn_refresh_agents_asking(a->c) > 0 &&
+           vt_conn_refresh_waited_ms(a->c) < SLOW_REFRESH_MS + VT_AGENT_TIMEOUT_S * 1000LL;
+}
+
 bool vt_refresh_slow(vt_app *a)
 {
-    return a->c && vt_conn_refresh_waited_ms(a->c) >= SLOW_REFRESH_MS;
+    return a->c && vt_conn_refresh_waited_ms(a->c) >= SLOW_REFRESH_MS && !waiting_on_agent(a);
 }
 
 const char *vt_refresh_state(vt_app *a)
@@ -142,6 +150,12 @@ bool vt_refresh_bounded(vt_app *a, int wait_ms)
     }
     rc = vt_conn_refresh_wait(a->c, wait_ms);
     if (rc == 1) {
+        if (vt_conn_refresh_waited_ms(a->c) >= SLOW_REFRESH_MS && waiting_on_agent(a)) {
+            vt_app_status(a, VT_ROLE_STATUS, "waiting up to %ds for %d guest agent%s (guest-info); the view "
+                          "shows its last answer", VT_AGENT_TIMEOUT_S, vt_conn_refresh_agents_asking(a->c),
+                          vt_conn_refresh_agents_asking(a->c) == 1 ? "" : "s");
+            a->status_by_refresh = true;
+        }
         if (vt_refresh_slow(a))
             vt_app_status(a, VT_ROLE_STATUS_ERROR, "no answer for %llds from %s; the view shows its last answer%s",
                           vt_conn_refresh_waited_ms(a->c) / 1000, a->c->uri,

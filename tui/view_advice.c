@@ -14,14 +14,14 @@ static struct {
 
 void vt_advice_show(vt_app *a)
 {
-    vt_advise_opts ao = { .remote = NULL, .query_agents = true };
+    vt_advise_opts ao = { .remote = NULL };
 
     if (!a->c->remote) {
         vt_remote_status_read(&a->remote, a->c->etc_root);
         a->remote_read = true;
         ao.remote = &a->remote;
     }
-    /* on opening, connected guest agents are asked too (guest-info) */
+    /* the guest agents' answers are the snapshot's (asked by the refresh) */
     vt_advise(a->c, &ao, &a->advice);
     as.sel = 0;
     as.scroll = 0;

@@ -261,7 +261,15 @@ static void panel_agent(vt_pen *p, vt_app *a, const vt_domain *d)
           VT_ROLE_NORMAL);
     if (d->live->agent_channel)
         vt_pen_field(p, "state", d->live->agent_state ? d->live->agent_state : "unknown", VT_ROLE_NORMAL);
-    vt_pen_field(p, "commands", "not queried (guest-info needs a connected agent)", VT_ROLE_DIM);
+    {
+        /* asked by the refresh, off this thread (core/agent.h) */
+        char *t = vt_agent_text(&d->agent), *on = vt_agent_risky_text(&d->agent);
+        vt_pen_field(p, "commands", t, d->agent.status == VT_AGENT_KNOWN ? VT_ROLE_NORMAL : VT_ROLE_DIM);
+        if (on[0])
+            vt_pen_field(p, "file/exec", on, VT_ROLE_VALUE_WARN);
+        free(t);
+        free(on);
+    }
 }
 
 /* What the VM does now: the rates of the last two refreshes, the exit

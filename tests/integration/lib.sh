@@ -174,3 +174,66 @@ vt_numa_maps_kib() {
            for (i = 1; i <= NF; i++) if ($i ~ /^N[0-9]+=/) { split(substr($i, 2), a, "="); kib[a[1]] += a[2] * ps } }
          END { for (n in kib) print n, kib[n] }' "$1" | sort -n
 }
+
+# The test guest of tests/guest/build.sh: builds it (or finds it cached)
+# and sets VT_GUEST_DIR; skips the test when its packages cannot be had.
+vt_guest_build() {
+    "$here/../guest/build.sh" > "$VT_TMP/guest-build.out" 2> "$VT_TMP/guest-build.err"
+    rc=$?
+    sed 's/^/  /' "$VT_TMP/guest-build.err"
+    VT_GUEST_DIR=$(tail -1 "$VT_TMP/guest-build.out")
+    [ $rc = 77 ] && cannot_run "the test guest cannot be built: $(tail -1 "$VT_TMP/guest-build.err")"
+    [ $rc = 0 ] && [ -s "$VT_GUEST_DIR/vmlinuz" ] || { fail "tests/guest/build.sh failed ($rc)"; exit 1; }
+}
+
+# Domain XML of the test guest on stdout: TCG (type='qemu': under the nested
+# KVM of these machines a Linux guest prints nothing, and host CPU models
+# fail on MSR 0x10a), 2 vCPUs, 256 MiB, its kernel and initramfs booted
+# directly, the serial console written to $VT_TMP/NAME.console (the test
+# waits there for "vt-guest: ready"), the guest agent's virtio-serial
+# channel and a 64 MiB raw virtio disk $VT_TMP/NAME.raw.
+vt_guest_xml() {   # name load [block]
+    truncate -s 64M "$VT_TMP/$1.raw"
+    cat <<XML
+<domain type='qemu'>
+  <name>$1</name>
+  <memory unit='MiB'>256</memory>
+  <vcpu placement='static'>2</vcpu>
+  <os>
+    <type arch='x86_64' machine='pc'>hvm</type>
+    <kernel>$VT_GUEST_DIR/vmlinuz</kernel>
+    <initrd>$VT_GUEST_DIR/initrd.gz</initrd>
+    <cmdline>console=ttyS0 panic=-1 vt.load=$2${3:+ vt.block=$3}</cmdline>
+  </os>
+  <on_reboot>destroy</on_reboot>
+  <devices>
+    <emulator>$(command -v qemu-system-x86_64)</emulator>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='raw'/>
+      <source file='$VT_TMP/$1.raw'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <serial type='file'>
+      <source path='$VT_TMP/$1.console'/>
+      <target port='0'/>
+    </serial>
+    <channel type='unix'>
+      <target type='virtio' name='org.qemu.guest_agent.0'/>
+    </channel>
+    <memballoon model='none'/>
+  </devices>
+</domain>
+XML
+}
+
+# Wait until the guest's agent answers guest-ping through libvirt; 1 after
+# TIMEOUT seconds. Sets VT_GUEST_WAITED to the seconds it took.
+vt_guest_wait() {   # name timeout
+    _vt_gw_t0=$(date +%s.%N)   # sh has no locals: names a caller will not use
+    _vt_gw_end=$(( $(date +%s) + $2 ))
+    until virsh -q -c "$URI" qemu-agent-command "$1" '{"execute":"guest-ping"}' --timeout 2 2>/dev/null | grep -q '"return"'; do
+        [ "$(date +%s)" -ge "$_vt_gw_end" ] && return 1
+        sleep 0.2
+    done
+    VT_GUEST_WAITED=$(echo "$(date +%s.%N) $_vt_gw_t0" | awk '{ printf "%.1f", $1 - $2 }')
+}
