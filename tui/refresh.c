@@ -70,7 +70,8 @@ static bool reconnect(vt_app *a)
 static void refresh_done(vt_app *a, int rc)
 {
     bool was_lost = a->refresh_was_lost;
-    vt_advise_opts ao = { .remote = a->remote_read ? &a->remote : NULL };
+    vt_advise_opts ao = { .remote = a->remote_read ? &a->remote : NULL,
+                          .live = &a->live_window };
 
     a->refresh_was_lost = false;
     if (rc < 0) {

@@ -14,7 +14,7 @@ static struct {
 
 void vt_advice_show(vt_app *a)
 {
-    vt_advise_opts ao = { .remote = NULL };
+    vt_advise_opts ao = { .remote = NULL, .live = &a->live_window };
 
     if (!a->c->remote) {
         vt_remote_status_read(&a->remote, a->c->etc_root);
