@@ -222,7 +222,7 @@ static int parse_args(int argc, char **argv, options *o)
         return -1;
     }
     if (o->live && o->mode != MODE_CHECK) {
-        fputs("virt-tune: --live goes with --check (the console's live view is key t)\n", stderr);
+        fputs("virt-tune: --live goes with --check (the console's live view is key T)\n", stderr);
         return -1;
     }
     if (nplan > 1 || (nplan && (o->mode == MODE_CHECK || o->mode == MODE_TOP))) {
