@@ -393,11 +393,12 @@ const vt_sriov_pf *vt_host_sriov_pf(const vt_host *h, const char *dev)
 
 unsigned vt_sriov_free_vfs(const vt_sriov_pf *pf)
 {
-    unsigned n = 0;
+    unsigned held = 0;
 
+    /* by the count, not the links: the what-if changes only the count */
     for (size_t i = 0; i < pf->nvfs; i++)
-        n += !pf->vfs[i].vm;
-    return n;
+        held += pf->vfs[i].vm != NULL;
+    return pf->numvfs > held ? pf->numvfs - held : 0;
 }
 
 static bool pci_part(const char *s, unsigned long max, unsigned long *out)

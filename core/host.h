@@ -119,7 +119,7 @@ char *vt_host_dev_path(const char *sysfs_root, const char *name);
 char *vt_host_find_modprobe(void);
 /* The PF named dev; NULL when it is not an SR-IOV NIC. */
 const vt_sriov_pf *vt_host_sriov_pf(const vt_host *h, const char *dev);
-/* VFs of pf that no VM holds. */
+/* VFs of pf that no VM holds: the enabled count less the held ones. */
 unsigned vt_sriov_free_vfs(const vt_sriov_pf *pf);
 /* "0000:03:10.0" from libvirt's <address domain= bus= slot= function=>
  * attribute values (hex with 0x, or decimal); NULL when one is missing
