@@ -1152,6 +1152,48 @@ static void nic_queues_fix(vt_advice *a, const vt_domain *d, const vt_domdef *de
         a->fix = vt_asprintf("vm %s nic %s queues %u\n", d->name, k->mac, want);
 }
 
+/* The SR-IOV PF under a NIC: a bridge that has the PF as a port, or a
+ * macvtap (type='direct') on the PF itself. */
+static const vt_sriov_pf *nic_pf(const vt_host *h, const vt_nic_def *k)
+{
+    if (!k->type || !k->source)
+        return NULL;
+    if (strcmp(k->type, "direct") == 0)
+        return vt_host_sriov_pf(h, k->source);
+    if (strcmp(k->type, "bridge") != 0)
+        return NULL;
+    for (size_t i = 0; i < h->nsriov; i++)
+        if (h->sriov[i].bridge && strcmp(h->sriov[i].bridge, k->source) == 0)
+            return &h->sriov[i];
+    return NULL;
+}
+
+/* No fix line: which VF a VM gets, and whether it may lose live migration
+ * and the host's view of its traffic, is the admin's choice. */
+static void check_sriov_nic(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
+                            const vt_nic_def *k)
+{
+    const vt_sriov_pf *pf = nic_pf(&c->host, k);
+    unsigned fr = pf ? vt_sriov_free_vfs(pf) : 0;
+    vt_advice *a;
+
+    if (!fr)
+        return;
+    a = add(l, "sriov", VT_SEV_INFO, d->name, "network",
+            "RHEL: when the host NIC supports SR-IOV, give vNICs SR-IOV VFs (interface "
+            "type='hostdev' or a hostdev network): the guest reaches the NIC without the "
+            "host's bridge and vhost, at the cost of live migration.",
+            "virtio NIC %s sits on SR-IOV NIC %s, which has %u free VF%s",
+            k->mac ? k->mac : "?", pf->pf, fr, fr == 1 ? "" : "s");
+    if (pf->bridge && strcmp(k->type, "bridge") == 0)
+        evidence(a, "<interface type='bridge'> on %s; %s is a port of it (brif/%s); %s (%s): "
+                 "sriov_numvfs %u of %u, %u free", k->source, pf->pf, pf->pf, pf->pf, pf->pci,
+                 pf->numvfs, pf->totalvfs, fr);
+    else
+        evidence(a, "<interface type='direct'> on %s (%s): sriov_numvfs %u of %u, %u free",
+                 pf->pf, pf->pci, pf->numvfs, pf->totalvfs, fr);
+}
+
 static void check_nics(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
                        const vt_domdef *def)
 {
@@ -1167,6 +1209,8 @@ static void check_nics(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
         vt_fact_queues(k, def->vcpus, q, sizeof(q));
         if (!k->model || strcmp(k->model, "virtio") != 0)
             continue;
+        if (!c->remote)
+            check_sriov_nic(c, l, d, k);
         if (k->driver_name && strcmp(k->driver_name, "qemu") == 0) {
             a = add(l, "vhost", VT_SEV_WARN, d->name, "network",
                     "RHEL: vhost-net moves virtio-net packet processing into the host kernel; "
@@ -1334,7 +1378,15 @@ static void check_host(vt_conn *c, vt_advice_list *l)
                 "RHEL: virtio NICs need the vhost_net module for in-kernel packet processing "
                 "(modprobe vhost_net).",
                 "vhost_net is not loaded");
-        evidence(a, "no %s/module/vhost_net", c->sysfs_root);
+        {
+            VT_AUTOFREE char *dev = vt_host_dev_path(c->sysfs_root, "vhost-net");
+            evidence(a, "no %s/module/vhost_net, no %s%s", c->sysfs_root, dev,
+                     h->modprobe ? "" : "; no modprobe on this host to load it with (PATH, "
+                                        "/sbin, /usr/sbin)");
+        }
+        /* where nothing can run modprobe, a fix would only fail at apply */
+        if (h->modprobe)
+            a->fix = vt_strdup("host module vhost_net load persist\n");
     }
 }
 

@@ -247,6 +247,8 @@ static char *old_value(const vt_conn *c, const vt_domdef *def, const vt_edit *e)
     case VT_EDIT_HOST_WORKQUEUE:
     case VT_EDIT_HOST_THP:
     case VT_EDIT_HOST_HUGEPAGES:
+    case VT_EDIT_HOST_MODULE:
+    case VT_EDIT_HOST_SRIOV:
     case VT_EDIT_LAST:
         break;
     }
@@ -283,6 +285,8 @@ static char *new_value(const vt_edit *e)
     case VT_EDIT_HOST_WORKQUEUE:
     case VT_EDIT_HOST_THP:
     case VT_EDIT_HOST_HUGEPAGES:
+    case VT_EDIT_HOST_MODULE:
+    case VT_EDIT_HOST_SRIOV:
     case VT_EDIT_LAST: break;
     }
     return vt_strdup("?");
@@ -313,6 +317,8 @@ static const char *knob_name(const vt_edit *e, char *buf, size_t n)
     case VT_EDIT_HOST_WORKQUEUE:
     case VT_EDIT_HOST_THP:
     case VT_EDIT_HOST_HUGEPAGES:
+    case VT_EDIT_HOST_MODULE:
+    case VT_EDIT_HOST_SRIOV:
         snprintf(buf, n, "%s", e->knob ? e->knob : "host");
         break;
     case VT_EDIT_LAST: snprintf(buf, n, "?"); break;
@@ -1042,7 +1048,8 @@ static int live_call(vt_conn *c, virDomainPtr dom, vt_step_kind kind, unsigned i
 
 static bool is_host_step(const vt_step *s)
 {
-    return s->kind == VT_STEP_SYSFS || s->kind == VT_STEP_PAGES || s->kind == VT_STEP_PERSIST;
+    return s->kind == VT_STEP_SYSFS || s->kind == VT_STEP_PAGES || s->kind == VT_STEP_PERSIST ||
+           s->kind == VT_STEP_MODULE;
 }
 
 /* Steps that go through the daemon: all but the host's sysfs writes and
@@ -1050,7 +1057,7 @@ static bool is_host_step(const vt_step *s)
  * virNodeAllocPages). */
 static bool uses_libvirt(const vt_step *s)
 {
-    return s->kind != VT_STEP_SYSFS && s->kind != VT_STEP_PERSIST;
+    return s->kind != VT_STEP_SYSFS && s->kind != VT_STEP_PERSIST && s->kind != VT_STEP_MODULE;
 }
 
 static int run_step(vt_conn *c, vt_step *s, vt_err *err)

@@ -33,6 +33,7 @@ typedef enum {
     VT_STEP_PAGES,             /* host: a huge page pool, via libvirt (sysfs when the
                                   driver has no virNodeAllocPages) */
     VT_STEP_PERSIST,           /* host: a boot-time file under --etc-root */
+    VT_STEP_MODULE,            /* host: load a kernel module (modprobe), check sysfs */
     VT_STEP_LAST,
 } vt_step_kind;
 
@@ -60,7 +61,7 @@ typedef struct vt_step {
     bool vm_active;
     vt_effect effect;
     unsigned id;               /* IOThread id or vCPU */
-    char *value;               /* owned: new cpuset / nodeset */
+    char *value;               /* owned: new cpuset / nodeset; sriov: the PF */
     char *mode;                /* owned: numatune mode */
     char *call;                /* owned: the API call, for the review */
     char *virsh;               /* owned: the virsh equivalent */
@@ -74,7 +75,8 @@ typedef struct vt_step {
     /* host steps */
     char *path;                /* owned: sysfs file, or the boot-time file */
     char *write;               /* owned: text to write, or the file's new content;
-                                  VT_STEP_PERSIST: NULL = remove the file */
+                                  VT_STEP_PERSIST: NULL = remove the file;
+                                  VT_STEP_MODULE: the modprobe program */
     char *knob;                /* owned: plan knob ("halt_poll_ns", "hugepages") */
     unsigned long long size_kib, count;   /* VT_STEP_PAGES */
     int node;                  /* VT_STEP_PAGES: -1 host-wide */

@@ -11,6 +11,7 @@
 #include "caps.h"
 #include "cpumap.h"
 #include "cpuset.h"
+#include "sriov.h"
 #include "sysparse.h"
 
 /* libvirt has one event loop per process, so this flag is process-wide by
@@ -1301,6 +1302,35 @@ static void install(vt_domain *d, fetched *f)
     }
 }
 
+/* Who holds each SR-IOV VF: the domains' devices and libvirt's hostdev
+ * networks. Networks are asked for only where sysfs shows a PF. */
+static void refresh_sriov(vt_conn *c)
+{
+    virNetworkPtr *nets = NULL;
+    vt_sriov_net *hn = NULL;
+    size_t nhn = 0;
+    int n;
+
+    if (!c->host.nsriov)
+        return;
+    n = virConnectListAllNetworks(c->conn, &nets, 0);
+    for (int i = 0; i < n; i++) {
+        char *xml = virNetworkGetXMLDesc(nets[i], 0);
+        vt_sriov_net one = { 0 };
+        if (vt_sriov_net_parse(xml, &one) == 0)
+            *(vt_sriov_net *)vt_array_push(&hn, &nhn, sizeof(*hn)) = one;
+        free(xml);
+        virNetworkFree(nets[i]);
+    }
+    free(nets);
+    virResetLastError();
+    for (size_t i = 0; i < c->ndoms; i++)
+        vt_sriov_claim(&c->host, c->doms[i]->name, c->doms[i]->live_xml, hn, nhn);
+    for (size_t i = 0; i < nhn; i++)
+        vt_sriov_net_clear(&hn[i]);
+    free(hn);
+}
+
 static int merge(vt_conn *c, vt_refresh_job *j)
 {
     size_t i, k, kept;
@@ -1385,6 +1415,7 @@ static int merge(vt_conn *c, vt_refresh_job *j)
     vt_qsort(c->doms, c->ndoms, sizeof(*c->doms), cmp_dom_uuid);
     if (ret == 0)
         refresh_spread(c);
+    refresh_sriov(c);
     return ret;
 }
 

@@ -52,6 +52,25 @@ cleanup:
     return ret;
 }
 
+/* A link as it is (sysfs trees are made of relative ones): the copy
+ * points into itself as the original did. */
+static int copy_link(const char *src, const char *dst, vt_err *err)
+{
+    char to[4096];
+    ssize_t n = readlink(src, to, sizeof(to) - 1);
+
+    if (n < 0) {
+        vt_err_set(err, "cannot read link %s: %s", src, strerror(errno));
+        return -1;
+    }
+    to[n] = '\0';
+    if (symlink(to, dst) < 0 && errno != EEXIST) {
+        vt_err_set(err, "cannot create link %s: %s", dst, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 int vt_copy_tree(const char *src, const char *dst, vt_err *err)
 {
     DIR *d;
@@ -86,6 +105,8 @@ int vt_copy_tree(const char *src, const char *dst, vt_err *err)
             ret = vt_copy_tree(s, t, err);
         else if (S_ISREG(st.st_mode))
             ret = copy_file(s, t, st.st_mode, err);
+        else if (S_ISLNK(st.st_mode))
+            ret = copy_link(s, t, err);
     }
     closedir(d);
     return ret;

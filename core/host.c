@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <selinux/selinux.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -258,8 +259,173 @@ static vt_selinux_mode read_selinux(const char *root)
     return VT_SELINUX_DISABLED;
 }
 
+/* basename of where a sysfs link points: a PCI device's address */
+static char *link_base(const char *path)
+{
+    char to[4096];
+    ssize_t n = readlink(path, to, sizeof(to) - 1);
+    const char *b;
+
+    if (n <= 0)
+        return NULL;
+    to[n] = '\0';
+    while (n > 1 && to[n - 1] == '/')
+        to[--n] = '\0';
+    b = strrchr(to, '/');
+    return vt_strdup(b ? b + 1 : to);
+}
+
+/* the first entry of a directory (a VF's net/NAME), or NULL */
+static char *first_entry(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    char *name = NULL;
+
+    if (!d)
+        return NULL;
+    while (!name && (de = readdir(d)))
+        if (de->d_name[0] != '.')
+            name = vt_strdup(de->d_name);
+    closedir(d);
+    return name;
+}
+
+static int cmp_pf(const void *a, const void *b)
+{
+    return strcmp(((const vt_sriov_pf *)a)->pf, ((const vt_sriov_pf *)b)->pf);
+}
+
+/* SR-IOV NICs: class/net/PF/device is the PF's PCI device, with
+ * sriov_totalvfs, sriov_numvfs and a virtfnN link per enabled VF (the
+ * kernel's Documentation/PCI/pci-iov-howto); the bridge over a PF is the
+ * one with brif/PF. */
+static void read_sriov(vt_host *h, const char *root)
+{
+    VT_AUTOFREE char *net = vt_asprintf("%s/class/net", root);
+    DIR *d = opendir(net);
+    struct dirent *de;
+
+    if (!d)
+        return;
+    while ((de = readdir(d))) {
+        VT_AUTOFREE char *rel = NULL;
+        VT_AUTOFREE char *dev = NULL;
+        unsigned long long total, num;
+
+        if (de->d_name[0] == '.')
+            continue;
+        rel = vt_asprintf("class/net/%s/device/sriov_totalvfs", de->d_name);
+        if (!read_ull_have(root, rel, &total))
+            continue;
+        free(rel);
+        rel = vt_asprintf("class/net/%s/device/sriov_numvfs", de->d_name);
+        read_ull_have(root, rel, &num);
+        vt_sriov_pf *pf = vt_array_push(&h->sriov, &h->nsriov, sizeof(*pf));
+        pf->pf = vt_strdup(de->d_name);
+        dev = vt_asprintf("%s/class/net/%s/device", root, de->d_name);
+        pf->pci = link_base(dev);
+        if (!pf->pci)
+            pf->pci = vt_strdup("?");
+        pf->totalvfs = (unsigned)total;
+        pf->numvfs = (unsigned)num;
+        for (unsigned i = 0;; i++) {
+            VT_AUTOFREE char *vf = vt_asprintf("%s/virtfn%u", dev, i);
+            VT_AUTOFREE char *vfnet = vt_asprintf("%s/virtfn%u/net", dev, i);
+            char *pci = link_base(vf);
+            if (!pci)
+                break;
+            vt_sriov_vf *v = vt_array_push(&pf->vfs, &pf->nvfs, sizeof(*v));
+            v->pci = pci;
+            v->netdev = first_entry(vfnet);
+        }
+    }
+    rewinddir(d);
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        for (size_t i = 0; i < h->nsriov; i++) {
+            VT_AUTOFREE char *port = vt_asprintf("%s/%s/brif/%s", net, de->d_name, h->sriov[i].pf);
+            if (!h->sriov[i].bridge && access(port, F_OK) == 0)
+                h->sriov[i].bridge = vt_strdup(de->d_name);
+        }
+    }
+    closedir(d);
+    if (h->nsriov)
+        vt_qsort(h->sriov, h->nsriov, sizeof(*h->sriov), cmp_pf);
+}
+
+char *vt_host_dev_path(const char *sysfs_root, const char *name)
+{
+    if (strcmp(sysfs_root, "/sys") == 0)
+        return vt_asprintf("/dev/%s", name);
+    return vt_asprintf("%s/../dev/%s", sysfs_root, name);
+}
+
+char *vt_host_find_modprobe(void)
+{
+    const char *env = getenv("VT_MODPROBE");
+    const char *path = getenv("PATH");
+    VT_AUTOFREE char *dirs = vt_asprintf("%s:/sbin:/usr/sbin", path && *path ? path : "/usr/bin:/bin");
+    char *save = NULL, *dir;
+
+    if (env && *env)
+        return access(env, X_OK) == 0 ? vt_strdup(env) : NULL;
+    for (dir = strtok_r(dirs, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+        char *p;
+        if (dir[0] != '/')        /* only absolute paths: no ./modprobe */
+            continue;
+        p = vt_asprintf("%s/modprobe", dir);
+        if (access(p, X_OK) == 0)
+            return p;
+        free(p);
+    }
+    return NULL;
+}
+
+const vt_sriov_pf *vt_host_sriov_pf(const vt_host *h, const char *dev)
+{
+    for (size_t i = 0; dev && i < h->nsriov; i++)
+        if (strcmp(h->sriov[i].pf, dev) == 0)
+            return &h->sriov[i];
+    return NULL;
+}
+
+unsigned vt_sriov_free_vfs(const vt_sriov_pf *pf)
+{
+    unsigned held = 0;
+
+    /* by the count, not the links: the what-if changes only the count */
+    for (size_t i = 0; i < pf->nvfs; i++)
+        held += pf->vfs[i].vm != NULL;
+    return pf->numvfs > held ? pf->numvfs - held : 0;
+}
+
+static bool pci_part(const char *s, unsigned long max, unsigned long *out)
+{
+    char *end;
+
+    if (!s || !*s)
+        return false;
+    errno = 0;
+    *out = strtoul(s, &end, 0);
+    return !errno && !*end && *out <= max;
+}
+
+char *vt_sriov_pci_name(const char *domain, const char *bus, const char *slot,
+                        const char *function)
+{
+    unsigned long d = 0, b, s, f;
+
+    if ((domain && !pci_part(domain, 0xffff, &d)) || !pci_part(bus, 0xff, &b) ||
+        !pci_part(slot, 0x1f, &s) || !pci_part(function, 7, &f))
+        return NULL;
+    return vt_asprintf("%04lx:%02lx:%02lx.%lx", d, b, s, f);
+}
+
 int vt_host_read_sysfs(vt_host *h, const char *root, vt_err *err)
 {
+    VT_AUTOFREE char *vhost_dev = vt_host_dev_path(root, "vhost-net");
     VT_AUTOFREE char *kvm = vt_asprintf("%s/module/kvm", root);
     VT_AUTOFREE char *vhost = vt_asprintf("%s/module/vhost_net", root);
     VT_AUTOFREE char *online = NULL;
@@ -290,7 +456,10 @@ int vt_host_read_sysfs(vt_host *h, const char *root, vt_err *err)
             h->ncpus = (unsigned)vt_cpuset_last(&set) + 1;
     }
     h->selinux = read_selinux(root);
-    h->vhost_net_loaded = access(vhost, F_OK) == 0;
+    /* built in, the module has no directory of its own but the node is there */
+    h->vhost_net_loaded = access(vhost, F_OK) == 0 || access(vhost_dev, F_OK) == 0;
+    h->modprobe = vt_host_find_modprobe();
+    read_sriov(h, root);
     return 0;
 }
 
@@ -344,6 +513,24 @@ void vt_host_clear_sysfs(vt_host *h)
     h->sysfs_why = NULL;
     h->kvm_loaded = false;
     h->vhost_net_loaded = false;
+    free(h->modprobe);
+    h->modprobe = NULL;
+    for (i = 0; i < h->nsriov; i++) {
+        vt_sriov_pf *pf = &h->sriov[i];
+        for (size_t j = 0; j < pf->nvfs; j++) {
+            free(pf->vfs[j].pci);
+            free(pf->vfs[j].netdev);
+            free(pf->vfs[j].vm);
+            free(pf->vfs[j].via);
+        }
+        free(pf->vfs);
+        free(pf->pf);
+        free(pf->pci);
+        free(pf->bridge);
+    }
+    free(h->sriov);
+    h->sriov = NULL;
+    h->nsriov = 0;
     h->selinux = VT_SELINUX_DISABLED;
 }
 

@@ -37,6 +37,26 @@ typedef struct vt_numa_node {
     bool free_known;                 /* false: no meminfo (a remote host) */
 } vt_numa_node;
 
+/* A virtual function of an SR-IOV NIC: its PCI device, the netdev the
+ * host sees while no VM holds it, and the VM that has it (conn.c fills
+ * that in from the domains and libvirt's hostdev networks). */
+typedef struct vt_sriov_vf {
+    char *pci;              /* owned: "0000:03:10.0" */
+    char *netdev;           /* owned: NULL when the host has no netdev for it */
+    char *vm;               /* owned: NULL = free */
+    char *via;              /* owned: "interface", "hostdev", "network NAME"; NULL */
+} vt_sriov_vf;
+
+/* A physical function: a host NIC with device/sriov_totalvfs. */
+typedef struct vt_sriov_pf {
+    char *pf;               /* owned: netdev name, "enp3s0f0" */
+    char *pci;              /* owned: its PCI address */
+    unsigned totalvfs, numvfs;
+    char *bridge;           /* owned: the bridge it is a port of, or NULL */
+    vt_sriov_vf *vfs;       /* owned, virtfn0 .. virtfnN-1 */
+    size_t nvfs;
+} vt_sriov_pf;
+
 typedef enum {
     VT_SELINUX_DISABLED,
     VT_SELINUX_PERMISSIVE,
@@ -72,7 +92,13 @@ typedef struct vt_host {
                                        e.g. "selinux", "dac", "apparmor" */
     size_t nsecmodels;
     bool secmodels_known;           /* the capabilities were read */
-    bool vhost_net_loaded;
+    bool vhost_net_loaded;          /* SYSFS/module/vhost_net or /dev/vhost-net
+                                       (vt_host_dev_path) is there */
+    char *modprobe;                 /* owned: the program `host module` runs
+                                       (VT_MODPROBE, else modprobe in PATH,
+                                       /sbin, /usr/sbin); NULL: none */
+    vt_sriov_pf *sriov;             /* owned, by PF name */
+    size_t nsriov;
     char *sysfs_why;                /* owned: set when sysfs facts are not
                                        from this host (remote connection) */
 } vt_host;
@@ -83,6 +109,23 @@ int vt_host_read_sysfs(vt_host *h, const char *sysfs_root, vt_err *err);
 void vt_host_clear(vt_host *h);      /* frees members, keeps h */
 /* Frees only what vt_host_read_sysfs fills, before the next read. */
 void vt_host_clear_sysfs(vt_host *h);
+
+/* Where a /dev node is for this sysfs root: "/dev/NAME" for "/sys", else
+ * beside the stand-in tree (ROOT/../dev/NAME). Caller frees. */
+char *vt_host_dev_path(const char *sysfs_root, const char *name);
+/* The modprobe to run: $VT_MODPROBE (a test hook) when set, else the
+ * first executable modprobe in PATH, /sbin or /usr/sbin. Caller frees;
+ * NULL when there is none. */
+char *vt_host_find_modprobe(void);
+/* The PF named dev; NULL when it is not an SR-IOV NIC. */
+const vt_sriov_pf *vt_host_sriov_pf(const vt_host *h, const char *dev);
+/* VFs of pf that no VM holds: the enabled count less the held ones. */
+unsigned vt_sriov_free_vfs(const vt_sriov_pf *pf);
+/* "0000:03:10.0" from libvirt's <address domain= bus= slot= function=>
+ * attribute values (hex with 0x, or decimal); NULL when one is missing
+ * or out of range. Caller frees. */
+char *vt_sriov_pci_name(const char *domain, const char *bus, const char *slot,
+                        const char *function);
 
 const char *vt_selinux_mode_name(vt_selinux_mode m);
 /* Does libvirt on this host have the security driver `model`? true when

@@ -3,7 +3,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libvirt/virterror.h>
+#include <spawn.h>
 #include <stdio.h>
+#include <sys/wait.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,6 +21,8 @@
 #define MODPROBE_REL "modprobe.d/virt-tune-kvm.conf"
 #define SYSCTL_REL "sysctl.d/90-virt-tune-hugepages.conf"
 #define TMPFILES_REL "tmpfiles.d/virt-tune.conf"
+#define MODULES_REL "modules-load.d/vhost_net.conf"
+#define UDEV_REL "udev/rules.d/70-virt-tune-sriov.rules"
 
 static const char *vir_msg(void)
 {
@@ -45,6 +49,10 @@ static char *sysfs_rel(const vt_edit *e)
             return vt_asprintf("devices/system/node/node%d/hugepages/hugepages-%llukB/nr_hugepages",
                                e->node, e->size_kib);
         return vt_asprintf("kernel/mm/hugepages/hugepages-%llukB/nr_hugepages", e->size_kib);
+    case VT_EDIT_HOST_MODULE:
+        return vt_asprintf("module/%s", e->knob);
+    case VT_EDIT_HOST_SRIOV:
+        return vt_asprintf("class/net/%s/device/sriov_numvfs", e->target);
     default:
         return NULL;
     }
@@ -188,6 +196,10 @@ static char *edit_label(const vt_edit *e)
         if (e->node >= 0)
             return vt_asprintf("hugepages %s node %d", sz, e->node);
         return vt_asprintf("hugepages %s", sz);
+    case VT_EDIT_HOST_MODULE:
+        return vt_asprintf("module %s", e->knob);
+    case VT_EDIT_HOST_SRIOV:
+        return vt_asprintf("sriov %s numvfs", e->target);
     default:
         return vt_strdup(e->knob);
     }
@@ -460,6 +472,72 @@ static int prepare_pages(vt_conn *c, vt_applyplan *p, const vt_edit *e, const ch
     return 0;
 }
 
+/* A module load: modprobe by the path found when the host was read (or
+ * VT_MODPROBE). Already loaded, the step only notes it, so that a persist
+ * keeps a step to revert by. */
+static int prepare_module(vt_conn *c, vt_applyplan *p, const vt_edit *e, const char *w,
+                          vt_step **out, vt_err *err)
+{
+    const vt_host *h = &c->host;
+    vt_step *s;
+
+    if (!h->vhost_net_loaded && !h->modprobe) {
+        vt_err_set(err, "%sno modprobe on this host (not in PATH, /sbin or /usr/sbin): load %s by "
+                   "hand or install kmod", w, e->knob);
+        return -1;
+    }
+    s = *out = host_step(p, VT_STEP_MODULE, e);
+    s->write = h->modprobe ? vt_strdup(h->modprobe) : NULL;
+    vt_applyplan_add_change(s, "module vhost_net", h->vhost_net_loaded ? "loaded" : "not loaded",
+                            "loaded", e->line);
+    if (h->vhost_net_loaded && !e->persist && !e->unpersist)
+        vt_applyplan_warn(p, "%svhost_net is already loaded: nothing to do", w);
+    return 0;
+}
+
+/* A VF count. The kernel takes every VF away before it makes a new
+ * count (it refuses a non-zero count over another with EBUSY, so the run
+ * writes 0 first): VFs that VMs hold would vanish under them. */
+static int prepare_sriov(vt_conn *c, vt_applyplan *p, const vt_edit *e, const char *w,
+                         vt_step **out, vt_err *err)
+{
+    const vt_sriov_pf *pf = vt_host_sriov_pf(&c->host, e->target);
+    vt_buf held = { 0 };
+    char before[32];
+    vt_step *s;
+
+    if (!pf) {
+        vt_err_set(err, "%s%s is not an SR-IOV NIC on this host (no %s/class/net/%s/device/"
+                   "sriov_totalvfs)", w, e->target, c->sysfs_root, e->target);
+        return -1;
+    }
+    if (e->value > pf->totalvfs) {
+        vt_err_set(err, "%s%s has at most %u VFs (sriov_totalvfs), not %llu", w, pf->pf,
+                   pf->totalvfs, e->value);
+        return -1;
+    }
+    for (size_t i = 0; i < pf->nvfs; i++)
+        if (pf->vfs[i].vm)
+            vt_buf_addf(&held, "%s%s (%s)", held.len ? ", " : "", pf->vfs[i].pci, pf->vfs[i].vm);
+    if (held.len && e->value != pf->numvfs) {
+        vt_err_set(err, "%sVFs of %s are given to VMs: %s; a new count takes every VF away "
+                   "first: free them before", w, pf->pf, held.buf);
+        free(held.buf);
+        return -1;
+    }
+    free(held.buf);
+    snprintf(before, sizeof(before), "%u", pf->numvfs);
+    s = *out = host_step(p, VT_STEP_SYSFS, e);
+    s->write = vt_asprintf("%llu", e->value);
+    s->value = vt_strdup(pf->pf);
+    {
+        char *what = edit_label(e);
+        vt_applyplan_add_change(s, what, before, s->write, e->line);
+        free(what);
+    }
+    return 0;
+}
+
 static int prepare_edit(vt_conn *c, vt_applyplan *p, const vt_edit *e, vt_err *err)
 {
     char w[32], node[32] = "all nodes", *rel;
@@ -481,6 +559,8 @@ static int prepare_edit(vt_conn *c, vt_applyplan *p, const vt_edit *e, vt_err *e
     case VT_EDIT_HOST_WORKQUEUE: rc = prepare_workqueue(c, p, e, w, &s, err); break;
     case VT_EDIT_HOST_THP: rc = prepare_thp(c, p, e, w, &s, err); break;
     case VT_EDIT_HOST_HUGEPAGES: rc = prepare_pages(c, p, e, w, &s, err); break;
+    case VT_EDIT_HOST_MODULE: rc = prepare_module(c, p, e, w, &s, err); break;
+    case VT_EDIT_HOST_SRIOV: rc = prepare_sriov(c, p, e, w, &s, err); break;
     default: return 0;
     }
     if (rc < 0 || !s)
@@ -490,7 +570,14 @@ static int prepare_edit(vt_conn *c, vt_applyplan *p, const vt_edit *e, vt_err *e
     free(rel);
     if (s->kind == VT_STEP_PAGES && s->node >= 0)
         snprintf(node, sizeof(node), "node %d", s->node);
-    s->call = s->kind == VT_STEP_PAGES
+    if (s->kind == VT_STEP_MODULE)
+        s->call = s->write ? vt_asprintf("%s %s (then %s must be there)", s->write, e->knob, s->path)
+                           : vt_asprintf("none: %s is loaded", e->knob);
+    else if (e->kind == VT_EDIT_HOST_SRIOV)
+        s->call = vt_asprintf("write \"0\", then \"%s\" to %s (0 first unless it is 0 or "
+                              "already %s)", s->write, s->path, s->write);
+    else
+        s->call = s->kind == VT_STEP_PAGES
                   ? vt_asprintf("virNodeAllocPages(%llu x %llu KiB, %s, SET)", s->count,
                                 s->size_kib, node)
                   : vt_asprintf("write \"%s\" to %s", s->write, s->path);
@@ -511,12 +598,16 @@ static unsigned long long default_page_kib(const vt_conn *c)
     return kib;
 }
 
-typedef enum { FILE_MODPROBE, FILE_SYSCTL, FILE_TMPFILES, FILE_LAST } boot_file;
+typedef enum { FILE_MODPROBE, FILE_SYSCTL, FILE_TMPFILES, FILE_MODULES, FILE_UDEV, FILE_LAST } boot_file;
 
 static boot_file file_of(const vt_conn *c, const vt_edit *e)
 {
     if (e->kind == VT_EDIT_HOST_PARAM)
         return FILE_MODPROBE;
+    if (e->kind == VT_EDIT_HOST_MODULE)
+        return FILE_MODULES;
+    if (e->kind == VT_EDIT_HOST_SRIOV)
+        return FILE_UDEV;
     if (e->kind == VT_EDIT_HOST_HUGEPAGES && e->node < 0 && e->size_kib == default_page_kib(c))
         return FILE_SYSCTL;
     return FILE_TMPFILES;
@@ -533,6 +624,7 @@ static char *boot_value(const vt_conn *c, const vt_edit *e)
             return vt_strdup(e->cpuset);
         return vt_hexmask_format(&set, c->host.ncpus ? c->host.ncpus : 1);
     case VT_EDIT_HOST_THP: return vt_strdup(e->mode);
+    case VT_EDIT_HOST_MODULE: return vt_strdup("load");
     default: return vt_asprintf("%llu", e->value);
     }
 }
@@ -573,6 +665,27 @@ static void kv_free(kv *a, size_t n)
     free(a);
 }
 
+#define UDEV_FMT "ACTION==\"add\", SUBSYSTEM==\"net\", KERNEL==\"%s\", ATTR{device/sriov_numvfs}=\"%s\""
+
+/* An entry line of a sysctl, tmpfiles, modules-load or udev file: 2 with
+ * its key and value (a module's value is "load"), else fewer. */
+static int line_kv(boot_file f, const char *line, char *k, char *v)
+{
+    switch (f) {
+    case FILE_SYSCTL: return sscanf(line, " %511[^= ] = %511s", k, v);
+    case FILE_TMPFILES: return sscanf(line, "w %511s - - - - %511s", k, v);
+    case FILE_MODULES:
+        if (sscanf(line, " %511[^#; \t]", k) != 1)
+            return 0;
+        strcpy(v, "load");
+        return 2;
+    case FILE_UDEV:
+        return sscanf(line, "ACTION==\"add\", SUBSYSTEM==\"net\", KERNEL==\"%511[^\"]\", "
+                      "ATTR{device/sriov_numvfs}=\"%511[^\"]\"", k, v);
+    default: return 0;
+    }
+}
+
 static void parse_file(boot_file f, const char *text, kv **a, size_t *n)
 {
     char *copy = vt_strdup(text ? text : ""), *save = NULL, *line;
@@ -590,9 +703,7 @@ static void parse_file(boot_file f, const char *text, kv **a, size_t *n)
                     kv_set(a, n, tok, eq + 1);
                 }
             }
-        } else if (f == FILE_SYSCTL && sscanf(line, " %511[^= ] = %511s", k, v) == 2) {
-            kv_set(a, n, k, v);
-        } else if (f == FILE_TMPFILES && sscanf(line, "w %511s - - - - %511s", k, v) == 2) {
+        } else if (f != FILE_MODPROBE && line_kv(f, line, k, v) == 2) {
             kv_set(a, n, k, v);
         }
     }
@@ -695,24 +806,24 @@ static bool line_is(boot_file f, const char *line, const char *key)
 {
     char k[512], v[512];
 
-    if (f == FILE_SYSCTL)
-        return sscanf(line, " %511[^= ] = %511s", k, v) == 2 && strcmp(k, key) == 0;
-    return sscanf(line, "w %511s - - - - %511s", k, v) == 2 && strcmp(k, key) == 0;
+    return line_kv(f, line, k, v) == 2 && strcmp(k, key) == 0;
 }
 
 static bool line_says(boot_file f, const char *line, const char *value)
 {
     char k[512], v[512];
-    int n = f == FILE_SYSCTL ? sscanf(line, " %511[^= ] = %511s", k, v)
-                             : sscanf(line, "w %511s - - - - %511s", k, v);
 
-    return n == 2 && strcmp(v, value) == 0;
+    return line_kv(f, line, k, v) == 2 && strcmp(v, value) == 0;
 }
 
 static char *line_for(boot_file f, const char *key, const char *value)
 {
-    return f == FILE_SYSCTL ? vt_asprintf("%s = %s", key, value)
-                            : vt_asprintf("w %s - - - - %s", key, value);
+    switch (f) {
+    case FILE_SYSCTL: return vt_asprintf("%s = %s", key, value);
+    case FILE_MODULES: return vt_strdup(key);
+    case FILE_UDEV: return vt_asprintf(UDEV_FMT, key, value);
+    default: return vt_asprintf("w %s - - - - %s", key, value);
+    }
 }
 
 /* key's entry set to value where it is; else added at the end (modprobe:
@@ -791,9 +902,12 @@ static const char *const file_head[FILE_LAST] = {
     "# kvm module parameters, applied when the module is loaded.",
     "# huge pages of the default size, reserved at boot.",
     "# sysfs knobs written at boot by systemd-tmpfiles (type w).",
+    "# kernel modules loaded at boot by systemd-modules-load.",
+    "# SR-IOV VF counts, written by udev when the PF's netdev appears.",
 };
 
-static const char *const file_rel[FILE_LAST] = { MODPROBE_REL, SYSCTL_REL, TMPFILES_REL };
+static const char *const file_rel[FILE_LAST] = { MODPROBE_REL, SYSCTL_REL, TMPFILES_REL,
+                                                MODULES_REL, UDEV_REL };
 
 /* the step of the edit: its live (sysfs or pool) step, or NULL */
 static vt_step *live_step_of(vt_applyplan *p, const long *step_of, size_t i)
@@ -833,9 +947,10 @@ static int prepare_files(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, co
             if (!vt_edit_is_host(e) || !(e->persist || e->unpersist) || file_of(c, e) != (boot_file)f)
                 continue;
             rel = sysfs_rel(e);
-            key = f == FILE_MODPROBE ? vt_strdup(e->knob)
+            key = f == FILE_MODPROBE || f == FILE_MODULES ? vt_strdup(e->knob)
                   : f == FILE_SYSCTL ? vt_strdup("vm.nr_hugepages")
-                                     : vt_asprintf("/sys/%s", rel);
+                  : f == FILE_UDEV ? vt_strdup(e->target)
+                                   : vt_asprintf("/sys/%s", rel);
             free(rel);
             val = boot_value(c, e);
             prev = kv_get(vals, nvals, key);
@@ -1076,6 +1191,126 @@ static int pages_set(vt_conn *c, const vt_step *s, unsigned long long count, vt_
     return sysfs_write(c->sysfs_root, s->path, buf, err);
 }
 
+/* A VF count as the kernel takes it: 0 first when both the count there
+ * and the new one are not 0 (the kernel answers EBUSY otherwise). What
+ * was written goes to s->result: "wrote 0, then 4". */
+static int sriov_set(vt_conn *c, vt_step *s, const char *value, vt_err *err)
+{
+    VT_AUTOFREE char *now = sysfs_read(s->path, err);
+
+    if (!now)
+        return -1;
+    free(s->result);
+    s->result = NULL;
+    if (strcmp(now, value) == 0) {
+        s->result = vt_asprintf("sriov_numvfs already %s", value);
+        return 0;
+    }
+    if (strcmp(now, "0") != 0 && strcmp(value, "0") != 0) {
+        if (sysfs_write(c->sysfs_root, s->path, "0", err) < 0)
+            return -1;
+        s->result = vt_asprintf("wrote 0, then %s", value);
+    } else {
+        s->result = vt_asprintf("wrote %s", value);
+    }
+    return sysfs_write(c->sysfs_root, s->path, value, err);
+}
+
+/* The module program with its arguments, no shell; its first line of
+ * output in msg. The exit status, or -1 when it could not run. */
+static int run_modprobe(const char *prog, const char *arg1, const char *arg2, char *msg, size_t n)
+{
+    char *argv[4] = { (char *)prog, (char *)arg1, (char *)arg2, NULL };
+    posix_spawn_file_actions_t fa;
+    int pfd[2], status = 0, rc;
+    pid_t pid;
+    ssize_t got;
+    size_t len = 0;
+
+    msg[0] = '\0';
+    if (pipe(pfd) < 0)
+        return -1;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addclose(&fa, pfd[0]);
+    posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, pfd[1], 2);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    rc = posix_spawn(&pid, prog, &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(pfd[1]);
+    if (rc != 0) {
+        close(pfd[0]);
+        snprintf(msg, n, "%s", strerror(rc));
+        return -1;
+    }
+    while (len + 1 < n && (got = read(pfd[0], msg + len, n - 1 - len)) > 0)
+        len += (size_t)got;
+    msg[len] = '\0';
+    msg[strcspn(msg, "\n")] = '\0';
+    close(pfd[0]);
+    if (waitpid(pid, &status, 0) < 0)
+        return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static bool module_there(const vt_conn *c, const vt_step *s)
+{
+    VT_AUTOFREE char *dev = vt_host_dev_path(c->sysfs_root, "vhost-net");
+
+    return access(s->path, F_OK) == 0 || access(dev, F_OK) == 0;
+}
+
+static int module_run(vt_conn *c, vt_step *s, vt_err *err)
+{
+    char msg[256];
+    int rc;
+
+    free(s->undo_value);
+    s->undo_value = vt_strdup(module_there(c, s) ? "loaded" : "not loaded");
+    free(s->result);
+    if (module_there(c, s)) {
+        s->result = vt_asprintf("%s already loaded", s->knob);
+        return 0;
+    }
+    if (!s->write) {
+        vt_err_set(err, "no modprobe to load %s with", s->knob);
+        return -1;
+    }
+    rc = run_modprobe(s->write, s->knob, NULL, msg, sizeof(msg));
+    if (rc != 0) {
+        s->result = NULL;
+        vt_err_set(err, "%s %s %s%s%s", s->write, s->knob,
+                   rc < 0 ? "could not run" : "failed", msg[0] ? ": " : "", msg);
+        return -1;
+    }
+    if (!module_there(c, s)) {
+        s->result = NULL;
+        vt_err_set(err, "%s %s exited 0 but %s is not there", s->write, s->knob, s->path);
+        return -1;
+    }
+    s->result = vt_asprintf("%s loaded", s->knob);
+    return 0;
+}
+
+/* Only a load this step made is taken back (modprobe -r): one that was
+ * there may be in use by running VMs. */
+static int module_undo(vt_conn *c, vt_step *s, vt_err *err)
+{
+    char msg[256];
+    int rc;
+
+    (void)c;
+    if (!s->undo_value || strcmp(s->undo_value, "not loaded") != 0 || !s->write)
+        return 0;
+    rc = run_modprobe(s->write, "-r", s->knob, msg, sizeof(msg));
+    if (rc != 0) {
+        vt_err_set(err, "%s -r %s %s%s%s", s->write, s->knob, rc < 0 ? "could not run" : "failed",
+                   msg[0] ? ": " : "", msg);
+        return -1;
+    }
+    return 0;
+}
+
 int vt_hostedit_step_run(vt_conn *c, vt_step *s, vt_err *err)
 {
     vt_err e2 = { { 0 } };
@@ -1087,7 +1322,8 @@ int vt_hostedit_step_run(vt_conn *c, vt_step *s, vt_err *err)
         free(s->undo_value);
         if (!(s->undo_value = sysfs_read(s->path, err)))
             return -1;
-        if (sysfs_write(c->sysfs_root, s->path, s->write, err) < 0)
+        if (strcmp(s->knob, "sriov") == 0 ? sriov_set(c, s, s->write, err) < 0
+                                          : sysfs_write(c->sysfs_root, s->path, s->write, err) < 0)
             return -1;
         if (!(now = sysfs_read(s->path, &e2))) {
             vt_err_set(err, "wrote %s but cannot read it back: %s", s->path, e2.msg);
@@ -1129,6 +1365,8 @@ int vt_hostedit_step_run(vt_conn *c, vt_step *s, vt_err *err)
         if (!s->write)
             return vt_file_remove(s->path, ".bak", err);
         return vt_file_replace(s->path, s->write, 0644, s->file_before ? ".bak" : NULL, err);
+    case VT_STEP_MODULE:
+        return module_run(c, s, err);
     default:
         vt_err_set(err, "not a host step");
         return -1;
@@ -1146,6 +1384,8 @@ int vt_hostedit_step_undo(vt_conn *c, vt_step *s, vt_err *err)
         int rc;
         if (!s->undo_value)
             return -1;
+        if (strcmp(s->knob, "sriov") == 0)
+            return sriov_set(c, s, s->undo_value, err);
         if (strchr(s->undo_value, '[') && vt_selection_parse(s->undo_value, &sel, NULL) == 0) {
             rc = sysfs_write(c->sysfs_root, s->path, sel.opts[sel.selected], err);
             vt_selection_free(&sel);
@@ -1165,6 +1405,8 @@ int vt_hostedit_step_undo(vt_conn *c, vt_step *s, vt_err *err)
             return -1;
         }
         return 0;
+    case VT_STEP_MODULE:
+        return module_undo(c, s, err);
     default:
         return -1;
     }
@@ -1197,7 +1439,13 @@ char *vt_hostedit_step_shell(const vt_step *s)
     char sz[32];
 
     switch (s->kind) {
+    case VT_STEP_MODULE:
+        return s->write ? vt_asprintf("modprobe %s", s->knob) : vt_strdup("");
     case VT_STEP_SYSFS: {
+        if (strcmp(s->knob, "sriov") == 0)
+            return vt_asprintf("# the kernel takes a new VF count only over 0\n"
+                               "echo 0 > /sys%s\necho %s > /sys%s", real_sys(s, "/class/"),
+                               s->write, real_sys(s, "/class/"));
         const char *rel = strstr(s->path, "/module/") ? real_sys(s, "/module/")
                           : strstr(s->path, "/devices/") ? real_sys(s, "/devices/")
                                                          : real_sys(s, "/kernel/");
@@ -1244,10 +1492,14 @@ static char *live_revert_line(const vt_step *s)
 {
     char sz[32];
 
+    if (s->kind == VT_STEP_MODULE)   /* the load stays; only its boot entry is taken back */
+        return s->persist ? vt_asprintf("host module %s load", s->knob) : NULL;
     if (!s->undo_value)
         return NULL;
     switch (s->kind) {
     case VT_STEP_SYSFS:
+        if (strcmp(s->knob, "sriov") == 0)
+            return vt_asprintf("host sriov %s numvfs %s", s->value, s->undo_value);
         if (strcmp(s->knob, "workqueue_cpus") == 0) {
             vt_cpuset set;
             char *cpus, *line;

@@ -182,10 +182,40 @@ static int parse_host(char **w, int n, int line, vt_edit *e, vt_err *err)
         }
         if (n == 6)
             e->node = (int)node;
+    } else if (strcmp(knob, "module") == 0) {
+        e->kind = VT_EDIT_HOST_MODULE;
+        if (n != 4 || strcmp(w[3], "load") != 0) {
+            vt_err_set(err, "line %d: expected: host module vhost_net load [persist]", line);
+            return -1;
+        }
+        /* modprobe runs as root with the name given: only the ones the
+           guides speak of */
+        if (strcmp(w[2], "vhost_net") != 0) {
+            vt_err_set(err, "line %d: module \"%s\" is not one virt-tune loads (only vhost_net)",
+                       line, w[2]);
+            return -1;
+        }
+        e->mode = vt_strdup("load");
+        e->knob = vt_strdup(w[2]);
+        return 0;
+    } else if (strcmp(knob, "sriov") == 0) {
+        e->kind = VT_EDIT_HOST_SRIOV;
+        if (n != 5 || strcmp(w[3], "numvfs") != 0 || vt_parse_ull(w[4], &v) < 0 || v > 65535) {
+            vt_err_set(err, "line %d: expected: host sriov PF numvfs N [persist] (N 0 to 65535)",
+                       line);
+            return -1;
+        }
+        if (!w[2][0] || strlen(w[2]) > 15 || strchr(w[2], '/') || strchr(w[2], '"') ||
+            strcmp(w[2], ".") == 0 || strcmp(w[2], "..") == 0) {
+            vt_err_set(err, "line %d: \"%s\" is not a network interface name", line, w[2]);
+            return -1;
+        }
+        e->target = vt_strdup(w[2]);
+        e->value = v;
     } else {
         vt_err_set(err, "line %d: unknown host knob \"%s\" (halt_poll_ns, halt_poll_ns_grow, "
-                   "halt_poll_ns_grow_start, halt_poll_ns_shrink, workqueue_cpus, thp, hugepages)",
-                   line, knob);
+                   "halt_poll_ns_grow_start, halt_poll_ns_shrink, workqueue_cpus, thp, hugepages, "
+                   "module, sriov)", line, knob);
         return -1;
     }
     e->knob = vt_strdup(e->kind == VT_EDIT_HOST_THP ? w[2] : knob);
@@ -557,6 +587,10 @@ char *vt_edit_format(const vt_edit *e)
             snprintf(node, sizeof(node), " node %d", e->node);
         return vt_asprintf("host hugepages %s %llu%s%s", sz, e->value, node, boot_word(e));
     }
+    case VT_EDIT_HOST_MODULE:
+        return vt_asprintf("host module %s load%s", e->knob, boot_word(e));
+    case VT_EDIT_HOST_SRIOV:
+        return vt_asprintf("host sriov %s numvfs %llu%s", e->target, e->value, boot_word(e));
     case VT_EDIT_LAST:
         break;
     }

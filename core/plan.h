@@ -23,6 +23,8 @@
  *   host workqueue_cpus CPUSET [persist|unpersist]
  *   host thp enabled|defrag always|madvise|never|defer|defer+madvise [persist|unpersist]
  *   host hugepages SIZE COUNT [node N] [persist|unpersist]
+ *   host module vhost_net load [persist|unpersist]   (modprobe; persist: modules-load.d)
+ *   host sriov PF numvfs N [persist|unpersist]       (PF: a host NIC with SR-IOV)
  *
  * `persist` also keeps the value in virt-tune's boot-time file;
  * `unpersist` takes the knob's entry out of it (the kernel default at the
@@ -69,6 +71,8 @@ typedef enum {
     VT_EDIT_HOST_WORKQUEUE,   /* cpuset */
     VT_EDIT_HOST_THP,         /* knob (enabled, defrag), mode */
     VT_EDIT_HOST_HUGEPAGES,   /* size_kib, value = pages, node (-1 = host-wide) */
+    VT_EDIT_HOST_MODULE,      /* knob = module name (vhost_net), mode = "load" */
+    VT_EDIT_HOST_SRIOV,       /* target = PF netdev, value = numvfs; knob "sriov" */
     VT_EDIT_LAST,
 } vt_edit_kind;
 

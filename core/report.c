@@ -52,6 +52,33 @@ static json_object *remote_access_json(const vt_remote_access *ra)
     return o;
 }
 
+/* [{"pf", "pci", "totalvfs", "numvfs", "bridge", "vfs": [{"pci", "netdev", "vm", "via"}]}] */
+static json_object *sriov_json(const vt_host *h)
+{
+    json_object *a = json_object_new_array();
+
+    for (size_t i = 0; i < h->nsriov; i++) {
+        const vt_sriov_pf *pf = &h->sriov[i];
+        json_object *o = json_object_new_object(), *vfs = json_object_new_array();
+        add(o, "pf", jstr(pf->pf));
+        add(o, "pci", jstr(pf->pci));
+        add(o, "totalvfs", json_object_new_int((int)pf->totalvfs));
+        add(o, "numvfs", json_object_new_int((int)pf->numvfs));
+        add(o, "bridge", jstr(pf->bridge));
+        for (size_t j = 0; j < pf->nvfs; j++) {
+            json_object *v = json_object_new_object();
+            add(v, "pci", jstr(pf->vfs[j].pci));
+            add(v, "netdev", jstr(pf->vfs[j].netdev));
+            add(v, "vm", jstr(pf->vfs[j].vm));
+            add(v, "via", jstr(pf->vfs[j].via));
+            json_object_array_add(vfs, v);
+        }
+        add(o, "vfs", vfs);
+        json_object_array_add(a, o);
+    }
+    return a;
+}
+
 static json_object *host_json(const vt_conn *c)
 {
     const vt_host *h = &c->host;
@@ -116,6 +143,7 @@ static json_object *host_json(const vt_conn *c)
     add(o, "topology_source", jstr(h->topology_source));
     add(o, "selinux", jstr(c->remote ? NULL : vt_selinux_mode_name(h->selinux)));
     add(o, "vhost_net_loaded", c->remote ? NULL : json_object_new_boolean(h->vhost_net_loaded));
+    add(o, "sriov", c->remote ? NULL : sriov_json(h));
     add(o, "remote_access", c->remote ? NULL : remote_access_json(&c->remote_access));
     return o;
 }
@@ -512,6 +540,32 @@ static void host_text(vt_buf *b, const vt_conn *c)
     }
     kv(b, "SELinux", vt_selinux_mode_name(h->selinux));
     kv(b, "vhost_net", h->vhost_net_loaded ? "loaded" : "not loaded");
+    for (i = 0; i < h->nsriov; i++) {
+        const vt_sriov_pf *pf = &h->sriov[i];
+        vt_buf_add(b, "  sriov PF ");
+        add_esc(b, pf->pf);
+        vt_buf_addf(b, " (%s): %u of %u VFs, %u free", pf->pci, pf->numvfs, pf->totalvfs,
+                    vt_sriov_free_vfs(pf));
+        if (pf->bridge) {
+            vt_buf_add(b, ", port of bridge ");
+            add_esc(b, pf->bridge);
+        }
+        vt_buf_add(b, "\n");
+        for (j = 0; j < pf->nvfs; j++) {
+            vt_buf_addf(b, "  %-24s VF %s netdev ", "", pf->vfs[j].pci);
+            add_esc(b, pf->vfs[j].netdev);
+            vt_buf_add(b, ": ");
+            if (pf->vfs[j].vm) {
+                add_esc(b, pf->vfs[j].vm);
+                vt_buf_add(b, " (");
+                add_esc(b, pf->vfs[j].via);
+                vt_buf_add(b, ")");
+            } else {
+                vt_buf_add(b, "free");
+            }
+            vt_buf_add(b, "\n");
+        }
+    }
 }
 
 static void domain_text(vt_buf *b, const vt_conn *c, const vt_domain *d)

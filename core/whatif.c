@@ -16,8 +16,9 @@ typedef struct model_vm {
 } model_vm;
 
 typedef struct model {
-    vt_conn c;                     /* shallow copy: doms, host.pools and
-                                      host.nodes are the model's own */
+    vt_conn c;                     /* shallow copy: doms, host.pools,
+                                      host.nodes and host.sriov (not its
+                                      VFs) are the model's own */
     model_vm *vms;
     vt_domain **doms;
 } model;
@@ -41,6 +42,9 @@ static void model_init(model *m, const vt_conn *c)
             memcpy(m->c.host.pools[i].nodes, c->host.pools[i].nodes,
                    c->host.pools[i].nnodes * sizeof(vt_hp_node));
     }
+    m->c.host.sriov = vt_calloc(c->host.nsriov ? c->host.nsriov : 1, sizeof(vt_sriov_pf));
+    if (c->host.nsriov)
+        memcpy(m->c.host.sriov, c->host.sriov, c->host.nsriov * sizeof(vt_sriov_pf));
     m->c.host.nodes = vt_calloc(c->host.nnodes ? c->host.nnodes : 1, sizeof(vt_numa_node));
     if (c->host.nnodes)
         memcpy(m->c.host.nodes, c->host.nodes, c->host.nnodes * sizeof(vt_numa_node));
@@ -60,6 +64,7 @@ static void model_free(model *m, size_t ndoms)
         free(m->c.host.pools[i].nodes);
     free(m->c.host.pools);
     free(m->c.host.nodes);
+    free(m->c.host.sriov);
     free(m->vms);
     free(m->doms);
 }
@@ -271,6 +276,15 @@ static void model_host_edit(vt_host *h, const vt_edit *e)
         break;
     case VT_EDIT_HOST_HUGEPAGES:
         model_pool(h, e);
+        break;
+    case VT_EDIT_HOST_MODULE:
+        h->vhost_net_loaded = true;    /* the load is checked in sysfs when it runs */
+        break;
+    case VT_EDIT_HOST_SRIOV:
+        /* the engine refuses a count while VMs hold VFs: the new ones are free */
+        for (size_t i = 0; i < h->nsriov; i++)
+            if (strcmp(h->sriov[i].pf, e->target) == 0)
+                h->sriov[i].numvfs = (unsigned)e->value;
         break;
     default:
         break;

@@ -488,6 +488,8 @@ char *vt_xml_apply_edit(const char *xml, const vt_edit *e, vt_err *err)
     case VT_EDIT_HOST_WORKQUEUE:
     case VT_EDIT_HOST_THP:
     case VT_EDIT_HOST_HUGEPAGES:
+    case VT_EDIT_HOST_MODULE:
+    case VT_EDIT_HOST_SRIOV:
     case VT_EDIT_LAST:
         vt_err_set(err, "not an edit of a domain");
         rc = -1;

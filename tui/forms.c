@@ -204,6 +204,10 @@ static void build_host_forms(vt_app *a)
         for (k = 0; k < h->pools[i].nnodes && h->nnodes > 1; k++)
             add_form("hugepages %s %llu node %d", sz, h->pools[i].nodes[k].nr, h->pools[i].nodes[k].node);
     }
+    if (!h->vhost_net_loaded && !h->sysfs_why)
+        add_form("module vhost_net load persist");
+    for (i = 0; i < h->nsriov; i++)
+        add_form("sriov %s numvfs %u", h->sriov[i].pf, h->sriov[i].numvfs);
 }
 
 void vt_forms_open(vt_app *a, const vt_domain *d, const char *panel)

@@ -28,6 +28,8 @@ static bool same_knob(const vt_edit *x, const vt_edit *y)
         /* host knobs: the same file; pools by size and node */
         if (x->kind != y->kind || !x->knob || !y->knob || strcmp(x->knob, y->knob) != 0)
             return false;
+        if (x->kind == VT_EDIT_HOST_SRIOV)
+            return x->target && y->target && strcmp(x->target, y->target) == 0;
         return x->kind != VT_EDIT_HOST_HUGEPAGES ||
                (x->size_kib == y->size_kib && x->node == y->node);
     }

@@ -1,5 +1,6 @@
 /* The host: halt-polling, kworker isolation on the CPU grid with every
- * VM's threads, THP, the huge page pools, SELinux and vhost_net, remote
+ * VM's threads, THP, the huge page pools, SELinux, vhost_net and the
+ * SR-IOV NICs with their VFs and the VMs holding them, remote
  * access and the connection; the advisor's host findings on top, each
  * reachable from the advice at its section. */
 #include <stdio.h>
@@ -22,7 +23,7 @@ static const struct {
     [SEC_HALTPOLL] = { "halt-poll" },
     [SEC_KWORKER] = { "kworker" },
     [SEC_POOLS] = { "hugepages" },
-    [SEC_SECNET] = { "svirt vhost" },
+    [SEC_SECNET] = { "svirt vhost sriov" },
     [SEC_REMOTE] = { "sasl" },
 };
 
@@ -219,6 +220,33 @@ static void draw_remote(vt_pen *p, vt_app *a)
     }
 }
 
+/* Each SR-IOV PF, then its VFs: who holds each (the names come from
+ * sysfs and libvirt: the text widget escapes them). */
+static void draw_sriov(vt_pen *p, const vt_host *h)
+{
+    char label[64], buf[256];
+
+    for (size_t i = 0; i < h->nsriov; i++) {
+        const vt_sriov_pf *pf = &h->sriov[i];
+        unsigned fr = vt_sriov_free_vfs(pf);
+        snprintf(label, sizeof(label), "SR-IOV %s", pf->pf);
+        snprintf(buf, sizeof(buf), "%s: %u of %u VFs, %u free%s%s", pf->pci, pf->numvfs,
+                 pf->totalvfs, fr, pf->bridge ? ", port of bridge " : "",
+                 pf->bridge ? pf->bridge : "");
+        vt_pen_field(p, label, buf, VT_ROLE_NORMAL);
+        for (size_t j = 0; j < pf->nvfs; j++) {
+            const vt_sriov_vf *v = &pf->vfs[j];
+            snprintf(label, sizeof(label), "  VF %s", v->pci);
+            if (v->vm)
+                snprintf(buf, sizeof(buf), "%s (%s)", v->vm, v->via ? v->via : "?");
+            else
+                snprintf(buf, sizeof(buf), "free%s%s", v->netdev ? ", netdev " : "",
+                         v->netdev ? v->netdev : "");
+            vt_pen_field(p, label, buf, v->vm ? VT_ROLE_NORMAL : VT_ROLE_DIM);
+        }
+    }
+}
+
 static void draw_rest(vt_pen *p, vt_app *a)
 {
     const vt_host *h = &a->c->host;
@@ -229,6 +257,7 @@ static void draw_rest(vt_pen *p, vt_app *a)
                  h->selinux == VT_SELINUX_ENFORCING ? VT_ROLE_VALUE_OK : VT_ROLE_VALUE_WARN);
     vt_pen_field(p, "vhost_net", h->sysfs_why ? "unknown (remote)" : h->vhost_net_loaded ? "loaded" : "not loaded",
                  h->vhost_net_loaded ? VT_ROLE_VALUE_OK : VT_ROLE_VALUE_WARN);
+    draw_sriov(p, h);
     draw_remote(p, a);
     section(p, SEC_CONN, "libvirt connection");
     vt_pen_field(p, "URI", a->c->uri, VT_ROLE_NORMAL);

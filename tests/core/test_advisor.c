@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "advisor.h"
@@ -1019,6 +1020,126 @@ static void test_multiqueue_cap(void **state)
     vt_conn_free(c);
 }
 
+/* ---- issue 17: SR-IOV and vhost_net ---- */
+
+static vt_conn *open_on(const char *xml, const char *sys, const char *etc)
+{
+    char uri[512];
+    vt_conn_opts o = { .uri = uri, .sysfs_root = sys, .procfs_root = VT_TEST_DATA "/proc",
+                       .etc_root = etc };
+    vt_err err = { { 0 } };
+    vt_conn *c;
+
+    snprintf(uri, sizeof(uri), "test://%s/%s", VT_TEST_DATA, xml);
+    if (!(c = vt_conn_open(&o, &err)) || vt_conn_refresh(c) < 0)
+        fail_msg("open %s: %s", xml, c ? c->err.msg : err.msg);
+    return c;
+}
+
+/* the RHEL guide: a vNIC on a bridge over an SR-IOV NIC with free VFs
+ * could have a VF; info, no fix (which VF, and giving up migration, is
+ * the admin's choice); the VMs that hold VFs get nothing */
+static void test_sriov_info(void **state)
+{
+    vt_conn *c = open_on("sriov.xml", VT_TEST_DATA "/sysfs", NULL);
+    vt_advice_list l = { 0 };
+    const vt_advice *a;
+
+    (void)state;
+    vt_advise(c, NULL, &l);
+    a = find(&l, "sriov", "bridged", "virtio NIC 52:54:00:00:10:03 sits on SR-IOV NIC enp3s0f0, "
+                                     "which has 1 free VF");
+    if (!a) {
+        dump(&l);
+        fail_msg("no sriov finding for bridged");
+    }
+    assert_int_equal(a->sev, VT_SEV_INFO);
+    assert_null(a->fix);
+    assert_non_null(strstr(a->evidence, "<interface type='bridge'> on br0; enp3s0f0 is a port of it "
+                                        "(brif/enp3s0f0)"));
+    assert_non_null(strstr(a->evidence, "sriov_numvfs 3 of 8, 1 free"));
+    assert_non_null(strstr(a->why, "SR-IOV"));
+    assert_null(find(&l, "sriov", "vf-guest", ""));
+    assert_null(find(&l, "sriov", "pooled", ""));
+    /* vhost_net is loaded in the fixture: the userspace NIC gets its fix */
+    a = find(&l, "vhost", "bridged", "does not use vhost");
+    assert_non_null(a);
+    assert_string_equal(a->fix, "vm bridged nic 52:54:00:00:10:03 driver vhost\n");
+    assert_null(find(&l, "vhost", NULL, "vhost_net is not loaded"));
+    vt_advice_list_clear(&l);
+    vt_conn_free(c);
+    /* node.xml has no VM on br0: quiet */
+    c = fixture_open(NULL, NULL, true);
+    vt_advise(c, NULL, &l);
+    assert_null(find(&l, "sriov", "alpha", ""));
+    vt_advice_list_clear(&l);
+    vt_conn_free(c);
+}
+
+/* no vhost_net: the host finding gets the module fix where a modprobe
+ * can run, none where it cannot; the VM's driver fix waits for it, and
+ * the what-if of the module line brings it */
+static void test_vhost_module_fix(void **state)
+{
+    char tmp[] = "/tmp/vt-adv-vhost-XXXXXX", sys[64], mod[128], prog[64], etc[64];
+    vt_advice_list l = { 0 };
+    vt_changeset cs = { 0 };
+    vt_applyplan ap = { 0 };
+    vt_err err = { { 0 } };
+    const vt_advice *a;
+    vt_conn *c;
+    bool resolves = false;
+    FILE *f;
+
+    (void)state;
+    assert_non_null(mkdtemp(tmp));
+    snprintf(sys, sizeof(sys), "%s/sys", tmp);
+    snprintf(mod, sizeof(mod), "%s/module/vhost_net", sys);
+    snprintf(prog, sizeof(prog), "%s/modprobe", tmp);
+    snprintf(etc, sizeof(etc), "%s/etc", tmp);
+    assert_int_equal(vt_copy_tree(VT_TEST_DATA "/sysfs", sys, &err), 0);
+    assert_int_equal(vt_remove_tree(mod), 0);
+    assert_non_null(f = fopen(prog, "w"));
+    fputs("#!/bin/sh\nexit 0\n", f);
+    fclose(f);
+    assert_int_equal(chmod(prog, 0755), 0);
+
+    setenv("VT_MODPROBE", prog, 1);
+    c = open_on("sriov.xml", sys, etc);
+    vt_advise(c, NULL, &l);
+    a = find(&l, "vhost", NULL, "vhost_net is not loaded");
+    assert_non_null(a);
+    assert_string_equal(a->fix, "host module vhost_net load persist\n");
+    a = find(&l, "vhost", "bridged", "does not use vhost");
+    assert_non_null(a);
+    assert_null(a->fix);
+    assert_non_null(strstr(a->evidence, "the host has no vhost_net loaded"));
+    if (vt_plan_parse("host module vhost_net load persist\n", &cs, &err) < 0 ||
+        vt_apply_prepare(c, &cs, NULL, &ap, &err) < 0)
+        fail_msg("%s", err.msg);
+    assert_true(ap.judged.judged);
+    for (size_t i = 0; i < ap.judged.nverdicts; i++)
+        resolves |= ap.judged.verdicts[i].kind == VT_VERDICT_RESOLVES &&
+                    strstr(ap.judged.verdicts[i].text, "vhost host: vhost_net is not loaded");
+    assert_true(resolves);
+    vt_applyplan_clear(&ap);
+    vt_changeset_clear(&cs);
+    vt_advice_list_clear(&l);
+    vt_conn_free(c);
+
+    setenv("VT_MODPROBE", "/nonexistent/modprobe", 1);
+    c = open_on("sriov.xml", sys, etc);
+    vt_advise(c, NULL, &l);
+    a = find(&l, "vhost", NULL, "vhost_net is not loaded");
+    assert_non_null(a);
+    assert_null(a->fix);
+    assert_non_null(strstr(a->evidence, "no modprobe on this host"));
+    vt_advice_list_clear(&l);
+    vt_conn_free(c);
+    unsetenv("VT_MODPROBE");
+    vt_remove_tree(tmp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1038,6 +1159,8 @@ int main(void)
         cmocka_unit_test(test_nic_disk_fixes),
         cmocka_unit_test(test_nic_disk_fix_lines),
         cmocka_unit_test(test_multiqueue_cap),
+        cmocka_unit_test(test_sriov_info),
+        cmocka_unit_test(test_vhost_module_fix),
     };
 
     virSetErrorFunc(NULL, quiet);

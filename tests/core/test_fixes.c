@@ -269,10 +269,13 @@ static void test_capacity(void **state)
     vt_demo_free(d);
 }
 
-/* a fixture host on a scratch copy of the committed sysfs */
-static void fixture(const char *xml, const char *proc, size_t at_least)
+/* a fixture host on a scratch copy of the committed sysfs; no_vhost:
+ * without vhost_net, with a stand-in modprobe (VT_MODPROBE) that does to
+ * the copy what the kernel would: these machines have no modprobe and
+ * no vhost_net module to load */
+static void fixture_on(const char *xml, const char *proc, size_t at_least, bool no_vhost)
 {
-    char tmp[] = "/tmp/vt-fixes-XXXXXX", sys[64], log[64], etc[64], uri[512];
+    char tmp[] = "/tmp/vt-fixes-XXXXXX", sys[64], log[64], etc[64], uri[512], prog[64], mod[128];
     vt_err err = { { 0 } };
     size_t n;
 
@@ -285,11 +288,42 @@ static void fixture(const char *xml, const char *proc, size_t at_least)
         fail_msg("mkdir %s", etc);
     if (vt_copy_tree(VT_TEST_DATA "/sysfs", sys, &err) < 0)
         fail_msg("%s", err.msg);
+    if (no_vhost) {
+        FILE *f;
+        snprintf(mod, sizeof(mod), "%s/module/vhost_net", sys);
+        snprintf(prog, sizeof(prog), "%s/modprobe", tmp);
+        if (vt_remove_tree(mod) < 0 || !(f = fopen(prog, "w")))
+            fail_msg("stand-in modprobe");
+        fprintf(f, "#!/bin/sh\n[ \"$1\" = vhost_net ] && mkdir -p '%s'\n", mod);
+        fclose(f);
+        chmod(prog, 0755);
+        setenv("VT_MODPROBE", prog, 1);
+    }
     snprintf(uri, sizeof(uri), "test://%s/%s", VT_TEST_DATA, xml);
     n = walk(xml, uri, sys, proc, etc, log);
     print_message("%s: %zu fixes walked\n", xml, n);
     assert_true(n >= at_least);
+    if (no_vhost) {
+        char *s = vt_asprintf("%s/modules-load.d/vhost_net.conf", etc);
+        if (access(s, F_OK) != 0)
+            fail_msg("the module fix left no %s", s);
+        free(s);
+        unsetenv("VT_MODPROBE");
+    }
     vt_remove_tree(tmp);
+}
+
+static void fixture(const char *xml, const char *proc, size_t at_least)
+{
+    fixture_on(xml, proc, at_least, false);
+}
+
+/* issue 17: the SR-IOV host without vhost_net: the module fix (through
+ * the stand-in modprobe), then the vhost driver fix it makes possible */
+static void test_sriov_no_vhost(void **state)
+{
+    (void)state;
+    fixture_on("sriov.xml", VT_TEST_DATA "/proc", 2, true);
 }
 
 static void test_node(void **state)
@@ -318,6 +352,7 @@ int main(void)
         cmocka_unit_test(test_node),
         cmocka_unit_test(test_layouts),
         cmocka_unit_test(test_placement),
+        cmocka_unit_test(test_sriov_no_vhost),
     };
 
     virSetErrorFunc(NULL, quiet);

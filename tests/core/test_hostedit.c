@@ -20,6 +20,7 @@
 #include "fixture.h"
 #include "fsutil.h"
 #include "host.h"
+#include "hostedit.h"
 
 static void quiet(void *d, virErrorPtr e) { (void)d; (void)e; }
 
@@ -523,6 +524,282 @@ static void test_pool_total(void **state)
     vt_conn_free(c);
 }
 
+/* ---- issue 17: SR-IOV VF counts and the vhost_net module ---- */
+
+static vt_conn *open_sriov(void)
+{
+    vt_conn_opts o = {
+        .uri = "test://" VT_TEST_DATA "/sriov.xml",
+        .sysfs_root = sys_root,
+        .procfs_root = VT_TEST_DATA "/proc",
+        .etc_root = etc_root,
+    };
+    vt_err err = { { 0 } };
+    vt_conn *c = vt_conn_open(&o, &err);
+
+    if (!c || vt_conn_refresh(c) < 0)
+        fail_msg("open sriov.xml: %s", c ? c->err.msg : err.msg);
+    return c;
+}
+
+#define NUMVFS "class/net/enp3s0f0/device/sriov_numvfs"
+#define UDEV "udev/rules.d/70-virt-tune-sriov.rules"
+
+static void refused_on(vt_conn *c, const char *plan, const char *want)
+{
+    vt_applyplan ap = { 0 };
+    vt_err err = { { 0 } };
+    char *s;
+
+    if (fixture_prep(c, plan, &ap, &err) == 0)
+        fail_msg("accepted: %s", plan);
+    if (!strstr(err.msg, want))
+        fail_msg("\"%s\" lacks \"%s\"", err.msg, want);
+    vt_applyplan_clear(&ap);
+    s = slurp(NUMVFS);
+    assert_string_equal(s, "3");                  /* nothing changed */
+    free(s);
+    assert_null(etc_file(UDEV));
+}
+
+static void test_sriov_refused(void **state)
+{
+    vt_conn *c = open_sriov();
+
+    (void)state;
+    refused_on(c, "host sriov enp3s0f0 numvfs 9 persist\n",
+               "line 1: enp3s0f0 has at most 8 VFs (sriov_totalvfs), not 9");
+    refused_on(c, "host sriov br0 numvfs 2\n", "line 1: br0 is not an SR-IOV NIC on this host");
+    refused_on(c, "host sriov enp3s0f0 numvfs 4 persist\n",
+               "line 1: VFs of enp3s0f0 are given to VMs: 0000:03:10.0 (vf-guest), "
+               "0000:03:10.2 (pooled); a new count takes every VF away first");
+    refused_on(c, "host sriov enp3s0f0 numvfs 0\n", "VFs of enp3s0f0 are given to VMs");
+    vt_conn_free(c);
+}
+
+/* On node.xml no VM holds a VF: the count changes, 0 first (the kernel
+ * takes a non-zero count only over 0; a stand-in file cannot refuse, so
+ * the step's own account and the value left are what is checked), the
+ * udev rule keeps it, and the revert puts both back. */
+static void test_sriov_numvfs(void **state)
+{
+    vt_conn *c = fixture_open(sys_root, etc_root, false);
+    vt_applyplan ap = { 0 };
+    vt_err err = { { 0 } };
+    char *plan = NULL, *id = NULL, *s, *text, log[400];
+    const vt_step *st = NULL;
+
+    (void)state;
+    snprintf(log, sizeof(log), "%s/sriov.log", tmp);
+    if (fixture_prep(c, "host sriov enp3s0f0 numvfs 4 persist\n", &ap, &err) < 0)
+        fail_msg("%s", err.msg);
+    text = vt_apply_describe(&ap, true);
+    assert_non_null(strstr(text, "sriov enp3s0f0 numvfs: 3 -> 4"));
+    assert_non_null(strstr(text, "write \"0\", then \"4\""));
+    assert_non_null(strstr(text, "+ACTION==\"add\", SUBSYSTEM==\"net\", KERNEL==\"enp3s0f0\", "
+                                 "ATTR{device/sriov_numvfs}=\"4\"\n"));
+    free(text);
+    if (vt_apply_run(c, &ap, log, NULL, NULL, &err) < 0)
+        fail_msg("apply: %s", err.msg);
+    for (size_t i = 0; i < ap.nsteps; i++)
+        if (ap.steps[i].kind == VT_STEP_SYSFS)
+            st = &ap.steps[i];
+    assert_non_null(st);
+    assert_string_equal(st->result, "wrote 0, then 4");
+    assert_string_equal(st->undo_value, "3");
+    s = slurp(NUMVFS);
+    assert_string_equal(s, "4");
+    free(s);
+    s = etc_file(UDEV);
+    assert_non_null(s);
+    assert_non_null(strstr(s, "\nACTION==\"add\", SUBSYSTEM==\"net\", KERNEL==\"enp3s0f0\", "
+                              "ATTR{device/sriov_numvfs}=\"4\"\n"));
+    free(s);
+    {
+        char *sh = vt_hostedit_step_shell(st);
+        assert_non_null(strstr(sh, "echo 0 > /sys/class/net/enp3s0f0/device/sriov_numvfs\n"
+                                   "echo 4 > /sys/class/net/enp3s0f0/device/sriov_numvfs"));
+        free(sh);
+    }
+    vt_applyplan_clear(&ap);
+
+    /* the revert: the old count, the same way; the rule it added goes */
+    if (vt_apply_revert_plan(log, &plan, &id, &err) < 0)
+        fail_msg("%s", err.msg);
+    if (!strstr(plan, "\nhost sriov enp3s0f0 numvfs 3 unpersist\n"))
+        fail_msg("revert plan:\n%s", plan);
+    assert_int_equal(vt_conn_refresh(c), 0);
+    if (fixture_prep(c, plan, &ap, &err) < 0)
+        fail_msg("%s", err.msg);
+    ap.reverts = id;
+    if (vt_apply_run(c, &ap, log, NULL, NULL, &err) < 0)
+        fail_msg("revert: %s", err.msg);
+    for (size_t i = 0; i < ap.nsteps; i++)
+        if (ap.steps[i].kind == VT_STEP_SYSFS)
+            assert_string_equal(ap.steps[i].result, "wrote 0, then 3");
+    s = slurp(NUMVFS);
+    assert_string_equal(s, "3");
+    free(s);
+    assert_null(etc_file(UDEV));
+    free(plan);
+    vt_applyplan_clear(&ap);
+    vt_conn_free(c);
+}
+
+/* A stand-in modprobe: records its arguments and does to the stand-in
+ * sysfs what the kernel would (the module's directory comes and goes). */
+static void standin_modprobe(const char *prog, int exit_code)
+{
+    FILE *f = fopen(prog, "w");
+
+    assert_non_null(f);
+    fprintf(f, "#!/bin/sh\n"
+               "echo \"$*\" >> '%s/modprobe.args'\n"
+               "if [ %d != 0 ]; then echo \"modprobe: FATAL: Module $1 not found\" >&2; exit %d; fi\n"
+               "if [ \"$1\" = -r ]; then rmdir '%s/module/'\"$2\"; else mkdir -p '%s/module/'\"$1\"; fi\n",
+            tmp, exit_code, exit_code, sys_root, sys_root);
+    fclose(f);
+    assert_int_equal(chmod(prog, 0755), 0);
+}
+
+static char *modprobe_args(void)
+{
+    char path[400];
+
+    snprintf(path, sizeof(path), "%s/modprobe.args", tmp);
+    return vt_read_file(path, 0, NULL);
+}
+
+static bool module_loaded(void)
+{
+    char path[400];
+
+    snprintf(path, sizeof(path), "%s/module/vhost_net", sys_root);
+    return access(path, F_OK) == 0;
+}
+
+#define MODULES "modules-load.d/vhost_net.conf"
+
+static void test_module_load(void **state)
+{
+    char prog[400], mod[400], log[400], args[400], *plan = NULL, *id = NULL, *s;
+    vt_conn *c;
+    vt_applyplan ap = { 0 };
+    vt_changeset cs = { 0 };
+    vt_err err = { { 0 } };
+
+    (void)state;
+    snprintf(prog, sizeof(prog), "%s/modprobe", tmp);
+    snprintf(mod, sizeof(mod), "%s/module/vhost_net", sys_root);
+    snprintf(log, sizeof(log), "%s/module.log", tmp);
+    snprintf(args, sizeof(args), "%s/modprobe.args", tmp);
+    assert_int_equal(vt_remove_tree(mod), 0);
+    unlink(args);
+
+    /* only vhost_net: another name is refused by the parser, nothing runs */
+    assert_int_equal(vt_plan_parse("host module nbd load persist\n", &cs, &err), -1);
+    assert_non_null(strstr(err.msg, "module \"nbd\" is not one virt-tune loads (only vhost_net)"));
+
+    /* no modprobe anywhere (the hook names none that runs): refused in words */
+    setenv("VT_MODPROBE", "/nonexistent/modprobe", 1);
+    c = fixture_open(sys_root, etc_root, false);
+    assert_false(c->host.vhost_net_loaded);
+    assert_int_equal(fixture_prep(c, "host module vhost_net load persist\n", &ap, &err), -1);
+    assert_non_null(strstr(err.msg, "line 1: no modprobe on this host"));
+    vt_applyplan_clear(&ap);
+    vt_conn_free(c);
+    assert_null(etc_file(MODULES));
+
+    /* a modprobe that fails: its message, no boot file */
+    standin_modprobe(prog, 1);
+    setenv("VT_MODPROBE", prog, 1);
+    c = fixture_open(sys_root, etc_root, false);
+    if (fixture_prep(c, "host module vhost_net load persist\n", &ap, &err) < 0)
+        fail_msg("%s", err.msg);
+    assert_int_equal(vt_apply_run(c, &ap, log, NULL, NULL, &err), -1);
+    assert_non_null(strstr(err.msg, "failed: modprobe: FATAL: Module vhost_net not found"));
+    assert_null(etc_file(MODULES));
+    assert_false(module_loaded());
+    vt_applyplan_clear(&ap);
+    vt_conn_free(c);
+    unlink(args);
+    unlink(log);
+
+    /* it loads, the boot file says so */
+    standin_modprobe(prog, 0);
+    c = fixture_open(sys_root, etc_root, false);
+    if (fixture_prep(c, "host module vhost_net load persist\n", &ap, &err) < 0)
+        fail_msg("%s", err.msg);
+    s = vt_apply_describe(&ap, true);
+    assert_non_null(strstr(s, "module vhost_net: not loaded -> loaded"));
+    assert_non_null(strstr(s, "+vhost_net\n"));
+    free(s);
+    if (vt_apply_run(c, &ap, log, NULL, NULL, &err) < 0)
+        fail_msg("apply: %s", err.msg);
+    vt_applyplan_clear(&ap);
+    s = modprobe_args();
+    assert_string_equal(s, "vhost_net\n");
+    free(s);
+    assert_true(module_loaded());
+    s = etc_file(MODULES);
+    assert_non_null(s);
+    assert_non_null(strstr(s, "\nvhost_net\n"));
+    free(s);
+    assert_int_equal(vt_conn_refresh(c), 0);
+    assert_true(c->host.vhost_net_loaded);
+
+    /* the revert takes the boot entry back (the file goes) and leaves the
+       module loaded: running VMs may hold /dev/vhost-net */
+    if (vt_apply_revert_plan(log, &plan, &id, &err) < 0)
+        fail_msg("%s", err.msg);
+    if (!strstr(plan, "\nhost module vhost_net load unpersist\n"))
+        fail_msg("revert plan:\n%s", plan);
+    if (fixture_prep(c, plan, &ap, &err) < 0)
+        fail_msg("%s", err.msg);
+    ap.reverts = id;
+    if (vt_apply_run(c, &ap, log, NULL, NULL, &err) < 0)
+        fail_msg("revert: %s", err.msg);
+    vt_applyplan_clear(&ap);
+    free(plan);
+    assert_null(etc_file(MODULES));
+    assert_true(module_loaded());
+    s = modprobe_args();
+    assert_string_equal(s, "vhost_net\n");       /* not run again */
+    free(s);
+    vt_conn_free(c);
+
+    /* a batch that fails after the load: the load this step made is
+       taken back (modprobe -r) */
+    assert_int_equal(rmdir(mod), 0);
+    unlink(args);
+    c = fixture_open(sys_root, etc_root, false);
+    if (fixture_prep(c, "host module vhost_net load\nhost halt_poll_ns_grow 3\n", &ap, &err) < 0)
+        fail_msg("%s", err.msg);
+    {
+        char path[600];
+        snprintf(path, sizeof(path), "%s/module/kvm/parameters/halt_poll_ns_grow", sys_root);
+        s = slurp("module/kvm/parameters/halt_poll_ns_grow");
+        assert_int_equal(unlink(path), 0);
+        assert_int_equal(symlink("/dev/full", path), 0);
+        assert_int_equal(vt_apply_run(c, &ap, log, NULL, NULL, &err), -1);
+        assert_int_equal(ap.steps[0].state, VT_STEP_UNDONE);
+        unlink(path);
+        FILE *f = fopen(path, "w");
+        fprintf(f, "%s\n", s);
+        fclose(f);
+        free(s);
+    }
+    s = modprobe_args();
+    assert_string_equal(s, "vhost_net\n-r vhost_net\n");
+    free(s);
+    assert_false(module_loaded());
+    vt_applyplan_clear(&ap);
+    vt_conn_free(c);
+    /* the fixture's state for the tests after: loaded */
+    assert_int_equal(mkdir(mod, 0755), 0);
+    unsetenv("VT_MODPROBE");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -536,6 +813,9 @@ int main(void)
         cmocka_unit_test(test_revert_other_entry),
         cmocka_unit_test(test_capacity),
         cmocka_unit_test(test_pool_total),
+        cmocka_unit_test(test_sriov_refused),
+        cmocka_unit_test(test_sriov_numvfs),
+        cmocka_unit_test(test_module_load),
     };
 
     virSetErrorFunc(NULL, quiet);

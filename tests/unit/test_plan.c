@@ -316,6 +316,38 @@ static void test_nic_disk(void **state)
     expect_bad("vm a network 1\n", "seclabel, nic)");
 }
 
+/* issue 17: vhost_net and SR-IOV lines */
+static void test_module_sriov(void **state)
+{
+    vt_changeset cs = { 0 };
+    char *t;
+
+    (void)state;
+    assert_int_equal(vt_plan_parse("host module vhost_net load persist\n"
+                                   "host sriov enp3s0f0 numvfs 4\n"
+                                   "host sriov eth1 numvfs 0 unpersist\n", &cs, NULL), 0);
+    assert_int_equal(cs.n, 3);
+    assert_int_equal(cs.edits[0].kind, VT_EDIT_HOST_MODULE);
+    assert_string_equal(cs.edits[0].knob, "vhost_net");
+    assert_true(cs.edits[0].persist);
+    assert_true(vt_edit_is_host(&cs.edits[0]));
+    assert_int_equal(cs.edits[1].kind, VT_EDIT_HOST_SRIOV);
+    assert_string_equal(cs.edits[1].target, "enp3s0f0");
+    assert_true(cs.edits[1].value == 4);
+    assert_true(cs.edits[2].unpersist);
+    t = vt_plan_format(&cs);
+    assert_non_null(strstr(t, "\nhost module vhost_net load persist\nhost sriov enp3s0f0 numvfs 4\n"
+                              "host sriov eth1 numvfs 0 unpersist\n"));
+    free(t);
+    vt_changeset_clear(&cs);
+    expect_bad("host module kvm_intel load\n", "line 1: module \"kvm_intel\" is not one virt-tune "
+                                               "loads (only vhost_net)");
+    expect_bad("host module vhost_net unload\n", "expected: host module vhost_net load");
+    expect_bad("host sriov enp3s0f0 numvfs x\n", "expected: host sriov PF numvfs N");
+    expect_bad("host sriov enp3s0f0 vfs 4\n", "expected: host sriov PF numvfs N");
+    expect_bad("host sriov ../../x numvfs 4\n", "is not a network interface name");
+}
+
 static void test_sizes(void **state)
 {
     unsigned long long k;
@@ -345,6 +377,7 @@ int main(void)
         cmocka_unit_test(test_host),
         cmocka_unit_test(test_nic_disk),
         cmocka_unit_test(test_sizes),
+        cmocka_unit_test(test_module_sriov),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
