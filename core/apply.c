@@ -591,6 +591,27 @@ static void hugepage_warnings(const vt_conn *c, vt_applyplan *p, const vt_domain
     free(sz);
 }
 
+char *vt_apply_edit_notice(const vt_edit *e, bool running)
+{
+    if (!e || e->kind != VT_EDIT_NIC_QUEUES)
+        return NULL;
+    /* the queues are QEMU's device property: only a new QEMU process has
+       them (a reboot inside the guest keeps the process), and the guest's
+       driver may keep using one pair until it is told (RHEL: "ethtool -L") */
+    if (e->id <= 1)
+        return vt_strdup(running ? "nic queues: the VM needs a restart (shut down, then start; a "
+                                   "reboot inside the guest is not enough)"
+                                 : "nic queues: in effect when the VM starts");
+    if (running)
+        return vt_asprintf("nic queues %u: the VM needs a restart (shut down, then start; a reboot "
+                           "inside the guest is not enough); then the guest must enable the queues: "
+                           "ethtool -L eth0 combined %u in the guest (eth0: the guest's name for "
+                           "this NIC)", e->id, e->id);
+    return vt_asprintf("nic queues %u: in effect when the VM starts; the guest must enable the "
+                       "queues: ethtool -L eth0 combined %u in the guest (eth0: the guest's name "
+                       "for this NIC)", e->id, e->id);
+}
+
 static void seclabel_warnings(vt_applyplan *p, const vt_domain *d, const vt_edit *e)
 {
     char w[32];
@@ -736,6 +757,10 @@ static int prepare_vm(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, const
             hugepage_warnings(c, p, d, e);
         if (e->kind == VT_EDIT_SECLABEL)
             seclabel_warnings(p, d, e);
+        if (e->kind == VT_EDIT_NIC_QUEUES) {
+            VT_AUTOFREE char *note = vt_apply_edit_notice(e, active);
+            vt_applyplan_warn(p, "%s%s: %s", w, d->name, note);
+        }
         if (e->scope & VT_SCOPE_CONFIG) {
             vt_err xe = { { 0 } };
             char *next = vt_xml_apply_edit(cur, e, &xe), *before, *after, what[96];
