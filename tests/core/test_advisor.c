@@ -1068,6 +1068,7 @@ static void test_sandbox(void **state)
     }
     assert_int_equal(a->sev, VT_SEV_WARN);
     assert_null(a->fix);
+    assert_true(a->pending_restart);     /* qemu.conf is fixed: at the VM's next start */
     assert_non_null(strstr(a->evidence, "started before the change"));
     assert_non_null(strstr(a->evidence, "restart"));
     assert_non_null(strstr(a->evidence, "qemu.conf"));

@@ -132,6 +132,8 @@ sed -i 's/^seccomp_sandbox = 0$/seccomp_sandbox = 1/' "$ETC2/libvirt/qemu.conf"
 findings "$VT_TMP/c-on2.json" sandbox > "$VT_TMP/s"
 grep -q "^sb-off|QEMU runs without its seccomp sandbox|no '-sandbox on' on the command line of pid $PID_OFF, while qemu.conf says seccomp_sandbox = 1 ($ETC2/libvirt/qemu.conf line $LINE): the VM was started before the change; it needs a restart" "$VT_TMP/s" &&
     ok "conf on again: sb-off needs a restart" || { fail "conf on again"; cat "$VT_TMP/s"; }
+jq -e '[.findings[] | select(.topic == "sandbox" and .vm == "sb-off")][0].pending_restart == true' "$VT_TMP/c-on2.json" >/dev/null &&
+    ok "  marked pending restart (qemu.conf is fixed)" || fail "sb-off's sandbox finding is not pending restart"
 grep -q '^host|' "$VT_TMP/s" && fail "host sandbox finding with the conf on"
 grep -q '^sb-on|' "$VT_TMP/s" && fail "sb-on has a sandbox finding"
 virsh -q -c "$URI" destroy sb-off >/dev/null && virsh -q -c "$URI" start sb-off >/dev/null
