@@ -757,10 +757,6 @@ static int prepare_vm(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, const
             hugepage_warnings(c, p, d, e);
         if (e->kind == VT_EDIT_SECLABEL)
             seclabel_warnings(p, d, e);
-        if (e->kind == VT_EDIT_NIC_QUEUES) {
-            VT_AUTOFREE char *note = vt_apply_edit_notice(e, active);
-            vt_applyplan_warn(p, "%s%s: %s", w, d->name, note);
-        }
         if (e->scope & VT_SCOPE_CONFIG) {
             vt_err xe = { { 0 } };
             char *next = vt_xml_apply_edit(cur, e, &xe), *before, *after, what[96];
@@ -774,6 +770,11 @@ static int prepare_vm(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, const
             after = new_value(e);
             snprintf(what, sizeof(what), "%s (config)", kb);
             vt_applyplan_add_change(&def_step, what, before, after, e->line);
+            if (e->kind == VT_EDIT_NIC_QUEUES && strcmp(before, after) != 0) {
+                /* said where the plan is read: --dry-run, the review */
+                VT_AUTOFREE char *note = vt_apply_edit_notice(e, active);
+                vt_applyplan_warn(p, "%s%s: %s", w, d->name, note);
+            }
             if (e->kind == VT_EDIT_NUMATUNE)
                 memnode_notes(p, &def_step, d, e, cdef, next);
             vt_domdef_free(cdef);
