@@ -22,7 +22,8 @@ typedef enum {
 
 typedef struct vt_advice {
     char topic[16];          /* iothread, disk-cache, lun, kworker, halt-poll, hugepages,
-                                numa, svirt, sasl, qemu-ga, vhost, multiqueue, sriov */
+                                numa, svirt, sasl, qemu-ga, vhost, multiqueue, sriov,
+                                sandbox, transport */
     vt_severity sev;
     char *vm;                /* owned; NULL for a host finding */
     char *summary;           /* owned: one line */
@@ -41,7 +42,8 @@ typedef struct vt_advice_list {
 } vt_advice_list;
 
 typedef struct vt_advise_opts {
-    const vt_remote_status *remote;   /* NULL: no sasl findings */
+    const vt_remote_status *remote;   /* NULL: no sasl findings and no listener
+                                         transport finding */
     const vt_live_window *live;   /* NULL: no live signals judged */
 } vt_advise_opts;
 

@@ -597,6 +597,27 @@ static void hugepage_warnings(const vt_conn *c, vt_applyplan *p, const vt_domain
     free(sz);
 }
 
+char *vt_apply_edit_notice(const vt_edit *e, bool running)
+{
+    if (!e || e->kind != VT_EDIT_NIC_QUEUES)
+        return NULL;
+    /* the queues are QEMU's device property: only a new QEMU process has
+       them (a reboot inside the guest keeps the process), and the guest's
+       driver may keep using one pair until it is told (RHEL: "ethtool -L") */
+    if (e->id <= 1)
+        return vt_strdup(running ? "nic queues: the VM needs a restart (shut down, then start; a "
+                                   "reboot inside the guest is not enough)"
+                                 : "nic queues: in effect when the VM starts");
+    if (running)
+        return vt_asprintf("nic queues %u: the VM needs a restart (shut down, then start; a reboot "
+                           "inside the guest is not enough); then the guest must enable the queues: "
+                           "ethtool -L eth0 combined %u in the guest (eth0: the guest's name for "
+                           "this NIC)", e->id, e->id);
+    return vt_asprintf("nic queues %u: in effect when the VM starts; the guest must enable the "
+                       "queues: ethtool -L eth0 combined %u in the guest (eth0: the guest's name "
+                       "for this NIC)", e->id, e->id);
+}
+
 static void seclabel_warnings(vt_applyplan *p, const vt_domain *d, const vt_edit *e)
 {
     char w[32];
@@ -755,6 +776,11 @@ static int prepare_vm(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, const
             after = new_value(e);
             snprintf(what, sizeof(what), "%s (config)", kb);
             vt_applyplan_add_change(&def_step, what, before, after, e->line);
+            if (e->kind == VT_EDIT_NIC_QUEUES && strcmp(before, after) != 0) {
+                /* said where the plan is read: --dry-run, the review */
+                VT_AUTOFREE char *note = vt_apply_edit_notice(e, active);
+                vt_applyplan_warn(p, "%s%s: %s", w, d->name, note);
+            }
             if (e->kind == VT_EDIT_NUMATUNE)
                 memnode_notes(p, &def_step, d, e, cdef, next);
             vt_domdef_free(cdef);

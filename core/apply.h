@@ -64,6 +64,12 @@ typedef void (*vt_apply_progress)(void *ctx, const vt_step *s);
 int vt_apply_run(vt_conn *c, vt_applyplan *p, const char *log_path, vt_apply_progress progress,
                  void *ctx, vt_err *err);
 
+/* What an edit needs beyond the define, said wherever the edit is shown
+ * (the console's confirm step, the plan's warnings in the review and in
+ * --apply --dry-run): for NIC queues, the restart and the guest's own
+ * ethtool -L. NULL when there is nothing to say. Caller frees. */
+char *vt_apply_edit_notice(const vt_edit *e, bool vm_running);
+
 /* Human text of the prepared plan: per VM, each step with its effect, the
  * call, the changes and the XML diff; then the warnings. Caller frees. */
 char *vt_apply_describe(const vt_applyplan *p, bool with_diffs);

@@ -403,3 +403,62 @@ void vt_remote_access_clear(vt_remote_access *ra)
     vt_conf_clear(&ra->sasl);
     memset(ra, 0, sizeof(*ra));
 }
+
+void vt_qemu_conf_read(vt_qemu_conf *q, const char *etc_root)
+{
+    vt_conf conf = { 0 };
+    const vt_conf_entry *e = NULL;
+
+    vt_qemu_conf_clear(q);
+    q->path = vt_asprintf("%s/libvirt/qemu.conf", etc_root);
+    q->seccomp_sandbox = -1;
+    read_one(q->path, &q->why, &conf, vt_conf_parse_libvirt);
+    if (q->why && strcmp(q->why, "not present") == 0) {
+        /* no file: the driver runs on its defaults */
+        free(q->why);
+        q->why = NULL;
+    }
+    if (q->why) {
+        vt_conf_clear(&conf);
+        return;
+    }
+    for (size_t i = 0; i < conf.n; i++)
+        if (strcmp(conf.entries[i].key, "seccomp_sandbox") == 0)
+            e = &conf.entries[i];
+    if (!e) {
+        q->seccomp_sandbox = 1;
+    } else {
+        /* libvirt takes any integer; only 0 turns the sandbox off */
+        char *end;
+        long v = strtol(e->value, &end, 10);
+        if (end == e->value || *end) {
+            q->why = vt_asprintf("seccomp_sandbox = %s on line %d is not a number", e->value,
+                                 e->line);
+        } else {
+            q->seccomp_sandbox = v != 0;
+            q->sandbox_line = e->line;
+        }
+    }
+    vt_conf_clear(&conf);
+}
+
+char *vt_qemu_conf_sandbox_source(const vt_qemu_conf *q)
+{
+    if (!q->path)
+        return NULL;
+    if (q->why)
+        return vt_asprintf("%s: %s", q->path, q->why);
+    if (q->sandbox_line)
+        return vt_asprintf("%s line %d", q->path, q->sandbox_line);
+    return vt_asprintf("default (not set in %s)", q->path);
+}
+
+void vt_qemu_conf_clear(vt_qemu_conf *q)
+{
+    if (!q)
+        return;
+    free(q->path);
+    free(q->why);
+    memset(q, 0, sizeof(*q));
+    q->seccomp_sandbox = -1;
+}

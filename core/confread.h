@@ -54,4 +54,20 @@ typedef struct vt_remote_access {
 void vt_remote_access_read(vt_remote_access *ra, const char *etc_root);
 void vt_remote_access_clear(vt_remote_access *ra);
 
+/* QEMU driver settings virt-tune judges, from libvirt/qemu.conf below an
+ * etc root: seccomp_sandbox (libvirt's default, when the key is absent or
+ * commented out, is 1). */
+typedef struct vt_qemu_conf {
+    char *path;                   /* owned */
+    int seccomp_sandbox;          /* 0 or 1 in effect; -1 unknown (unreadable) */
+    int sandbox_line;             /* its line in the file; 0: not set (default) */
+    char *why;                    /* owned: set when the file is unreadable/unparsable */
+} vt_qemu_conf;
+
+void vt_qemu_conf_read(vt_qemu_conf *q, const char *etc_root);
+/* Where seccomp_sandbox comes from, for evidence and reports: "PATH line
+ * N", "default (not set in PATH)" or why it is unknown. Caller frees. */
+char *vt_qemu_conf_sandbox_source(const vt_qemu_conf *q);
+void vt_qemu_conf_clear(vt_qemu_conf *q);
+
 #endif

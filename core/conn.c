@@ -161,6 +161,37 @@ static bool uri_is_remote(const char *uri)
     return remote;
 }
 
+const char *vt_uri_transport(const char *uri)
+{
+    static const char *const known[] = { "ssh", "libssh", "libssh2", "tls", "tcp", "unix", "ext" };
+    const char *colon = uri ? strstr(uri, "://") : NULL;
+    const char *plus = uri ? memchr(uri, '+', colon ? (size_t)(colon - uri) : 0) : NULL;
+    const char *host;
+
+    if (plus) {
+        size_t n = (size_t)(colon - plus - 1);
+        for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+            if (strlen(known[i]) == n && strncmp(plus + 1, known[i], n) == 0)
+                return known[i];
+        return "other";
+    }
+    if (!colon)
+        return "unix";
+    host = colon + 3;
+    return *host && *host != '/' ? "tls" : "unix";
+}
+
+int vt_uri_transport_secure(const char *uri, int encrypted)
+{
+    const char *t = vt_uri_transport(uri);
+
+    if (strcmp(t, "tcp") == 0)
+        return encrypted > 0 ? 1 : encrypted == 0 ? 0 : -1;
+    if (strcmp(t, "ext") == 0 || strcmp(t, "other") == 0)
+        return -1;
+    return 1;
+}
+
 static int auth_cb(virConnectCredentialPtr cred, unsigned int ncred, void *cbdata)
 {
     (void)cred; (void)ncred; (void)cbdata;
@@ -422,6 +453,11 @@ static void adopt(vt_conn *c, vt_attempt *t)
     c->readonly = t->readonly || t->fallback;
     c->readonly_fallback = t->fallback;
     attempt_free(&t->task);
+    c->encrypted = virConnectIsEncrypted(c->conn);
+    if (c->encrypted < 0) {
+        c->encrypted = -1;
+        virResetLastError();
+    }
     if (vt_events_running())
         virConnectRegisterCloseCallback(c->conn, on_close, c, NULL);
     register_events(c);
@@ -590,6 +626,7 @@ void vt_conn_free(vt_conn *c)
     free(c->procfs_root);
     free(c->etc_root);
     vt_remote_access_clear(&c->remote_access);
+    vt_qemu_conf_clear(&c->qemu_conf);
     pthread_mutex_destroy(&c->lock);
     free(c);
 }
@@ -1108,6 +1145,7 @@ static void refresh_spread(vt_conn *c)
         vt_domain *d = c->doms[i];
         if (c->remote) {
             set_spread_why(d, vt_strdup("remote connection: the QEMU process runs on another host"));
+            d->sandbox = -1;
             continue;
         }
         if (!vt_domain_active(d)) {
@@ -1115,6 +1153,7 @@ static void refresh_spread(vt_conn *c)
             free(d->process_label);
             d->process_label = NULL;
             d->pid = -1;
+            d->sandbox = -1;
             continue;
         }
         if (d->pid <= 0 || !vt_proc_pid_matches(c->procfs_root, d->pid, d->uuid)) {
@@ -1128,8 +1167,10 @@ static void refresh_spread(vt_conn *c)
         }
         if (d->pid <= 0) {
             set_spread_why(d, vt_asprintf("no process with -uuid %s in %s", d->uuid, c->procfs_root));
+            d->sandbox = -1;
             continue;
         }
+        d->sandbox = vt_proc_sandbox(c->procfs_root, d->pid);
         if (c->pids_only) {
             set_spread_why(d, vt_strdup("not read (live sampling only)"));
             continue;
@@ -1202,8 +1243,11 @@ static void refresh_host_files(vt_conn *c)
 
     vt_host_clear_sysfs(&c->host);
     vt_remote_access_clear(&c->remote_access);
-    if (!c->remote)
+    vt_qemu_conf_clear(&c->qemu_conf);
+    if (!c->remote) {
         vt_remote_access_read(&c->remote_access, c->etc_root);
+        vt_qemu_conf_read(&c->qemu_conf, c->etc_root);
+    }
     if (c->remote) {
         c->host.sysfs_why = vt_strdup("remote connection: host sysfs is on another host");
         return;
@@ -1365,6 +1409,7 @@ static int merge(vt_conn *c, vt_refresh_job *j)
             d = vt_calloc(1, sizeof(*d));
             d->uuid = vt_strdup(f->uuid);
             d->pid = -1;
+            d->sandbox = -1;
             d->dirty = false;
             d->state = VIR_DOMAIN_NOSTATE;
             vt_domain **slot = vt_array_push(&c->doms, &c->ndoms, sizeof(*c->doms));

@@ -43,6 +43,9 @@ typedef struct vt_domain {
     char *process_label;        /* owned; SELinux context of the QEMU
                                    process (procfs attr/current), as
                                    `ps -eZ` shows it; NULL when unknown */
+    int sandbox;                /* QEMU's seccomp sandbox on its command line
+                                   (-sandbox on): 1, 0, -1 unknown (not
+                                   running, remote, no process found) */
     /* From the bulk stats */
     unsigned vcpus_current;
     unsigned long long balloon_kib;
@@ -93,9 +96,14 @@ typedef struct vt_conn {
     char *uri;                  /* owned, as libvirt reports it */
     char *sysfs_root, *procfs_root, *etc_root;   /* owned */
     vt_remote_access remote_access;   /* libvirtd.conf + SASL conf (local only) */
+    vt_qemu_conf qemu_conf;     /* libvirt/qemu.conf (local only; path NULL when remote) */
     bool readonly;
     bool readonly_fallback;     /* asked read-write, got read-only (no permission) */
     bool remote;                /* the host's files are not ours to read */
+    int encrypted;              /* virConnectIsEncrypted at open: 1 yes (TLS, or
+                                   a SASL session layer on TCP), 0 no (also
+                                   ssh, whose encryption libvirt does not
+                                   see, and the UNIX socket), -1 unknown */
     bool pids_only;             /* a refresh finds the QEMU processes but reads
                                    neither numa_maps nor labels (--top: the
                                    kernel's numa_maps walk costs more than
@@ -183,6 +191,16 @@ int vt_conn_count_domains(vt_conn *c);
 /* Lookups; NULL when absent. */
 vt_domain *vt_conn_find_uuid(const vt_conn *c, const char *uuid);
 vt_domain *vt_conn_find_name(const vt_conn *c, const char *name);
+
+/* The transport of a libvirt URI, static text: the "+name" of the scheme
+ * ("ssh", "libssh", "tls", "tcp", "unix", "ext", ...), else "tls" for a
+ * URI that names a host (libvirt's default) and "unix" for a local one. */
+const char *vt_uri_transport(const char *uri);
+/* Whether a connection over that transport is encrypted: 1 yes (ssh,
+ * libssh, tls; unix never leaves the host), 0 no, -1 only the daemon
+ * knows (tcp: encrypted when SASL negotiated a security layer; pass
+ * encrypted, virConnectIsEncrypted's answer, or -1). */
+int vt_uri_transport_secure(const char *uri, int encrypted);
 
 const char *vt_domain_state_name(int state);
 bool vt_domain_active(const vt_domain *d);

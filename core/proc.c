@@ -55,6 +55,39 @@ int vt_cmdline_uuid(const char *argv, size_t len, char out[37])
     return -1;
 }
 
+int vt_cmdline_sandbox(const char *argv, size_t len)
+{
+    size_t off = 0;
+    bool next = false;
+    int on = 0;
+
+    while (off < len) {
+        const char *arg = argv + off;
+        size_t n = strnlen(arg, len - off);
+        if (next) {
+            /* the first, implied key is "enable"; a later -sandbox wins */
+            const char *v = n >= 7 && memcmp(arg, "enable=", 7) == 0 ? arg + 7 : arg;
+            size_t vn = strcspn(v, ",");
+            on = (vn == 2 && memcmp(v, "on", 2) == 0) || (vn == 3 && memcmp(v, "yes", 3) == 0) ||
+                 (vn == 4 && memcmp(v, "true", 4) == 0);
+        }
+        next = n == 8 && memcmp(arg, "-sandbox", 8) == 0;
+        off += n + 1;
+    }
+    return on;
+}
+
+int vt_proc_sandbox(const char *root, int pid)
+{
+    VT_AUTOFREE char *p = vt_asprintf("%s/%d/cmdline", root, pid);
+    size_t len;
+    VT_AUTOFREE char *argv = read_raw(p, &len);
+
+    if (!argv || !len)
+        return -1;
+    return vt_cmdline_sandbox(argv, len);
+}
+
 static int cmp_entry(const void *a, const void *b)
 {
     return strcmp(((const vt_pid_entry *)a)->uuid, ((const vt_pid_entry *)b)->uuid);

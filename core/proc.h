@@ -28,6 +28,12 @@ void vt_pidmap_clear(vt_pidmap *map);
 /* The "-uuid" value in a NUL-separated argv, copied into out[37]; -1 if none. */
 int vt_cmdline_uuid(const char *argv, size_t len, char out[37]);
 
+/* QEMU's seccomp sandbox in a NUL-separated argv: 1 when "-sandbox on..."
+ * (or "enable=on") is there, 0 when it is absent or off. */
+int vt_cmdline_sandbox(const char *argv, size_t len);
+/* The same for a running process; -1 when its cmdline cannot be read. */
+int vt_proc_sandbox(const char *procfs_root, int pid);
+
 /* Does /proc/PID still belong to the VM with this uuid? */
 int vt_proc_pid_matches(const char *procfs_root, int pid, const char *uuid);
 

@@ -25,20 +25,40 @@ const char *vt_rsev_name(vt_rsev s)
     return s < VT_RSEV_LAST ? sev_names[s] : "?";
 }
 
+static void vfinding(vt_remote_status *s, vt_rsev sev, const char *topic, const char *fmt,
+                     va_list ap)
+{
+    char buf[512];
+    vt_remote_finding *f;
+
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    f = vt_array_push(&s->findings, &s->nfindings, sizeof(*f));
+    f->severity = sev;
+    f->topic = topic;
+    f->text = vt_strdup(buf);
+}
+
 static void finding(vt_remote_status *s, vt_rsev sev, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void finding(vt_remote_status *s, vt_rsev sev, const char *fmt, ...)
 {
     va_list ap;
-    char buf[512];
-    vt_remote_finding *f;
 
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof(buf), fmt, ap);
+    vfinding(s, sev, "sasl", fmt, ap);
     va_end(ap);
-    f = vt_array_push(&s->findings, &s->nfindings, sizeof(*f));
-    f->severity = sev;
-    f->text = vt_strdup(buf);
+}
+
+/* Whether what the listener carries is encrypted. */
+static void transport_finding(vt_remote_status *s, vt_rsev sev, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void transport_finding(vt_remote_status *s, vt_rsev sev, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vfinding(s, sev, "transport", fmt, ap);
+    va_end(ap);
 }
 
 /* NULL when the file does not exist */
@@ -141,9 +161,17 @@ void vt_remote_status_read(vt_remote_status *s, const char *etc_root)
     if (s->virtproxyd_conf_path)
         finding(s, VT_RSEV_INFO, "virtproxyd.conf present: with modular daemons virtproxyd takes "
                 "remote connections and its file is the one that counts");
-    if (tcp && auth_tcp && strcmp(auth_tcp, "none") == 0)
+    if (tcp && auth_tcp && strcmp(auth_tcp, "none") == 0) {
         finding(s, VT_RSEV_FAIL, "TCP without authentication (auth_tcp = \"none\"): anyone who "
                 "reaches the port controls every VM");
+        /* the same setting, its other half: on TCP only a SASL session
+           layer encrypts (libvirt asks SASL for SSF >= 56 there), so
+           without SASL every byte, disk passwords and VNC ones included,
+           crosses the network in clear */
+        transport_finding(s, VT_RSEV_WARN, "TCP listener without encryption (%s, auth_tcp = "
+                          "\"none\"): libvirt's traffic crosses the network in clear; use TLS "
+                          "(listen_tls) or SSH", is_on(listen_tcp) ? "listen_tcp = 1" : "a -tcp socket unit");
+    }
     if (tcp && has_mech(mechs, "scram-sha-256") + has_mech(mechs, "scram-sha-1") &&
         !has_mech(mechs, "digest-md5") && !has_mech(mechs, "gssapi"))
         finding(s, VT_RSEV_FAIL, "%s", vt_sasl_mech_problem(mechs, "tcp"));

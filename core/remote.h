@@ -20,6 +20,8 @@ typedef enum {
 
 typedef struct vt_remote_finding {
     vt_rsev severity;
+    const char *topic;        /* static: the advisor's topic, "sasl" (who may
+                                 log in) or "transport" (is it encrypted) */
     char *text;               /* owned */
 } vt_remote_finding;
 

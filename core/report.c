@@ -145,6 +145,19 @@ static json_object *host_json(const vt_conn *c)
     add(o, "vhost_net_loaded", c->remote ? NULL : json_object_new_boolean(h->vhost_net_loaded));
     add(o, "sriov", c->remote ? NULL : sriov_json(h));
     add(o, "remote_access", c->remote ? NULL : remote_access_json(&c->remote_access));
+    if (c->remote || !c->qemu_conf.path) {
+        add(o, "qemu_sandbox", NULL);
+    } else {
+        json_object *q = json_object_new_object();
+        char *src = vt_qemu_conf_sandbox_source(&c->qemu_conf);
+        add(q, "conf", c->qemu_conf.seccomp_sandbox < 0 ? NULL
+                                                         : json_object_new_int(c->qemu_conf.seccomp_sandbox));
+        add(q, "source", jstr(src));
+        free(src);
+        add(o, "qemu_sandbox", q);
+    }
+    add(o, "transport", jstr(vt_uri_transport(c->uri)));
+    add(o, "encrypted", c->encrypted < 0 ? NULL : json_object_new_boolean(c->encrypted));
     return o;
 }
 
@@ -277,6 +290,7 @@ static json_object *domain_json(const vt_conn *c, const vt_domain *d)
     }
     add(o, "numa_spread_why", jstr(d->spread_why));
     add(o, "pid", d->pid > 0 ? json_object_new_int(d->pid) : NULL);
+    add(o, "sandbox", d->sandbox < 0 ? NULL : json_object_new_boolean(d->sandbox));
 
     if (main) {
         json_object *s = seclabel_json(main);
@@ -499,6 +513,11 @@ static void host_text(vt_buf *b, const vt_conn *c)
     vt_buf_add(b, "HOST\n");
     kv(b, "hostname", h->hostname);
     kv(b, "connection", c->uri);
+    {
+        int sec = vt_uri_transport_secure(c->uri, c->encrypted);
+        vt_buf_addf(b, "  %-24s %s (%s)\n", "transport", vt_uri_transport(c->uri),
+                    sec > 0 ? "encrypted or local" : sec == 0 ? "not encrypted" : "encryption unknown");
+    }
     kv(b, "access", c->readonly_fallback ? "read-only (no permission to manage: inspection only)" :
                     c->readonly ? "read-only" : "read-write");
     vt_buf_addf(b, "  %-24s %u CPUs (online %s), %u node(s) (topology from %s)\n", "cpus",
@@ -565,6 +584,13 @@ static void host_text(vt_buf *b, const vt_conn *c)
             }
             vt_buf_add(b, "\n");
         }
+    }
+    if (c->qemu_conf.path) {
+        char *src = vt_qemu_conf_sandbox_source(&c->qemu_conf);
+        vt_buf_addf(b, "  %-24s %s (%s)\n", "QEMU sandbox",
+                    c->qemu_conf.seccomp_sandbox < 0 ? "unknown" : c->qemu_conf.seccomp_sandbox ? "on" : "off",
+                    src);
+        free(src);
     }
 }
 
@@ -647,6 +673,8 @@ static void domain_text(vt_buf *b, const vt_conn *c, const vt_domain *d)
         kv(b, "live label", d->live_label);
     if (d->process_label)
         kv(b, "process label", d->process_label);
+    if (d->sandbox >= 0)
+        kv(b, "QEMU sandbox", d->sandbox ? "on (-sandbox on)" : "off (no -sandbox on)");
     for (i = 0; i < def->ndisks; i++) {
         const vt_disk_def *k = &def->disks[i];
         vt_fact_disk_iothread_text(def, k, buf, sizeof(buf));

@@ -627,9 +627,12 @@ static void open_confirm(vt_app *a)
     if ((e->kind == VT_EDIT_DISK_CACHE || e->kind == VT_EDIT_NIC_QUEUES ||
          e->kind == VT_EDIT_NIC_DRIVER) && len < sizeof(msg)) {
         const vt_domain *d = vt_conn_find_name(a->c, e->vm);
-        if (d && vt_domain_active(d))
+        VT_AUTOFREE char *note = vt_apply_edit_notice(e, d && vt_domain_active(d));
+        if (d && vt_domain_active(d) && !note)
             len += (size_t)snprintf(msg + len, sizeof(msg) - len,
                                     "\nconfig only: the running VM gets it at its next start");
+        if (note && len < sizeof(msg))
+            wrap_into(msg, sizeof(msg), &len, note, COLS > 24 ? (size_t)COLS - 8 : 16);
     }
     if (vt_edit_is_host(e) && e->unpersist && len < sizeof(msg))
         snprintf(msg + len, sizeof(msg) - len, "\nlasts until reboot; its boot-time entry is taken out");

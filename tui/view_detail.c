@@ -183,6 +183,12 @@ static void panel_security(vt_pen *p, vt_app *a, const vt_domain *d)
     vt_pen_field(p, "label from libvirt", d->live_label, VT_ROLE_NORMAL);
     vt_pen_field(p, "process label (ps -eZ)", d->process_label ? d->process_label :
           vt_domain_active(d) ? "none (no SELinux)" : "not running", VT_ROLE_NORMAL);
+    vt_pen_field(p, "QEMU sandbox (-sandbox)",
+          !vt_domain_active(d) ? "not running" : d->sandbox > 0 ? "on" :
+          d->sandbox < 0 ? "unknown (no QEMU process seen)" :
+          a->c->qemu_conf.seccomp_sandbox == 1 ? "off: started before seccomp_sandbox was on; restart it" :
+          "off (seccomp_sandbox = 0 in qemu.conf)",
+          d->sandbox > 0 ? VT_ROLE_VALUE_OK : d->sandbox == 0 ? VT_ROLE_VALUE_WARN : VT_ROLE_DIM);
 }
 
 static void panel_disks(vt_pen *p, vt_app *a, const vt_domain *d)

@@ -258,6 +258,26 @@ static void draw_rest(vt_pen *p, vt_app *a)
     vt_pen_field(p, "vhost_net", h->sysfs_why ? "unknown (remote)" : h->vhost_net_loaded ? "loaded" : "not loaded",
                  h->vhost_net_loaded ? VT_ROLE_VALUE_OK : VT_ROLE_VALUE_WARN);
     draw_sriov(p, h);
+    {
+        const vt_qemu_conf *q = &a->c->qemu_conf;
+        if (a->c->remote || !q->path)
+            snprintf(buf, sizeof(buf), "unknown (remote)");
+        else if (q->seccomp_sandbox < 0)
+            snprintf(buf, sizeof(buf), "unknown (qemu.conf: %s)", q->why ? q->why : "?");
+        else if (q->sandbox_line)
+            snprintf(buf, sizeof(buf), "%s (seccomp_sandbox, qemu.conf line %d)",
+                     q->seccomp_sandbox ? "on" : "off", q->sandbox_line);
+        else
+            snprintf(buf, sizeof(buf), "on (libvirt's default: seccomp_sandbox not set in qemu.conf)");
+        vt_pen_field(p, "QEMU sandbox", buf, q->seccomp_sandbox == 1 ? VT_ROLE_VALUE_OK :
+                                             q->seccomp_sandbox == 0 ? VT_ROLE_VALUE_WARN : VT_ROLE_DIM);
+    }
+    {
+        int sec = vt_uri_transport_secure(a->c->uri, a->c->encrypted);
+        snprintf(buf, sizeof(buf), "%s, %s", vt_uri_transport(a->c->uri),
+                 sec > 0 ? "encrypted or local" : sec == 0 ? "not encrypted" : "encryption unknown");
+        vt_pen_field(p, "connection transport", buf, sec == 0 ? VT_ROLE_VALUE_WARN : VT_ROLE_NORMAL);
+    }
     draw_remote(p, a);
     section(p, SEC_CONN, "libvirt connection");
     vt_pen_field(p, "URI", a->c->uri, VT_ROLE_NORMAL);

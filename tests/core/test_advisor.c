@@ -1140,6 +1140,106 @@ static void test_vhost_module_fix(void **state)
     vt_remove_tree(tmp);
 }
 
+/* issue 17: qemu.conf's seccomp_sandbox below a scratch etc root, and
+   each running QEMU's -sandbox on a scratch procfs copy where beta's
+   QEMU was started without it */
+static void test_sandbox(void **state)
+{
+    char tmp[64], etc[128], proc[128], path[256];
+    static const char beta[] = "/usr/bin/qemu-system-x86_64\0-name\0guest=beta\0"
+                               "-uuid\00011111111-2222-3333-4444-000000000002\0";
+    vt_err err = { { 0 } };
+    vt_advice_list l = { 0 };
+    const vt_advice *a;
+    vt_conn *c;
+    FILE *f;
+
+    (void)state;
+    snprintf(tmp, sizeof(tmp), "/tmp/vt-sandbox-XXXXXX");
+    if (!mkdtemp(tmp))
+        fail_msg("mkdtemp");
+    snprintf(etc, sizeof(etc), "%s/etc", tmp);
+    snprintf(proc, sizeof(proc), "%s/proc", tmp);
+    snprintf(path, sizeof(path), "%s/libvirt/qemu.conf", etc);
+    vt_mkdirs_for(path, 0755);
+    if (vt_copy_tree(VT_TEST_DATA "/proc", proc, &err) < 0)
+        fail_msg("%s", err.msg);
+    snprintf(path, sizeof(path), "%s/2002/cmdline", proc);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fwrite(beta, 1, sizeof(beta) - 1, f);
+    fclose(f);
+
+    /* conf on (commented out: libvirt's default): beta needs a restart */
+    put(etc, "libvirt/qemu.conf", "#seccomp_sandbox = 1\n");
+    {
+        vt_conn_opts o = { .uri = "test://" VT_TEST_DATA "/node.xml", .sysfs_root = VT_TEST_DATA "/sysfs",
+                           .procfs_root = proc, .etc_root = etc };
+        if (!(c = vt_conn_open(&o, &err)) || vt_conn_refresh(c) < 0)
+            fail_msg("open: %s", c ? c->err.msg : err.msg);
+    }
+    assert_int_equal(c->qemu_conf.seccomp_sandbox, 1);
+    assert_int_equal(vt_conn_find_name(c, "alpha")->sandbox, 1);
+    assert_int_equal(vt_conn_find_name(c, "beta")->sandbox, 0);
+    vt_advise(c, NULL, &l);
+    a = find(&l, "sandbox", "beta", "without its seccomp sandbox");
+    if (!a) {
+        dump(&l);
+        fail_msg("no sandbox finding for beta");
+    }
+    assert_int_equal(a->sev, VT_SEV_WARN);
+    assert_null(a->fix);
+    assert_true(a->pending_restart);     /* qemu.conf is fixed: at the VM's next start */
+    assert_non_null(strstr(a->evidence, "started before the change"));
+    assert_non_null(strstr(a->evidence, "restart"));
+    assert_non_null(strstr(a->evidence, "qemu.conf"));
+    assert_non_null(strstr(a->why, "SELinux and sVirt"));
+    assert_null(find(&l, "sandbox", "alpha", ""));
+    assert_null(find(&l, "sandbox", NULL, ""));
+    /* the test driver is in-process: nothing crosses a network */
+    assert_null(find(&l, "transport", NULL, ""));
+    vt_advice_list_clear(&l);
+
+    /* conf off: one host finding naming the file, line and the VM without it */
+    put(etc, "libvirt/qemu.conf", "# local\nseccomp_sandbox = 0\n");
+    assert_int_equal(vt_conn_refresh(c), 0);
+    assert_int_equal(c->qemu_conf.seccomp_sandbox, 0);
+    vt_advise(c, NULL, &l);
+    a = find(&l, "sandbox", NULL, "seccomp_sandbox = 0");
+    if (!a) {
+        dump(&l);
+        fail_msg("no host sandbox finding");
+    }
+    assert_int_equal(a->sev, VT_SEV_WARN);
+    assert_null(a->fix);
+    assert_non_null(strstr(a->evidence, "qemu.conf line 2"));
+    assert_non_null(strstr(a->evidence, "beta"));
+    assert_null(find(&l, "sandbox", "beta", ""));   /* one rule: the host's */
+    vt_advice_list_clear(&l);
+    vt_conn_free(c);
+    vt_remove_tree(tmp);
+}
+
+static void test_transport_uri(void **state)
+{
+    (void)state;
+    assert_string_equal(vt_uri_transport("qemu+tcp://127.0.0.1:16509/system"), "tcp");
+    assert_string_equal(vt_uri_transport("qemu+ssh://root@h/system"), "ssh");
+    assert_string_equal(vt_uri_transport("qemu+libssh://h/system"), "libssh");
+    assert_string_equal(vt_uri_transport("qemu+tls://h/system"), "tls");
+    assert_string_equal(vt_uri_transport("qemu://h/system"), "tls");
+    assert_string_equal(vt_uri_transport("qemu:///system"), "unix");
+    assert_string_equal(vt_uri_transport("qemu+unix:///system?socket=/x"), "unix");
+    assert_string_equal(vt_uri_transport("test:///default"), "unix");
+    assert_string_equal(vt_uri_transport(NULL), "unix");
+    assert_int_equal(vt_uri_transport_secure("qemu+tcp://h/system", 0), 0);
+    assert_int_equal(vt_uri_transport_secure("qemu+tcp://h/system", 1), 1);   /* SASL layer */
+    assert_int_equal(vt_uri_transport_secure("qemu+tcp://h/system", -1), -1);
+    assert_int_equal(vt_uri_transport_secure("qemu+ssh://h/system", 0), 1);
+    assert_int_equal(vt_uri_transport_secure("qemu+unix:///system", 0), 1);
+    assert_int_equal(vt_uri_transport_secure("qemu+ext:///system?command=x", 0), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1161,6 +1261,8 @@ int main(void)
         cmocka_unit_test(test_multiqueue_cap),
         cmocka_unit_test(test_sriov_info),
         cmocka_unit_test(test_vhost_module_fix),
+        cmocka_unit_test(test_sandbox),
+        cmocka_unit_test(test_transport_uri),
     };
 
     virSetErrorFunc(NULL, quiet);

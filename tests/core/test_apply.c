@@ -746,10 +746,46 @@ static void test_nic_disk_steps(void **state)
     refused("vm gamma nic 52:54:00:00:00:01 queues 2", "line 1: gamma: the VM has no NIC with MAC");
 }
 
+/* issue 17: the queues need a restart and the guest's own ethtool -L,
+   said in the plan's text (--apply --dry-run, the review) */
+static void test_nic_queues_notice(void **state)
+{
+    vt_conn *c = fixture_open(NULL, NULL, false);
+    vt_applyplan ap = { 0 };
+    vt_err err = { { 0 } };
+    vt_changeset cs = { 0 };
+    char *text, *n;
+
+    (void)state;
+    if (fixture_prep(c, "vm alpha nic 52:54:00:00:00:01 queues 4\n", &ap, &err) < 0)
+        fail_msg("%s", err.msg);
+    text = vt_apply_describe(&ap, false);
+    if (!strstr(text, "warning: line 1: alpha: nic queues 4: the VM needs a restart (shut down, then start") ||
+        !strstr(text, "the guest must enable the queues: ethtool -L eth0 combined 4 in the guest"))
+        fail_msg("the plan's text:\n%s", text);
+    free(text);
+    vt_applyplan_clear(&ap);
+
+    if (vt_plan_parse("vm alpha nic 52:54:00:00:00:01 queues 8\nvm alpha nic 52:54:00:00:00:01 queues 1\n",
+                      &cs, &err) < 0)
+        fail_msg("%s", err.msg);
+    n = vt_apply_edit_notice(&cs.edits[0], false);     /* shut off: no restart, the guest still */
+    assert_null(strstr(n, "restart"));
+    assert_non_null(strstr(n, "ethtool -L eth0 combined 8"));
+    free(n);
+    n = vt_apply_edit_notice(&cs.edits[1], true);      /* back to one queue: no ethtool */
+    assert_non_null(strstr(n, "needs a restart"));
+    assert_null(strstr(n, "ethtool"));
+    free(n);
+    vt_changeset_clear(&cs);
+    vt_conn_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_nic_queues_notice),
         cmocka_unit_test(test_prepare),
         cmocka_unit_test(test_apply),
         cmocka_unit_test(test_conflict),

@@ -359,8 +359,9 @@ capture | grep -q 'the VM has no NIC with MAC 52:54:00:77:00:b9' &&
 keys C-u
 $T send-keys -t vt -l "nic 52:54:00:77:00:b8 queues 2"; settle
 keys Enter
-capture | grep -q 'config only: the running VM gets it at its next start' &&
-    ok "nic: the confirm step says the edit is config only" || { fail "nic: confirm"; capture | sed -n 8,18p; }
+capture | grep -q 'nic queues 2: the VM needs a restart' && capture | grep -q 'ethtool -L eth0 combined 2' &&
+    ok "nic: the confirm step says the VM needs a restart and the guest's ethtool -L" ||
+    { fail "nic: confirm"; capture | sed -n 8,22p; }
 keys Escape
 capture | grep -q 'Stage an edit: the plan line' || fail "nic: Cancel in the confirm step did not go back to the line"
 keys Escape

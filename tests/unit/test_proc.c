@@ -27,6 +27,28 @@ static void test_cmdline_uuid(void **state)
     assert_int_equal(vt_cmdline_uuid("", 0, out), -1);
 }
 
+static void test_cmdline_sandbox(void **state)
+{
+    static const char on[] = "qemu\0-uuid\0" UUID_A "\0-sandbox\0on,obsolete=deny,spawn=deny\0-m\0001\0";
+    static const char key[] = "qemu\0-sandbox\0enable=on\0";
+    static const char off[] = "qemu\0-sandbox\0off\0";
+    static const char later[] = "qemu\0-sandbox\0on\0-sandbox\0off\0";
+    static const char none[] = "qemu\0-uuid\0" UUID_A "\0";
+    static const char tail[] = "qemu\0-sandbox";
+
+    (void)state;
+    assert_int_equal(vt_cmdline_sandbox(on, sizeof(on) - 1), 1);
+    assert_int_equal(vt_cmdline_sandbox(key, sizeof(key) - 1), 1);
+    assert_int_equal(vt_cmdline_sandbox(off, sizeof(off) - 1), 0);
+    assert_int_equal(vt_cmdline_sandbox(later, sizeof(later) - 1), 0);
+    assert_int_equal(vt_cmdline_sandbox(none, sizeof(none) - 1), 0);
+    assert_int_equal(vt_cmdline_sandbox(tail, sizeof(tail) - 1), 0);
+    /* the fixture's VMs run as libvirt 9.0 starts them */
+    assert_int_equal(vt_proc_sandbox(VT_TEST_DATA "/proc", 2001), 1);
+    assert_int_equal(vt_proc_sandbox(VT_TEST_DATA "/proc", 1), 0);
+    assert_int_equal(vt_proc_sandbox(VT_TEST_DATA "/proc", 9999), -1);
+}
+
 static void test_scan(void **state)
 {
     vt_pidmap map = { 0 };
@@ -68,6 +90,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cmdline_uuid),
+        cmocka_unit_test(test_cmdline_sandbox),
         cmocka_unit_test(test_scan),
         cmocka_unit_test(test_numa),
     };

@@ -78,6 +78,14 @@ static bool has_finding(const vt_remote_status *s, vt_rsev sev, const char *need
     return false;
 }
 
+static const vt_remote_finding *topic_finding(const vt_remote_status *s, const char *topic)
+{
+    for (size_t i = 0; i < s->nfindings; i++)
+        if (s->findings[i].topic && strcmp(s->findings[i].topic, topic) == 0)
+            return &s->findings[i];
+    return NULL;
+}
+
 static void test_findings(void **state)
 {
     vt_remote_status s = { 0 };
@@ -93,6 +101,11 @@ static void test_findings(void **state)
     assert_true(has_finding(&s, VT_RSEV_FAIL, "session security layer"));
     assert_true(has_finding(&s, VT_RSEV_FAIL, "readable by every user"));
     assert_true(has_finding(&s, VT_RSEV_WARN, "listening on every address"));
+    /* the same setting's other half: nothing encrypts it */
+    assert_non_null(topic_finding(&s, "transport"));
+    assert_int_equal(topic_finding(&s, "transport")->severity, VT_RSEV_WARN);
+    assert_non_null(strstr(topic_finding(&s, "transport")->text, "TCP listener without encryption"));
+    assert_string_equal(topic_finding(&s, "sasl")->topic, "sasl");
     vt_remote_status_clear(&s);
 
     /* the guide's set-up on a management address: only digest-md5 is left */
@@ -104,6 +117,7 @@ static void test_findings(void **state)
     assert_true(has_finding(&s, VT_RSEV_WARN, "digest-md5: deprecated"));
     assert_false(has_finding(&s, VT_RSEV_FAIL, ""));
     assert_false(has_finding(&s, VT_RSEV_WARN, "every address"));
+    assert_null(topic_finding(&s, "transport"));   /* SASL's session layer encrypts TCP */
     vt_remote_status_clear(&s);
 
     /* socket activation and modular daemons are said */
@@ -114,6 +128,7 @@ static void test_findings(void **state)
     assert_true(has_finding(&s, VT_RSEV_INFO, "libvirtd-tcp.socket is enabled"));
     assert_true(has_finding(&s, VT_RSEV_INFO, "virtproxyd.conf present"));
     assert_true(has_finding(&s, VT_RSEV_FAIL, "TCP without authentication"));   /* virtproxyd's */
+    assert_non_null(strstr(topic_finding(&s, "transport")->text, "socket unit"));
     vt_remote_status_clear(&s);
 
     /* nothing listens remotely: quiet */
@@ -122,6 +137,45 @@ static void test_findings(void **state)
     vt_remote_status_read(&s, etc);
     assert_int_equal(s.nfindings, 0);
     vt_remote_status_clear(&s);
+}
+
+/* qemu.conf's seccomp_sandbox: libvirt's default is on */
+static void test_qemu_conf(void **state)
+{
+    vt_qemu_conf q = { 0 };
+    char *src;
+
+    (void)state;
+    vt_remove_tree(etc);
+    vt_qemu_conf_read(&q, etc);          /* no file: defaults */
+    assert_int_equal(q.seccomp_sandbox, 1);
+    src = vt_qemu_conf_sandbox_source(&q);
+    assert_non_null(strstr(src, "default (not set in "));
+    free(src);
+    put("libvirt/qemu.conf", "# shipped\n#seccomp_sandbox = 1\nuser = \"root\"\n", 0644);
+    vt_qemu_conf_read(&q, etc);
+    assert_int_equal(q.seccomp_sandbox, 1);
+    assert_int_equal(q.sandbox_line, 0);
+    put("libvirt/qemu.conf", "# shipped\n#seccomp_sandbox = 1\nseccomp_sandbox = 0\n", 0644);
+    vt_qemu_conf_read(&q, etc);
+    assert_int_equal(q.seccomp_sandbox, 0);
+    assert_int_equal(q.sandbox_line, 3);
+    src = vt_qemu_conf_sandbox_source(&q);
+    assert_non_null(strstr(src, "qemu.conf line 3"));
+    free(src);
+    put("libvirt/qemu.conf", "seccomp_sandbox = 0\nseccomp_sandbox = -1\n", 0644);
+    vt_qemu_conf_read(&q, etc);
+    assert_int_equal(q.seccomp_sandbox, 1);   /* a later key wins; only 0 is off */
+    put("libvirt/qemu.conf", "seccomp_sandbox = \"off\"\n", 0644);
+    vt_qemu_conf_read(&q, etc);
+    assert_int_equal(q.seccomp_sandbox, -1);
+    assert_non_null(strstr(q.why, "not a number"));
+    put("libvirt/qemu.conf", "seccomp_sandbox = = 0\n", 0644);
+    vt_qemu_conf_read(&q, etc);
+    assert_int_equal(q.seccomp_sandbox, -1);
+    assert_non_null(q.why);
+    vt_qemu_conf_clear(&q);
+    vt_qemu_conf_clear(&q);
 }
 
 static const char *shipped = "# libvirtd.conf\n#listen_tls = 0\n#listen_tcp = 1\n"
@@ -384,6 +438,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_findings),
+        cmocka_unit_test(test_qemu_conf),
         cmocka_unit_test(test_setup_digest),
         cmocka_unit_test(test_setup_tls_sockets),
         cmocka_unit_test(test_setup_refused),
