@@ -357,7 +357,7 @@ static void read_sriov(vt_host *h, const char *root)
 
 char *vt_host_dev_path(const char *sysfs_root, const char *name)
 {
-    if (strcmp(sysfs_root, "/sys") == 0)
+    if (!sysfs_root || strcmp(sysfs_root, "/sys") == 0)
         return vt_asprintf("/dev/%s", name);
     return vt_asprintf("%s/../dev/%s", sysfs_root, name);
 }
