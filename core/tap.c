@@ -48,8 +48,10 @@ int vt_tap_get_coalesce(const char *dev, vt_coalesce *out, vt_err *err)
     if (ethtool_ioctl(dev, &ec, &e) < 0) {
         if (e == EOPNOTSUPP)
             return 1;
-        vt_err_set(err, "%s: cannot read its coalescing (ETHTOOL_GCOALESCE): %s", dev,
-                   e == ENODEV ? "no such device on this host" : strerror(e));
+        if (e == ENODEV)
+            vt_err_set(err, "no device %s on this host", dev);
+        else
+            vt_err_set(err, "%s: ETHTOOL_GCOALESCE: %s", dev, strerror(e));
         return -1;
     }
     out->rx_frames = ec.rx_max_coalesced_frames;
