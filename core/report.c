@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "facts.h"
 
@@ -311,8 +312,15 @@ static json_object *domain_json(const vt_conn *c, const vt_domain *d)
         add(x, "driver", jstr(k->driver_name));
         add(x, "queues", k->queues ? json_object_new_int((int)k->queues) : NULL);
         add(x, "queues_effective", json_object_new_int((int)vt_fact_nic_queues(k)));
-        add(x, "coalesce_rx_frames_defined",
-            k->coalesce_rx_frames >= 0 ? json_object_new_int(k->coalesce_rx_frames) : NULL);
+        {
+            /* the inactive definition's: what libvirt puts on the next tap */
+            const vt_domdef *cf = d->config ? d->config : def;
+            int cfr = -1;
+            for (size_t m = 0; k->mac && m < cf->nnics; m++)
+                if (cf->nics[m].mac && strcasecmp(cf->nics[m].mac, k->mac) == 0)
+                    cfr = cf->nics[m].coalesce_rx_frames;
+            add(x, "coalesce_rx_frames_config", cfr >= 0 ? json_object_new_int(cfr) : NULL);
+        }
         {
             /* the host side, as the kernel has it (tap.h) */
             const vt_nic_host *h = vt_tap_find(d->nichost, d->nnichost, k->mac);
