@@ -1247,6 +1247,36 @@ const char *vt_apply_log_path(void)
     return path;
 }
 
+/* The plan line that puts a NIC's coalescing back, for --revert-last: the
+ * tap's value read just before the ioctl (live), and the definition's
+ * before the define (config); NULL for any other change. */
+static char *coalesce_revert_line(const vt_step *s, size_t i)
+{
+    const vt_change *ch = &s->changes[i];
+    char mac[18];
+    const char *tail;
+    unsigned long v;
+    char *end;
+
+    if (!ch->what || strncmp(ch->what, "nic ", 4) != 0 || strlen(ch->what) < 21)
+        return NULL;
+    memcpy(mac, ch->what + 4, 17);
+    mac[17] = 0;
+    tail = ch->what + 21;
+    if (s->kind == VT_STEP_NIC_COALESCE && i == 0 && s->undo_value &&
+        strncmp(tail, " coalesce rx-frames (live", 25) == 0)
+        return vt_asprintf("vm %s nic %s coalesce rx-frames %s live", s->vm, mac, s->undo_value);
+    if (s->kind != VT_STEP_DEFINE || strcmp(tail, " coalesce rx-frames (config)") != 0 ||
+        !ch->before)
+        return NULL;
+    if (strncmp(ch->before, "not set", 7) == 0)
+        return vt_asprintf("vm %s nic %s coalesce rx-frames 0 config", s->vm, mac);
+    v = strtoul(ch->before, &end, 10);
+    if (end == ch->before || *end)
+        return NULL;
+    return vt_asprintf("vm %s nic %s coalesce rx-frames %lu config", s->vm, mac, v);
+}
+
 /* One JSON object per line per change: time, connection, target, change,
  * before, after, result. */
 static int log_step(const char *path, const char *uri, const vt_applyplan *p, const vt_step *s,
@@ -1279,7 +1309,8 @@ static int log_step(const char *path, const char *uri, const vt_applyplan *p, co
     for (i = 0; i < s->nchanges; i++) {
         json_object *o = json_object_new_object();
         char *target = s->uuid ? vt_asprintf("vm %s", s->vm) : vt_strdup("host");
-        char *revert = is_host_step(s) && i == 0 ? vt_hostedit_step_revert_line(s) : NULL;
+        char *revert = is_host_step(s) ? (i == 0 ? vt_hostedit_step_revert_line(s) : NULL)
+                                       : coalesce_revert_line(s, i);
         json_object_object_add(o, "time", json_object_new_string(ts));
         json_object_object_add(o, "apply", json_object_new_string(apply_id));
         if (p->reverts)
@@ -1528,7 +1559,8 @@ int vt_apply_revert_plan(const char *log_path, char **plan, char **reverts, vt_e
         end = start;
     }
     if (ret < 0)
-        vt_err_set(err, "the apply log %s has no host change left to revert", path);
+        vt_err_set(err, "the apply log %s has no host change left to revert (it puts back host "
+                   "knobs and NIC coalescing)", path);
     for (i = 0; i < n; i++) {
         free(ents[i].apply);
         free(ents[i].result);

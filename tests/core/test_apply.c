@@ -784,6 +784,16 @@ static void test_nic_coalesce_steps(void **state)
         fail_msg("alpha's NIC after the apply:\n%s", strstr(x, "<interface"));
     free(x);
     vt_applyplan_clear(&ap);
+    /* the apply log's revert puts the definition's old value back */
+    {
+        char *plan = NULL, *reverts = NULL;
+        if (vt_apply_revert_plan(logpath, &plan, &reverts, &err) < 0)
+            fail_msg("revert: %s", err.msg);
+        if (!strstr(plan, "\nvm alpha nic 52:54:00:00:00:01 coalesce rx-frames 0 config\n"))
+            fail_msg("revert plan:\n%s", plan);
+        free(plan);
+        free(reverts);
+    }
 
     /* back to 0: libvirt's element goes */
     assert_int_equal(vt_conn_refresh(c), 0);

@@ -188,17 +188,22 @@ apply "vm vt-off nic 52:54:00:7a:70:03 coalesce rx-frames 16"
     ok "a VM that is off: scope both is its definition (rx-frames 16)" ||
     fail "vt-off config: exit $rc: $(cat "$VT_TMP/err")"
 
-# ---- undo
+# ---- undo: --revert-last puts back what the last apply changed (here the
+# vt-off definition), then the one before (the scope live apply: tap 32 -> 64)
 "$VT" -c "$URI" --revert-last --yes > "$VT_TMP/rv.out" 2> "$VT_TMP/rv.err"
 rc=$?
-say "note: --revert-last exit $rc: $(cat "$VT_TMP/rv.err" "$VT_TMP/rv.out" | head -2)"
-if [ "$(rxf "$TAP")" = 32 ] && inactive vt-tap | grep -q "frames max='64'"; then
-    say "note: --revert-last covers host knobs only; the VM's coalescing is undone by a plan of the old value"
-    apply "vm vt-tap nic $MAC coalesce rx-frames 0"
-    [ $rc = 0 ] && [ "$(rxf "$TAP")" = 0 ] && ! inactive vt-tap | grep -q coalesce &&
-        ok "undo by applying rx-frames 0: the tap has 0 and <coalesce> is gone from the definition" ||
-        fail "undo: exit $rc, tap $(rxf "$TAP"): $(cat "$VT_TMP/err")"
-else
-    fail "--revert-last changed something unexpected: tap $(rxf "$TAP")"
-fi
+[ $rc = 0 ] && ! inactive vt-off | grep -q coalesce && [ "$(rxf "$TAP")" = 32 ] &&
+    ok "--revert-last: vt-off's definition has no <coalesce> again, the tap is untouched" ||
+    fail "--revert-last (1): exit $rc, tap $(rxf "$TAP"): $(cat "$VT_TMP/rv.err" "$VT_TMP/rv.out" | tail -5)"
+"$VT" -c "$URI" --revert-last --yes > "$VT_TMP/rv.out" 2> "$VT_TMP/rv.err"
+rc=$?
+[ $rc = 0 ] && [ "$(rxf "$TAP")" = 64 ] && inactive vt-tap | grep -q "frames max='64'" &&
+    ok "--revert-last again: the tap is back at rx-frames 64 (from the scope live apply's 32)" ||
+    fail "--revert-last (2): exit $rc, tap $(rxf "$TAP"): $(cat "$VT_TMP/rv.err" "$VT_TMP/rv.out" | tail -5)"
+# the first apply (0 -> 64, live and config) is the next one back
+"$VT" -c "$URI" --revert-last --yes > "$VT_TMP/rv.out" 2> "$VT_TMP/rv.err"
+rc=$?
+[ $rc = 0 ] && [ "$(rxf "$TAP")" = 0 ] && ! inactive vt-tap | grep -q coalesce &&
+    ok "--revert-last a third time: the first apply undone, tap rx-frames 0 and no <coalesce>" ||
+    fail "--revert-last (3): exit $rc, tap $(rxf "$TAP"): $(cat "$VT_TMP/rv.err" "$VT_TMP/rv.out" | tail -5)"
 exit $VT_FAILED
