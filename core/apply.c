@@ -584,7 +584,8 @@ static int prepare_live(vt_conn *c, vt_applyplan *p, const vt_domain *d, const v
         s->path = vt_strdup(nic->target);
         s->call = vt_asprintf("ioctl(SIOCETHTOOL, ETHTOOL_SCOALESCE %s rx_max_coalesced_frames=%u)",
                               nic->target, e->id);
-        s->virsh = vt_asprintf("# on the host: ethtool -C %s rx-frames %u", nic->target, e->id);
+        /* no virsh command sets it: the export runs ethtool on the host */
+        s->virsh = vt_asprintf("ethtool -C %s rx-frames %u", nic->target, e->id);
         s->id = e->id;
         before = h && h->has_coalesce ? vt_asprintf("%u", h->co.rx_frames) : vt_strdup("?");
         {
@@ -1690,6 +1691,10 @@ char *vt_apply_export_virsh(const vt_applyplan *p, const char *uri)
             char *sh = vt_hostedit_step_shell(s);
             vt_buf_addf(&b, "%s\n", sh);
             free(sh);
+            continue;
+        }
+        if (s->kind == VT_STEP_NIC_COALESCE) {
+            vt_buf_addf(&b, "%s   # on the VM's host, not through virsh\n", s->virsh);
             continue;
         }
         if (s->kind != VT_STEP_DEFINE) {

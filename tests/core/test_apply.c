@@ -833,7 +833,15 @@ static void test_nic_coalesce_steps(void **state)
                         "nic 52:54:00:00:00:01 coalesce rx-frames (live, tap vtfake0)");
     assert_string_equal(s->changes[0].before, "0");
     assert_string_equal(s->changes[0].after, "32");
-    assert_string_equal(s->virsh, "# on the host: ethtool -C vtfake0 rx-frames 32");
+    assert_string_equal(s->virsh, "ethtool -C vtfake0 rx-frames 32");
+    {
+        char *sh = vt_apply_export_virsh(&ap, "qemu:///system");
+        if (!strstr(sh, "\nethtool -C vtfake0 rx-frames 32   # on the VM's host, not through "
+                        "virsh\n# vm alpha: nic 52:54:00:00:00:01 coalesce rx-frames (config): "
+                        "not set (0) -> 32\nv define --validate"))
+            fail_msg("export:\n%s", sh);
+        free(sh);
+    }
     assert_int_equal(ap.steps[1].kind, VT_STEP_DEFINE);
     assert_int_equal(ap.steps[1].effect, VT_EFFECT_LIVE_NOW);
     assert_int_equal(ap.nwarnings, 0);
