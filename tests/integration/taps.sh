@@ -1,7 +1,8 @@
 #!/bin/sh
 # Integration: a VM's host tap and its packet batching, on a real tap.
 # Under a private libvirtd, a bridge this test makes and a VM with a
-# virtio NIC on it (target dev named here): `ethtool -c TAP` is the oracle
+# virtio NIC on it (target dev named here), an ethernet and a macvtap NIC:
+# `ethtool -c TAP` is the oracle
 # for what --report --json says (interfaces[].host_dev, mtu, coalesce) and
 # for what `--apply` of `vm VM nic MAC coalesce rx-frames N` sets; the
 # inactive XML (virsh dumpxml --inactive) gets libvirt's <coalesce>, which
@@ -20,10 +21,13 @@ command -v ip >/dev/null 2>&1 || cannot_run "ip is not installed (run tools/setu
 BR=vtbr$$
 TAP=vttap$$
 ETAP=vteth$$
-trap 'vt_cleanup; ip link del "$BR" 2>/dev/null' EXIT
+VETH=vtv$$
+trap 'vt_cleanup; ip link del "$BR" 2>/dev/null; ip link del "$VETH" 2>/dev/null' EXIT
 trap 'exit 1' INT TERM HUP
 ip link add "$BR" type bridge 2>/dev/null || cannot_run "cannot make a bridge (ip link add type bridge)" hardware
 ip link set "$BR" up
+# a macvtap (type='direct') NIC needs a lower device: one end of a veth pair
+ip link add "$VETH" type veth peer name "vtw$$" 2>/dev/null && ip link set "$VETH" up || VETH=""
 vt_prepare_kvm
 vt_libvirtd_start
 say "private libvirtd at $URI ($VT_VIRT_TYPE), bridge $BR"
@@ -31,6 +35,7 @@ export XDG_STATE_HOME=$VT_TMP/state
 V="virsh -q -c $URI"
 MAC=52:54:00:7a:70:01
 EMAC=52:54:00:7a:70:02
+DMAC=52:54:00:7a:70:04
 
 vm_xml() {   # name driver-element extra-interfaces
     cat <<XML
@@ -58,6 +63,12 @@ ETH="
       <target dev='$ETAP'/>
       <model type='virtio'/>
     </interface>"
+[ -n "$VETH" ] && ETH="$ETH
+    <interface type='direct'>
+      <mac address='$DMAC'/>
+      <source dev='$VETH' mode='bridge'/>
+      <model type='virtio'/>
+    </interface>"
 
 # No <driver>: libvirt uses vhost-net where /dev/vhost-net opens, else
 # QEMU's userspace virtio-net; with name='vhost' it would refuse to start
@@ -67,7 +78,7 @@ DRV=""
 vm_xml vt-tap "$DRV" "$ETH" > "$VT_TMP/vt-tap.xml"
 $V define "$VT_TMP/vt-tap.xml" >/dev/null || { fail "define vt-tap"; exit 1; }
 if ! $V start vt-tap > "$VT_TMP/start.err" 2>&1; then
-    say "note: the VM with an ethernet NIC did not start ($(cat "$VT_TMP/start.err")): without it"
+    say "note: the VM with ethernet and macvtap NICs did not start ($(cat "$VT_TMP/start.err")): without them"
     ETH=""
     vm_xml vt-tap "$DRV" "" > "$VT_TMP/vt-tap.xml"
     $V define "$VT_TMP/vt-tap.xml" >/dev/null && $V start vt-tap >/dev/null ||
@@ -113,6 +124,14 @@ ethtool -C "$TAP" rx-frames 0
   "null null not running: libvirt makes the tap at start" ] &&
     ok "a VM that is not running: coalesce and host_dev null, and why" ||
     fail "vt-off: $(jq -c '.domains[] | select(.name == "vt-off") | .interfaces[0]' "$VT_TMP/r.json")"
+if [ -n "$ETH" ] && [ -n "$VETH" ]; then
+    mvt=$($V dumpxml vt-tap | tr -d '\n' | sed -n "s|.*<interface type='direct'>.*<target dev='\([^']*\)'.*|\1|p")
+    d=$(jq -r --arg m "$DMAC" '.domains[] | select(.name == "vt-tap") | .interfaces[] | select(.mac == $m) | "\(.host_dev) \(.coalesce) \(.coalesce_why)"' "$VT_TMP/r.json")
+    [ -n "$mvt" ] && [ "$d" = "$mvt null the device has no coalescing (EOPNOTSUPP)" ] &&
+        ethtool -c "$mvt" 2>&1 | grep -q "Operation not supported" &&
+        ok "macvtap NIC: host_dev $mvt, coalesce null with EOPNOTSUPP (ethtool -c: Operation not supported)" ||
+        fail "macvtap NIC: '$d' (device '$mvt')"
+fi
 "$VT" -c "$URI" --report > "$VT_TMP/r.txt" 2>&1
 grep -q "host $TAP on $BR mtu [0-9]* coalesce rx-frames 0 " "$VT_TMP/r.txt" &&
     ok "the text report's host line: tap, bridge, mtu, coalescing" ||
@@ -147,6 +166,7 @@ bad "live on a VM that is not running" "vm vt-off nic 52:54:00:7a:70:03 coalesce
 if [ -n "$ETH" ]; then
     bad "type ethernet (libvirt refuses <coalesce> there)" "vm vt-tap nic $EMAC coalesce rx-frames 64" "is of type ethernet"
     bad "type ethernet, config only" "vm vt-tap nic $EMAC coalesce rx-frames 64 config" "is of type ethernet"
+    [ -n "$VETH" ] && bad "type direct (macvtap)" "vm vt-tap nic $DMAC coalesce rx-frames 64" "is of type direct"
 fi
 bad "a good line beside a bad one: all or nothing" "vm vt-tap nic $MAC coalesce rx-frames 64
 vm vt-tap nic 52:54:00:7a:70:09 coalesce rx-frames 64" "has no NIC with MAC"
