@@ -22,7 +22,7 @@ BR=vtbr$$
 TAP=vttap$$
 ETAP=vteth$$
 VETH=vtv$$
-trap 'vt_cleanup; ip link del "$BR" 2>/dev/null; ip link del "$VETH" 2>/dev/null' EXIT
+trap 'tmux -L vt-taps-$$-0 kill-server 2>/dev/null; vt_cleanup; ip link del "$BR" 2>/dev/null; [ -n "$VETH" ] && ip link del "$VETH" 2>/dev/null' EXIT
 trap 'exit 1' INT TERM HUP
 ip link add "$BR" type bridge 2>/dev/null || cannot_run "cannot make a bridge (ip link add type bridge)" hardware
 ip link set "$BR" up
@@ -226,4 +226,32 @@ rc=$?
 [ $rc = 0 ] && [ "$(rxf "$TAP")" = 0 ] && ! inactive vt-tap | grep -q coalesce &&
     ok "--revert-last a third time: the first apply undone, tap rx-frames 0 and no <coalesce>" ||
     fail "--revert-last (3): exit $rc, tap $(rxf "$TAP"): $(cat "$VT_TMP/rv.err" "$VT_TMP/rv.out" | tail -5)"
+# ---- a step that fails after the ioctl: the tap is put back. vt-b is
+# stopped while the question is open, so its live pin fails after vt-tap's
+# coalescing was set, and the apply undoes it.
+if command -v tmux >/dev/null 2>&1; then
+    vt_small_vm vt-b
+    TMN=0
+    TM="tmux -L vt-taps-$$-$TMN -f /dev/null"
+    ethtool -C "$TAP" rx-frames 5
+    printf '%s\n' "vm vt-tap nic $MAC coalesce rx-frames 48 live" "vm vt-b iothread 1 pin 0 live" > "$VT_TMP/plan"
+    rm -f "$VT_TMP/tty.out" "$VT_TMP/tty.rc"
+    $TM new-session -d -x 160 -y 50 "sh -c '\"$VT\" -c \"$URI\" --apply \"$VT_TMP/plan\" > \"$VT_TMP/tty.out\" 2>&1; echo \$? > \"$VT_TMP/tty.rc\"; sleep 30'"
+    i=0
+    until grep -q "\[y/N\]" "$VT_TMP/tty.out" 2>/dev/null || [ $i -gt 100 ]; do i=$((i + 1)); sleep 0.1; done
+    $V destroy vt-b >/dev/null || fail "destroy vt-b"
+    $TM send-keys y Enter
+    i=0
+    until [ -s "$VT_TMP/tty.rc" ] || [ $i -gt 200 ]; do i=$((i + 1)); sleep 0.1; done
+    rc=$(cat "$VT_TMP/tty.rc" 2>/dev/null)
+    $TM kill-server 2>/dev/null
+    if [ "$rc" = 1 ] && [ "$(rxf "$TAP")" = 5 ] && grep -q "undone" "$VT_TMP/tty.out" &&
+       grep -q '"change":"nic '"$MAC"' coalesce rx-frames (live, tap '"$TAP"')".*"result":"undone"' "$LOG"; then
+        ok "a later step failed: the tap's rx-frames went 5 -> 48 -> 5 (undone, and logged so)"
+    else
+        fail "undo after a failing step: exit $rc, tap rx-frames $(rxf "$TAP"): $(cat "$VT_TMP/tty.out")"
+    fi
+else
+    say "note: no tmux: the undo after a failing step is not tried"
+fi
 exit $VT_FAILED
