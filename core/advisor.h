@@ -23,7 +23,7 @@ typedef enum {
 typedef struct vt_advice {
     char topic[16];          /* iothread, disk-cache, lun, kworker, halt-poll, hugepages,
                                 numa, svirt, sasl, qemu-ga, vhost, multiqueue, sriov,
-                                sandbox, transport */
+                                sandbox, transport, coalesce */
     vt_severity sev;
     char *vm;                /* owned; NULL for a host finding */
     char *summary;           /* owned: one line */

@@ -16,6 +16,7 @@
 #include "domxml.h"
 #include "fsutil.h"
 #include "hostedit.h"
+#include "tap.h"
 #include "validate.h"
 #include "whatif.h"
 #include "xmledit.h"
@@ -243,6 +244,12 @@ static char *old_value(const vt_conn *c, const vt_domdef *def, const vt_edit *e)
             return vt_strdup("(no such NIC)");
         return vt_strdup(nic->driver_name ? nic->driver_name
                                           : "not set (vhost where the host has vhost_net)");
+    case VT_EDIT_NIC_COALESCE:
+        nic = nic_of(def, e->target);
+        if (!nic)
+            return vt_strdup("(no such NIC)");
+        return nic->coalesce_rx_frames > 0 ? vt_asprintf("%d", nic->coalesce_rx_frames)
+                                           : vt_strdup("not set (0)");
     case VT_EDIT_HOST_PARAM:
     case VT_EDIT_HOST_WORKQUEUE:
     case VT_EDIT_HOST_THP:
@@ -281,6 +288,7 @@ static char *new_value(const vt_edit *e)
     case VT_EDIT_DISK_CACHE: return cache_io_text(e, e->mode, e->io);
     case VT_EDIT_NIC_QUEUES: return vt_asprintf("%u", e->id);
     case VT_EDIT_NIC_DRIVER: return vt_strdup(e->mode);
+    case VT_EDIT_NIC_COALESCE: return vt_asprintf("%u", e->id);
     case VT_EDIT_HOST_PARAM:
     case VT_EDIT_HOST_WORKQUEUE:
     case VT_EDIT_HOST_THP:
@@ -313,6 +321,7 @@ static const char *knob_name(const vt_edit *e, char *buf, size_t n)
         break;
     case VT_EDIT_NIC_QUEUES: snprintf(buf, n, "nic %s queues", e->target); break;
     case VT_EDIT_NIC_DRIVER: snprintf(buf, n, "nic %s driver", e->target); break;
+    case VT_EDIT_NIC_COALESCE: snprintf(buf, n, "nic %s coalesce rx-frames", e->target); break;
     case VT_EDIT_HOST_PARAM:
     case VT_EDIT_HOST_WORKQUEUE:
     case VT_EDIT_HOST_THP:
@@ -543,6 +552,57 @@ static int prepare_live(vt_conn *c, vt_applyplan *p, const vt_domain *d, const v
                 s->changes[0].after = vt_asprintf("%zu", k - 1);
             }
         }
+        ret = 0;
+        goto cleanup;
+    }
+    case VT_EDIT_NIC_COALESCE: {
+        const vt_nic_def *nic = nic_of(d->live, e->target);
+        const vt_nic_host *h = vt_tap_find(d->nichost, d->nnichost, e->target);
+        const char *why = NULL;
+        if (!nic) {
+            vt_err_set(err, "%s%s: the running VM has no NIC with MAC %s", w, d->name, e->target);
+            goto cleanup;
+        }
+        if (!vt_nic_type_coalesce(nic->type)) {
+            vt_err_set(err, "%s%s: NIC %s is of type %s: libvirt takes <coalesce> only on bridge "
+                       "and network interfaces (it refuses it on type %s)", w, d->name, e->target,
+                       nic->type ? nic->type : "(none)", nic->type ? nic->type : "(none)");
+            goto cleanup;
+        }
+        if (c->remote)
+            why = "the connection is remote: the tap is on another host";
+        else if (!nic->target)
+            why = "it has no host tap in the running definition";
+        else if (h && !h->has_coalesce && h->why)
+            why = h->why;
+        if (why) {
+            if (e->scope == VT_SCOPE_LIVE) {
+                vt_err_set(err, "%s%s: NIC %s cannot change live: %s (use scope config: libvirt "
+                           "sets it on the tap at the next start)", w, d->name, e->target, why);
+                goto cleanup;
+            }
+            vt_applyplan_warn(p, "%s%s: NIC %s coalesce cannot change live (%s): it takes effect "
+                              "at next start", w, d->name, e->target, why);
+            ret = 0;
+            goto cleanup;
+        }
+        s = new_step(p, VT_STEP_NIC_COALESCE, d);
+        s->path = vt_strdup(nic->target);
+        s->call = vt_asprintf("ioctl(SIOCETHTOOL, ETHTOOL_SCOALESCE %s rx_max_coalesced_frames=%u)",
+                              nic->target, e->id);
+        /* no virsh command sets it: the export runs ethtool on the host */
+        s->virsh = vt_asprintf("ethtool -C %s rx-frames %u", nic->target, e->id);
+        s->id = e->id;
+        before = h && h->has_coalesce ? vt_asprintf("%u", h->co.rx_frames) : vt_strdup("?");
+        {
+            char *after = new_value(e);
+            char what[96];
+            snprintf(what, sizeof(what), "%s (live, tap %s)", kb, nic->target);
+            vt_applyplan_add_change(s, what, before, after, e->line);
+            free(after);
+        }
+        free(before);
+        *config_too = true;
         ret = 0;
         goto cleanup;
     }
@@ -1083,7 +1143,30 @@ static bool is_host_step(const vt_step *s)
  * virNodeAllocPages). */
 static bool uses_libvirt(const vt_step *s)
 {
-    return s->kind != VT_STEP_SYSFS && s->kind != VT_STEP_PERSIST && s->kind != VT_STEP_MODULE;
+    return s->kind != VT_STEP_SYSFS && s->kind != VT_STEP_PERSIST && s->kind != VT_STEP_MODULE &&
+           s->kind != VT_STEP_NIC_COALESCE;
+}
+
+/* The tap's rx-frames, set by ioctl on this host; the value before is kept
+ * for the undo. */
+static int coalesce_step(vt_step *s, unsigned frames, bool undo, vt_err *err)
+{
+    unsigned was = 0, now = 0;
+    vt_err terr = { { 0 } };
+
+    if (vt_tap_set_rx_frames(s->path, frames, &was, &now, &terr) < 0) {
+        vt_err_set(err, "%s: %s", s->vm, terr.msg);
+        return -1;
+    }
+    if (!undo) {
+        free(s->undo_value);
+        s->undo_value = vt_asprintf("%u", was);
+    }
+    if (now != frames) {
+        free(s->result);
+        s->result = vt_asprintf("the tap %s kept rx-frames %u, not %u", s->path, now, frames);
+    }
+    return 0;
 }
 
 static int run_step(vt_conn *c, vt_step *s, vt_err *err)
@@ -1099,6 +1182,8 @@ static int run_step(vt_conn *c, vt_step *s, vt_err *err)
         }
         return 0;
     }
+    if (s->kind == VT_STEP_NIC_COALESCE)
+        return coalesce_step(s, s->id, false, err);
     dom = virDomainLookupByUUIDString(c->conn, s->uuid);
 
     if (!dom) {
@@ -1148,6 +1233,8 @@ static int undo_step(vt_conn *c, vt_step *s, vt_err *err)
 
     if (is_host_step(s))
         return vt_hostedit_step_undo(c, s, err);
+    if (s->kind == VT_STEP_NIC_COALESCE)
+        return s->undo_value ? coalesce_step(s, (unsigned)atoi(s->undo_value), true, err) : -1;
     dom = virDomainLookupByUUIDString(c->conn, s->uuid);
 
     if (!dom) {
@@ -1194,6 +1281,36 @@ const char *vt_apply_log_path(void)
     return path;
 }
 
+/* The plan line that puts a NIC's coalescing back, for --revert-last: the
+ * tap's value read just before the ioctl (live), and the definition's
+ * before the define (config); NULL for any other change. */
+static char *coalesce_revert_line(const vt_step *s, size_t i)
+{
+    const vt_change *ch = &s->changes[i];
+    char mac[18];
+    const char *tail;
+    unsigned long v;
+    char *end;
+
+    if (!ch->what || strncmp(ch->what, "nic ", 4) != 0 || strlen(ch->what) < 21)
+        return NULL;
+    memcpy(mac, ch->what + 4, 17);
+    mac[17] = 0;
+    tail = ch->what + 21;
+    if (s->kind == VT_STEP_NIC_COALESCE && i == 0 && s->undo_value &&
+        strncmp(tail, " coalesce rx-frames (live", 25) == 0)
+        return vt_asprintf("vm %s nic %s coalesce rx-frames %s live", s->vm, mac, s->undo_value);
+    if (s->kind != VT_STEP_DEFINE || strcmp(tail, " coalesce rx-frames (config)") != 0 ||
+        !ch->before)
+        return NULL;
+    if (strncmp(ch->before, "not set", 7) == 0)
+        return vt_asprintf("vm %s nic %s coalesce rx-frames 0 config", s->vm, mac);
+    v = strtoul(ch->before, &end, 10);
+    if (end == ch->before || *end)
+        return NULL;
+    return vt_asprintf("vm %s nic %s coalesce rx-frames %lu config", s->vm, mac, v);
+}
+
 /* One JSON object per line per change: time, connection, target, change,
  * before, after, result. */
 static int log_step(const char *path, const char *uri, const vt_applyplan *p, const vt_step *s,
@@ -1226,7 +1343,8 @@ static int log_step(const char *path, const char *uri, const vt_applyplan *p, co
     for (i = 0; i < s->nchanges; i++) {
         json_object *o = json_object_new_object();
         char *target = s->uuid ? vt_asprintf("vm %s", s->vm) : vt_strdup("host");
-        char *revert = is_host_step(s) && i == 0 ? vt_hostedit_step_revert_line(s) : NULL;
+        char *revert = is_host_step(s) ? (i == 0 ? vt_hostedit_step_revert_line(s) : NULL)
+                                       : coalesce_revert_line(s, i);
         json_object_object_add(o, "time", json_object_new_string(ts));
         json_object_object_add(o, "apply", json_object_new_string(apply_id));
         if (p->reverts)
@@ -1475,7 +1593,8 @@ int vt_apply_revert_plan(const char *log_path, char **plan, char **reverts, vt_e
         end = start;
     }
     if (ret < 0)
-        vt_err_set(err, "the apply log %s has no host change left to revert", path);
+        vt_err_set(err, "the apply log %s has no host change left to revert (it puts back host "
+                   "knobs and NIC coalescing)", path);
     for (i = 0; i < n; i++) {
         free(ents[i].apply);
         free(ents[i].result);
@@ -1605,6 +1724,10 @@ char *vt_apply_export_virsh(const vt_applyplan *p, const char *uri)
             char *sh = vt_hostedit_step_shell(s);
             vt_buf_addf(&b, "%s\n", sh);
             free(sh);
+            continue;
+        }
+        if (s->kind == VT_STEP_NIC_COALESCE) {
+            vt_buf_addf(&b, "%s   # on the VM's host, not through virsh\n", s->virsh);
             continue;
         }
         if (s->kind != VT_STEP_DEFINE) {

@@ -95,7 +95,8 @@ bool vt_base_is_fingerprint(const char *base);
 /* Does the definition xml match base (XML or fingerprint)? */
 bool vt_base_matches(const char *base, const char *xml);
 
-/* Plan text that puts back the host knobs of the newest apply in the log
+/* Plan text that puts back the host knobs and NIC coalescing (live and
+ * config, as each was before) of the newest apply in the log
  * that went through and is not reverted yet (a rolled-back apply, and a
  * revert with the apply it reverted, are passed over: called again, it
  * walks further back). The apply's id goes to *reverts (set it as the

@@ -28,6 +28,7 @@ typedef enum {
     VT_STEP_IOTHREAD_ADD,      /* live */
     VT_STEP_IOTHREAD_DEL,      /* live */
     VT_STEP_NUMATUNE,          /* live */
+    VT_STEP_NIC_COALESCE,      /* live: ETHTOOL_SCOALESCE rx-frames (id) on the tap (path) */
     VT_STEP_DEFINE,            /* config: the edited inactive XML */
     VT_STEP_SYSFS,             /* host: write a sysfs knob and read it back */
     VT_STEP_PAGES,             /* host: a huge page pool, via libvirt (sysfs when the

@@ -570,6 +570,7 @@ static void domain_free(vt_domain *d)
     free(d->spread_kib);
     free(d->spread_huge_kib);
     free(d->spread_why);
+    vt_nic_hosts_free(d->nichost, d->nnichost);
     free(d);
 }
 
@@ -1199,6 +1200,18 @@ static void refresh_spread(vt_conn *c)
     free(u);
 }
 
+/* Taps change under libvirt's feet (ethtool -C, a restart makes a new
+ * one): read at every refresh, an ioctl per NIC. */
+static void refresh_taps(vt_conn *c)
+{
+    for (size_t i = 0; i < c->ndoms; i++) {
+        vt_domain *d = c->doms[i];
+        vt_nic_hosts_free(d->nichost, d->nnichost);
+        vt_tap_read(c->sysfs_root, d->live, vt_domain_active(d), c->remote, &d->nichost,
+                    &d->nnichost);
+    }
+}
+
 /* Host facts libvirt gives once: on the caller's thread, at the first
  * refresh (before a console draws anything). */
 static void refresh_topology(vt_conn *c)
@@ -1458,8 +1471,11 @@ static int merge(vt_conn *c, vt_refresh_job *j)
     }
     c->ndoms = kept;
     vt_qsort(c->doms, c->ndoms, sizeof(*c->doms), cmp_dom_uuid);
-    if (ret == 0)
+    if (ret == 0) {
         refresh_spread(c);
+        if (!c->pids_only)
+            refresh_taps(c);
+    }
     refresh_sriov(c);
     return ret;
 }

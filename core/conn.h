@@ -20,6 +20,7 @@
 #include "host.h"
 #include "proc.h"
 #include "counters.h"
+#include "tap.h"
 #include "util.h"
 
 typedef struct vt_iothread_stats {
@@ -62,6 +63,10 @@ typedef struct vt_domain {
                                               huge pages (hugetlbfs) */
     int spread_nnodes;
     char *spread_why;           /* owned; why there is no spread */
+    vt_nic_host *nichost;       /* owned: one per NIC of the running definition:
+                                   its host tap, MTU and coalescing (tap.h),
+                                   read at each refresh */
+    size_t nnichost;
     vt_agent_info agent;        /* owned; what the guest agent allows, asked
                                    when the definition is read (and again
                                    after a failure, at most every

@@ -283,6 +283,12 @@ static void parse_devices(vt_domdef *def, const xmlNode *root)
             i2->driver_name = vt_xml_attr(vt_xml_child(n, "driver"), "name");
             i2->queues = (unsigned)vt_xml_attr_ull(vt_xml_child(n, "driver"), "queues", 0);
             i2->target = vt_xml_attr(vt_xml_child(n, "target"), "dev");
+            {
+                xmlNode *fr = vt_xml_child(vt_xml_child(vt_xml_child(n, "coalesce"), "rx"),
+                                           "frames");
+                VT_AUTOFREE char *mx = vt_xml_attr(fr, "max");
+                i2->coalesce_rx_frames = mx ? (int)vt_xml_attr_ull(fr, "max", 0) : -1;
+            }
             if (src) {
                 i2->source = vt_xml_attr(src, "network");
                 if (!i2->source)

@@ -73,6 +73,7 @@ typedef struct vt_controller_def {
 typedef struct vt_nic_def {
     char *type, *mac, *model, *driver_name, *source, *target;  /* owned */
     unsigned queues;               /* 0 = not set */
+    int coalesce_rx_frames;        /* <coalesce><rx><frames max=>; -1 = not set */
 } vt_nic_def;
 
 typedef struct vt_domdef {

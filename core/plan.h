@@ -19,6 +19,9 @@
  *                                 default security driver applies)
  *   vm NAME nic MAC queues N     (a virtio NIC's queues, 1 to 256)
  *   vm NAME nic MAC driver vhost|qemu   (in-kernel vhost-net or userspace)
+ *   vm NAME nic MAC coalesce rx-frames N [live|config|both]   (packet batching
+ *                                 of the host tap, 0 to 64: live by ioctl on the
+ *                                 tap, config as libvirt's <coalesce>)
  *   host halt_poll_ns|halt_poll_ns_grow|halt_poll_ns_grow_start|halt_poll_ns_shrink VALUE [persist|unpersist]
  *   host workqueue_cpus CPUSET [persist|unpersist]
  *   host thp enabled|defrag always|madvise|never|defer|defer+madvise [persist|unpersist]
@@ -36,7 +39,8 @@
  * lower case. io native needs cache none or directsync (QEMU's native AIO
  * opens the image with O_DIRECT): refused here when one line names both,
  * else by the XML edit, against the cache the disk would have. Disk cache
- * and NIC lines are config only (at the VM's next start). The same change
+ * and NIC queues/driver lines are config only (at the VM's next start);
+ * NIC coalesce takes a scope like the pins. The same change
  * set is what the review screen shows, what `--apply` runs and what `w`
  * saves. */
 #ifndef VT_PLAN_H
@@ -67,6 +71,7 @@ typedef enum {
     VT_EDIT_DISK_CACHE,       /* target, mode = cache (NULL: kept), io (NULL: kept) */
     VT_EDIT_NIC_QUEUES,       /* target = MAC, id = queues */
     VT_EDIT_NIC_DRIVER,       /* target = MAC, mode = vhost or qemu */
+    VT_EDIT_NIC_COALESCE,     /* target = MAC, id = rx-frames, scope */
     VT_EDIT_HOST_PARAM,       /* knob (kvm module parameter), value */
     VT_EDIT_HOST_WORKQUEUE,   /* cpuset */
     VT_EDIT_HOST_THP,         /* knob (enabled, defrag), mode */
@@ -132,6 +137,14 @@ bool vt_cache_is_direct(const char *cache);
  * vhost-user and vDPA. libvirt refuses to start a VM with multiqueue on
  * the others (user, mcast, udp, server, ...). */
 bool vt_nic_type_multiqueue(const char *type);
+
+/* The most rx-frames a coalesce line takes: a tap batches at most 64
+ * (the kernel's NAPI weight; tun clamps larger values to it). */
+#define VT_PLAN_RX_FRAMES_MAX 64
+
+/* An <interface type=> libvirt takes <coalesce> on: bridge and network
+ * (xmledit.c). */
+bool vt_nic_type_coalesce(const char *type);
 
 /* "2M" "1G" "2048K" "2048" (KiB) -> KiB; -1 when not a size. */
 int vt_parse_size_kib(const char *s, unsigned long long *kib);

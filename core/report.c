@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "facts.h"
 
@@ -353,6 +354,32 @@ static json_object *domain_json(const vt_conn *c, const vt_domain *d)
         add(x, "driver", jstr(k->driver_name));
         add(x, "queues", k->queues ? json_object_new_int((int)k->queues) : NULL);
         add(x, "queues_effective", json_object_new_int((int)vt_fact_nic_queues(k)));
+        {
+            /* the inactive definition's: what libvirt puts on the next tap */
+            const vt_domdef *cf = d->config ? d->config : def;
+            int cfr = -1;
+            for (size_t m = 0; k->mac && m < cf->nnics; m++)
+                if (cf->nics[m].mac && strcasecmp(cf->nics[m].mac, k->mac) == 0)
+                    cfr = cf->nics[m].coalesce_rx_frames;
+            add(x, "coalesce_rx_frames_config", cfr >= 0 ? json_object_new_int(cfr) : NULL);
+        }
+        {
+            /* the host side, as the kernel has it (tap.h) */
+            const vt_nic_host *h = vt_tap_find(d->nichost, d->nnichost, k->mac);
+            add(x, "host_dev", jstr(h ? h->dev : NULL));
+            add(x, "mtu", h && h->mtu ? json_object_new_int((int)h->mtu) : NULL);
+            if (h && h->has_coalesce) {
+                json_object *co = json_object_new_object();
+                add(co, "rx_frames", json_object_new_int64(h->co.rx_frames));
+                add(co, "rx_usecs", json_object_new_int64(h->co.rx_usecs));
+                add(co, "tx_frames", json_object_new_int64(h->co.tx_frames));
+                add(co, "tx_usecs", json_object_new_int64(h->co.tx_usecs));
+                add(x, "coalesce", co);
+            } else {
+                add(x, "coalesce", NULL);
+            }
+            add(x, "coalesce_why", jstr(h ? h->why : "no host data for this NIC"));
+        }
         json_object_array_add(a, x);
     }
     add(o, "interfaces", a);
@@ -686,8 +713,20 @@ static void domain_text(vt_buf *b, const vt_conn *c, const vt_domain *d)
     for (i = 0; i < def->nnics; i++) {
         const vt_nic_def *k = &def->nics[i];
         vt_fact_queues(k, def->vcpus, buf, sizeof(buf));
+        const vt_nic_host *h = vt_tap_find(d->nichost, d->nnichost, k->mac);
         vt_buf_addf(b, "  nic %-20s model %s driver %s queues %s\n", k->mac ? k->mac : "?",
                     k->model ? k->model : "-", k->driver_name ? k->driver_name : "-", buf);
+        vt_buf_addf(b, "      host %s on %s mtu ", h && h->dev ? h->dev : "-",
+                    k->source ? k->source : "-");
+        if (h && h->mtu)
+            vt_buf_addf(b, "%u", h->mtu);
+        else
+            vt_buf_add(b, "-");
+        if (h && h->has_coalesce)
+            vt_buf_addf(b, " coalesce rx-frames %u rx-usecs %u tx-frames %u tx-usecs %u\n",
+                        h->co.rx_frames, h->co.rx_usecs, h->co.tx_frames, h->co.tx_usecs);
+        else
+            vt_buf_addf(b, " coalesce - (%s)\n", h && h->why ? h->why : "no host data");
     }
     if (def->agent_channel) {
         char *t = vt_agent_text(&d->agent), *on = vt_agent_risky_text(&d->agent);

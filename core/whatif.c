@@ -88,6 +88,11 @@ static bool goes_live(const vt_domain *d, const vt_edit *e)
     case VT_EDIT_VCPU_PIN:
     case VT_EDIT_EMULATOR_PIN:
         return (e->scope & VT_SCOPE_LIVE) != 0;
+    case VT_EDIT_NIC_COALESCE:
+        /* the ioctl on the tap: modelled as the <coalesce> of the running
+           definition, which the advisor reads beside the tap's own value */
+        return (e->scope & VT_SCOPE_LIVE) && vt_tap_find(d->nichost, d->nnichost, e->target) &&
+               vt_tap_find(d->nichost, d->nnichost, e->target)->has_coalesce;
     case VT_EDIT_NUMATUNE:
         return (e->scope & VT_SCOPE_LIVE) && e->mode && strcmp(e->mode, "strict") == 0 && d->live &&
                d->live->numatune && d->live->numatune->mode &&
@@ -104,6 +109,7 @@ static bool goes_config(const vt_edit *e)
     case VT_EDIT_VCPU_PIN:
     case VT_EDIT_EMULATOR_PIN:
     case VT_EDIT_NUMATUNE:
+    case VT_EDIT_NIC_COALESCE:
         return (e->scope & VT_SCOPE_CONFIG) != 0;
     default:
         return true;

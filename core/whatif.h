@@ -10,8 +10,9 @@
  * libvirt call is made: the copy lives in memory.
  *
  * What is modelled: an edit changes the config; a live-scoped edit of a
- * running VM (pins, IOThreads, a strict-to-strict numatune) also the
- * running definition; where the memory of a running VM is (its NUMA
+ * running VM (pins, IOThreads, a strict-to-strict numatune, a NIC's
+ * coalescing where its tap is known: the ioctl modelled as <coalesce> in
+ * the running definition) also the running definition; where the memory of a running VM is (its NUMA
  * spread) stays as it is until it restarts. A pool of huge pages grows or
  * shrinks on its node (host-wide: spread evenly over the nodes), taking
  * or giving back the node's free memory. */

@@ -304,27 +304,65 @@ static bool is_virtio_model(const char *model)
     return model && strncmp(model, "virtio", 6) == 0 && (!model[6] || model[6] == '-');
 }
 
-/* queues= or name= of a virtio NIC's <driver>, found by its MAC; the
- * driver's other attributes (txmode, rx_queue_size, ...) stay. */
-static int edit_nic(xmlNode *root, const vt_edit *e, vt_err *err)
+static xmlNode *nic_by_mac(xmlNode *root, const char *want)
 {
-    xmlNode *devs = vt_xml_child(root, "devices"), *n, *drv;
-    VT_AUTOFREE char *model = NULL;
-    VT_AUTOFREE char *type = NULL;
-    char buf[32];
+    xmlNode *devs = vt_xml_child(root, "devices"), *n;
 
     for (n = devs ? devs->children : NULL; n; n = n->next) {
         VT_AUTOFREE char *mac = NULL;
         if (!vt_xml_is(n, "interface"))
             continue;
         mac = vt_xml_attr(vt_xml_child(n, "mac"), "address");
-        if (mac && strcasecmp(mac, e->target) == 0)
-            break;
+        if (mac && strcasecmp(mac, want) == 0)
+            return n;
     }
-    if (!n) {
+    return NULL;
+}
+
+/* <coalesce><rx><frames max='N'/></rx></coalesce>, what libvirt writes to
+ * the tap it makes at start. 0 takes it out: libvirt drops max='0' anyway
+ * and leaves the tap at the kernel's 0. */
+static int edit_nic_coalesce(xmlNode *n, const vt_edit *e, vt_err *err)
+{
+    VT_AUTOFREE char *type = vt_xml_attr(n, "type");
+    xmlNode *co, *rx, *fr;
+    char buf[32];
+
+    if (!vt_nic_type_coalesce(type)) {
+        vt_err_set(err, "NIC %s is of type %s: libvirt takes <coalesce> only on bridge and "
+                   "network interfaces (it refuses it on type %s)", e->target,
+                   type ? type : "(none)", type ? type : "(none)");
+        return -1;
+    }
+    co = vt_xml_child(n, "coalesce");
+    if (!e->id) {
+        if (co)
+            remove_node(co);
+        return 0;
+    }
+    co = get_or_add(n, "coalesce");
+    rx = get_or_add(co, "rx");
+    fr = get_or_add(rx, "frames");
+    snprintf(buf, sizeof(buf), "%u", e->id);
+    set_attr(fr, "max", buf);
+    return 0;
+}
+
+/* queues= or name= of a virtio NIC's <driver>, found by its MAC; the
+ * driver's other attributes (txmode, rx_queue_size, ...) stay. */
+static int edit_nic(xmlNode *root, const vt_edit *e, vt_err *err)
+{
+    xmlNode *n, *drv;
+    VT_AUTOFREE char *model = NULL;
+    VT_AUTOFREE char *type = NULL;
+    char buf[32];
+
+    if (!(n = nic_by_mac(root, e->target))) {
         vt_err_set(err, "the VM has no NIC with MAC %s", e->target);
         return -1;
     }
+    if (e->kind == VT_EDIT_NIC_COALESCE)
+        return edit_nic_coalesce(n, e, err);
     model = vt_xml_attr(vt_xml_child(n, "model"), "type");
     if (!is_virtio_model(model)) {
         vt_err_set(err, "NIC %s is %s, not virtio: queues and the vhost driver are for virtio NICs",
@@ -482,6 +520,7 @@ char *vt_xml_apply_edit(const char *xml, const vt_edit *e, vt_err *err)
         break;
     case VT_EDIT_NIC_QUEUES:
     case VT_EDIT_NIC_DRIVER:
+    case VT_EDIT_NIC_COALESCE:
         rc = edit_nic(root, e, err);
         break;
     case VT_EDIT_HOST_PARAM:

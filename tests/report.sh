@@ -63,6 +63,8 @@ check "process label of a running VM from procfs" \
 check "remote access from the demo etc: TCP with SASL, digest-md5" \
   '.host.remote_access.listen_tcp == "1" and .host.remote_access.auth_tcp == "sasl" and .host.remote_access.mech_list == "digest-md5"'
 check "wide UTF-8 name kept" '[.domains[] | select(.name == "测试-虚拟机")] | length == 1'
+check "every NIC has host_dev, mtu and coalesce (null on the test driver: it makes no taps), and says why" \
+    '[.domains[].interfaces[] | has("host_dev") and has("mtu") and .coalesce == null and (.coalesce_why | length > 0)] | all'
 
 "$VT" --demo --report > "$tmp/r.txt" || { echo "FAIL: text report exited $?"; failed=1; }
 grep -q '^VM db-primary' "$tmp/r.txt" && grep -q 'halt_poll_ns  *0$' "$tmp/r.txt" &&

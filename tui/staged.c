@@ -48,6 +48,7 @@ static bool same_knob(const vt_edit *x, const vt_edit *y)
     case VT_EDIT_DISK_CACHE:
     case VT_EDIT_NIC_QUEUES:
     case VT_EDIT_NIC_DRIVER:
+    case VT_EDIT_NIC_COALESCE:
         /* per disk target, per NIC MAC (lower case in both) */
         return x->target && y->target && strcmp(x->target, y->target) == 0;
     default:

@@ -257,6 +257,27 @@ static void panel_network(vt_pen *p, vt_app *a, const vt_domain *d)
     if (!def->nnics)
         vt_pen_line(p, VT_ROLE_DIM, "no network interfaces");
     vt_pen_line(p, VT_ROLE_DIM, "queues shown as queues/vCPUs; the guides suggest one queue per vCPU, at most 16");
+    if (!def->nnics)
+        return;
+    /* the host side: the tap libvirt made and its packet batching, as the
+       kernel reports it (ETHTOOL_GCOALESCE) */
+    vt_pen_line(p, VT_ROLE_NORMAL, "%s", "");
+    vt_pen_line(p, VT_ROLE_DIM, "%-18s %-15s %-6s %s", "mac", "host tap", "mtu", "coalescing (rx-frames rx-usecs tx-frames tx-usecs)");
+    for (i = 0; i < def->nnics; i++) {
+        const vt_nic_def *k = &def->nics[i];
+        const vt_nic_host *h = vt_tap_find(d->nichost, d->nnichost, k->mac);
+        char mtu[16] = "-", co[160];
+        if (h && h->mtu)
+            snprintf(mtu, sizeof(mtu), "%u", h->mtu);
+        if (h && h->has_coalesce)
+            snprintf(co, sizeof(co), "%u %u %u %u", h->co.rx_frames, h->co.rx_usecs,
+                     h->co.tx_frames, h->co.tx_usecs);
+        else
+            snprintf(co, sizeof(co), "- (%s)", h && h->why ? h->why : "no host data");
+        vt_pen_line(p, h && h->has_coalesce ? VT_ROLE_NORMAL : VT_ROLE_DIM, "%-18s %-15s %-6s %s",
+                    k->mac ? k->mac : "?", h && h->dev ? h->dev : "-", mtu, co);
+    }
+    vt_pen_line(p, VT_ROLE_DIM, "RHEL: rx-frames 64 on the tap batches packets for a VM with a long transmission path");
 }
 
 static void panel_agent(vt_pen *p, vt_app *a, const vt_domain *d)

@@ -781,6 +781,127 @@ static void test_nic_queues_notice(void **state)
     vt_conn_free(c);
 }
 
+/* issue 17: nic coalesce rx-frames. The test driver makes no taps: on a
+ * running VM the live part is left out with a warning (scope both) or
+ * refused (scope live), and the config is libvirt's <coalesce>; with a tap
+ * in the snapshot, a live ioctl step on it comes first. */
+static void test_nic_coalesce_steps(void **state)
+{
+    vt_conn *c = fixture_open(NULL, NULL, false);
+    vt_applyplan ap = { 0 };
+    vt_err err = { { 0 } };
+    const vt_step *s;
+    vt_domain *d;
+    char *x;
+
+    (void)state;
+    unlink(logpath);
+    if (fixture_prep(c, "vm alpha nic 52:54:00:00:00:01 coalesce rx-frames 64\n", &ap, &err) < 0)
+        fail_msg("%s", err.msg);
+    assert_int_equal(ap.nsteps, 1);
+    s = &ap.steps[0];
+    assert_int_equal(s->kind, VT_STEP_DEFINE);
+    assert_int_equal(s->effect, VT_EFFECT_NEEDS_RESTART);
+    assert_string_equal(s->validation, "validated: domain schema and libvirt's parser");
+    assert_int_equal(s->nchanges, 1);
+    assert_string_equal(s->changes[0].what, "nic 52:54:00:00:00:01 coalesce rx-frames (config)");
+    assert_string_equal(s->changes[0].before, "not set (0)");
+    assert_string_equal(s->changes[0].after, "64");
+    assert_int_equal(ap.nwarnings, 1);
+    /* the test driver names a device (testnet0) it never makes */
+    assert_string_equal(ap.warnings[0], "line 1: alpha: NIC 52:54:00:00:00:01 coalesce cannot "
+                        "change live (no device testnet0 on this host): it takes effect at next "
+                        "start");
+    if (vt_apply_run(c, &ap, logpath, NULL, NULL, &err) < 0)
+        fail_msg("apply: %s", err.msg);
+    x = inactive_xml(c, "alpha");
+    if (!strstr(x, "<coalesce>\n        <rx>\n          <frames max='64'/>"))
+        fail_msg("alpha's NIC after the apply:\n%s", strstr(x, "<interface"));
+    free(x);
+    vt_applyplan_clear(&ap);
+    /* the apply log's revert puts the definition's old value back */
+    {
+        char *plan = NULL, *reverts = NULL;
+        if (vt_apply_revert_plan(logpath, &plan, &reverts, &err) < 0)
+            fail_msg("revert: %s", err.msg);
+        if (!strstr(plan, "\nvm alpha nic 52:54:00:00:00:01 coalesce rx-frames 0 config\n"))
+            fail_msg("revert plan:\n%s", plan);
+        free(plan);
+        free(reverts);
+    }
+
+    /* back to 0: libvirt's element goes */
+    assert_int_equal(vt_conn_refresh(c), 0);
+    if (fixture_prep(c, "vm alpha nic 52:54:00:00:00:01 coalesce rx-frames 0 config\n", &ap,
+                     &err) < 0)
+        fail_msg("%s", err.msg);
+    assert_int_equal(ap.nsteps, 1);
+    assert_string_equal(ap.steps[0].changes[0].before, "64");
+    if (vt_apply_run(c, &ap, logpath, NULL, NULL, &err) < 0)
+        fail_msg("apply: %s", err.msg);
+    x = inactive_xml(c, "alpha");
+    assert_null(strstr(x, "coalesce"));
+    free(x);
+    vt_applyplan_clear(&ap);
+
+    /* a tap in the snapshot (as a QEMU VM has): one live step, then the define */
+    d = vt_conn_find_name(c, "alpha");
+    assert_non_null(d);
+    free(d->live->nics[0].target);
+    d->live->nics[0].target = vt_strdup("vtfake0");
+    vt_nic_hosts_free(d->nichost, d->nnichost);
+    d->nichost = vt_calloc(1, sizeof(*d->nichost));
+    d->nnichost = 1;
+    d->nichost[0].mac = vt_strdup("52:54:00:00:00:01");
+    d->nichost[0].dev = vt_strdup("vtfake0");
+    d->nichost[0].has_coalesce = true;
+    d->nichost[0].co.rx_frames = 0;
+    if (fixture_prep(c, "vm alpha nic 52:54:00:00:00:01 coalesce rx-frames 32\n", &ap, &err) < 0)
+        fail_msg("%s", err.msg);
+    assert_int_equal(ap.nsteps, 2);
+    s = &ap.steps[0];
+    assert_int_equal(s->kind, VT_STEP_NIC_COALESCE);
+    assert_int_equal(s->effect, VT_EFFECT_LIVE_NOW);
+    assert_string_equal(s->path, "vtfake0");
+    assert_int_equal(s->id, 32);
+    assert_string_equal(s->changes[0].what,
+                        "nic 52:54:00:00:00:01 coalesce rx-frames (live, tap vtfake0)");
+    assert_string_equal(s->changes[0].before, "0");
+    assert_string_equal(s->changes[0].after, "32");
+    assert_string_equal(s->virsh, "ethtool -C vtfake0 rx-frames 32");
+    {
+        char *sh = vt_apply_export_virsh(&ap, "qemu:///system");
+        if (!strstr(sh, "\nethtool -C vtfake0 rx-frames 32   # on the VM's host, not through "
+                        "virsh\n# vm alpha: nic 52:54:00:00:00:01 coalesce rx-frames (config): "
+                        "not set (0) -> 32\nv define --validate"))
+            fail_msg("export:\n%s", sh);
+        free(sh);
+    }
+    assert_int_equal(ap.steps[1].kind, VT_STEP_DEFINE);
+    assert_int_equal(ap.steps[1].effect, VT_EFFECT_LIVE_NOW);
+    assert_int_equal(ap.nwarnings, 0);
+    vt_applyplan_clear(&ap);
+    /* the device is not on this host: the ioctl fails, the define is not run */
+    if (fixture_prep(c, "vm alpha nic 52:54:00:00:00:01 coalesce rx-frames 32 live\n", &ap,
+                     &err) < 0)
+        fail_msg("%s", err.msg);
+    assert_int_equal(ap.nsteps, 1);
+    assert_int_equal(vt_apply_run(c, &ap, logpath, NULL, NULL, &err), -1);
+    assert_non_null(strstr(err.msg, "alpha: vtfake0: no such device on this host"));
+    vt_applyplan_clear(&ap);
+    vt_conn_free(c);
+
+    refused("vm alpha nic 52:54:00:00:00:01 coalesce rx-frames 64 live",
+            "line 1: alpha: NIC 52:54:00:00:00:01 cannot change live: no device testnet0 on this "
+            "host (use scope config: libvirt sets it on the tap at the next start)");
+    refused("vm alpha nic 52:54:00:00:00:09 coalesce rx-frames 64",
+            "line 1: alpha: the running VM has no NIC with MAC 52:54:00:00:00:09");
+    refused("vm alpha nic 52:54:00:00:00:09 coalesce rx-frames 64 config",
+            "line 1: alpha: the VM has no NIC with MAC 52:54:00:00:00:09");
+    refused("vm gamma nic 52:54:00:00:00:01 coalesce rx-frames 64 live",
+            "line 1: gamma is not running: a live change needs a running VM (use scope config)");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -797,6 +918,7 @@ int main(void)
         cmocka_unit_test(test_log_reason),
         cmocka_unit_test(test_numatune_memnodes),
         cmocka_unit_test(test_nic_disk_steps),
+        cmocka_unit_test(test_nic_coalesce_steps),
     };
     int rc;
 

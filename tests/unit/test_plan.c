@@ -292,7 +292,8 @@ static void test_nic_disk(void **state)
     expect_bad("vm a disk vda cache unsafe io native\n",
                "io native needs cache none or directsync");
     expect_bad("vm a nic 52:54:00:ab:cd:0f\n",
-               "line 1: expected: vm NAME nic MAC queues N or vm NAME nic MAC driver vhost|qemu");
+               "line 1: expected: vm NAME nic MAC queues N, vm NAME nic MAC driver vhost|qemu or "
+               "vm NAME nic MAC coalesce rx-frames N [live|config|both]");
     expect_bad("vm a nic 52:54:00:ab:cd:0f mtu 9000\n", "expected: vm NAME nic MAC queues N");
     expect_bad("vm a nic 52:54:00:ab:cd:0f queues 4 live\n", "expected: vm NAME nic MAC queues N");
     expect_bad("vm a nic 52:54:00:ab:cd queues 4\n",
@@ -348,6 +349,65 @@ static void test_module_sriov(void **state)
     expect_bad("host sriov ../../x numvfs 4\n", "is not a network interface name");
 }
 
+/* issue 17: the host tap's packet batching, with a scope like the pins */
+static void test_nic_coalesce(void **state)
+{
+    static const char *text = "vm web nic 52:54:00:AB:CD:0F coalesce rx-frames 64\n"
+                              "vm web nic 52:54:00:ab:cd:0f coalesce rx-frames 0 config\n"
+                              "vm web nic 52:54:00:ab:cd:0f coalesce rx-frames 16 live\n"
+                              "vm web nic 52:54:00:ab:cd:0f coalesce rx-frames 8 both\n";
+    static const char *lines[] = {
+        "vm web nic 52:54:00:ab:cd:0f coalesce rx-frames 64 both",
+        "vm web nic 52:54:00:ab:cd:0f coalesce rx-frames 0 config",
+        "vm web nic 52:54:00:ab:cd:0f coalesce rx-frames 16 live",
+        "vm web nic 52:54:00:ab:cd:0f coalesce rx-frames 8 both",
+    };
+    static const vt_scope scopes[] = { VT_SCOPE_BOTH, VT_SCOPE_CONFIG, VT_SCOPE_LIVE,
+                                       VT_SCOPE_BOTH };
+    vt_changeset a = { 0 }, b = { 0 };
+    vt_err err = { { 0 } };
+    char *t1, *t2;
+
+    (void)state;
+    if (vt_plan_parse(text, &a, &err) < 0)
+        fail_msg("%s", err.msg);
+    assert_int_equal(a.n, 4);
+    assert_int_equal(a.edits[0].kind, VT_EDIT_NIC_COALESCE);
+    assert_string_equal(a.edits[0].target, "52:54:00:ab:cd:0f");
+    assert_int_equal(a.edits[0].id, 64);
+    assert_int_equal(a.edits[1].id, 0);
+    for (size_t i = 0; i < a.n; i++) {
+        char *l = vt_edit_format(&a.edits[i]);
+        assert_int_equal(a.edits[i].scope, scopes[i]);
+        assert_string_equal(l, lines[i]);
+        free(l);
+    }
+    t1 = vt_plan_format(&a);
+    assert_int_equal(vt_plan_parse(t1, &b, NULL), 0);
+    t2 = vt_plan_format(&b);
+    assert_string_equal(t1, t2);
+    free(t1);
+    free(t2);
+    vt_changeset_clear(&a);
+    vt_changeset_clear(&b);
+
+    expect_bad("vm a nic 52:54:00:ab:cd:0f coalesce rx-frames 65\n",
+               "line 1: rx-frames \"65\" is not a whole number from 0 to 64 (a tap batches at "
+               "most 64 frames, the kernel's NAPI weight)");
+    expect_bad("vm a nic 52:54:00:ab:cd:0f coalesce rx-frames -1\n", "rx-frames \"-1\" is not");
+    expect_bad("vm a nic 52:54:00:ab:cd:0f coalesce rx-frames 1e3\n", "rx-frames \"1e3\" is not");
+    expect_bad("vm a nic 52:54:00:ab:cd:0f coalesce rx-frames many\n", "rx-frames \"many\"");
+    expect_bad("vm a nic 52:54:00:ab:cd:0f coalesce rx-frames 4294967360\n", "is not a whole");
+    expect_bad("vm a nic 52:54:00:ab:cd:0f coalesce rx-frames 8 soon\n",
+               "line 1: scope \"soon\" is not live, config or both");
+    expect_bad("vm a nic 52:54:00:ab:cd:0f coalesce rx-usecs 8\n",
+               "coalesce rx-frames N [live|config|both]");
+    expect_bad("vm a nic 52:54:00:ab:cd:0f coalesce rx-frames\n", "expected: vm NAME nic MAC");
+    expect_bad("vm a nic 52:54:00:ab:cd:0f coalesce rx-frames 8 live now\n",
+               "expected: vm NAME nic MAC");
+    expect_bad("vm a nic vnet0 coalesce rx-frames 8\n", "\"vnet0\" is not a MAC address");
+}
+
 static void test_sizes(void **state)
 {
     unsigned long long k;
@@ -376,6 +436,7 @@ int main(void)
         cmocka_unit_test(test_bad),
         cmocka_unit_test(test_host),
         cmocka_unit_test(test_nic_disk),
+        cmocka_unit_test(test_nic_coalesce),
         cmocka_unit_test(test_sizes),
         cmocka_unit_test(test_module_sriov),
     };

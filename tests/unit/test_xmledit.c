@@ -521,6 +521,62 @@ static void expect_refused_xml(const char *xml, const char *line, const char *ne
     vt_edit_clear(&e);
 }
 
+/* issue 17: libvirt's <coalesce><rx><frames max=/></rx></coalesce> in the
+ * <interface>; 0 takes it out (libvirt drops max='0' itself) */
+static void test_nic_coalesce(void **state)
+{
+    static const char *eth = "<domain type='kvm'><name>x</name><devices>"
+                             "<interface type='ethernet'><mac address='52:54:00:00:00:05'/>"
+                             "<target dev='tap5'/><model type='virtio'/></interface>"
+                             "<interface type='direct'><mac address='52:54:00:00:00:06'/>"
+                             "<source dev='eth0' mode='bridge'/><model type='virtio'/>"
+                             "</interface></devices></domain>";
+    char *xml = load("commented.xml"), *out, *again;
+    vt_domdef *d, *d2;
+
+    (void)state;
+    d = vt_domdef_parse(xml, NULL);
+    assert_int_equal(d->nics[0].coalesce_rx_frames, -1);
+    vt_domdef_free(d);
+    d = apply_ok(xml, "vm x nic 52:54:00:12:34:56 coalesce rx-frames 64", &out);
+    assert_int_equal(d->nics[0].coalesce_rx_frames, 64);
+    /* the driver's queues stay; only the interface changed */
+    assert_int_equal(d->nics[0].queues, 4);
+    assert_non_null(strstr(out, "<coalesce><rx><frames max=\"64\"/></rx></coalesce>"));
+    check_rest_equal(xml, out, " devices ", false);
+    /* again with another value: the one element is changed, not doubled */
+    d2 = apply_ok(out, "vm x nic 52:54:00:12:34:56 coalesce rx-frames 16 config", &again);
+    assert_int_equal(d2->nics[0].coalesce_rx_frames, 16);
+    assert_null(strstr(strstr(again, "<coalesce>") + 1, "<coalesce>"));
+    vt_domdef_free(d2);
+    free(again);
+    /* 0: out it goes, and the document is the one it was */
+    d2 = apply_ok(out, "vm x nic 52:54:00:12:34:56 coalesce rx-frames 0", &again);
+    assert_int_equal(d2->nics[0].coalesce_rx_frames, -1);
+    assert_null(strstr(again, "coalesce"));
+    check_rest_equal(xml, again, " ", false);
+    vt_domdef_free(d2);
+    free(again);
+    vt_domdef_free(d);
+    free(out);
+    /* 0 where there is none: nothing changes */
+    d = apply_ok(xml, "vm x nic 52:54:00:12:34:56 coalesce rx-frames 0", &out);
+    check_rest_equal(xml, out, " ", false);
+    vt_domdef_free(d);
+    free(out);
+    expect_refused("commented.xml", "vm x nic 52:54:00:12:34:57 coalesce rx-frames 64",
+                   "the VM has no NIC with MAC 52:54:00:12:34:57");
+    expect_refused_xml(eth, "vm x nic 52:54:00:00:00:05 coalesce rx-frames 64",
+                       "NIC 52:54:00:00:00:05 is of type ethernet: libvirt takes <coalesce> only "
+                       "on bridge and network interfaces (it refuses it on type ethernet)");
+    expect_refused_xml(eth, "vm x nic 52:54:00:00:00:06 coalesce rx-frames 64",
+                       "is of type direct");
+    assert_true(vt_nic_type_coalesce("bridge") && vt_nic_type_coalesce("network"));
+    assert_false(vt_nic_type_coalesce("ethernet") || vt_nic_type_coalesce("user") ||
+                 vt_nic_type_coalesce(NULL));
+    free(xml);
+}
+
 static void test_nic_disk_refused(void **state)
 {
     static const char *nics = "<domain type='kvm'><name>x</name><devices>"
@@ -587,6 +643,7 @@ int main(void)
         cmocka_unit_test(test_disk_cache),
         cmocka_unit_test(test_nic),
         cmocka_unit_test(test_nic_disk_refused),
+        cmocka_unit_test(test_nic_coalesce),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
