@@ -234,6 +234,54 @@ static json_object *numatune_json(const vt_numatune_def *nt)
     return o;
 }
 
+/* domains[].interfaces: each NIC as defined, and its host side (the tap,
+   its MTU and coalescing, as the kernel has them) */
+static json_object *interfaces_json(const vt_domain *d, const vt_domdef *def)
+{
+    json_object *a;
+
+    a = json_object_new_array();
+    for (size_t i = 0; i < def->nnics; i++) {
+        const vt_nic_def *k = &def->nics[i];
+        json_object *x = json_object_new_object();
+        add(x, "mac", jstr(k->mac));
+        add(x, "type", jstr(k->type));
+        add(x, "source", jstr(k->source));
+        add(x, "model", jstr(k->model));
+        add(x, "driver", jstr(k->driver_name));
+        add(x, "queues", k->queues ? json_object_new_int((int)k->queues) : NULL);
+        add(x, "queues_effective", json_object_new_int((int)vt_fact_nic_queues(k)));
+        {
+            /* the inactive definition's: what libvirt puts on the next tap */
+            const vt_domdef *cf = d->config ? d->config : def;
+            int cfr = -1;
+            for (size_t m = 0; k->mac && m < cf->nnics; m++)
+                if (cf->nics[m].mac && strcasecmp(cf->nics[m].mac, k->mac) == 0)
+                    cfr = cf->nics[m].coalesce_rx_frames;
+            add(x, "coalesce_rx_frames_config", cfr >= 0 ? json_object_new_int(cfr) : NULL);
+        }
+        {
+            /* the host side, as the kernel has it (tap.h) */
+            const vt_nic_host *h = vt_tap_find(d->nichost, d->nnichost, k->mac);
+            add(x, "host_dev", jstr(h ? h->dev : NULL));
+            add(x, "mtu", h && h->mtu ? json_object_new_int((int)h->mtu) : NULL);
+            if (h && h->has_coalesce) {
+                json_object *co = json_object_new_object();
+                add(co, "rx_frames", json_object_new_int64(h->co.rx_frames));
+                add(co, "rx_usecs", json_object_new_int64(h->co.rx_usecs));
+                add(co, "tx_frames", json_object_new_int64(h->co.tx_frames));
+                add(co, "tx_usecs", json_object_new_int64(h->co.tx_usecs));
+                add(x, "coalesce", co);
+            } else {
+                add(x, "coalesce", NULL);
+            }
+            add(x, "coalesce_why", jstr(h ? h->why : "no host data for this NIC"));
+        }
+        json_object_array_add(a, x);
+    }
+    return a;
+}
+
 static json_object *domain_json(const vt_conn *c, const vt_domain *d)
 {
     const vt_domdef *def = d->live;
@@ -343,46 +391,7 @@ static json_object *domain_json(const vt_conn *c, const vt_domain *d)
     }
     add(o, "controllers", a);
 
-    a = json_object_new_array();
-    for (i = 0; i < def->nnics; i++) {
-        const vt_nic_def *k = &def->nics[i];
-        json_object *x = json_object_new_object();
-        add(x, "mac", jstr(k->mac));
-        add(x, "type", jstr(k->type));
-        add(x, "source", jstr(k->source));
-        add(x, "model", jstr(k->model));
-        add(x, "driver", jstr(k->driver_name));
-        add(x, "queues", k->queues ? json_object_new_int((int)k->queues) : NULL);
-        add(x, "queues_effective", json_object_new_int((int)vt_fact_nic_queues(k)));
-        {
-            /* the inactive definition's: what libvirt puts on the next tap */
-            const vt_domdef *cf = d->config ? d->config : def;
-            int cfr = -1;
-            for (size_t m = 0; k->mac && m < cf->nnics; m++)
-                if (cf->nics[m].mac && strcasecmp(cf->nics[m].mac, k->mac) == 0)
-                    cfr = cf->nics[m].coalesce_rx_frames;
-            add(x, "coalesce_rx_frames_config", cfr >= 0 ? json_object_new_int(cfr) : NULL);
-        }
-        {
-            /* the host side, as the kernel has it (tap.h) */
-            const vt_nic_host *h = vt_tap_find(d->nichost, d->nnichost, k->mac);
-            add(x, "host_dev", jstr(h ? h->dev : NULL));
-            add(x, "mtu", h && h->mtu ? json_object_new_int((int)h->mtu) : NULL);
-            if (h && h->has_coalesce) {
-                json_object *co = json_object_new_object();
-                add(co, "rx_frames", json_object_new_int64(h->co.rx_frames));
-                add(co, "rx_usecs", json_object_new_int64(h->co.rx_usecs));
-                add(co, "tx_frames", json_object_new_int64(h->co.tx_frames));
-                add(co, "tx_usecs", json_object_new_int64(h->co.tx_usecs));
-                add(x, "coalesce", co);
-            } else {
-                add(x, "coalesce", NULL);
-            }
-            add(x, "coalesce_why", jstr(h ? h->why : "no host data for this NIC"));
-        }
-        json_object_array_add(a, x);
-    }
-    add(o, "interfaces", a);
+    add(o, "interfaces", interfaces_json(d, def));
 
     {
         json_object *ag = json_object_new_object();
