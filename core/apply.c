@@ -461,6 +461,107 @@ static bool numatune_live_ok(const vt_domdef *live, const vt_edit *e)
            live->numatune->nodeset;
 }
 
+/* The live IOThread count: threads are added after the highest id and
+   removed from the top, one step each. */
+static int live_iothreads(vt_applyplan *p, const vt_domain *d, const vt_edit *e, const char *w,
+                          const char *q, vt_err *err)
+{
+    size_t have = d->live->niothreads;
+    unsigned top = have ? d->live->iothreads[have - 1].id : 0;
+    vt_step *s;
+
+    if (e->id > have) {
+        for (size_t k = have; k < e->id; k++) {
+            s = new_step(p, VT_STEP_IOTHREAD_ADD, d);
+            s->id = ++top;
+            s->call = vt_asprintf("virDomainAddIOThread(%s, %u, AFFECT_LIVE)", d->name, s->id);
+            s->virsh = vt_asprintf("iothreadadd %s %u --live", q, s->id);
+            vt_applyplan_add_change(s, "iothreads (live)", NULL, NULL, e->line);
+            free(s->changes[0].before);
+            free(s->changes[0].after);
+            s->changes[0].before = vt_asprintf("%zu", k);
+            s->changes[0].after = vt_asprintf("%zu", k + 1);
+        }
+    } else {
+        for (size_t k = have; k > e->id; k--) {
+            const vt_iothread_def *io = &d->live->iothreads[k - 1];
+            if (io->nusers) {
+                vt_err_set(err, "%s%s: IOThread %u is used by %s in the running VM; assign it "
+                           "another IOThread first", w, d->name, io->id, io->users[0]);
+                return -1;
+            }
+            s = new_step(p, VT_STEP_IOTHREAD_DEL, d);
+            s->id = io->id;
+            s->call = vt_asprintf("virDomainDelIOThread(%s, %u, AFFECT_LIVE)", d->name, s->id);
+            s->virsh = vt_asprintf("iothreaddel %s %u --live", q, s->id);
+            vt_applyplan_add_change(s, "iothreads (live)", NULL, NULL, e->line);
+            free(s->changes[0].before);
+            free(s->changes[0].after);
+            s->changes[0].before = vt_asprintf("%zu", k);
+            s->changes[0].after = vt_asprintf("%zu", k - 1);
+        }
+    }
+    return 0;
+}
+
+/* A NIC's rx-frames on its host tap, by ioctl; where the tap cannot be
+   reached, scope both leaves it to the config (libvirt sets it at the next
+   start) and scope live is refused. */
+static int live_coalesce(const vt_conn *c, vt_applyplan *p, const vt_domain *d, const vt_edit *e,
+                         const char *w, const char *kb, bool *config_too, vt_err *err)
+{
+    const vt_nic_def *nic = nic_of(d->live, e->target);
+    const vt_nic_host *h = vt_tap_find(d->nichost, d->nnichost, e->target);
+    const char *why = NULL;
+    vt_step *s;
+    char *before;
+
+    if (!nic) {
+        vt_err_set(err, "%s%s: the running VM has no NIC with MAC %s", w, d->name, e->target);
+        return -1;
+    }
+    if (!vt_nic_type_coalesce(nic->type)) {
+        vt_err_set(err, "%s%s: NIC %s is of type %s: libvirt takes <coalesce> only on bridge "
+                   "and network interfaces (it refuses it on type %s)", w, d->name, e->target,
+                   nic->type ? nic->type : "(none)", nic->type ? nic->type : "(none)");
+        return -1;
+    }
+    if (c->remote)
+        why = "the connection is remote: the tap is on another host";
+    else if (!nic->target)
+        why = "it has no host tap in the running definition";
+    else if (h && !h->has_coalesce && h->why)
+        why = h->why;
+    if (why) {
+        if (e->scope == VT_SCOPE_LIVE) {
+            vt_err_set(err, "%s%s: NIC %s cannot change live: %s (use scope config: libvirt "
+                       "sets it on the tap at the next start)", w, d->name, e->target, why);
+            return -1;
+        }
+        vt_applyplan_warn(p, "%s%s: NIC %s coalesce cannot change live (%s): it takes effect "
+                          "at next start", w, d->name, e->target, why);
+        return 0;
+    }
+    s = new_step(p, VT_STEP_NIC_COALESCE, d);
+    s->path = vt_strdup(nic->target);
+    s->call = vt_asprintf("ioctl(SIOCETHTOOL, ETHTOOL_SCOALESCE %s rx_max_coalesced_frames=%u)",
+                          nic->target, e->id);
+    /* no virsh command sets it: the export runs ethtool on the host */
+    s->virsh = vt_asprintf("ethtool -C %s rx-frames %u", nic->target, e->id);
+    s->id = e->id;
+    before = h && h->has_coalesce ? vt_asprintf("%u", h->co.rx_frames) : vt_strdup("?");
+    {
+        char *after = new_value(e);
+        char what[96];
+        snprintf(what, sizeof(what), "%s (live, tap %s)", kb, nic->target);
+        vt_applyplan_add_change(s, what, before, after, e->line);
+        free(after);
+    }
+    free(before);
+    *config_too = true;
+    return 0;
+}
+
 static int prepare_live(vt_conn *c, vt_applyplan *p, const vt_domain *d, const vt_edit *e,
                         bool *config_too, vt_err *err)
 {
@@ -517,95 +618,12 @@ static int prepare_live(vt_conn *c, vt_applyplan *p, const vt_domain *d, const v
         s->virsh = vt_asprintf("numatune %s --mode %s --nodeset %s --live", q, e->mode,
                                e->nodeset);
         break;
-    case VT_EDIT_IOTHREADS: {
-        /* live threads are added after the highest id, removed from the top */
-        size_t have = d->live->niothreads;
-        unsigned top = have ? d->live->iothreads[have - 1].id : 0;
-        if (e->id > have) {
-            for (size_t k = have; k < e->id; k++) {
-                s = new_step(p, VT_STEP_IOTHREAD_ADD, d);
-                s->id = ++top;
-                s->call = vt_asprintf("virDomainAddIOThread(%s, %u, AFFECT_LIVE)", d->name, s->id);
-                s->virsh = vt_asprintf("iothreadadd %s %u --live", q, s->id);
-                vt_applyplan_add_change(s, "iothreads (live)", NULL, NULL, e->line);
-                free(s->changes[0].before);
-                free(s->changes[0].after);
-                s->changes[0].before = vt_asprintf("%zu", k);
-                s->changes[0].after = vt_asprintf("%zu", k + 1);
-            }
-        } else {
-            for (size_t k = have; k > e->id; k--) {
-                const vt_iothread_def *io = &d->live->iothreads[k - 1];
-                if (io->nusers) {
-                    vt_err_set(err, "%s%s: IOThread %u is used by %s in the running VM; assign it "
-                               "another IOThread first", w, d->name, io->id, io->users[0]);
-                    goto cleanup;
-                }
-                s = new_step(p, VT_STEP_IOTHREAD_DEL, d);
-                s->id = io->id;
-                s->call = vt_asprintf("virDomainDelIOThread(%s, %u, AFFECT_LIVE)", d->name, s->id);
-                s->virsh = vt_asprintf("iothreaddel %s %u --live", q, s->id);
-                vt_applyplan_add_change(s, "iothreads (live)", NULL, NULL, e->line);
-                free(s->changes[0].before);
-                free(s->changes[0].after);
-                s->changes[0].before = vt_asprintf("%zu", k);
-                s->changes[0].after = vt_asprintf("%zu", k - 1);
-            }
-        }
-        ret = 0;
+    case VT_EDIT_IOTHREADS:
+        ret = live_iothreads(p, d, e, w, q, err);
         goto cleanup;
-    }
-    case VT_EDIT_NIC_COALESCE: {
-        const vt_nic_def *nic = nic_of(d->live, e->target);
-        const vt_nic_host *h = vt_tap_find(d->nichost, d->nnichost, e->target);
-        const char *why = NULL;
-        if (!nic) {
-            vt_err_set(err, "%s%s: the running VM has no NIC with MAC %s", w, d->name, e->target);
-            goto cleanup;
-        }
-        if (!vt_nic_type_coalesce(nic->type)) {
-            vt_err_set(err, "%s%s: NIC %s is of type %s: libvirt takes <coalesce> only on bridge "
-                       "and network interfaces (it refuses it on type %s)", w, d->name, e->target,
-                       nic->type ? nic->type : "(none)", nic->type ? nic->type : "(none)");
-            goto cleanup;
-        }
-        if (c->remote)
-            why = "the connection is remote: the tap is on another host";
-        else if (!nic->target)
-            why = "it has no host tap in the running definition";
-        else if (h && !h->has_coalesce && h->why)
-            why = h->why;
-        if (why) {
-            if (e->scope == VT_SCOPE_LIVE) {
-                vt_err_set(err, "%s%s: NIC %s cannot change live: %s (use scope config: libvirt "
-                           "sets it on the tap at the next start)", w, d->name, e->target, why);
-                goto cleanup;
-            }
-            vt_applyplan_warn(p, "%s%s: NIC %s coalesce cannot change live (%s): it takes effect "
-                              "at next start", w, d->name, e->target, why);
-            ret = 0;
-            goto cleanup;
-        }
-        s = new_step(p, VT_STEP_NIC_COALESCE, d);
-        s->path = vt_strdup(nic->target);
-        s->call = vt_asprintf("ioctl(SIOCETHTOOL, ETHTOOL_SCOALESCE %s rx_max_coalesced_frames=%u)",
-                              nic->target, e->id);
-        /* no virsh command sets it: the export runs ethtool on the host */
-        s->virsh = vt_asprintf("ethtool -C %s rx-frames %u", nic->target, e->id);
-        s->id = e->id;
-        before = h && h->has_coalesce ? vt_asprintf("%u", h->co.rx_frames) : vt_strdup("?");
-        {
-            char *after = new_value(e);
-            char what[96];
-            snprintf(what, sizeof(what), "%s (live, tap %s)", kb, nic->target);
-            vt_applyplan_add_change(s, what, before, after, e->line);
-            free(after);
-        }
-        free(before);
-        *config_too = true;
-        ret = 0;
+    case VT_EDIT_NIC_COALESCE:
+        ret = live_coalesce(c, p, d, e, w, kb, config_too, err);
         goto cleanup;
-    }
     default:
         /* hugepages, seclabel, disk IOThread: config only */
         ret = 0;
