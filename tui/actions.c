@@ -1,6 +1,8 @@
 #include "actions.h"
 
 #include <curses.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -128,7 +130,7 @@ int vt_config_parse(const char *text, vt_config *cfg, vt_err *err)
     while (line && *line) {
         const char *nl = strchr(line, '\n');
         size_t len = nl ? (size_t)(nl - line) : strlen(line);
-        char buf[256], w1[64] = "", w2[64] = "", w3[64] = "", w4[8] = "";
+        char buf[1024], w1[64] = "", w2[64] = "", w3[64] = "", w4[8] = "";
         int n;
 
         lineno++;
@@ -163,6 +165,17 @@ int vt_config_parse(const char *text, vt_config *cfg, vt_err *err)
                 return -1;
             }
             unbind_key(&work, key);
+        } else if (strcmp(w1, "host") == 0) {
+            /* "host NAME URI": the hosts of a fleet, read by
+               vt_config_hosts (core/hosts.c checks them there) */
+            char *save = NULL;
+            int nf = 0;
+            for (char *t = strtok_r(buf, " \t\r", &save); t; t = strtok_r(NULL, " \t\r", &save))
+                nf++;
+            if (nf != 3) {
+                vt_err_set(err, "line %d: expected host NAME URI", lineno);
+                return -1;
+            }
         } else if (strcmp(w1, "theme") == 0 && n == 2) {
             snprintf(work.theme, sizeof(work.theme), "%s", w2);
         } else if (strcmp(w1, "color") == 0 && n == 2 &&
@@ -170,7 +183,7 @@ int vt_config_parse(const char *text, vt_config *cfg, vt_err *err)
             work.color = strcmp(w2, "yes") == 0;
         } else {
             vt_err_set(err, "line %d: cannot read \"%s\" (expected bind KEY ACTION, "
-                       "unbind KEY, theme NAME or color yes|no)", lineno, vt_rstrip(buf));
+                       "unbind KEY, theme NAME, color yes|no or host NAME URI)", lineno, vt_rstrip(buf));
             return -1;
         }
     }
@@ -198,4 +211,29 @@ int vt_config_key_for(const vt_config *cfg, vt_action a)
         if (cfg->bindings[i].action == a)
             return cfg->bindings[i].key;
     return -1;
+}
+
+char *vt_config_default_path(void)
+{
+    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+
+    if (xdg && *xdg)
+        return vt_asprintf("%s/virt-tune/config", xdg);
+    if (home && *home)
+        return vt_asprintf("%s/.config/virt-tune/config", home);
+    return NULL;
+}
+
+int vt_config_hosts(const char *path, vt_hostlist *l, vt_err *err)
+{
+    VT_AUTOFREE char *dflt = NULL;
+    VT_AUTOFREE char *text = NULL;
+
+    if (!path)
+        path = dflt = vt_config_default_path();
+    if (!path || access(path, F_OK) != 0)
+        return 0;
+    if (!(text = vt_read_file(path, 1 << 20, err)))
+        return -1;
+    return vt_hostlist_parse(l, text, path, "host", err);
 }

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/hosts.h"
 #include "core/util.h"
 #include "tui/views.h"
 
@@ -97,5 +98,12 @@ vt_action vt_config_lookup(const vt_config *cfg, int key);
 const char *vt_key_name(int key, char *buf, size_t bufsz);
 /* First key bound to an action, or -1. */
 int vt_config_key_for(const vt_config *cfg, vt_action a);
+
+/* $XDG_CONFIG_HOME/virt-tune/config, else ~/.config/virt-tune/config;
+ * NULL without either variable. Caller frees. */
+char *vt_config_default_path(void);
+/* The config file's "host NAME URI" lines appended to l (path NULL: the
+ * default one; a missing file has none). -1 with "PATH: line N: why". */
+int vt_config_hosts(const char *path, vt_hostlist *l, vt_err *err);
 
 #endif

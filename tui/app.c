@@ -308,14 +308,8 @@ static int load_config(vt_app *a, const char *path)
         fprintf(stderr, "virt-tune: built-in config: %s\n", err.msg);
         return -1;
     }
-    if (!path) {
-        const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-        if (xdg && *xdg)
-            dflt = vt_asprintf("%s/virt-tune/config", xdg);
-        else if (home && *home)
-            dflt = vt_asprintf("%s/.config/virt-tune/config", home);
-        path = dflt;
-    }
+    if (!path)
+        path = dflt = vt_config_default_path();
     if (!path || access(path, F_OK) != 0)
         return 0;
     if (!(text = vt_read_file(path, 1 << 20, &err))) {

@@ -29,7 +29,10 @@ typedef enum {
 } run_mode;
 
 typedef struct options {
-    const char *uri;
+    const char *uri;           /* the one host's URI (NULL: libvirt's default) */
+    vt_hostlist hosts;         /* -c given more than once, --hosts FILE, or the
+                                  config's host lines: the fleet */
+    bool hosts_given;          /* -c or --hosts on the command line */
     const char *sysfs_root;
     const char *procfs_root;
     const char *etc_root;
@@ -59,6 +62,8 @@ static void usage(FILE *out)
           "\n"
           "  -c, --connect URI        libvirt connection URI (default: $LIBVIRT_DEFAULT_URI,\n"
           "                           then libvirt's own default), as with virsh\n"
+          "                           given more than once: several hosts (the fleet)\n"
+          "      --hosts FILE         the hosts of a fleet, one 'NAME URI' a line\n"
           "  -r, --readonly           open a read-only connection\n"
           "      --demo               the built-in demo host (libvirt test driver, no root)\n"
           "      --report[=FORMAT]    print the whole snapshot and exit; FORMAT is text\n"
@@ -100,13 +105,39 @@ static void usage(FILE *out)
           out);
 }
 
+/* The hosts: the command line's, else the config file's; one host is
+ * today's single-host run, several are a fleet, which the console, --check
+ * and --report take. */
+static int fleet_args(options *o)
+{
+    vt_err err = { { 0 } };
+
+    if (!o->hosts_given && !o->demo && vt_config_hosts(NULL, &o->hosts, &err) < 0) {
+        fprintf(stderr, "virt-tune: %s\n", err.msg);
+        return -1;
+    }
+    if (o->hosts.n == 1)
+        o->uri = o->hosts.v[0].uri;
+    if (o->hosts.n > 1 && o->mode != MODE_CONSOLE && o->mode != MODE_CHECK &&
+        o->mode != MODE_REPORT_TEXT && o->mode != MODE_REPORT_JSON) {
+        fprintf(stderr, "virt-tune: %s takes one host, and %zu are given%s; name one with -c URI "
+                "(a plan for several hosts: contrib/ansible/virt-tune-apply.yml)\n",
+                o->mode == MODE_TOP ? "--top" : o->mode == MODE_REVERT ? "--revert-last"
+                : o->mode == MODE_EXPORT_VIRSH ? "--export-virsh" : "--apply", o->hosts.n,
+                o->hosts_given ? "" : " (the config file's host lines)");
+        return -1;
+    }
+    return 0;
+}
+
 static int parse_args(int argc, char **argv, options *o)
 {
     enum { OPT_DEMO = 256, OPT_REPORT, OPT_SYSFS, OPT_PROCFS, OPT_THEME, OPT_NOCOLOR, OPT_ETC,
            OPT_PLAN, OPT_APPLY, OPT_DRYRUN, OPT_EXPORT, OPT_LOG, OPT_REVERT, OPT_CHECK,
-           OPT_JSON, OPT_FORCE, OPT_TOP, OPT_CSV, OPT_LIVE };
+           OPT_JSON, OPT_FORCE, OPT_TOP, OPT_CSV, OPT_LIVE, OPT_HOSTS };
     static const struct option longopts[] = {
         { "connect", required_argument, NULL, 'c' },
+        { "hosts", required_argument, NULL, OPT_HOSTS },
         { "readonly", no_argument, NULL, 'r' },
         { "demo", no_argument, NULL, OPT_DEMO },
         { "report", optional_argument, NULL, OPT_REPORT },
@@ -141,7 +172,25 @@ static int parse_args(int argc, char **argv, options *o)
     o->color = -1;
     while ((ch = getopt_long(argc, argv, "c:rd:n:yhV", longopts, NULL)) != -1) {
         switch (ch) {
-        case 'c': o->uri = optarg; break;
+        case 'c': {
+            vt_err err = { { 0 } };
+            o->hosts_given = true;
+            if (vt_hostlist_add(&o->hosts, NULL, optarg, &err) < 0) {
+                fprintf(stderr, "virt-tune: -c: %s\n", err.msg);
+                return -1;
+            }
+            break;
+        }
+        case OPT_HOSTS: {
+            vt_err err = { { 0 } };
+            VT_AUTOFREE char *text = vt_read_file(optarg, 1 << 20, &err);
+            o->hosts_given = true;
+            if (!text || vt_hostlist_parse(&o->hosts, text, optarg, NULL, &err) < 0) {
+                fprintf(stderr, "virt-tune: --hosts: %s\n", err.msg);
+                return -1;
+            }
+            break;
+        }
         case 'r': o->readonly = true; break;
         case OPT_DEMO: o->demo = true; break;
         case OPT_REPORT:
@@ -235,11 +284,11 @@ static int parse_args(int argc, char **argv, options *o)
         fputs("virt-tune: --dry-run, --yes and --force go with --apply FILE or --revert-last\n", stderr);
         return -1;
     }
-    if (o->demo && o->uri) {
-        fputs("virt-tune: --demo and --connect exclude each other\n", stderr);
+    if (o->demo && o->hosts_given) {
+        fputs("virt-tune: --demo and --connect (or --hosts) exclude each other\n", stderr);
         return -1;
     }
-    return 0;
+    return fleet_args(o);
 }
 
 /* libvirt prints errors to stderr by default; virt-tune reports its own. */
@@ -345,8 +394,10 @@ int main(int argc, char **argv)
         virSetErrorFunc(NULL, quiet_libvirt);
         return vt_cli_sasl(argc - 1, argv + 1);
     }
-    if (parse_args(argc, argv, &o) < 0)
+    if (parse_args(argc, argv, &o) < 0) {
+        vt_hostlist_clear(&o.hosts);
         return 2;
+    }
     /* A daemon that goes away must be an error from libvirt, not a
      * SIGPIPE that kills us with the terminal still in curses mode. */
     signal(SIGPIPE, SIG_IGN);
@@ -428,6 +479,7 @@ int main(int argc, char **argv)
 cleanup:
     vt_conn_free(c);
     vt_demo_free(demo);
+    vt_hostlist_clear(&o.hosts);
     sigprocmask(SIG_SETMASK, &old, NULL);
     return rc;
 }
