@@ -474,19 +474,41 @@ static bool uri_interactive(const char *uri)
            plus && colon && plus < colon && strncmp(plus, "+libssh", 7) == 0;
 }
 
-vt_conn *vt_conn_open(const vt_conn_opts *opts, vt_err *err)
+/* A vt_conn with its roots and mode, not connected yet. */
+static vt_conn *conn_new(const vt_conn_opts *opts)
 {
     vt_conn *c = vt_calloc(1, sizeof(*c));
-    const char *what = opts->uri ? opts->uri : "the default libvirt URI";
-    int wait = opts->open_wait_ms > 0 && !uri_interactive(opts->uri) ? opts->open_wait_ms : -1;
-    vt_attempt *t;
-    char *uri;
 
     pthread_mutex_init(&c->lock, NULL);
     c->sysfs_root = vt_strdup(opts->sysfs_root ? opts->sysfs_root : "/sys");
     c->procfs_root = vt_strdup(opts->procfs_root ? opts->procfs_root : "/proc");
     c->etc_root = vt_strdup(opts->etc_root ? opts->etc_root : "/etc");
     c->readonly = opts->readonly;
+    c->asked_uri = vt_strdup(opts->uri);
+    return c;
+}
+
+/* The attempt t opened the connection: c is now as vt_conn_open gives it. */
+static void conn_opened(vt_conn *c, vt_attempt *t)
+{
+    char *uri;
+
+    adopt(c, t);
+    uri = virConnectGetURI(c->conn);
+    free(c->uri);
+    c->uri = vt_strdup(uri ? uri : c->asked_uri);
+    free(uri);
+    c->remote = uri_is_remote(c->uri);
+    c->in_process = uri_in_process(c->uri);
+}
+
+vt_conn *vt_conn_open(const vt_conn_opts *opts, vt_err *err)
+{
+    vt_conn *c = conn_new(opts);
+    const char *what = opts->uri ? opts->uri : "the default libvirt URI";
+    int wait = opts->open_wait_ms > 0 && !uri_interactive(opts->uri) ? opts->open_wait_ms : -1;
+    vt_attempt *t;
+
     /* in a thread: a daemon that accepts the socket but does not answer
        would hold the open for ever (the keepalive starts after it) */
     t = attempt_start(opts->uri, opts->readonly);
@@ -503,13 +525,47 @@ vt_conn *vt_conn_open(const vt_conn_opts *opts, vt_err *err)
         vt_conn_free(c);
         return NULL;
     }
-    adopt(c, t);
-    uri = virConnectGetURI(c->conn);
-    c->uri = vt_strdup(uri ? uri : opts->uri);
-    free(uri);
-    c->remote = uri_is_remote(c->uri);
-    c->in_process = uri_in_process(c->uri);
+    conn_opened(c, t);
     return c;
+}
+
+vt_conn *vt_conn_open_start(const vt_conn_opts *opts)
+{
+    vt_conn *c = conn_new(opts);
+
+    c->uri = vt_strdup(opts->uri ? opts->uri : "the default libvirt URI");
+    c->attempt = attempt_start(opts->uri, opts->readonly);
+    c->attempt_at_ms = vt_now_ns() / 1000000;
+    return c;
+}
+
+int vt_conn_open_wait(vt_conn *c, int wait_ms)
+{
+    vt_attempt *t;
+
+    if (c->conn)
+        return 0;
+    if (!c->attempt) {
+        c->attempt = attempt_start(c->asked_uri, c->readonly);
+        c->attempt_at_ms = vt_now_ns() / 1000000;
+    }
+    t = c->attempt;
+    if (!bg_wait(&t->task, wait_ms))
+        return 1;
+    c->attempt = NULL;
+    if (!t->conn) {
+        vt_err_set(&c->err, "cannot connect to %s: %s", c->uri, t->msg);
+        attempt_free(&t->task);
+        return -1;
+    }
+    vt_err_clear(&c->err);
+    conn_opened(c, t);
+    return 0;
+}
+
+long long vt_conn_open_waited_ms(const vt_conn *c)
+{
+    return c->conn || !c->attempt ? 0 : vt_now_ns() / 1000000 - c->attempt_at_ms;
 }
 
 int vt_conn_reconnect(vt_conn *c, int wait_ms)
@@ -623,6 +679,7 @@ void vt_conn_free(vt_conn *c)
     vt_host_clear(&c->host);
     vt_pidmap_clear(&c->pids);
     free(c->uri);
+    free(c->asked_uri);
     free(c->sysfs_root);
     free(c->procfs_root);
     free(c->etc_root);

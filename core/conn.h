@@ -128,7 +128,9 @@ typedef struct vt_conn {
     char **pending;             /* owned uuids marked by events; lock */
     size_t npending;
     bool pending_all;           /* lock; re-read every definition */
-    struct vt_attempt *attempt; /* a reconnect still under way */
+    struct vt_attempt *attempt; /* a reconnect (or a first open) still under way */
+    long long attempt_at_ms;    /* when the first open's attempt started */
+    char *asked_uri;            /* owned; the URI given to the open (NULL: default) */
     struct vt_refresh_job *job; /* a refresh still under way */
     bool closed;                /* lock; the close callback fired */
     int close_reason;           /* lock; virConnectCloseReason */
@@ -144,6 +146,18 @@ int vt_events_start(vt_err *err);
 bool vt_events_running(void);
 
 vt_conn *vt_conn_open(const vt_conn_opts *opts, vt_err *err);
+/* The open in two halves, for a console with several hosts, none of
+ * which may hold the keyboard: start gives a vt_conn without a connection
+ * (c->conn NULL; c->uri the URI asked for) whose open runs in a thread.
+ * Wait gives 1 while the daemon has not answered (after waiting up to
+ * wait_ms), 0 once open (c is then as vt_conn_open gives it), -1 with
+ * c->err when the open failed; the next wait starts a new attempt. The
+ * open is never given up on: a stopped daemon is waited for. */
+vt_conn *vt_conn_open_start(const vt_conn_opts *opts);
+int vt_conn_open_wait(vt_conn *c, int wait_ms);
+/* How long the attempt under way has waited (0: none, or open). */
+long long vt_conn_open_waited_ms(const vt_conn *c);
+
 /* Accepts NULL. Closing the connection is waited for at most
  * VT_CLOSE_WAIT_MS: with a daemon that does not answer, the vt_conn is
  * left to a thread that ends with the close (or the process). */

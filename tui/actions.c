@@ -20,7 +20,7 @@ const char vt_default_config[] =
     "bind Enter open\nbind Esc back\nbind Left back\nbind h back\n"
     "bind Tab next-panel\nbind BTab prev-panel\nbind Right next-panel\n"
     "bind / filter\nbind s sort\nbind S sort-reverse\n"
-    "bind H host\nbind T top-view\nbind ^L refresh\nbind ? help\nbind F1 help\nbind q quit\n"
+    "bind H host\nbind T top-view\nbind F fleet\nbind ^L refresh\nbind ? help\nbind F1 help\nbind q quit\n"
     "bind e edit\nbind ^G pick-cpus\nbind F2 pick-cpus\nbind Space pick\nbind R review\n"
     "bind a apply\nbind w save-plan\nbind d drop\nbind D drop-all\n"
     "bind A advice\nbind f fix\nbind U revert-last\n"

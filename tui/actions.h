@@ -21,7 +21,7 @@
     X(PAGE_DOWN, "page-down", NULL, 0, false, "One page down") \
     X(TOP, "top", NULL, 0, false, "To the first line") \
     X(BOTTOM, "bottom", NULL, 0, false, "To the last line") \
-    X(OPEN, "open", "Open", VT_SCR_LIST | VT_SCR_ADVICE | VT_SCR_TOP, false, "Open the VM, or where a finding lives") \
+    X(OPEN, "open", "Open", VT_SCR_LIST | VT_SCR_ADVICE | VT_SCR_TOP | VT_SCR_FLEET, false, "Open the VM, or where a finding lives") \
     X(BACK, "back", "Back", VT_SCR_DETAIL | VT_SCR_HOST | VT_SCR_HELP | VT_SCR_REVIEW | VT_SCR_ADVICE | VT_SCR_REMOTE | VT_SCR_TOP, false, "Go back to the previous screen") \
     X(NEXT_PANEL, "next-panel", "Panel", VT_SCR_DETAIL, false, "Next panel of the VM") \
     X(PREV_PANEL, "prev-panel", NULL, 0, false, "Previous panel of the VM") \
@@ -42,12 +42,13 @@
     X(USER_ADD, "user-add", "Add user", VT_SCR_REMOTE, true, "Add a SASL user (password asked twice)") \
     X(USER_PASSWD, "user-passwd", "Password", VT_SCR_REMOTE, true, "Change the selected user's password") \
     X(USER_DELETE, "user-delete", "Delete", VT_SCR_REMOTE, true, "Delete the selected SASL user (asks)") \
-    X(APPLY, "apply", "Apply", VT_SCR_REVIEW, true, "Apply the staged edits (asks first)") \
+    X(APPLY, "apply", "Apply", VT_SCR_REVIEW | VT_SCR_FLEET, true, "Apply the staged edits (asks first; in the fleet, host by host)") \
     X(SAVE_PLAN, "save-plan", "Save", VT_SCR_REVIEW, false, "Save the staged edits as a plan file") \
     X(DROP, "drop", "Drop", VT_SCR_REVIEW, false, "Drop the selected staged edit") \
     X(DROP_ALL, "drop-all", "Drop all", VT_SCR_REVIEW, false, "Drop all staged edits (asks first)") \
     X(TOP_VIEW, "top-view", "Top", VT_SCR_LIST, false, "The Top view: CPU, steal, exits, disk and network of each running VM") \
-    X(HELP, "help", "Help", VT_SCR_LIST | VT_SCR_DETAIL | VT_SCR_HOST | VT_SCR_REVIEW | VT_SCR_ADVICE | VT_SCR_REMOTE | VT_SCR_TOP, false, "Show this help") \
+    X(FLEET, "fleet", "Fleet", VT_SCR_LIST, false, "The fleet: every host's state, findings and staged edits") \
+    X(HELP, "help", "Help", VT_SCR_LIST | VT_SCR_DETAIL | VT_SCR_HOST | VT_SCR_REVIEW | VT_SCR_ADVICE | VT_SCR_REMOTE | VT_SCR_TOP | VT_SCR_FLEET, false, "Show this help") \
     X(QUIT, "quit", "Quit", VT_SCR_ALL, false, "Quit (asks first when edits are staged)")
 
 typedef enum {

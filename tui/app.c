@@ -176,18 +176,31 @@ static void draw(vt_app *a)
         return;
     }
     for (int pass = 0; pass < 2; pass++) {
+        /* the fleet's view is of every host, connected or not */
+        bool shown = a->c || vt_nav_top(a) == VT_VIEW_FLEET;
         a->pad_clamped = false;
-        if (!a->c)
+        if (!shown)
             snprintf(what, sizeof(what), "connecting");
         else
             top->title(a, what, sizeof(what));
         vt_frame_title(a, what);
         vt_frame_status(a);
         vt_frame_footer(a, 1u << vt_nav_top(a));
-        if (a->c)
+        if (shown) {
             top->draw(a);
-        else
+        } else {
+            if (a->fleet->n > 1) {
+                /* a host of the fleet that is not open yet says why */
+                char state[600], line[700];
+                vt_fleet_state(&a->fleet->h[a->fleet->fg], state, sizeof(state));
+                snprintf(line, sizeof(line), " %s: %s", a->host_name, state);
+                vt_text_put(stdscr, 2, 0, line, COLS, vt_theme_attr(&a->th, VT_ROLE_VALUE_BAD), 1);
+                snprintf(line, sizeof(line), " %s goes back to the fleet; the host opens by itself once it answers",
+                         vt_app_key(a, VT_ACT_FLEET));
+                vt_text_put(stdscr, 3, 0, line, COLS, vt_theme_attr(&a->th, VT_ROLE_DIM), 1);
+            }
             wnoutrefresh(stdscr);
+        }
         /* a clamped scroll shows lines the first pass did not draw */
         if (!a->pad_clamped)
             break;
@@ -206,7 +219,9 @@ static void quit_answer(vt_app *a, int button)
 {
     if (button != 0)
         return;
-    vt_staged_drop_all(a);   /* lost on purpose: the recovery file goes too */
+    /* lost on purpose: the recovery files go too */
+    for (size_t i = 0; i < a->fleet->n; i++)
+        vt_staged_drop_all(a->fleet->h[i].a);
     a->quit = true;
 }
 
@@ -214,11 +229,22 @@ static void quit_answer(vt_app *a, int button)
 static bool global_action(vt_app *a, vt_action act)
 {
     switch (act) {
-    case VT_ACT_QUIT:
-        if (!a->staged.n)
+    case VT_ACT_QUIT: {
+        size_t n = vt_fleet_staged(a->fleet), hosts = 0;
+        if (!n)
             return true;
-        vt_dialog_ask(a, "Quit", "Quit", quit_answer, "%zu staged edit%s not applied.\nQuit and lose %s?",
-                      a->staged.n, a->staged.n == 1 ? " is" : "s are", a->staged.n == 1 ? "it" : "them");
+        for (size_t i = 0; i < a->fleet->n; i++)
+            hosts += a->fleet->h[i].a->staged.n > 0;
+        if (hosts > 1)
+            vt_dialog_ask(a, "Quit", "Quit", quit_answer, "%zu staged edits on %zu hosts are not applied.\n"
+                          "Quit and lose them?", n, hosts);
+        else
+            vt_dialog_ask(a, "Quit", "Quit", quit_answer, "%zu staged edit%s not applied.\nQuit and lose %s?", n,
+                          n == 1 ? " is" : "s are", n == 1 ? "it" : "them");
+        break;
+    }
+    case VT_ACT_FLEET:
+        vt_fleet_show(a);
         break;
     case VT_ACT_BACK:
         vt_nav_pop(a);
@@ -459,7 +485,23 @@ static bool key(vt_app *a, int r, wint_t ch)
     return dispatch(a, vt_config_lookup(&a->cfg, (int)ch)) || a->quit;
 }
 
-static void loop(vt_app *a, volatile sig_atomic_t *stop)
+/* How long to wait for a key: until the next refresh or open is due, and
+ * briefly while the foreground's refresh runs (to merge it between keys)
+ * or another host's does. */
+static int key_wait(const vt_fleet *f)
+{
+    const vt_app *a = vt_fleet_fg(f);
+    long long due = vt_fleet_next_due(f);
+    int wait = due < 0 ? 1000 : (int)(due - vt_now_ms());
+
+    if (a->c && vt_conn_refresh_running(a->c))
+        wait = 20;
+    else if (vt_fleet_busy(f) && wait > 100)
+        wait = 100;
+    return wait > 0 ? wait : 0;
+}
+
+static void loop(vt_fleet *f, volatile sig_atomic_t *stop)
 {
     FILE *trace = NULL;
     long long key_t0 = 0;
@@ -472,23 +514,20 @@ static void loop(vt_app *a, volatile sig_atomic_t *stop)
         trace = fopen(tp, "a");
     for (;;) {
         wint_t ch;
-        int r, wait;
+        int r;
+        vt_app *a;
 
-        vt_recovery_sync(a);
         if (*stop)
             break;
-        if (vt_conn_refresh_running(a->c) || vt_now_ms() >= a->next_refresh)
-            vt_refresh_bounded(a, 0);
+        vt_fleet_tick(f);
+        a = vt_fleet_fg(f);
         draw(a);
         if (trace && key_t0) {
             fprintf(trace, "%lld %d\n", now_us() - key_t0, last_key);
             fflush(trace);
             key_t0 = 0;
         }
-        wait = (int)(a->next_refresh - vt_now_ms());
-        if (vt_conn_refresh_running(a->c))
-            wait = 20;   /* look for its end between keys */
-        timeout(wait > 0 ? wait : 0);
+        timeout(key_wait(f));
         r = get_wch(&ch);
         if (*stop)
             break;
@@ -505,13 +544,11 @@ static void loop(vt_app *a, volatile sig_atomic_t *stop)
         fclose(trace);
 }
 
-static void app_free(vt_app *a)
+/* What one host's console holds; the views' own state is freed once. */
+static void host_free(vt_app *a)
 {
     while (vt_nav_pop(a))
         ;
-    for (int v = 0; v < VT_VIEW_LAST; v++)
-        if (views[v]->free)
-            views[v]->free(a);
     vt_changeset_clear(&a->staged);
     vt_bases_clear(&a->bases);
     vt_recovery_end(a);
@@ -525,19 +562,96 @@ static void app_free(vt_app *a)
     free(a);
 }
 
-int vt_app_run(const vt_app_opts *o, volatile sig_atomic_t *stop)
+static void fleet_free(vt_fleet *f)
+{
+    vt_app *fg = vt_fleet_fg(f);
+
+    for (int v = 0; v < VT_VIEW_LAST; v++)
+        if (views[v]->free)
+            views[v]->free(fg);
+    for (size_t i = 0; i < f->n; i++) {
+        vt_conn_free(f->h[i].opening);
+        host_free(f->h[i].a);
+        free(f->h[i].name);
+    }
+    free(f->h);
+    free(f);
+}
+
+static vt_app *host_new(const vt_app_opts *o, vt_fleet *f)
 {
     vt_app *a = vt_calloc(1, sizeof(*a));
-    vt_err err = { { 0 } };
-    bool started = false, failed = false;
-    int rc = 1;
 
+    a->fleet = f;
     a->opts = o;
     a->refresh_ms = o->refresh_ms > 0 ? o->refresh_ms : 2000;
     a->connected = true;
     a->recovery_lock = -1;
     a->uri_label = o->uri_label ? o->uri_label : "";
     a->recovery_key = o->recovery_key;
+    return a;
+}
+
+/* Several hosts: each console shares the first's config, theme and pad,
+ * and opens its host in a thread; the fleet view is at the bottom of
+ * every stack. */
+static void fleet_add_hosts(vt_fleet *f, const vt_app_opts *o)
+{
+    vt_app *first = f->h[0].a;
+
+    f->h = vt_realloc(f->h, o->hosts->n * sizeof(*f->h));
+    memset(f->h + 1, 0, (o->hosts->n - 1) * sizeof(*f->h));
+    f->n = o->hosts->n;
+    for (size_t i = 0; i < f->n; i++) {
+        vt_conn_opts co = *o->conn_opts;
+        vt_app *a = i ? host_new(o, f) : first;
+        if (i) {
+            a->cfg = first->cfg;
+            a->th = first->th;
+            a->pad = first->pad;
+        }
+        a->host_name = o->hosts->v[i].name;
+        a->uri_label = o->hosts->v[i].uri ? o->hosts->v[i].uri : "the default URI";
+        co.uri = o->hosts->v[i].uri;
+        f->h[i].name = vt_strdup(o->hosts->v[i].name);
+        f->h[i].a = a;
+        f->h[i].opening = vt_conn_open_start(&co);
+        a->stack[a->depth++] = VT_VIEW_FLEET;
+    }
+}
+
+/* The messages a console leaves on the terminal it gives back. */
+static void exit_notes(const vt_fleet *f, const vt_app_opts *o)
+{
+    for (size_t i = 0; i < f->n; i++) {
+        const vt_app *a = f->h[i].a;
+        char who[128] = "";
+        if (!a->staged.n)
+            continue;
+        if (f->n > 1)
+            snprintf(who, sizeof(who), " on %s", f->h[i].name);
+        if (o->sandbox)
+            /* the demo's recovery file is in its copy, removed as we return */
+            fprintf(stderr, "virt-tune: %zu staged edit%s not applied; the demo keeps nothing after it ends\n",
+                    a->staged.n, a->staged.n == 1 ? "" : "s");
+        else if (a->recovery_path && !a->recovery_failed)
+            fprintf(stderr, "virt-tune: %zu staged edit%s%s not applied, kept in %s; the next console on this "
+                    "host offers %s\n", a->staged.n, a->staged.n == 1 ? "" : "s", who, a->recovery_path,
+                    a->staged.n == 1 ? "it" : "them");
+    }
+}
+
+int vt_app_run(const vt_app_opts *o, volatile sig_atomic_t *stop)
+{
+    vt_fleet *f = vt_calloc(1, sizeof(*f));
+    vt_app *a;
+    vt_err err = { { 0 } };
+    bool started = false, failed = false, several = o->hosts && o->hosts->n > 1;
+    int rc = 1;
+
+    f->h = vt_calloc(1, sizeof(*f->h));
+    f->n = 1;
+    a = f->h[0].a = host_new(o, f);
     if (prepare(a, o) < 0)
         goto out;
     setlocale(LC_ALL, "");
@@ -547,6 +661,14 @@ int vt_app_run(const vt_app_opts *o, volatile sig_atomic_t *stop)
     }
     started = true;
     start_curses(a, o);
+    if (several) {
+        fleet_add_hosts(f, o);
+        vt_fleet_show(a);
+        rc = 0;
+        loop(f, stop);
+        goto out;
+    }
+    f->h[0].name = vt_strdup(o->hosts && o->hosts->n ? o->hosts->v[0].name : "localhost");
     a->stack[a->depth++] = VT_VIEW_LIST;
     if (connect_now(a, o, &err) < 0) {
         failed = true;
@@ -557,25 +679,20 @@ int vt_app_run(const vt_app_opts *o, volatile sig_atomic_t *stop)
     draw(a);
     first_refresh(a, o);
     vt_recovery_offer(a);
-    loop(a, stop);
+    loop(f, stop);
     rc = 0;
-    vt_recovery_sync(a);
 
 out:
+    for (size_t i = 0; i < f->n; i++)
+        vt_recovery_sync(f->h[i].a);
     if (a->pad)
         delwin(a->pad);
     if (started)
         endwin();
     if (failed)
         fprintf(stderr, "virt-tune: %s\n", err.msg);
-    if (started && a->staged.n && o->sandbox)
-        /* the demo's recovery file is in its copy, removed as we return */
-        fprintf(stderr, "virt-tune: %zu staged edit%s not applied; the demo keeps nothing after it ends\n",
-                a->staged.n, a->staged.n == 1 ? "" : "s");
-    else if (started && a->staged.n && a->recovery_path && !a->recovery_failed)
-        fprintf(stderr, "virt-tune: %zu staged edit%s not applied, kept in %s; the next console on this "
-                "host offers %s\n", a->staged.n, a->staged.n == 1 ? "" : "s", a->recovery_path,
-                a->staged.n == 1 ? "it" : "them");
-    app_free(a);
+    if (started)
+        exit_notes(f, o);
+    fleet_free(f);
     return rc;
 }

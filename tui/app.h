@@ -11,6 +11,8 @@ typedef struct vt_app_opts {
     vt_conn *conn;             /* not owned; NULL: the console opens one
                                   with conn_opts, under its first frame */
     const vt_conn_opts *conn_opts;
+    const vt_hostlist *hosts;  /* more than one: the fleet, each host opened
+                                  with conn_opts and its URI; their names */
     int refresh_ms;            /* -d SECONDS */
     const char *theme;         /* --theme, NULL = config or "default" */
     int color;                 /* -1 auto (NO_COLOR, terminal), 0 no, 1 yes */

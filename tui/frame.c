@@ -13,9 +13,10 @@
 void vt_frame_title(vt_app *a, const char *what)
 {
     char buf[512], staged[32] = "";
-    const char *host = a->c && a->c->host.hostname ? a->c->host.hostname : "?";
+    const char *host = vt_nav_top(a) == VT_VIEW_FLEET ? "" : a->host_name ? a->host_name
+                       : a->c && a->c->host.hostname ? a->c->host.hostname : "?";
 
-    if (a->staged.n)
+    if (a->staged.n && vt_nav_top(a) != VT_VIEW_FLEET)   /* the fleet counts every host's */
         snprintf(staged, sizeof(staged), "  [%zu staged]", a->staged.n);
     snprintf(buf, sizeof(buf), " virt-tune  %s  %s%s%s", host, what, staged,
              !a->c ? "" : a->c->readonly_fallback ? "  [read-only: no permission to manage]" :
@@ -33,7 +34,10 @@ void vt_frame_status(vt_app *a)
     char right[256], left[sizeof(a->status) + 8];
     int lw = vt_text_width(a->status), rw, min = vt_text_width(state) + 1;
 
-    snprintf(right, sizeof(right), "%s  %s  every %gs ", state, a->uri_label, a->refresh_ms / 1000.0);
+    if (vt_nav_top(a) == VT_VIEW_FLEET && a->fleet->n > 1)
+        snprintf(right, sizeof(right), "%zu hosts  every %gs ", a->fleet->n, a->refresh_ms / 1000.0);
+    else
+        snprintf(right, sizeof(right), "%s  %s  every %gs ", state, a->uri_label, a->refresh_ms / 1000.0);
     rw = vt_text_width(right);
     if (lw && lw + 2 + rw > COLS)
         rw = COLS - lw - 2 > min ? COLS - lw - 2 : min;

@@ -118,6 +118,10 @@ static int fleet_args(options *o)
     }
     if (o->hosts.n == 1)
         o->uri = o->hosts.v[0].uri;
+    if (o->hosts.n > 1 && o->mode == MODE_CONSOLE && o->plan) {
+        fputs("virt-tune: --plan takes one host (-c URI)\n", stderr);
+        return -1;
+    }
     if (o->hosts.n > 1 && o->mode != MODE_CONSOLE && o->mode != MODE_CHECK &&
         o->mode != MODE_REPORT_TEXT && o->mode != MODE_REPORT_JSON) {
         fprintf(stderr, "virt-tune: %s takes one host, and %zu are given%s; name one with -c URI "
@@ -362,6 +366,7 @@ static int run_console(const options *o, const vt_conn_opts *co, const vt_demo *
         return 1;
     }
     ao.conn_opts = co;
+    ao.hosts = &o->hosts;
     ao.uri_label = demo ? "demo host (test driver)" : NULL;
     ao.refresh_ms = o->refresh_ms;
     ao.theme = o->theme;

@@ -30,6 +30,9 @@ static void disconnected_status(vt_app *a, const char *why)
 static void snapshot_changed(vt_app *a)
 {
     a->snap_gen++;
+    /* the views keep the foreground host's snapshot, not another's */
+    if (!vt_app_is_fg(a))
+        return;
     for (int v = 0; v < VT_VIEW_LAST; v++) {
         const vt_view_ops *ops = vt_view_get((vt_view_id)v);
         if (ops->on_refresh)
@@ -108,7 +111,8 @@ static void refresh_done(vt_app *a, int rc)
     if (was_lost)
         vt_app_status(a, VT_ROLE_STATUS, "reconnected to %s: %zu VMs read again%s", a->c->uri, a->c->ndoms,
                       a->staged.n ? "; staged edits are kept (review checks them against the new state)" : "");
-    else if (a->status_by_refresh || !a->status[0] || strncmp(a->status, "reading ", 8) == 0)
+    else if ((a->status_by_refresh || !a->status[0] || strncmp(a->status, "reading ", 8) == 0) &&
+             vt_nav_top(a) != VT_VIEW_FLEET)
         vt_app_status(a, VT_ROLE_STATUS, "%zu VMs", a->c->ndoms);
     snapshot_changed(a);
     a->next_refresh = vt_now_ms() + a->refresh_ms;

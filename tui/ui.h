@@ -27,8 +27,12 @@
 #define VT_PAD_LINES 2000
 
 typedef struct vt_modal_ops vt_modal_ops;
+typedef struct vt_fleet vt_fleet;
 
 struct vt_app {
+    vt_fleet *fleet;            /* not owned: the hosts of this console, this
+                                   one among them */
+    const char *host_name;      /* the fleet's name for the host; NULL with one */
     vt_conn *c;                 /* not owned when given in the options */
     bool own_conn;              /* opened (and freed) by the console */
     vt_config cfg;
@@ -86,6 +90,50 @@ struct vt_app {
     vt_bases recovered_bases;
     char *recovered_at;         /* owned */
 };
+
+/* ---- tui/fleet.c: the hosts of the console ---- */
+/* Each host has a console of its own (its vt_app: connection, snapshot,
+ * advice, live rates, staged edits, views' stack); the one on screen is
+ * the foreground. Every host is opened, refreshed and reconnected in
+ * threads of core's, and merged here between keys: none waits on another
+ * or holds the keyboard. */
+typedef struct vt_fleet_host {
+    char *name;                 /* owned */
+    vt_app *a;                  /* owned: the host's console */
+    vt_conn *opening;           /* owned: the first open, still under way or
+                                   failed (then tried again at retry_at) */
+    long long retry_at;
+    int retry_ms;
+    char open_err[sizeof(((vt_err *)0)->msg)];   /* the last failed first open */
+} vt_fleet_host;
+
+struct vt_fleet {
+    vt_fleet_host *h;           /* owned */
+    size_t n;
+    size_t fg;                  /* the host whose console is on screen */
+    size_t sel;                 /* the fleet view's cursor */
+    int scroll;
+    char *outcome;              /* owned: the last apply across hosts, host by host */
+};
+
+/* Open what is opening, merge what has refreshed, start what is due. */
+void vt_fleet_tick(vt_fleet *f);
+/* Anything under way (an open, a refresh) that the loop should look at soon. */
+bool vt_fleet_busy(const vt_fleet *f);
+/* When the next refresh or open attempt is due (ms, vt_now_ms). */
+long long vt_fleet_next_due(const vt_fleet *f);
+/* A host's state in words: connected, connecting, no answer for Ns,
+ * disconnected: why. */
+void vt_fleet_state(const vt_fleet_host *h, char *buf, size_t n);
+/* Staged edits on every host. */
+size_t vt_fleet_staged(const vt_fleet *f);
+/* The foreground console. */
+vt_app *vt_fleet_fg(const vt_fleet *f);
+bool vt_app_is_fg(const vt_app *a);
+/* Make host i the foreground, on its VM list (from the fleet view). */
+void vt_fleet_enter(vt_fleet *f, size_t i);
+/* The fleet view (tui/view_fleet.c), from anywhere. */
+void vt_fleet_show(vt_app *a);
 
 /* ---- tui/app.c ---- */
 void vt_app_status(vt_app *a, vt_role role, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -14,7 +14,8 @@
     X(REVIEW, "review", vt_view_review) \
     X(ADVICE, "advice", vt_view_advice) \
     X(REMOTE, "remote", vt_view_remote) \
-    X(TOP, "top", vt_view_top)
+    X(TOP, "top", vt_view_top) \
+    X(FLEET, "fleet", vt_view_fleet)
 
 typedef enum {
 #define VT_VIEW_ENUM(id, name, ops) VT_VIEW_##id,

@@ -1,0 +1,393 @@
+/* The fleet: one row per host (its state, VMs, CPU in use, the advisor's
+ * failures and warnings, staged edits), the selected host's particulars,
+ * and the staged edits grouped by host. Enter opens a host's console; a
+ * applies every host's staged edits, host by host, stopping at the first
+ * host that fails. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/ui.h"
+#include "widgets/text.h"
+
+/* The columns after the name; the URI column shows when this much room
+ * is left for it. */
+#define STATE_W 22
+#define URI_MIN_W 16
+
+void vt_fleet_show(vt_app *a)
+{
+    vt_fleet *f = a->fleet;
+
+    f->sel = f->fg;
+    vt_nav_push(a, VT_VIEW_FLEET);
+}
+
+static void fleet_title(vt_app *a, char *buf, size_t n)
+{
+    size_t staged = vt_fleet_staged(a->fleet);
+
+    snprintf(buf, n, "fleet: %zu host%s", a->fleet->n, a->fleet->n == 1 ? "" : "s");
+    if (staged)
+        snprintf(buf + strlen(buf), n - strlen(buf), ", %zu staged edit%s", staged, staged == 1 ? "" : "s");
+}
+
+static void count_findings(const vt_app *h, size_t *fails, size_t *warns)
+{
+    *fails = *warns = 0;
+    for (size_t i = 0; i < h->advice.n; i++) {
+        if (h->advice.items[i].sev == VT_SEV_FAIL)
+            (*fails)++;
+        else if (h->advice.items[i].sev == VT_SEV_WARN)
+            (*warns)++;
+    }
+}
+
+/* One host's row: what is not known yet is "-", never 0. */
+static void host_row(vt_pen *p, const vt_fleet_host *fh, bool sel, int name_w, int uri_w)
+{
+    const vt_app *h = fh->a;
+    char state[256], vms[32] = "-", cpu[16] = "-", fails[16] = "-", warns[16] = "-", name[80], uri[200];
+    bool known = h->c && h->first_done;
+
+    vt_fleet_state(fh, state, sizeof(state));
+    if (known) {
+        size_t run = 0, nf, nw;
+        for (size_t i = 0; i < h->c->ndoms; i++)
+            run += vt_domain_active(h->c->doms[i]);
+        snprintf(vms, sizeof(vms), "%zu/%zu", run, h->c->ndoms);
+        count_findings(h, &nf, &nw);
+        snprintf(fails, sizeof(fails), "%zu", nf);
+        snprintf(warns, sizeof(warns), "%zu", nw);
+        if (h->live_gen && !h->live.measuring && !isnan(h->live.host_cpu_pct))
+            snprintf(cpu, sizeof(cpu), "%.0f%%", h->live.host_cpu_pct);
+    }
+    vt_text_fit(fh->name, name_w, name, sizeof(name));
+    vt_text_fit(state, STATE_W, state, sizeof(state));
+    if (uri_w)
+        vt_text_fit(h->c ? h->c->uri : fh->opening ? fh->opening->uri : "", uri_w, uri, sizeof(uri));
+    vt_pen_line(p, sel ? VT_ROLE_SELECTION
+                   : strncmp(state, "connected", 9) != 0 ? VT_ROLE_VALUE_BAD
+                   : strcmp(fails, "0") != 0 ? VT_ROLE_VALUE_WARN : VT_ROLE_NORMAL,
+                "%s %s%*s %s%*s %-9s %5s %5s %5s %6zu%s%s", sel ? ">" : " ", name, name_w - vt_text_width(name), "",
+                state, STATE_W - vt_text_width(state), "", vms, cpu, fails, warns, h->staged.n, uri_w ? "  " : "",
+                uri_w ? uri : "");
+}
+
+/* The selected host in full: the state's reason is never cut here. */
+static void draw_selected(vt_pen *p, vt_app *a, const vt_fleet_host *fh)
+{
+    const vt_app *h = fh->a;
+    char state[512];
+
+    vt_fleet_state(fh, state, sizeof(state));
+    vt_pen_heading(p, fh->name);
+    vt_pen_field(p, "URI", h->c ? h->c->uri : fh->opening ? fh->opening->uri : "?", VT_ROLE_NORMAL);
+    /* the lead lines the state up with the fields' values */
+    vt_pen_wrap(p, strncmp(state, "connected", 9) == 0 ? VT_ROLE_VALUE_OK : VT_ROLE_VALUE_BAD,
+                "state                    ", state);
+    if (h->c && h->c->host.hostname)
+        vt_pen_field(p, "hostname", h->c->host.hostname, VT_ROLE_NORMAL);
+    vt_pen_line(p, VT_ROLE_DIM, "%s opens its console (VM list, host, advice, top); %s there comes back here",
+                vt_app_key(a, VT_ACT_OPEN), vt_app_key(a, VT_ACT_FLEET));
+}
+
+/* The review across hosts: each host's staged edits as plan lines. */
+static void draw_staged(vt_pen *p, vt_app *a)
+{
+    vt_fleet *f = a->fleet;
+    size_t total = vt_fleet_staged(f);
+
+    vt_pen_heading(p, "Staged edits, by host");
+    if (!total) {
+        vt_pen_line(p, VT_ROLE_DIM, "none: open a host to stage edits there");
+        return;
+    }
+    for (size_t i = 0; i < f->n; i++) {
+        const vt_app *h = f->h[i].a;
+        VT_AUTOFREE char *plan = NULL;
+        if (!h->staged.n)
+            continue;
+        vt_pen_line(p, VT_ROLE_STAGED, "%s: %zu edit%s", f->h[i].name, h->staged.n, h->staged.n == 1 ? "" : "s");
+        plan = vt_plan_format(&h->staged);
+        /* the edit lines, without the plan file's comment */
+        for (char *line = plan, *next; line && *line; line = next) {
+            next = strchr(line, '\n');
+            if (next)
+                *next++ = '\0';
+            if (*line && *line != '#')
+                vt_pen_line(p, VT_ROLE_NORMAL, "    %s", line);
+        }
+    }
+    vt_pen_line(p, VT_ROLE_DIM, "%s applies them host by host, after one question; a host's own review (%s in "
+                "its console) shows steps and diffs", vt_app_key(a, VT_ACT_APPLY), vt_app_key(a, VT_ACT_REVIEW));
+}
+
+static void fleet_draw(vt_app *a)
+{
+    vt_fleet *f = a->fleet;
+    vt_pen p = vt_pen_start(a, f->scroll);
+    int name_w = 14, uri_w = COLS - (2 + name_w + 1 + STATE_W + 1 + 9 + 6 * 3 + 7 + 2);
+    int sel_line = 0;
+
+    if (uri_w < URI_MIN_W)
+        uri_w = 0;
+    vt_pen_line(&p, VT_ROLE_HEADER, "  %-*s %-*s %-9s %5s %5s %5s %6s%s", name_w, "Host", STATE_W, "State",
+                "VMs r/all", "CPU", "Fail", "Warn", "Staged", uri_w ? "  URI" : "");
+    for (size_t i = 0; i < f->n; i++) {
+        if (i == f->sel)
+            sel_line = p.y;
+        host_row(&p, &f->h[i], i == f->sel, name_w, uri_w);
+    }
+    vt_pen_line(&p, VT_ROLE_NORMAL, "%s", "");
+    if (f->sel < f->n)
+        draw_selected(&p, a, &f->h[f->sel]);
+    vt_pen_line(&p, VT_ROLE_NORMAL, "%s", "");
+    draw_staged(&p, a);
+    if (f->outcome) {
+        vt_pen_line(&p, VT_ROLE_NORMAL, "%s", "");
+        vt_pen_heading(&p, "Last apply, host by host");
+        vt_pen_text(&p, f->outcome, "  ", false);
+    }
+    if (sel_line < f->scroll)
+        f->scroll = sel_line;
+    vt_frame_pad(a, &p, &f->scroll, 1, LINES - 3);
+}
+
+/* ---- applying across hosts ---- */
+
+typedef struct host_plan {
+    vt_applyplan plan;
+    bool ok;
+} host_plan;
+
+/* Every host with staged edits must be connected and answering, and its
+ * edits must prepare, before the question is asked: a refusal names the
+ * host and applies nothing. */
+static bool fleet_prepare(vt_app *a, host_plan *hp, char *why, size_t n)
+{
+    vt_fleet *f = a->fleet;
+
+    for (size_t i = 0; i < f->n; i++) {
+        vt_app *h = f->h[i].a;
+        vt_err err = { { 0 } };
+        if (!h->staged.n)
+            continue;
+        if (!h->c || !h->connected || vt_refresh_slow(h)) {
+            char state[256];
+            vt_fleet_state(&f->h[i], state, sizeof(state));
+            snprintf(why, n, "nothing applied: %s is %s; the staged edits are kept", f->h[i].name, state);
+            return false;
+        }
+        if (vt_apply_prepare(h->c, &h->staged, &h->bases, &hp[i].plan, &err) < 0) {
+            snprintf(why, n, "nothing applied: %s: %s", f->h[i].name, err.msg);
+            return false;
+        }
+        hp[i].ok = true;
+    }
+    return true;
+}
+
+static void plans_free(host_plan *hp, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        vt_applyplan_clear(&hp[i].plan);
+    free(hp);
+}
+
+/* One host's apply, as its own review's: against a fresh snapshot, then
+ * its staged edits dropped. 0, or -1 with what is in effect in *out. */
+static int apply_host(vt_app *h, char **out, vt_err *err)
+{
+    vt_applyplan plan = { 0 };
+    int rc = 0;
+
+    vt_refresh_now(h);
+    if (!h->connected) {
+        vt_err_set(err, "disconnected: %s", h->lost_why);
+        *out = vt_strdup("    nothing applied; the staged edits are kept\n");
+        return -1;
+    }
+    if (vt_apply_prepare(h->c, &h->staged, &h->bases, &plan, err) < 0) {
+        *out = vt_strdup("    nothing applied; the staged edits are kept\n");
+        return -1;
+    }
+    plan.reverts = vt_strdup(h->reverts);
+    rc = vt_apply_run(h->c, &plan, h->opts ? h->opts->log_path : NULL, NULL, NULL, err);
+    *out = vt_apply_outcome(&plan);
+    for (size_t i = 0; i < h->c->ndoms; i++)
+        h->c->doms[i]->dirty = true;
+    if (rc == 0)
+        vt_staged_drop_all(h);
+    vt_applyplan_clear(&plan);
+    vt_refresh_now(h);
+    return rc;
+}
+
+static void apply_all(vt_app *a)
+{
+    vt_fleet *f = a->fleet;
+    vt_buf b = { 0 };
+    size_t done = 0, steps = 0;
+    bool failed = false;
+
+    for (size_t i = 0; i < f->n; i++) {
+        vt_app *h = f->h[i].a;
+        vt_err err = { { 0 } };
+        char *out = NULL;
+        size_t n = h->staged.n;
+        if (!n)
+            continue;
+        if (failed) {
+            vt_buf_addf(&b, "%s: not applied (an earlier host failed); %zu staged edit%s kept\n", f->h[i].name, n,
+                        n == 1 ? "" : "s");
+            continue;
+        }
+        if (apply_host(h, &out, &err) < 0) {
+            vt_buf_addf(&b, "%s: FAILED, undone where possible: %s\n%s", f->h[i].name, err.msg, out ? out : "");
+            failed = true;
+        } else {
+            vt_buf_addf(&b, "%s: applied %zu edit%s, in effect\n%s", f->h[i].name, n, n == 1 ? "" : "s",
+                        out ? out : "");
+            done++;
+            steps += n;
+        }
+        free(out);
+    }
+    free(f->outcome);
+    f->outcome = vt_buf_steal(&b);
+    if (failed)
+        vt_app_status(a, VT_ROLE_STATUS_ERROR, "apply stopped at a host that failed; %zu host%s applied before it "
+                      "(see Last apply)", done, done == 1 ? "" : "s");
+    else
+        vt_app_status(a, VT_ROLE_STATUS, "applied %zu edit%s on %zu host%s", steps, steps == 1 ? "" : "s", done,
+                      done == 1 ? "" : "s");
+}
+
+static void force_answer(vt_app *a, int button)
+{
+    if (button == 0)
+        apply_all(a);
+    else
+        vt_app_status(a, VT_ROLE_STATUS, "not applied: the staged edits are kept");
+}
+
+static size_t new_failures;
+
+static void apply_answer(vt_app *a, int button)
+{
+    if (button != 0)
+        return;
+    if (new_failures) {
+        vt_dialog_ask(a, "Introduces a failure", "Apply anyway", force_answer,
+                      "The advisor says these edits introduce %zu failure%s\n(each host's review shows which).\n"
+                      "Apply them anyway?", new_failures, new_failures == 1 ? "" : "s");
+        return;
+    }
+    apply_all(a);
+}
+
+static void ask_apply(vt_app *a)
+{
+    vt_fleet *f = a->fleet;
+    host_plan *hp = vt_calloc(f->n, sizeof(*hp));
+    vt_buf b = { 0 };
+    char why[600];
+    size_t hosts = 0, steps = 0;
+
+    if (!vt_fleet_staged(f)) {
+        vt_app_status(a, VT_ROLE_STATUS, "nothing staged on any host");
+        free(hp);
+        return;
+    }
+    if (!fleet_prepare(a, hp, why, sizeof(why))) {
+        vt_app_status(a, VT_ROLE_STATUS_ERROR, "%s", why);
+        plans_free(hp, f->n);
+        return;
+    }
+    new_failures = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        if (!hp[i].ok)
+            continue;
+        hosts++;
+        steps += hp[i].plan.nsteps;
+        new_failures += hp[i].plan.judged.new_failures;
+        vt_buf_addf(&b, "%s: %zu step%s, advisor: %zu new failure%s, %zu resolved\n", f->h[i].name,
+                    hp[i].plan.nsteps, hp[i].plan.nsteps == 1 ? "" : "s", hp[i].plan.judged.new_failures,
+                    hp[i].plan.judged.new_failures == 1 ? "" : "s", hp[i].plan.judged.resolved);
+    }
+    {
+        VT_AUTOFREE char *lines = vt_buf_steal(&b);
+        vt_dialog_ask(a, "Apply on several hosts", "Apply", apply_answer,
+                      "Apply %zu step%s on %zu host%s, host by host,\nstopping at the first that fails?\n%s", steps,
+                      steps == 1 ? "" : "s", hosts, hosts == 1 ? "" : "s", lines);
+    }
+    plans_free(hp, f->n);
+}
+
+static vt_view_result fleet_action(vt_app *a, vt_action act)
+{
+    vt_fleet *f = a->fleet;
+
+    switch (act) {
+    case VT_ACT_OPEN:
+        vt_fleet_enter(f, f->sel);
+        return VT_VIEW_HANDLED;
+    case VT_ACT_APPLY:
+        ask_apply(a);
+        return VT_VIEW_HANDLED;
+    case VT_ACT_FLEET:
+        return VT_VIEW_HANDLED;
+    case VT_ACT_BACK:
+        /* the bottom of a fleet's stack: nothing below it */
+        return f->n > 1 ? VT_VIEW_HANDLED : VT_VIEW_IGNORED;
+    case VT_ACT_UP:
+        if (f->sel)
+            f->sel--;
+        return VT_VIEW_HANDLED;
+    case VT_ACT_DOWN:
+        if (f->sel + 1 < f->n)
+            f->sel++;
+        return VT_VIEW_HANDLED;
+    case VT_ACT_TOP:
+        f->sel = 0;
+        return VT_VIEW_HANDLED;
+    case VT_ACT_BOTTOM:
+        f->sel = f->n - 1;
+        return VT_VIEW_HANDLED;
+    case VT_ACT_PAGE_UP:
+    case VT_ACT_PAGE_DOWN:
+        return vt_frame_scroll(&f->scroll, act) ? VT_VIEW_HANDLED : VT_VIEW_IGNORED;
+    /* the host's own screens are reached from its console */
+    case VT_ACT_HOST:
+    case VT_ACT_TOP_VIEW:
+    case VT_ACT_REVIEW:
+    case VT_ACT_ADVICE:
+        if (f->n > 1) {
+            vt_app_status(a, VT_ROLE_STATUS, "open a host first (%s): its %s is its own", vt_app_key(a, VT_ACT_OPEN),
+                          act == VT_ACT_HOST ? "host screen" : act == VT_ACT_TOP_VIEW ? "Top view"
+                          : act == VT_ACT_REVIEW ? "review" : "advice");
+            return VT_VIEW_HANDLED;
+        }
+        return VT_VIEW_IGNORED;
+    default:
+        return VT_VIEW_IGNORED;
+    }
+}
+
+static void fleet_free(vt_app *a)
+{
+    if (a->fleet) {
+        free(a->fleet->outcome);
+        a->fleet->outcome = NULL;
+    }
+}
+
+const vt_view_ops vt_view_fleet = {
+    .name = "fleet",
+    .title = fleet_title,
+    .draw = fleet_draw,
+    .action = fleet_action,
+    .free = fleet_free,
+};
