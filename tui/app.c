@@ -651,6 +651,7 @@ int vt_app_run(const vt_app_opts *o, volatile sig_atomic_t *stop)
 
     f->h = vt_calloc(1, sizeof(*f->h));
     f->n = 1;
+    f->t0 = vt_now_ms();
     a = f->h[0].a = host_new(o, f);
     if (prepare(a, o) < 0)
         goto out;

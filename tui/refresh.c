@@ -3,6 +3,7 @@
  * at the keys with its last answer on screen; a daemon that went away is
  * opened again with back-off while the staged edits are kept. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tui/ui.h"
@@ -69,6 +70,39 @@ static bool reconnect(vt_app *a)
     return true;
 }
 
+/* VT_TRACE_REFRESH=FILE: one line per merged refresh, "HOST START END
+ * DOMAINS" in ms of the monotonic clock (tests/bench/fleet-bench.sh). */
+static void trace_refresh(const vt_app *a)
+{
+    static FILE *trace;
+    static bool tried;
+
+    if (!tried) {
+        const char *tp = getenv("VT_TRACE_REFRESH");
+        tried = true;
+        if (tp && *tp)
+            trace = fopen(tp, "a");
+    }
+    if (!trace)
+        return;
+    fprintf(trace, "%s %lld %lld %zu\n", a->host_name ? a->host_name : "-", a->refresh_started,
+            vt_now_ms(), a->c->ndoms);
+    fflush(trace);
+}
+
+/* When the next refresh is due. The hosts of a fleet are refreshed
+ * together, on one grid of the interval from the console's start: the
+ * fleet view's rows are of the same moment, and a slow host does not
+ * shift the others. */
+static long long next_due(const vt_app *a)
+{
+    long long now = vt_now_ms();
+
+    if (!a->fleet || a->fleet->n < 2)
+        return now + a->refresh_ms;
+    return a->fleet->t0 + ((now - a->fleet->t0) / a->refresh_ms + 1) * a->refresh_ms;
+}
+
 /* The end of a refresh, whichever way it ran. */
 static void refresh_done(vt_app *a, int rc)
 {
@@ -85,7 +119,7 @@ static void refresh_done(vt_app *a, int rc)
         } else {
             vt_app_status(a, VT_ROLE_STATUS_ERROR, "refresh failed: %s", a->c->err.msg);
             a->status_by_refresh = true;
-            a->next_refresh = vt_now_ms() + a->refresh_ms;
+            a->next_refresh = next_due(a);
         }
         snapshot_changed(a);
         return;
@@ -115,7 +149,8 @@ static void refresh_done(vt_app *a, int rc)
              vt_nav_top(a) != VT_VIEW_FLEET)
         vt_app_status(a, VT_ROLE_STATUS, "%zu VMs", a->c->ndoms);
     snapshot_changed(a);
-    a->next_refresh = vt_now_ms() + a->refresh_ms;
+    trace_refresh(a);   /* with the advisor's and the views' work */
+    a->next_refresh = next_due(a);
 }
 
 /* A refresh waiting on a guest agent's guest-info is not a daemon that
@@ -148,6 +183,7 @@ bool vt_refresh_bounded(vt_app *a, int wait_ms)
             snapshot_changed(a);
             return true;
         }
+        a->refresh_started = vt_now_ms();
         if (vt_conn_refresh_start(a->c) < 0) {
             refresh_done(a, -1);
             return true;

@@ -55,6 +55,7 @@ struct vt_app {
     /* refresh (tui/refresh.c) */
     int refresh_ms;
     long long next_refresh;
+    long long refresh_started;  /* when the refresh under way (or the last) began */
     bool connected;
     bool first_done;            /* a first refresh has merged */
     bool refresh_was_lost;      /* the refresh under way follows a reconnect */
@@ -111,6 +112,7 @@ struct vt_fleet {
     vt_fleet_host *h;           /* owned */
     size_t n;
     size_t fg;                  /* the host whose console is on screen */
+    long long t0;               /* when the console started: the refresh grid */
     size_t sel;                 /* the fleet view's cursor */
     int scroll;
     char *outcome;              /* owned: the last apply across hosts, host by host */
