@@ -512,25 +512,36 @@ static void check_pins(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
     free(pinned);
 }
 
-static void check_disks(vt_advice_list *l, const vt_domain *d, const vt_domdef *def)
+/* A LUN's source that is a partition or a logical volume. Compiled only
+ * for a LUN: the advisor runs at every refresh of every host, and most
+ * VMs have none. */
+static bool part_or_lv(const char *src)
 {
     regex_t part, lv;
+    bool r;
 
     /* partitions, and multipath partitions (mpathap1) */
     regcomp(&part, "^/dev/(sd[a-z]+[0-9]+|vd[a-z]+[0-9]+|nvme[0-9]+n[0-9]+p[0-9]+|hd[a-z]+[0-9]+|"
                    "mapper/mpath[a-z]+(p|-part)[0-9]+)$", REG_EXTENDED | REG_NOSUB);
     /* LVM: /dev/VG/LV, or /dev/mapper/VG-LV (a whole multipath LUN is mpathX) */
     regcomp(&lv, "^/dev/(mapper/[^/]*[^-]-[^-][^/]*|[^/]+/[^/]+)$", REG_EXTENDED | REG_NOSUB);
+    r = regexec(&part, src, 0, NULL, 0) == 0 ||
+        (regexec(&lv, src, 0, NULL, 0) == 0 && strncmp(src, "/dev/disk/", 10) != 0 &&
+         strncmp(src, "/dev/mapper/mpath", 17) != 0);
+    regfree(&part);
+    regfree(&lv);
+    return r;
+}
+
+static void check_disks(vt_advice_list *l, const vt_domain *d, const vt_domdef *def)
+{
     for (size_t i = 0; i < def->ndisks; i++) {
         const vt_disk_def *k = &def->disks[i];
         const char *t = k->target ? k->target : "?";
         if (k->device && strcmp(k->device, "lun") == 0) {
             bool rawio = k->rawio && strcmp(k->rawio, "yes") == 0;
             vt_advice *a;
-            if (k->source && (regexec(&part, k->source, 0, NULL, 0) == 0 ||
-                              (regexec(&lv, k->source, 0, NULL, 0) == 0 &&
-                               strncmp(k->source, "/dev/disk/", 10) != 0 &&
-                               strncmp(k->source, "/dev/mapper/mpath", 17) != 0))) {
+            if (k->source && part_or_lv(k->source)) {
                 a = add(l, "lun", VT_SEV_FAIL, d->name, "disks",
                         "The guide: physical raw device mapping (device='lun') needs a whole SCSI "
                         "disk; a partition or logical volume given as a LUN is invisible to the "
@@ -564,8 +575,6 @@ static void check_disks(vt_advice_list *l, const vt_domain *d, const vt_domdef *
                 a->fix = vt_asprintf("vm %s disk %s cache none io native\n", d->name, k->target);
         }
     }
-    regfree(&part);
-    regfree(&lv);
 }
 
 static bool numatune_mode_is(const vt_domdef *def, const char *mode)

@@ -501,10 +501,28 @@ static int key_wait(const vt_fleet *f)
     return wait > 0 ? wait : 0;
 }
 
+/* What the screen shows changes with these: a merged refresh, a live
+ * sample, the staged set, a connection opened or lost. */
+static unsigned long long screen_gen(const vt_fleet *f)
+{
+    unsigned long long g = 0;
+
+    for (size_t i = 0; i < f->n; i++) {
+        const vt_app *a = f->h[i].a;
+        g = g * 31 + a->snap_gen + a->live_gen * 7u + a->staged_gen * 13u + (a->c != NULL) + a->connected * 2u;
+    }
+    return g;
+}
+
+/* A redraw at least this often: the "no answer for Ns" counters move. */
+#define REDRAW_MS 1000
+
 static void loop(vt_fleet *f, volatile sig_atomic_t *stop)
 {
     FILE *trace = NULL;
-    long long key_t0 = 0;
+    long long key_t0 = 0, drawn_at = 0;
+    unsigned long long drawn_gen = 0;
+    bool dirty = true;
     int last_key = 0;
     /* VT_TRACE_REDRAW=FILE: one line per key, microseconds from the key
      * read to the end of the redraw it caused (tests/bench). */
@@ -521,18 +539,29 @@ static void loop(vt_fleet *f, volatile sig_atomic_t *stop)
             break;
         vt_fleet_tick(f);
         a = vt_fleet_fg(f);
-        draw(a);
+        /* a wake-up for another host's refresh draws only what changed:
+           with many hosts, most wake-ups change nothing on screen */
+        if (dirty || screen_gen(f) != drawn_gen || vt_now_ms() - drawn_at >= REDRAW_MS) {
+            draw(a);
+            drawn_gen = screen_gen(f);
+            drawn_at = vt_now_ms();
+            dirty = false;
+        }
         if (trace && key_t0) {
             fprintf(trace, "%lld %d\n", now_us() - key_t0, last_key);
             fflush(trace);
             key_t0 = 0;
         }
-        timeout(key_wait(f));
+        {
+            int w = key_wait(f), left = (int)(drawn_at + REDRAW_MS - vt_now_ms());
+            timeout(w < left ? w : left > 0 ? left : 0);
+        }
         r = get_wch(&ch);
         if (*stop)
             break;
         if (r == ERR)
             continue;
+        dirty = true;
         key_t0 = now_us();
         last_key = (int)ch;
         if (r == KEY_CODE_YES && ch == KEY_RESIZE)

@@ -159,6 +159,7 @@ void vt_fleet_enter(vt_fleet *f, size_t i)
         ;
     /* what the views keep of a snapshot is the foreground's: theirs is
        made again from this host's */
+    vt_refresh_judge(to);   /* judged in the background less often */
     for (int v = 0; v < VT_VIEW_LAST; v++) {
         const vt_view_ops *ops = vt_view_get((vt_view_id)v);
         if (ops->on_refresh)

@@ -133,7 +133,12 @@ vt_pen vt_pen_start(vt_app *a, int scroll)
 {
     vt_pen p = { a->pad, 0, COLS, &a->th, scroll, scroll + LINES };
 
-    werase(a->pad);
+    /* only the lines the pen will draw are shown: erasing the whole pad
+       (2000 lines) cost more than drawing a screen */
+    for (int y = p.lo; y < p.hi && y < VT_PAD_LINES; y++) {
+        wmove(a->pad, y, 0);
+        wclrtoeol(a->pad);
+    }
     return p;
 }
 

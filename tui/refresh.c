@@ -17,6 +17,7 @@
 /* A refresh waited on for longer than this is said so in the status line,
  * and an apply is not started on top of it. */
 #define SLOW_REFRESH_MS 2000
+#define BACKGROUND_JUDGE_EVERY 5
 
 static void disconnected_status(vt_app *a, const char *why)
 {
@@ -90,6 +91,34 @@ static void trace_refresh(const vt_app *a)
     fflush(trace);
 }
 
+/* The advisor's findings counted on each VM (the list's marks). */
+static void count_findings(vt_app *a)
+{
+    for (size_t i = 0; i < a->c->ndoms; i++) {
+        a->c->doms[i]->nfindings = (unsigned)vt_advice_count_vm(&a->advice, a->c->doms[i]->name);
+        a->c->doms[i]->nfails = 0;
+    }
+    for (size_t i = 0; i < a->advice.n; i++) {
+        vt_domain *d;
+        if (a->advice.items[i].sev == VT_SEV_FAIL && a->advice.items[i].vm &&
+            (d = vt_conn_find_name(a->c, a->advice.items[i].vm)))
+            d->nfails++;
+    }
+}
+
+void vt_refresh_judge(vt_app *a)
+{
+    vt_advise_opts ao = { .remote = a->remote_read ? &a->remote : NULL, .live = &a->live_window };
+
+    if (!a->c || !a->first_done)
+        return;
+    vt_advise(a->c, &ao, &a->advice);
+    a->judged = true;
+    a->judged_fetches = a->c->counters.xml_fetches;
+    a->judge_skipped = 0;
+    count_findings(a);
+}
+
 /* When the next refresh is due. The hosts of a fleet are refreshed
  * together, on one grid of the interval from the console's start: the
  * fleet view's rows are of the same moment, and a slow host does not
@@ -107,8 +136,6 @@ static long long next_due(const vt_app *a)
 static void refresh_done(vt_app *a, int rc)
 {
     bool was_lost = a->refresh_was_lost;
-    vt_advise_opts ao = { .remote = a->remote_read ? &a->remote : NULL,
-                          .live = &a->live_window };
 
     a->refresh_was_lost = false;
     if (rc < 0) {
@@ -130,18 +157,16 @@ static void refresh_done(vt_app *a, int rc)
        old counters: a zero interval); before the advisor, which may judge
        the window */
     vt_live_sample_now(a);
-    /* one advisor for the list's marks, the detail's findings and the advice */
-    vt_advise(a->c, &ao, &a->advice);
-    for (size_t i = 0; i < a->c->ndoms; i++) {
-        a->c->doms[i]->nfindings = (unsigned)vt_advice_count_vm(&a->advice, a->c->doms[i]->name);
-        a->c->doms[i]->nfails = 0;
-    }
-    for (size_t i = 0; i < a->advice.n; i++) {
-        vt_domain *d;
-        if (a->advice.items[i].sev == VT_SEV_FAIL && a->advice.items[i].vm &&
-            (d = vt_conn_find_name(a->c, a->advice.items[i].vm)))
-            d->nfails++;
-    }
+    /* one advisor for the list's marks, the detail's findings and the
+       advice; a fleet's host in the background is judged again when its
+       definitions changed, else every BACKGROUND_JUDGE_EVERY refreshes
+       (its row's counts are then at most that old): with 20 hosts the
+       advisor was most of the console's steady cost */
+    if (vt_app_is_fg(a) || !a->judged || a->judged_fetches != a->c->counters.xml_fetches ||
+        ++a->judge_skipped >= BACKGROUND_JUDGE_EVERY)
+        vt_refresh_judge(a);
+    else
+        count_findings(a);
     if (was_lost)
         vt_app_status(a, VT_ROLE_STATUS, "reconnected to %s: %zu VMs read again%s", a->c->uri, a->c->ndoms,
                       a->staged.n ? "; staged edits are kept (review checks them against the new state)" : "");

@@ -56,6 +56,9 @@ struct vt_app {
     int refresh_ms;
     long long next_refresh;
     long long refresh_started;  /* when the refresh under way (or the last) began */
+    bool judged;                /* the advisor has judged a snapshot */
+    unsigned long judged_fetches;   /* the definitions read by then */
+    unsigned judge_skipped;     /* refreshes since, in the fleet's background */
     bool connected;
     bool first_done;            /* a first refresh has merged */
     bool refresh_was_lost;      /* the refresh under way follows a reconnect */
@@ -190,6 +193,8 @@ vt_role vt_sev_role(vt_severity s);
 /* Start a refresh unless one runs, wait at most wait_ms (-1: for as long
  * as it takes); true when it has ended. */
 bool vt_refresh_bounded(vt_app *a, int wait_ms);
+/* The advisor over the snapshot, its findings counted per VM. */
+void vt_refresh_judge(vt_app *a);
 /* After an action: the refresh that shows its effect, waited for. */
 void vt_refresh_now(vt_app *a);
 /* Waited on for over 2 s: said so, and no apply is started on top. */

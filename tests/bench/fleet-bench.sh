@@ -35,15 +35,15 @@ trap 'exit 1' INT TERM HUP
 
 "$here/gen-host.sh" "$VMS" > "$ROOT/host.xml"
 : > "$ROOT/hosts"
-i=1
-while [ $i -le "$HOSTS" ]; do
-    VT_TMP=$ROOT/d$i
+k=1   # not i: lib.sh's functions count with i
+while [ $k -le "$HOSTS" ]; do
+    VT_TMP=$ROOT/d$k
     mkdir -p "$VT_TMP"
     cp "$ROOT/host.xml" "$VT_TMP/host.xml"
     vt_libvirtd_start
     PIDS="$PIDS $(cat "$VT_D/pid")"
-    echo "h$i test+unix://$VT_TMP/host.xml?socket=$VT_D/sock/libvirt-sock" >> "$ROOT/hosts"
-    i=$((i + 1))
+    echo "h$k test+unix://$VT_TMP/host.xml?socket=$VT_D/sock/libvirt-sock" >> "$ROOT/hosts"
+    k=$((k + 1))
 done
 URI=""
 mkdir -p "$ROOT/proc" "$ROOT/home"
