@@ -67,7 +67,7 @@ play() {
     changed=$(recap "$name" changed)
     failed=$(recap "$name" failed)
     say "  play $name: exit $rc, changed=$changed failed=$failed"
-    left=$(ls -A "$TMPDIR" | grep 'virt-tune\..*\.plan$')
+    left=$(for f in "$TMPDIR"/virt-tune.*.plan; do [ -e "$f" ] && echo "$f"; done)
     [ -z "$left" ] || fail "$name: the copied plan stayed on the host: $left"
 }
 recap() {   # name field: the field's count on localhost's PLAY RECAP line
