@@ -8,9 +8,10 @@
 # virsh shows nothing moved) while a plan with no steps is changed=0; after
 # someone else moved the pin back it applies again; refused plans (an
 # unknown VM, a syntax error) and a plan missing on the controller fail the
-# host with nothing changed; the advisor's failure on another VM
-# (<seclabel type='none'/>) fails the host after the apply, unless
-# virt_tune_check=false. The copied plan never stays on the host.
+# host with nothing changed, and so does a missing virt-tune; the
+# advisor's failure on another VM (<seclabel type='none'/>) fails the host
+# after the apply, unless virt_tune_check=false. The copied plan never
+# stays on the host.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -152,6 +153,14 @@ inactive vt-ans > "$VT_TMP/xml.b"
 [ "$rc" != 0 ] && [ "$(recap missing failed)" = 1 ] && cmp -s "$VT_TMP/xml.a" "$VT_TMP/xml.b" &&
     ok "a plan missing on the controller: the play fails (exit $rc), nothing changed" ||
     { fail "missing plan: exit $rc, failed=$(recap missing failed)"; show missing; }
+
+jq -n --arg plan "$VT_TMP/apply.plan" --arg uri "$URI" --arg vt "$VT_TMP/no-such-virt-tune" \
+    '{plan: $plan, uri: $uri, virt_tune: $vt}' > "$VT_TMP/nobin.vars.json"
+ansible-playbook -i localhost, -c local "$PB" -e "@$VT_TMP/nobin.vars.json" > "$VT_TMP/nobin.out" 2>&1
+rc=$?
+[ "$rc" != 0 ] && [ "$(recap nobin failed)" = 1 ] && grep -q "Find virt-tune on the host" "$VT_TMP/nobin.out" &&
+    ok "no virt-tune at virt_tune's path: the play fails (exit $rc) at finding it" ||
+    { fail "missing binary: exit $rc, failed=$(recap nobin failed)"; show nobin; }
 
 # ---- 5. the advisor's check after the apply
 "$VT" -c "$URI" --check --json > "$VT_TMP/check0.json"
