@@ -638,8 +638,14 @@ static int prepare_live(vt_conn *c, vt_applyplan *p, const vt_domain *d, const v
     {
         char *after = new_value(e);
         char what[96];
-        snprintf(what, sizeof(what), "%s (live)", kb);
-        vt_applyplan_add_change(s, what, before, after, e->line);
+        if (before && after && strcmp(before, after) == 0) {
+            /* already so: no call, and a plan applied twice (Ansible's
+               way) changes nothing the second time */
+            vt_applyplan_clear_step(&p->steps[--p->nsteps]);
+        } else {
+            snprintf(what, sizeof(what), "%s (live)", kb);
+            vt_applyplan_add_change(s, what, before, after, e->line);
+        }
         free(after);
     }
     free(before);
@@ -782,6 +788,16 @@ static int fetch_inactive(vt_conn *c, const char *uuid, bool secure, char **out,
     return 0;
 }
 
+static bool same_pretty(const char *a, const char *b)
+{
+    char *pa = vt_xml_pretty(a), *pb = vt_xml_pretty(b);
+    bool same = pa && pb && strcmp(pa, pb) == 0;
+
+    free(pa);
+    free(pb);
+    return same;
+}
+
 static int prepare_vm(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, const vt_domain *d,
                       const vt_bases *bases, vt_err *err)
 {
@@ -872,8 +888,9 @@ static int prepare_vm(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, const
                 live_part[k++] = config_live;
         }
     }
-    /* an edit that leaves the config as it is needs no define */
-    if (strcmp(cur, base) != 0) {
+    /* an edit that leaves the config as it is needs no define (nor one
+       that only rewrites it the same, as libvirt would format it) */
+    if (strcmp(cur, base) != 0 && !same_pretty(base, cur)) {
         vt_validation val = { 0 };
         vt_err verr = { { 0 } };
         char *p1, *p2;
