@@ -9,6 +9,8 @@
 #include <stdbool.h>
 
 #include "core/conn.h"
+#include "core/hosts.h"
+#include "core/live.h"
 
 /* --report[=text|json]: the whole snapshot on stdout; 0, or 1 with the
  * reason on stderr. */
@@ -18,6 +20,32 @@ int vt_cli_report(vt_conn *c, bool json);
  * checks cannot run. live_s > 0: the live signals too, sampled over that
  * many seconds. */
 int vt_cli_check(vt_conn *c, bool json, double live_s);
+
+typedef enum {
+    VT_CLI_FORMAT_TEXT,
+    VT_CLI_FORMAT_JSON,
+    VT_CLI_FORMAT_PROMETHEUS,   /* --check only */
+} vt_cli_format;
+
+/* --check or --report over the hosts of a list (cli/fleet.c), each opened
+ * with base and its URI, all in parallel, each bounded as one host's open
+ * is (plus the live window and a margin). JSON: {"hosts": [{"name", "uri",
+ * "ok", "error", "findings" and "exit" | "report"}]}; text: grouped under
+ * "== NAME (URI) =="; Prometheus: the findings as metrics. --check: the
+ * worst exit status of the hosts judged, 3 when none could be; --report:
+ * 0, or 1 when a host could not be reported. */
+typedef struct vt_cli_fleet_opts {
+    const vt_hostlist *hosts;
+    const vt_conn_opts *base;   /* roots, mode, open bound; its uri unused */
+    bool report;
+    vt_cli_format format;
+    double live_s;              /* --check --live: the window, else 0 */
+} vt_cli_fleet_opts;
+int vt_cli_fleet(const vt_cli_fleet_opts *o);
+
+/* LIVE_STEPS samples over live_s seconds into w (cli/report.c); -1 with
+ * c->err when a refresh fails. */
+int vt_cli_live_window(vt_conn *c, double live_s, vt_live_window *w);
 
 typedef enum {
     VT_CLI_TOP_TEXT,

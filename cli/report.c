@@ -43,7 +43,7 @@ int vt_cli_report(vt_conn *c, bool json)
 /* LIVE_STEPS samples over live_s seconds into w: the live signals are
  * judged over a window, not one sample */
 #define LIVE_STEPS 4
-static int live_window(vt_conn *c, double live_s, vt_live_window *w)
+int vt_cli_live_window(vt_conn *c, double live_s, vt_live_window *w)
 {
     vt_live_sample prev = { 0 }, cur = { 0 };
     vt_err err = { { 0 } };
@@ -85,7 +85,7 @@ int vt_cli_check(vt_conn *c, bool json, double live_s)
         return 3;
     }
     if (live_s > 0) {
-        if (live_window(c, live_s, &w) < 0) {
+        if (vt_cli_live_window(c, live_s, &w) < 0) {
             fprintf(stderr, "virt-tune: %s\n", c->err.msg);
             vt_live_window_clear(&w);
             return 3;

@@ -1987,7 +1987,7 @@ char *vt_advice_text(const vt_advice_list *l)
     return vt_buf_steal(&b);
 }
 
-void vt_advice_json_write(const vt_advice_list *l, FILE *out)
+json_object *vt_advice_json(const vt_advice_list *l)
 {
     json_object *root = json_object_new_object(), *arr = json_object_new_array();
 
@@ -2008,7 +2008,77 @@ void vt_advice_json_write(const vt_advice_list *l, FILE *out)
     }
     json_object_object_add(root, "findings", arr);
     json_object_object_add(root, "exit", json_object_new_int(vt_advice_exit_code(l)));
+    return root;
+}
+
+void vt_advice_json_write(const vt_advice_list *l, FILE *out)
+{
+    json_object *root = vt_advice_json(l);
+
     fprintf(out, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
                                                                   JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(root);
+}
+
+/* A label value as the exposition format escapes it. */
+static void prom_label(vt_buf *b, const char *v)
+{
+    for (; *v; v++) {
+        if (*v == '\\')
+            vt_buf_add(b, "\\\\");
+        else if (*v == '"')
+            vt_buf_add(b, "\\\"");
+        else if (*v == '\n')
+            vt_buf_add(b, "\\n");
+        else
+            vt_buf_addn(b, v, 1);
+    }
+}
+
+char *vt_advice_prometheus(const char *const *hosts, const vt_advice_list *const *lists, size_t n,
+                           long long now_s)
+{
+    vt_buf b = { 0 };
+
+    vt_buf_add(&b, "# HELP virt_tune_findings Findings of the virt-tune advisor (not those pending a VM "
+                   "restart), by host, severity and topic.\n# TYPE virt_tune_findings gauge\n");
+    for (size_t h = 0; h < n; h++) {
+        const vt_advice_list *l = lists[h];
+        /* one sample per severity and topic, in the order first seen */
+        for (size_t i = 0; l && i < l->n; i++) {
+            const vt_advice *a = &l->items[i];
+            size_t count = 0;
+            bool seen = false;
+            if (a->pending_restart)
+                continue;
+            for (size_t j = 0; j < i && !seen; j++)
+                seen = !l->items[j].pending_restart && l->items[j].sev == a->sev &&
+                       strcmp(l->items[j].topic, a->topic) == 0;
+            if (seen)
+                continue;
+            for (size_t j = i; j < l->n; j++)
+                count += !l->items[j].pending_restart && l->items[j].sev == a->sev &&
+                         strcmp(l->items[j].topic, a->topic) == 0;
+            vt_buf_add(&b, "virt_tune_findings{host=\"");
+            prom_label(&b, hosts[h]);
+            vt_buf_addf(&b, "\",severity=\"%s\",topic=\"", sev_names[a->sev]);
+            prom_label(&b, a->topic);
+            vt_buf_addf(&b, "\"} %zu\n", count);
+        }
+    }
+    vt_buf_add(&b, "# HELP virt_tune_check_ok 1 when virt-tune could judge the host, 0 when it could not "
+                   "(not reached, no answer).\n# TYPE virt_tune_check_ok gauge\n");
+    for (size_t h = 0; h < n; h++) {
+        vt_buf_add(&b, "virt_tune_check_ok{host=\"");
+        prom_label(&b, hosts[h]);
+        vt_buf_addf(&b, "\"} %d\n", lists[h] != NULL);
+    }
+    vt_buf_add(&b, "# HELP virt_tune_last_check_timestamp_seconds When virt-tune checked the host, as a "
+                   "Unix time.\n# TYPE virt_tune_last_check_timestamp_seconds gauge\n");
+    for (size_t h = 0; h < n; h++) {
+        vt_buf_add(&b, "virt_tune_last_check_timestamp_seconds{host=\"");
+        prom_label(&b, hosts[h]);
+        vt_buf_addf(&b, "\"} %lld\n", now_s);
+    }
+    return vt_buf_steal(&b);
 }

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <json-c/json.h>
 
 #include "conn.h"
 #include "live.h"
@@ -69,6 +70,14 @@ const char *vt_severity_name(vt_severity s);     /* info, warning, failure */
 int vt_advice_exit_code(const vt_advice_list *l);
 
 char *vt_advice_text(const vt_advice_list *l);
+/* {"findings": [...], "exit": N}; the caller puts it. */
+json_object *vt_advice_json(const vt_advice_list *l);
 void vt_advice_json_write(const vt_advice_list *l, FILE *out);
+/* The findings in the Prometheus text format (node_exporter's textfile
+ * collector): per host, virt_tune_findings{host,severity,topic} (a count),
+ * virt_tune_check_ok{host} and virt_tune_last_check_timestamp_seconds{host}.
+ * lists[i] NULL: host i could not be judged (check_ok 0). */
+char *vt_advice_prometheus(const char *const *hosts, const vt_advice_list *const *lists, size_t n,
+                           long long now_s);
 
 #endif

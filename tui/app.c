@@ -698,7 +698,7 @@ int vt_app_run(const vt_app_opts *o, volatile sig_atomic_t *stop)
         loop(f, stop);
         goto out;
     }
-    f->h[0].name = vt_strdup(o->hosts && o->hosts->n ? o->hosts->v[0].name : "localhost");
+    f->h[0].name = vt_strdup(o->hosts && o->hosts->n ? o->hosts->v[0].name : o->sandbox ? "demo" : "localhost");
     a->stack[a->depth++] = VT_VIEW_LIST;
     if (connect_now(a, o, &err) < 0) {
         failed = true;

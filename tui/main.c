@@ -48,6 +48,7 @@ typedef struct options {
     bool force;
     const char *log_path;      /* --apply-log */
     bool json;                 /* --check --json, --top --json */
+    int format;                /* --format=: a vt_cli_format, -1 not given */
     bool csv;                  /* --top --csv */
     bool live;                 /* --check --live */
     bool delay_set;            /* -d given */
@@ -86,6 +87,8 @@ static void usage(FILE *out)
           "                           is in its private copy)\n"
           "      --check [--json]     run every best-practice check and exit 0 (nothing above\n"
           "                           info), 1 (warnings) or 2 (failures); 3 when it cannot run\n"
+          "      --format=FORMAT      with --check: text (default), json (as --json) or\n"
+          "                           prometheus (node_exporter's textfile collector)\n"
           "      --live               with --check: also judge live signals, sampled over\n"
           "                           -d SECONDS (default 2)\n"
           "      --top                print live rates per VM every -d SECONDS, as top -b\n"
@@ -138,7 +141,7 @@ static int parse_args(int argc, char **argv, options *o)
 {
     enum { OPT_DEMO = 256, OPT_REPORT, OPT_SYSFS, OPT_PROCFS, OPT_THEME, OPT_NOCOLOR, OPT_ETC,
            OPT_PLAN, OPT_APPLY, OPT_DRYRUN, OPT_EXPORT, OPT_LOG, OPT_REVERT, OPT_CHECK,
-           OPT_JSON, OPT_FORCE, OPT_TOP, OPT_CSV, OPT_LIVE, OPT_HOSTS };
+           OPT_JSON, OPT_FORCE, OPT_TOP, OPT_CSV, OPT_LIVE, OPT_HOSTS, OPT_FORMAT };
     static const struct option longopts[] = {
         { "connect", required_argument, NULL, 'c' },
         { "hosts", required_argument, NULL, OPT_HOSTS },
@@ -161,6 +164,7 @@ static int parse_args(int argc, char **argv, options *o)
         { "revert-last", no_argument, NULL, OPT_REVERT },
         { "check", no_argument, NULL, OPT_CHECK },
         { "json", no_argument, NULL, OPT_JSON },
+        { "format", required_argument, NULL, OPT_FORMAT },
         { "top", no_argument, NULL, OPT_TOP },
         { "iterations", required_argument, NULL, 'n' },
         { "csv", no_argument, NULL, OPT_CSV },
@@ -174,6 +178,7 @@ static int parse_args(int argc, char **argv, options *o)
     memset(o, 0, sizeof(*o));
     o->refresh_ms = 2000;
     o->color = -1;
+    o->format = -1;
     while ((ch = getopt_long(argc, argv, "c:rd:n:yhV", longopts, NULL)) != -1) {
         switch (ch) {
         case 'c': {
@@ -247,6 +252,18 @@ static int parse_args(int argc, char **argv, options *o)
         case OPT_REVERT: o->mode = MODE_REVERT; nplan++; break;
         case OPT_CHECK: o->mode = MODE_CHECK; break;
         case OPT_JSON: o->json = true; break;
+        case OPT_FORMAT:
+            if (strcmp(optarg, "text") == 0) {
+                o->format = VT_CLI_FORMAT_TEXT;
+            } else if (strcmp(optarg, "json") == 0) {
+                o->format = VT_CLI_FORMAT_JSON;
+            } else if (strcmp(optarg, "prometheus") == 0) {
+                o->format = VT_CLI_FORMAT_PROMETHEUS;
+            } else {
+                fprintf(stderr, "virt-tune: unknown format '%s' (use text, json or prometheus)\n", optarg);
+                return -1;
+            }
+            break;
         case 'h': usage(stdout); exit(0);
         case 'V': printf("virt-tune %s\n", PACKAGE_VERSION); exit(0);
         default:
@@ -263,6 +280,16 @@ static int parse_args(int argc, char **argv, options *o)
               stderr);
         return -1;
     }
+    if (o->format >= 0 && o->mode != MODE_CHECK) {
+        fputs("virt-tune: --format goes with --check (for the report: --report=json)\n", stderr);
+        return -1;
+    }
+    if (o->format >= 0 && o->json && o->format != VT_CLI_FORMAT_JSON) {
+        fputs("virt-tune: --json and --format exclude each other\n", stderr);
+        return -1;
+    }
+    if (o->json && o->mode == MODE_CHECK)
+        o->format = VT_CLI_FORMAT_JSON;
     if (o->csv && o->mode != MODE_TOP) {
         fputs("virt-tune: --csv goes with --top\n", stderr);
         return -1;
@@ -323,6 +350,30 @@ static int run_plan(vt_conn *c, const options *o, const vt_demo *demo)
     po.force = o->force;
     po.log_path = o->log_path ? o->log_path : demo ? demo->log_path : NULL;
     return vt_cli_apply(c, &po);
+}
+
+/* --check or --report over several hosts; the Prometheus output, also of
+ * one host, named as the fleet names it. */
+static int run_fleet(const options *o, const vt_conn_opts *co, bool demo)
+{
+    vt_cli_fleet_opts fo = { 0 };
+    vt_hostlist one = { 0 };
+    int rc;
+
+    fo.hosts = &o->hosts;
+    if (!o->hosts.n) {
+        vt_hostlist_add(&one, demo ? "demo" : NULL, co->uri, NULL);
+        fo.hosts = &one;
+    }
+    fo.base = co;
+    fo.report = o->mode != MODE_CHECK;
+    fo.format = o->mode == MODE_REPORT_JSON ? VT_CLI_FORMAT_JSON
+                : o->mode == MODE_REPORT_TEXT ? VT_CLI_FORMAT_TEXT
+                : o->format >= 0 ? (vt_cli_format)o->format : VT_CLI_FORMAT_TEXT;
+    fo.live_s = o->mode == MODE_CHECK && o->live ? (o->delay_set ? o->refresh_ms / 1000.0 : 2.0) : 0;
+    rc = vt_cli_fleet(&fo);
+    vt_hostlist_clear(&one);
+    return rc;
 }
 
 static volatile sig_atomic_t stop_flag;
@@ -448,6 +499,10 @@ int main(int argc, char **argv)
         rc = run_console(&o, &co, demo, &old);
         goto cleanup;
     }
+    if (o.hosts.n > 1 || (o.mode == MODE_CHECK && o.format == VT_CLI_FORMAT_PROMETHEUS)) {
+        rc = run_fleet(&o, &co, demo != NULL);
+        goto cleanup;
+    }
     if (!(c = vt_conn_open(&co, &err))) {
         fprintf(stderr, "virt-tune: %s\n", err.msg);
         if (o.mode == MODE_CHECK)
@@ -461,7 +516,7 @@ int main(int argc, char **argv)
         rc = vt_cli_report(c, o.mode == MODE_REPORT_JSON);
         break;
     case MODE_CHECK:
-        rc = vt_cli_check(c, o.json, o.live ? (o.delay_set ? o.refresh_ms / 1000.0 : 2.0) : 0);
+        rc = vt_cli_check(c, o.format == VT_CLI_FORMAT_JSON, o.live ? (o.delay_set ? o.refresh_ms / 1000.0 : 2.0) : 0);
         break;
     case MODE_TOP: {
         vt_cli_top_opts to = { 0 };

@@ -89,8 +89,12 @@ static void draw_selected(vt_pen *p, vt_app *a, const vt_fleet_host *fh)
                 "state                    ", state);
     if (h->c && h->c->host.hostname)
         vt_pen_field(p, "hostname", h->c->host.hostname, VT_ROLE_NORMAL);
-    vt_pen_line(p, VT_ROLE_DIM, "%s opens its console (VM list, host, advice, top); %s there comes back here",
-                vt_app_key(a, VT_ACT_OPEN), vt_app_key(a, VT_ACT_FLEET));
+    if (a->fleet->n > 1)
+        vt_pen_line(p, VT_ROLE_DIM, "%s opens its console; %s there comes back here", vt_app_key(a, VT_ACT_OPEN),
+                    vt_app_key(a, VT_ACT_FLEET));
+    else
+        vt_pen_line(p, VT_ROLE_DIM, "%s or %s goes back; more hosts: -c URI more than once, or --hosts FILE",
+                    vt_app_key(a, VT_ACT_OPEN), vt_app_key(a, VT_ACT_BACK));
 }
 
 /* The review across hosts: each host's staged edits as plan lines. */
@@ -120,8 +124,12 @@ static void draw_staged(vt_pen *p, vt_app *a)
                 vt_pen_line(p, VT_ROLE_NORMAL, "    %s", line);
         }
     }
-    vt_pen_line(p, VT_ROLE_DIM, "%s applies them host by host, after one question; a host's own review (%s in "
-                "its console) shows steps and diffs", vt_app_key(a, VT_ACT_APPLY), vt_app_key(a, VT_ACT_REVIEW));
+    {
+        char hint[256];
+        snprintf(hint, sizeof(hint), "%s applies them host by host, after one question; a host's own review (%s in "
+                 "its console) shows steps and diffs", vt_app_key(a, VT_ACT_APPLY), vt_app_key(a, VT_ACT_REVIEW));
+        vt_pen_wrap(p, VT_ROLE_DIM, "", hint);
+    }
 }
 
 static void fleet_draw(vt_app *a)

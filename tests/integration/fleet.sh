@@ -28,6 +28,7 @@ vt_need_root
 command -v tmux >/dev/null 2>&1 || cannot_run "tmux is not installed (run tools/setup)"
 ROOT=$(mktemp -d /tmp/vt-fleet.XXXXXX)
 chmod 0755 "$ROOT"
+VT_TEST_HOSTS=$ROOT
 PIDS=""
 TM="tmux -L vt-fleet-$$ -f /dev/null"
 fleet_cleanup() {
@@ -38,24 +39,10 @@ fleet_cleanup() {
 trap 'fleet_cleanup' EXIT
 trap 'exit 1' INT TERM HUP
 
-# A private daemon for host N on a copy of a host file; its API calls are
-# logged. Sets H<N>_URI, H<N>_PID, H<N>_LOG.
-start_host() {   # n host.xml
-    VT_TMP=$ROOT/d$1
-    mkdir -p "$VT_TMP"
-    cp "$2" "$VT_TMP/host.xml"
-    VT_LIBVIRTD_CONF="log_filters=\"1:libvirt.domain 4:*\"
-log_outputs=\"1:file:$VT_TMP/api.log\""
-    vt_libvirtd_start
-    eval "H$1_URI='test+unix://$VT_TMP/host.xml?socket=$VT_D/sock/libvirt-sock'"
-    eval "H$1_PID=$(cat "$VT_D/pid")"
-    eval "H$1_LOG=$VT_TMP/api.log"
-    PIDS="$PIDS $(cat "$VT_D/pid")"
-}
-start_host 1 "$SRC/tests/data/node.xml"
-start_host 2 "$SRC/tests/data/node.xml"
-start_host 3 "$SRC/data/demo/host.xml"
-start_host 4 "$SRC/tests/data/node.xml"
+vt_test_host 1 "$SRC/tests/data/node.xml"
+vt_test_host 2 "$SRC/tests/data/node.xml"
+vt_test_host 3 "$SRC/data/demo/host.xml"
+vt_test_host 4 "$SRC/tests/data/node.xml"
 URI=""   # vt_cleanup's VM teardown is not wanted: these are test-driver hosts
 printf 'h1 %s\nh2 %s\nh3 %s\nh4 %s\n' "$H1_URI" "$H2_URI" "$H3_URI" "$H4_URI" > "$ROOT/hosts"
 say "four private libvirtd daemons: $H1_PID $H2_PID $H3_PID $H4_PID"

@@ -237,3 +237,20 @@ vt_guest_wait() {   # name timeout
     done
     VT_GUEST_WAITED=$(echo "$(date +%s.%N) $_vt_gw_t0" | awk '{ printf "%.1f", $1 - $2 }')
 }
+
+# A private daemon for test-driver host N (of a fleet) serving a copy of a
+# host file under $VT_TEST_HOSTS/dN, its API calls logged. Sets H<N>_URI
+# (test+unix://FILE?socket=SOCK), H<N>_PID, H<N>_LOG and adds the pid to
+# PIDS (the caller stops them: SIGCONT, then SIGTERM).
+vt_test_host() {   # n host.xml
+    VT_TMP=$VT_TEST_HOSTS/d$1
+    mkdir -p "$VT_TMP"
+    cp "$2" "$VT_TMP/host.xml"
+    VT_LIBVIRTD_CONF="log_filters=\"1:libvirt.domain 4:*\"
+log_outputs=\"1:file:$VT_TMP/api.log\""
+    vt_libvirtd_start
+    eval "H$1_URI='test+unix://$VT_TMP/host.xml?socket=$VT_D/sock/libvirt-sock'"
+    eval "H$1_PID=$(cat "$VT_D/pid")"
+    eval "H$1_LOG=$VT_TMP/api.log"
+    PIDS="$PIDS $(cat "$VT_D/pid")"
+}

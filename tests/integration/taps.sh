@@ -234,7 +234,8 @@ if command -v tmux >/dev/null 2>&1; then
     TMN=0
     TM="tmux -L vt-taps-$$-$TMN -f /dev/null"
     ethtool -C "$TAP" rx-frames 5
-    printf '%s\n' "vm vt-tap nic $MAC coalesce rx-frames 48 live" "vm vt-b iothread 1 pin 0 live" > "$VT_TMP/plan"
+    # pin 1: vt_small_vm pins to CPU 0, and a value already in place is no step
+    printf '%s\n' "vm vt-tap nic $MAC coalesce rx-frames 48 live" "vm vt-b iothread 1 pin 1 live" > "$VT_TMP/plan"
     rm -f "$VT_TMP/tty.out" "$VT_TMP/tty.rc"
     $TM new-session -d -x 160 -y 50 "sh -c '\"$VT\" -c \"$URI\" --apply \"$VT_TMP/plan\" > \"$VT_TMP/tty.out\" 2>&1; echo \$? > \"$VT_TMP/tty.rc\"; sleep 30'"
     i=0

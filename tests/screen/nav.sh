@@ -117,6 +117,25 @@ title_line | grep -q staged && fail "the picker's Esc staged something: $(title_
 keys Escape
 quit_and_check_prompt "nav"
 
+# the fleet of one host (issue 18): F shows it over the list, Enter on its
+# only host and Esc each go back to where F was pressed
+start_shell 80 24
+run_vt
+keys F
+title_line | grep -q 'fleet: 1 host' && capture | grep -qE '^ > demo +connected +[0-9]+/18 ' &&
+    ok "fleet of one: F shows the demo host, connected, with its 18 VMs" ||
+    { fail "fleet of one: $(title_line)"; capture | sed -n 2,4p; }
+keys Enter
+title_line | grep -q '18 VMs' && ok "fleet of one: Enter goes back to the VM list" || fail "fleet: Enter: $(title_line)"
+keys j Enter F
+title_line | grep -q 'fleet: 1 host' || fail "fleet of one: F from the detail: $(title_line)"
+keys Escape
+title_line | grep -q ' VM ' && ok "fleet of one: Esc goes back to the detail it came from" ||
+    fail "fleet of one: Esc: $(title_line)"
+keys Escape Escape
+title_line | grep -q '18 VMs' || fail "fleet of one: not back on the list: $(title_line)"
+quit_and_check_prompt "fleet"
+
 # read-only: no Edit, Apply or Fix offered; pressed, the status says why
 start_shell 100 30
 run_vt -r
