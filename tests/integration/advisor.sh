@@ -97,16 +97,7 @@ models=$(sed -n '/<secmodel>/,/<\/secmodel>/s:.*<model>\(.*\)</model>.*:\1:p' "$
 primary=${models%% *}
 primary_doi=$(sed -n '/<secmodel>/,/<\/secmodel>/s:.*<doi>\(.*\)</doi>.*:\1:p' "$caps" | head -1)
 say "host security drivers (virsh capabilities): $models(primary: $primary, DOI $primary_doi)"
-cat > "$VT_TMP/none.xml" <<XML
-<domain type='$VT_VIRT_TYPE'>
-  <name>vt-none</name>
-  <memory unit='MiB'>128</memory>
-  <vcpu placement='static'>1</vcpu>
-  <os><type arch='x86_64' machine='pc'>hvm</type></os>
-  <devices><emulator>$(command -v qemu-system-x86_64)</emulator></devices>
-  <seclabel type='none'/>
-</domain>
-XML
+vt_seclabel_none_vm > "$VT_TMP/none.xml"
 virsh -q -c "$URI" define "$VT_TMP/none.xml" >/dev/null || { fail "define vt-none"; exit 1; }
 virsh -q -c "$URI" start vt-none >/dev/null || { fail "start vt-none"; exit 1; }
 # what the label none gives on this host, for the log: on a host without

@@ -169,16 +169,7 @@ case $crc in
 1) ok "the plays above passed the check on a host with warnings (--check exit 1: $(jq -r '[.findings[] | select(.severity == "warning") | .topic] | unique | join(", ")' "$VT_TMP/check0.json"))" ;;
 *) fail "--check on the host before the seclabel VM: exit $crc" ;;
 esac
-cat > "$VT_TMP/vt-none.xml" <<XML
-<domain type='$VT_VIRT_TYPE'>
-  <name>vt-none</name>
-  <memory unit='MiB'>128</memory>
-  <vcpu placement='static'>1</vcpu>
-  <os><type arch='x86_64' machine='pc'>hvm</type></os>
-  <devices><emulator>$(command -v qemu-system-x86_64)</emulator></devices>
-  <seclabel type='none'/>
-</domain>
-XML
+vt_seclabel_none_vm > "$VT_TMP/vt-none.xml"
 $V define "$VT_TMP/vt-none.xml" >/dev/null || { fail "define vt-none"; exit 1; }
 inactive vt-none | grep -q "<seclabel type='none'" && say "  vt-none defined (shut off); virsh: <seclabel type='none'/>" ||
     fail "virsh dumpxml --inactive vt-none has no seclabel none"

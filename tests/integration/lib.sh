@@ -254,3 +254,18 @@ log_outputs=\"1:file:$VT_TMP/api.log\""
     eval "H$1_LOG=$VT_TMP/api.log"
     PIDS="$PIDS $(cat "$VT_D/pid")"
 }
+
+# The XML of a small VM "vt-none" without sVirt (<seclabel type='none'/>),
+# on stdout: the advisor's svirt failure.
+vt_seclabel_none_vm() {
+    cat <<XML
+<domain type='$VT_VIRT_TYPE'>
+  <name>vt-none</name>
+  <memory unit='MiB'>128</memory>
+  <vcpu placement='static'>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices><emulator>$(command -v qemu-system-x86_64)</emulator></devices>
+  <seclabel type='none'/>
+</domain>
+XML
+}
