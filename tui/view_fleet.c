@@ -156,7 +156,14 @@ static void fleet_draw(vt_app *a)
     if (f->outcome) {
         vt_pen_line(&p, VT_ROLE_NORMAL, "%s", "");
         vt_pen_heading(&p, "Last apply, host by host");
-        vt_pen_text(&p, f->outcome, "  ", false);
+        /* wrapped: a failure's reason is never cut */
+        VT_AUTOFREE char *copy = vt_strdup(f->outcome);
+        for (char *line = copy, *next; line && *line; line = next) {
+            next = strchr(line, '\n');
+            if (next)
+                *next++ = '\0';
+            vt_pen_wrap(&p, strstr(line, "FAILED") ? VT_ROLE_VALUE_BAD : VT_ROLE_NORMAL, "  ", line);
+        }
     }
     if (sel_line < f->scroll)
         f->scroll = sel_line;
