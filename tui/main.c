@@ -137,6 +137,8 @@ static int fleet_args(options *o)
     return 0;
 }
 
+static int check_args(options *o, int nplan);
+
 static int parse_args(int argc, char **argv, options *o)
 {
     enum { OPT_DEMO = 256, OPT_REPORT, OPT_SYSFS, OPT_PROCFS, OPT_THEME, OPT_NOCOLOR, OPT_ETC,
@@ -275,6 +277,12 @@ static int parse_args(int argc, char **argv, options *o)
         fprintf(stderr, "virt-tune: unexpected argument '%s'\nTry 'virt-tune --help'.\n", argv[optind]);
         return -1;
     }
+    return check_args(o, nplan);
+}
+
+/* The options that go together, and those that do not. */
+static int check_args(options *o, int nplan)
+{
     if (o->json && o->mode != MODE_CHECK && o->mode != MODE_TOP) {
         fputs("virt-tune: --json goes with --check or --top (for the report: --report=json)\n",
               stderr);
