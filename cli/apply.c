@@ -32,7 +32,7 @@ static int load_plan(vt_conn *c, const vt_cli_plan_opts *o, vt_changeset *cs, vt
     char *text = NULL, *reverts = NULL;
 
     if (o->mode == VT_CLI_PLAN_REVERT) {
-        if (vt_apply_revert_plan(o->log_path, &text, &reverts, &err) < 0) {
+        if (vt_apply_revert_plan(o->log_path, c->uri, &text, &reverts, &err) < 0) {
             fprintf(stderr, "virt-tune: %s\n", err.msg);
             return 2;
         }

@@ -1567,7 +1567,7 @@ static const char *jget(json_object *o, const char *k)
     return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : NULL;
 }
 
-int vt_apply_revert_plan(const char *log_path, char **plan, char **reverts, vt_err *err)
+int vt_apply_revert_plan(const char *log_path, const char *uri, char **plan, char **reverts, vt_err *err)
 {
     const char *path = log_path ? log_path : vt_apply_log_path();
     FILE *f = fopen(path, "r");
@@ -1584,8 +1584,14 @@ int vt_apply_revert_plan(const char *log_path, char **plan, char **reverts, vt_e
     while (fgets(line, sizeof(line), f)) {
         json_object *o = json_tokener_parse(line);
         log_entry *e;
+        const char *conn;
         if (!o)
             continue;   /* a torn last line is not the log's end */
+        conn = jget(o, "connection");
+        if (uri && conn && strcmp(conn, uri) != 0) {
+            json_object_put(o);   /* another host's */
+            continue;
+        }
         e = vt_array_push(&ents, &n, sizeof(*e));
         e->apply = vt_strdup(jget(o, "apply"));
         e->result = vt_strdup(jget(o, "result"));
@@ -1628,8 +1634,8 @@ int vt_apply_revert_plan(const char *log_path, char **plan, char **reverts, vt_e
         end = start;
     }
     if (ret < 0)
-        vt_err_set(err, "the apply log %s has no host change left to revert (it puts back host "
-                   "knobs and NIC coalescing)", path);
+        vt_err_set(err, "the apply log %s has no host change left to revert%s%s (it puts back host "
+                   "knobs and NIC coalescing)", path, uri ? " on " : "", uri ? uri : "");
     for (i = 0; i < n; i++) {
         free(ents[i].apply);
         free(ents[i].result);

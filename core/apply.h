@@ -101,8 +101,11 @@ bool vt_base_matches(const char *base, const char *xml);
  * revert with the apply it reverted, are passed over: called again, it
  * walks further back). The apply's id goes to *reverts (set it as the
  * plan's `reverts` so the log records it). -1 with err when there is
- * nothing left. Caller frees *plan and *reverts. */
-int vt_apply_revert_plan(const char *log_path, char **plan, char **reverts, vt_err *err);
+ * nothing left. uri (non-NULL): only the applies made over that
+ * connection count, so that one log shared by several hosts (a fleet)
+ * never puts one host's values on another. Caller frees *plan and
+ * *reverts. */
+int vt_apply_revert_plan(const char *log_path, const char *uri, char **plan, char **reverts, vt_err *err);
 
 /* $XDG_STATE_HOME/virt-tune/apply.log, else ~/.local/state/...; static. */
 const char *vt_apply_log_path(void);

@@ -325,7 +325,7 @@ static vt_view_result host_action(vt_app *a, vt_action act)
         char *plan = NULL, *id = NULL;
         vt_err err = { { 0 } };
         size_t n = 0;
-        if (vt_apply_revert_plan(a->opts ? a->opts->log_path : NULL, &plan, &id, &err) < 0 ||
+        if (vt_apply_revert_plan(a->opts ? a->opts->log_path : NULL, a->c->uri, &plan, &id, &err) < 0 ||
             vt_staged_add_plan(a, plan, &n, &err) < 0) {
             vt_app_status(a, VT_ROLE_STATUS_ERROR, "%s", err.msg);
             free(plan);

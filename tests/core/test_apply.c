@@ -822,7 +822,7 @@ static void test_nic_coalesce_steps(void **state)
     /* the apply log's revert puts the definition's old value back */
     {
         char *plan = NULL, *reverts = NULL;
-        if (vt_apply_revert_plan(logpath, &plan, &reverts, &err) < 0)
+        if (vt_apply_revert_plan(logpath, NULL, &plan, &reverts, &err) < 0)
             fail_msg("revert: %s", err.msg);
         if (!strstr(plan, "\nvm alpha nic 52:54:00:00:00:01 coalesce rx-frames 0 config\n"))
             fail_msg("revert plan:\n%s", plan);

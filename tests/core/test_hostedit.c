@@ -191,7 +191,7 @@ static void test_revert(void **state)
     s = slurp("kernel/mm/transparent_hugepage/defrag");
     assert_string_equal(s, "[always] defer defer+madvise madvise never");
     free(s);
-    if (vt_apply_revert_plan(logpath, &plan, &id, &err) < 0)
+    if (vt_apply_revert_plan(logpath, NULL, &plan, &id, &err) < 0)
         fail_msg("%s", err.msg);
     /* the values the first test left, newest change first */
     if (!strstr(plan, "\nhost workqueue_cpus 0-3\nhost thp defrag madvise\nhost halt_poll_ns_grow 2\n"))
@@ -211,9 +211,33 @@ static void test_revert(void **state)
     free(plan);
     vt_applyplan_clear(&ap);
     /* the revert and its apply are done: nothing left in this log */
-    assert_int_equal(vt_apply_revert_plan(logpath, &plan, &id, &err), -1);
+    assert_int_equal(vt_apply_revert_plan(logpath, NULL, &plan, &id, &err), -1);
     assert_non_null(strstr(err.msg, "no host change left to revert"));
     vt_conn_free(c);
+    /* one log shared by two hosts (a fleet): each host's revert is its own,
+       never the newer apply of another host */
+    {
+        FILE *f = fopen(logpath, "w");
+        assert_non_null(f);
+        fputs("{\"apply\":\"a1\",\"connection\":\"qemu+ssh://kvm1/system\",\"result\":\"applied\","
+              "\"revert\":\"host thp defrag never\"}\n"
+              "{\"apply\":\"a2\",\"connection\":\"qemu+ssh://kvm2/system\",\"result\":\"applied\","
+              "\"revert\":\"host halt_poll_ns 0\"}\n", f);
+        fclose(f);
+        assert_int_equal(vt_apply_revert_plan(logpath, "qemu+ssh://kvm1/system", &plan, &id, &err), 0);
+        assert_non_null(strstr(plan, "\nhost thp defrag never\n"));
+        assert_null(strstr(plan, "halt_poll_ns"));
+        assert_string_equal(id, "a1");
+        free(plan);
+        free(id);
+        assert_int_equal(vt_apply_revert_plan(logpath, "qemu+ssh://kvm2/system", &plan, &id, &err), 0);
+        assert_non_null(strstr(plan, "\nhost halt_poll_ns 0\n"));
+        free(plan);
+        free(id);
+        assert_int_equal(vt_apply_revert_plan(logpath, "qemu+ssh://kvm3/system", &plan, &id, &err), -1);
+        assert_non_null(strstr(err.msg, "left to revert on qemu+ssh://kvm3/system"));
+        unlink(logpath);
+    }
 }
 
 static void refused(const char *plan, const char *want)
@@ -375,7 +399,7 @@ static char *persist_then_revert(const char *name, const char *original)
     assert_non_null(s);
     assert_non_null(strstr(s, "halt_poll_ns=123000"));
     free(s);
-    if (vt_apply_revert_plan(log, &plan, &id, &err) < 0)
+    if (vt_apply_revert_plan(log, NULL, &plan, &id, &err) < 0)
         fail_msg("%s", err.msg);
     assert_int_equal(vt_conn_refresh(c), 0);
     if (fixture_prep(c, plan, &ap, &err) < 0)
@@ -624,7 +648,7 @@ static void test_sriov_numvfs(void **state)
     vt_applyplan_clear(&ap);
 
     /* the revert: the old count, the same way; the rule it added goes */
-    if (vt_apply_revert_plan(log, &plan, &id, &err) < 0)
+    if (vt_apply_revert_plan(log, NULL, &plan, &id, &err) < 0)
         fail_msg("%s", err.msg);
     if (!strstr(plan, "\nhost sriov enp3s0f0 numvfs 3 unpersist\n"))
         fail_msg("revert plan:\n%s", plan);
@@ -750,7 +774,7 @@ static void test_module_load(void **state)
 
     /* the revert takes the boot entry back (the file goes) and leaves the
        module loaded: running VMs may hold /dev/vhost-net */
-    if (vt_apply_revert_plan(log, &plan, &id, &err) < 0)
+    if (vt_apply_revert_plan(log, NULL, &plan, &id, &err) < 0)
         fail_msg("%s", err.msg);
     if (!strstr(plan, "\nhost module vhost_net load unpersist\n"))
         fail_msg("revert plan:\n%s", plan);
