@@ -24,36 +24,49 @@ const char *vt_severity_name(vt_severity s)
 static vt_advice *add(vt_advice_list *l, const char *topic, vt_severity sev, const char *vm,
                       const char *panel, const char *why, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
+/* A finding. fmt and why are English msgids (marked N_ where they are
+ * written): the English text is what the JSON and the tests read, the
+ * translated one (summary_l10n, why_l10n) what a person reads. */
 static vt_advice *add(vt_advice_list *l, const char *topic, vt_severity sev, const char *vm,
                       const char *panel, const char *why, const char *fmt, ...)
 {
     vt_advice *a = vt_array_push(&l->items, &l->n, sizeof(*a));
-    char buf[512];
+    char buf[512], lbuf[1024];
     va_list ap;
 
     va_start(ap, fmt);
     vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    va_start(ap, fmt);
+    vsnprintf(lbuf, sizeof(lbuf), _(fmt), ap);
     va_end(ap);
     snprintf(a->topic, sizeof(a->topic), "%s", topic);
     a->sev = sev;
     a->vm = vt_strdup(vm);
     a->panel = (char *)panel;
     a->summary = vt_strdup(buf);
+    a->summary_l10n = vt_strdup(lbuf);
     a->why = vt_strdup(why);
+    a->why_l10n = why ? vt_strdup(_(why)) : NULL;
     return a;
 }
 
 static void evidence(vt_advice *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void evidence(vt_advice *a, const char *fmt, ...)
 {
-    char buf[1024];
+    char buf[1024], lbuf[2048];
     va_list ap;
 
     va_start(ap, fmt);
     vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
+    va_start(ap, fmt);
+    vsnprintf(lbuf, sizeof(lbuf), _(fmt), ap);
+    va_end(ap);
     free(a->evidence);
+    free(a->evidence_l10n);
     a->evidence = vt_strdup(buf);
+    a->evidence_l10n = vt_strdup(lbuf);
 }
 
 /* ---- helpers over a definition ---- */
@@ -1925,10 +1938,28 @@ void vt_advice_list_clear(vt_advice_list *l)
         free(l->items[i].summary);
         free(l->items[i].evidence);
         free(l->items[i].why);
+        free(l->items[i].summary_l10n);
+        free(l->items[i].evidence_l10n);
+        free(l->items[i].why_l10n);
         free(l->items[i].fix);
     }
     free(l->items);
     memset(l, 0, sizeof(*l));
+}
+
+const char *vt_advice_summary(const vt_advice *a)
+{
+    return a->summary_l10n ? a->summary_l10n : a->summary;
+}
+
+const char *vt_advice_evidence(const vt_advice *a)
+{
+    return a->evidence_l10n ? a->evidence_l10n : a->evidence;
+}
+
+const char *vt_advice_why(const vt_advice *a)
+{
+    return a->why_l10n ? a->why_l10n : a->why;
 }
 
 size_t vt_advice_count_vm(const vt_advice_list *l, const char *vm)
@@ -1965,25 +1996,29 @@ char *vt_advice_text(const vt_advice_list *l)
         const vt_advice *a = &l->items[i];
         counts[a->sev]++;
         vt_buf_addf(&b, "%-7s %-10s %s: %s%s\n", a->sev == VT_SEV_WARN ? "warning" : sev_names[a->sev],
-                    a->topic, a->vm ? a->vm : "host", a->summary,
-                    a->pending_restart ? " (fixed in config, at next start)" : "");
+                    a->topic, a->vm ? a->vm : "host", vt_advice_summary(a),
+                    a->pending_restart ? _(" (fixed in config, at next start)") : "");
         if (a->evidence)
-            vt_buf_addf(&b, "        evidence: %s\n", a->evidence);
+            vt_buf_addf(&b, _("        evidence: %s\n"), vt_advice_evidence(a));
+        if (a->why)
+            vt_buf_addf(&b, _("        why: %s\n"), vt_advice_why(a));
         if (a->fix) {
             const char *p = a->fix;
             while (*p) {
                 const char *nl = strchr(p, '\n');
                 size_t len = nl ? (size_t)(nl - p) : strlen(p);
-                vt_buf_add(&b, "        fix: ");
+                vt_buf_add(&b, _("        fix: "));
                 vt_buf_addn(&b, p, len);
                 vt_buf_add(&b, "\n");
                 p += len + (nl ? 1 : 0);
             }
         }
     }
-    vt_buf_addf(&b, "%zu failure%s, %zu warning%s, %zu info\n", counts[VT_SEV_FAIL],
-                counts[VT_SEV_FAIL] == 1 ? "" : "s", counts[VT_SEV_WARN],
-                counts[VT_SEV_WARN] == 1 ? "" : "s", counts[VT_SEV_INFO]);
+    vt_buf_addf(&b, P_("%zu failure", "%zu failures", counts[VT_SEV_FAIL]), counts[VT_SEV_FAIL]);
+    vt_buf_add(&b, ", ");
+    vt_buf_addf(&b, P_("%zu warning", "%zu warnings", counts[VT_SEV_WARN]), counts[VT_SEV_WARN]);
+    vt_buf_add(&b, ", ");
+    vt_buf_addf(&b, _("%zu info\n"), counts[VT_SEV_INFO]);
     return vt_buf_steal(&b);
 }
 
@@ -1998,6 +2033,8 @@ json_object *vt_advice_json(const vt_advice_list *l)
         json_object_object_add(o, "severity", json_object_new_string(sev_names[a->sev]));
         json_object_object_add(o, "vm", a->vm ? json_object_new_string(a->vm) : NULL);
         json_object_object_add(o, "summary", json_object_new_string(a->summary));
+        if (a->summary_l10n && strcmp(a->summary_l10n, a->summary) != 0)
+            json_object_object_add(o, "summary_l10n", json_object_new_string(a->summary_l10n));
         json_object_object_add(o, "evidence",
                                a->evidence ? json_object_new_string(a->evidence) : NULL);
         json_object_object_add(o, "why", json_object_new_string(a->why ? a->why : ""));

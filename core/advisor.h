@@ -30,6 +30,9 @@ typedef struct vt_advice {
     char *summary;           /* owned: one line */
     char *evidence;          /* owned: the values that show it */
     char *why;               /* owned: the guide's reason, two lines at most */
+    char *summary_l10n;      /* owned: summary, evidence and why in the user's */
+    char *evidence_l10n;     /* language (LC_MESSAGES); the English ones above */
+    char *why_l10n;          /* stay what the JSON and the plans say */
     char *fix;               /* owned: plan lines ('\n' between); NULL when no plan line fixes it */
     char *panel;             /* static: where it lives in the console ("iothreads", "host", ...) */
     bool pending_restart;    /* the running VM has it, its config no longer: fixed at the
@@ -59,6 +62,12 @@ extern const size_t vt_live_nthresholds;
 
 void vt_advise(vt_conn *c, const vt_advise_opts *o, vt_advice_list *out);
 void vt_advice_list_clear(vt_advice_list *l);
+
+/* What a person reads: the texts in the user's language, English where
+ * there is no translation. */
+const char *vt_advice_summary(const vt_advice *a);
+const char *vt_advice_evidence(const vt_advice *a);
+const char *vt_advice_why(const vt_advice *a);
 
 /* Warnings and failures of one VM (name), for the VM list's !N; those
  * pending a restart are not counted. */

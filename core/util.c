@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -389,4 +390,18 @@ long long vt_now_ns(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+void vt_i18n_init(void)
+{
+    const char *dir = getenv("VIRT_TUNE_LOCALEDIR");
+
+    setlocale(LC_CTYPE, "");
+    setlocale(LC_MESSAGES, "");
+#ifdef VT_LOCALEDIR
+    if (!dir || !*dir)
+        dir = access(VT_BUILDLOCALEDIR, X_OK) == 0 ? VT_BUILDLOCALEDIR : VT_LOCALEDIR;
+#endif
+    if (dir && *dir)
+        bindtextdomain(PACKAGE, dir);
 }

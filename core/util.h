@@ -26,6 +26,12 @@ void *vt_bsearch(const void *key, const void *base, size_t n, size_t size,
                  int (*cmp)(const void *, const void *));
 void vt_err_clear(vt_err *err);
 
+/* Messages in the user's language: LC_CTYPE and LC_MESSAGES from the
+ * environment (numbers stay C), the catalog from VIRT_TUNE_LOCALEDIR, the
+ * build tree's po/locale when it exists, or the installed locale dir.
+ * English, the msgids, is the fallback. */
+void vt_i18n_init(void);
+
 /* Allocation: abort on out-of-memory, the only abort in core. */
 void *vt_malloc(size_t n);
 void *vt_calloc(size_t nmemb, size_t size);

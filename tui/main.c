@@ -454,6 +454,7 @@ int main(int argc, char **argv)
     sigset_t block, old;
     int rc = 1;
 
+    vt_i18n_init();
     if (argc > 1 && strcmp(argv[1], "sasl") == 0) {
         virSetErrorFunc(NULL, quiet_libvirt);
         return vt_cli_sasl(argc - 1, argv + 1);
