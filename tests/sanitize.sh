@@ -32,7 +32,7 @@ export LSAN_OPTIONS="suppressions=$src/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=87"
 tests=$(make -s --no-print-directory -f Makefile -f - print-tests <<'MK'
 print-tests:
-	@echo $(UNIT_TESTS) $(CORE_TESTS) tests/integration/report.sh tests/integration/console.sh tests/integration/apply.sh tests/integration/host.sh tests/integration/sasl.sh tests/integration/advisor.sh tests/integration/faults.sh tests/integration/readonly.sh tests/integration/files.sh tests/integration/fixes.sh tests/integration/fleet.sh tests/integration/live.sh
+	@echo $(UNIT_TESTS) $(CORE_TESTS) tests/integration/report.sh tests/integration/console.sh tests/integration/apply.sh tests/integration/host.sh tests/integration/sasl.sh tests/integration/advisor.sh tests/integration/faults.sh tests/integration/readonly.sh tests/integration/files.sh tests/integration/fixes.sh tests/integration/fleet.sh tests/integration/fleet-cli.sh tests/integration/live.sh
 MK
 )
 case " $tests " in
