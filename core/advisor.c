@@ -1731,11 +1731,11 @@ enum { TH_VHOST_HOT, TH_STEAL, TH_HALTPOLL_FAIL, TH_HALTPOLL_LARGE, TH_INSN_SHAR
        TH_PAUSE, TH_MIN_SAMPLES };
 
 const vt_live_threshold vt_live_thresholds[] = {
-    /* xgettext:no-c-format */
     [TH_VHOST_HOT] = { "vhost_hot_pct", 50,
+                       /* xgettext:no-c-format */
                        N_("a vhost thread busier than this (% of one CPU) on a NIC with one queue") },
-    /* xgettext:no-c-format */
     [TH_STEAL] = { "steal_pct", 10,
+                   /* xgettext:no-c-format */
                    N_("vCPU steal (runnable, not running; % of the time) on pinned vCPUs") },
     [TH_HALTPOLL_FAIL] = { "haltpoll_fail_pct", 50,
                            N_("share of halt-poll time that ends without a wake-up") },
