@@ -181,8 +181,8 @@ static char *nodes_of_cpus(const vt_conn *c, const vt_cpuset *set)
 
 static const char *const why_iothread =
     N_("The guide: without IOThreads every disk request is handled by QEMU's main thread under the "
-       "global lock, which stalls vCPUs; give each virtio-blk disk or virtio-scsi controller its own "
-       "IOThread, pinned away from the vCPUs.");
+       "global lock, which stalls vCPUs; give each virtio-blk disk or virtio-scsi controller its "
+       "own IOThread, pinned away from the vCPUs.");
 
 static void check_iothreads(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
                             const vt_domdef *def)
@@ -202,7 +202,8 @@ static void check_iothreads(const vt_conn *c, vt_advice_list *l, const vt_domain
         if (vt_fact_disk_iothread(def, k))
             continue;
         missing++;
-        addf2(ev, N_("%sdisk %s: no iothread="), ev[0].len ? "; " : "", k->target ? k->target : "?");
+        addf2(ev, N_("%sdisk %s: no iothread="), ev[0].len ? "; " : "",
+              k->target ? k->target : "?");
         vt_buf_addf(&fix, "vm %s disk %s iothread %u\n", d->name, k->target ? k->target : "?", ++next);
     }
     for (size_t i = 0; i < def->ncontrollers; i++) {
@@ -467,14 +468,15 @@ static bool thread_pin(const vt_domdef *def, size_t k, char *what, size_t n, vt_
 }
 
 static const char *const why_emulator =
-    N_("The guide pins IOThreads away from the vCPUs so as not to take their CPU time; the emulator "
-       "thread (QEMU's main loop: device emulation, disk I/O without IOThreads) pinned onto the vCPUs' "
-       "CPUs preempts them the same way. Pin it to CPUs the vCPUs do not use.");
+    N_("The guide pins IOThreads away from the vCPUs so as not to take their CPU time; the "
+       "emulator thread (QEMU's main loop: device emulation, disk I/O without IOThreads) pinned "
+       "onto the vCPUs' CPUs preempts them the same way. Pin it to CPUs the vCPUs do not use.");
 
 static const char *const why_shared =
-    N_("vCPUs pinned to CPUs of their own (the guides' dedicated pinning) are meant to have them to "
-       "themselves; another VM's threads pinned there take turns with them, which brings back the "
-       "latency and jitter the pinning was for. Keep each VM's pins off other VMs' dedicated CPUs.");
+    N_("vCPUs pinned to CPUs of their own (the guides' dedicated pinning) are meant to have them "
+       "to themselves; another VM's threads pinned there take turns with them, which brings back "
+       "the latency and jitter the pinning was for. Keep each VM's pins off other VMs' dedicated "
+       "CPUs.");
 
 /* Other VMs named one finding each, up to this many; the rest in one more
    finding, so that a host pinned all over (a thousand VMs on the same few
@@ -627,19 +629,21 @@ static void check_disks(vt_advice_list *l, const vt_domain *d, const vt_domdef *
             vt_advice *a;
             if (k->source && part_or_lv(k->source)) {
                 a = add(l, "lun", VT_SEV_FAIL, d->name, "disks",
-                        N_("The guide: physical raw device mapping (device='lun') needs a whole SCSI "
-                           "disk; a partition or logical volume given as a LUN is invisible to the "
-                           "guest. Use device='disk' for it."),
+                        N_("The guide: physical raw device mapping (device='lun') needs a whole "
+                           "SCSI disk; a partition or logical volume given as a LUN is invisible "
+                           "to the guest. Use device='disk' for it."),
                         N_("LUN %s is a partition or logical volume: the guest cannot see it"), t);
                 evidence(a, N_("source dev %s, device='lun'"), k->source);
             }
             a = add(l, "lun", rawio ? VT_SEV_WARN : VT_SEV_INFO, d->name, "disks",
                     N_("A LUN passes SCSI commands to the host disk; rawio='yes' gives QEMU "
                        "CAP_SYS_RAWIO on the host, which sVirt and DAC do not confine."),
-                    rawio ? N_("disk %s is a raw LUN with rawio='yes'") : N_("disk %s is a raw LUN"),
+                    rawio ? N_("disk %s is a raw LUN with rawio='yes'")
+                          : N_("disk %s is a raw LUN"),
                     t);
-            evidence(a, N_("device='lun' rawio=%s sgio=%s source %s"), k->rawio ? k->rawio : "(unset)",
-                     k->sgio ? k->sgio : "(unset)", k->source ? k->source : "?");
+            evidence(a, N_("device='lun' rawio=%s sgio=%s source %s"),
+                     k->rawio ? k->rawio : "(unset)", k->sgio ? k->sgio : "(unset)",
+                     k->source ? k->source : "?");
             continue;
         }
         if (k->device && strcmp(k->device, "disk") != 0)
@@ -784,7 +788,8 @@ pins:
         if (*nodes && vt_cpuset_parse(nodes, &want, NULL) == 0 &&
             vt_cpuset_parse(def->numatune->nodeset, &have, NULL) == 0 && !vt_cpuset_equal(&want, &have)) {
             vt_advice *a = add(l, "numa", VT_SEV_WARN, d->name, "memory", why,
-                               N_("numatune nodeset %s is not the node(s) of its pinned vCPUs (%s)"),
+                               N_("numatune nodeset %s is not the node(s) of its pinned vCPUs "
+                                  "(%s)"),
                                def->numatune->nodeset, nodes);
             evidence(a, N_("numatune %s %s; vCPU pins on node(s) %s"),
                      def->numatune->mode ? def->numatune->mode : "strict", def->numatune->nodeset,
@@ -1120,8 +1125,8 @@ static const char *const why_hp_start =
     N_("Static huge pages must be reserved before the VM starts; a pool that cannot hold it makes "
        "the start fail.");
 static const char *const why_hp_running =
-    N_("Static huge pages must be reserved before the VM starts; this VM holds its pages now, but a "
-       "pool that cannot hold it again makes its next start fail.");
+    N_("Static huge pages must be reserved before the VM starts; this VM holds its pages now, but "
+       "a pool that cannot hold it again makes its next start fail.");
 
 /* One part against the pool of its nodes. A shut-off VM needs free
    pages there. A running VM holds its pages: used, not free; they come
@@ -1524,8 +1529,8 @@ static void check_host(vt_conn *c, vt_advice_list *l)
     /* THP */
     if (hp_all && h->thp_enabled && strcmp(h->thp_enabled, "never") != 0) {
         a = add(l, "hugepages", VT_SEV_INFO, NULL, "host",
-                N_("openEuler: when every VM uses static huge pages, turning THP off saves the host "
-                   "khugepaged's work and gives steadier performance."),
+                N_("openEuler: when every VM uses static huge pages, turning THP off saves the "
+                   "host khugepaged's work and gives steadier performance."),
                 N_("every VM uses static huge pages, but THP is %s"), h->thp_enabled);
         evidence(a, "transparent_hugepage/enabled [%s]", h->thp_enabled);
         a->fix = vt_strdup("host thp enabled never persist\n");
@@ -1581,8 +1586,10 @@ static void check_sasl(vt_advice_list *l, const vt_remote_status *rs)
             /* virtproxyd's file is the one that counts where it exists */
             const vt_conf *lc = rs->virtproxyd_conf_path ? &rs->virtproxyd : &rs->ra.libvirtd;
             const char *lt = vt_conf_get(lc, "listen_tcp"), *at = vt_conf_get(lc, "auth_tcp");
-            evidence(a, rs->nsockets ? N_("%s: listen_tcp = %s, auth_tcp = %s (socket units enabled)")
-                                     : "%s: listen_tcp = %s, auth_tcp = %s",
+            evidence(a,
+                     rs->nsockets
+                         ? N_("%s: listen_tcp = %s, auth_tcp = %s (socket units enabled)")
+                         : "%s: listen_tcp = %s, auth_tcp = %s",
                      rs->virtproxyd_conf_path ? rs->virtproxyd_conf_path
                                               : rs->ra.libvirtd_conf_path ? rs->ra.libvirtd_conf_path : "?",
                      lt ? lt : "unset", at ? at : "unset");
@@ -1733,7 +1740,8 @@ enum { TH_VHOST_HOT, TH_STEAL, TH_HALTPOLL_FAIL, TH_HALTPOLL_LARGE, TH_INSN_SHAR
 const vt_live_threshold vt_live_thresholds[] = {
     [TH_VHOST_HOT] = { "vhost_hot_pct", 50,
                        /* xgettext:no-c-format */
-                       N_("a vhost thread busier than this (% of one CPU) on a NIC with one queue") },
+                       N_("a vhost thread busier than this (% of one CPU) on a NIC with one "
+                          "queue") },
     [TH_STEAL] = { "steal_pct", 10,
                    /* xgettext:no-c-format */
                    N_("vCPU steal (runnable, not running; % of the time) on pinned vCPUs") },
@@ -1970,7 +1978,8 @@ static void live_vm(const vt_conn *c, vt_advice_list *l, const vt_live_window *w
                     (double)yields / secs / nv);
             a->live = true;
             evidence(a, N_("directed_yield_attempted %llu over %.0f s on %u vCPUs; running VMs "
-                           "have %u vCPUs on %u host CPUs"), yields, secs, nv, vcpus, c->host.ncpus);
+                           "have %u vCPUs on %u host CPUs"),
+                     yields, secs, nv, vcpus, c->host.ncpus);
         }
     }
 }
