@@ -69,6 +69,55 @@ static void evidence(vt_advice *a, const char *fmt, ...)
     a->evidence_l10n = vt_strdup(lbuf);
 }
 
+/* A text composed piecewise is composed twice: [0] in English, [1] in
+ * the user's language. tr(k, msgid) is msgid in language k. */
+static const char *tr(int k, const char *msgid) __attribute__((format_arg(2)));
+static const char *tr(int k, const char *msgid)
+{
+    return k ? _(msgid) : msgid;
+}
+
+/* fmt (an English msgid) onto both texts */
+static void addf2(vt_buf b[2], const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void addf2(vt_buf b[2], const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+
+    for (int k = 0; k < 2; k++) {
+        va_start(ap, fmt);
+        vsnprintf(buf, sizeof(buf), tr(k, fmt), ap);
+        va_end(ap);
+        vt_buf_add(&b[k], buf);
+    }
+}
+
+/* the finding's summary, English and translated (taken) */
+static void set_summary(vt_advice *a, char *t[2])
+{
+    free(a->summary);
+    free(a->summary_l10n);
+    a->summary = t[0];
+    a->summary_l10n = t[1];
+}
+
+/* its evidence, English and translated (taken) */
+static void set_evidence(vt_advice *a, char *t[2])
+{
+    free(a->evidence);
+    free(a->evidence_l10n);
+    a->evidence = t[0];
+    a->evidence_l10n = t[1];
+}
+
+/* its evidence from two composed texts (emptied) */
+static void evidence_bufs(vt_advice *a, vt_buf b[2])
+{
+    char *t[2] = { vt_buf_steal(&b[0]), vt_buf_steal(&b[1]) };
+
+    set_evidence(a, t);
+}
+
 /* ---- helpers over a definition ---- */
 
 static bool vcpu_pins(const vt_domdef *def, vt_cpuset *out)
@@ -131,14 +180,14 @@ static char *nodes_of_cpus(const vt_conn *c, const vt_cpuset *set)
 /* ---- per-VM checks ---- */
 
 static const char *const why_iothread =
-    "The guide: without IOThreads every disk request is handled by QEMU's main thread under the "
-    "global lock, which stalls vCPUs; give each virtio-blk disk or virtio-scsi controller its own "
-    "IOThread, pinned away from the vCPUs.";
+    N_("The guide: without IOThreads every disk request is handled by QEMU's main thread under the "
+       "global lock, which stalls vCPUs; give each virtio-blk disk or virtio-scsi controller its "
+       "own IOThread, pinned away from the vCPUs.");
 
 static void check_iothreads(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
                             const vt_domdef *def)
 {
-    vt_buf ev = { 0 }, fix = { 0 };
+    vt_buf ev[2] = { { 0 }, { 0 } }, fix = { 0 };
     unsigned next = (unsigned)def->niothreads;
     size_t missing = 0, devs = 0;
 
@@ -153,7 +202,8 @@ static void check_iothreads(const vt_conn *c, vt_advice_list *l, const vt_domain
         if (vt_fact_disk_iothread(def, k))
             continue;
         missing++;
-        vt_buf_addf(&ev, "%sdisk %s: no iothread=", ev.len ? "; " : "", k->target ? k->target : "?");
+        addf2(ev, N_("%sdisk %s: no iothread="), ev[0].len ? "; " : "",
+              k->target ? k->target : "?");
         vt_buf_addf(&fix, "vm %s disk %s iothread %u\n", d->name, k->target ? k->target : "?", ++next);
     }
     for (size_t i = 0; i < def->ncontrollers; i++) {
@@ -166,26 +216,30 @@ static void check_iothreads(const vt_conn *c, vt_advice_list *l, const vt_domain
             continue;
         missing++;
         vt_fact_controller_name(ct, name, sizeof(name));
-        vt_buf_addf(&ev, "%scontroller %s: no iothread=", ev.len ? "; " : "", name);
+        addf2(ev, N_("%scontroller %s: no iothread="), ev[0].len ? "; " : "", name);
         vt_buf_addf(&fix, "vm %s controller %u iothread %u\n", d->name, ct->index, ++next);
     }
     if (missing) {
         vt_advice *a = add(l, "iothread", VT_SEV_WARN, d->name, "disks", why_iothread,
-                           "%zu virtio disk%s or controller%s without an IOThread", missing,
+                           N_("%zu virtio disk%s or controller%s without an IOThread"), missing,
                            missing == 1 ? "" : "s", missing == 1 ? "" : "s");
         char *lines = vt_buf_steal(&fix);
-        evidence(a, "%s (the VM has %zu IOThread%s)", ev.buf, def->niothreads,
-                 def->niothreads == 1 ? "" : "s");
+        char *t[2];
+        for (int k = 0; k < 2; k++)
+            t[k] = vt_asprintf(tr(k, N_("%s (the VM has %zu IOThread%s)")), ev[k].buf,
+                               def->niothreads, def->niothreads == 1 ? "" : "s");
+        set_evidence(a, t);
         a->fix = vt_asprintf("vm %s iothreads %u\n%s", d->name, next, lines);
         free(lines);
     } else if (def->niothreads && devs > def->niothreads) {
         /* all have one, but they share: more devices than threads */
         vt_advice *a = add(l, "iothread", VT_SEV_INFO, d->name, "disks", why_iothread,
-                           "%zu virtio disks and controllers share %zu IOThread%s", devs,
+                           N_("%zu virtio disks and controllers share %zu IOThread%s"), devs,
                            def->niothreads, def->niothreads == 1 ? "" : "s");
-        evidence(a, "<iothreads>%zu</iothreads>, %zu devices", def->niothreads, devs);
+        evidence(a, N_("<iothreads>%zu</iothreads>, %zu devices"), def->niothreads, devs);
     }
-    vt_buf_free(&ev);
+    vt_buf_free(&ev[0]);
+    vt_buf_free(&ev[1]);
     vt_buf_free(&fix);
 }
 
@@ -354,8 +408,8 @@ static void vcpus_on(const vt_domdef *def, const vt_cpuset *cpus, vt_cpuset *vcp
 
 /* "IOThread 1 pinned to CPU 2, where vCPU 0 is pinned"; "emulator pinned
    to CPUs 0-7, including CPUs 2-5, where db-primary's vCPUs 0-3 are
-   pinned". owner: NULL for the VM's own vCPUs. */
-static char *pinned_where(const char *thread, const vt_cpuset *pin, const vt_cpuset *where,
+   pinned". owner: NULL for the VM's own vCPUs. In language k (tr). */
+static char *pinned_where(int k, const char *thread, const vt_cpuset *pin, const vt_cpuset *where,
                           const char *owner, const vt_cpuset *vcpus)
 {
     VT_AUTOFREE char *p = vt_cpuset_format(pin);
@@ -365,11 +419,15 @@ static char *pinned_where(const char *thread, const vt_cpuset *pin, const vt_cpu
     bool many = vt_cpuset_count(vcpus) > 1;
 
     if (!vt_cpuset_equal(pin, where))
-        incl = vt_asprintf(", including CPU%s %s", vt_cpuset_count(where) > 1 ? "s" : "", w);
-    return vt_asprintf("%s pinned to CPU%s %s%s, where %s%svCPU%s %s %s pinned", thread,
-                       vt_cpuset_count(pin) > 1 ? "s" : "", p, incl ? incl : "",
-                       owner ? owner : "", owner ? "'s " : "", many ? "s" : "", v,
-                       many ? "are" : "is");
+        incl = vt_asprintf(tr(k, N_(", including CPU%s %s")), vt_cpuset_count(where) > 1 ? "s" : "",
+                           w);
+    if (owner)
+        return vt_asprintf(tr(k, N_("%s pinned to CPU%s %s%s, where %s's vCPU%s %s %s pinned")),
+                           thread, vt_cpuset_count(pin) > 1 ? "s" : "", p, incl ? incl : "", owner,
+                           many ? "s" : "", v, many ? "are" : "is");
+    return vt_asprintf(tr(k, N_("%s pinned to CPU%s %s%s, where vCPU%s %s %s pinned")), thread,
+                       vt_cpuset_count(pin) > 1 ? "s" : "", p, incl ? incl : "", many ? "s" : "",
+                       v, many ? "are" : "is");
 }
 
 /* "vCPU 0: 2, vCPU 1: 3": where def's vCPUs are pinned */
@@ -410,14 +468,15 @@ static bool thread_pin(const vt_domdef *def, size_t k, char *what, size_t n, vt_
 }
 
 static const char *const why_emulator =
-    "The guide pins IOThreads away from the vCPUs so as not to take their CPU time; the emulator "
-    "thread (QEMU's main loop: device emulation, disk I/O without IOThreads) pinned onto the vCPUs' "
-    "CPUs preempts them the same way. Pin it to CPUs the vCPUs do not use.";
+    N_("The guide pins IOThreads away from the vCPUs so as not to take their CPU time; the "
+       "emulator thread (QEMU's main loop: device emulation, disk I/O without IOThreads) pinned "
+       "onto the vCPUs' CPUs preempts them the same way. Pin it to CPUs the vCPUs do not use.");
 
 static const char *const why_shared =
-    "vCPUs pinned to CPUs of their own (the guides' dedicated pinning) are meant to have them to "
-    "themselves; another VM's threads pinned there take turns with them, which brings back the "
-    "latency and jitter the pinning was for. Keep each VM's pins off other VMs' dedicated CPUs.";
+    N_("vCPUs pinned to CPUs of their own (the guides' dedicated pinning) are meant to have them "
+       "to themselves; another VM's threads pinned there take turns with them, which brings back "
+       "the latency and jitter the pinning was for. Keep each VM's pins off other VMs' dedicated "
+       "CPUs.");
 
 /* Other VMs named one finding each, up to this many; the rest in one more
    finding, so that a host pinned all over (a thousand VMs on the same few
@@ -446,25 +505,29 @@ static void check_pins(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
         VT_AUTOFREE char *vp = vcpu_pins_text(def);
         for (size_t i = 0; i < def->niothreads; i++) {
             const vt_iothread_def *io = &def->iothreads[i];
-            VT_AUTOFREE char *sum = NULL;
+            char *sum[2];
             if (!io->pin || vt_cpuset_parse(io->pin, &s, NULL) < 0 ||
                 !vt_cpuset_intersects(&s, &vcpus))
                 continue;
             snprintf(what, sizeof(what), "IOThread %u", io->id);
             vcpus_on(def, &s, &on, &where);
-            sum = pinned_where(what, &s, &where, NULL, &on);
-            a = add(l, "iothread", VT_SEV_WARN, d->name, "iothreads", why_iothread, "%s", sum);
-            evidence(a, "iothreadpin %u cpuset %s; %s", io->id, io->pin, vp);
+            for (int k = 0; k < 2; k++)
+                sum[k] = pinned_where(k, what, &s, &where, NULL, &on);
+            a = add(l, "iothread", VT_SEV_WARN, d->name, "iothreads", why_iothread, "%s", sum[0]);
+            set_summary(a, sum);
+            evidence(a, N_("iothreadpin %u cpuset %s; %s"), io->id, io->pin, vp);
             if (to)
                 a->fix = vt_asprintf("vm %s iothread %u pin %s both\n", d->name, io->id, to);
         }
         if (def->emulatorpin && vt_cpuset_parse(def->emulatorpin, &s, NULL) == 0 &&
             vt_cpuset_intersects(&s, &vcpus)) {
-            VT_AUTOFREE char *sum = NULL;
+            char *sum[2];
             vcpus_on(def, &s, &on, &where);
-            sum = pinned_where("emulator", &s, &where, NULL, &on);
-            a = add(l, "cpu-pin", VT_SEV_WARN, d->name, "iothreads", why_emulator, "%s", sum);
-            evidence(a, "emulatorpin cpuset %s; %s", def->emulatorpin, vp);
+            for (int k = 0; k < 2; k++)
+                sum[k] = pinned_where(k, "emulator", &s, &where, NULL, &on);
+            a = add(l, "cpu-pin", VT_SEV_WARN, d->name, "iothreads", why_emulator, "%s", sum[0]);
+            set_summary(a, sum);
+            evidence(a, N_("emulatorpin cpuset %s; %s"), def->emulatorpin, vp);
             if (to)
                 a->fix = vt_asprintf("vm %s emulator pin %s both\n", d->name, to);
         }
@@ -484,7 +547,7 @@ static void check_pins(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
         }
     for (size_t i = 0; any && i < pt->n; i++) {
         const ded_vm *v = &pt->vms[i];
-        VT_AUTOFREE char *first = NULL;
+        char *first[2] = { NULL, NULL }, *t[2];
         VT_AUTOFREE char *theirs = NULL;
         vt_buf ev = { 0 };
         size_t n = 0;
@@ -501,21 +564,31 @@ static void check_pins(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
                 continue;
             if (!n++) {
                 vcpus_on(v->def, &pins[k], &on, &where);
-                first = pinned_where(names[k], &pins[k], &where, v->d->name, &on);
+                for (int lang = 0; lang < 2; lang++)
+                    first[lang] = pinned_where(lang, names[k], &pins[k], &where, v->d->name, &on);
             }
             p = vt_cpuset_format(&pins[k]);
             vt_buf_addf(&ev, "%s%s: %s", ev.len ? ", " : "", names[k], p);
         }
         theirs = vcpu_pins_text(v->def);
-        a = add(l, "cpu-pin", VT_SEV_WARN, d->name, "iothreads", why_shared, "%s%s", first,
-                n > 1 ? " (and more of its threads)" : "");
-        evidence(a, "%s; %s (%s): %s", ev.buf, v->d->name,
-                 vt_domain_active(v->d) ? vt_domain_state_name(v->d->state) : "autostart", theirs);
+        for (int lang = 0; lang < 2; lang++) {
+            t[lang] = vt_asprintf("%s%s", first[lang],
+                                  n > 1 ? tr(lang, N_(" (and more of its threads)")) : "");
+            free(first[lang]);
+        }
+        a = add(l, "cpu-pin", VT_SEV_WARN, d->name, "iothreads", why_shared, "%s", t[0]);
+        set_summary(a, t);
+        for (int lang = 0; lang < 2; lang++)
+            t[lang] = vt_asprintf("%s; %s (%s): %s", ev.buf, v->d->name,
+                                  vt_domain_active(v->d) ? vt_domain_state_name(v->d->state)
+                                                         : tr(lang, N_("autostart")),
+                                  theirs);
+        set_evidence(a, t);
         vt_buf_free(&ev);
     }
     if (more) {
         a = add(l, "cpu-pin", VT_SEV_WARN, d->name, "iothreads", why_shared,
-                "threads pinned where the dedicated vCPUs of %zu more VM%s are pinned", more,
+                N_("threads pinned where the dedicated vCPUs of %zu more VM%s are pinned"), more,
                 more == 1 ? "" : "s");
         evidence(a, "%s%s", rest.buf, more > 8 ? ", ..." : "");
     }
@@ -556,18 +629,21 @@ static void check_disks(vt_advice_list *l, const vt_domain *d, const vt_domdef *
             vt_advice *a;
             if (k->source && part_or_lv(k->source)) {
                 a = add(l, "lun", VT_SEV_FAIL, d->name, "disks",
-                        "The guide: physical raw device mapping (device='lun') needs a whole SCSI "
-                        "disk; a partition or logical volume given as a LUN is invisible to the "
-                        "guest. Use device='disk' for it.",
-                        "LUN %s is a partition or logical volume: the guest cannot see it", t);
-                evidence(a, "source dev %s, device='lun'", k->source);
+                        N_("The guide: physical raw device mapping (device='lun') needs a whole "
+                           "SCSI disk; a partition or logical volume given as a LUN is invisible "
+                           "to the guest. Use device='disk' for it."),
+                        N_("LUN %s is a partition or logical volume: the guest cannot see it"), t);
+                evidence(a, N_("source dev %s, device='lun'"), k->source);
             }
             a = add(l, "lun", rawio ? VT_SEV_WARN : VT_SEV_INFO, d->name, "disks",
-                    "A LUN passes SCSI commands to the host disk; rawio='yes' gives QEMU "
-                    "CAP_SYS_RAWIO on the host, which sVirt and DAC do not confine.",
-                    "disk %s is a raw LUN%s", t, rawio ? " with rawio='yes'" : "");
-            evidence(a, "device='lun' rawio=%s sgio=%s source %s", k->rawio ? k->rawio : "(unset)",
-                     k->sgio ? k->sgio : "(unset)", k->source ? k->source : "?");
+                    N_("A LUN passes SCSI commands to the host disk; rawio='yes' gives QEMU "
+                       "CAP_SYS_RAWIO on the host, which sVirt and DAC do not confine."),
+                    rawio ? N_("disk %s is a raw LUN with rawio='yes'")
+                          : N_("disk %s is a raw LUN"),
+                    t);
+            evidence(a, N_("device='lun' rawio=%s sgio=%s source %s"),
+                     k->rawio ? k->rawio : "(unset)", k->sgio ? k->sgio : "(unset)",
+                     k->source ? k->source : "?");
             continue;
         }
         if (k->device && strcmp(k->device, "disk") != 0)
@@ -576,9 +652,10 @@ static void check_disks(vt_advice_list *l, const vt_domain *d, const vt_domdef *
             continue;
         {
             vt_advice *a = add(l, "disk-cache", VT_SEV_INFO, d->name, "disks",
-                               "The guide's disks use cache='none' io='native': no double caching "
-                               "in the host page cache, and Linux AIO instead of a thread pool.",
-                               "disk %s is not cache='none' io='native'", t);
+                               N_("The guide's disks use cache='none' io='native': no double "
+                                  "caching in the host page cache, and Linux AIO instead of a "
+                                  "thread pool."),
+                               N_("disk %s is not cache='none' io='native'"), t);
             evidence(a, "cache=%s io=%s", k->cache ? k->cache : "(default)",
                      k->io ? k->io : "(default)");
             /* native AIO is for images QEMU opens itself: a file or a block
@@ -606,32 +683,35 @@ static vt_advice *numa_by_design(vt_advice_list *l, const vt_domain *d, const vt
     vt_advice *a;
 
     if (vt_numa_cells_per_node(def, &allowed)) {
-        vt_buf ev = { 0 };
+        vt_buf ev[2] = { { 0 }, { 0 } };
         for (int k = 0; k <= vt_cpuset_last(used); k++)
             if (vt_cpuset_has(used, (unsigned)k) && !vt_cpuset_has(&allowed, (unsigned)k))
                 return NULL;    /* memory where no cell is bound: not the design */
         a = add(l, "numa", VT_SEV_INFO, d->name, "memory",
-                "RHEL's one-node advice is for guests that do not see NUMA; this guest has NUMA "
-                "cells bound one per host node, so each cell's memory is local to its own vCPUs.",
-                "memory spread over %d NUMA nodes by design: guest NUMA cells bound one per host node",
+                N_("RHEL's one-node advice is for guests that do not see NUMA; this guest has NUMA "
+                   "cells bound one per host node, so each cell's memory is local to its own "
+                   "vCPUs."),
+                N_("memory spread over %d NUMA nodes by design: guest NUMA cells bound one per "
+                   "host node"),
                 nused);
         for (size_t i = 0; i < nt->nmemnodes; i++)
-            vt_buf_addf(&ev, "%scell %u on node %s", i ? ", " : "", nt->memnodes[i].cellid,
-                        nt->memnodes[i].nodeset);
-        a->evidence = vt_buf_steal(&ev);    /* the caller puts the memory per node first */
+            addf2(ev, N_("%scell %u on node %s"), i ? ", " : "", nt->memnodes[i].cellid,
+                  nt->memnodes[i].nodeset);
+        evidence_bufs(a, ev);    /* the caller puts the memory per node first */
         return a;
     }
     if (numatune_mode_is(def, "interleave"))
         return add(l, "numa", VT_SEV_INFO, d->name, "memory",
-                   "numatune interleave spreads the memory over its nodes on purpose (bandwidth "
-                   "over latency); a strict numatune on one node would undo that choice.",
-                   "memory spread over %d NUMA nodes by design: numatune interleave %s", nused,
+                   N_("numatune interleave spreads the memory over its nodes on purpose (bandwidth "
+                      "over latency); a strict numatune on one node would undo that choice."),
+                   N_("memory spread over %d NUMA nodes by design: numatune interleave %s"), nused,
                    nt->nodeset ? nt->nodeset : "");
     if (numatune_mode_is(def, "preferred"))
         return add(l, "numa", VT_SEV_INFO, d->name, "memory",
-                   "numatune preferred lets memory spill to other nodes when the preferred node is "
-                   "short rather than fail; a strict numatune would turn the spill into failures.",
-                   "memory spread over %d NUMA nodes, as numatune preferred %s allows", nused,
+                   N_("numatune preferred lets memory spill to other nodes when the preferred node "
+                      "is short rather than fail; a strict numatune would turn the spill into "
+                      "failures."),
+                   N_("memory spread over %d NUMA nodes, as numatune preferred %s allows"), nused,
                    nt->nodeset ? nt->nodeset : "");
     return NULL;
 }
@@ -640,9 +720,9 @@ static void check_numa(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
                        const vt_domdef *def)
 {
     vt_cpuset pins, pins_nodes;
-    const char *why = "RHEL: a VM whose memory comes from several NUMA nodes pays remote-memory "
-                      "latency (numastat -c qemu-kvm); keep it on the node(s) of its vCPUs with a "
-                      "strict numatune.";
+    const char *why = N_("RHEL: a VM whose memory comes from several NUMA nodes pays "
+                         "remote-memory latency (numastat -c qemu-kvm); keep it on the node(s) of "
+                         "its vCPUs with a strict numatune.");
 
     if (d->spread_present && d->spread_nnodes > 1) {
         unsigned long long total = 0;
@@ -666,27 +746,27 @@ static void check_numa(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
                        vt_cpuset_parse(def->numatune->nodeset, &nt, NULL) == 0 &&
                        (int)vt_cpuset_count(&nt) < used;
         if (used > 1) {
-            vt_buf ev = { 0 };
+            vt_buf ev[2] = { { 0 }, { 0 } };
             vt_advice *a = numa_by_design(l, d, def, &on, used);
             for (int k = 0; k < d->spread_nnodes; k++) {
                 char mem[32];
                 vt_fact_mem(d->spread_kib[k], mem, sizeof(mem));
-                vt_buf_addf(&ev, "%snode %d: %s", k ? ", " : "", k, mem);
+                addf2(ev, N_("%snode %d: %s"), k ? ", " : "", k, mem);
             }
             if (a) {
                 /* the design's own evidence (the cells' nodes) after the memory */
-                if (a->evidence)
-                    vt_buf_addf(&ev, "; %s", a->evidence);
-                evidence(a, "%s", ev.buf);
-                vt_buf_free(&ev);
+                if (a->evidence) {
+                    vt_buf_addf(&ev[0], "; %s", a->evidence);
+                    vt_buf_addf(&ev[1], "; %s", vt_advice_evidence(a));
+                }
+                evidence_bufs(a, ev);
                 goto pins;
             }
             a = add(l, "numa", pending ? VT_SEV_INFO : VT_SEV_WARN, d->name, "memory",
-                    why, pending ? "memory spread over %d NUMA nodes until the next "
-                                   "start (numatune strict in the config)"
-                                 : "memory spread over %d NUMA nodes", used);
-            evidence(a, "%s", ev.buf);
-            vt_buf_free(&ev);
+                    why, pending ? N_("memory spread over %d NUMA nodes until the next "
+                                      "start (numatune strict in the config)")
+                                 : N_("memory spread over %d NUMA nodes"), used);
+            evidence_bufs(a, ev);
             if (pending) {
                 ;
             } else if (vcpu_pins(def, &pins)) {
@@ -708,9 +788,10 @@ pins:
         if (*nodes && vt_cpuset_parse(nodes, &want, NULL) == 0 &&
             vt_cpuset_parse(def->numatune->nodeset, &have, NULL) == 0 && !vt_cpuset_equal(&want, &have)) {
             vt_advice *a = add(l, "numa", VT_SEV_WARN, d->name, "memory", why,
-                               "numatune nodeset %s is not the node(s) of its pinned vCPUs (%s)",
+                               N_("numatune nodeset %s is not the node(s) of its pinned vCPUs "
+                                  "(%s)"),
                                def->numatune->nodeset, nodes);
-            evidence(a, "numatune %s %s; vCPU pins on node(s) %s",
+            evidence(a, N_("numatune %s %s; vCPU pins on node(s) %s"),
                      def->numatune->mode ? def->numatune->mode : "strict", def->numatune->nodeset,
                      nodes);
             a->fix = vt_asprintf("vm %s numatune %s %s config\n", d->name,
@@ -757,12 +838,14 @@ static void check_memnodes(vt_advice_list *l, const vt_domain *d, const vt_domde
     if (!n)
         return;
     a = add(l, "numa", VT_SEV_WARN, d->name, "memory",
-            "With a strict numatune libvirt confines QEMU's memory to its nodeset (cpuset.mems); "
-            "a guest cell bound outside it fails the start up to libvirt 9.3 (cannot bind memory "
-            "to host NUMA nodes), and is placed outside the nodeset after.",
-            "guest cell %u bound to node%s %s, outside numatune strict %s%s", first,
-            strchr(first_nodes, ',') || strchr(first_nodes, '-') ? "s" : "", first_nodes,
-            nt->nodeset, n > 1 ? " (and more cells)" : "");
+            N_("With a strict numatune libvirt confines QEMU's memory to its nodeset "
+               "(cpuset.mems); a guest cell bound outside it fails the start up to libvirt 9.3 "
+               "(cannot bind memory to host NUMA nodes), and is placed outside the nodeset after."),
+            n > 1 ? N_("guest cell %u bound to node%s %s, outside numatune strict %s (and more "
+                       "cells)")
+                  : N_("guest cell %u bound to node%s %s, outside numatune strict %s"),
+            first, strchr(first_nodes, ',') || strchr(first_nodes, '-') ? "s" : "", first_nodes,
+            nt->nodeset);
     evidence(a, "<memory mode='strict' nodeset='%s'/>; %s", nt->nodeset, ev.buf);
     if (vt_numa_cells_per_node(def, NULL)) {
         VT_AUTOFREE char *wide = vt_cpuset_format(&all);
@@ -799,13 +882,14 @@ static void check_svirt_vm(const vt_conn *c, vt_advice_list *l, const vt_domain 
                            const vt_domdef *def, const vt_seclabel_def *run)
 {
     const vt_seclabel_def *sl = vt_domdef_main_seclabel(def);
-    const char *why = "openEuler sVirt: each VM's QEMU runs as svirt_t with its own MCS "
-                      "categories, so a compromised VM cannot open other VMs' images; type='none' "
-                      "or relabel='no' lose that.";
+    const char *why = N_("openEuler sVirt: each VM's QEMU runs as svirt_t with its own MCS "
+                         "categories, so a compromised VM cannot open other VMs' images; "
+                         "type='none' or relabel='no' lose that.");
     vt_advice *a;
 
     if (sl && sl->type && strcmp(sl->type, "none") == 0) {
-        a = add(l, "svirt", VT_SEV_FAIL, d->name, "security", why, "no sVirt confinement (seclabel type='none')");
+        a = add(l, "svirt", VT_SEV_FAIL, d->name, "security", why,
+                N_("no sVirt confinement (seclabel type='none')"));
         evidence(a, "<seclabel type='none'%s%s%s/>", sl->model ? " model='" : "", sl->model ? sl->model : "",
                  sl->model ? "'" : "");
         /* a selinux label would not start where libvirt has no SELinux
@@ -818,7 +902,7 @@ static void check_svirt_vm(const vt_conn *c, vt_advice_list *l, const vt_domain 
             a->fix = vt_asprintf("vm %s seclabel default\n", d->name);
     } else if (sl && sl->relabel && strcmp(sl->relabel, "no") == 0) {
         a = add(l, "svirt", VT_SEV_WARN, d->name, "security", why,
-                "relabel='no': libvirt does not label this VM's images");
+                N_("relabel='no': libvirt does not label this VM's images"));
         evidence(a, "<seclabel type='%s' relabel='no'>", sl->type ? sl->type : "?");
         if (sl->type && strcmp(sl->type, "static") == 0 && sl->label)
             a->fix = vt_asprintf("vm %s seclabel static %s relabel yes\n", d->name, sl->label);
@@ -839,7 +923,7 @@ static void check_svirt_vm(const vt_conn *c, vt_advice_list *l, const vt_domain 
             oc = osl ? vt_label_categories_at(osl->label) : NULL;
             if (oc && strcmp(oc, cats) == 0) {
                 a = add(l, "svirt", VT_SEV_FAIL, d->name, "security", why,
-                        "same MCS categories %s as %s: they can open each other's files", cats,
+                        N_("same MCS categories %s as %s: they can open each other's files"), cats,
                         o->name ? o->name : o->uuid);
                 evidence(a, "%s: %s; %s: %s", d->name, sl->label, o->name, osl->label);
                 if (sl->type && strcmp(sl->type, "static") == 0)
@@ -905,18 +989,25 @@ static char *hugepage_grow(const vt_conn *c, vt_advice *a, unsigned long long si
         if (!found)
             return NULL;
         if (node_free_kib(&c->host, node, &freekib) && missing > freekib / size) {
-            char where[32], fr[32];
-            if (node >= 0)
-                snprintf(where, sizeof(where), "node %d", node);
-            else
-                snprintf(where, sizeof(where), "the host");
-            if (freekib)
-                vt_fact_mem(freekib, fr, sizeof(fr));
-            else
-                snprintf(fr, sizeof(fr), "no");
-            evidence(a, "%s; %s has %s free memory, room for %llu more %s pages of the %llu "
-                     "missing: free memory there, or bind the VM to a node with room",
-                     a->evidence ? a->evidence : "", where, fr, freekib / size, sz, missing);
+            char where[64], fr[32];
+            char *t[2];
+            for (int k = 0; k < 2; k++) {
+                if (node >= 0)
+                    snprintf(where, sizeof(where), tr(k, N_("node %d")), node);
+                else
+                    snprintf(where, sizeof(where), "%s", tr(k, N_("the host")));
+                if (freekib)
+                    vt_fact_mem(freekib, fr, sizeof(fr));
+                else
+                    /* TRANSLATORS: "no free memory" in "node 0 has no free memory" */
+                    snprintf(fr, sizeof(fr), "%s", tr(k, N_("no")));
+                t[k] = vt_asprintf(tr(k, N_("%s; %s has %s free memory, room for %llu more %s "
+                                            "pages of the %llu missing: free memory there, or "
+                                            "bind the VM to a node with room")),
+                                   a->evidence ? (k ? vt_advice_evidence(a) : a->evidence) : "",
+                                   where, fr, freekib / size, sz, missing);
+            }
+            set_evidence(a, t);
             return NULL;
         }
         return node >= 0 ? vt_asprintf("host hugepages %s %llu node %d\n", sz, have + missing, node)
@@ -1031,11 +1122,11 @@ static bool held_pages(const vt_domain *d, const char *nodes, unsigned long long
 }
 
 static const char *const why_hp_start =
-    "Static huge pages must be reserved before the VM starts; a pool that cannot hold it makes "
-    "the start fail.";
+    N_("Static huge pages must be reserved before the VM starts; a pool that cannot hold it makes "
+       "the start fail.");
 static const char *const why_hp_running =
-    "Static huge pages must be reserved before the VM starts; this VM holds its pages now, but a "
-    "pool that cannot hold it again makes its next start fail.";
+    N_("Static huge pages must be reserved before the VM starts; this VM holds its pages now, but "
+       "a pool that cannot hold it again makes its next start fail.");
 
 /* One part against the pool of its nodes. A shut-off VM needs free
    pages there. A running VM holds its pages: used, not free; they come
@@ -1049,7 +1140,7 @@ static void check_hugepage_part(const vt_conn *c, vt_advice_list *l, const vt_do
 {
     unsigned long long need = (p->kib + size - 1) / size, nr, freep, surplus, avail, held = 0,
                        away = 0;
-    char where[64], bound[96], it[64];
+    char where[2][64], bound[2][96], it[2][64];
     bool known = false;
     vt_cpuset away_nodes;
     vt_advice *a;
@@ -1066,55 +1157,70 @@ static void check_hugepage_part(const vt_conn *c, vt_advice_list *l, const vt_do
     }
     if (avail >= need)
         return;
-    if (p->nodes)
-        snprintf(where, sizeof(where), "node%s %s", strchr(p->nodes, ',') || strchr(p->nodes, '-')
-                                                        ? "s" : "", p->nodes);
-    else
-        snprintf(where, sizeof(where), "the host");
-    if (p->whole) {
-        snprintf(it, sizeof(it), "it");
-    } else {
-        VT_AUTOFREE char *cells = vt_cpuset_format(&p->cells);
-        snprintf(it, sizeof(it), "guest cell%s %s", vt_cpuset_count(&p->cells) > 1 ? "s" : "",
-                 cells);
-    }
-    bound[0] = '\0';
-    if (p->nodes && strcmp(p->how, "memnode") == 0) {
+    for (int k = 0; k < 2; k++) {
         VT_AUTOFREE char *cells = vt_cpuset_format(&p->cells);
         bool many = vt_cpuset_count(&p->cells) > 1;
-        snprintf(bound, sizeof(bound), " (the memnode%s of cell%s %s)", many ? "s" : "",
-                 many ? "s" : "", cells);
-    } else if (p->nodes) {
-        snprintf(bound, sizeof(bound), " (numatune nodeset)");
+        if (p->nodes)
+            snprintf(where[k], sizeof(where[k]), tr(k, N_("node%s %s")),
+                     strchr(p->nodes, ',') || strchr(p->nodes, '-') ? "s" : "", p->nodes);
+        else
+            snprintf(where[k], sizeof(where[k]), "%s", tr(k, N_("the host")));
+        if (p->whole)
+            /* TRANSLATORS: the VM, in "its 2M page pool cannot hold it" */
+            snprintf(it[k], sizeof(it[k]), "%s", tr(k, N_("it")));
+        else
+            snprintf(it[k], sizeof(it[k]), tr(k, N_("guest cell%s %s")), many ? "s" : "", cells);
+        bound[k][0] = '\0';
+        if (p->nodes && strcmp(p->how, "memnode") == 0)
+            snprintf(bound[k], sizeof(bound[k]), tr(k, N_(" (the memnode%s of cell%s %s)")),
+                     many ? "s" : "", many ? "s" : "", cells);
+        else if (p->nodes)
+            snprintf(bound[k], sizeof(bound[k]), "%s", tr(k, N_(" (numatune nodeset)")));
     }
     if (running) {
-        vt_buf ev = { 0 };
-        a = add(l, "hugepages", VT_SEV_WARN, d->name, "memory", why_hp_running,
-                "its %s page pool on %s holds %llu for %s, %s needs %llu: it would not start "
-                "again", sz, where, avail, it, p->whole ? "it" : "the VM", need);
-        vt_buf_addf(&ev, "needs %llu x %s on %s%s; pool holds %llu on %s for it", need, sz,
-                    where, bound, avail, where);
-        if (known)
-            vt_buf_addf(&ev, ": %llu free + %llu of its own", freep, held);
-        if (surplus)
-            vt_buf_addf(&ev, " (nr_hugepages %llu less %llu surplus that go back to the kernel "
-                        "when it stops)", nr, surplus);
-        else if (!known)
-            vt_buf_addf(&ev, " (nr_hugepages, its own pages included; %llu free)", freep);
-        if (away) {
-            VT_AUTOFREE char *an = vt_cpuset_format(&away_nodes);
-            vt_buf_addf(&ev, "; it holds %llu x %s on node%s %s, outside them", away, sz,
-                        vt_cpuset_count(&away_nodes) > 1 ? "s" : "", an);
+        vt_buf ev[2] = { { 0 }, { 0 } };
+        char *t[2];
+        for (int k = 0; k < 2; k++)
+            t[k] = vt_asprintf(tr(k, N_("its %s page pool on %s holds %llu for %s, %s needs %llu: "
+                                        "it would not start again")),
+                               sz, where[k], avail, it[k],
+                               p->whole ? tr(k, N_("it")) : tr(k, N_("the VM")), need);
+        a = add(l, "hugepages", VT_SEV_WARN, d->name, "memory", why_hp_running, "%s", t[0]);
+        set_summary(a, t);
+        for (int k = 0; k < 2; k++) {
+            vt_buf_addf(&ev[k], tr(k, N_("needs %llu x %s on %s%s; pool holds %llu on %s for it")),
+                        need, sz, where[k], bound[k], avail, where[k]);
+            if (known)
+                vt_buf_addf(&ev[k], tr(k, N_(": %llu free + %llu of its own")), freep, held);
+            if (surplus)
+                vt_buf_addf(&ev[k], tr(k, N_(" (nr_hugepages %llu less %llu surplus that go back "
+                                             "to the kernel when it stops)")), nr, surplus);
+            else if (!known)
+                vt_buf_addf(&ev[k], tr(k, N_(" (nr_hugepages, its own pages included; %llu "
+                                             "free)")), freep);
+            if (away) {
+                VT_AUTOFREE char *an = vt_cpuset_format(&away_nodes);
+                vt_buf_addf(&ev[k], tr(k, N_("; it holds %llu x %s on node%s %s, outside them")),
+                            away, sz, vt_cpuset_count(&away_nodes) > 1 ? "s" : "", an);
+            }
         }
-        evidence(a, "%s", ev.buf);
-        vt_buf_free(&ev);
+        evidence_bufs(a, ev);
     } else {
-        a = add(l, "hugepages", VT_SEV_WARN, d->name, "memory", why_hp_start,
-                "its %s page pool cannot hold %s: %s %s %llu free, %s %llu", sz, it, where,
-                p->nodes && (strchr(p->nodes, ',') || strchr(p->nodes, '-')) ? "have" : "has",
-                freep, p->whole ? "it needs" : "the VM needs", need);
-        evidence(a, "needs %llu pages of %s on %s%s, %llu free there", need, sz, where, bound,
-                 freep);
+        char *t[2];
+        for (int k = 0; k < 2; k++)
+            t[k] = vt_asprintf(tr(k, N_("its %s page pool cannot hold %s: %s %s %llu free, %s "
+                                        "%llu")),
+                               sz, it[k], where[k],
+                               p->nodes && (strchr(p->nodes, ',') || strchr(p->nodes, '-'))
+                                   ? "have" : "has",
+                               freep, p->whole ? tr(k, N_("it needs")) : tr(k, N_("the VM needs")),
+                               need);
+        a = add(l, "hugepages", VT_SEV_WARN, d->name, "memory", why_hp_start, "%s", t[0]);
+        set_summary(a, t);
+        for (int k = 0; k < 2; k++)
+            t[k] = vt_asprintf(tr(k, N_("needs %llu pages of %s on %s%s, %llu free there")), need,
+                               sz, where[k], bound[k], freep);
+        set_evidence(a, t);
     }
     a->fix = hugepage_grow(c, a, size, sz, p->nodes, need - avail);
 }
@@ -1141,8 +1247,8 @@ static void check_hugepages_vm(const vt_conn *c, vt_advice_list *l, const vt_dom
         if (running)
             return;     /* it runs, so on pages of some other pool: nothing to judge */
         a = add(l, "hugepages", VT_SEV_WARN, d->name, "memory", why_hp_start,
-                "backed by %s pages, but the host has no %s pool", sz, sz);
-        evidence(a, "needs %llu pages of %s, the host has no %s pool",
+                N_("backed by %s pages, but the host has no %s pool"), sz, sz);
+        evidence(a, N_("needs %llu pages of %s, the host has no %s pool"),
                  (def->memory_kib + size - 1) / size, sz, sz);
         return;
     }
@@ -1165,7 +1271,7 @@ static void nic_queues_fix(vt_advice *a, const vt_domain *d, const vt_domdef *de
     unsigned want = nic_queues_for(def);
 
     if (want > 1 && !vt_nic_type_multiqueue(k->type)) {
-        evidence(a, "queues %s; an interface of type %s has one queue only", q,
+        evidence(a, N_("queues %s; an interface of type %s has one queue only"), q,
                  k->type ? k->type : "(none)");
         return;
     }
@@ -1202,17 +1308,17 @@ static void check_sriov_nic(const vt_conn *c, vt_advice_list *l, const vt_domain
     if (!fr)
         return;
     a = add(l, "sriov", VT_SEV_INFO, d->name, "network",
-            "RHEL: when the host NIC supports SR-IOV, give vNICs SR-IOV VFs (interface "
-            "type='hostdev' or a hostdev network): the guest reaches the NIC without the "
-            "host's bridge and vhost, at the cost of live migration.",
-            "virtio NIC %s sits on SR-IOV NIC %s, which has %u free VF%s",
+            N_("RHEL: when the host NIC supports SR-IOV, give vNICs SR-IOV VFs (interface "
+               "type='hostdev' or a hostdev network): the guest reaches the NIC without the "
+               "host's bridge and vhost, at the cost of live migration."),
+            N_("virtio NIC %s sits on SR-IOV NIC %s, which has %u free VF%s"),
             k->mac ? k->mac : "?", pf->pf, fr, fr == 1 ? "" : "s");
     if (pf->bridge && strcmp(k->type, "bridge") == 0)
-        evidence(a, "<interface type='bridge'> on %s; %s is a port of it (brif/%s); %s (%s): "
-                 "sriov_numvfs %u of %u, %u free", k->source, pf->pf, pf->pf, pf->pf, pf->pci,
+        evidence(a, N_("<interface type='bridge'> on %s; %s is a port of it (brif/%s); %s (%s): "
+                    "sriov_numvfs %u of %u, %u free"), k->source, pf->pf, pf->pf, pf->pf, pf->pci,
                  pf->numvfs, pf->totalvfs, fr);
     else
-        evidence(a, "<interface type='direct'> on %s (%s): sriov_numvfs %u of %u, %u free",
+        evidence(a, N_("<interface type='direct'> on %s (%s): sriov_numvfs %u of %u, %u free"),
                  pf->pf, pf->pci, pf->numvfs, pf->totalvfs, fr);
 }
 
@@ -1235,27 +1341,30 @@ static void check_nics(const vt_conn *c, vt_advice_list *l, const vt_domain *d,
             check_sriov_nic(c, l, d, k);
         if (k->driver_name && strcmp(k->driver_name, "qemu") == 0) {
             a = add(l, "vhost", VT_SEV_WARN, d->name, "network",
-                    "RHEL: vhost-net moves virtio-net packet processing into the host kernel; "
-                    "userspace virtio-net (driver name='qemu') costs latency and CPU.",
-                    "virtio NIC %s does not use vhost", mac);
-            evidence(a, "<driver name='qemu'/>%s",
-                     vhost_ok ? "" : "; the host has no vhost_net loaded (modprobe vhost_net "
-                                     "first: a VM with driver vhost would not start without it)");
+                    N_("RHEL: vhost-net moves virtio-net packet processing into the host kernel; "
+                       "userspace virtio-net (driver name='qemu') costs latency and CPU."),
+                    N_("virtio NIC %s does not use vhost"), mac);
+            if (vhost_ok)
+                evidence(a, "<driver name='qemu'/>");
+            else
+                evidence(a, N_("<driver name='qemu'/>; the host has no vhost_net loaded (modprobe "
+                               "vhost_net first: a VM with driver vhost would not start without "
+                               "it)"));
             if (k->mac && vhost_ok)
                 a->fix = vt_asprintf("vm %s nic %s driver vhost\n", d->name, k->mac);
         }
         if (def->vcpus > 1 && k->queues <= 1) {
             a = add(l, "multiqueue", VT_SEV_INFO, d->name, "network",
-                    "RHEL: multi-queue virtio-net (queues = vCPUs, at most 16) lets packet "
-                    "processing scale with the vCPUs.",
-                    "virtio NIC %s has one queue for %u vCPUs", mac, def->vcpus);
+                    N_("RHEL: multi-queue virtio-net (queues = vCPUs, at most 16) lets packet "
+                       "processing scale with the vCPUs."),
+                    N_("virtio NIC %s has one queue for %u vCPUs"), mac, def->vcpus);
             /* no word on whether queues= is written: libvirt drops queues='1' */
             nic_queues_fix(a, d, def, k, q);
         } else if (k->queues > def->vcpus || k->queues > 16) {
             a = add(l, "multiqueue", VT_SEV_WARN, d->name, "network",
-                    "RHEL: queues should match the vCPUs, at most 16; more queues than vCPUs "
-                    "only add interrupts.",
-                    "virtio NIC %s has %u queues for %u vCPUs", mac, k->queues, def->vcpus);
+                    N_("RHEL: queues should match the vCPUs, at most 16; more queues than vCPUs "
+                       "only add interrupts."),
+                    N_("virtio NIC %s has %u queues for %u vCPUs"), mac, k->queues, def->vcpus);
             nic_queues_fix(a, d, def, k, q);
         }
     }
@@ -1283,10 +1392,10 @@ static void check_coalesce(const vt_conn *c, vt_advice_list *l, const vt_domain 
             !h->has_coalesce || h->co.rx_frames != 0)
             continue;
         a = add(l, "coalesce", VT_SEV_INFO, d->name, "network",
-                "RHEL: batching packets on the host tap (ethtool -C TAP rx-frames 64) cuts the "
-                "wakeups per packet on a VM with a long transmission path.",
-                "virtio NIC %s: its tap %s batches no packets (rx-frames 0)", k->mac, h->dev);
-        evidence(a, "tap %s rx-frames 0; no <coalesce> in the running definition", h->dev);
+                N_("RHEL: batching packets on the host tap (ethtool -C TAP rx-frames 64) cuts the "
+                   "wakeups per packet on a VM with a long transmission path."),
+                N_("virtio NIC %s: its tap %s batches no packets (rx-frames 0)"), k->mac, h->dev);
+        evidence(a, N_("tap %s rx-frames 0; no <coalesce> in the running definition"), h->dev);
         a->fix = vt_asprintf("vm %s nic %s coalesce rx-frames 64\n", d->name, k->mac);
     }
 }
@@ -1296,9 +1405,9 @@ static void check_coalesce(const vt_conn *c, vt_advice_list *l, const vt_domain 
  * finding says what the report and the console's Agent panel say. */
 static void check_agent(vt_advice_list *l, const vt_domain *d, const vt_domdef *def)
 {
-    const char *why = "openEuler qemu-ga: the agent can read and write guest files and run "
-                      "commands for whoever reaches the host; block what you do not use "
-                      "(qemu-ga --blacklist / --block-rpcs in the guest).";
+    const char *why = N_("openEuler qemu-ga: the agent can read and write guest files and run "
+                         "commands for whoever reaches the host; block what you do not use "
+                         "(qemu-ga --blacklist / --block-rpcs in the guest).");
     VT_AUTOFREE char *text = NULL;
     VT_AUTOFREE char *on = NULL;
     vt_advice *a;
@@ -1309,15 +1418,18 @@ static void check_agent(vt_advice_list *l, const vt_domain *d, const vt_domdef *
     if (d->agent.status != VT_AGENT_KNOWN) {
         a = add(l, "qemu-ga", VT_SEV_INFO, d->name, "agent", why,
                 d->agent.status == VT_AGENT_FAILED
-                    ? "guest agent connected, but guest-info did not answer"
-                    : "guest agent channel present; its enabled commands are not known");
-        evidence(a, "agent %s; commands %s", def->agent_state ? def->agent_state : "state unknown", text);
+                    ? N_("guest agent connected, but guest-info did not answer")
+                    : N_("guest agent channel present; its enabled commands are not known"));
+        if (def->agent_state)
+            evidence(a, N_("agent %s; commands %s"), def->agent_state, text);
+        else
+            evidence(a, N_("agent state unknown; commands %s"), text);
         return;
     }
     on = vt_agent_risky_text(&d->agent);
     if (on[0]) {
         a = add(l, "qemu-ga", VT_SEV_WARN, d->name, "agent", why,
-                "guest agent allows file or exec commands");
+                N_("guest agent allows file or exec commands"));
         evidence(a, "%s; %s", on, text);
     }
 }
@@ -1356,28 +1468,34 @@ static void check_host(vt_conn *c, vt_advice_list *l)
         vt_cpuset_intersects(&wq, &pinned)) {
         VT_AUTOFREE char *p = vt_cpuset_format(&pinned);
         a = add(l, "kworker", VT_SEV_WARN, NULL, "host",
-                "openEuler: kworker threads compete with vCPU threads for their cores and make "
-                "VM performance jitter; bind the workqueue cpumask to the CPUs the vCPUs do not use.",
-                "kworkers may run on the pinned vCPU cores");
+                N_("openEuler: kworker threads compete with vCPU threads for their cores and make "
+                   "VM performance jitter; bind the workqueue cpumask to the CPUs the vCPUs do not "
+                   "use."),
+                N_("kworkers may run on the pinned vCPU cores"));
         {
             /* whose vCPUs: the admin's next question */
-            vt_buf who = { 0 };
+            vt_buf who[2] = { { 0 }, { 0 } };
             size_t nwho = 0;
+            char *t[2];
             for (size_t i = 0; i < c->ndoms; i++) {
                 const vt_domain *d = c->doms[i];
                 vt_cpuset s;
                 if (!vt_domain_active(d) || !d->live || !vcpu_pins(d->live, &s) || !vt_cpuset_intersects(&s, &wq))
                     continue;
                 if (nwho++ < 3)
-                    vt_buf_addf(&who, "%s%s", who.len ? ", " : "", d->name);
+                    addf2(who, "%s%s", who[0].len ? ", " : "", d->name);
             }
             if (nwho > 3)
-                vt_buf_addf(&who, " and %zu more", nwho - 3);
-            evidence(a, "workqueue cpumask %s%s%s%s; vCPUs pinned to %s; overlaps the pinned vCPUs of %s",
-                     h->workqueue_cpus, h->workqueue_mask ? " (" : "",
-                     h->workqueue_mask ? h->workqueue_mask : "", h->workqueue_mask ? ")" : "", p,
-                     who.buf ? who.buf : "?");
-            vt_buf_free(&who);
+                addf2(who, N_(" and %zu more"), nwho - 3);
+            for (int k = 0; k < 2; k++)
+                t[k] = vt_asprintf(tr(k, N_("workqueue cpumask %s%s%s%s; vCPUs pinned to %s; "
+                                            "overlaps the pinned vCPUs of %s")),
+                                   h->workqueue_cpus, h->workqueue_mask ? " (" : "",
+                                   h->workqueue_mask ? h->workqueue_mask : "",
+                                   h->workqueue_mask ? ")" : "", p, who[k].buf ? who[k].buf : "?");
+            set_evidence(a, t);
+            vt_buf_free(&who[0]);
+            vt_buf_free(&who[1]);
         }
         if (h->online_cpus && vt_cpuset_parse(h->online_cpus, &online, NULL) == 0) {
             for (int k = 0; k <= vt_cpuset_last(&pinned); k++)
@@ -1391,50 +1509,53 @@ static void check_host(vt_conn *c, vt_advice_list *l)
     }
     /* halt-polling */
     if (h->halt_poll_ns.present) {
-        const char *why = "openEuler: halt-polling keeps an idle vCPU spinning for halt_poll_ns "
-                          "before it sleeps: lower wake-up latency, but host CPU shows busy even "
-                          "when guests are idle.";
+        const char *why = N_("openEuler: halt-polling keeps an idle vCPU spinning for "
+                             "halt_poll_ns before it sleeps: lower wake-up latency, but host CPU "
+                             "shows busy even when guests are idle.");
         const char *persist = h->halt_poll_ns.writable ? "" : " persist";
         if (h->halt_poll_ns.value > 0 && measured >= 2 && low * 2 > measured) {
             a = add(l, "halt-poll", VT_SEV_WARN, NULL, "host", why,
-                    "halt polling mostly fails: host CPU burnt for nothing");
-            evidence(a, "halt_poll_ns %llu; %zu of %zu running VMs succeed in under 30%% of "
-                     "their polling time", h->halt_poll_ns.value, low, measured);
+                    N_("halt polling mostly fails: host CPU burnt for nothing"));
+            evidence(a, N_("halt_poll_ns %llu; %zu of %zu running VMs succeed in under 30%% of "
+                           "their polling time"), h->halt_poll_ns.value, low, measured);
             a->fix = vt_asprintf("host halt_poll_ns 0%s\n", persist);
         } else if (h->halt_poll_ns.value == 0 && latency) {
             a = add(l, "halt-poll", VT_SEV_INFO, NULL, "host", why,
-                    "halt polling is off on a host with dedicated (pinned) vCPUs");
-            evidence(a, "halt_poll_ns 0; a running VM has every vCPU pinned");
+                    N_("halt polling is off on a host with dedicated (pinned) vCPUs"));
+            evidence(a, N_("halt_poll_ns 0; a running VM has every vCPU pinned"));
             a->fix = vt_asprintf("host halt_poll_ns 200000%s\n", persist);
         }
     }
     /* THP */
     if (hp_all && h->thp_enabled && strcmp(h->thp_enabled, "never") != 0) {
         a = add(l, "hugepages", VT_SEV_INFO, NULL, "host",
-                "openEuler: when every VM uses static huge pages, turning THP off saves the host "
-                "khugepaged's work and gives steadier performance.",
-                "every VM uses static huge pages, but THP is %s", h->thp_enabled);
+                N_("openEuler: when every VM uses static huge pages, turning THP off saves the "
+                   "host khugepaged's work and gives steadier performance."),
+                N_("every VM uses static huge pages, but THP is %s"), h->thp_enabled);
         evidence(a, "transparent_hugepage/enabled [%s]", h->thp_enabled);
         a->fix = vt_strdup("host thp enabled never persist\n");
     }
     /* SELinux */
     if (h->selinux != VT_SELINUX_ENFORCING) {
         a = add(l, "svirt", VT_SEV_WARN, NULL, "host",
-                "sVirt confines VMs only when SELinux enforces (RHEL: getenforce must say "
-                "Enforcing); set SELINUX=enforcing and reboot.",
-                "SELinux is %s: sVirt does not confine the VMs", vt_selinux_mode_name(h->selinux));
-        evidence(a, "SELinux mode: %s", vt_selinux_mode_name(h->selinux));
+                N_("sVirt confines VMs only when SELinux enforces (RHEL: getenforce must say "
+                   "Enforcing); set SELINUX=enforcing and reboot."),
+                N_("SELinux is %s: sVirt does not confine the VMs"),
+                vt_selinux_mode_name(h->selinux));
+        evidence(a, N_("SELinux mode: %s"), vt_selinux_mode_name(h->selinux));
     }
     if (!h->vhost_net_loaded) {
         a = add(l, "vhost", VT_SEV_WARN, NULL, "host",
-                "RHEL: virtio NICs need the vhost_net module for in-kernel packet processing "
-                "(modprobe vhost_net).",
-                "vhost_net is not loaded");
+                N_("RHEL: virtio NICs need the vhost_net module for in-kernel packet processing "
+                   "(modprobe vhost_net)."),
+                N_("vhost_net is not loaded"));
         {
             VT_AUTOFREE char *dev = vt_host_dev_path(c->sysfs_root, "vhost-net");
-            evidence(a, "no %s/module/vhost_net, no %s%s", c->sysfs_root, dev,
-                     h->modprobe ? "" : "; no modprobe on this host to load it with (PATH, "
-                                        "/sbin, /usr/sbin)");
+            if (h->modprobe)
+                evidence(a, N_("no %s/module/vhost_net, no %s"), c->sysfs_root, dev);
+            else
+                evidence(a, N_("no %s/module/vhost_net, no %s; no modprobe on this host to load it "
+                               "with (PATH, /sbin, /usr/sbin)"), c->sysfs_root, dev);
         }
         /* where nothing can run modprobe, a fix would only fail at apply */
         if (h->modprobe)
@@ -1443,11 +1564,11 @@ static void check_host(vt_conn *c, vt_advice_list *l)
 }
 
 static const char why_sasl[] =
-    "openEuler libvirt authentication: remote libvirt without authentication lets "
-    "anyone on the network control the VMs; use SASL, ideally SCRAM over TLS.";
+    N_("openEuler libvirt authentication: remote libvirt without authentication lets "
+       "anyone on the network control the VMs; use SASL, ideally SCRAM over TLS.");
 static const char why_transport[] =
-    "RHEL: manage VMs remotely only over encrypted tools and protocols (SSH, TLS): "
-    "in clear, whoever is on the path reads and changes what libvirt is told.";
+    N_("RHEL: manage VMs remotely only over encrypted tools and protocols (SSH, TLS): "
+       "in clear, whoever is on the path reads and changes what libvirt is told.");
 
 /* The remote-access findings of core/remote.c, each under its topic. */
 static void check_sasl(vt_advice_list *l, const vt_remote_status *rs)
@@ -1465,10 +1586,13 @@ static void check_sasl(vt_advice_list *l, const vt_remote_status *rs)
             /* virtproxyd's file is the one that counts where it exists */
             const vt_conf *lc = rs->virtproxyd_conf_path ? &rs->virtproxyd : &rs->ra.libvirtd;
             const char *lt = vt_conf_get(lc, "listen_tcp"), *at = vt_conf_get(lc, "auth_tcp");
-            evidence(a, "%s: listen_tcp = %s, auth_tcp = %s%s",
+            evidence(a,
+                     rs->nsockets
+                         ? N_("%s: listen_tcp = %s, auth_tcp = %s (socket units enabled)")
+                         : "%s: listen_tcp = %s, auth_tcp = %s",
                      rs->virtproxyd_conf_path ? rs->virtproxyd_conf_path
                                               : rs->ra.libvirtd_conf_path ? rs->ra.libvirtd_conf_path : "?",
-                     lt ? lt : "unset", at ? at : "unset", rs->nsockets ? " (socket units enabled)" : "");
+                     lt ? lt : "unset", at ? at : "unset");
         }
         else
             evidence(a, "%s; %s", rs->ra.libvirtd_conf_path ? rs->ra.libvirtd_conf_path : "",
@@ -1486,15 +1610,20 @@ static void check_transport(const vt_conn *c, vt_advice_list *l)
     if (vt_uri_transport_secure(c->uri, c->encrypted) != 0)
         return;
     a = add(l, "transport", VT_SEV_WARN, NULL, "host", why_transport,
-            "this connection is not encrypted (%s over plain %s)", c->uri ? c->uri : "?", t);
-    evidence(a, "transport %s; libvirt says the connection is %s (no SASL session layer: "
-             "auth_tcp = \"none\" on the daemon); connect with qemu+ssh:// or qemu+tls://",
-             t, c->encrypted == 0 ? "not encrypted" : "of unknown encryption");
+            N_("this connection is not encrypted (%s over plain %s)"), c->uri ? c->uri : "?", t);
+    if (c->encrypted == 0)
+        evidence(a, N_("transport %s; libvirt says the connection is not encrypted (no SASL "
+                       "session layer: auth_tcp = \"none\" on the daemon); connect with "
+                       "qemu+ssh:// or qemu+tls://"), t);
+    else
+        evidence(a, N_("transport %s; libvirt says the connection is of unknown encryption (no "
+                       "SASL session layer: auth_tcp = \"none\" on the daemon); connect with "
+                       "qemu+ssh:// or qemu+tls://"), t);
 }
 
 static const char why_sandbox[] =
-    "RHEL: QEMU's seccomp sandbox limits the system calls a QEMU process may make; with "
-    "SELinux and sVirt it is one of the layers that keep a broken-out guest off the host.";
+    N_("RHEL: QEMU's seccomp sandbox limits the system calls a QEMU process may make; with "
+       "SELinux and sVirt it is one of the layers that keep a broken-out guest off the host.");
 
 /* qemu.conf's seccomp_sandbox and what each running QEMU really has. No
  * plan line writes qemu.conf: the evidence names the file and the key. */
@@ -1515,10 +1644,10 @@ static void check_sandbox(const vt_conn *c, vt_advice_list *l)
             continue;
         if (q->seccomp_sandbox == 1) {
             a = add(l, "sandbox", VT_SEV_WARN, d->name, "security", why_sandbox,
-                    "QEMU runs without its seccomp sandbox");
-            evidence(a, "no '-sandbox on' on the command line of pid %d, while qemu.conf says "
-                     "seccomp_sandbox = 1 (%s): the VM was started before the change; it needs a "
-                     "restart (shut down, start)", d->pid, src);
+                    N_("QEMU runs without its seccomp sandbox"));
+            evidence(a, N_("no '-sandbox on' on the command line of pid %d, while qemu.conf says "
+                           "seccomp_sandbox = 1 (%s): the VM was started before the change; it "
+                           "needs a restart (shut down, start)"), d->pid, src);
             /* the host's file is fixed already: as a definition fixed in
                config, kept and said, not counted (DESIGN: pending restart) */
             a->pending_restart = true;
@@ -1528,14 +1657,18 @@ static void check_sandbox(const vt_conn *c, vt_advice_list *l)
     }
     if (q->seccomp_sandbox == 0) {
         a = add(l, "sandbox", VT_SEV_WARN, NULL, "host", why_sandbox,
-                "QEMU's seccomp sandbox is off for every VM started (seccomp_sandbox = 0)");
-        if (noff)
-            evidence(a, "seccomp_sandbox = 0 in %s; running without it: %s%s; set it to 1 (or "
-                     "comment it out), restart libvirtd, then restart the VMs", src,
-                     off.buf, noff > 3 ? " and more" : "");
+                N_("QEMU's seccomp sandbox is off for every VM started (seccomp_sandbox = 0)"));
+        if (noff > 3)
+            evidence(a, N_("seccomp_sandbox = 0 in %s; running without it: %s and more; set it to "
+                           "1 (or comment it out), restart libvirtd, then restart the VMs"), src,
+                     off.buf);
+        else if (noff)
+            evidence(a, N_("seccomp_sandbox = 0 in %s; running without it: %s; set it to 1 (or "
+                           "comment it out), restart libvirtd, then restart the VMs"), src,
+                     off.buf);
         else
-            evidence(a, "seccomp_sandbox = 0 in %s; set it to 1 (or comment it out) and restart "
-                     "libvirtd", src);
+            evidence(a, N_("seccomp_sandbox = 0 in %s; set it to 1 (or comment it out) and "
+                           "restart libvirtd"), src);
     }
     vt_buf_free(&off);
 }
@@ -1606,20 +1739,23 @@ enum { TH_VHOST_HOT, TH_STEAL, TH_HALTPOLL_FAIL, TH_HALTPOLL_LARGE, TH_INSN_SHAR
 
 const vt_live_threshold vt_live_thresholds[] = {
     [TH_VHOST_HOT] = { "vhost_hot_pct", 50,
-                       "a vhost thread busier than this (% of one CPU) on a NIC with one queue" },
+                       /* xgettext:no-c-format */
+                       N_("a vhost thread busier than this (% of one CPU) on a NIC with one "
+                          "queue") },
     [TH_STEAL] = { "steal_pct", 10,
-                   "vCPU steal (runnable, not running; % of the time) on pinned vCPUs" },
+                   /* xgettext:no-c-format */
+                   N_("vCPU steal (runnable, not running; % of the time) on pinned vCPUs") },
     [TH_HALTPOLL_FAIL] = { "haltpoll_fail_pct", 50,
-                           "share of halt-poll time that ends without a wake-up" },
+                           N_("share of halt-poll time that ends without a wake-up") },
     [TH_HALTPOLL_LARGE] = { "haltpoll_large_ns", 200000,
-                            "halt_poll_ns at or above this counts as large" },
+                            N_("halt_poll_ns at or above this counts as large") },
     [TH_INSN_SHARE] = { "insn_emulation_pct", 50,
-                        "emulated instructions per 100 exits" },
+                        N_("emulated instructions per 100 exits") },
     [TH_MIN_EXITS] = { "min_exits_ps", 100,
-                       "exits per second below which exit shares are not judged" },
+                       N_("exits per second below which exit shares are not judged") },
     [TH_PAUSE] = { "pause_yields_ps", 500,
-                   "directed yields (pause-loop exits) per vCPU and second" },
-    [TH_MIN_SAMPLES] = { "min_samples", 2, "samples of a VM a live signal needs" },
+                   N_("directed yields (pause-loop exits) per vCPU and second") },
+    [TH_MIN_SAMPLES] = { "min_samples", 2, N_("samples of a VM a live signal needs") },
 };
 const size_t vt_live_nthresholds = sizeof(vt_live_thresholds) / sizeof(*vt_live_thresholds);
 
@@ -1673,8 +1809,8 @@ static double sum_secs(const vt_vm_rate **r, size_t n)
 }
 
 /* what else may run on the CPUs of set, by the CPU-grid model: other VMs
-   and kworkers */
-static void others_on(const vt_conn *c, const vt_domain *d, const vt_cpuset *set, vt_buf *b)
+   and kworkers, onto both texts */
+static void others_on(const vt_conn *c, const vt_domain *d, const vt_cpuset *set, vt_buf b[2])
 {
     vt_cpumap m;
     vt_cpumap_vm *vms = vt_calloc(c->ndoms ? c->ndoms : 1, sizeof(*vms));
@@ -1703,40 +1839,44 @@ static void others_on(const vt_conn *c, const vt_domain *d, const vt_cpuset *set
             there = vt_cpuset_has(set, cpu) && vt_cpumap_vm_bits(&m, cpu, v);
         if (!there)
             continue;
-        if (named < 3)
-            vt_buf_addf(b, "%s%s", named ? ", " : "; may also run there: ", vms[v].name);
-        else
+        if (named >= 3)
             more++;
+        else if (named)
+            addf2(b, ", %s", vms[v].name);
+        else
+            addf2(b, N_("; may also run there: %s"), vms[v].name);
         named++;
     }
     if (more)
-        vt_buf_addf(b, " and %zu more VM%s", more, more == 1 ? "" : "s");
+        addf2(b, N_(" and %zu more VM%s"), more, more == 1 ? "" : "s");
     for (unsigned cpu = 0; cpu < m.ncpus; cpu++)
         kw |= vt_cpuset_has(set, cpu) && vt_cpumap_kworker(&m, cpu);
-    if (kw)
-        vt_buf_addf(b, "%skworkers", named ? ", " : "; may also run there: ");
+    if (kw && named)
+        addf2(b, ", kworkers");
+    else if (kw)
+        addf2(b, N_("; may also run there: kworkers"));
     if (!named && !kw)
-        vt_buf_add(b, "; no other VM's threads may run there: the host's own tasks, or the "
-                      "host is itself a guest (its steal)");
+        addf2(b, N_("; no other VM's threads may run there: the host's own tasks, or the "
+                    "host is itself a guest (its steal)"));
     vt_cpumap_free(&m);
     free(vms);
 }
 
 static const char why_live_vhost[] =
-    "RHEL: hot vhost_net threads in top mean one queue carries the NIC's traffic; multi-queue "
-    "virtio-net spreads it over the vCPUs (queues = vCPUs, at most 16; restart the VM).";
+    N_("RHEL: hot vhost_net threads in top mean one queue carries the NIC's traffic; multi-queue "
+       "virtio-net spreads it over the vCPUs (queues = vCPUs, at most 16; restart the VM).");
 static const char why_live_steal[] =
-    "Pinned vCPUs that wait to run share their cores with other work: the dedicated cores are "
-    "not dedicated (other VMs, kworkers, host tasks), or the host is overcommitted.";
+    N_("Pinned vCPUs that wait to run share their cores with other work: the dedicated cores are "
+       "not dedicated (other VMs, kworkers, host tasks), or the host is overcommitted.");
 static const char why_live_haltpoll[] =
-    "openEuler: halt polling spins on an idle vCPU for halt_poll_ns; polls that mostly fail "
-    "burn host CPU for nothing. Lower halt_poll_ns or let it shrink.";
+    N_("openEuler: halt polling spins on an idle vCPU for halt_poll_ns; polls that mostly fail "
+       "burn host CPU for nothing. Lower halt_poll_ns or let it shrink.");
 static const char why_live_insn[] =
-    "RHEL (perf kvm stat): many INSN_EMULATION exits mean emulated devices; review the VM's I/O "
-    "configuration (virtio disks and NICs).";
+    N_("RHEL (perf kvm stat): many INSN_EMULATION exits mean emulated devices; review the VM's I/O "
+       "configuration (virtio disks and NICs).");
 static const char why_live_pause[] =
-    "RHEL (perf kvm stat): frequent PAUSE_INSTRUCTION exits mean more vCPUs than the host CPUs "
-    "can serve: shut VMs down, remove vCPUs or tune vCPU performance.";
+    N_("RHEL (perf kvm stat): frequent PAUSE_INSTRUCTION exits mean more vCPUs than the host CPUs "
+       "can serve: shut VMs down, remove vCPUs or tune vCPU performance.");
 
 static void live_vm(const vt_conn *c, vt_advice_list *l, const vt_live_window *w,
                     const vt_domain *d)
@@ -1774,33 +1914,35 @@ static void live_vm(const vt_conn *c, vt_advice_list *l, const vt_live_window *w
         if (!nic || vt_fact_nic_queues(nic) > 1)
             continue;
         a = add(l, "multiqueue", VT_SEV_WARN, d->name, "network", why_live_vhost,
-                "vhost thread %s runs at %.0f%% of a CPU for NIC %s, which has one queue",
+                N_("vhost thread %s runs at %.0f%% of a CPU for NIC %s, which has one queue"),
                 th->name, sum / (double)k, mac);
         a->live = true;
         nic_queues_fix(a, d, def, nic, "1");
         {
-            char *e = vt_asprintf("%s; vhost CPU %.0f%% over %zu samples (%.0f s)%s",
-                                  a->evidence ? a->evidence : "queues 1", sum / (double)k, k, secs,
-                                  a->fix ? "; queues take effect at the next start, and the "
-                                           "guest enables them (ethtool -L eth0 combined N)"
-                                         : "");
-            evidence(a, "%s", e);
-            free(e);
+            char *e[2];
+            for (int lang = 0; lang < 2; lang++)
+                e[lang] = vt_asprintf(
+                    a->fix ? tr(lang, N_("%s; vhost CPU %.0f%% over %zu samples (%.0f s); queues "
+                                         "take effect at the next start, and the guest enables "
+                                         "them (ethtool -L eth0 combined N)"))
+                           : tr(lang, N_("%s; vhost CPU %.0f%% over %zu samples (%.0f s)")),
+                    a->evidence ? (lang ? vt_advice_evidence(a) : a->evidence) : "queues 1",
+                    sum / (double)k, k, secs);
+            set_evidence(a, e);
         }
     }
     /* steal on pinned vCPUs */
     steal = mean_of(r, n, offsetof(vt_vm_rate, vcpu_steal_pct));
     if (!isnan(steal) && steal >= TH(TH_STEAL) && vcpu_pins(def, &pins)) {
-        vt_buf b = { 0 };
+        vt_buf b[2] = { { 0 }, { 0 } };
         VT_AUTOFREE char *cpus = vt_cpuset_format(&pins);
         a = add(l, "steal", VT_SEV_WARN, d->name, "iothreads", why_live_steal,
-                "its pinned vCPUs wait %.0f%% of the time to run (steal)", steal);
+                N_("its pinned vCPUs wait %.0f%% of the time to run (steal)"), steal);
         a->live = true;
-        vt_buf_addf(&b, "vCPU steal %.1f%% over %zu samples (%.0f s) on CPU%s %s", steal, n, secs,
-                    vt_cpuset_count(&pins) > 1 ? "s" : "", cpus);
-        others_on(c, d, &pins, &b);
-        evidence(a, "%s", b.buf);
-        vt_buf_free(&b);
+        addf2(b, N_("vCPU steal %.1f%% over %zu samples (%.0f s) on CPU%s %s"), steal, n, secs,
+              vt_cpuset_count(&pins) > 1 ? "s" : "", cpus);
+        others_on(c, d, &pins, b);
+        evidence_bufs(a, b);
     }
     /* exits: emulation and pause loops */
     if (r[n - 1]->kvm_present) {
@@ -1810,22 +1952,21 @@ static void live_vm(const vt_conn *c, vt_advice_list *l, const vt_live_window *w
         unsigned nv = r[n - 1]->nvcpus ? r[n - 1]->nvcpus : 1;
         if (secs > 0 && (double)exits / secs >= TH(TH_MIN_EXITS) &&
             100.0 * (double)insn / (double)exits >= TH(TH_INSN_SHARE)) {
-            vt_buf b = { 0 };
+            vt_buf b[2] = { { 0 }, { 0 } };
             a = add(l, "exits", VT_SEV_WARN, d->name, "live", why_live_insn,
-                    "%.0f emulated instructions per second at %.0f exits per second",
+                    N_("%.0f emulated instructions per second at %.0f exits per second"),
                     (double)insn / secs, (double)exits / secs);
             a->live = true;
-            vt_buf_addf(&b, "insn_emulation %llu of %llu exits over %.0f s", insn, exits, secs);
+            addf2(b, N_("insn_emulation %llu of %llu exits over %.0f s"), insn, exits, secs);
             for (size_t i = 0; i < def->ndisks; i++)
                 if (def->disks[i].bus && strcmp(def->disks[i].bus, "virtio") != 0 &&
                     def->disks[i].target)
-                    vt_buf_addf(&b, "; disk %s on bus %s", def->disks[i].target, def->disks[i].bus);
+                    addf2(b, N_("; disk %s on bus %s"), def->disks[i].target, def->disks[i].bus);
             for (size_t i = 0; i < def->nnics; i++)
                 if (!def->nics[i].model || strcmp(def->nics[i].model, "virtio") != 0)
-                    vt_buf_addf(&b, "; NIC %s model %s", def->nics[i].mac ? def->nics[i].mac : "?",
-                                def->nics[i].model ? def->nics[i].model : "(default)");
-            evidence(a, "%s", b.buf);
-            vt_buf_free(&b);
+                    addf2(b, N_("; NIC %s model %s"), def->nics[i].mac ? def->nics[i].mac : "?",
+                          def->nics[i].model ? def->nics[i].model : "(default)");
+            evidence_bufs(a, b);
         }
         if (secs > 0 && (double)yields / secs / nv >= TH(TH_PAUSE)) {
             unsigned vcpus = 0;
@@ -1833,11 +1974,12 @@ static void live_vm(const vt_conn *c, vt_advice_list *l, const vt_live_window *w
                 if (vt_domain_active(c->doms[i]) && c->doms[i]->live)
                     vcpus += c->doms[i]->live->vcpus;
             a = add(l, "overcommit", VT_SEV_WARN, d->name, "live", why_live_pause,
-                    "pause-loop exits: %.0f directed yields per vCPU and second",
+                    N_("pause-loop exits: %.0f directed yields per vCPU and second"),
                     (double)yields / secs / nv);
             a->live = true;
-            evidence(a, "directed_yield_attempted %llu over %.0f s on %u vCPUs; running VMs "
-                     "have %u vCPUs on %u host CPUs", yields, secs, nv, vcpus, c->host.ncpus);
+            evidence(a, N_("directed_yield_attempted %llu over %.0f s on %u vCPUs; running VMs "
+                           "have %u vCPUs on %u host CPUs"),
+                     yields, secs, nv, vcpus, c->host.ncpus);
         }
     }
 }
@@ -1871,11 +2013,11 @@ static void live_haltpoll(const vt_conn *c, vt_advice_list *l, const vt_live_win
     } else {
         unsigned long long lower = h->halt_poll_ns.value / 2;
         vt_advice *a = add(l, "halt-poll", VT_SEV_WARN, NULL, "host", why_live_haltpoll,
-                           "halt polling fails %.0f%% of its time at halt_poll_ns %llu",
+                           N_("halt polling fails %.0f%% of its time at halt_poll_ns %llu"),
                            100.0 * (double)fail / (double)(ok + fail), h->halt_poll_ns.value);
         a->live = true;
-        evidence(a, "poll time that failed %llu ns, succeeded %llu ns, over the window; %zu of "
-                 "%zu VMs with halt polling fail most of it", fail, ok, failing, vms);
+        evidence(a, N_("poll time that failed %llu ns, succeeded %llu ns, over the window; %zu of "
+                       "%zu VMs with halt polling fail most of it"), fail, ok, failing, vms);
         a->fix = vt_asprintf("host halt_poll_ns %llu%s\n", lower,
                              h->halt_poll_ns.writable ? "" : " persist");
     }

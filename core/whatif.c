@@ -146,7 +146,7 @@ static int model_vm_edit(model_vm *v, const vt_edit *e, vt_err *err)
 
     if (to_cfg) {
         if (!cfg_xml) {
-            vt_err_set(err, "%s: no inactive XML in the snapshot", v->d.name);
+            vt_err_set(err, _("%s: no inactive XML in the snapshot"), v->d.name);
             return -1;
         }
         if (edit_def(cfg_xml, e, &nx, &nd, err) < 0)
@@ -167,7 +167,7 @@ static int model_vm_edit(model_vm *v, const vt_edit *e, vt_err *err)
     }
     if (to_live) {
         if (!live_xml) {
-            vt_err_set(err, "%s: no running XML in the snapshot", v->d.name);
+            vt_err_set(err, _("%s: no running XML in the snapshot"), v->d.name);
             return -1;
         }
         if (edit_def(live_xml, e, &nx, &nd, err) < 0)
@@ -297,11 +297,13 @@ static void model_host_edit(vt_host *h, const vt_edit *e)
     }
 }
 
-/* A finding as the judgement names it: its severity, topic and subject. */
+/* A finding as the judgement names it: its severity, topic and subject,
+ * in the user's language (the topic and names stay as they are). */
 static char *finding_text(const vt_advice *a)
 {
-    return vt_asprintf("%s %s %s: %s", a->sev == VT_SEV_FAIL ? "failure" : "warning", a->topic,
-                       a->vm ? a->vm : "host", a->summary);
+    /* TRANSLATORS: a severity, first word of "failure svirt web-01: ..." */
+    return vt_asprintf("%s %s %s: %s", a->sev == VT_SEV_FAIL ? _("failure") : _("warning"),
+                       a->topic, a->vm ? a->vm : "host", vt_advice_summary(a));
 }
 
 static bool same_subject(const vt_advice *a, const vt_advice *b)
@@ -370,7 +372,7 @@ static void verdict(vt_judgement *j, size_t edit, vt_verdict_kind kind, const vt
     v->failure = a->sev == VT_SEV_FAIL;
     v->text = finding_text(a);
     if (kind == VT_VERDICT_STILL) {
-        char *t = vt_asprintf("%s (%s)", v->text, a->evidence);
+        char *t = vt_asprintf("%s (%s)", v->text, vt_advice_evidence(a));
         free(v->text);
         v->text = t;
     }
@@ -426,7 +428,7 @@ void vt_whatif_judge(const vt_conn *c, const vt_changeset *cs, vt_judgement *out
         } else {
             model_vm *v = find_vm(&m, e->vm);
             if (!v) {
-                vt_err_set(&err, "no VM named \"%s\"", e->vm);
+                vt_err_set(&err, _("no VM named \"%s\""), e->vm);
                 goto cleanup;
             }
             if (model_vm_edit(v, e, &err) < 0)
@@ -457,7 +459,7 @@ void vt_whatif_judge(const vt_conn *c, const vt_changeset *cs, vt_judgement *out
 
 cleanup:
     if (!j.judged)
-        j.why = vt_asprintf("not judged: %s", err.msg);
+        j.why = vt_asprintf(_("not judged: %s"), err.msg);
     vt_advice_list_clear(&first);
     vt_advice_list_clear(&prev);
     vt_advice_list_clear(&cur);
