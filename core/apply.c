@@ -389,19 +389,19 @@ static int check_cpus(const vt_conn *c, const char *set, const char *what, const
 
     vt_applyplan_where(e, w, sizeof(w));
     if (vt_cpuset_parse(set, &s, NULL) < 0) {
-        vt_err_set(err, "%s%s: invalid CPU set %s", w, e->vm, set);
+        vt_err_set(err, _("%s%s: invalid CPU set %s"), w, e->vm, set);
         return -1;
     }
     last = vt_cpuset_last(&s);
     if (c->host.ncpus && (unsigned)last >= c->host.ncpus) {
-        vt_err_set(err, "%s%s: CPU %d does not exist on this host (CPUs 0-%u)", w, what, last,
+        vt_err_set(err, _("%s%s: CPU %d does not exist on this host (CPUs 0-%u)"), w, what, last,
                    c->host.ncpus - 1);
         return -1;
     }
     if (c->host.online_cpus && vt_cpuset_parse(c->host.online_cpus, &online, NULL) == 0) {
         for (int i = 0; i <= last; i++)
             if (vt_cpuset_has(&s, (unsigned)i) && !vt_cpuset_has(&online, (unsigned)i)) {
-                vt_err_set(err, "%s%s: CPU %d is offline (online: %s)", w, what, i,
+                vt_err_set(err, _("%s%s: CPU %d is offline (online: %s)"), w, what, i,
                            c->host.online_cpus);
                 return -1;
             }
@@ -425,8 +425,9 @@ static int check_nodes(const vt_conn *c, const char *set, const vt_edit *e, vt_e
         for (i = 0; i < c->host.nnodes; i++)
             found |= c->host.nodes[i].id == n;
         if (!found) {
-            vt_err_set(err, "%s%s: NUMA node %d does not exist on this host (%zu node%s)", w,
-                       e->vm, n, c->host.nnodes, c->host.nnodes == 1 ? "" : "s");
+            vt_err_set(err, P_("%s%s: NUMA node %d does not exist on this host (%zu node)",
+                               "%s%s: NUMA node %d does not exist on this host (%zu nodes)",
+                               c->host.nnodes), w, e->vm, n, c->host.nnodes);
             return -1;
         }
     }
@@ -486,8 +487,8 @@ static int live_iothreads(vt_applyplan *p, const vt_domain *d, const vt_edit *e,
         for (size_t k = have; k > e->id; k--) {
             const vt_iothread_def *io = &d->live->iothreads[k - 1];
             if (io->nusers) {
-                vt_err_set(err, "%s%s: IOThread %u is used by %s in the running VM; assign it "
-                           "another IOThread first", w, d->name, io->id, io->users[0]);
+                vt_err_set(err, _("%s%s: IOThread %u is used by %s in the running VM; assign it "
+                           "another IOThread first"), w, d->name, io->id, io->users[0]);
                 return -1;
             }
             s = new_step(p, VT_STEP_IOTHREAD_DEL, d);
@@ -517,12 +518,12 @@ static int live_coalesce(const vt_conn *c, vt_applyplan *p, const vt_domain *d, 
     char *before;
 
     if (!nic) {
-        vt_err_set(err, "%s%s: the running VM has no NIC with MAC %s", w, d->name, e->target);
+        vt_err_set(err, _("%s%s: the running VM has no NIC with MAC %s"), w, d->name, e->target);
         return -1;
     }
     if (!vt_nic_type_coalesce(nic->type)) {
-        vt_err_set(err, "%s%s: NIC %s is of type %s: libvirt takes <coalesce> only on bridge "
-                   "and network interfaces (it refuses it on type %s)", w, d->name, e->target,
+        vt_err_set(err, _("%s%s: NIC %s is of type %s: libvirt takes <coalesce> only on bridge "
+                   "and network interfaces (it refuses it on type %s)"), w, d->name, e->target,
                    nic->type ? nic->type : "(none)", nic->type ? nic->type : "(none)");
         return -1;
     }
@@ -534,8 +535,8 @@ static int live_coalesce(const vt_conn *c, vt_applyplan *p, const vt_domain *d, 
         why = h->why;
     if (why) {
         if (e->scope == VT_SCOPE_LIVE) {
-            vt_err_set(err, "%s%s: NIC %s cannot change live: %s (use scope config: libvirt "
-                       "sets it on the tap at the next start)", w, d->name, e->target, why);
+            vt_err_set(err, _("%s%s: NIC %s cannot change live: %s (use scope config: libvirt "
+                       "sets it on the tap at the next start)"), w, d->name, e->target, why);
             return -1;
         }
         vt_applyplan_warn(p, "%s%s: NIC %s coalesce cannot change live (%s): it takes effect "
@@ -574,7 +575,7 @@ static int prepare_live(vt_conn *c, vt_applyplan *p, const vt_domain *d, const v
     switch (e->kind) {
     case VT_EDIT_IOTHREAD_PIN:
         if (!vt_domdef_iothread(d->live, e->id)) {
-            vt_err_set(err, "%s%s: the running VM has no IOThread %u", w, d->name, e->id);
+            vt_err_set(err, _("%s%s: the running VM has no IOThread %u"), w, d->name, e->id);
             goto cleanup;
         }
         s = new_step(p, VT_STEP_IOTHREAD_PIN, d);
@@ -584,8 +585,10 @@ static int prepare_live(vt_conn *c, vt_applyplan *p, const vt_domain *d, const v
         break;
     case VT_EDIT_VCPU_PIN:
         if (e->id >= d->live->vcpus) {
-            vt_err_set(err, "%s%s: the running VM has %u vCPU%s online; there is no vCPU %u to pin "
-                       "live", w, d->name, d->live->vcpus, d->live->vcpus == 1 ? "" : "s", e->id);
+            vt_err_set(err, P_("%s%s: the running VM has %u vCPU online; there is no vCPU %u to pin "
+                               "live",
+                               "%s%s: the running VM has %u vCPUs online; there is no vCPU %u to pin "
+                               "live", d->live->vcpus), w, d->name, d->live->vcpus, e->id);
             goto cleanup;
         }
         s = new_step(p, VT_STEP_VCPU_PIN, d);
@@ -601,8 +604,8 @@ static int prepare_live(vt_conn *c, vt_applyplan *p, const vt_domain *d, const v
     case VT_EDIT_NUMATUNE:
         if (!numatune_live_ok(d->live, e)) {
             if (e->scope == VT_SCOPE_LIVE) {
-                vt_err_set(err, "%s%s: libvirt changes numatune of a running VM only from strict "
-                           "to strict; use scope config (takes effect at next start)", w, d->name);
+                vt_err_set(err, _("%s%s: libvirt changes numatune of a running VM only from strict "
+                           "to strict; use scope config (takes effect at next start)"), w, d->name);
                 goto cleanup;
             }
             vt_applyplan_warn(p, "%s%s: numatune %s %s cannot change while the VM runs (libvirt changes only a "
@@ -772,7 +775,7 @@ static int fetch_inactive(vt_conn *c, const char *uuid, bool secure, char **out,
     char *x;
 
     if (!dom) {
-        vt_err_set(err, "the VM %s no longer exists: %s", uuid, vir_msg());
+        vt_err_set(err, _("the VM %s no longer exists: %s"), uuid, vir_msg());
         return -1;
     }
     x = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE | (secure ? VIR_DOMAIN_XML_SECURE : 0));
@@ -780,7 +783,7 @@ static int fetch_inactive(vt_conn *c, const char *uuid, bool secure, char **out,
         x = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
     virDomainFree(dom);
     if (!x) {
-        vt_err_set(err, "cannot read the definition of %s: %s", uuid, vir_msg());
+        vt_err_set(err, _("cannot read the definition of %s: %s"), uuid, vir_msg());
         return -1;
     }
     *out = vt_strdup(x);
@@ -814,8 +817,8 @@ static int prepare_vm(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, const
         goto cleanup;
     expect = vt_bases_get(bases, d->uuid);
     if (expect && *expect && !vt_base_matches(expect, plain)) {
-        vt_err_set(err, "%s: the definition changed since the edits were staged (redefined "
-                   "elsewhere); review it again before applying", d->name);
+        vt_err_set(err, _("%s: the definition changed since the edits were staged (redefined "
+                   "elsewhere); review it again before applying"), d->name);
         goto cleanup;
     }
     p->vm_uuids = vt_realloc(p->vm_uuids, (p->nvms + 1) * sizeof(char *));
@@ -848,8 +851,8 @@ static int prepare_vm(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, const
                 if (prepare_live(c, p, d, e, &config_live, err) < 0)
                     goto cleanup;
             } else if (e->scope == VT_SCOPE_LIVE) {
-                vt_err_set(err, "%s%s is not running: a live change needs a running VM (use scope "
-                           "config)", w, d->name);
+                vt_err_set(err, _("%s%s is not running: a live change needs a running VM (use scope "
+                           "config)"), w, d->name);
                 goto cleanup;
             }
         }
@@ -896,7 +899,7 @@ static int prepare_vm(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, const
         char *p1, *p2;
         /* "validated" only after the checks ran, and saying which did */
         if (vt_validate_edit(base, cur, &val, &verr) < 0) {
-            vt_err_set(err, "%s: the edited definition is not valid: %s", d->name, verr.msg);
+            vt_err_set(err, _("%s: the edited definition is not valid: %s"), d->name, verr.msg);
             goto cleanup;
         }
         def_step.validation = val.text;
@@ -950,19 +953,19 @@ int vt_apply_prepare(vt_conn *c, const vt_changeset *cs, const vt_bases *bases,
         if (was && (!d || strcmp(d->uuid, was) != 0)) {
             const vt_domain *now = vt_conn_find_uuid(c, was);
             if (now)
-                vt_err_set(err, "%s: renamed to \"%s\" since the edits were staged; drop its edits and "
-                           "stage them again", e->vm, now->name);
+                vt_err_set(err, _("%s: renamed to \"%s\" since the edits were staged; drop its edits and "
+                           "stage them again"), e->vm, now->name);
             else if (d)
-                vt_err_set(err, "%s: undefined since the edits were staged, and another VM of that name "
-                           "defined (UUID %s, was %s); drop its edits and review it again", e->vm, d->uuid, was);
+                vt_err_set(err, _("%s: undefined since the edits were staged, and another VM of that name "
+                           "defined (UUID %s, was %s); drop its edits and review it again"), e->vm, d->uuid, was);
             else
-                vt_err_set(err, "%s: undefined since the edits were staged; drop its edits", e->vm);
+                vt_err_set(err, _("%s: undefined since the edits were staged; drop its edits"), e->vm);
             goto cleanup;
         }
         if (!vt_edit_is_host(e) && !d) {
             char w[32];
             vt_applyplan_where(e, w, sizeof(w));
-            vt_err_set(err, "%sno VM named \"%s\" on %s", w, e->vm, c->uri);
+            vt_err_set(err, _("%sno VM named \"%s\" on %s"), w, e->vm, c->uri);
             goto cleanup;
         }
     }
@@ -1056,7 +1059,7 @@ static int read_live(vt_conn *c, virDomainPtr dom, vt_step *s, vt_err *err)
         }
         free(info);
         if (!s->undo_value) {
-            vt_err_set(err, "the running VM has no IOThread %u", s->id);
+            vt_err_set(err, _("the running VM has no IOThread %u"), s->id);
             return -1;
         }
         ret = 0;
@@ -1069,7 +1072,7 @@ static int read_live(vt_conn *c, virDomainPtr dom, vt_step *s, vt_err *err)
         if (n < 0)
             break;
         if ((int)s->id >= n) {
-            vt_err_set(err, "the running VM has no vCPU %u", s->id);
+            vt_err_set(err, _("the running VM has no vCPU %u"), s->id);
             free(map);
             return -1;
         }
@@ -1112,7 +1115,7 @@ static int read_live(vt_conn *c, virDomainPtr dom, vt_step *s, vt_err *err)
     }
     free(map);
     if (ret < 0)
-        vt_err_set(err, "cannot read the value before it: %s", vir_msg());
+        vt_err_set(err, _("cannot read the value before it: %s"), vir_msg());
     return ret;
 }
 
@@ -1222,7 +1225,7 @@ static int run_step(vt_conn *c, vt_step *s, vt_err *err)
     dom = virDomainLookupByUUIDString(c->conn, s->uuid);
 
     if (!dom) {
-        vt_err_set(err, "%s no longer exists: %s", s->vm, vir_msg());
+        vt_err_set(err, _("%s no longer exists: %s"), s->vm, vir_msg());
         return -1;
     }
     if (s->kind == VT_STEP_DEFINE) {
@@ -1231,15 +1234,15 @@ static int run_step(vt_conn *c, vt_step *s, vt_err *err)
         if (fetch_inactive(c, s->uuid, true, &now, err) < 0)
             goto cleanup;
         if (strcmp(now, s->base_xml) != 0) {
-            vt_err_set(err, "%s: the definition changed since the plan was prepared; not "
-                       "redefined", s->vm);
+            vt_err_set(err, _("%s: the definition changed since the plan was prepared; not "
+                       "redefined"), s->vm);
             free(now);
             goto cleanup;
         }
         free(now);
         nd = virDomainDefineXMLFlags(c->conn, s->new_xml, VIR_DOMAIN_DEFINE_VALIDATE);
         if (!nd) {
-            vt_err_set(err, "%s: libvirt refused the new definition: %s", s->vm, vir_msg());
+            vt_err_set(err, _("%s: libvirt refused the new definition: %s"), s->vm, vir_msg());
             goto cleanup;
         }
         virDomainFree(nd);
@@ -1247,11 +1250,11 @@ static int run_step(vt_conn *c, vt_step *s, vt_err *err)
         goto cleanup;
     }
     if (read_live(c, dom, s, &rerr) < 0) {
-        vt_err_set(err, "%s: %s failed: %s", s->vm, s->call, rerr.msg);
+        vt_err_set(err, _("%s: %s failed: %s"), s->vm, s->call, rerr.msg);
         goto cleanup;
     }
     if (live_call(c, dom, s->kind, s->id, s->value, s->mode) < 0) {
-        vt_err_set(err, "%s: %s failed: %s", s->vm, s->call, vir_msg());
+        vt_err_set(err, _("%s: %s failed: %s"), s->vm, s->call, vir_msg());
         goto cleanup;
     }
     rc = 0;
@@ -1273,7 +1276,7 @@ static int undo_step(vt_conn *c, vt_step *s, vt_err *err)
     dom = virDomainLookupByUUIDString(c->conn, s->uuid);
 
     if (!dom) {
-        vt_err_set(err, "%s no longer exists", s->vm);
+        vt_err_set(err, _("%s no longer exists"), s->vm);
         return -1;
     }
     switch (s->kind) {
@@ -1369,7 +1372,7 @@ static int log_step(const char *path, const char *uri, const vt_applyplan *p, co
             return -1;
         }
         if (fd < 0 || !(f = fdopen(fd, "a"))) {
-            vt_err_set(err, "cannot write the apply log %s: %s", path, strerror(errno));
+            vt_err_set(err, _("cannot write the apply log %s: %s"), path, strerror(errno));
             if (fd >= 0)
                 close(fd);
             return -1;
@@ -1404,7 +1407,7 @@ static int log_step(const char *path, const char *uri, const vt_applyplan *p, co
         free(target);
     }
     if (fclose(f) != 0) {
-        vt_err_set(err, "cannot write the apply log %s: %s", path, strerror(errno));
+        vt_err_set(err, _("cannot write the apply log %s: %s"), path, strerror(errno));
         return -1;
     }
     return 0;
@@ -1420,10 +1423,10 @@ int vt_apply_run(vt_conn *c, vt_applyplan *p, const char *log_path, vt_apply_pro
 
     if (c->readonly) {
         if (c->readonly_fallback)
-            vt_err_set(err, "the connection is read-only: this user may not manage %s (run as root, or as a "
-                       "user libvirt lets manage it); nothing was applied", c->uri);
+            vt_err_set(err, _("the connection is read-only: this user may not manage %s (run as root, or as a "
+                       "user libvirt lets manage it); nothing was applied"), c->uri);
         else
-            vt_err_set(err, "the connection is read-only (-r): nothing was applied");
+            vt_err_set(err, _("the connection is read-only (-r): nothing was applied"));
         return -1;
     }
     {
@@ -1435,7 +1438,7 @@ int vt_apply_run(vt_conn *c, vt_applyplan *p, const char *log_path, vt_apply_pro
     }
     for (i = 0; i < p->nsteps; i++)
         if (vt_hostedit_step_conflict(&p->steps[i])) {
-            vt_err_set(err, "%s changed since the plan was prepared; nothing was applied",
+            vt_err_set(err, _("%s changed since the plan was prepared; nothing was applied"),
                        p->steps[i].path);
             for (size_t k = 0; k < p->nsteps; k++)
                 p->steps[k].state = VT_STEP_SKIPPED;
@@ -1447,13 +1450,13 @@ int vt_apply_run(vt_conn *c, vt_applyplan *p, const char *log_path, vt_apply_pro
         const vt_domain *d = vt_conn_find_uuid(c, p->vm_uuids[i]);
         const char *name = d && d->name ? d->name : p->vm_uuids[i];
         if (fetch_inactive(c, p->vm_uuids[i], false, &now, &serr) < 0) {
-            vt_err_set(err, "%s; nothing was applied", serr.msg);
+            vt_err_set(err, _("%s; nothing was applied"), serr.msg);
             return -1;
         }
         if (strcmp(now, p->vm_xml[i]) != 0) {
             free(now);
-            vt_err_set(err, "%s: the definition changed since the plan was prepared (redefined "
-                       "elsewhere); nothing was applied", name);
+            vt_err_set(err, _("%s: the definition changed since the plan was prepared (redefined "
+                       "elsewhere); nothing was applied"), name);
             for (size_t k = 0; k < p->nsteps; k++)
                 p->steps[k].state = VT_STEP_SKIPPED;
             return -1;
@@ -1471,7 +1474,7 @@ int vt_apply_run(vt_conn *c, vt_applyplan *p, const char *log_path, vt_apply_pro
                    away (or it may run it when it answers again) */
                 s->result = vt_asprintf("the connection was lost during the call; it may or may not "
                                         "have taken effect: check with virsh (%s)", serr.msg);
-                vt_err_set(&serr, "%s: the connection to %s was lost during %s", s->vm ? s->vm : "host",
+                vt_err_set(&serr, _("%s: the connection to %s was lost during %s"), s->vm ? s->vm : "host",
                            c->uri, s->kind == VT_STEP_DEFINE ? "the define" : s->call);
             } else {
                 s->result = vt_strdup(serr.msg);
@@ -1578,7 +1581,7 @@ int vt_apply_revert_plan(const char *log_path, const char *uri, char **plan, cha
     int ret = -1;
 
     if (!f) {
-        vt_err_set(err, "no apply log at %s: %s", path, strerror(errno));
+        vt_err_set(err, _("no apply log at %s: %s"), path, strerror(errno));
         return -1;
     }
     while (fgets(line, sizeof(line), f)) {
@@ -1633,9 +1636,12 @@ int vt_apply_revert_plan(const char *log_path, const char *uri, char **plan, cha
         }
         end = start;
     }
-    if (ret < 0)
-        vt_err_set(err, "the apply log %s has no host change left to revert%s%s (it puts back host "
-                   "knobs and NIC coalescing)", path, uri ? " on " : "", uri ? uri : "");
+    if (ret < 0 && uri)
+        vt_err_set(err, _("the apply log %s has no host change left to revert on %s (it puts back "
+                   "host knobs and NIC coalescing)"), path, uri);
+    else if (ret < 0)
+        vt_err_set(err, _("the apply log %s has no host change left to revert (it puts back host "
+                   "knobs and NIC coalescing)"), path);
     for (i = 0; i < n; i++) {
         free(ents[i].apply);
         free(ents[i].result);

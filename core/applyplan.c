@@ -82,7 +82,7 @@ void vt_applyplan_add_change(vt_step *s, const char *what, const char *before, c
 void vt_applyplan_where(const vt_edit *e, char *buf, size_t n)
 {
     if (e->line > 0)
-        snprintf(buf, n, "line %d: ", e->line);
+        snprintf(buf, n, _("line %d: "), e->line);
     else
         buf[0] = '\0';
 }

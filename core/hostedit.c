@@ -64,16 +64,16 @@ static void write_error(const char *path, int errnum, const char *value, vt_err 
     struct stat st;
 
     if ((errnum == EACCES || errnum == EPERM) && stat(path, &st) == 0 && !(st.st_mode & 0222))
-        vt_err_set(err, "%s is read-only on this kernel (mode %04o), even for root", path,
+        vt_err_set(err, _("%s is read-only on this kernel (mode %04o), even for root"), path,
                    (unsigned)(st.st_mode & 07777));
     else if (errnum == EACCES || errnum == EPERM)
-        vt_err_set(err, "not permitted to write %s (needs root)", path);
+        vt_err_set(err, _("not permitted to write %s (needs root)"), path);
     else if (errnum == EINVAL || errnum == ERANGE)
-        vt_err_set(err, "the kernel refused \"%s\" for %s (not a value it accepts)", value, path);
+        vt_err_set(err, _("the kernel refused \"%s\" for %s (not a value it accepts)"), value, path);
     else if (errnum == ENOENT)
-        vt_err_set(err, "%s does not exist on this kernel", path);
+        vt_err_set(err, _("%s does not exist on this kernel"), path);
     else
-        vt_err_set(err, "cannot write \"%s\" to %s: %s", value, path, strerror(errnum));
+        vt_err_set(err, _("cannot write \"%s\" to %s: %s"), value, path, strerror(errnum));
 }
 
 /* A stand-in tree (--sysfs-root, the demo) is plain files, not the
@@ -258,8 +258,8 @@ static int prepare_param(vt_conn *c, vt_applyplan *p, const vt_edit *e, const ch
     snprintf(before, sizeof(before), "%llu", f->value);
     if (!f->writable) {
         if (!e->persist && !e->unpersist) {
-            vt_err_set(err, "%s%s is read-only on this kernel, even for root: add persist to "
-                       "set it when the kvm module is next loaded", w, e->knob);
+            vt_err_set(err, _("%s%s is read-only on this kernel, even for root: add persist to "
+                       "set it when the kvm module is next loaded"), w, e->knob);
             return -1;
         }
         vt_applyplan_warn(p, "%s%s is read-only on this kernel: only %s/%s changes, which "
@@ -288,7 +288,7 @@ static int prepare_workqueue(vt_conn *c, vt_applyplan *p, const vt_edit *e, cons
     int last;
 
     if (!h->workqueue_cpus) {
-        vt_err_set(err, "%sworkqueue cpumask: %s", w,
+        vt_err_set(err, _("%sworkqueue cpumask: %s"), w,
                    h->workqueue_why ? h->workqueue_why : "not present on this kernel");
         return -1;
     }
@@ -296,13 +296,13 @@ static int prepare_workqueue(vt_conn *c, vt_applyplan *p, const vt_edit *e, cons
         return -1;
     last = vt_cpuset_last(&set);
     if (h->ncpus && (unsigned)last >= h->ncpus) {
-        vt_err_set(err, "%sCPU %d does not exist on this host (CPUs 0-%u)", w, last, h->ncpus - 1);
+        vt_err_set(err, _("%sCPU %d does not exist on this host (CPUs 0-%u)"), w, last, h->ncpus - 1);
         return -1;
     }
     if (h->online_cpus && vt_cpuset_parse(h->online_cpus, &online, NULL) == 0 &&
         !vt_cpuset_intersects(&set, &online)) {
-        vt_err_set(err, "%sno CPU of %s is online (online: %s): kworkers would have nowhere "
-                   "to run", w, e->cpuset, h->online_cpus);
+        vt_err_set(err, _("%sno CPU of %s is online (online: %s): kworkers would have nowhere "
+                   "to run"), w, e->cpuset, h->online_cpus);
         return -1;
     }
     s = *out = host_step(p, VT_STEP_SYSFS, e);
@@ -322,13 +322,13 @@ static int prepare_thp(vt_conn *c, vt_applyplan *p, const vt_edit *e, const char
     vt_step *s;
 
     if (!cur || !opts) {
-        vt_err_set(err, "%sTHP %s is not present on this kernel", w, e->knob);
+        vt_err_set(err, _("%sTHP %s is not present on this kernel"), w, e->knob);
         return -1;
     }
     snprintf(pad, sizeof(pad), " %s ", opts);
     snprintf(word, sizeof(word), " %s ", e->mode);
     if (!strstr(pad, word)) {
-        vt_err_set(err, "%sTHP %s takes %s on this kernel, not %s", w, e->knob, opts, e->mode);
+        vt_err_set(err, _("%sTHP %s takes %s on this kernel, not %s"), w, e->knob, opts, e->mode);
         return -1;
     }
     s = *out = host_step(p, VT_STEP_SYSFS, e);
@@ -408,7 +408,7 @@ static int pages_preflight(const vt_host *h, vt_applyplan *p, const vt_edit *e,
     big_size((long double)e->value * e->size_kib, want, sizeof(want));
     big_size(total, mem, sizeof(mem));
     if (e->value > total / e->size_kib) {
-        vt_err_set(err, "%s%s has %s of memory: %llu x %s pages (%s) cannot exist", w, where, mem,
+        vt_err_set(err, _("%s%s has %s of memory: %llu x %s pages (%s) cannot exist"), w, where, mem,
                    e->value, sz, want);
         return -1;
     }
@@ -434,8 +434,8 @@ static int prepare_pages(vt_conn *c, vt_applyplan *p, const vt_edit *e, const ch
 
     size_word(e->size_kib, sz, sizeof(sz));
     if (!c->remote && !pool) {
-        vt_err_set(err, "%sthe host has no %s huge page pool (the kernel's page sizes are in "
-                   "/sys/kernel/mm/hugepages)", w, sz);
+        vt_err_set(err, _("%sthe host has no %s huge page pool (the kernel's page sizes are in "
+                   "/sys/kernel/mm/hugepages)"), w, sz);
         return -1;
     }
     if (pool && e->node >= 0) {
@@ -443,7 +443,7 @@ static int prepare_pages(vt_conn *c, vt_applyplan *p, const vt_edit *e, const ch
         for (i = 0; i < pool->nnodes && pool->nodes[i].node != e->node; i++)
             ;
         if (i == pool->nnodes) {
-            vt_err_set(err, "%sNUMA node %d does not exist on this host", w, e->node);
+            vt_err_set(err, _("%sNUMA node %d does not exist on this host"), w, e->node);
             return -1;
         }
         snprintf(before, sizeof(before), "%llu", pool->nodes[i].nr);
@@ -482,8 +482,8 @@ static int prepare_module(vt_conn *c, vt_applyplan *p, const vt_edit *e, const c
     vt_step *s;
 
     if (!h->vhost_net_loaded && !h->modprobe) {
-        vt_err_set(err, "%sno modprobe on this host (not in PATH, /sbin or /usr/sbin): load %s by "
-                   "hand or install kmod", w, e->knob);
+        vt_err_set(err, _("%sno modprobe on this host (not in PATH, /sbin or /usr/sbin): load %s by "
+                   "hand or install kmod"), w, e->knob);
         return -1;
     }
     s = *out = host_step(p, VT_STEP_MODULE, e);
@@ -507,12 +507,12 @@ static int prepare_sriov(vt_conn *c, vt_applyplan *p, const vt_edit *e, const ch
     vt_step *s;
 
     if (!pf) {
-        vt_err_set(err, "%s%s is not an SR-IOV NIC on this host (no %s/class/net/%s/device/"
-                   "sriov_totalvfs)", w, e->target, c->sysfs_root, e->target);
+        vt_err_set(err, _("%s%s is not an SR-IOV NIC on this host (no %s/class/net/%s/device/"
+                   "sriov_totalvfs)"), w, e->target, c->sysfs_root, e->target);
         return -1;
     }
     if (e->value > pf->totalvfs) {
-        vt_err_set(err, "%s%s has at most %u VFs (sriov_totalvfs), not %llu", w, pf->pf,
+        vt_err_set(err, _("%s%s has at most %u VFs (sriov_totalvfs), not %llu"), w, pf->pf,
                    pf->totalvfs, e->value);
         return -1;
     }
@@ -520,8 +520,8 @@ static int prepare_sriov(vt_conn *c, vt_applyplan *p, const vt_edit *e, const ch
         if (pf->vfs[i].vm)
             vt_buf_addf(&held, "%s%s (%s)", held.len ? ", " : "", pf->vfs[i].pci, pf->vfs[i].vm);
     if (held.len && e->value != pf->numvfs) {
-        vt_err_set(err, "%sVFs of %s are given to VMs: %s; a new count takes every VF away "
-                   "first: free them before", w, pf->pf, held.buf);
+        vt_err_set(err, _("%sVFs of %s are given to VMs: %s; a new count takes every VF away "
+                   "first: free them before"), w, pf->pf, held.buf);
         free(held.buf);
         return -1;
     }
@@ -546,12 +546,12 @@ static int prepare_edit(vt_conn *c, vt_applyplan *p, const vt_edit *e, vt_err *e
 
     vt_applyplan_where(e, w, sizeof(w));
     if (c->remote && e->kind != VT_EDIT_HOST_HUGEPAGES) {
-        vt_err_set(err, "%s%s of a remote host cannot be changed from here: only its huge page "
-                   "pools go through libvirt", w, e->knob);
+        vt_err_set(err, _("%s%s of a remote host cannot be changed from here: only its huge page "
+                   "pools go through libvirt"), w, e->knob);
         return -1;
     }
     if (c->remote && e->persist) {
-        vt_err_set(err, "%spersist writes files on this machine, not on the remote host", w);
+        vt_err_set(err, _("%spersist writes files on this machine, not on the remote host"), w);
         return -1;
     }
     switch (e->kind) {
@@ -1033,7 +1033,7 @@ static int check_writable(const vt_applyplan *p, size_t from, vt_err *err)
         while (access(at, F_OK) != 0 && (slash = strrchr(at, '/')) && slash != at)
             *slash = '\0';
         if (access(at, W_OK) != 0) {
-            vt_err_set(err, "writing %s needs root (this is uid %d): run virt-tune as root", s->path,
+            vt_err_set(err, _("writing %s needs root (this is uid %d): run virt-tune as root"), s->path,
                        (int)geteuid());
             return -1;
         }
@@ -1097,13 +1097,13 @@ static int pages_now(vt_conn *c, const vt_step *s, unsigned long long *out, vt_e
         char *t = sysfs_read(s->path, err);
         int rc = t && vt_parse_ull(t, out) == 0 ? 0 : -1;
         if (t && rc < 0)
-            vt_err_set(err, "unexpected \"%s\" in %s", t, s->path);
+            vt_err_set(err, _("unexpected \"%s\" in %s"), t, s->path);
         free(t);
         return rc;
     }
     long long n = caps_pages(c, s->size_kib, s->node);
     if (n < 0) {
-        vt_err_set(err, "the remote host's capabilities do not list %llu KiB pages", s->size_kib);
+        vt_err_set(err, _("the remote host's capabilities do not list %llu KiB pages"), s->size_kib);
         return -1;
     }
     *out = (unsigned long long)n;
@@ -1273,7 +1273,7 @@ static int module_run(vt_conn *c, vt_step *s, vt_err *err)
         return 0;
     }
     if (!s->write) {
-        vt_err_set(err, "no modprobe to load %s with", s->knob);
+        vt_err_set(err, _("no modprobe to load %s with"), s->knob);
         return -1;
     }
     rc = run_modprobe(s->write, s->knob, NULL, msg, sizeof(msg));
@@ -1285,7 +1285,7 @@ static int module_run(vt_conn *c, vt_step *s, vt_err *err)
     }
     if (!module_there(c, s)) {
         s->result = NULL;
-        vt_err_set(err, "%s %s exited 0 but %s is not there", s->write, s->knob, s->path);
+        vt_err_set(err, _("%s %s exited 0 but %s is not there"), s->write, s->knob, s->path);
         return -1;
     }
     s->result = vt_asprintf("%s loaded", s->knob);
@@ -1326,7 +1326,7 @@ int vt_hostedit_step_run(vt_conn *c, vt_step *s, vt_err *err)
                                           : sysfs_write(c->sysfs_root, s->path, s->write, err) < 0)
             return -1;
         if (!(now = sysfs_read(s->path, &e2))) {
-            vt_err_set(err, "wrote %s but cannot read it back: %s", s->path, e2.msg);
+            vt_err_set(err, _("wrote %s but cannot read it back: %s"), s->path, e2.msg);
             return -1;
         }
         if (!readback_ok(s, now, why, sizeof(why))) {
@@ -1352,9 +1352,12 @@ int vt_hostedit_step_run(vt_conn *c, vt_step *s, vt_err *err)
                                 size_word(s->size_kib, sz, sizeof(sz)),
                                 s->node >= 0 ? " on the node" : "", s->count);
         if (after != s->count) {
-            vt_err_set(err, "the kernel gave %llu of the %llu %s pages asked%s (too little free "
-                       "contiguous memory)", after, s->count, sz,
-                       s->node >= 0 ? " on that node" : "");
+            if (s->node >= 0)
+                vt_err_set(err, _("the kernel gave %llu of the %llu %s pages asked on that node (too "
+                           "little free contiguous memory)"), after, s->count, sz);
+            else
+                vt_err_set(err, _("the kernel gave %llu of the %llu %s pages asked (too little free "
+                           "contiguous memory)"), after, s->count, sz);
             return -1;
         }
         return 0;
@@ -1368,7 +1371,7 @@ int vt_hostedit_step_run(vt_conn *c, vt_step *s, vt_err *err)
     case VT_STEP_MODULE:
         return module_run(c, s, err);
     default:
-        vt_err_set(err, "not a host step");
+        vt_err_set(err, _("not a host step"));
         return -1;
     }
 }
@@ -1401,7 +1404,7 @@ int vt_hostedit_step_undo(vt_conn *c, vt_step *s, vt_err *err)
         if (s->file_before)
             return vt_file_restore(s->path, ".bak", s->file_before, err);
         if (unlink(s->path) < 0 && errno != ENOENT) {
-            vt_err_set(err, "cannot remove %s: %s", s->path, strerror(errno));
+            vt_err_set(err, _("cannot remove %s: %s"), s->path, strerror(errno));
             return -1;
         }
         return 0;

@@ -64,17 +64,17 @@ int vt_hostlist_add(vt_hostlist *l, const char *name, const char *uri, vt_err *e
     char *n;
 
     if (uri && (!*uri || strpbrk(uri, " \t\r\n"))) {
-        vt_err_set(err, "the URI '%s' is empty or has a space", uri);
+        vt_err_set(err, _("the URI '%s' is empty or has a space"), uri);
         return -1;
     }
     if (name) {
         const char *why = name_bad(name);
         if (why) {
-            vt_err_set(err, "the host name '%s' %s", name, why);
+            vt_err_set(err, _("the host name '%s' %s"), name, why);
             return -1;
         }
         if (name_taken(l, name)) {
-            vt_err_set(err, "the host name '%s' is given twice", name);
+            vt_err_set(err, _("the host name '%s' is given twice"), name);
             return -1;
         }
         n = vt_strdup(name);
@@ -129,12 +129,12 @@ int vt_hostlist_parse(vt_hostlist *l, const char *text, const char *what, const 
             nf--;
         }
         if (nf != 2)
-            vt_err_set(&e, "expected '%sNAME URI'", keyword ? "host " : "");
+            vt_err_set(&e, _("expected '%sNAME URI'"), keyword ? "host " : "");
         else
             vt_hostlist_add(l, f[0], f[1], &e);
         free(line);
         if (e.msg[0]) {
-            vt_err_set(err, "%s: line %u: %s", what, lineno, e.msg);
+            vt_err_set(err, _("%s: line %u: %s"), what, lineno, e.msg);
             while (l->n > n0) {
                 l->n--;
                 free(l->v[l->n].name);

@@ -330,7 +330,7 @@ int vt_setup_listen_check(const char *addr, vt_err *err)
     int rc;
 
     if (!n || strcspn(addr, "\" \t\n\\") != n) {
-        vt_err_set(err, "\"%s\" is not a listen address", VT_QUOTE(addr, n));
+        vt_err_set(err, _("\"%s\" is not a listen address"), VT_QUOTE(addr, n));
         return -1;
     }
     /* digits and dots are meant as IPv4, a colon as IPv6: say which one
@@ -338,7 +338,7 @@ int vt_setup_listen_check(const char *addr, vt_err *err)
     if (strspn(addr, "0123456789.") == n) {
         if (inet_pton(AF_INET, addr, buf) == 1)
             return 0;
-        vt_err_set(err, "listen address \"%s\" is not an IPv4 address", VT_QUOTE(addr, n));
+        vt_err_set(err, _("listen address \"%s\" is not an IPv4 address"), VT_QUOTE(addr, n));
         return -1;
     }
     if (strchr(addr, ':')) {
@@ -347,7 +347,7 @@ int vt_setup_listen_check(const char *addr, vt_err *err)
         free(bare);
         if (rc == 1)
             return 0;
-        vt_err_set(err, "listen address \"%s\" is not an IPv6 address", VT_QUOTE(addr, n));
+        vt_err_set(err, _("listen address \"%s\" is not an IPv6 address"), VT_QUOTE(addr, n));
         return -1;
     }
     hints.ai_socktype = SOCK_STREAM;
@@ -356,7 +356,7 @@ int vt_setup_listen_check(const char *addr, vt_err *err)
         freeaddrinfo(res);
     if (rc == 0)
         return 0;
-    vt_err_set(err, "listen address \"%s\" is not an IP address and does not resolve (%s)",
+    vt_err_set(err, _("listen address \"%s\" is not an IP address and does not resolve (%s)"),
                VT_QUOTE(addr, n), gai_strerror(rc));
     return -1;
 }
@@ -377,10 +377,10 @@ static int tls_certs_check(const char *etc_root, vt_err *err)
         free(c);
     }
     if (miss.len) {
-        vt_err_set(err, "TLS needs certificate files that are missing: %s. Make them first "
+        vt_err_set(err, _("TLS needs certificate files that are missing: %s. Make them first "
                    "(libvirt's TLS docs): a CA with certtool --generate-privkey and "
                    "--generate-self-signed, then the server's key and certificate signed by it "
-                   "with --generate-certificate (or openssl genpkey, req -x509, x509 -req)",
+                   "with --generate-certificate (or openssl genpkey, req -x509, x509 -req)"),
                    miss.buf);
         ret = -1;
     }
@@ -410,7 +410,7 @@ int vt_setup_prepare(const char *etc_root, const char *unit_dir, vt_setup_transp
 
     p.transport = t;
     if (!ltext) {
-        vt_err_set(err, "%s does not exist: is libvirtd installed?", lpath);
+        vt_err_set(err, _("%s does not exist: is libvirtd installed?"), lpath);
         goto cleanup;
     }
     if (listen_addr && vt_setup_listen_check(listen_addr, err) < 0)
@@ -431,7 +431,7 @@ int vt_setup_prepare(const char *etc_root, const char *unit_dir, vt_setup_transp
         }
     }
     if (stext && vt_conf_parse_sasl(stext, &cur, NULL) < 0) {
-        vt_err_set(err, "%s does not parse: it is not rewritten", spath);
+        vt_err_set(err, _("%s does not parse: it is not rewritten"), spath);
         goto cleanup;
     }
     db = vt_conf_get(&cur, "sasldb_path");
@@ -532,12 +532,14 @@ static int put_back(const vt_setup_plan *p, size_t failed, const char *suffix, v
             snprintf(notback + strlen(notback), sizeof(notback) - strlen(notback), " %s", f->path);
     }
     if (notback[0])
-        vt_err_append(err, "; NOT put back, check by hand:%s", notback);
+        vt_err_append(err, _("; NOT put back, check by hand:%s"), notback);
     else if (nback)
-        vt_err_append(err, "; the %zu file%s written before it got %s old content back: nothing is "
-                      "changed", nback, nback == 1 ? "" : "s", nback == 1 ? "its" : "their");
+        vt_err_append(err, P_("; the %zu file written before it got its old content back: nothing is "
+                              "changed",
+                              "; the %zu files written before it got their old content back: nothing "
+                              "is changed", nback), nback);
     else
-        vt_err_append(err, "; nothing was changed");
+        vt_err_append(err, _("; nothing was changed"));
     return -1;
 }
 
@@ -569,7 +571,7 @@ int vt_setup_write(const vt_setup_plan *p, vt_err *err)
                     (!now_text || strcmp(now_text, p->files[i].before) == 0);
         free(now_text);
         if (!same) {
-            vt_err_set(err, "%s changed since the set-up was prepared; nothing was written",
+            vt_err_set(err, _("%s changed since the set-up was prepared; nothing was written"),
                        p->files[i].path);
             return -1;
         }

@@ -130,18 +130,18 @@ static int server_op(const vt_sasl_opts *o, const char *user, const char *pass, 
     mode_t old = umask(077);   /* a new database is readable by root only */
 
     if (!vt_sasl_user_ok(user)) {
-        vt_err_set(err, "\"%s\" is not a SASL user name (no '@', ':' or blanks; the realm is "
-                   "given with --realm)", user);
+        vt_err_set(err, _("\"%s\" is not a SASL user name (no '@', ':' or blanks; the realm is "
+                   "given with --realm)"), user);
         goto out;
     }
     rc = sasl_server_init(cbs, "libvirt");
     if (rc != SASL_OK) {
-        vt_err_set(err, "the SASL library did not start: %s", sasl_words(rc));
+        vt_err_set(err, _("the SASL library did not start: %s"), sasl_words(rc));
         goto out;
     }
     rc = sasl_server_new("libvirt", NULL, o ? o->realm : NULL, NULL, NULL, cbs, 0, &conn);
     if (rc != SASL_OK) {
-        vt_err_set(err, "the SASL library did not start: %s", sasl_words(rc));
+        vt_err_set(err, _("the SASL library did not start: %s"), sasl_words(rc));
         goto done;
     }
     if (check)
@@ -190,7 +190,7 @@ int vt_sasl_add(const vt_sasl_opts *o, const char *user, const char *pass, size_
 
     if (vt_sasl_user_exists(o, user, &lerr)) {
         char *realm = host_realm(o);
-        vt_err_set(err, "%s@%s exists already: use passwd to change its password", user, realm);
+        vt_err_set(err, _("%s@%s exists already: use passwd to change its password"), user, realm);
         free(realm);
         return -1;
     }
@@ -199,14 +199,14 @@ int vt_sasl_add(const vt_sasl_opts *o, const char *user, const char *pass, size_
         return -1;
     }
     if (!pass || !len) {
-        vt_err_set(err, "an empty password is not set");
+        vt_err_set(err, _("an empty password is not set"));
         return -1;
     }
     return setpass(o, user, pass, len, SASL_SET_CREATE, err);
 }
 
 /* 0 when user@realm is in the database, else -1 saying why */
-static int must_exist(const vt_sasl_opts *o, const char *user, const char *hint, vt_err *err)
+static int must_exist(const vt_sasl_opts *o, const char *user, bool add_hint, vt_err *err)
 {
     vt_err lerr = { { 0 } };
     char *realm;
@@ -216,8 +216,10 @@ static int must_exist(const vt_sasl_opts *o, const char *user, const char *hint,
     realm = host_realm(o);
     if (lerr.msg[0])
         vt_err_set(err, "%s", lerr.msg);
+    else if (add_hint)
+        vt_err_set(err, _("%s@%s does not exist: use add"), user, realm);
     else
-        vt_err_set(err, "%s@%s does not exist%s", user, realm, hint);
+        vt_err_set(err, _("%s@%s does not exist"), user, realm);
     free(realm);
     return -1;
 }
@@ -225,10 +227,10 @@ static int must_exist(const vt_sasl_opts *o, const char *user, const char *hint,
 int vt_sasl_passwd(const vt_sasl_opts *o, const char *user, const char *pass, size_t len,
                    vt_err *err)
 {
-    if (must_exist(o, user, ": use add", err) < 0)
+    if (must_exist(o, user, true, err) < 0)
         return -1;
     if (!pass || !len) {
-        vt_err_set(err, "an empty password is not set");
+        vt_err_set(err, _("an empty password is not set"));
         return -1;
     }
     return setpass(o, user, pass, len, 0, err);
@@ -236,7 +238,7 @@ int vt_sasl_passwd(const vt_sasl_opts *o, const char *user, const char *pass, si
 
 int vt_sasl_delete(const vt_sasl_opts *o, const char *user, vt_err *err)
 {
-    if (must_exist(o, user, "", err) < 0)
+    if (must_exist(o, user, false, err) < 0)
         return -1;
     /* with no password, SASL_SET_DISABLE removes every secret of the user */
     return setpass(o, user, NULL, 0, SASL_SET_DISABLE, err);
@@ -245,7 +247,7 @@ int vt_sasl_delete(const vt_sasl_opts *o, const char *user, vt_err *err)
 int vt_sasl_checkpass(const vt_sasl_opts *o, const char *user, const char *pass, size_t len,
                       vt_err *err)
 {
-    if (must_exist(o, user, "", err) < 0)
+    if (must_exist(o, user, false, err) < 0)
         return -1;
     return server_op(o, user, pass ? pass : "", len, 0, true, err);
 }
@@ -269,7 +271,7 @@ int vt_sasl_list(const vt_sasl_opts *o, vt_sasl_user **users, size_t *n, vt_err 
             free(db);
             return 0;
         }
-        vt_err_set(err, "cannot read %s: %s", db, strerror(errno));
+        vt_err_set(err, _("cannot read %s: %s"), db, strerror(errno));
         free(db);
         return -1;
     }
@@ -324,7 +326,7 @@ int vt_sasl_list(const vt_sasl_opts *o, vt_sasl_user **users, size_t *n, vt_err 
             char *nl = strchr(ebuf, '\n');
             if (nl)
                 *nl = '\0';
-            vt_err_set(err, "cannot list the users of %s: %s", db, ebuf);
+            vt_err_set(err, _("cannot list the users of %s: %s"), db, ebuf);
             vt_sasl_users_free(*users, *n);
             *users = NULL;
             *n = 0;
@@ -333,8 +335,8 @@ int vt_sasl_list(const vt_sasl_opts *o, vt_sasl_user **users, size_t *n, vt_err 
         }
     }
     if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) == 127) {
-        vt_err_set(err, "cannot list %s: sasldblistusers2 is not installed (package sasl2-bin or "
-                   "cyrus-sasl)", db);
+        vt_err_set(err, _("cannot list %s: sasldblistusers2 is not installed (package sasl2-bin or "
+                   "cyrus-sasl)"), db);
         vt_sasl_users_free(*users, *n);
         *users = NULL;
         *n = 0;

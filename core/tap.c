@@ -49,7 +49,7 @@ int vt_tap_get_coalesce(const char *dev, vt_coalesce *out, vt_err *err)
         if (e == EOPNOTSUPP)
             return 1;
         if (e == ENODEV)
-            vt_err_set(err, "no device %s on this host", dev);
+            vt_err_set(err, _("no device %s on this host"), dev);
         else
             vt_err_set(err, "%s: ETHTOOL_GCOALESCE: %s", dev, strerror(e));
         return -1;
@@ -82,14 +82,14 @@ int vt_tap_set_rx_frames(const char *dev, unsigned frames, unsigned *was, unsign
     ec.rx_max_coalesced_frames = frames;
     if (ethtool_ioctl(dev, &ec, &e) < 0) {
         if (e == EINVAL)
-            vt_err_set(err, "%s: the device refuses rx-frames %u (EINVAL: its driver does not "
-                       "take that value)", dev, frames);
+            vt_err_set(err, _("%s: the device refuses rx-frames %u (EINVAL: its driver does not "
+                       "take that value)"), dev, frames);
         else if (e == EOPNOTSUPP)
-            vt_err_set(err, "%s: the device cannot set rx-frames (EOPNOTSUPP)", dev);
+            vt_err_set(err, _("%s: the device cannot set rx-frames (EOPNOTSUPP)"), dev);
         else if (e == EPERM)
-            vt_err_set(err, "%s: setting coalescing needs CAP_NET_ADMIN (EPERM)", dev);
+            vt_err_set(err, _("%s: setting coalescing needs CAP_NET_ADMIN (EPERM)"), dev);
         else
-            vt_err_set(err, "%s: ETHTOOL_SCOALESCE failed: %s", dev, strerror(e));
+            vt_err_set(err, _("%s: ETHTOOL_SCOALESCE failed: %s"), dev, strerror(e));
         return -1;
     }
     if (now) {

@@ -228,7 +228,7 @@ char *vt_read_file(const char *path, size_t max, vt_err *err)
 fail:
     /* callers look at errno (ENOENT) after the message is made */
     saved = errno;
-    vt_err_set(err, "cannot read %s: %s", path, strerror(saved));
+    vt_err_set(err, _("cannot read %s: %s"), path, strerror(saved));
     if (fd >= 0)
         close(fd);
     vt_buf_free(&b);

@@ -148,7 +148,7 @@ int vt_validate_schema(const char *xml, vt_err *err)
     vc = xmlRelaxNGNewValidCtxt(rng);
     if (!vc) {
         xmlFreeDoc(doc);
-        vt_err_set(err, "schema not checked (no validation context)");
+        vt_err_set(err, _("schema not checked (no validation context)"));
         goto cleanup;
     }
     memset(&c, 0, sizeof(c));
@@ -159,11 +159,11 @@ int vt_validate_schema(const char *xml, vt_err *err)
     if (rc == 0) {
         ret = 0;
     } else if (rc > 0) {
-        vt_err_set(err, "libvirt's domain schema refuses it: %s",
+        vt_err_set(err, _("libvirt's domain schema refuses it: %s"),
                    c.msg[0] ? c.msg : "invalid (no message)");
         ret = -1;
     } else {
-        vt_err_set(err, "schema not checked (validator error: %s)", c.msg[0] ? c.msg : "?");
+        vt_err_set(err, _("schema not checked (validator error: %s)"), c.msg[0] ? c.msg : "?");
     }
 
 cleanup:
@@ -197,7 +197,7 @@ static virConnectPtr test_connection(vt_err *err)
         return testconn;
     testconn = virConnectOpen("test:///default");
     if (!testconn) {
-        vt_err_set(err, "libvirt's parser not checked (no test:///default connection: %s)", vir_msg());
+        vt_err_set(err, _("libvirt's parser not checked (no test:///default connection: %s)"), vir_msg());
         return NULL;
     }
     virConnSetErrorFunc(testconn, NULL, quiet_vir);
@@ -224,7 +224,7 @@ int vt_validate_parse(const char *xml, vt_err *err)
        reported on its own */
     dom = virDomainDefineXMLFlags(testconn, xml, 0);
     if (!dom) {
-        vt_err_set(err, "libvirt's parser refuses it: %s", vir_msg());
+        vt_err_set(err, _("libvirt's parser refuses it: %s"), vir_msg());
         ret = -1;
         goto cleanup;
     }
