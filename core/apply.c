@@ -539,8 +539,8 @@ static int live_coalesce(const vt_conn *c, vt_applyplan *p, const vt_domain *d, 
                        "sets it on the tap at the next start)"), w, d->name, e->target, why);
             return -1;
         }
-        vt_applyplan_warn(p, "%s%s: NIC %s coalesce cannot change live (%s): it takes effect "
-                          "at next start", w, d->name, e->target, why);
+        vt_applyplan_warn(p, _("%s%s: NIC %s coalesce cannot change live (%s): it takes effect "
+                          "at next start"), w, d->name, e->target, why);
         return 0;
     }
     s = new_step(p, VT_STEP_NIC_COALESCE, d);
@@ -608,8 +608,8 @@ static int prepare_live(vt_conn *c, vt_applyplan *p, const vt_domain *d, const v
                            "to strict; use scope config (takes effect at next start)"), w, d->name);
                 goto cleanup;
             }
-            vt_applyplan_warn(p, "%s%s: numatune %s %s cannot change while the VM runs (libvirt changes only a "
-                 "strict nodeset live): it takes effect at next start", w, d->name, e->mode,
+            vt_applyplan_warn(p, _("%s%s: numatune %s %s cannot change while the VM runs (libvirt changes only a "
+                 "strict nodeset live): it takes effect at next start"), w, d->name, e->mode,
                  e->nodeset);
             ret = 0;
             goto cleanup;
@@ -671,15 +671,22 @@ static void hugepage_warnings(const vt_conn *c, vt_applyplan *p, const vt_domain
 
     vt_applyplan_where(e, w, sizeof(w));
     if (c->host.sysfs_why) {
-        vt_applyplan_warn(p, "%s%s: the free %s pages of the host cannot be checked: %s", w, d->name, sz,
+        vt_applyplan_warn(p, _("%s%s: the free %s pages of the host cannot be checked: %s"), w, d->name, sz,
              c->host.sysfs_why);
     } else if ((fit = vt_hugepage_fit(c, def->memory_kib, e->size_kib, nodes, &need, &freep)) < 0) {
-        vt_applyplan_warn(p, "%s%s: the host has no %s huge page pool; the VM will not start until one is "
-             "reserved", w, d->name, sz);
+        vt_applyplan_warn(p, _("%s%s: the host has no %s huge page pool; the VM will not start until one is "
+             "reserved"), w, d->name, sz);
     } else if (!fit) {
-        vt_applyplan_warn(p, "%s%s: the %s pool is too small: the VM needs %llu page%s, %llu %s free%s%s", w,
-             d->name, sz, need, need == 1 ? "" : "s", freep, freep == 1 ? "is" : "are",
-             nodes ? " on nodes " : "", nodes ? nodes : "");
+        VT_AUTOFREE char *needs = vt_asprintf(P_("%llu page", "%llu pages", need), need);
+        VT_AUTOFREE char *frees = vt_asprintf(P_("%llu is free", "%llu are free", freep), freep);
+        if (nodes)
+            /* TRANSLATORS: "the VM needs 512 pages, 100 are free on nodes 0-1" */
+            vt_applyplan_warn(p, _("%s%s: the %s pool is too small: the VM needs %s, %s on nodes %s"), w,
+                              d->name, sz, needs, frees, nodes);
+        else
+            /* TRANSLATORS: "the VM needs 512 pages, 100 are free" */
+            vt_applyplan_warn(p, _("%s%s: the %s pool is too small: the VM needs %s, %s"), w, d->name, sz,
+                              needs, frees);
     }
     free(sz);
 }
@@ -712,8 +719,8 @@ static void seclabel_warnings(vt_applyplan *p, const vt_domain *d, const vt_edit
     vt_applyplan_where(e, w, sizeof(w));
     /* seclabel none is the advisor's failure: its verdict says so */
     if (e->relabel == 0 && strcmp(e->sec_type, "none") != 0)
-        vt_applyplan_warn(p, "%s%s: relabel no: libvirt will not label the VM's images; unless they are "
-             "labelled by hand the VM cannot open them, or they stay readable by other VMs", w,
+        vt_applyplan_warn(p, _("%s%s: relabel no: libvirt will not label the VM's images; unless they are "
+             "labelled by hand the VM cannot open them, or they stay readable by other VMs"), w,
              d->name);
 }
 
@@ -747,21 +754,27 @@ static void memnode_notes(vt_applyplan *p, vt_step *s, const vt_domain *d, const
         if (strict && m->nodeset && vt_cpuset_parse(m->nodeset, &ns, NULL) == 0) {
             vt_cpuset_or(&all, &ns);
             if (!vt_cpuset_subset(&ns, &want))
-                vt_buf_addf(&left, "%scell %u on node%s %s", left.len ? ", " : "", m->cellid,
-                            vt_cpuset_count(&ns) > 1 ? "s" : "", m->nodeset);
+                vt_buf_addf(&left, P_("%scell %u on node %s", "%scell %u on nodes %s",
+                                      vt_cpuset_count(&ns) > 1 ? 2 : 1),
+                            left.len ? ", " : "", m->cellid, m->nodeset);
         }
     }
     if (left.len) {
         VT_AUTOFREE char *wide = vt_cpuset_format(&all);
         vt_applyplan_where(e, w, sizeof(w));
-        vt_applyplan_warn(p, "%s%s: numatune strict %s leaves the guest cells' memnodes outside it "
-                          "(%s)%s; a strict nodeset confines all of the VM's memory: to move "
-                          "the whole VM, bind its cells there too (virsh edit); to keep the "
-                          "cells' layout, keep their nodes in it (numatune strict %s)", w,
-                          d->name, e->nodeset, left.buf,
-                          vt_numa_cells_per_node(after, NULL)
-                              ? ": the cells are bound one per host node on purpose"
-                              : "", wide);
+        if (vt_numa_cells_per_node(after, NULL))
+            vt_applyplan_warn(p, _("%s%s: numatune strict %s leaves the guest cells' memnodes outside it "
+                              "(%s): the cells are bound one per host node on purpose; a strict "
+                              "nodeset confines all of the VM's memory: to move the whole VM, bind "
+                              "its cells there too (virsh edit); to keep the cells' layout, keep "
+                              "their nodes in it (numatune strict %s)"), w,
+                              d->name, e->nodeset, left.buf, wide);
+        else
+            vt_applyplan_warn(p, _("%s%s: numatune strict %s leaves the guest cells' memnodes outside it "
+                              "(%s); a strict nodeset confines all of the VM's memory: to move "
+                              "the whole VM, bind its cells there too (virsh edit); to keep the "
+                              "cells' layout, keep their nodes in it (numatune strict %s)"), w,
+                              d->name, e->nodeset, left.buf, wide);
     }
 
 cleanup:
@@ -1660,13 +1673,13 @@ static void describe_step(vt_buf *b, const vt_step *s, size_t n, bool with_diff)
     size_t i;
 
     vt_buf_addf(b, "  %zu. [%s] %s\n", n, vt_applyplan_effect_name(s->effect),
-                s->kind == VT_STEP_DEFINE ? "config: define the edited inactive XML" : s->call);
+                s->kind == VT_STEP_DEFINE ? _("config: define the edited inactive XML") : s->call);
     if (s->kind == VT_STEP_DEFINE)
-        vt_buf_addf(b, "       (%s)\n", s->validation ? s->validation : "not validated");
+        vt_buf_addf(b, "       (%s)\n", s->validation ? s->validation : _("not validated"));
     for (i = 0; i < s->nchanges; i++) {
         const vt_change *ch = &s->changes[i];
         if (ch->line)
-            vt_buf_addf(b, "       %s: %s -> %s   (line %d)\n", ch->what, ch->before, ch->after,
+            vt_buf_addf(b, _("       %s: %s -> %s   (line %d)\n"), ch->what, ch->before, ch->after,
                         ch->line);
         else
             vt_buf_addf(b, "       %s: %s -> %s\n", ch->what, ch->before, ch->after);
@@ -1691,13 +1704,13 @@ char *vt_apply_describe(const vt_applyplan *p, bool with_diffs)
     size_t i;
 
     if (!p->nsteps)
-        vt_buf_add(&b, "Nothing to change: every staged value is already in place.\n");
+        vt_buf_add(&b, _("Nothing to change: every staged value is already in place.\n"));
     for (i = 0; i < p->nsteps; i++) {
         const vt_step *s = &p->steps[i];
         const char *key = s->uuid ? s->uuid : "host";
         if (!vm || strcmp(vm, key) != 0) {
             if (s->uuid)
-                vt_buf_addf(&b, "vm %s (%s)\n", s->vm, s->vm_active ? "running" : "shut off");
+                vt_buf_addf(&b, "vm %s (%s)\n", s->vm, s->vm_active ? _("running") : _("shut off"));
             else
                 vt_buf_add(&b, "host\n");
             vm = key;
@@ -1705,7 +1718,7 @@ char *vt_apply_describe(const vt_applyplan *p, bool with_diffs)
         describe_step(&b, s, i + 1, with_diffs);
     }
     for (i = 0; i < p->nwarnings; i++)
-        vt_buf_addf(&b, "warning: %s\n", p->warnings[i]);
+        vt_buf_addf(&b, _("warning: %s\n"), p->warnings[i]);
     {
         char *t = vt_apply_judgement_text(p);
         vt_buf_add(&b, t);
@@ -1721,17 +1734,20 @@ char *vt_apply_judgement_text(const vt_applyplan *p)
     char *t;
 
     if (!j->judged) {
-        vt_buf_addf(&b, "advisor: %s\n", j->why ? j->why : "not judged");
+        vt_buf_addf(&b, _("advisor: %s\n"), j->why ? j->why : _("not judged"));
         return vt_buf_steal(&b);
     }
     t = vt_judgement_text(j, "  ");
     if (!*t) {
-        vt_buf_add(&b, "advisor: these edits change none of its warnings or failures\n");
+        vt_buf_add(&b, _("advisor: these edits change none of its warnings or failures\n"));
     } else {
-        vt_buf_addf(&b, "advisor, over the host as these edits would leave it:\n%s", t);
-        vt_buf_addf(&b, "advisor: %zu new failure%s, %zu new warning%s, %zu resolved\n", j->new_failures,
-                    j->new_failures == 1 ? "" : "s", j->new_warnings, j->new_warnings == 1 ? "" : "s",
-                    j->resolved);
+        VT_AUTOFREE char *nf = vt_asprintf(P_("%zu new failure", "%zu new failures", j->new_failures),
+                                           j->new_failures);
+        VT_AUTOFREE char *nw = vt_asprintf(P_("%zu new warning", "%zu new warnings", j->new_warnings),
+                                           j->new_warnings);
+        vt_buf_addf(&b, _("advisor, over the host as these edits would leave it:\n%s"), t);
+        /* TRANSLATORS: the first two %s are "N new failures" and "N new warnings" */
+        vt_buf_addf(&b, _("advisor: %s, %s, %zu resolved\n"), nf, nw, j->resolved);
     }
     free(t);
     return vt_buf_steal(&b);

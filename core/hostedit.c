@@ -231,8 +231,8 @@ static void workqueue_overlap(const vt_conn *c, vt_applyplan *p, const vt_cpuset
                 vt_cpuset_parse(d->live->vcpupins[j].cpuset, &pin, NULL) < 0 ||
                 !vt_cpuset_intersects(&pin, set))
                 continue;
-            vt_applyplan_warn(p, "%sworkqueue CPUs overlap the pinned vCPU %u of %s (on %s): "
-                              "kworkers will run beside it", w, d->live->vcpupins[j].id, d->name,
+            vt_applyplan_warn(p, _("%sworkqueue CPUs overlap the pinned vCPU %u of %s (on %s): "
+                              "kworkers will run beside it"), w, d->live->vcpupins[j].id, d->name,
                               d->live->vcpupins[j].cpuset);
             break;
         }
@@ -262,8 +262,8 @@ static int prepare_param(vt_conn *c, vt_applyplan *p, const vt_edit *e, const ch
                        "set it when the kvm module is next loaded"), w, e->knob);
             return -1;
         }
-        vt_applyplan_warn(p, "%s%s is read-only on this kernel: only %s/%s changes, which "
-                          "takes effect when the kvm module is next loaded", w, e->knob,
+        vt_applyplan_warn(p, _("%s%s is read-only on this kernel: only %s/%s changes, which "
+                          "takes effect when the kvm module is next loaded"), w, e->knob,
                           c->etc_root, MODPROBE_REL);
         return 0;
     }
@@ -271,11 +271,11 @@ static int prepare_param(vt_conn *c, vt_applyplan *p, const vt_edit *e, const ch
     s->write = vt_asprintf("%llu", e->value);
     vt_applyplan_add_change(s, e->knob, before, s->write, e->line);
     if (strcmp(e->knob, "halt_poll_ns") == 0 && e->value == 0)
-        vt_applyplan_warn(p, "%shalt_poll_ns 0 disables halt polling: less host CPU on idle "
-                          "VMs, slower vCPU wake-ups", w);
+        vt_applyplan_warn(p, _("%shalt_poll_ns 0 disables halt polling: less host CPU on idle "
+                          "VMs, slower vCPU wake-ups"), w);
     else if (strcmp(e->knob, "halt_poll_ns") == 0 && e->value > 2000000)
-        vt_applyplan_warn(p, "%shalt_poll_ns %llu: every idle vCPU may spin up to %llu us "
-                          "before it sleeps, burning host CPU", w, e->value, e->value / 1000);
+        vt_applyplan_warn(p, _("%shalt_poll_ns %llu: every idle vCPU may spin up to %llu us "
+                          "before it sleeps, burning host CPU"), w, e->value, e->value / 1000);
     return 0;
 }
 
@@ -341,8 +341,8 @@ static int prepare_thp(vt_conn *c, vt_applyplan *p, const vt_edit *e, const char
         for (i = 0; i < c->ndoms; i++)
             hp += c->doms[i]->config && c->doms[i]->config->hugepages;
         if (hp == c->ndoms)
-            vt_applyplan_warn(p, "%severy VM uses static huge pages: THP never saves the "
-                              "host the khugepaged work (the guides' advice)", w);
+            vt_applyplan_warn(p, _("%severy VM uses static huge pages: THP never saves the "
+                              "host the khugepaged work (the guides' advice)"), w);
     }
     return 0;
 }
@@ -418,8 +418,8 @@ static int pages_preflight(const vt_host *h, vt_applyplan *p, const vt_edit *e,
     if (more > freekib / e->size_kib) {
         big_size(freekib, fr, sizeof(fr));
         big_size((long double)more * e->size_kib, want, sizeof(want));
-        vt_applyplan_warn(p, "%s%llu more %s pages need %s, %s has %s free: the kernel may give "
-                          "fewer", w, more, sz, want, where, fr);
+        vt_applyplan_warn(p, _("%s%llu more %s pages need %s, %s has %s free: the kernel may give "
+                          "fewer"), w, more, sz, want, where, fr);
     }
     return 0;
 }
@@ -449,15 +449,15 @@ static int prepare_pages(vt_conn *c, vt_applyplan *p, const vt_edit *e, const ch
         snprintf(before, sizeof(before), "%llu", pool->nodes[i].nr);
         have = pool->nodes[i].nr;
         if (e->value < pool->nodes[i].nr - pool->nodes[i].free)
-            vt_applyplan_warn(p, "%s%llu %s pages on node %d are in use: the pool cannot "
-                              "shrink below them", w, pool->nodes[i].nr - pool->nodes[i].free,
+            vt_applyplan_warn(p, _("%s%llu %s pages on node %d are in use: the pool cannot "
+                              "shrink below them"), w, pool->nodes[i].nr - pool->nodes[i].free,
                               sz, e->node);
     } else if (pool) {
         snprintf(before, sizeof(before), "%llu", pool->nr);
         have = pool->nr;
         if (e->value < pool->nr - pool->free)
-            vt_applyplan_warn(p, "%s%llu %s pages are in use: the pool cannot shrink below "
-                              "them", w, pool->nr - pool->free, sz);
+            vt_applyplan_warn(p, _("%s%llu %s pages are in use: the pool cannot shrink below "
+                              "them"), w, pool->nr - pool->free, sz);
     }
     if (pages_preflight(&c->host, p, e, have, w, err) < 0)
         return -1;
@@ -491,7 +491,7 @@ static int prepare_module(vt_conn *c, vt_applyplan *p, const vt_edit *e, const c
     vt_applyplan_add_change(s, "module vhost_net", h->vhost_net_loaded ? "loaded" : "not loaded",
                             "loaded", e->line);
     if (h->vhost_net_loaded && !e->persist && !e->unpersist)
-        vt_applyplan_warn(p, "%svhost_net is already loaded: nothing to do", w);
+        vt_applyplan_warn(p, _("%svhost_net is already loaded: nothing to do"), w);
     return 0;
 }
 
