@@ -1215,7 +1215,7 @@ static int coalesce_step(vt_step *s, unsigned frames, bool undo, vt_err *err)
     }
     if (now != frames) {
         free(s->result);
-        s->result = vt_asprintf("the tap %s kept rx-frames %u, not %u", s->path, now, frames);
+        s->result = vt_asprintf(_("the tap %s kept rx-frames %u, not %u"), s->path, now, frames);
     }
     return 0;
 }
@@ -1485,10 +1485,14 @@ int vt_apply_run(vt_conn *c, vt_applyplan *p, const char *log_path, vt_apply_pro
             if (uses_libvirt(s) && vt_conn_lost(c)) {
                 /* the request may have reached the daemon before it went
                    away (or it may run it when it answers again) */
-                s->result = vt_asprintf("the connection was lost during the call; it may or may not "
-                                        "have taken effect: check with virsh (%s)", serr.msg);
-                vt_err_set(&serr, _("%s: the connection to %s was lost during %s"), s->vm ? s->vm : "host",
-                           c->uri, s->kind == VT_STEP_DEFINE ? "the define" : s->call);
+                s->result = vt_asprintf(_("the connection was lost during the call; it may or may not "
+                                        "have taken effect: check with virsh (%s)"), serr.msg);
+                if (s->kind == VT_STEP_DEFINE)
+                    vt_err_set(&serr, _("%s: the connection to %s was lost during the define"),
+                               s->vm ? s->vm : "host", c->uri);
+                else
+                    vt_err_set(&serr, _("%s: the connection to %s was lost during %s"),
+                               s->vm ? s->vm : "host", c->uri, s->call);
             } else {
                 s->result = vt_strdup(serr.msg);
             }
@@ -1538,7 +1542,7 @@ int vt_apply_run(vt_conn *c, vt_applyplan *p, const char *log_path, vt_apply_pro
         if (lost_why && uses_libvirt(s)) {
             s->state = VT_STEP_UNDO_FAILED;
             free(s->result);
-            s->result = vt_asprintf("could not be undone, still in effect: no connection (%s)", lost_why);
+            s->result = vt_asprintf(_("could not be undone, still in effect: no connection (%s)"), lost_why);
             log_step(logp, c->uri, p, s, "undo failed", &lerr);
             if (progress)
                 progress(ctx, s);
@@ -1547,12 +1551,12 @@ int vt_apply_run(vt_conn *c, vt_applyplan *p, const char *log_path, vt_apply_pro
         if (undo_step(c, s, &uerr) == 0) {
             s->state = VT_STEP_UNDONE;
             free(s->result);
-            s->result = vt_strdup("undone: back to the value before");
+            s->result = vt_strdup(_("undone: back to the value before"));
             log_step(logp, c->uri, p, s, "undone", &lerr);
         } else {
             s->state = VT_STEP_UNDO_FAILED;
             free(s->result);
-            s->result = vt_asprintf("could not be undone, still in effect: %s", uerr.msg);
+            s->result = vt_asprintf(_("could not be undone, still in effect: %s"), uerr.msg);
             log_step(logp, c->uri, p, s, "undo failed", &lerr);
         }
         if (progress)

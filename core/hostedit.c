@@ -1203,15 +1203,15 @@ static int sriov_set(vt_conn *c, vt_step *s, const char *value, vt_err *err)
     free(s->result);
     s->result = NULL;
     if (strcmp(now, value) == 0) {
-        s->result = vt_asprintf("sriov_numvfs already %s", value);
+        s->result = vt_asprintf(_("sriov_numvfs already %s"), value);
         return 0;
     }
     if (strcmp(now, "0") != 0 && strcmp(value, "0") != 0) {
         if (sysfs_write(c->sysfs_root, s->path, "0", err) < 0)
             return -1;
-        s->result = vt_asprintf("wrote 0, then %s", value);
+        s->result = vt_asprintf(_("wrote 0, then %s"), value);
     } else {
-        s->result = vt_asprintf("wrote %s", value);
+        s->result = vt_asprintf(_("wrote %s"), value);
     }
     return sysfs_write(c->sysfs_root, s->path, value, err);
 }
@@ -1269,7 +1269,7 @@ static int module_run(vt_conn *c, vt_step *s, vt_err *err)
     s->undo_value = vt_strdup(module_there(c, s) ? "loaded" : "not loaded");
     free(s->result);
     if (module_there(c, s)) {
-        s->result = vt_asprintf("%s already loaded", s->knob);
+        s->result = vt_asprintf(_("%s already loaded"), s->knob);
         return 0;
     }
     if (!s->write) {
@@ -1288,7 +1288,7 @@ static int module_run(vt_conn *c, vt_step *s, vt_err *err)
         vt_err_set(err, _("%s %s exited 0 but %s is not there"), s->write, s->knob, s->path);
         return -1;
     }
-    s->result = vt_asprintf("%s loaded", s->knob);
+    s->result = vt_asprintf(_("%s loaded"), s->knob);
     return 0;
 }
 
@@ -1348,9 +1348,12 @@ int vt_hostedit_step_run(vt_conn *c, vt_step *s, vt_err *err)
         if (pages_now(c, s, &after, err) < 0)
             return -1;
         free(s->result);
-        s->result = vt_asprintf("%llu %s pages%s (asked %llu)", after,
-                                size_word(s->size_kib, sz, sizeof(sz)),
-                                s->node >= 0 ? " on the node" : "", s->count);
+        if (s->node >= 0)
+            s->result = vt_asprintf(_("%llu %s pages on the node (asked %llu)"), after,
+                                    size_word(s->size_kib, sz, sizeof(sz)), s->count);
+        else
+            s->result = vt_asprintf(_("%llu %s pages (asked %llu)"), after,
+                                    size_word(s->size_kib, sz, sizeof(sz)), s->count);
         if (after != s->count) {
             if (s->node >= 0)
                 vt_err_set(err, _("the kernel gave %llu of the %llu %s pages asked on that node (too "
