@@ -57,7 +57,7 @@ bool vt_events_running(void)
 static const char *virt_last_error(void)
 {
     virErrorPtr e = virGetLastError();
-    return e && e->message ? e->message : "unknown libvirt error";
+    return e && e->message ? e->message : _("unknown libvirt error");
 }
 
 /* ---- events: mark, never fetch ---- */
@@ -505,7 +505,7 @@ static void conn_opened(vt_conn *c, vt_attempt *t)
 vt_conn *vt_conn_open(const vt_conn_opts *opts, vt_err *err)
 {
     vt_conn *c = conn_new(opts);
-    const char *what = opts->uri ? opts->uri : "the default libvirt URI";
+    const char *what = opts->uri ? opts->uri : _("the default libvirt URI");
     int wait = opts->open_wait_ms > 0 && !uri_interactive(opts->uri) ? opts->open_wait_ms : -1;
     vt_attempt *t;
 

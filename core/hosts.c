@@ -44,18 +44,19 @@ static bool name_taken(const vt_hostlist *l, const char *name)
     return false;
 }
 
-static const char *name_bad(const char *name)
+/* 0 for a good host name, else which rule it breaks */
+static int name_bad(const char *name)
 {
     size_t n = strlen(name);
 
     if (n == 0)
-        return "is empty";
+        return 1;
     if (n > VT_HOST_NAME_MAX)
-        return "is longer than 64 characters";
+        return 2;
     for (const unsigned char *p = (const unsigned char *)name; *p; p++)
         if (!isgraph(*p) || *p == '"' || *p == '\\')
-            return "may only have printable ASCII characters, without spaces, quotes or backslashes";
-    return NULL;
+            return 3;
+    return 0;
 }
 
 int vt_hostlist_add(vt_hostlist *l, const char *name, const char *uri, vt_err *err)
@@ -68,11 +69,16 @@ int vt_hostlist_add(vt_hostlist *l, const char *name, const char *uri, vt_err *e
         return -1;
     }
     if (name) {
-        const char *why = name_bad(name);
-        if (why) {
-            vt_err_set(err, _("the host name '%s' %s"), name, why);
+        int why = name_bad(name);
+        if (why == 1)
+            vt_err_set(err, _("the host name '%s' is empty"), name);
+        else if (why == 2)
+            vt_err_set(err, _("the host name '%s' is longer than 64 characters"), name);
+        else if (why)
+            vt_err_set(err, _("the host name '%s' may only have printable ASCII characters, without "
+                       "spaces, quotes or backslashes"), name);
+        if (why)
             return -1;
-        }
         if (name_taken(l, name)) {
             vt_err_set(err, _("the host name '%s' is given twice"), name);
             return -1;

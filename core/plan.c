@@ -375,22 +375,22 @@ static int parse_line(char **w, int n, int line, vt_edit *e, vt_err *err)
         return 0;
     }
     if (strcmp(w[0], "vm") != 0)
-        BAD("line %d: unknown target \"%s\" (plan lines start with \"vm\" or \"host\")", line,
+        BAD(_("line %d: unknown target \"%s\" (plan lines start with \"vm\" or \"host\")"), line,
             w[0]);
     if (n < 3)
-        BAD("line %d: incomplete: vm NAME then what to change", line);
+        BAD(_("line %d: incomplete: vm NAME then what to change"), line);
     e->vm = vt_strdup(w[1]);
     verb = w[2];
 
     if (strcmp(verb, "iothreads") == 0) {
         e->kind = VT_EDIT_IOTHREADS;
         if (n != 4 || parse_uint(w[3], 1024, &e->id) < 0)
-            BAD("line %d: expected: vm NAME iothreads COUNT (0 to 1024)", line);
+            BAD(_("line %d: expected: vm NAME iothreads COUNT (0 to 1024)"), line);
     } else if (strcmp(verb, "iothread") == 0) {
         e->kind = VT_EDIT_IOTHREAD_PIN;
         if (n < 6 || n > 7 || strcmp(w[4], "pin") != 0 || parse_uint(w[3], 1u << 30, &e->id) < 0 ||
             e->id == 0)
-            BAD("line %d: expected: vm NAME iothread ID pin CPUSET [live|config|both]", line);
+            BAD(_("line %d: expected: vm NAME iothread ID pin CPUSET [live|config|both]"), line);
         if (parse_pin_tail(w, n, 5, line, e, err) < 0)
             goto error;
     } else if (strcmp(verb, "disk") == 0 && n >= 5 &&
@@ -401,8 +401,8 @@ static int parse_line(char **w, int n, int line, vt_edit *e, vt_err *err)
         e->kind = VT_EDIT_DISK_IOTHREAD;
         if (n != 6 || strcmp(w[4], "iothread") != 0 || parse_uint(w[5], 1u << 30, &e->id) < 0 ||
             e->id == 0)
-            BAD("line %d: expected: vm NAME disk TARGET iothread ID, vm NAME disk TARGET cache "
-                "MODE [io IO] or vm NAME disk TARGET io IO", line);
+            BAD(_("line %d: expected: vm NAME disk TARGET iothread ID, vm NAME disk TARGET cache "
+                "MODE [io IO] or vm NAME disk TARGET io IO"), line);
         e->target = vt_strdup(w[3]);
     } else if (strcmp(verb, "nic") == 0) {
         if (parse_nic(w, n, line, e, err) < 0)
@@ -412,19 +412,19 @@ static int parse_line(char **w, int n, int line, vt_edit *e, vt_err *err)
         e->kind = VT_EDIT_CONTROLLER_IOTHREAD;
         if (n != 6 || strcmp(w[4], "iothread") != 0 || parse_uint(w[3], 1u << 30, &idx) < 0 ||
             parse_uint(w[5], 1u << 30, &e->id) < 0 || e->id == 0)
-            BAD("line %d: expected: vm NAME controller INDEX iothread ID (a virtio-scsi controller's"
-                " index)", line);
+            BAD(_("line %d: expected: vm NAME controller INDEX iothread ID (a virtio-scsi controller's"
+                " index)"), line);
         e->target = vt_asprintf("%u", idx);
     } else if (strcmp(verb, "vcpu") == 0) {
         e->kind = VT_EDIT_VCPU_PIN;
         if (n < 6 || n > 7 || strcmp(w[4], "pin") != 0 || parse_uint(w[3], VT_CPUSET_MAX, &e->id) < 0)
-            BAD("line %d: expected: vm NAME vcpu N pin CPUSET [live|config|both]", line);
+            BAD(_("line %d: expected: vm NAME vcpu N pin CPUSET [live|config|both]"), line);
         if (parse_pin_tail(w, n, 5, line, e, err) < 0)
             goto error;
     } else if (strcmp(verb, "emulator") == 0) {
         e->kind = VT_EDIT_EMULATOR_PIN;
         if (n < 5 || n > 6 || strcmp(w[3], "pin") != 0)
-            BAD("line %d: expected: vm NAME emulator pin CPUSET [live|config|both]", line);
+            BAD(_("line %d: expected: vm NAME emulator pin CPUSET [live|config|both]"), line);
         if (parse_pin_tail(w, n, 4, line, e, err) < 0)
             goto error;
     } else if (strcmp(verb, "hugepages") == 0) {
@@ -434,10 +434,10 @@ static int parse_line(char **w, int n, int line, vt_edit *e, vt_err *err)
             e->kind = VT_EDIT_HUGEPAGES;
             if ((n != 4 && n != 6) || vt_parse_size_kib(w[3], &e->size_kib) < 0 ||
                 (n == 6 && strcmp(w[4], "nodeset") != 0))
-                BAD("line %d: expected: vm NAME hugepages SIZE [nodeset NODESET] (SIZE like 2M or 1G)"
-                    " or vm NAME hugepages off", line);
+                BAD(_("line %d: expected: vm NAME hugepages SIZE [nodeset NODESET] (SIZE like 2M or 1G)"
+                    " or vm NAME hugepages off"), line);
             if (e->size_kib < 4)
-                BAD("line %d: huge page size %s is below the 4 KiB base page", line, w[3]);
+                BAD(_("line %d: huge page size %s is below the 4 KiB base page"), line, w[3]);
             if (n == 6 && !(e->nodeset = canon(w[5], "nodeset", line, err)))
                 goto error;
         }
@@ -445,54 +445,54 @@ static int parse_line(char **w, int n, int line, vt_edit *e, vt_err *err)
         bool known = false;
         e->kind = VT_EDIT_NUMATUNE;
         if (n < 5 || n > 6)
-            BAD("line %d: expected: vm NAME numatune MODE NODESET [live|config|both]", line);
+            BAD(_("line %d: expected: vm NAME numatune MODE NODESET [live|config|both]"), line);
         for (i = 0; i < (int)(sizeof(numatune_modes) / sizeof(numatune_modes[0])); i++)
             known |= strcmp(w[3], numatune_modes[i]) == 0;
         if (!known)
-            BAD("line %d: numatune mode \"%s\" is not strict, preferred, interleave or restrictive",
+            BAD(_("line %d: numatune mode \"%s\" is not strict, preferred, interleave or restrictive"),
                 line, w[3]);
         e->mode = vt_strdup(w[3]);
         if (!(e->nodeset = canon(w[4], "nodeset", line, err)))
             goto error;
         if (parse_scope(n == 6 ? w[5] : NULL, &e->scope) < 0)
-            BAD("line %d: scope \"%s\" is not live, config or both", line, w[5]);
+            BAD(_("line %d: scope \"%s\" is not live, config or both"), line, w[5]);
     } else if (strcmp(verb, "seclabel") == 0) {
         int rest;
         e->kind = VT_EDIT_SECLABEL;
         e->scope = VT_SCOPE_CONFIG;
         if (n < 4)
-            BAD("line %d: expected: vm NAME seclabel dynamic|static LABEL|none|default [relabel yes|no]",
+            BAD(_("line %d: expected: vm NAME seclabel dynamic|static LABEL|none|default [relabel yes|no]"),
                 line);
         e->sec_type = vt_strdup(w[3]);
         if (strcmp(w[3], "none") == 0) {
             if (n != 4)
-                BAD("line %d: seclabel none takes nothing after it", line);
+                BAD(_("line %d: seclabel none takes nothing after it"), line);
             return 0;
         } else if (strcmp(w[3], "default") == 0) {
             if (n != 4)
-                BAD("line %d: seclabel default takes nothing after it", line);
+                BAD(_("line %d: seclabel default takes nothing after it"), line);
             return 0;
         } else if (strcmp(w[3], "static") == 0) {
             if (n < 5 || strcmp(w[4], "relabel") == 0)
-                BAD("line %d: seclabel static needs a LABEL (e.g. system_u:system_r:svirt_t:s0:c10,c20)",
+                BAD(_("line %d: seclabel static needs a LABEL (e.g. system_u:system_r:svirt_t:s0:c10,c20)"),
                     line);
             if (strchr(w[4], ':') == NULL)
-                BAD("line %d: \"%s\" is not an SELinux label (user:role:type:level)", line, w[4]);
+                BAD(_("line %d: \"%s\" is not an SELinux label (user:role:type:level)"), line, w[4]);
             e->label = vt_strdup(w[4]);
             rest = 5;
         } else if (strcmp(w[3], "dynamic") == 0) {
             rest = 4;
         } else {
-            BAD("line %d: seclabel type \"%s\" is not dynamic, static, none or default", line, w[3]);
+            BAD(_("line %d: seclabel type \"%s\" is not dynamic, static, none or default"), line, w[3]);
         }
         if (n == rest + 2 && strcmp(w[rest], "relabel") == 0 &&
             (strcmp(w[rest + 1], "yes") == 0 || strcmp(w[rest + 1], "no") == 0))
             e->relabel = strcmp(w[rest + 1], "yes") == 0;
         else if (n != rest)
-            BAD("line %d: after the seclabel only \"relabel yes\" or \"relabel no\" may follow", line);
+            BAD(_("line %d: after the seclabel only \"relabel yes\" or \"relabel no\" may follow"), line);
     } else {
-        BAD("line %d: unknown change \"%s\" (iothreads, iothread, disk, controller, vcpu, emulator, hugepages,"
-            " numatune, seclabel, nic)", line, verb);
+        BAD(_("line %d: unknown change \"%s\" (iothreads, iothread, disk, controller, vcpu, emulator, hugepages,"
+            " numatune, seclabel, nic)"), line, verb);
     }
     return 0;
 
