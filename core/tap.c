@@ -71,8 +71,8 @@ int vt_tap_set_rx_frames(const char *dev, unsigned frames, unsigned *was, unsign
     ec.cmd = ETHTOOL_GCOALESCE;
     if (ethtool_ioctl(dev, &ec, &e) < 0) {
         vt_err_set(err, "%s: %s", dev,
-                   e == EOPNOTSUPP ? "the device has no packet coalescing (EOPNOTSUPP)"
-                   : e == ENODEV   ? "no such device on this host"
+                   e == EOPNOTSUPP ? _("the device has no packet coalescing (EOPNOTSUPP)")
+                   : e == ENODEV   ? _("no such device on this host")
                                    : strerror(e));
         return -1;
     }
@@ -130,15 +130,15 @@ void vt_tap_read(const char *sysfs_root, const vt_domdef *live, bool active, boo
         h->mac = vt_strdup(k->mac ? k->mac : "");
         h->source = k->source ? vt_strdup(k->source) : NULL;
         if (remote) {
-            h->why = vt_strdup("remote connection: the tap is on another host");
+            h->why = vt_strdup(_("remote connection: the tap is on another host"));
             continue;
         }
         if (!active) {
-            h->why = vt_strdup("not running: libvirt makes the tap at start");
+            h->why = vt_strdup(_("not running: libvirt makes the tap at start"));
             continue;
         }
         if (!k->target) {
-            h->why = vt_strdup("no host device in the running definition");
+            h->why = vt_strdup(_("no host device in the running definition"));
             continue;
         }
         h->dev = vt_strdup(k->target);
@@ -147,7 +147,7 @@ void vt_tap_read(const char *sysfs_root, const vt_domdef *live, bool active, boo
         if (rc == 0)
             h->has_coalesce = true;
         else
-            h->why = rc > 0 ? vt_strdup("the device has no coalescing (EOPNOTSUPP)")
+            h->why = rc > 0 ? vt_strdup(_("the device has no coalescing (EOPNOTSUPP)"))
                             : vt_strdup(err.msg);
     }
 }
