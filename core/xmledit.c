@@ -171,8 +171,12 @@ static int edit_controller_iothread(xmlNode *root, const vt_edit *e, vt_err *err
             continue;
         model = vt_xml_attr(n, "model");
         if (!model || strcmp(model, "virtio-scsi") != 0) {
-            vt_err_set(err, _("SCSI controller %s is %s, not virtio-scsi: only virtio-scsi takes an "
-                       "IOThread"), e->target, model ? model : "of the default model");
+            if (model)
+                vt_err_set(err, _("SCSI controller %s is %s, not virtio-scsi: only virtio-scsi takes an "
+                           "IOThread"), e->target, model);
+            else
+                vt_err_set(err, _("SCSI controller %s is of the default model, not virtio-scsi: only "
+                           "virtio-scsi takes an IOThread"), e->target);
             return -1;
         }
         snprintf(buf, sizeof(buf), "%u", e->id);
@@ -289,10 +293,17 @@ static int edit_disk_cache(xmlNode *root, const vt_edit *e, vt_err *err)
     cache = vt_xml_attr(drv, "cache");
     io = vt_xml_attr(drv, "io");
     if (io && strcmp(io, "native") == 0 && !vt_cache_is_direct(cache)) {
-        vt_err_set(err, _("disk %s: io native needs cache none or directsync (QEMU's native AIO "
-                   "uses O_DIRECT), not cache %s%s"), e->target, cache ? cache : "default",
-                   !e->mode ? ": set cache none with it"
-                   : !e->io ? ": change its io too (io threads)" : "");
+        if (!e->mode)
+            vt_err_set(err, _("disk %s: io native needs cache none or directsync (QEMU's native AIO "
+                       "uses O_DIRECT), not cache %s: set cache none with it"), e->target,
+                       cache ? cache : "default");
+        else if (!e->io)
+            vt_err_set(err, _("disk %s: io native needs cache none or directsync (QEMU's native AIO "
+                       "uses O_DIRECT), not cache %s: change its io too (io threads)"), e->target,
+                       cache ? cache : "default");
+        else
+            vt_err_set(err, _("disk %s: io native needs cache none or directsync (QEMU's native AIO "
+                       "uses O_DIRECT), not cache %s"), e->target, cache ? cache : "default");
         return -1;
     }
     return 0;
@@ -365,8 +376,12 @@ static int edit_nic(xmlNode *root, const vt_edit *e, vt_err *err)
         return edit_nic_coalesce(n, e, err);
     model = vt_xml_attr(vt_xml_child(n, "model"), "type");
     if (!is_virtio_model(model)) {
-        vt_err_set(err, _("NIC %s is %s, not virtio: queues and the vhost driver are for virtio NICs"),
-                   e->target, model ? model : "of the hypervisor's default model");
+        if (model)
+            vt_err_set(err, _("NIC %s is %s, not virtio: queues and the vhost driver are for virtio NICs"),
+                       e->target, model);
+        else
+            vt_err_set(err, _("NIC %s is of the hypervisor's default model, not virtio: queues and the "
+                       "vhost driver are for virtio NICs"), e->target);
         return -1;
     }
     type = vt_xml_attr(n, "type");
