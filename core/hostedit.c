@@ -289,7 +289,7 @@ static int prepare_workqueue(vt_conn *c, vt_applyplan *p, const vt_edit *e, cons
 
     if (!h->workqueue_cpus) {
         vt_err_set(err, _("%sworkqueue cpumask: %s"), w,
-                   h->workqueue_why ? h->workqueue_why : "not present on this kernel");
+                   h->workqueue_why ? h->workqueue_why : _("not present on this kernel"));
         return -1;
     }
     if (vt_cpuset_parse(e->cpuset, &set, err) < 0)
@@ -1279,8 +1279,14 @@ static int module_run(vt_conn *c, vt_step *s, vt_err *err)
     rc = run_modprobe(s->write, s->knob, NULL, msg, sizeof(msg));
     if (rc != 0) {
         s->result = NULL;
-        vt_err_set(err, "%s %s %s%s%s", s->write, s->knob,
-                   rc < 0 ? "could not run" : "failed", msg[0] ? ": " : "", msg);
+        if (rc < 0 && msg[0])
+            vt_err_set(err, _("%s %s could not run: %s"), s->write, s->knob, msg);
+        else if (rc < 0)
+            vt_err_set(err, _("%s %s could not run"), s->write, s->knob);
+        else if (msg[0])
+            vt_err_set(err, _("%s %s failed: %s"), s->write, s->knob, msg);
+        else
+            vt_err_set(err, _("%s %s failed"), s->write, s->knob);
         return -1;
     }
     if (!module_there(c, s)) {
@@ -1304,8 +1310,14 @@ static int module_undo(vt_conn *c, vt_step *s, vt_err *err)
         return 0;
     rc = run_modprobe(s->write, "-r", s->knob, msg, sizeof(msg));
     if (rc != 0) {
-        vt_err_set(err, "%s -r %s %s%s%s", s->write, s->knob, rc < 0 ? "could not run" : "failed",
-                   msg[0] ? ": " : "", msg);
+        if (rc < 0 && msg[0])
+            vt_err_set(err, _("%s -r %s could not run: %s"), s->write, s->knob, msg);
+        else if (rc < 0)
+            vt_err_set(err, _("%s -r %s could not run"), s->write, s->knob);
+        else if (msg[0])
+            vt_err_set(err, _("%s -r %s failed: %s"), s->write, s->knob, msg);
+        else
+            vt_err_set(err, _("%s -r %s failed"), s->write, s->knob);
         return -1;
     }
     return 0;
