@@ -402,9 +402,11 @@ static int pages_preflight(const vt_host *h, vt_applyplan *p, const vt_edit *e,
         return 0;
     size_word(e->size_kib, sz, sizeof(sz));
     if (e->node >= 0)
-        snprintf(where, sizeof(where), "node %d", e->node);
+        /* TRANSLATORS: where a huge page pool is, in "node 1 has 32 GiB of memory" */
+        snprintf(where, sizeof(where), _("node %d"), e->node);
     else
-        snprintf(where, sizeof(where), "the host");
+        /* TRANSLATORS: where a huge page pool is, in "the host has 64 GiB of memory" */
+        snprintf(where, sizeof(where), "%s", _("the host"));
     big_size((long double)e->value * e->size_kib, want, sizeof(want));
     big_size(total, mem, sizeof(mem));
     if (e->value > total / e->size_kib) {
