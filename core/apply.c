@@ -28,7 +28,7 @@ static const char *vir_msg(void)
 {
     virErrorPtr e = virGetLastError();
 
-    return e && e->message ? e->message : "unknown libvirt error";
+    return e && e->message ? e->message : _("unknown libvirt error");
 }
 
 /* ---- bases ---- */
@@ -528,9 +528,9 @@ static int live_coalesce(const vt_conn *c, vt_applyplan *p, const vt_domain *d, 
         return -1;
     }
     if (c->remote)
-        why = "the connection is remote: the tap is on another host";
+        why = _("the connection is remote: the tap is on another host");
     else if (!nic->target)
-        why = "it has no host tap in the running definition";
+        why = _("it has no host tap in the running definition");
     else if (h && !h->has_coalesce && h->why)
         why = h->why;
     if (why) {
@@ -699,17 +699,17 @@ char *vt_apply_edit_notice(const vt_edit *e, bool running)
        them (a reboot inside the guest keeps the process), and the guest's
        driver may keep using one pair until it is told (RHEL: "ethtool -L") */
     if (e->id <= 1)
-        return vt_strdup(running ? "nic queues: the VM needs a restart (shut down, then start; a "
-                                   "reboot inside the guest is not enough)"
-                                 : "nic queues: in effect when the VM starts");
+        return vt_strdup(running ? _("nic queues: the VM needs a restart (shut down, then start; a "
+                                     "reboot inside the guest is not enough)")
+                                 : _("nic queues: in effect when the VM starts"));
     if (running)
-        return vt_asprintf("nic queues %u: the VM needs a restart (shut down, then start; a reboot "
+        return vt_asprintf(_("nic queues %u: the VM needs a restart (shut down, then start; a reboot "
                            "inside the guest is not enough); then the guest must enable the queues: "
                            "ethtool -L eth0 combined %u in the guest (eth0: the guest's name for "
-                           "this NIC)", e->id, e->id);
-    return vt_asprintf("nic queues %u: in effect when the VM starts; the guest must enable the "
+                           "this NIC)"), e->id, e->id);
+    return vt_asprintf(_("nic queues %u: in effect when the VM starts; the guest must enable the "
                        "queues: ethtool -L eth0 combined %u in the guest (eth0: the guest's name "
-                       "for this NIC)", e->id, e->id);
+                       "for this NIC)"), e->id, e->id);
 }
 
 static void seclabel_warnings(vt_applyplan *p, const vt_domain *d, const vt_edit *e)
