@@ -28,7 +28,7 @@ static const char *vir_msg(void)
 {
     virErrorPtr e = virGetLastError();
 
-    return e && e->message ? e->message : "unknown libvirt error";
+    return e && e->message ? e->message : _("unknown libvirt error");
 }
 
 /* ---- files ---- */
