@@ -694,9 +694,11 @@ static vt_advice *numa_by_design(vt_advice_list *l, const vt_domain *d, const vt
                 N_("memory spread over %d NUMA nodes by design: guest NUMA cells bound one per "
                    "host node"),
                 nused);
-        for (size_t i = 0; i < nt->nmemnodes; i++)
-            addf2(ev, N_("%scell %u on node %s"), i ? ", " : "", nt->memnodes[i].cellid,
-                  nt->memnodes[i].nodeset);
+        for (size_t i = 0; i < nt->nmemnodes; i++) {
+            if (i)
+                addf2(ev, "%s", ", ");
+            addf2(ev, N_("cell %u on node %s"), nt->memnodes[i].cellid, nt->memnodes[i].nodeset);
+        }
         evidence_bufs(a, ev);    /* the caller puts the memory per node first */
         return a;
     }

@@ -28,7 +28,7 @@ static const char *vir_msg(void)
 {
     virErrorPtr e = virGetLastError();
 
-    return e && e->message ? e->message : "unknown libvirt error";
+    return e && e->message ? e->message : _("unknown libvirt error");
 }
 
 /* ---- bases ---- */
@@ -389,19 +389,19 @@ static int check_cpus(const vt_conn *c, const char *set, const char *what, const
 
     vt_applyplan_where(e, w, sizeof(w));
     if (vt_cpuset_parse(set, &s, NULL) < 0) {
-        vt_err_set(err, "%s%s: invalid CPU set %s", w, e->vm, set);
+        vt_err_set(err, _("%s%s: invalid CPU set %s"), w, e->vm, set);
         return -1;
     }
     last = vt_cpuset_last(&s);
     if (c->host.ncpus && (unsigned)last >= c->host.ncpus) {
-        vt_err_set(err, "%s%s: CPU %d does not exist on this host (CPUs 0-%u)", w, what, last,
+        vt_err_set(err, _("%s%s: CPU %d does not exist on this host (CPUs 0-%u)"), w, what, last,
                    c->host.ncpus - 1);
         return -1;
     }
     if (c->host.online_cpus && vt_cpuset_parse(c->host.online_cpus, &online, NULL) == 0) {
         for (int i = 0; i <= last; i++)
             if (vt_cpuset_has(&s, (unsigned)i) && !vt_cpuset_has(&online, (unsigned)i)) {
-                vt_err_set(err, "%s%s: CPU %d is offline (online: %s)", w, what, i,
+                vt_err_set(err, _("%s%s: CPU %d is offline (online: %s)"), w, what, i,
                            c->host.online_cpus);
                 return -1;
             }
@@ -425,8 +425,9 @@ static int check_nodes(const vt_conn *c, const char *set, const vt_edit *e, vt_e
         for (i = 0; i < c->host.nnodes; i++)
             found |= c->host.nodes[i].id == n;
         if (!found) {
-            vt_err_set(err, "%s%s: NUMA node %d does not exist on this host (%zu node%s)", w,
-                       e->vm, n, c->host.nnodes, c->host.nnodes == 1 ? "" : "s");
+            vt_err_set(err, P_("%s%s: NUMA node %d does not exist on this host (%zu node)",
+                               "%s%s: NUMA node %d does not exist on this host (%zu nodes)",
+                               c->host.nnodes), w, e->vm, n, c->host.nnodes);
             return -1;
         }
     }
@@ -486,8 +487,8 @@ static int live_iothreads(vt_applyplan *p, const vt_domain *d, const vt_edit *e,
         for (size_t k = have; k > e->id; k--) {
             const vt_iothread_def *io = &d->live->iothreads[k - 1];
             if (io->nusers) {
-                vt_err_set(err, "%s%s: IOThread %u is used by %s in the running VM; assign it "
-                           "another IOThread first", w, d->name, io->id, io->users[0]);
+                vt_err_set(err, _("%s%s: IOThread %u is used by %s in the running VM; assign it "
+                           "another IOThread first"), w, d->name, io->id, io->users[0]);
                 return -1;
             }
             s = new_step(p, VT_STEP_IOTHREAD_DEL, d);
@@ -517,29 +518,29 @@ static int live_coalesce(const vt_conn *c, vt_applyplan *p, const vt_domain *d, 
     char *before;
 
     if (!nic) {
-        vt_err_set(err, "%s%s: the running VM has no NIC with MAC %s", w, d->name, e->target);
+        vt_err_set(err, _("%s%s: the running VM has no NIC with MAC %s"), w, d->name, e->target);
         return -1;
     }
     if (!vt_nic_type_coalesce(nic->type)) {
-        vt_err_set(err, "%s%s: NIC %s is of type %s: libvirt takes <coalesce> only on bridge "
-                   "and network interfaces (it refuses it on type %s)", w, d->name, e->target,
+        vt_err_set(err, _("%s%s: NIC %s is of type %s: libvirt takes <coalesce> only on bridge "
+                   "and network interfaces (it refuses it on type %s)"), w, d->name, e->target,
                    nic->type ? nic->type : "(none)", nic->type ? nic->type : "(none)");
         return -1;
     }
     if (c->remote)
-        why = "the connection is remote: the tap is on another host";
+        why = _("the connection is remote: the tap is on another host");
     else if (!nic->target)
-        why = "it has no host tap in the running definition";
+        why = _("it has no host tap in the running definition");
     else if (h && !h->has_coalesce && h->why)
         why = h->why;
     if (why) {
         if (e->scope == VT_SCOPE_LIVE) {
-            vt_err_set(err, "%s%s: NIC %s cannot change live: %s (use scope config: libvirt "
-                       "sets it on the tap at the next start)", w, d->name, e->target, why);
+            vt_err_set(err, _("%s%s: NIC %s cannot change live: %s (use scope config: libvirt "
+                       "sets it on the tap at the next start)"), w, d->name, e->target, why);
             return -1;
         }
-        vt_applyplan_warn(p, "%s%s: NIC %s coalesce cannot change live (%s): it takes effect "
-                          "at next start", w, d->name, e->target, why);
+        vt_applyplan_warn(p, _("%s%s: NIC %s coalesce cannot change live (%s): it takes effect "
+                          "at next start"), w, d->name, e->target, why);
         return 0;
     }
     s = new_step(p, VT_STEP_NIC_COALESCE, d);
@@ -574,7 +575,7 @@ static int prepare_live(vt_conn *c, vt_applyplan *p, const vt_domain *d, const v
     switch (e->kind) {
     case VT_EDIT_IOTHREAD_PIN:
         if (!vt_domdef_iothread(d->live, e->id)) {
-            vt_err_set(err, "%s%s: the running VM has no IOThread %u", w, d->name, e->id);
+            vt_err_set(err, _("%s%s: the running VM has no IOThread %u"), w, d->name, e->id);
             goto cleanup;
         }
         s = new_step(p, VT_STEP_IOTHREAD_PIN, d);
@@ -584,8 +585,10 @@ static int prepare_live(vt_conn *c, vt_applyplan *p, const vt_domain *d, const v
         break;
     case VT_EDIT_VCPU_PIN:
         if (e->id >= d->live->vcpus) {
-            vt_err_set(err, "%s%s: the running VM has %u vCPU%s online; there is no vCPU %u to pin "
-                       "live", w, d->name, d->live->vcpus, d->live->vcpus == 1 ? "" : "s", e->id);
+            vt_err_set(err, P_("%s%s: the running VM has %u vCPU online; there is no vCPU %u to pin "
+                               "live",
+                               "%s%s: the running VM has %u vCPUs online; there is no vCPU %u to pin "
+                               "live", d->live->vcpus), w, d->name, d->live->vcpus, e->id);
             goto cleanup;
         }
         s = new_step(p, VT_STEP_VCPU_PIN, d);
@@ -601,12 +604,12 @@ static int prepare_live(vt_conn *c, vt_applyplan *p, const vt_domain *d, const v
     case VT_EDIT_NUMATUNE:
         if (!numatune_live_ok(d->live, e)) {
             if (e->scope == VT_SCOPE_LIVE) {
-                vt_err_set(err, "%s%s: libvirt changes numatune of a running VM only from strict "
-                           "to strict; use scope config (takes effect at next start)", w, d->name);
+                vt_err_set(err, _("%s%s: libvirt changes numatune of a running VM only from strict "
+                           "to strict; use scope config (takes effect at next start)"), w, d->name);
                 goto cleanup;
             }
-            vt_applyplan_warn(p, "%s%s: numatune %s %s cannot change while the VM runs (libvirt changes only a "
-                 "strict nodeset live): it takes effect at next start", w, d->name, e->mode,
+            vt_applyplan_warn(p, _("%s%s: numatune %s %s cannot change while the VM runs (libvirt changes only a "
+                 "strict nodeset live): it takes effect at next start"), w, d->name, e->mode,
                  e->nodeset);
             ret = 0;
             goto cleanup;
@@ -668,15 +671,22 @@ static void hugepage_warnings(const vt_conn *c, vt_applyplan *p, const vt_domain
 
     vt_applyplan_where(e, w, sizeof(w));
     if (c->host.sysfs_why) {
-        vt_applyplan_warn(p, "%s%s: the free %s pages of the host cannot be checked: %s", w, d->name, sz,
+        vt_applyplan_warn(p, _("%s%s: the free %s pages of the host cannot be checked: %s"), w, d->name, sz,
              c->host.sysfs_why);
     } else if ((fit = vt_hugepage_fit(c, def->memory_kib, e->size_kib, nodes, &need, &freep)) < 0) {
-        vt_applyplan_warn(p, "%s%s: the host has no %s huge page pool; the VM will not start until one is "
-             "reserved", w, d->name, sz);
+        vt_applyplan_warn(p, _("%s%s: the host has no %s huge page pool; the VM will not start until one is "
+             "reserved"), w, d->name, sz);
     } else if (!fit) {
-        vt_applyplan_warn(p, "%s%s: the %s pool is too small: the VM needs %llu page%s, %llu %s free%s%s", w,
-             d->name, sz, need, need == 1 ? "" : "s", freep, freep == 1 ? "is" : "are",
-             nodes ? " on nodes " : "", nodes ? nodes : "");
+        VT_AUTOFREE char *needs = vt_asprintf(P_("%llu page", "%llu pages", need), need);
+        VT_AUTOFREE char *frees = vt_asprintf(P_("%llu is free", "%llu are free", freep), freep);
+        if (nodes)
+            /* TRANSLATORS: "the VM needs 512 pages, 100 are free on nodes 0-1" */
+            vt_applyplan_warn(p, _("%s%s: the %s pool is too small: the VM needs %s, %s on nodes %s"), w,
+                              d->name, sz, needs, frees, nodes);
+        else
+            /* TRANSLATORS: "the VM needs 512 pages, 100 are free" */
+            vt_applyplan_warn(p, _("%s%s: the %s pool is too small: the VM needs %s, %s"), w, d->name, sz,
+                              needs, frees);
     }
     free(sz);
 }
@@ -689,17 +699,17 @@ char *vt_apply_edit_notice(const vt_edit *e, bool running)
        them (a reboot inside the guest keeps the process), and the guest's
        driver may keep using one pair until it is told (RHEL: "ethtool -L") */
     if (e->id <= 1)
-        return vt_strdup(running ? "nic queues: the VM needs a restart (shut down, then start; a "
-                                   "reboot inside the guest is not enough)"
-                                 : "nic queues: in effect when the VM starts");
+        return vt_strdup(running ? _("nic queues: the VM needs a restart (shut down, then start; a "
+                                     "reboot inside the guest is not enough)")
+                                 : _("nic queues: in effect when the VM starts"));
     if (running)
-        return vt_asprintf("nic queues %u: the VM needs a restart (shut down, then start; a reboot "
+        return vt_asprintf(_("nic queues %u: the VM needs a restart (shut down, then start; a reboot "
                            "inside the guest is not enough); then the guest must enable the queues: "
                            "ethtool -L eth0 combined %u in the guest (eth0: the guest's name for "
-                           "this NIC)", e->id, e->id);
-    return vt_asprintf("nic queues %u: in effect when the VM starts; the guest must enable the "
+                           "this NIC)"), e->id, e->id);
+    return vt_asprintf(_("nic queues %u: in effect when the VM starts; the guest must enable the "
                        "queues: ethtool -L eth0 combined %u in the guest (eth0: the guest's name "
-                       "for this NIC)", e->id, e->id);
+                       "for this NIC)"), e->id, e->id);
 }
 
 static void seclabel_warnings(vt_applyplan *p, const vt_domain *d, const vt_edit *e)
@@ -709,8 +719,8 @@ static void seclabel_warnings(vt_applyplan *p, const vt_domain *d, const vt_edit
     vt_applyplan_where(e, w, sizeof(w));
     /* seclabel none is the advisor's failure: its verdict says so */
     if (e->relabel == 0 && strcmp(e->sec_type, "none") != 0)
-        vt_applyplan_warn(p, "%s%s: relabel no: libvirt will not label the VM's images; unless they are "
-             "labelled by hand the VM cannot open them, or they stay readable by other VMs", w,
+        vt_applyplan_warn(p, _("%s%s: relabel no: libvirt will not label the VM's images; unless they are "
+             "labelled by hand the VM cannot open them, or they stay readable by other VMs"), w,
              d->name);
 }
 
@@ -744,21 +754,27 @@ static void memnode_notes(vt_applyplan *p, vt_step *s, const vt_domain *d, const
         if (strict && m->nodeset && vt_cpuset_parse(m->nodeset, &ns, NULL) == 0) {
             vt_cpuset_or(&all, &ns);
             if (!vt_cpuset_subset(&ns, &want))
-                vt_buf_addf(&left, "%scell %u on node%s %s", left.len ? ", " : "", m->cellid,
-                            vt_cpuset_count(&ns) > 1 ? "s" : "", m->nodeset);
+                vt_buf_addf(&left, P_("%scell %u on node %s", "%scell %u on nodes %s",
+                                      vt_cpuset_count(&ns) > 1 ? 2 : 1),
+                            left.len ? ", " : "", m->cellid, m->nodeset);
         }
     }
     if (left.len) {
         VT_AUTOFREE char *wide = vt_cpuset_format(&all);
         vt_applyplan_where(e, w, sizeof(w));
-        vt_applyplan_warn(p, "%s%s: numatune strict %s leaves the guest cells' memnodes outside it "
-                          "(%s)%s; a strict nodeset confines all of the VM's memory: to move "
-                          "the whole VM, bind its cells there too (virsh edit); to keep the "
-                          "cells' layout, keep their nodes in it (numatune strict %s)", w,
-                          d->name, e->nodeset, left.buf,
-                          vt_numa_cells_per_node(after, NULL)
-                              ? ": the cells are bound one per host node on purpose"
-                              : "", wide);
+        if (vt_numa_cells_per_node(after, NULL))
+            vt_applyplan_warn(p, _("%s%s: numatune strict %s leaves the guest cells' memnodes outside it "
+                              "(%s): the cells are bound one per host node on purpose; a strict "
+                              "nodeset confines all of the VM's memory: to move the whole VM, bind "
+                              "its cells there too (virsh edit); to keep the cells' layout, keep "
+                              "their nodes in it (numatune strict %s)"), w,
+                              d->name, e->nodeset, left.buf, wide);
+        else
+            vt_applyplan_warn(p, _("%s%s: numatune strict %s leaves the guest cells' memnodes outside it "
+                              "(%s); a strict nodeset confines all of the VM's memory: to move "
+                              "the whole VM, bind its cells there too (virsh edit); to keep the "
+                              "cells' layout, keep their nodes in it (numatune strict %s)"), w,
+                              d->name, e->nodeset, left.buf, wide);
     }
 
 cleanup:
@@ -772,7 +788,7 @@ static int fetch_inactive(vt_conn *c, const char *uuid, bool secure, char **out,
     char *x;
 
     if (!dom) {
-        vt_err_set(err, "the VM %s no longer exists: %s", uuid, vir_msg());
+        vt_err_set(err, _("the VM %s no longer exists: %s"), uuid, vir_msg());
         return -1;
     }
     x = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE | (secure ? VIR_DOMAIN_XML_SECURE : 0));
@@ -780,7 +796,7 @@ static int fetch_inactive(vt_conn *c, const char *uuid, bool secure, char **out,
         x = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
     virDomainFree(dom);
     if (!x) {
-        vt_err_set(err, "cannot read the definition of %s: %s", uuid, vir_msg());
+        vt_err_set(err, _("cannot read the definition of %s: %s"), uuid, vir_msg());
         return -1;
     }
     *out = vt_strdup(x);
@@ -814,8 +830,8 @@ static int prepare_vm(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, const
         goto cleanup;
     expect = vt_bases_get(bases, d->uuid);
     if (expect && *expect && !vt_base_matches(expect, plain)) {
-        vt_err_set(err, "%s: the definition changed since the edits were staged (redefined "
-                   "elsewhere); review it again before applying", d->name);
+        vt_err_set(err, _("%s: the definition changed since the edits were staged (redefined "
+                   "elsewhere); review it again before applying"), d->name);
         goto cleanup;
     }
     p->vm_uuids = vt_realloc(p->vm_uuids, (p->nvms + 1) * sizeof(char *));
@@ -848,8 +864,8 @@ static int prepare_vm(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, const
                 if (prepare_live(c, p, d, e, &config_live, err) < 0)
                     goto cleanup;
             } else if (e->scope == VT_SCOPE_LIVE) {
-                vt_err_set(err, "%s%s is not running: a live change needs a running VM (use scope "
-                           "config)", w, d->name);
+                vt_err_set(err, _("%s%s is not running: a live change needs a running VM (use scope "
+                           "config)"), w, d->name);
                 goto cleanup;
             }
         }
@@ -896,7 +912,7 @@ static int prepare_vm(vt_conn *c, vt_applyplan *p, const vt_changeset *cs, const
         char *p1, *p2;
         /* "validated" only after the checks ran, and saying which did */
         if (vt_validate_edit(base, cur, &val, &verr) < 0) {
-            vt_err_set(err, "%s: the edited definition is not valid: %s", d->name, verr.msg);
+            vt_err_set(err, _("%s: the edited definition is not valid: %s"), d->name, verr.msg);
             goto cleanup;
         }
         def_step.validation = val.text;
@@ -950,19 +966,19 @@ int vt_apply_prepare(vt_conn *c, const vt_changeset *cs, const vt_bases *bases,
         if (was && (!d || strcmp(d->uuid, was) != 0)) {
             const vt_domain *now = vt_conn_find_uuid(c, was);
             if (now)
-                vt_err_set(err, "%s: renamed to \"%s\" since the edits were staged; drop its edits and "
-                           "stage them again", e->vm, now->name);
+                vt_err_set(err, _("%s: renamed to \"%s\" since the edits were staged; drop its edits and "
+                           "stage them again"), e->vm, now->name);
             else if (d)
-                vt_err_set(err, "%s: undefined since the edits were staged, and another VM of that name "
-                           "defined (UUID %s, was %s); drop its edits and review it again", e->vm, d->uuid, was);
+                vt_err_set(err, _("%s: undefined since the edits were staged, and another VM of that name "
+                           "defined (UUID %s, was %s); drop its edits and review it again"), e->vm, d->uuid, was);
             else
-                vt_err_set(err, "%s: undefined since the edits were staged; drop its edits", e->vm);
+                vt_err_set(err, _("%s: undefined since the edits were staged; drop its edits"), e->vm);
             goto cleanup;
         }
         if (!vt_edit_is_host(e) && !d) {
             char w[32];
             vt_applyplan_where(e, w, sizeof(w));
-            vt_err_set(err, "%sno VM named \"%s\" on %s", w, e->vm, c->uri);
+            vt_err_set(err, _("%sno VM named \"%s\" on %s"), w, e->vm, c->uri);
             goto cleanup;
         }
     }
@@ -1056,7 +1072,7 @@ static int read_live(vt_conn *c, virDomainPtr dom, vt_step *s, vt_err *err)
         }
         free(info);
         if (!s->undo_value) {
-            vt_err_set(err, "the running VM has no IOThread %u", s->id);
+            vt_err_set(err, _("the running VM has no IOThread %u"), s->id);
             return -1;
         }
         ret = 0;
@@ -1069,7 +1085,7 @@ static int read_live(vt_conn *c, virDomainPtr dom, vt_step *s, vt_err *err)
         if (n < 0)
             break;
         if ((int)s->id >= n) {
-            vt_err_set(err, "the running VM has no vCPU %u", s->id);
+            vt_err_set(err, _("the running VM has no vCPU %u"), s->id);
             free(map);
             return -1;
         }
@@ -1112,7 +1128,7 @@ static int read_live(vt_conn *c, virDomainPtr dom, vt_step *s, vt_err *err)
     }
     free(map);
     if (ret < 0)
-        vt_err_set(err, "cannot read the value before it: %s", vir_msg());
+        vt_err_set(err, _("cannot read the value before it: %s"), vir_msg());
     return ret;
 }
 
@@ -1199,7 +1215,7 @@ static int coalesce_step(vt_step *s, unsigned frames, bool undo, vt_err *err)
     }
     if (now != frames) {
         free(s->result);
-        s->result = vt_asprintf("the tap %s kept rx-frames %u, not %u", s->path, now, frames);
+        s->result = vt_asprintf(_("the tap %s kept rx-frames %u, not %u"), s->path, now, frames);
     }
     return 0;
 }
@@ -1222,7 +1238,7 @@ static int run_step(vt_conn *c, vt_step *s, vt_err *err)
     dom = virDomainLookupByUUIDString(c->conn, s->uuid);
 
     if (!dom) {
-        vt_err_set(err, "%s no longer exists: %s", s->vm, vir_msg());
+        vt_err_set(err, _("%s no longer exists: %s"), s->vm, vir_msg());
         return -1;
     }
     if (s->kind == VT_STEP_DEFINE) {
@@ -1231,15 +1247,15 @@ static int run_step(vt_conn *c, vt_step *s, vt_err *err)
         if (fetch_inactive(c, s->uuid, true, &now, err) < 0)
             goto cleanup;
         if (strcmp(now, s->base_xml) != 0) {
-            vt_err_set(err, "%s: the definition changed since the plan was prepared; not "
-                       "redefined", s->vm);
+            vt_err_set(err, _("%s: the definition changed since the plan was prepared; not "
+                       "redefined"), s->vm);
             free(now);
             goto cleanup;
         }
         free(now);
         nd = virDomainDefineXMLFlags(c->conn, s->new_xml, VIR_DOMAIN_DEFINE_VALIDATE);
         if (!nd) {
-            vt_err_set(err, "%s: libvirt refused the new definition: %s", s->vm, vir_msg());
+            vt_err_set(err, _("%s: libvirt refused the new definition: %s"), s->vm, vir_msg());
             goto cleanup;
         }
         virDomainFree(nd);
@@ -1247,11 +1263,11 @@ static int run_step(vt_conn *c, vt_step *s, vt_err *err)
         goto cleanup;
     }
     if (read_live(c, dom, s, &rerr) < 0) {
-        vt_err_set(err, "%s: %s failed: %s", s->vm, s->call, rerr.msg);
+        vt_err_set(err, _("%s: %s failed: %s"), s->vm, s->call, rerr.msg);
         goto cleanup;
     }
     if (live_call(c, dom, s->kind, s->id, s->value, s->mode) < 0) {
-        vt_err_set(err, "%s: %s failed: %s", s->vm, s->call, vir_msg());
+        vt_err_set(err, _("%s: %s failed: %s"), s->vm, s->call, vir_msg());
         goto cleanup;
     }
     rc = 0;
@@ -1273,7 +1289,7 @@ static int undo_step(vt_conn *c, vt_step *s, vt_err *err)
     dom = virDomainLookupByUUIDString(c->conn, s->uuid);
 
     if (!dom) {
-        vt_err_set(err, "%s no longer exists", s->vm);
+        vt_err_set(err, _("%s no longer exists"), s->vm);
         return -1;
     }
     switch (s->kind) {
@@ -1369,7 +1385,7 @@ static int log_step(const char *path, const char *uri, const vt_applyplan *p, co
             return -1;
         }
         if (fd < 0 || !(f = fdopen(fd, "a"))) {
-            vt_err_set(err, "cannot write the apply log %s: %s", path, strerror(errno));
+            vt_err_set(err, _("cannot write the apply log %s: %s"), path, strerror(errno));
             if (fd >= 0)
                 close(fd);
             return -1;
@@ -1404,7 +1420,7 @@ static int log_step(const char *path, const char *uri, const vt_applyplan *p, co
         free(target);
     }
     if (fclose(f) != 0) {
-        vt_err_set(err, "cannot write the apply log %s: %s", path, strerror(errno));
+        vt_err_set(err, _("cannot write the apply log %s: %s"), path, strerror(errno));
         return -1;
     }
     return 0;
@@ -1420,10 +1436,10 @@ int vt_apply_run(vt_conn *c, vt_applyplan *p, const char *log_path, vt_apply_pro
 
     if (c->readonly) {
         if (c->readonly_fallback)
-            vt_err_set(err, "the connection is read-only: this user may not manage %s (run as root, or as a "
-                       "user libvirt lets manage it); nothing was applied", c->uri);
+            vt_err_set(err, _("the connection is read-only: this user may not manage %s (run as root, or as a "
+                       "user libvirt lets manage it); nothing was applied"), c->uri);
         else
-            vt_err_set(err, "the connection is read-only (-r): nothing was applied");
+            vt_err_set(err, _("the connection is read-only (-r): nothing was applied"));
         return -1;
     }
     {
@@ -1435,7 +1451,7 @@ int vt_apply_run(vt_conn *c, vt_applyplan *p, const char *log_path, vt_apply_pro
     }
     for (i = 0; i < p->nsteps; i++)
         if (vt_hostedit_step_conflict(&p->steps[i])) {
-            vt_err_set(err, "%s changed since the plan was prepared; nothing was applied",
+            vt_err_set(err, _("%s changed since the plan was prepared; nothing was applied"),
                        p->steps[i].path);
             for (size_t k = 0; k < p->nsteps; k++)
                 p->steps[k].state = VT_STEP_SKIPPED;
@@ -1447,13 +1463,13 @@ int vt_apply_run(vt_conn *c, vt_applyplan *p, const char *log_path, vt_apply_pro
         const vt_domain *d = vt_conn_find_uuid(c, p->vm_uuids[i]);
         const char *name = d && d->name ? d->name : p->vm_uuids[i];
         if (fetch_inactive(c, p->vm_uuids[i], false, &now, &serr) < 0) {
-            vt_err_set(err, "%s; nothing was applied", serr.msg);
+            vt_err_set(err, _("%s; nothing was applied"), serr.msg);
             return -1;
         }
         if (strcmp(now, p->vm_xml[i]) != 0) {
             free(now);
-            vt_err_set(err, "%s: the definition changed since the plan was prepared (redefined "
-                       "elsewhere); nothing was applied", name);
+            vt_err_set(err, _("%s: the definition changed since the plan was prepared (redefined "
+                       "elsewhere); nothing was applied"), name);
             for (size_t k = 0; k < p->nsteps; k++)
                 p->steps[k].state = VT_STEP_SKIPPED;
             return -1;
@@ -1469,10 +1485,14 @@ int vt_apply_run(vt_conn *c, vt_applyplan *p, const char *log_path, vt_apply_pro
             if (uses_libvirt(s) && vt_conn_lost(c)) {
                 /* the request may have reached the daemon before it went
                    away (or it may run it when it answers again) */
-                s->result = vt_asprintf("the connection was lost during the call; it may or may not "
-                                        "have taken effect: check with virsh (%s)", serr.msg);
-                vt_err_set(&serr, "%s: the connection to %s was lost during %s", s->vm ? s->vm : "host",
-                           c->uri, s->kind == VT_STEP_DEFINE ? "the define" : s->call);
+                s->result = vt_asprintf(_("the connection was lost during the call; it may or may not "
+                                        "have taken effect: check with virsh (%s)"), serr.msg);
+                if (s->kind == VT_STEP_DEFINE)
+                    vt_err_set(&serr, _("%s: the connection to %s was lost during the define"),
+                               s->vm ? s->vm : "host", c->uri);
+                else
+                    vt_err_set(&serr, _("%s: the connection to %s was lost during %s"),
+                               s->vm ? s->vm : "host", c->uri, s->call);
             } else {
                 s->result = vt_strdup(serr.msg);
             }
@@ -1522,7 +1542,7 @@ int vt_apply_run(vt_conn *c, vt_applyplan *p, const char *log_path, vt_apply_pro
         if (lost_why && uses_libvirt(s)) {
             s->state = VT_STEP_UNDO_FAILED;
             free(s->result);
-            s->result = vt_asprintf("could not be undone, still in effect: no connection (%s)", lost_why);
+            s->result = vt_asprintf(_("could not be undone, still in effect: no connection (%s)"), lost_why);
             log_step(logp, c->uri, p, s, "undo failed", &lerr);
             if (progress)
                 progress(ctx, s);
@@ -1531,12 +1551,12 @@ int vt_apply_run(vt_conn *c, vt_applyplan *p, const char *log_path, vt_apply_pro
         if (undo_step(c, s, &uerr) == 0) {
             s->state = VT_STEP_UNDONE;
             free(s->result);
-            s->result = vt_strdup("undone: back to the value before");
+            s->result = vt_strdup(_("undone: back to the value before"));
             log_step(logp, c->uri, p, s, "undone", &lerr);
         } else {
             s->state = VT_STEP_UNDO_FAILED;
             free(s->result);
-            s->result = vt_asprintf("could not be undone, still in effect: %s", uerr.msg);
+            s->result = vt_asprintf(_("could not be undone, still in effect: %s"), uerr.msg);
             log_step(logp, c->uri, p, s, "undo failed", &lerr);
         }
         if (progress)
@@ -1578,7 +1598,7 @@ int vt_apply_revert_plan(const char *log_path, const char *uri, char **plan, cha
     int ret = -1;
 
     if (!f) {
-        vt_err_set(err, "no apply log at %s: %s", path, strerror(errno));
+        vt_err_set(err, _("no apply log at %s: %s"), path, strerror(errno));
         return -1;
     }
     while (fgets(line, sizeof(line), f)) {
@@ -1633,9 +1653,12 @@ int vt_apply_revert_plan(const char *log_path, const char *uri, char **plan, cha
         }
         end = start;
     }
-    if (ret < 0)
-        vt_err_set(err, "the apply log %s has no host change left to revert%s%s (it puts back host "
-                   "knobs and NIC coalescing)", path, uri ? " on " : "", uri ? uri : "");
+    if (ret < 0 && uri)
+        vt_err_set(err, _("the apply log %s has no host change left to revert on %s (it puts back "
+                   "host knobs and NIC coalescing)"), path, uri);
+    else if (ret < 0)
+        vt_err_set(err, _("the apply log %s has no host change left to revert (it puts back host "
+                   "knobs and NIC coalescing)"), path);
     for (i = 0; i < n; i++) {
         free(ents[i].apply);
         free(ents[i].result);
@@ -1654,13 +1677,13 @@ static void describe_step(vt_buf *b, const vt_step *s, size_t n, bool with_diff)
     size_t i;
 
     vt_buf_addf(b, "  %zu. [%s] %s\n", n, vt_applyplan_effect_name(s->effect),
-                s->kind == VT_STEP_DEFINE ? "config: define the edited inactive XML" : s->call);
+                s->kind == VT_STEP_DEFINE ? _("config: define the edited inactive XML") : s->call);
     if (s->kind == VT_STEP_DEFINE)
-        vt_buf_addf(b, "       (%s)\n", s->validation ? s->validation : "not validated");
+        vt_buf_addf(b, "       (%s)\n", s->validation ? s->validation : _("not validated"));
     for (i = 0; i < s->nchanges; i++) {
         const vt_change *ch = &s->changes[i];
         if (ch->line)
-            vt_buf_addf(b, "       %s: %s -> %s   (line %d)\n", ch->what, ch->before, ch->after,
+            vt_buf_addf(b, _("       %s: %s -> %s   (line %d)\n"), ch->what, ch->before, ch->after,
                         ch->line);
         else
             vt_buf_addf(b, "       %s: %s -> %s\n", ch->what, ch->before, ch->after);
@@ -1685,13 +1708,13 @@ char *vt_apply_describe(const vt_applyplan *p, bool with_diffs)
     size_t i;
 
     if (!p->nsteps)
-        vt_buf_add(&b, "Nothing to change: every staged value is already in place.\n");
+        vt_buf_add(&b, _("Nothing to change: every staged value is already in place.\n"));
     for (i = 0; i < p->nsteps; i++) {
         const vt_step *s = &p->steps[i];
         const char *key = s->uuid ? s->uuid : "host";
         if (!vm || strcmp(vm, key) != 0) {
             if (s->uuid)
-                vt_buf_addf(&b, "vm %s (%s)\n", s->vm, s->vm_active ? "running" : "shut off");
+                vt_buf_addf(&b, "vm %s (%s)\n", s->vm, s->vm_active ? _("running") : _("shut off"));
             else
                 vt_buf_add(&b, "host\n");
             vm = key;
@@ -1699,7 +1722,7 @@ char *vt_apply_describe(const vt_applyplan *p, bool with_diffs)
         describe_step(&b, s, i + 1, with_diffs);
     }
     for (i = 0; i < p->nwarnings; i++)
-        vt_buf_addf(&b, "warning: %s\n", p->warnings[i]);
+        vt_buf_addf(&b, _("warning: %s\n"), p->warnings[i]);
     {
         char *t = vt_apply_judgement_text(p);
         vt_buf_add(&b, t);
@@ -1715,17 +1738,20 @@ char *vt_apply_judgement_text(const vt_applyplan *p)
     char *t;
 
     if (!j->judged) {
-        vt_buf_addf(&b, "advisor: %s\n", j->why ? j->why : "not judged");
+        vt_buf_addf(&b, _("advisor: %s\n"), j->why ? j->why : _("not judged"));
         return vt_buf_steal(&b);
     }
     t = vt_judgement_text(j, "  ");
     if (!*t) {
-        vt_buf_add(&b, "advisor: these edits change none of its warnings or failures\n");
+        vt_buf_add(&b, _("advisor: these edits change none of its warnings or failures\n"));
     } else {
-        vt_buf_addf(&b, "advisor, over the host as these edits would leave it:\n%s", t);
-        vt_buf_addf(&b, "advisor: %zu new failure%s, %zu new warning%s, %zu resolved\n", j->new_failures,
-                    j->new_failures == 1 ? "" : "s", j->new_warnings, j->new_warnings == 1 ? "" : "s",
-                    j->resolved);
+        VT_AUTOFREE char *nf = vt_asprintf(P_("%zu new failure", "%zu new failures", j->new_failures),
+                                           j->new_failures);
+        VT_AUTOFREE char *nw = vt_asprintf(P_("%zu new warning", "%zu new warnings", j->new_warnings),
+                                           j->new_warnings);
+        vt_buf_addf(&b, _("advisor, over the host as these edits would leave it:\n%s"), t);
+        /* TRANSLATORS: the first two %s are "N new failures" and "N new warnings" */
+        vt_buf_addf(&b, _("advisor: %s, %s, %zu resolved\n"), nf, nw, j->resolved);
     }
     free(t);
     return vt_buf_steal(&b);

@@ -4,16 +4,16 @@
 #include <string.h>
 
 static const char *const effect_names[VT_EFFECT_LAST] = {
-    [VT_EFFECT_LIVE_NOW] = "live now",
-    [VT_EFFECT_NEXT_START] = "at next start",
-    [VT_EFFECT_NEEDS_RESTART] = "needs restart",
-    [VT_EFFECT_UNTIL_REBOOT] = "live now, until reboot",
-    [VT_EFFECT_AT_BOOT] = "at next boot",
+    [VT_EFFECT_LIVE_NOW] = N_("live now"),
+    [VT_EFFECT_NEXT_START] = N_("at next start"),
+    [VT_EFFECT_NEEDS_RESTART] = N_("needs restart"),
+    [VT_EFFECT_UNTIL_REBOOT] = N_("live now, until reboot"),
+    [VT_EFFECT_AT_BOOT] = N_("at next boot"),
 };
 
 const char *vt_applyplan_effect_name(vt_effect e)
 {
-    return e < VT_EFFECT_LAST ? effect_names[e] : "?";
+    return e < VT_EFFECT_LAST ? _(effect_names[e]) : "?";
 }
 
 /* Every effect the steps have, so that the counts always add up to the
@@ -29,7 +29,7 @@ char *vt_applyplan_effect_summary(const vt_applyplan *p, const char *sep)
             n[p->steps[i].effect]++;
     for (int e = 0; e < VT_EFFECT_LAST; e++)
         if (n[e])
-            vt_buf_addf(&b, "%s%s: %zu", b.len ? sep : "", effect_names[e], n[e]);
+            vt_buf_addf(&b, "%s%s: %zu", b.len ? sep : "", _(effect_names[e]), n[e]);
     return vt_buf_steal(&b);
 }
 
@@ -58,7 +58,7 @@ void vt_applyplan_warn(vt_applyplan *p, const char *fmt, ...)
 {
     va_list ap;
     vt_buf b = { 0 };
-    char tmp[512];
+    char tmp[1024];
 
     va_start(ap, fmt);
     vsnprintf(tmp, sizeof(tmp), fmt, ap);
@@ -82,7 +82,7 @@ void vt_applyplan_add_change(vt_step *s, const char *what, const char *before, c
 void vt_applyplan_where(const vt_edit *e, char *buf, size_t n)
 {
     if (e->line > 0)
-        snprintf(buf, n, "line %d: ", e->line);
+        snprintf(buf, n, _("line %d: "), e->line);
     else
         buf[0] = '\0';
 }
@@ -159,10 +159,13 @@ void vt_judgement_clear(vt_judgement *j)
 const char *vt_verdict_word(vt_verdict_kind k)
 {
     switch (k) {
-    case VT_VERDICT_RESOLVES: return "resolves";
-    case VT_VERDICT_INTRODUCES: return "introduces";
-    case VT_VERDICT_PENDING: return "pending restart";
-    case VT_VERDICT_STILL: return "still";
+    /* TRANSLATORS: a verdict on one advisor finding, before its text: "resolves: ..." */
+    case VT_VERDICT_RESOLVES: return _("resolves");
+    /* TRANSLATORS: a verdict on one advisor finding, before its text: "introduces: ..." */
+    case VT_VERDICT_INTRODUCES: return _("introduces");
+    case VT_VERDICT_PENDING: return _("pending restart");
+    /* TRANSLATORS: a verdict on one advisor finding: the finding is still there */
+    case VT_VERDICT_STILL: return _("still");
     }
     return "?";
 }

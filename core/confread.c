@@ -45,7 +45,7 @@ static char *parse_value(const char **pp, int *line, bool in_list, vt_err *err)
             vt_buf_addn(&b, p, 1);
         }
         if (*p != '"') {
-            vt_err_set(err, "line %d: unterminated string", *line);
+            vt_err_set(err, _("line %d: unterminated string"), *line);
             vt_buf_free(&b);
             return NULL;
         }
@@ -64,7 +64,7 @@ static char *parse_value(const char **pp, int *line, bool in_list, vt_err *err)
             }
             if (!first) {
                 if (*p != ',') {
-                    vt_err_set(err, "line %d: expected ',' or ']' in a list", *line);
+                    vt_err_set(err, _("line %d: expected ',' or ']' in a list"), *line);
                     vt_buf_free(&b);
                     return NULL;
                 }
@@ -88,13 +88,13 @@ static char *parse_value(const char **pp, int *line, bool in_list, vt_err *err)
         while (isdigit((unsigned char)*p))
             p++;
         if (p - s == 1 && *s == '-') {
-            vt_err_set(err, "line %d: bad number", *line);
+            vt_err_set(err, _("line %d: bad number"), *line);
             return NULL;
         }
         *pp = p;
         return vt_strndup(s, (size_t)(p - s));
     }
-    vt_err_set(err, "line %d: expected a \"string\", a number or a [list]", *line);
+    vt_err_set(err, _("line %d: expected a \"string\", a number or a [list]"), *line);
     return NULL;
 }
 
@@ -120,12 +120,12 @@ int vt_conf_parse_libvirt(const char *text, vt_conf *out, vt_err *err)
             p++;
         klen = (size_t)(p - key);
         if (!klen) {
-            vt_err_set(err, "line %d: expected a setting name", line);
+            vt_err_set(err, _("line %d: expected a setting name"), line);
             goto error;
         }
         p = skip_ws(p, NULL);
         if (*p != '=') {
-            vt_err_set(err, "line %d: expected '=' after %.*s", line, (int)klen, key);
+            vt_err_set(err, _("line %d: expected '=' after %.*s"), line, (int)klen, key);
             goto error;
         }
         p = skip_ws(p + 1, NULL);
@@ -143,7 +143,7 @@ int vt_conf_parse_libvirt(const char *text, vt_conf *out, vt_err *err)
             while (*p && *p != '\n')
                 p++;
         if (*p && *p != '\n') {
-            vt_err_set(err, "line %d: unexpected text after the value", line);
+            vt_err_set(err, _("line %d: unexpected text after the value"), line);
             goto error;
         }
     }
@@ -178,7 +178,7 @@ int vt_conf_parse_sasl(const char *text, vt_conf *out, vt_err *err)
         }
         colon = memchr(k, ':', (size_t)(end - k));
         if (!colon || colon == k) {
-            vt_err_set(err, "line %d: expected \"key: value\"", line);
+            vt_err_set(err, _("line %d: expected \"key: value\""), line);
             vt_conf_clear(&c);
             return -1;
         }
@@ -332,11 +332,11 @@ char *vt_conf_set_libvirt(const char *text, const char *key, const char *literal
     /* the literal must be a value libvirt reads, alone on its line */
     line = vt_asprintf("%s = %s\n", key, literal);
     if (vt_conf_parse_libvirt(line, &probe, &e) < 0 || probe.n != 1) {
-        vt_err_set(err, "%s = %s is not a libvirt setting: %s", key, literal, e.msg);
+        vt_err_set(err, _("%s = %s is not a libvirt setting: %s"), key, literal, e.msg);
         goto cleanup;
     }
     if (vt_conf_parse_libvirt(text, &c, &e) < 0) {
-        vt_err_set(err, "not rewritten, it does not parse: %s", e.msg);
+        vt_err_set(err, _("not rewritten, it does not parse: %s"), e.msg);
         goto cleanup;
     }
     out = conf_set(text, &c, key, literal, "%s = %s\n", '=');
@@ -355,11 +355,11 @@ char *vt_conf_set_sasl(const char *text, const char *key, const char *value, vt_
     char *out;
 
     if (strchr(value, '\n') || strchr(key, ':') || strchr(key, '\n')) {
-        vt_err_set(err, "%s: %s cannot be written as a SASL setting", key, value);
+        vt_err_set(err, _("%s: %s cannot be written as a SASL setting"), key, value);
         return NULL;
     }
     if (vt_conf_parse_sasl(text, &c, &e) < 0) {
-        vt_err_set(err, "not rewritten, it does not parse: %s", e.msg);
+        vt_err_set(err, _("not rewritten, it does not parse: %s"), e.msg);
         return NULL;
     }
     out = conf_set(text, &c, key, value, "%s: %s\n", ':');

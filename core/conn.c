@@ -43,7 +43,7 @@ int vt_events_start(vt_err *err)
 {
     pthread_once(&events_once, events_init);
     if (!events_ok) {
-        vt_err_set(err, "cannot start the libvirt event loop");
+        vt_err_set(err, _("cannot start the libvirt event loop"));
         return -1;
     }
     return 0;
@@ -57,7 +57,7 @@ bool vt_events_running(void)
 static const char *virt_last_error(void)
 {
     virErrorPtr e = virGetLastError();
-    return e && e->message ? e->message : "unknown libvirt error";
+    return e && e->message ? e->message : _("unknown libvirt error");
 }
 
 /* ---- events: mark, never fetch ---- */
@@ -505,7 +505,7 @@ static void conn_opened(vt_conn *c, vt_attempt *t)
 vt_conn *vt_conn_open(const vt_conn_opts *opts, vt_err *err)
 {
     vt_conn *c = conn_new(opts);
-    const char *what = opts->uri ? opts->uri : "the default libvirt URI";
+    const char *what = opts->uri ? opts->uri : _("the default libvirt URI");
     int wait = opts->open_wait_ms > 0 && !uri_interactive(opts->uri) ? opts->open_wait_ms : -1;
     vt_attempt *t;
 
@@ -514,13 +514,13 @@ vt_conn *vt_conn_open(const vt_conn_opts *opts, vt_err *err)
     t = attempt_start(opts->uri, opts->readonly);
     if (!bg_wait(&t->task, wait)) {
         bg_abandon(&t->task);
-        vt_err_set(err, "cannot connect to %s: the daemon accepts the connection but did not answer in %d s",
+        vt_err_set(err, _("cannot connect to %s: the daemon accepts the connection but did not answer in %d s"),
                    what, wait / 1000);
         vt_conn_free(c);
         return NULL;
     }
     if (!t->conn) {
-        vt_err_set(err, "cannot connect to %s: %s", what, t->msg);
+        vt_err_set(err, _("cannot connect to %s: %s"), what, t->msg);
         attempt_free(&t->task);
         vt_conn_free(c);
         return NULL;
@@ -554,7 +554,7 @@ int vt_conn_open_wait(vt_conn *c, int wait_ms)
         return 1;
     c->attempt = NULL;
     if (!t->conn) {
-        vt_err_set(&c->err, "cannot connect to %s: %s", c->uri, t->msg);
+        vt_err_set(&c->err, _("cannot connect to %s: %s"), c->uri, t->msg);
         attempt_free(&t->task);
         return -1;
     }
@@ -588,12 +588,12 @@ int vt_conn_reconnect(vt_conn *c, int wait_ms)
         c->attempt = t;
     }
     if (!bg_wait(&t->task, wait_ms)) {
-        vt_err_set(&c->err, "%s accepts the connection but does not answer (still waiting)", c->uri);
+        vt_err_set(&c->err, _("%s accepts the connection but does not answer (still waiting)"), c->uri);
         return -1;
     }
     c->attempt = NULL;
     if (!t->conn) {
-        vt_err_set(&c->err, "cannot connect to %s: %s", c->uri, t->msg);
+        vt_err_set(&c->err, _("cannot connect to %s: %s"), c->uri, t->msg);
         attempt_free(&t->task);
         return -1;
     }
@@ -1038,11 +1038,11 @@ static void fetch_definition(vt_refresh_job *j, fetched *f)
     if (!live_xml) {
         virErrorPtr e = virGetLastError();
         f->vir_code = e ? e->code : 0;
-        vt_err_set(&f->err, "cannot read the XML of %s: %s", f->uuid, virt_last_error());
+        vt_err_set(&f->err, _("cannot read the XML of %s: %s"), f->uuid, virt_last_error());
         goto cleanup;
     }
     if (!(f->live = vt_domdef_parse(live_xml, &perr))) {
-        vt_err_set(&f->err, "domain %s: %s", f->uuid, perr.msg);
+        vt_err_set(&f->err, _("domain %s: %s"), f->uuid, perr.msg);
         goto cleanup;
     }
     if (state_active(f->state)) {
@@ -1051,11 +1051,11 @@ static void fetch_definition(vt_refresh_job *j, fetched *f)
         if (!f->cfg_xml) {
             virErrorPtr e = virGetLastError();
             f->vir_code = e ? e->code : 0;
-            vt_err_set(&f->err, "cannot read the inactive XML of %s: %s", f->uuid, virt_last_error());
+            vt_err_set(&f->err, _("cannot read the inactive XML of %s: %s"), f->uuid, virt_last_error());
             goto cleanup;
         }
         if (!(f->cfg = vt_domdef_parse(f->cfg_xml, &perr))) {
-            vt_err_set(&f->err, "domain %s (inactive): %s", f->uuid, perr.msg);
+            vt_err_set(&f->err, _("domain %s (inactive): %s"), f->uuid, perr.msg);
             goto cleanup;
         }
     } else {
@@ -1151,7 +1151,7 @@ static void job_run(bg_task *bt)
     j->stats_at_ns = vt_now_ns();
     j->stats_calls++;
     if (n < 0) {
-        vt_err_set(&j->err, "cannot read domain stats from %s: %s", j->uri, virt_last_error());
+        vt_err_set(&j->err, _("cannot read domain stats from %s: %s"), j->uri, virt_last_error());
         j->rc = -1;
         return;
     }
@@ -1350,7 +1350,7 @@ int vt_conn_refresh_start(vt_conn *c)
         return 0;
     vt_err_clear(&c->err);
     if (!c->conn) {
-        vt_err_set(&c->err, "not connected to %s", c->uri);
+        vt_err_set(&c->err, _("not connected to %s"), c->uri);
         return -1;
     }
     refresh_topology(c);

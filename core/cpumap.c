@@ -63,7 +63,7 @@ static int place(vt_cpumap *m, size_t vm, const char *pin, const vt_cpuset *dflt
         return 0;
     }
     if (vt_cpuset_parse(pin, &s, &perr) < 0) {
-        vt_err_set(err, "VM %s: %s pin '%s': %s", m->names[vm], what, pin, perr.msg);
+        vt_err_set(err, _("VM %s: %s pin '%s': %s"), m->names[vm], what, pin, perr.msg);
         return -1;
     }
     mark(m, vm, &s, bit | pinned_bit);
@@ -91,7 +91,7 @@ static int place_vm(vt_cpumap *m, const vt_host *h, size_t vm, const vt_domdef *
     if (!def || !dstr)
         return 0;
     if (vt_cpuset_parse(dstr, &dflt, &perr) < 0) {
-        vt_err_set(err, "VM %s: <vcpu cpuset='%s'>: %s", m->names[vm], dstr, perr.msg);
+        vt_err_set(err, _("VM %s: <vcpu cpuset='%s'>: %s"), m->names[vm], dstr, perr.msg);
         return -1;
     }
     /* only the current vCPUs have threads; a pin for a vCPU that is not

@@ -121,12 +121,12 @@ static void cpu_error(vt_err *err, enum num_result r, const char *item, size_t i
                       const char *num, size_t n)
 {
     if (r == NUM_RANGE)
-        vt_err_set(err, "CPU %s is out of range (max %d)", VT_QUOTE(num, n), VT_CPUSET_MAX - 1);
+        vt_err_set(err, _("CPU %s is out of range (max %d)"), VT_QUOTE(num, n), VT_CPUSET_MAX - 1);
     else if (n == 0)
-        vt_err_set(err, "invalid CPU set item \"%s\": missing CPU number",
+        vt_err_set(err, _("invalid CPU set item \"%s\": missing CPU number"),
                    VT_QUOTE(item, item_len));
     else
-        vt_err_set(err, "invalid CPU set item \"%s\": \"%s\" is not a CPU number",
+        vt_err_set(err, _("invalid CPU set item \"%s\": \"%s\" is not a CPU number"),
                    VT_QUOTE(item, item_len), VT_QUOTE(num, n));
 }
 
@@ -145,7 +145,7 @@ static int parse_item(const char *item, size_t len, vt_cpuset *set, vt_err *err)
         /* A dash after the first digit means a range; "^-1" is just a
          * bad number. */
         if (n > 1 && memchr(num + 1, '-', n - 1)) {
-            vt_err_set(err, "\"%s\": only a single CPU can be excluded", VT_QUOTE(item, len));
+            vt_err_set(err, _("\"%s\": only a single CPU can be excluded"), VT_QUOTE(item, len));
             return -1;
         }
         r = parse_cpu(num, n, &lo);
@@ -182,7 +182,7 @@ static int parse_item(const char *item, size_t len, vt_cpuset *set, vt_err *err)
         return -1;
     }
     if (lo > hi) {
-        vt_err_set(err, "invalid CPU range \"%s\": start is after end", VT_QUOTE(item, len));
+        vt_err_set(err, _("invalid CPU range \"%s\": start is after end"), VT_QUOTE(item, len));
         return -1;
     }
     for (unsigned c = lo; c <= hi; c++)
@@ -197,7 +197,7 @@ int vt_cpuset_parse(const char *str, vt_cpuset *out, vt_err *err)
     unsigned idx = 1;
 
     if (!str || !*str) {
-        vt_err_set(err, "empty CPU set");
+        vt_err_set(err, _("empty CPU set"));
         return -1;
     }
 
@@ -208,7 +208,7 @@ int vt_cpuset_parse(const char *str, vt_cpuset *out, vt_err *err)
         size_t len = strcspn(p, ",");
 
         if (len == 0) {
-            vt_err_set(err, "invalid CPU set \"%s\": item %u is empty", VT_QUOTE(str, strlen(str)),
+            vt_err_set(err, _("invalid CPU set \"%s\": item %u is empty"), VT_QUOTE(str, strlen(str)),
                        idx);
             return -1;
         }
@@ -221,7 +221,7 @@ int vt_cpuset_parse(const char *str, vt_cpuset *out, vt_err *err)
     }
 
     if (vt_cpuset_is_empty(&set)) {
-        vt_err_set(err, "CPU set \"%s\" contains no CPUs", VT_QUOTE(str, strlen(str)));
+        vt_err_set(err, _("CPU set \"%s\" contains no CPUs"), VT_QUOTE(str, strlen(str)));
         return -1;
     }
     *out = set;
@@ -289,14 +289,14 @@ int vt_hexmask_parse(const char *str, vt_cpuset *out, vt_err *err)
     unsigned idx;
 
     if (!str) {
-        vt_err_set(err, "empty hex mask");
+        vt_err_set(err, _("empty hex mask"));
         return -1;
     }
     len = strlen(str);
     if (len > 0 && str[len - 1] == '\n')
         len--;
     if (len == 0) {
-        vt_err_set(err, "empty hex mask");
+        vt_err_set(err, _("empty hex mask"));
         return -1;
     }
 
@@ -304,7 +304,7 @@ int vt_hexmask_parse(const char *str, vt_cpuset *out, vt_err *err)
         if (str[i] == ',')
             ngroups++;
     if (ngroups > VT_HEX_GROUPS_MAX) {
-        vt_err_set(err, "hex mask has %zu groups, more than %d", ngroups, VT_HEX_GROUPS_MAX);
+        vt_err_set(err, _("hex mask has %zu groups, more than %d"), ngroups, VT_HEX_GROUPS_MAX);
         return -1;
     }
 
@@ -316,7 +316,7 @@ int vt_hexmask_parse(const char *str, vt_cpuset *out, vt_err *err)
         uint32_t v = 0;
 
         if (glen == 0) {
-            vt_err_set(err, "hex mask \"%s\": group %u of %zu is empty", VT_QUOTE(str, len), idx,
+            vt_err_set(err, _("hex mask \"%s\": group %u of %zu is empty"), VT_QUOTE(str, len), idx,
                        ngroups);
             return -1;
         }
@@ -325,7 +325,7 @@ int vt_hexmask_parse(const char *str, vt_cpuset *out, vt_err *err)
             char cn[8];
 
             if (d < 0) {
-                vt_err_set(err, "hex group \"%s\" has a non-hex character %s", VT_QUOTE(p, glen),
+                vt_err_set(err, _("hex group \"%s\" has a non-hex character %s"), VT_QUOTE(p, glen),
                            vt_char_name(p[i], cn));
                 return -1;
             }
@@ -333,7 +333,7 @@ int vt_hexmask_parse(const char *str, vt_cpuset *out, vt_err *err)
         }
         /* Checked after the characters so "0x3" reads as a bad 'x'. */
         if (glen > 8) {
-            vt_err_set(err, "hex group \"%s\" has more than 8 digits", VT_QUOTE(p, glen));
+            vt_err_set(err, _("hex group \"%s\" has more than 8 digits"), VT_QUOTE(p, glen));
             return -1;
         }
         set_group(&set, (unsigned)(ngroups - idx), v);

@@ -71,14 +71,14 @@ vt_demo *vt_demo_setup(const char *datadir, vt_err *err)
     const char *tmp = getenv("TMPDIR");
 
     if (!realpath(host, abs)) {
-        vt_err_set(err, "demo host not found at %s (set VIRT_TUNE_DATADIR)", host);
+        vt_err_set(err, _("demo host not found at %s (set VIRT_TUNE_DATADIR)"), host);
         goto error;
     }
     d->uri = vt_asprintf("test://%s", abs);
     remove_stale(tmp && *tmp ? tmp : "/tmp");
     d->tmpdir = vt_asprintf("%s/virt-tune-demo.XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(d->tmpdir)) {
-        vt_err_set(err, "cannot create a directory for the demo in %s", tmp && *tmp ? tmp : "/tmp");
+        vt_err_set(err, _("cannot create a directory for the demo in %s"), tmp && *tmp ? tmp : "/tmp");
         free(d->tmpdir);
         d->tmpdir = NULL;
         goto error;
@@ -89,7 +89,7 @@ vt_demo *vt_demo_setup(const char *datadir, vt_err *err)
     d->state_dir = vt_asprintf("%s/state", d->tmpdir);
     d->log_path = vt_asprintf("%s/apply.log", d->state_dir);
     if (mkdir(d->state_dir, 0700) < 0) {
-        vt_err_set(err, "cannot create %s: %s", d->state_dir, strerror(errno));
+        vt_err_set(err, _("cannot create %s: %s"), d->state_dir, strerror(errno));
         goto error;
     }
     {

@@ -332,14 +332,14 @@ vt_domdef *vt_domdef_parse(const char *xml, vt_err *err)
     VT_AUTOFREE char *id = NULL;
 
     if (!xml || !*xml) {
-        vt_err_set(err, "empty domain XML");
+        vt_err_set(err, _("empty domain XML"));
         return NULL;
     }
     if (!(doc = vt_xml_read(xml, "domain XML", err)))
         return NULL;
     root = xmlDocGetRootElement(doc);
     if (!vt_xml_is(root, "domain")) {
-        vt_err_set(err, "not a libvirt domain: root element is <%s>",
+        vt_err_set(err, _("not a libvirt domain: root element is <%s>"),
                    root ? (const char *)root->name : "none");
         goto cleanup;
     }

@@ -17,22 +17,22 @@ static int copy_file(const char *src, const char *dst, mode_t mode, vt_err *err)
     ssize_t r;
 
     if ((in = open(src, O_RDONLY | O_CLOEXEC)) < 0) {
-        vt_err_set(err, "cannot read %s: %s", src, strerror(errno));
+        vt_err_set(err, _("cannot read %s: %s"), src, strerror(errno));
         goto cleanup;
     }
     if ((out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode & 0777)) < 0) {
-        vt_err_set(err, "cannot create %s: %s", dst, strerror(errno));
+        vt_err_set(err, _("cannot create %s: %s"), dst, strerror(errno));
         goto cleanup;
     }
     while ((r = read(in, buf, sizeof(buf))) != 0) {
         if (r < 0) {
             if (errno == EINTR)
                 continue;
-            vt_err_set(err, "cannot read %s: %s", src, strerror(errno));
+            vt_err_set(err, _("cannot read %s: %s"), src, strerror(errno));
             goto cleanup;
         }
         if (write(out, buf, (size_t)r) != r) {
-            vt_err_set(err, "cannot write %s: %s", dst, strerror(errno));
+            vt_err_set(err, _("cannot write %s: %s"), dst, strerror(errno));
             goto cleanup;
         }
     }
@@ -46,7 +46,7 @@ cleanup:
     if (in >= 0)
         close(in);
     if (out >= 0 && close(out) < 0 && ret == 0) {
-        vt_err_set(err, "cannot write %s: %s", dst, strerror(errno));
+        vt_err_set(err, _("cannot write %s: %s"), dst, strerror(errno));
         ret = -1;
     }
     return ret;
@@ -60,12 +60,12 @@ static int copy_link(const char *src, const char *dst, vt_err *err)
     ssize_t n = readlink(src, to, sizeof(to) - 1);
 
     if (n < 0) {
-        vt_err_set(err, "cannot read link %s: %s", src, strerror(errno));
+        vt_err_set(err, _("cannot read link %s: %s"), src, strerror(errno));
         return -1;
     }
     to[n] = '\0';
     if (symlink(to, dst) < 0 && errno != EEXIST) {
-        vt_err_set(err, "cannot create link %s: %s", dst, strerror(errno));
+        vt_err_set(err, _("cannot create link %s: %s"), dst, strerror(errno));
         return -1;
     }
     return 0;
@@ -79,16 +79,16 @@ int vt_copy_tree(const char *src, const char *dst, vt_err *err)
     int ret = 0;
 
     if (lstat(src, &st) < 0 || !S_ISDIR(st.st_mode)) {
-        vt_err_set(err, "cannot read directory %s: %s", src,
+        vt_err_set(err, _("cannot read directory %s: %s"), src,
                    errno ? strerror(errno) : "not a directory");
         return -1;
     }
     if (mkdir(dst, 0755) < 0 && errno != EEXIST) {
-        vt_err_set(err, "cannot create %s: %s", dst, strerror(errno));
+        vt_err_set(err, _("cannot create %s: %s"), dst, strerror(errno));
         return -1;
     }
     if (!(d = opendir(src))) {
-        vt_err_set(err, "cannot read directory %s: %s", src, strerror(errno));
+        vt_err_set(err, _("cannot read directory %s: %s"), src, strerror(errno));
         return -1;
     }
     while (ret == 0 && (de = readdir(d))) {
@@ -158,7 +158,7 @@ static int write_tmp(const char *path, const char *content, const struct stat *l
     int fd = mkstemp(tmp);
 
     if (fd < 0) {
-        vt_err_set(err, "cannot create a file next to %s: %s", path, strerror(errno));
+        vt_err_set(err, _("cannot create a file next to %s: %s"), path, strerror(errno));
         free(tmp);
         return -1;
     }
@@ -167,14 +167,14 @@ static int write_tmp(const char *path, const char *content, const struct stat *l
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
-            vt_err_set(err, "cannot write %s: %s", tmp, strerror(errno));
+            vt_err_set(err, _("cannot write %s: %s"), tmp, strerror(errno));
             goto fail;
         }
         off += (size_t)n;
     }
     if (fchmod(fd, like ? like->st_mode & 07777 : mode) < 0 ||
         (like && fchown(fd, like->st_uid, like->st_gid) < 0) || fsync(fd) < 0) {
-        vt_err_set(err, "cannot write %s: %s", tmp, strerror(errno));
+        vt_err_set(err, _("cannot write %s: %s"), tmp, strerror(errno));
         goto fail;
     }
     close(fd);
@@ -225,8 +225,8 @@ int vt_refuse_symlink(const char *path, vt_err *err)
         return 0;
     n = readlink(path, to, sizeof(to) - 1);
     to[n > 0 ? n : 0] = '\0';
-    vt_err_set(err, "%s is a symbolic link (to %s): not written; virt-tune writes only regular files, "
-               "never through a link", path, to);
+    vt_err_set(err, _("%s is a symbolic link (to %s): not written; virt-tune writes only regular files, "
+               "never through a link"), path, to);
     return -1;
 }
 
@@ -239,14 +239,14 @@ static char *read_nofollow(const char *path, vt_err *err)
     ssize_t n;
 
     if (fd < 0) {
-        vt_err_set(err, "cannot read %s: %s", path, strerror(errno));
+        vt_err_set(err, _("cannot read %s: %s"), path, strerror(errno));
         return NULL;
     }
     while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            vt_err_set(err, "cannot read %s: %s", path, strerror(errno));
+            vt_err_set(err, _("cannot read %s: %s"), path, strerror(errno));
             close(fd);
             free(vt_buf_steal(&b));
             return NULL;
@@ -277,7 +277,7 @@ int vt_file_replace(const char *path, const char *content, mode_t mode, const ch
     vt_mkdirs_for(path, 0755);
     exists = lstat(path, &st) == 0;
     if (exists && !S_ISREG(st.st_mode)) {
-        vt_err_set(err, "%s is not a regular file: not written", path);
+        vt_err_set(err, _("%s is not a regular file: not written"), path);
         return -1;
     }
     /* The new content first: when it cannot be written (a full disk, a
@@ -293,7 +293,7 @@ int vt_file_replace(const char *path, const char *content, mode_t mode, const ch
                 if (rename(btmp, bak) == 0)
                     rc = 0;
                 else
-                    vt_err_set(err, "cannot write the backup %s: %s", bak, strerror(errno));
+                    vt_err_set(err, _("cannot write the backup %s: %s"), bak, strerror(errno));
             }
         }
         if (rc == 0)
@@ -312,7 +312,7 @@ int vt_file_replace(const char *path, const char *content, mode_t mode, const ch
     if (exists)
         copy_context(path, tmp);
     if (rename(tmp, path) < 0) {
-        vt_err_set(err, "cannot replace %s: %s", path, strerror(errno));
+        vt_err_set(err, _("cannot replace %s: %s"), path, strerror(errno));
         unlink(tmp);
         free(tmp);
         return -1;
@@ -353,17 +353,17 @@ int vt_file_remove(const char *path, const char *backup_suffix, vt_err *err)
     if (lstat(path, &st) < 0) {
         if (errno == ENOENT)
             return 0;
-        vt_err_set(err, "cannot remove %s: %s", path, strerror(errno));
+        vt_err_set(err, _("cannot remove %s: %s"), path, strerror(errno));
         return -1;
     }
     if (!S_ISREG(st.st_mode)) {
-        vt_err_set(err, "%s is not a regular file: not removed", path);
+        vt_err_set(err, _("%s is not a regular file: not removed"), path);
         return -1;
     }
     /* renamed, not copied: the backup is the very file (owner, mode,
        context), it needs no free space, and the name goes in one step */
     if (bak ? rename(path, bak) < 0 : unlink(path) < 0) {
-        vt_err_set(err, "cannot remove %s: %s", path, strerror(errno));
+        vt_err_set(err, _("cannot remove %s: %s"), path, strerror(errno));
         return -1;
     }
     sync_dir_of(path);

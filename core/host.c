@@ -433,7 +433,7 @@ int vt_host_read_sysfs(vt_host *h, const char *root, vt_err *err)
     vt_cpuset set;
 
     if (stat(root, &st) < 0 || !S_ISDIR(st.st_mode)) {
-        vt_err_set(err, "cannot read sysfs root %s: %s", root,
+        vt_err_set(err, _("cannot read sysfs root %s: %s"), root,
                    errno ? strerror(errno) : "not a directory");
         return -1;
     }

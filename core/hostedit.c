@@ -28,7 +28,7 @@ static const char *vir_msg(void)
 {
     virErrorPtr e = virGetLastError();
 
-    return e && e->message ? e->message : "unknown libvirt error";
+    return e && e->message ? e->message : _("unknown libvirt error");
 }
 
 /* ---- files ---- */
@@ -64,16 +64,16 @@ static void write_error(const char *path, int errnum, const char *value, vt_err 
     struct stat st;
 
     if ((errnum == EACCES || errnum == EPERM) && stat(path, &st) == 0 && !(st.st_mode & 0222))
-        vt_err_set(err, "%s is read-only on this kernel (mode %04o), even for root", path,
+        vt_err_set(err, _("%s is read-only on this kernel (mode %04o), even for root"), path,
                    (unsigned)(st.st_mode & 07777));
     else if (errnum == EACCES || errnum == EPERM)
-        vt_err_set(err, "not permitted to write %s (needs root)", path);
+        vt_err_set(err, _("not permitted to write %s (needs root)"), path);
     else if (errnum == EINVAL || errnum == ERANGE)
-        vt_err_set(err, "the kernel refused \"%s\" for %s (not a value it accepts)", value, path);
+        vt_err_set(err, _("the kernel refused \"%s\" for %s (not a value it accepts)"), value, path);
     else if (errnum == ENOENT)
-        vt_err_set(err, "%s does not exist on this kernel", path);
+        vt_err_set(err, _("%s does not exist on this kernel"), path);
     else
-        vt_err_set(err, "cannot write \"%s\" to %s: %s", value, path, strerror(errnum));
+        vt_err_set(err, _("cannot write \"%s\" to %s: %s"), value, path, strerror(errnum));
 }
 
 /* A stand-in tree (--sysfs-root, the demo) is plain files, not the
@@ -231,8 +231,8 @@ static void workqueue_overlap(const vt_conn *c, vt_applyplan *p, const vt_cpuset
                 vt_cpuset_parse(d->live->vcpupins[j].cpuset, &pin, NULL) < 0 ||
                 !vt_cpuset_intersects(&pin, set))
                 continue;
-            vt_applyplan_warn(p, "%sworkqueue CPUs overlap the pinned vCPU %u of %s (on %s): "
-                              "kworkers will run beside it", w, d->live->vcpupins[j].id, d->name,
+            vt_applyplan_warn(p, _("%sworkqueue CPUs overlap the pinned vCPU %u of %s (on %s): "
+                              "kworkers will run beside it"), w, d->live->vcpupins[j].id, d->name,
                               d->live->vcpupins[j].cpuset);
             break;
         }
@@ -258,12 +258,12 @@ static int prepare_param(vt_conn *c, vt_applyplan *p, const vt_edit *e, const ch
     snprintf(before, sizeof(before), "%llu", f->value);
     if (!f->writable) {
         if (!e->persist && !e->unpersist) {
-            vt_err_set(err, "%s%s is read-only on this kernel, even for root: add persist to "
-                       "set it when the kvm module is next loaded", w, e->knob);
+            vt_err_set(err, _("%s%s is read-only on this kernel, even for root: add persist to "
+                       "set it when the kvm module is next loaded"), w, e->knob);
             return -1;
         }
-        vt_applyplan_warn(p, "%s%s is read-only on this kernel: only %s/%s changes, which "
-                          "takes effect when the kvm module is next loaded", w, e->knob,
+        vt_applyplan_warn(p, _("%s%s is read-only on this kernel: only %s/%s changes, which "
+                          "takes effect when the kvm module is next loaded"), w, e->knob,
                           c->etc_root, MODPROBE_REL);
         return 0;
     }
@@ -271,11 +271,11 @@ static int prepare_param(vt_conn *c, vt_applyplan *p, const vt_edit *e, const ch
     s->write = vt_asprintf("%llu", e->value);
     vt_applyplan_add_change(s, e->knob, before, s->write, e->line);
     if (strcmp(e->knob, "halt_poll_ns") == 0 && e->value == 0)
-        vt_applyplan_warn(p, "%shalt_poll_ns 0 disables halt polling: less host CPU on idle "
-                          "VMs, slower vCPU wake-ups", w);
+        vt_applyplan_warn(p, _("%shalt_poll_ns 0 disables halt polling: less host CPU on idle "
+                          "VMs, slower vCPU wake-ups"), w);
     else if (strcmp(e->knob, "halt_poll_ns") == 0 && e->value > 2000000)
-        vt_applyplan_warn(p, "%shalt_poll_ns %llu: every idle vCPU may spin up to %llu us "
-                          "before it sleeps, burning host CPU", w, e->value, e->value / 1000);
+        vt_applyplan_warn(p, _("%shalt_poll_ns %llu: every idle vCPU may spin up to %llu us "
+                          "before it sleeps, burning host CPU"), w, e->value, e->value / 1000);
     return 0;
 }
 
@@ -288,21 +288,21 @@ static int prepare_workqueue(vt_conn *c, vt_applyplan *p, const vt_edit *e, cons
     int last;
 
     if (!h->workqueue_cpus) {
-        vt_err_set(err, "%sworkqueue cpumask: %s", w,
-                   h->workqueue_why ? h->workqueue_why : "not present on this kernel");
+        vt_err_set(err, _("%sworkqueue cpumask: %s"), w,
+                   h->workqueue_why ? h->workqueue_why : _("not present on this kernel"));
         return -1;
     }
     if (vt_cpuset_parse(e->cpuset, &set, err) < 0)
         return -1;
     last = vt_cpuset_last(&set);
     if (h->ncpus && (unsigned)last >= h->ncpus) {
-        vt_err_set(err, "%sCPU %d does not exist on this host (CPUs 0-%u)", w, last, h->ncpus - 1);
+        vt_err_set(err, _("%sCPU %d does not exist on this host (CPUs 0-%u)"), w, last, h->ncpus - 1);
         return -1;
     }
     if (h->online_cpus && vt_cpuset_parse(h->online_cpus, &online, NULL) == 0 &&
         !vt_cpuset_intersects(&set, &online)) {
-        vt_err_set(err, "%sno CPU of %s is online (online: %s): kworkers would have nowhere "
-                   "to run", w, e->cpuset, h->online_cpus);
+        vt_err_set(err, _("%sno CPU of %s is online (online: %s): kworkers would have nowhere "
+                   "to run"), w, e->cpuset, h->online_cpus);
         return -1;
     }
     s = *out = host_step(p, VT_STEP_SYSFS, e);
@@ -322,13 +322,13 @@ static int prepare_thp(vt_conn *c, vt_applyplan *p, const vt_edit *e, const char
     vt_step *s;
 
     if (!cur || !opts) {
-        vt_err_set(err, "%sTHP %s is not present on this kernel", w, e->knob);
+        vt_err_set(err, _("%sTHP %s is not present on this kernel"), w, e->knob);
         return -1;
     }
     snprintf(pad, sizeof(pad), " %s ", opts);
     snprintf(word, sizeof(word), " %s ", e->mode);
     if (!strstr(pad, word)) {
-        vt_err_set(err, "%sTHP %s takes %s on this kernel, not %s", w, e->knob, opts, e->mode);
+        vt_err_set(err, _("%sTHP %s takes %s on this kernel, not %s"), w, e->knob, opts, e->mode);
         return -1;
     }
     s = *out = host_step(p, VT_STEP_SYSFS, e);
@@ -341,8 +341,8 @@ static int prepare_thp(vt_conn *c, vt_applyplan *p, const vt_edit *e, const char
         for (i = 0; i < c->ndoms; i++)
             hp += c->doms[i]->config && c->doms[i]->config->hugepages;
         if (hp == c->ndoms)
-            vt_applyplan_warn(p, "%severy VM uses static huge pages: THP never saves the "
-                              "host the khugepaged work (the guides' advice)", w);
+            vt_applyplan_warn(p, _("%severy VM uses static huge pages: THP never saves the "
+                              "host the khugepaged work (the guides' advice)"), w);
     }
     return 0;
 }
@@ -402,13 +402,15 @@ static int pages_preflight(const vt_host *h, vt_applyplan *p, const vt_edit *e,
         return 0;
     size_word(e->size_kib, sz, sizeof(sz));
     if (e->node >= 0)
-        snprintf(where, sizeof(where), "node %d", e->node);
+        /* TRANSLATORS: where a huge page pool is, in "node 1 has 32 GiB of memory" */
+        snprintf(where, sizeof(where), _("node %d"), e->node);
     else
-        snprintf(where, sizeof(where), "the host");
+        /* TRANSLATORS: where a huge page pool is, in "the host has 64 GiB of memory" */
+        snprintf(where, sizeof(where), "%s", _("the host"));
     big_size((long double)e->value * e->size_kib, want, sizeof(want));
     big_size(total, mem, sizeof(mem));
     if (e->value > total / e->size_kib) {
-        vt_err_set(err, "%s%s has %s of memory: %llu x %s pages (%s) cannot exist", w, where, mem,
+        vt_err_set(err, _("%s%s has %s of memory: %llu x %s pages (%s) cannot exist"), w, where, mem,
                    e->value, sz, want);
         return -1;
     }
@@ -418,8 +420,8 @@ static int pages_preflight(const vt_host *h, vt_applyplan *p, const vt_edit *e,
     if (more > freekib / e->size_kib) {
         big_size(freekib, fr, sizeof(fr));
         big_size((long double)more * e->size_kib, want, sizeof(want));
-        vt_applyplan_warn(p, "%s%llu more %s pages need %s, %s has %s free: the kernel may give "
-                          "fewer", w, more, sz, want, where, fr);
+        vt_applyplan_warn(p, _("%s%llu more %s pages need %s, %s has %s free: the kernel may give "
+                          "fewer"), w, more, sz, want, where, fr);
     }
     return 0;
 }
@@ -434,8 +436,8 @@ static int prepare_pages(vt_conn *c, vt_applyplan *p, const vt_edit *e, const ch
 
     size_word(e->size_kib, sz, sizeof(sz));
     if (!c->remote && !pool) {
-        vt_err_set(err, "%sthe host has no %s huge page pool (the kernel's page sizes are in "
-                   "/sys/kernel/mm/hugepages)", w, sz);
+        vt_err_set(err, _("%sthe host has no %s huge page pool (the kernel's page sizes are in "
+                   "/sys/kernel/mm/hugepages)"), w, sz);
         return -1;
     }
     if (pool && e->node >= 0) {
@@ -443,21 +445,21 @@ static int prepare_pages(vt_conn *c, vt_applyplan *p, const vt_edit *e, const ch
         for (i = 0; i < pool->nnodes && pool->nodes[i].node != e->node; i++)
             ;
         if (i == pool->nnodes) {
-            vt_err_set(err, "%sNUMA node %d does not exist on this host", w, e->node);
+            vt_err_set(err, _("%sNUMA node %d does not exist on this host"), w, e->node);
             return -1;
         }
         snprintf(before, sizeof(before), "%llu", pool->nodes[i].nr);
         have = pool->nodes[i].nr;
         if (e->value < pool->nodes[i].nr - pool->nodes[i].free)
-            vt_applyplan_warn(p, "%s%llu %s pages on node %d are in use: the pool cannot "
-                              "shrink below them", w, pool->nodes[i].nr - pool->nodes[i].free,
+            vt_applyplan_warn(p, _("%s%llu %s pages on node %d are in use: the pool cannot "
+                              "shrink below them"), w, pool->nodes[i].nr - pool->nodes[i].free,
                               sz, e->node);
     } else if (pool) {
         snprintf(before, sizeof(before), "%llu", pool->nr);
         have = pool->nr;
         if (e->value < pool->nr - pool->free)
-            vt_applyplan_warn(p, "%s%llu %s pages are in use: the pool cannot shrink below "
-                              "them", w, pool->nr - pool->free, sz);
+            vt_applyplan_warn(p, _("%s%llu %s pages are in use: the pool cannot shrink below "
+                              "them"), w, pool->nr - pool->free, sz);
     }
     if (pages_preflight(&c->host, p, e, have, w, err) < 0)
         return -1;
@@ -482,8 +484,8 @@ static int prepare_module(vt_conn *c, vt_applyplan *p, const vt_edit *e, const c
     vt_step *s;
 
     if (!h->vhost_net_loaded && !h->modprobe) {
-        vt_err_set(err, "%sno modprobe on this host (not in PATH, /sbin or /usr/sbin): load %s by "
-                   "hand or install kmod", w, e->knob);
+        vt_err_set(err, _("%sno modprobe on this host (not in PATH, /sbin or /usr/sbin): load %s by "
+                   "hand or install kmod"), w, e->knob);
         return -1;
     }
     s = *out = host_step(p, VT_STEP_MODULE, e);
@@ -491,7 +493,7 @@ static int prepare_module(vt_conn *c, vt_applyplan *p, const vt_edit *e, const c
     vt_applyplan_add_change(s, "module vhost_net", h->vhost_net_loaded ? "loaded" : "not loaded",
                             "loaded", e->line);
     if (h->vhost_net_loaded && !e->persist && !e->unpersist)
-        vt_applyplan_warn(p, "%svhost_net is already loaded: nothing to do", w);
+        vt_applyplan_warn(p, _("%svhost_net is already loaded: nothing to do"), w);
     return 0;
 }
 
@@ -507,12 +509,12 @@ static int prepare_sriov(vt_conn *c, vt_applyplan *p, const vt_edit *e, const ch
     vt_step *s;
 
     if (!pf) {
-        vt_err_set(err, "%s%s is not an SR-IOV NIC on this host (no %s/class/net/%s/device/"
-                   "sriov_totalvfs)", w, e->target, c->sysfs_root, e->target);
+        vt_err_set(err, _("%s%s is not an SR-IOV NIC on this host (no %s/class/net/%s/device/"
+                   "sriov_totalvfs)"), w, e->target, c->sysfs_root, e->target);
         return -1;
     }
     if (e->value > pf->totalvfs) {
-        vt_err_set(err, "%s%s has at most %u VFs (sriov_totalvfs), not %llu", w, pf->pf,
+        vt_err_set(err, _("%s%s has at most %u VFs (sriov_totalvfs), not %llu"), w, pf->pf,
                    pf->totalvfs, e->value);
         return -1;
     }
@@ -520,8 +522,8 @@ static int prepare_sriov(vt_conn *c, vt_applyplan *p, const vt_edit *e, const ch
         if (pf->vfs[i].vm)
             vt_buf_addf(&held, "%s%s (%s)", held.len ? ", " : "", pf->vfs[i].pci, pf->vfs[i].vm);
     if (held.len && e->value != pf->numvfs) {
-        vt_err_set(err, "%sVFs of %s are given to VMs: %s; a new count takes every VF away "
-                   "first: free them before", w, pf->pf, held.buf);
+        vt_err_set(err, _("%sVFs of %s are given to VMs: %s; a new count takes every VF away "
+                   "first: free them before"), w, pf->pf, held.buf);
         free(held.buf);
         return -1;
     }
@@ -546,12 +548,12 @@ static int prepare_edit(vt_conn *c, vt_applyplan *p, const vt_edit *e, vt_err *e
 
     vt_applyplan_where(e, w, sizeof(w));
     if (c->remote && e->kind != VT_EDIT_HOST_HUGEPAGES) {
-        vt_err_set(err, "%s%s of a remote host cannot be changed from here: only its huge page "
-                   "pools go through libvirt", w, e->knob);
+        vt_err_set(err, _("%s%s of a remote host cannot be changed from here: only its huge page "
+                   "pools go through libvirt"), w, e->knob);
         return -1;
     }
     if (c->remote && e->persist) {
-        vt_err_set(err, "%spersist writes files on this machine, not on the remote host", w);
+        vt_err_set(err, _("%spersist writes files on this machine, not on the remote host"), w);
         return -1;
     }
     switch (e->kind) {
@@ -1033,7 +1035,7 @@ static int check_writable(const vt_applyplan *p, size_t from, vt_err *err)
         while (access(at, F_OK) != 0 && (slash = strrchr(at, '/')) && slash != at)
             *slash = '\0';
         if (access(at, W_OK) != 0) {
-            vt_err_set(err, "writing %s needs root (this is uid %d): run virt-tune as root", s->path,
+            vt_err_set(err, _("writing %s needs root (this is uid %d): run virt-tune as root"), s->path,
                        (int)geteuid());
             return -1;
         }
@@ -1097,13 +1099,13 @@ static int pages_now(vt_conn *c, const vt_step *s, unsigned long long *out, vt_e
         char *t = sysfs_read(s->path, err);
         int rc = t && vt_parse_ull(t, out) == 0 ? 0 : -1;
         if (t && rc < 0)
-            vt_err_set(err, "unexpected \"%s\" in %s", t, s->path);
+            vt_err_set(err, _("unexpected \"%s\" in %s"), t, s->path);
         free(t);
         return rc;
     }
     long long n = caps_pages(c, s->size_kib, s->node);
     if (n < 0) {
-        vt_err_set(err, "the remote host's capabilities do not list %llu KiB pages", s->size_kib);
+        vt_err_set(err, _("the remote host's capabilities do not list %llu KiB pages"), s->size_kib);
         return -1;
     }
     *out = (unsigned long long)n;
@@ -1203,15 +1205,15 @@ static int sriov_set(vt_conn *c, vt_step *s, const char *value, vt_err *err)
     free(s->result);
     s->result = NULL;
     if (strcmp(now, value) == 0) {
-        s->result = vt_asprintf("sriov_numvfs already %s", value);
+        s->result = vt_asprintf(_("sriov_numvfs already %s"), value);
         return 0;
     }
     if (strcmp(now, "0") != 0 && strcmp(value, "0") != 0) {
         if (sysfs_write(c->sysfs_root, s->path, "0", err) < 0)
             return -1;
-        s->result = vt_asprintf("wrote 0, then %s", value);
+        s->result = vt_asprintf(_("wrote 0, then %s"), value);
     } else {
-        s->result = vt_asprintf("wrote %s", value);
+        s->result = vt_asprintf(_("wrote %s"), value);
     }
     return sysfs_write(c->sysfs_root, s->path, value, err);
 }
@@ -1269,26 +1271,32 @@ static int module_run(vt_conn *c, vt_step *s, vt_err *err)
     s->undo_value = vt_strdup(module_there(c, s) ? "loaded" : "not loaded");
     free(s->result);
     if (module_there(c, s)) {
-        s->result = vt_asprintf("%s already loaded", s->knob);
+        s->result = vt_asprintf(_("%s already loaded"), s->knob);
         return 0;
     }
     if (!s->write) {
-        vt_err_set(err, "no modprobe to load %s with", s->knob);
+        vt_err_set(err, _("no modprobe to load %s with"), s->knob);
         return -1;
     }
     rc = run_modprobe(s->write, s->knob, NULL, msg, sizeof(msg));
     if (rc != 0) {
         s->result = NULL;
-        vt_err_set(err, "%s %s %s%s%s", s->write, s->knob,
-                   rc < 0 ? "could not run" : "failed", msg[0] ? ": " : "", msg);
+        if (rc < 0 && msg[0])
+            vt_err_set(err, _("%s %s could not run: %s"), s->write, s->knob, msg);
+        else if (rc < 0)
+            vt_err_set(err, _("%s %s could not run"), s->write, s->knob);
+        else if (msg[0])
+            vt_err_set(err, _("%s %s failed: %s"), s->write, s->knob, msg);
+        else
+            vt_err_set(err, _("%s %s failed"), s->write, s->knob);
         return -1;
     }
     if (!module_there(c, s)) {
         s->result = NULL;
-        vt_err_set(err, "%s %s exited 0 but %s is not there", s->write, s->knob, s->path);
+        vt_err_set(err, _("%s %s exited 0 but %s is not there"), s->write, s->knob, s->path);
         return -1;
     }
-    s->result = vt_asprintf("%s loaded", s->knob);
+    s->result = vt_asprintf(_("%s loaded"), s->knob);
     return 0;
 }
 
@@ -1304,8 +1312,14 @@ static int module_undo(vt_conn *c, vt_step *s, vt_err *err)
         return 0;
     rc = run_modprobe(s->write, "-r", s->knob, msg, sizeof(msg));
     if (rc != 0) {
-        vt_err_set(err, "%s -r %s %s%s%s", s->write, s->knob, rc < 0 ? "could not run" : "failed",
-                   msg[0] ? ": " : "", msg);
+        if (rc < 0 && msg[0])
+            vt_err_set(err, _("%s -r %s could not run: %s"), s->write, s->knob, msg);
+        else if (rc < 0)
+            vt_err_set(err, _("%s -r %s could not run"), s->write, s->knob);
+        else if (msg[0])
+            vt_err_set(err, _("%s -r %s failed: %s"), s->write, s->knob, msg);
+        else
+            vt_err_set(err, _("%s -r %s failed"), s->write, s->knob);
         return -1;
     }
     return 0;
@@ -1326,7 +1340,7 @@ int vt_hostedit_step_run(vt_conn *c, vt_step *s, vt_err *err)
                                           : sysfs_write(c->sysfs_root, s->path, s->write, err) < 0)
             return -1;
         if (!(now = sysfs_read(s->path, &e2))) {
-            vt_err_set(err, "wrote %s but cannot read it back: %s", s->path, e2.msg);
+            vt_err_set(err, _("wrote %s but cannot read it back: %s"), s->path, e2.msg);
             return -1;
         }
         if (!readback_ok(s, now, why, sizeof(why))) {
@@ -1348,13 +1362,19 @@ int vt_hostedit_step_run(vt_conn *c, vt_step *s, vt_err *err)
         if (pages_now(c, s, &after, err) < 0)
             return -1;
         free(s->result);
-        s->result = vt_asprintf("%llu %s pages%s (asked %llu)", after,
-                                size_word(s->size_kib, sz, sizeof(sz)),
-                                s->node >= 0 ? " on the node" : "", s->count);
+        if (s->node >= 0)
+            s->result = vt_asprintf(_("%llu %s pages on the node (asked %llu)"), after,
+                                    size_word(s->size_kib, sz, sizeof(sz)), s->count);
+        else
+            s->result = vt_asprintf(_("%llu %s pages (asked %llu)"), after,
+                                    size_word(s->size_kib, sz, sizeof(sz)), s->count);
         if (after != s->count) {
-            vt_err_set(err, "the kernel gave %llu of the %llu %s pages asked%s (too little free "
-                       "contiguous memory)", after, s->count, sz,
-                       s->node >= 0 ? " on that node" : "");
+            if (s->node >= 0)
+                vt_err_set(err, _("the kernel gave %llu of the %llu %s pages asked on that node (too "
+                           "little free contiguous memory)"), after, s->count, sz);
+            else
+                vt_err_set(err, _("the kernel gave %llu of the %llu %s pages asked (too little free "
+                           "contiguous memory)"), after, s->count, sz);
             return -1;
         }
         return 0;
@@ -1368,7 +1388,7 @@ int vt_hostedit_step_run(vt_conn *c, vt_step *s, vt_err *err)
     case VT_STEP_MODULE:
         return module_run(c, s, err);
     default:
-        vt_err_set(err, "not a host step");
+        vt_err_set(err, _("not a host step"));
         return -1;
     }
 }
@@ -1401,7 +1421,7 @@ int vt_hostedit_step_undo(vt_conn *c, vt_step *s, vt_err *err)
         if (s->file_before)
             return vt_file_restore(s->path, ".bak", s->file_before, err);
         if (unlink(s->path) < 0 && errno != ENOENT) {
-            vt_err_set(err, "cannot remove %s: %s", s->path, strerror(errno));
+            vt_err_set(err, _("cannot remove %s: %s"), s->path, strerror(errno));
             return -1;
         }
         return 0;

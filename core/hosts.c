@@ -44,18 +44,19 @@ static bool name_taken(const vt_hostlist *l, const char *name)
     return false;
 }
 
-static const char *name_bad(const char *name)
+/* 0 for a good host name, else which rule it breaks */
+static int name_bad(const char *name)
 {
     size_t n = strlen(name);
 
     if (n == 0)
-        return "is empty";
+        return 1;
     if (n > VT_HOST_NAME_MAX)
-        return "is longer than 64 characters";
+        return 2;
     for (const unsigned char *p = (const unsigned char *)name; *p; p++)
         if (!isgraph(*p) || *p == '"' || *p == '\\')
-            return "may only have printable ASCII characters, without spaces, quotes or backslashes";
-    return NULL;
+            return 3;
+    return 0;
 }
 
 int vt_hostlist_add(vt_hostlist *l, const char *name, const char *uri, vt_err *err)
@@ -64,17 +65,22 @@ int vt_hostlist_add(vt_hostlist *l, const char *name, const char *uri, vt_err *e
     char *n;
 
     if (uri && (!*uri || strpbrk(uri, " \t\r\n"))) {
-        vt_err_set(err, "the URI '%s' is empty or has a space", uri);
+        vt_err_set(err, _("the URI '%s' is empty or has a space"), uri);
         return -1;
     }
     if (name) {
-        const char *why = name_bad(name);
-        if (why) {
-            vt_err_set(err, "the host name '%s' %s", name, why);
+        int why = name_bad(name);
+        if (why == 1)
+            vt_err_set(err, _("the host name '%s' is empty"), name);
+        else if (why == 2)
+            vt_err_set(err, _("the host name '%s' is longer than 64 characters"), name);
+        else if (why)
+            vt_err_set(err, _("the host name '%s' may only have printable ASCII characters, without "
+                       "spaces, quotes or backslashes"), name);
+        if (why)
             return -1;
-        }
         if (name_taken(l, name)) {
-            vt_err_set(err, "the host name '%s' is given twice", name);
+            vt_err_set(err, _("the host name '%s' is given twice"), name);
             return -1;
         }
         n = vt_strdup(name);
@@ -129,12 +135,12 @@ int vt_hostlist_parse(vt_hostlist *l, const char *text, const char *what, const 
             nf--;
         }
         if (nf != 2)
-            vt_err_set(&e, "expected '%sNAME URI'", keyword ? "host " : "");
+            vt_err_set(&e, _("expected '%sNAME URI'"), keyword ? "host " : "");
         else
             vt_hostlist_add(l, f[0], f[1], &e);
         free(line);
         if (e.msg[0]) {
-            vt_err_set(err, "%s: line %u: %s", what, lineno, e.msg);
+            vt_err_set(err, _("%s: line %u: %s"), what, lineno, e.msg);
             while (l->n > n0) {
                 l->n--;
                 free(l->v[l->n].name);

@@ -609,7 +609,7 @@ static const struct {
     const char *reading;
 } exit_classes[] = {
     { VT_KVM_halt_exits, "halt (HLT)",
-      "the vCPU idles; halt polling decides how soon it wakes" },
+      N_("the vCPU idles; halt polling decides how soon it wakes") },
     { VT_KVM_io_exits, "port I/O", NULL },
     { VT_KVM_mmio_exits, "MMIO", NULL },
     { VT_KVM_irq_exits, "external interrupt", NULL },
@@ -619,10 +619,10 @@ static const struct {
     { VT_KVM_signal_exits, "signal", NULL },
 }, explaining[] = {
     { VT_KVM_insn_emulation, "emulated instructions",
-      "dominating: review the VM's I/O configuration (virtio rather than emulated devices)" },
+      N_("dominating: review the VM's I/O configuration (virtio rather than emulated devices)") },
     { VT_KVM_directed_yield_attempted, "directed yields (pause loops)",
-      "frequent: more vCPUs than the host CPUs serve; shut VMs down, remove vCPUs or tune "
-      "vCPU performance" },
+      N_("frequent: more vCPUs than the host CPUs serve; shut VMs down, remove vCPUs or tune "
+         "vCPU performance") },
     { VT_KVM_hypercalls, "hypercalls", NULL },
 };
 
@@ -646,7 +646,8 @@ size_t vt_live_exit_rows(const vt_vm_rate *r, vt_exit_row *out, size_t max)
     for (size_t i = 0; i < sizeof(exit_classes) / sizeof(*exit_classes) && n < max; i++) {
         unsigned long long v = r->kvm_delta[exit_classes[i].k];
         out[n++] = (vt_exit_row){ exit_classes[i].cls, v, total ? 100.0 * (double)v / (double)total : NAN,
-                                  (double)v / dt, true, exit_classes[i].reading };
+                                  (double)v / dt, true,
+                                  exit_classes[i].reading ? _(exit_classes[i].reading) : NULL };
         sum += v;
     }
     if (n < max) {
@@ -660,7 +661,7 @@ size_t vt_live_exit_rows(const vt_vm_rate *r, vt_exit_row *out, size_t max)
     for (size_t i = 0; i < sizeof(explaining) / sizeof(*explaining) && n < max; i++) {
         unsigned long long v = r->kvm_delta[explaining[i].k];
         out[n++] = (vt_exit_row){ explaining[i].cls, v, NAN, (double)v / dt, false,
-                                  explaining[i].reading };
+                                  explaining[i].reading ? _(explaining[i].reading) : NULL };
     }
     return n;
 }

@@ -65,7 +65,7 @@ static char *canon(const char *w, const char *what, int line, vt_err *err)
     vt_err e = { { 0 } };
 
     if (vt_cpuset_parse(w, &set, &e) < 0) {
-        vt_err_set(err, "line %d: invalid %s: %s", line, what, e.msg);
+        vt_err_set(err, _("line %d: invalid %s: %s"), line, what, e.msg);
         return NULL;
     }
     return vt_cpuset_format(&set);
@@ -93,7 +93,7 @@ static int parse_pin_tail(char **w, int n, int i, int line, vt_edit *e, vt_err *
     if (!(e->cpuset = canon(w[i], "CPU set", line, err)))
         return -1;
     if (parse_scope(n == i + 2 ? w[i + 1] : NULL, &e->scope) < 0) {
-        vt_err_set(err, "line %d: scope \"%s\" is not live, config or both", line, w[i + 1]);
+        vt_err_set(err, _("line %d: scope \"%s\" is not live, config or both"), line, w[i + 1]);
         return -1;
     }
     return 0;
@@ -135,7 +135,7 @@ static int parse_host(char **w, int n, int line, vt_edit *e, vt_err *err)
         n--;
     }
     if (n < 3) {
-        vt_err_set(err, "line %d: incomplete: host KNOB VALUE [persist]", line);
+        vt_err_set(err, _("line %d: incomplete: host KNOB VALUE [persist]"), line);
         return -1;
     }
     knob = w[1];
@@ -143,7 +143,7 @@ static int parse_host(char **w, int n, int line, vt_edit *e, vt_err *err)
     if (in_list(knob, host_params, NELEM(host_params))) {
         e->kind = VT_EDIT_HOST_PARAM;
         if (n != 3 || vt_parse_ull(w[2], &v) < 0 || v > 0xffffffffULL) {
-            vt_err_set(err, "line %d: expected: host %s VALUE [persist] (0 to 4294967295)", line,
+            vt_err_set(err, _("line %d: expected: host %s VALUE [persist] (0 to 4294967295)"), line,
                        knob);
             return -1;
         }
@@ -151,7 +151,7 @@ static int parse_host(char **w, int n, int line, vt_edit *e, vt_err *err)
     } else if (strcmp(knob, "workqueue_cpus") == 0) {
         e->kind = VT_EDIT_HOST_WORKQUEUE;
         if (n != 3) {
-            vt_err_set(err, "line %d: expected: host workqueue_cpus CPUSET [persist]", line);
+            vt_err_set(err, _("line %d: expected: host workqueue_cpus CPUSET [persist]"), line);
             return -1;
         }
         if (!(e->cpuset = canon(w[2], "CPU set", line, err)))
@@ -160,12 +160,12 @@ static int parse_host(char **w, int n, int line, vt_edit *e, vt_err *err)
         e->kind = VT_EDIT_HOST_THP;
         if (n != 4 || (strcmp(w[2], "enabled") != 0 && strcmp(w[2], "defrag") != 0) ||
             !in_list(w[3], thp_modes, NELEM(thp_modes))) {
-            vt_err_set(err, "line %d: expected: host thp enabled always|madvise|never, or host thp "
-                       "defrag always|defer|defer+madvise|madvise|never [persist]", line);
+            vt_err_set(err, _("line %d: expected: host thp enabled always|madvise|never, or host thp "
+                       "defrag always|defer|defer+madvise|madvise|never [persist]"), line);
             return -1;
         }
         if (strcmp(w[2], "enabled") == 0 && strncmp(w[3], "defer", 5) == 0) {
-            vt_err_set(err, "line %d: thp enabled takes always, madvise or never", line);
+            vt_err_set(err, _("line %d: thp enabled takes always, madvise or never"), line);
             return -1;
         }
         e->mode = vt_strdup(w[3]);
@@ -176,8 +176,8 @@ static int parse_host(char **w, int n, int line, vt_edit *e, vt_err *err)
             vt_parse_ull(w[3], &e->value) < 0 || e->value > (1ULL << 32) ||
             (n == 6 && (strcmp(w[4], "node") != 0 || vt_parse_ull(w[5], &node) < 0 ||
                         node > 1023))) {
-            vt_err_set(err, "line %d: expected: host hugepages SIZE COUNT [node N] [persist] "
-                       "(SIZE like 2M or 1G, COUNT a whole number up to 4294967296)", line);
+            vt_err_set(err, _("line %d: expected: host hugepages SIZE COUNT [node N] [persist] "
+                       "(SIZE like 2M or 1G, COUNT a whole number up to 4294967296)"), line);
             return -1;
         }
         if (n == 6)
@@ -185,13 +185,13 @@ static int parse_host(char **w, int n, int line, vt_edit *e, vt_err *err)
     } else if (strcmp(knob, "module") == 0) {
         e->kind = VT_EDIT_HOST_MODULE;
         if (n != 4 || strcmp(w[3], "load") != 0) {
-            vt_err_set(err, "line %d: expected: host module vhost_net load [persist]", line);
+            vt_err_set(err, _("line %d: expected: host module vhost_net load [persist]"), line);
             return -1;
         }
         /* modprobe runs as root with the name given: only the ones the
            guides speak of */
         if (strcmp(w[2], "vhost_net") != 0) {
-            vt_err_set(err, "line %d: module \"%s\" is not one virt-tune loads (only vhost_net)",
+            vt_err_set(err, _("line %d: module \"%s\" is not one virt-tune loads (only vhost_net)"),
                        line, w[2]);
             return -1;
         }
@@ -201,21 +201,21 @@ static int parse_host(char **w, int n, int line, vt_edit *e, vt_err *err)
     } else if (strcmp(knob, "sriov") == 0) {
         e->kind = VT_EDIT_HOST_SRIOV;
         if (n != 5 || strcmp(w[3], "numvfs") != 0 || vt_parse_ull(w[4], &v) < 0 || v > 65535) {
-            vt_err_set(err, "line %d: expected: host sriov PF numvfs N [persist] (N 0 to 65535)",
+            vt_err_set(err, _("line %d: expected: host sriov PF numvfs N [persist] (N 0 to 65535)"),
                        line);
             return -1;
         }
         if (!w[2][0] || strlen(w[2]) > 15 || strchr(w[2], '/') || strchr(w[2], '"') ||
             strcmp(w[2], ".") == 0 || strcmp(w[2], "..") == 0) {
-            vt_err_set(err, "line %d: \"%s\" is not a network interface name", line, w[2]);
+            vt_err_set(err, _("line %d: \"%s\" is not a network interface name"), line, w[2]);
             return -1;
         }
         e->target = vt_strdup(w[2]);
         e->value = v;
     } else {
-        vt_err_set(err, "line %d: unknown host knob \"%s\" (halt_poll_ns, halt_poll_ns_grow, "
+        vt_err_set(err, _("line %d: unknown host knob \"%s\" (halt_poll_ns, halt_poll_ns_grow, "
                    "halt_poll_ns_grow_start, halt_poll_ns_shrink, workqueue_cpus, thp, hugepages, "
-                   "module, sriov)", line, knob);
+                   "module, sriov)"), line, knob);
         return -1;
     }
     e->knob = vt_strdup(e->kind == VT_EDIT_HOST_THP ? w[2] : knob);
@@ -263,8 +263,8 @@ static int parse_disk_cache(char **w, int n, int line, vt_edit *e, vt_err *err)
     e->scope = VT_SCOPE_CONFIG;
     if (strcmp(w[i], "cache") == 0 && n > i + 1) {
         if (!in_nulled(w[i + 1], vt_disk_cache_modes)) {
-            vt_err_set(err, "line %d: cache mode \"%s\" is not default, none, writethrough, "
-                       "writeback, directsync or unsafe", line, w[i + 1]);
+            vt_err_set(err, _("line %d: cache mode \"%s\" is not default, none, writethrough, "
+                       "writeback, directsync or unsafe"), line, w[i + 1]);
             return -1;
         }
         e->mode = vt_strdup(w[i + 1]);
@@ -272,7 +272,7 @@ static int parse_disk_cache(char **w, int n, int line, vt_edit *e, vt_err *err)
     }
     if (i < n && strcmp(w[i], "io") == 0 && n > i + 1) {
         if (!in_nulled(w[i + 1], vt_disk_io_modes)) {
-            vt_err_set(err, "line %d: io mode \"%s\" is not native, threads or io_uring", line,
+            vt_err_set(err, _("line %d: io mode \"%s\" is not native, threads or io_uring"), line,
                        w[i + 1]);
             return -1;
         }
@@ -280,13 +280,13 @@ static int parse_disk_cache(char **w, int n, int line, vt_edit *e, vt_err *err)
         i += 2;
     }
     if (i != n || (!e->mode && !e->io)) {
-        vt_err_set(err, "line %d: expected: vm NAME disk TARGET cache MODE [io IO] or vm NAME disk "
-                   "TARGET io IO", line);
+        vt_err_set(err, _("line %d: expected: vm NAME disk TARGET cache MODE [io IO] or vm NAME disk "
+                   "TARGET io IO"), line);
         return -1;
     }
     if (e->mode && e->io && strcmp(e->io, "native") == 0 && !vt_cache_is_direct(e->mode)) {
-        vt_err_set(err, "line %d: io native needs cache none or directsync: QEMU's native AIO "
-                   "opens the image with O_DIRECT, which cache %s does not", line, e->mode);
+        vt_err_set(err, _("line %d: io native needs cache none or directsync: QEMU's native AIO "
+                   "opens the image with O_DIRECT, which cache %s does not"), line, e->mode);
         return -1;
     }
     e->target = vt_strdup(w[3]);
@@ -318,25 +318,25 @@ static int parse_nic(char **w, int n, int line, vt_edit *e, vt_err *err)
     e->scope = VT_SCOPE_CONFIG;
     if (co ? (n != 7 && n != 8) || strcmp(w[5], "rx-frames") != 0
            : n != 6 || (strcmp(w[4], "queues") != 0 && strcmp(w[4], "driver") != 0)) {
-        vt_err_set(err, "line %d: expected: vm NAME nic MAC queues N, vm NAME nic MAC driver "
-                   "vhost|qemu or vm NAME nic MAC coalesce rx-frames N [live|config|both]", line);
+        vt_err_set(err, _("line %d: expected: vm NAME nic MAC queues N, vm NAME nic MAC driver "
+                   "vhost|qemu or vm NAME nic MAC coalesce rx-frames N [live|config|both]"), line);
         return -1;
     }
     if (!(e->target = canon_mac(w[3]))) {
-        vt_err_set(err, "line %d: \"%s\" is not a MAC address (six hex pairs, like "
-                   "52:54:00:12:34:56)", line, w[3]);
+        vt_err_set(err, _("line %d: \"%s\" is not a MAC address (six hex pairs, like "
+                   "52:54:00:12:34:56)"), line, w[3]);
         return -1;
     }
     if (co) {
         e->kind = VT_EDIT_NIC_COALESCE;
         if (parse_uint(w[6], VT_PLAN_RX_FRAMES_MAX, &e->id) < 0) {
-            vt_err_set(err, "line %d: rx-frames \"%s\" is not a whole number from 0 to %d (a "
-                       "tap batches at most %d frames, the kernel's NAPI weight)", line, w[6],
+            vt_err_set(err, _("line %d: rx-frames \"%s\" is not a whole number from 0 to %d (a "
+                       "tap batches at most %d frames, the kernel's NAPI weight)"), line, w[6],
                        VT_PLAN_RX_FRAMES_MAX, VT_PLAN_RX_FRAMES_MAX);
             return -1;
         }
         if (parse_scope(n == 8 ? w[7] : NULL, &e->scope) < 0) {
-            vt_err_set(err, "line %d: scope \"%s\" is not live, config or both", line, w[7]);
+            vt_err_set(err, _("line %d: scope \"%s\" is not live, config or both"), line, w[7]);
             return -1;
         }
         return 0;
@@ -344,15 +344,15 @@ static int parse_nic(char **w, int n, int line, vt_edit *e, vt_err *err)
     if (strcmp(w[4], "queues") == 0) {
         e->kind = VT_EDIT_NIC_QUEUES;
         if (parse_uint(w[5], 256, &e->id) < 0 || e->id == 0) {
-            vt_err_set(err, "line %d: queues \"%s\" is not a whole number from 1 to 256", line,
+            vt_err_set(err, _("line %d: queues \"%s\" is not a whole number from 1 to 256"), line,
                        w[5]);
             return -1;
         }
     } else {
         e->kind = VT_EDIT_NIC_DRIVER;
         if (strcmp(w[5], "vhost") != 0 && strcmp(w[5], "qemu") != 0) {
-            vt_err_set(err, "line %d: NIC driver \"%s\" is not vhost (in-kernel vhost-net) or qemu "
-                       "(userspace)", line, w[5]);
+            vt_err_set(err, _("line %d: NIC driver \"%s\" is not vhost (in-kernel vhost-net) or qemu "
+                       "(userspace)"), line, w[5]);
             return -1;
         }
         e->mode = vt_strdup(w[5]);
@@ -375,22 +375,22 @@ static int parse_line(char **w, int n, int line, vt_edit *e, vt_err *err)
         return 0;
     }
     if (strcmp(w[0], "vm") != 0)
-        BAD("line %d: unknown target \"%s\" (plan lines start with \"vm\" or \"host\")", line,
+        BAD(_("line %d: unknown target \"%s\" (plan lines start with \"vm\" or \"host\")"), line,
             w[0]);
     if (n < 3)
-        BAD("line %d: incomplete: vm NAME then what to change", line);
+        BAD(_("line %d: incomplete: vm NAME then what to change"), line);
     e->vm = vt_strdup(w[1]);
     verb = w[2];
 
     if (strcmp(verb, "iothreads") == 0) {
         e->kind = VT_EDIT_IOTHREADS;
         if (n != 4 || parse_uint(w[3], 1024, &e->id) < 0)
-            BAD("line %d: expected: vm NAME iothreads COUNT (0 to 1024)", line);
+            BAD(_("line %d: expected: vm NAME iothreads COUNT (0 to 1024)"), line);
     } else if (strcmp(verb, "iothread") == 0) {
         e->kind = VT_EDIT_IOTHREAD_PIN;
         if (n < 6 || n > 7 || strcmp(w[4], "pin") != 0 || parse_uint(w[3], 1u << 30, &e->id) < 0 ||
             e->id == 0)
-            BAD("line %d: expected: vm NAME iothread ID pin CPUSET [live|config|both]", line);
+            BAD(_("line %d: expected: vm NAME iothread ID pin CPUSET [live|config|both]"), line);
         if (parse_pin_tail(w, n, 5, line, e, err) < 0)
             goto error;
     } else if (strcmp(verb, "disk") == 0 && n >= 5 &&
@@ -401,8 +401,8 @@ static int parse_line(char **w, int n, int line, vt_edit *e, vt_err *err)
         e->kind = VT_EDIT_DISK_IOTHREAD;
         if (n != 6 || strcmp(w[4], "iothread") != 0 || parse_uint(w[5], 1u << 30, &e->id) < 0 ||
             e->id == 0)
-            BAD("line %d: expected: vm NAME disk TARGET iothread ID, vm NAME disk TARGET cache "
-                "MODE [io IO] or vm NAME disk TARGET io IO", line);
+            BAD(_("line %d: expected: vm NAME disk TARGET iothread ID, vm NAME disk TARGET cache "
+                "MODE [io IO] or vm NAME disk TARGET io IO"), line);
         e->target = vt_strdup(w[3]);
     } else if (strcmp(verb, "nic") == 0) {
         if (parse_nic(w, n, line, e, err) < 0)
@@ -412,19 +412,19 @@ static int parse_line(char **w, int n, int line, vt_edit *e, vt_err *err)
         e->kind = VT_EDIT_CONTROLLER_IOTHREAD;
         if (n != 6 || strcmp(w[4], "iothread") != 0 || parse_uint(w[3], 1u << 30, &idx) < 0 ||
             parse_uint(w[5], 1u << 30, &e->id) < 0 || e->id == 0)
-            BAD("line %d: expected: vm NAME controller INDEX iothread ID (a virtio-scsi controller's"
-                " index)", line);
+            BAD(_("line %d: expected: vm NAME controller INDEX iothread ID (a virtio-scsi controller's"
+                " index)"), line);
         e->target = vt_asprintf("%u", idx);
     } else if (strcmp(verb, "vcpu") == 0) {
         e->kind = VT_EDIT_VCPU_PIN;
         if (n < 6 || n > 7 || strcmp(w[4], "pin") != 0 || parse_uint(w[3], VT_CPUSET_MAX, &e->id) < 0)
-            BAD("line %d: expected: vm NAME vcpu N pin CPUSET [live|config|both]", line);
+            BAD(_("line %d: expected: vm NAME vcpu N pin CPUSET [live|config|both]"), line);
         if (parse_pin_tail(w, n, 5, line, e, err) < 0)
             goto error;
     } else if (strcmp(verb, "emulator") == 0) {
         e->kind = VT_EDIT_EMULATOR_PIN;
         if (n < 5 || n > 6 || strcmp(w[3], "pin") != 0)
-            BAD("line %d: expected: vm NAME emulator pin CPUSET [live|config|both]", line);
+            BAD(_("line %d: expected: vm NAME emulator pin CPUSET [live|config|both]"), line);
         if (parse_pin_tail(w, n, 4, line, e, err) < 0)
             goto error;
     } else if (strcmp(verb, "hugepages") == 0) {
@@ -434,10 +434,10 @@ static int parse_line(char **w, int n, int line, vt_edit *e, vt_err *err)
             e->kind = VT_EDIT_HUGEPAGES;
             if ((n != 4 && n != 6) || vt_parse_size_kib(w[3], &e->size_kib) < 0 ||
                 (n == 6 && strcmp(w[4], "nodeset") != 0))
-                BAD("line %d: expected: vm NAME hugepages SIZE [nodeset NODESET] (SIZE like 2M or 1G)"
-                    " or vm NAME hugepages off", line);
+                BAD(_("line %d: expected: vm NAME hugepages SIZE [nodeset NODESET] (SIZE like 2M or 1G)"
+                    " or vm NAME hugepages off"), line);
             if (e->size_kib < 4)
-                BAD("line %d: huge page size %s is below the 4 KiB base page", line, w[3]);
+                BAD(_("line %d: huge page size %s is below the 4 KiB base page"), line, w[3]);
             if (n == 6 && !(e->nodeset = canon(w[5], "nodeset", line, err)))
                 goto error;
         }
@@ -445,54 +445,54 @@ static int parse_line(char **w, int n, int line, vt_edit *e, vt_err *err)
         bool known = false;
         e->kind = VT_EDIT_NUMATUNE;
         if (n < 5 || n > 6)
-            BAD("line %d: expected: vm NAME numatune MODE NODESET [live|config|both]", line);
+            BAD(_("line %d: expected: vm NAME numatune MODE NODESET [live|config|both]"), line);
         for (i = 0; i < (int)(sizeof(numatune_modes) / sizeof(numatune_modes[0])); i++)
             known |= strcmp(w[3], numatune_modes[i]) == 0;
         if (!known)
-            BAD("line %d: numatune mode \"%s\" is not strict, preferred, interleave or restrictive",
+            BAD(_("line %d: numatune mode \"%s\" is not strict, preferred, interleave or restrictive"),
                 line, w[3]);
         e->mode = vt_strdup(w[3]);
         if (!(e->nodeset = canon(w[4], "nodeset", line, err)))
             goto error;
         if (parse_scope(n == 6 ? w[5] : NULL, &e->scope) < 0)
-            BAD("line %d: scope \"%s\" is not live, config or both", line, w[5]);
+            BAD(_("line %d: scope \"%s\" is not live, config or both"), line, w[5]);
     } else if (strcmp(verb, "seclabel") == 0) {
         int rest;
         e->kind = VT_EDIT_SECLABEL;
         e->scope = VT_SCOPE_CONFIG;
         if (n < 4)
-            BAD("line %d: expected: vm NAME seclabel dynamic|static LABEL|none|default [relabel yes|no]",
+            BAD(_("line %d: expected: vm NAME seclabel dynamic|static LABEL|none|default [relabel yes|no]"),
                 line);
         e->sec_type = vt_strdup(w[3]);
         if (strcmp(w[3], "none") == 0) {
             if (n != 4)
-                BAD("line %d: seclabel none takes nothing after it", line);
+                BAD(_("line %d: seclabel none takes nothing after it"), line);
             return 0;
         } else if (strcmp(w[3], "default") == 0) {
             if (n != 4)
-                BAD("line %d: seclabel default takes nothing after it", line);
+                BAD(_("line %d: seclabel default takes nothing after it"), line);
             return 0;
         } else if (strcmp(w[3], "static") == 0) {
             if (n < 5 || strcmp(w[4], "relabel") == 0)
-                BAD("line %d: seclabel static needs a LABEL (e.g. system_u:system_r:svirt_t:s0:c10,c20)",
+                BAD(_("line %d: seclabel static needs a LABEL (e.g. system_u:system_r:svirt_t:s0:c10,c20)"),
                     line);
             if (strchr(w[4], ':') == NULL)
-                BAD("line %d: \"%s\" is not an SELinux label (user:role:type:level)", line, w[4]);
+                BAD(_("line %d: \"%s\" is not an SELinux label (user:role:type:level)"), line, w[4]);
             e->label = vt_strdup(w[4]);
             rest = 5;
         } else if (strcmp(w[3], "dynamic") == 0) {
             rest = 4;
         } else {
-            BAD("line %d: seclabel type \"%s\" is not dynamic, static, none or default", line, w[3]);
+            BAD(_("line %d: seclabel type \"%s\" is not dynamic, static, none or default"), line, w[3]);
         }
         if (n == rest + 2 && strcmp(w[rest], "relabel") == 0 &&
             (strcmp(w[rest + 1], "yes") == 0 || strcmp(w[rest + 1], "no") == 0))
             e->relabel = strcmp(w[rest + 1], "yes") == 0;
         else if (n != rest)
-            BAD("line %d: after the seclabel only \"relabel yes\" or \"relabel no\" may follow", line);
+            BAD(_("line %d: after the seclabel only \"relabel yes\" or \"relabel no\" may follow"), line);
     } else {
-        BAD("line %d: unknown change \"%s\" (iothreads, iothread, disk, controller, vcpu, emulator, hugepages,"
-            " numatune, seclabel, nic)", line, verb);
+        BAD(_("line %d: unknown change \"%s\" (iothreads, iothread, disk, controller, vcpu, emulator, hugepages,"
+            " numatune, seclabel, nic)"), line, verb);
     }
     return 0;
 
@@ -516,7 +516,7 @@ int vt_plan_parse(const char *text, vt_changeset *out, vt_err *err)
 
         line++;
         if (len >= sizeof(buf)) {
-            vt_err_set(err, "line %d: too long", line);
+            vt_err_set(err, _("line %d: too long"), line);
             goto error;
         }
         memcpy(buf, p, len);
@@ -524,12 +524,12 @@ int vt_plan_parse(const char *text, vt_changeset *out, vt_err *err)
         p = nl ? nl + 1 : p + len;
         for (size_t i = 0; i < len; i++)
             if ((unsigned char)buf[i] < 0x20 && buf[i] != '\t' && buf[i] != '\r') {
-                vt_err_set(err, "line %d: control character in the line", line);
+                vt_err_set(err, _("line %d: control character in the line"), line);
                 goto error;
             }
         n = split(buf, w);
         if (n < 0) {
-            vt_err_set(err, "line %d: too many words", line);
+            vt_err_set(err, _("line %d: too many words"), line);
             goto error;
         }
         if (n == 0)

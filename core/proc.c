@@ -111,7 +111,7 @@ int vt_proc_scan(const char *root, vt_pidmap *map, vt_err *err)
 
     vt_pidmap_clear(map);
     if (!d) {
-        vt_err_set(err, "cannot read procfs root %s: %s", root, strerror(errno));
+        vt_err_set(err, _("cannot read procfs root %s: %s"), root, strerror(errno));
         return -1;
     }
     while ((de = readdir(d))) {

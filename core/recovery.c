@@ -102,8 +102,8 @@ char *vt_recovery_claim(const char *dir, const char *key, bool want_left, int *l
     }
     if (best_fd < 0) {
         VT_AUTOFREE char *p = slot_path(dir, key, 0);
-        vt_err_set(err, "no free recovery file beside %s (%d consoles on this host, or the directory is not "
-                   "writable)", p, VT_RECOVERY_SLOTS);
+        vt_err_set(err, _("no free recovery file beside %s (%d consoles on this host, or the directory is not "
+                   "writable)"), p, VT_RECOVERY_SLOTS);
         return NULL;
     }
     *lock_fd = best_fd;
@@ -141,7 +141,7 @@ int vt_recovery_save(const char *path, const char *key, const vt_changeset *cs, 
     if (!cs->n)
         return vt_recovery_discard(path, err);
     if (!key_ok(key)) {
-        vt_err_set(err, "cannot name the connection in %s", path);
+        vt_err_set(err, _("cannot name the connection in %s"), path);
         return -1;
     }
     localtime_r(&now, &tm);
@@ -201,13 +201,13 @@ int vt_recovery_load(const char *path, const char *key, vt_changeset *out, vt_ba
     }
     uri = header(text, "uri");
     if (!uri || strncmp(text, HEAD, strlen(HEAD)) != 0) {
-        vt_err_set(err, "%s: not a virt-tune recovery file; left as it is", path);
+        vt_err_set(err, _("%s: not a virt-tune recovery file; left as it is"), path);
         return -1;
     }
     if (strcmp(uri, key) != 0)
         return 0;
     if (vt_plan_parse(text, &cs, &rerr) < 0) {
-        vt_err_set(err, "%s: %s; left as it is", path, rerr.msg);
+        vt_err_set(err, _("%s: %s; left as it is"), path, rerr.msg);
         return -1;
     }
     if (!cs.n)
@@ -228,7 +228,7 @@ int vt_recovery_load(const char *path, const char *key, vt_changeset *out, vt_ba
 int vt_recovery_discard(const char *path, vt_err *err)
 {
     if (unlink(path) < 0 && errno != ENOENT) {
-        vt_err_set(err, "cannot remove %s: %s", path, strerror(errno));
+        vt_err_set(err, _("cannot remove %s: %s"), path, strerror(errno));
         return -1;
     }
     return 0;

@@ -25,17 +25,30 @@ const char *vt_rsev_name(vt_rsev s)
     return s < VT_RSEV_LAST ? sev_names[s] : "?";
 }
 
+static void add_finding(vt_remote_status *s, vt_rsev sev, const char *topic, const char *text,
+                        const char *text_l10n)
+{
+    vt_remote_finding *f = vt_array_push(&s->findings, &s->nfindings, sizeof(*f));
+
+    f->severity = sev;
+    f->topic = topic;
+    f->text = vt_strdup(text);
+    f->text_l10n = vt_strdup(text_l10n);
+}
+
+/* fmt is English (marked with N_): the text keeps it, text_l10n has it in
+ * the user's language */
 static void vfinding(vt_remote_status *s, vt_rsev sev, const char *topic, const char *fmt,
                      va_list ap)
 {
-    char buf[512];
-    vt_remote_finding *f;
+    char buf[512], l10n[1024];
+    va_list ap2;
 
+    va_copy(ap2, ap);
     vsnprintf(buf, sizeof(buf), fmt, ap);
-    f = vt_array_push(&s->findings, &s->nfindings, sizeof(*f));
-    f->severity = sev;
-    f->topic = topic;
-    f->text = vt_strdup(buf);
+    vsnprintf(l10n, sizeof(l10n), _(fmt), ap2);
+    va_end(ap2);
+    add_finding(s, sev, topic, buf, l10n);
 }
 
 static void finding(vt_remote_status *s, vt_rsev sev, const char *fmt, ...)
@@ -155,44 +168,50 @@ void vt_remote_status_read(vt_remote_status *s, const char *etc_root)
     for (i = 0; i < s->nsockets; i++) {
         tcp |= strstr(s->sockets[i], "-tcp.") != NULL;
         tls |= strstr(s->sockets[i], "-tls.") != NULL;
-        finding(s, VT_RSEV_INFO, "%s is enabled: systemd listens, and listen_tcp, listen_tls, "
-                "listen_addr and the ports in the daemon's conf are not used", s->sockets[i]);
+        finding(s, VT_RSEV_INFO, N_("%s is enabled: systemd listens, and listen_tcp, listen_tls, "
+                "listen_addr and the ports in the daemon's conf are not used"), s->sockets[i]);
     }
     if (s->virtproxyd_conf_path)
-        finding(s, VT_RSEV_INFO, "virtproxyd.conf present: with modular daemons virtproxyd takes "
-                "remote connections and its file is the one that counts");
+        finding(s, VT_RSEV_INFO, N_("virtproxyd.conf present: with modular daemons virtproxyd takes "
+                "remote connections and its file is the one that counts"));
     if (tcp && auth_tcp && strcmp(auth_tcp, "none") == 0) {
-        finding(s, VT_RSEV_FAIL, "TCP without authentication (auth_tcp = \"none\"): anyone who "
-                "reaches the port controls every VM");
+        finding(s, VT_RSEV_FAIL, N_("TCP without authentication (auth_tcp = \"none\"): anyone who "
+                "reaches the port controls every VM"));
         /* the same setting, its other half: on TCP only a SASL session
            layer encrypts (libvirt asks SASL for SSF >= 56 there), so
            without SASL every byte, disk passwords and VNC ones included,
            crosses the network in clear */
-        transport_finding(s, VT_RSEV_WARN, "TCP listener without encryption (%s, auth_tcp = "
-                          "\"none\"): libvirt's traffic crosses the network in clear; use TLS "
-                          "(listen_tls) or SSH", is_on(listen_tcp) ? "listen_tcp = 1" : "a -tcp socket unit");
+        if (is_on(listen_tcp))
+            transport_finding(s, VT_RSEV_WARN, N_("TCP listener without encryption (listen_tcp = 1, "
+                              "auth_tcp = \"none\"): libvirt's traffic crosses the network in clear; "
+                              "use TLS (listen_tls) or SSH"));
+        else
+            transport_finding(s, VT_RSEV_WARN, N_("TCP listener without encryption (a -tcp socket unit, "
+                              "auth_tcp = \"none\"): libvirt's traffic crosses the network in clear; "
+                              "use TLS (listen_tls) or SSH"));
     }
     if (tcp && has_mech(mechs, "scram-sha-256") + has_mech(mechs, "scram-sha-1") &&
         !has_mech(mechs, "digest-md5") && !has_mech(mechs, "gssapi"))
-        finding(s, VT_RSEV_FAIL, "%s", vt_sasl_mech_problem(mechs, "tcp"));
+        add_finding(s, VT_RSEV_FAIL, "sasl", vt_sasl_mech_problem(mechs, "tcp"),
+                    _(vt_sasl_mech_problem(mechs, "tcp")));
     if ((tcp || tls) && has_mech(mechs, "digest-md5"))
-        finding(s, VT_RSEV_WARN, "mech_list has digest-md5: deprecated and weak (RFC 6331); use "
-                "scram-sha-256 over TLS, or gssapi");
+        finding(s, VT_RSEV_WARN, N_("mech_list has digest-md5: deprecated and weak (RFC 6331); use "
+                "scram-sha-256 over TLS, or gssapi"));
     if ((tcp || tls) && has_mech(mechs, "scram-sha-1"))
-        finding(s, VT_RSEV_WARN, "mech_list has scram-sha-1: deprecated; use scram-sha-256");
+        finding(s, VT_RSEV_WARN, N_("mech_list has scram-sha-1: deprecated; use scram-sha-256"));
     if (tls && auth_tls && strcmp(auth_tls, "none") == 0)
-        finding(s, VT_RSEV_WARN, "TLS without SASL (auth_tls = \"none\"): only the client "
-                "certificate decides who gets in");
+        finding(s, VT_RSEV_WARN, N_("TLS without SASL (auth_tls = \"none\"): only the client "
+                "certificate decides who gets in"));
     if ((tcp || tls) && s->nsockets == 0 && (!addr || strcmp(addr, "0.0.0.0") == 0 ||
                                              strcmp(addr, "::") == 0 || strcmp(addr, "[::]") == 0))
-        finding(s, VT_RSEV_WARN, "listening on every address (listen_addr %s): limit it to the "
-                "management network", addr ? addr : "unset");
+        finding(s, VT_RSEV_WARN, N_("listening on every address (listen_addr %s): limit it to the "
+                "management network"), addr ? addr : "unset");
     if (s->sasldb_world_readable)
-        finding(s, VT_RSEV_FAIL, "%s is readable by every user (mode %04o): its secrets are "
-                "passwords; chmod 600", s->sasldb_path, s->sasldb_mode);
+        finding(s, VT_RSEV_FAIL, N_("%s is readable by every user (mode %04o): its secrets are "
+                "passwords; chmod 600"), s->sasldb_path, s->sasldb_mode);
     if ((tcp || tls) && s->sasldb_present && s->users == 0 &&
         (has_mech(mechs, "digest-md5") || has_mech(mechs, "scram-sha-256")))
-        finding(s, VT_RSEV_WARN, "no SASL user in %s: nobody can log in", s->sasldb_path);
+        finding(s, VT_RSEV_WARN, N_("no SASL user in %s: nobody can log in"), s->sasldb_path);
 }
 
 void vt_remote_status_clear(vt_remote_status *s)
@@ -208,8 +227,10 @@ void vt_remote_status_clear(vt_remote_status *s)
         free(s->sockets[i]);
     free(s->sockets);
     free(s->sasldb_path);
-    for (i = 0; i < s->nfindings; i++)
+    for (i = 0; i < s->nfindings; i++) {
         free(s->findings[i].text);
+        free(s->findings[i].text_l10n);
+    }
     free(s->findings);
     memset(s, 0, sizeof(*s));
 }
@@ -239,7 +260,7 @@ static void note(vt_setup_plan *p, const char *fmt, ...) __attribute__((format(p
 static void note(vt_setup_plan *p, const char *fmt, ...)
 {
     va_list ap;
-    char buf[600];
+    char buf[1024];
 
     va_start(ap, fmt);
     vsnprintf(buf, sizeof(buf), fmt, ap);
@@ -330,7 +351,7 @@ int vt_setup_listen_check(const char *addr, vt_err *err)
     int rc;
 
     if (!n || strcspn(addr, "\" \t\n\\") != n) {
-        vt_err_set(err, "\"%s\" is not a listen address", VT_QUOTE(addr, n));
+        vt_err_set(err, _("\"%s\" is not a listen address"), VT_QUOTE(addr, n));
         return -1;
     }
     /* digits and dots are meant as IPv4, a colon as IPv6: say which one
@@ -338,7 +359,7 @@ int vt_setup_listen_check(const char *addr, vt_err *err)
     if (strspn(addr, "0123456789.") == n) {
         if (inet_pton(AF_INET, addr, buf) == 1)
             return 0;
-        vt_err_set(err, "listen address \"%s\" is not an IPv4 address", VT_QUOTE(addr, n));
+        vt_err_set(err, _("listen address \"%s\" is not an IPv4 address"), VT_QUOTE(addr, n));
         return -1;
     }
     if (strchr(addr, ':')) {
@@ -347,7 +368,7 @@ int vt_setup_listen_check(const char *addr, vt_err *err)
         free(bare);
         if (rc == 1)
             return 0;
-        vt_err_set(err, "listen address \"%s\" is not an IPv6 address", VT_QUOTE(addr, n));
+        vt_err_set(err, _("listen address \"%s\" is not an IPv6 address"), VT_QUOTE(addr, n));
         return -1;
     }
     hints.ai_socktype = SOCK_STREAM;
@@ -356,7 +377,7 @@ int vt_setup_listen_check(const char *addr, vt_err *err)
         freeaddrinfo(res);
     if (rc == 0)
         return 0;
-    vt_err_set(err, "listen address \"%s\" is not an IP address and does not resolve (%s)",
+    vt_err_set(err, _("listen address \"%s\" is not an IP address and does not resolve (%s)"),
                VT_QUOTE(addr, n), gai_strerror(rc));
     return -1;
 }
@@ -377,10 +398,10 @@ static int tls_certs_check(const char *etc_root, vt_err *err)
         free(c);
     }
     if (miss.len) {
-        vt_err_set(err, "TLS needs certificate files that are missing: %s. Make them first "
+        vt_err_set(err, _("TLS needs certificate files that are missing: %s. Make them first "
                    "(libvirt's TLS docs): a CA with certtool --generate-privkey and "
                    "--generate-self-signed, then the server's key and certificate signed by it "
-                   "with --generate-certificate (or openssl genpkey, req -x509, x509 -req)",
+                   "with --generate-certificate (or openssl genpkey, req -x509, x509 -req)"),
                    miss.buf);
         ret = -1;
     }
@@ -410,7 +431,7 @@ int vt_setup_prepare(const char *etc_root, const char *unit_dir, vt_setup_transp
 
     p.transport = t;
     if (!ltext) {
-        vt_err_set(err, "%s does not exist: is libvirtd installed?", lpath);
+        vt_err_set(err, _("%s does not exist: is libvirtd installed?"), lpath);
         goto cleanup;
     }
     if (listen_addr && vt_setup_listen_check(listen_addr, err) < 0)
@@ -431,7 +452,7 @@ int vt_setup_prepare(const char *etc_root, const char *unit_dir, vt_setup_transp
         }
     }
     if (stext && vt_conf_parse_sasl(stext, &cur, NULL) < 0) {
-        vt_err_set(err, "%s does not parse: it is not rewritten", spath);
+        vt_err_set(err, _("%s does not parse: it is not rewritten"), spath);
         goto cleanup;
     }
     db = vt_conf_get(&cur, "sasldb_path");
@@ -457,9 +478,9 @@ int vt_setup_prepare(const char *etc_root, const char *unit_dir, vt_setup_transp
         snprintf(cmd, sizeof(cmd), "systemctl enable --now %s", sock);
         command(&p, cmd);
         command(&p, "systemctl restart libvirtd.service");
-        note(&p, "%s is installed: systemd listens on port %s, so libvirtd must not get --listen, "
+        note(&p, _("%s is installed: systemd listens on port %s, so libvirtd must not get --listen, "
              "and listen_addr and the port in libvirtd.conf are not used (set ListenStream in a "
-             "drop-in to limit the address)", sock, t == VT_SETUP_TLS_SCRAM ? "16514" : "16509");
+             "drop-in to limit the address)"), sock, t == VT_SETUP_TLS_SCRAM ? "16514" : "16509");
     } else {
         char *dpath = vt_asprintf("%s/%s", etc_root,
                                   access("/etc/debian_version", F_OK) == 0 ? "default/libvirtd"
@@ -472,12 +493,12 @@ int vt_setup_prepare(const char *etc_root, const char *unit_dir, vt_setup_transp
     }
     p.sasldb_users = t != VT_SETUP_TCP_GSSAPI;
     if (t == VT_SETUP_TCP_GSSAPI)
-        note(&p, "gssapi needs a Kerberos realm and the service key libvirt/HOST@REALM in the "
+        note(&p, _("gssapi needs a Kerberos realm and the service key libvirt/HOST@REALM in the "
              "keytab (keytab: in the SASL conf); users are Kerberos principals (kadmin addprinc), "
-             "no sasldb user is made");
+             "no sasldb user is made"));
     if (t == VT_SETUP_TCP_DIGEST)
-        note(&p, "digest-md5 is deprecated (RFC 6331) and weak; it is the guide's example and "
-             "works on plain TCP, but scram-sha-256 over TLS is the secure choice");
+        note(&p, _("digest-md5 is deprecated (RFC 6331) and weak; it is the guide's example and "
+             "works on plain TCP, but scram-sha-256 over TLS is the secure choice"));
     {
         char host[256] = "HOST";
         gethostname(host, sizeof(host) - 1);
@@ -532,12 +553,14 @@ static int put_back(const vt_setup_plan *p, size_t failed, const char *suffix, v
             snprintf(notback + strlen(notback), sizeof(notback) - strlen(notback), " %s", f->path);
     }
     if (notback[0])
-        vt_err_append(err, "; NOT put back, check by hand:%s", notback);
+        vt_err_append(err, _("; NOT put back, check by hand:%s"), notback);
     else if (nback)
-        vt_err_append(err, "; the %zu file%s written before it got %s old content back: nothing is "
-                      "changed", nback, nback == 1 ? "" : "s", nback == 1 ? "its" : "their");
+        vt_err_append(err, P_("; the %zu file written before it got its old content back: nothing is "
+                              "changed",
+                              "; the %zu files written before it got their old content back: nothing "
+                              "is changed", nback), nback);
     else
-        vt_err_append(err, "; nothing was changed");
+        vt_err_append(err, _("; nothing was changed"));
     return -1;
 }
 
@@ -569,7 +592,7 @@ int vt_setup_write(const vt_setup_plan *p, vt_err *err)
                     (!now_text || strcmp(now_text, p->files[i].before) == 0);
         free(now_text);
         if (!same) {
-            vt_err_set(err, "%s changed since the set-up was prepared; nothing was written",
+            vt_err_set(err, _("%s changed since the set-up was prepared; nothing was written"),
                        p->files[i].path);
             return -1;
         }
@@ -614,19 +637,19 @@ char *vt_setup_describe(const vt_setup_plan *p)
     vt_buf b = { 0 };
     size_t i;
 
-    vt_buf_addf(&b, "Remote access: %s, clients connect to %s\n",
+    vt_buf_addf(&b, _("Remote access: %s, clients connect to %s\n"),
                 vt_setup_transport_name(p->transport), p->uri);
     for (i = 0; i < p->nnotes; i++)
-        vt_buf_addf(&b, "note: %s\n", p->notes[i]);
-    vt_buf_addf(&b, "%zu of %zu files change\n", vt_setup_nchanged(p), p->nfiles);
+        vt_buf_addf(&b, _("note: %s\n"), p->notes[i]);
+    vt_buf_addf(&b, _("%zu of %zu files change\n"), vt_setup_nchanged(p), p->nfiles);
     for (i = 0; i < p->nfiles; i++) {
         if (!p->files[i].diff[0])
-            vt_buf_addf(&b, "%s: already as needed\n", p->files[i].path);
+            vt_buf_addf(&b, _("%s: already as needed\n"), p->files[i].path);
         else
             vt_buf_add(&b, p->files[i].diff);
     }
     if (p->ncommands)
-        vt_buf_add(&b, "then:\n");
+        vt_buf_add(&b, _("then:\n"));
     for (i = 0; i < p->ncommands; i++)
         vt_buf_addf(&b, "  %s\n", p->commands[i]);
     return vt_buf_steal(&b);

@@ -22,7 +22,8 @@ typedef struct vt_remote_finding {
     vt_rsev severity;
     const char *topic;        /* static: the advisor's topic, "sasl" (who may
                                  log in) or "transport" (is it encrypted) */
-    char *text;               /* owned */
+    char *text;               /* owned: English, for the advisor and JSON */
+    char *text_l10n;          /* owned: the same in the user's language, for display */
 } vt_remote_finding;
 
 typedef struct vt_remote_status {

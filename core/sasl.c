@@ -102,13 +102,13 @@ static int cb_log(void *context, int level, const char *message)
 static const char *sasl_words(int rc)
 {
     switch (rc) {
-    case SASL_NOCHANGE: return "the entry already exists";
-    case SASL_NOMECH: return "no SASL password store is configured (sasldb)";
-    case SASL_NOUSER: return "no such user";
-    case SASL_WEAKPASS: return "the password is too weak for the SASL policy";
-    case SASL_BADPARAM: return "the password is too long";
-    case SASL_NOUSERPASS: return "user passwords are not allowed by the SASL policy";
-    case SASL_FAIL: return "the database cannot be written (permissions, or its directory is missing)";
+    case SASL_NOCHANGE: return _("the entry already exists");
+    case SASL_NOMECH: return _("no SASL password store is configured (sasldb)");
+    case SASL_NOUSER: return _("no such user");
+    case SASL_WEAKPASS: return _("the password is too weak for the SASL policy");
+    case SASL_BADPARAM: return _("the password is too long");
+    case SASL_NOUSERPASS: return _("user passwords are not allowed by the SASL policy");
+    case SASL_FAIL: return _("the database cannot be written (permissions, or its directory is missing)");
     default: return sasl_errstring(rc, NULL, NULL);
     }
 }
@@ -130,18 +130,18 @@ static int server_op(const vt_sasl_opts *o, const char *user, const char *pass, 
     mode_t old = umask(077);   /* a new database is readable by root only */
 
     if (!vt_sasl_user_ok(user)) {
-        vt_err_set(err, "\"%s\" is not a SASL user name (no '@', ':' or blanks; the realm is "
-                   "given with --realm)", user);
+        vt_err_set(err, _("\"%s\" is not a SASL user name (no '@', ':' or blanks; the realm is "
+                   "given with --realm)"), user);
         goto out;
     }
     rc = sasl_server_init(cbs, "libvirt");
     if (rc != SASL_OK) {
-        vt_err_set(err, "the SASL library did not start: %s", sasl_words(rc));
+        vt_err_set(err, _("the SASL library did not start: %s"), sasl_words(rc));
         goto out;
     }
     rc = sasl_server_new("libvirt", NULL, o ? o->realm : NULL, NULL, NULL, cbs, 0, &conn);
     if (rc != SASL_OK) {
-        vt_err_set(err, "the SASL library did not start: %s", sasl_words(rc));
+        vt_err_set(err, _("the SASL library did not start: %s"), sasl_words(rc));
         goto done;
     }
     if (check)
@@ -150,7 +150,7 @@ static int server_op(const vt_sasl_opts *o, const char *user, const char *pass, 
         rc = sasl_setpass(conn, user, pass, (unsigned)len, NULL, 0, flags);
     if (rc != SASL_OK) {
         if (check && (rc == SASL_BADAUTH || rc == SASL_NOUSER))
-            vt_err_set(err, "%s: %s (%s)", user, rc == SASL_NOUSER ? "no such user" : "wrong password",
+            vt_err_set(err, "%s: %s (%s)", user, rc == SASL_NOUSER ? _("no such user") : _("wrong password"),
                        x.dbpath);
         else
             vt_err_set(err, "%s: %s (%s)", user, sasl_words(rc), x.dbpath);
@@ -190,7 +190,7 @@ int vt_sasl_add(const vt_sasl_opts *o, const char *user, const char *pass, size_
 
     if (vt_sasl_user_exists(o, user, &lerr)) {
         char *realm = host_realm(o);
-        vt_err_set(err, "%s@%s exists already: use passwd to change its password", user, realm);
+        vt_err_set(err, _("%s@%s exists already: use passwd to change its password"), user, realm);
         free(realm);
         return -1;
     }
@@ -199,14 +199,14 @@ int vt_sasl_add(const vt_sasl_opts *o, const char *user, const char *pass, size_
         return -1;
     }
     if (!pass || !len) {
-        vt_err_set(err, "an empty password is not set");
+        vt_err_set(err, _("an empty password is not set"));
         return -1;
     }
     return setpass(o, user, pass, len, SASL_SET_CREATE, err);
 }
 
 /* 0 when user@realm is in the database, else -1 saying why */
-static int must_exist(const vt_sasl_opts *o, const char *user, const char *hint, vt_err *err)
+static int must_exist(const vt_sasl_opts *o, const char *user, bool add_hint, vt_err *err)
 {
     vt_err lerr = { { 0 } };
     char *realm;
@@ -216,8 +216,10 @@ static int must_exist(const vt_sasl_opts *o, const char *user, const char *hint,
     realm = host_realm(o);
     if (lerr.msg[0])
         vt_err_set(err, "%s", lerr.msg);
+    else if (add_hint)
+        vt_err_set(err, _("%s@%s does not exist: use add"), user, realm);
     else
-        vt_err_set(err, "%s@%s does not exist%s", user, realm, hint);
+        vt_err_set(err, _("%s@%s does not exist"), user, realm);
     free(realm);
     return -1;
 }
@@ -225,10 +227,10 @@ static int must_exist(const vt_sasl_opts *o, const char *user, const char *hint,
 int vt_sasl_passwd(const vt_sasl_opts *o, const char *user, const char *pass, size_t len,
                    vt_err *err)
 {
-    if (must_exist(o, user, ": use add", err) < 0)
+    if (must_exist(o, user, true, err) < 0)
         return -1;
     if (!pass || !len) {
-        vt_err_set(err, "an empty password is not set");
+        vt_err_set(err, _("an empty password is not set"));
         return -1;
     }
     return setpass(o, user, pass, len, 0, err);
@@ -236,7 +238,7 @@ int vt_sasl_passwd(const vt_sasl_opts *o, const char *user, const char *pass, si
 
 int vt_sasl_delete(const vt_sasl_opts *o, const char *user, vt_err *err)
 {
-    if (must_exist(o, user, "", err) < 0)
+    if (must_exist(o, user, false, err) < 0)
         return -1;
     /* with no password, SASL_SET_DISABLE removes every secret of the user */
     return setpass(o, user, NULL, 0, SASL_SET_DISABLE, err);
@@ -245,7 +247,7 @@ int vt_sasl_delete(const vt_sasl_opts *o, const char *user, vt_err *err)
 int vt_sasl_checkpass(const vt_sasl_opts *o, const char *user, const char *pass, size_t len,
                       vt_err *err)
 {
-    if (must_exist(o, user, "", err) < 0)
+    if (must_exist(o, user, false, err) < 0)
         return -1;
     return server_op(o, user, pass ? pass : "", len, 0, true, err);
 }
@@ -269,7 +271,7 @@ int vt_sasl_list(const vt_sasl_opts *o, vt_sasl_user **users, size_t *n, vt_err 
             free(db);
             return 0;
         }
-        vt_err_set(err, "cannot read %s: %s", db, strerror(errno));
+        vt_err_set(err, _("cannot read %s: %s"), db, strerror(errno));
         free(db);
         return -1;
     }
@@ -324,7 +326,7 @@ int vt_sasl_list(const vt_sasl_opts *o, vt_sasl_user **users, size_t *n, vt_err 
             char *nl = strchr(ebuf, '\n');
             if (nl)
                 *nl = '\0';
-            vt_err_set(err, "cannot list the users of %s: %s", db, ebuf);
+            vt_err_set(err, _("cannot list the users of %s: %s"), db, ebuf);
             vt_sasl_users_free(*users, *n);
             *users = NULL;
             *n = 0;
@@ -333,8 +335,8 @@ int vt_sasl_list(const vt_sasl_opts *o, vt_sasl_user **users, size_t *n, vt_err 
         }
     }
     if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) == 127) {
-        vt_err_set(err, "cannot list %s: sasldblistusers2 is not installed (package sasl2-bin or "
-                   "cyrus-sasl)", db);
+        vt_err_set(err, _("cannot list %s: sasldblistusers2 is not installed (package sasl2-bin or "
+                   "cyrus-sasl)"), db);
         vt_sasl_users_free(*users, *n);
         *users = NULL;
         *n = 0;
@@ -401,20 +403,20 @@ static const char *hint(const char *msg)
 {
     if (strstr(msg, "no worthy mechs") || strstr(msg, "No worthy mechs") ||
         strstr(msg, "no SASL mechanisms are available") || strstr(msg, "no mechanism available"))
-        return "the server's mech_list offers no mechanism this connection can use: on plain TCP "
+        return _("the server's mech_list offers no mechanism this connection can use: on plain TCP "
                "libvirt needs a session security layer, which scram-sha-* does not give (use TLS, "
-               "or digest-md5/gssapi on TCP); and the client needs the plugin (libsasl2-modules)";
+               "or digest-md5/gssapi on TCP); and the client needs the plugin (libsasl2-modules)");
     if (strstr(msg, "canonify"))
-        return "the user is not in the server's sasldb under the realm it expects (by default the "
-               "server's host name: user@HOST)";
+        return _("the user is not in the server's sasldb under the realm it expects (by default the "
+               "server's host name: user@HOST)");
     if (strstr(msg, "authentication failed") || strstr(msg, "Authentication failed"))
-        return "wrong user or password, or the user is not in the sasldb that the server's "
-               "libvirt.conf names (sasldb_path)";
+        return _("wrong user or password, or the user is not in the sasldb that the server's "
+               "libvirt.conf names (sasldb_path)");
     if (strstr(msg, "Connection refused"))
-        return "nothing listens there: libvirtd needs listen_tcp = 1 (or listen_tls) and --listen, "
-               "or the libvirtd-tcp.socket unit";
+        return _("nothing listens there: libvirtd needs listen_tcp = 1 (or listen_tls) and --listen, "
+               "or the libvirtd-tcp.socket unit");
     if (strstr(msg, "authentication unavailable") || strstr(msg, "auth"))
-        return "the server does not ask for SASL on this transport: check auth_tcp / auth_tls";
+        return _("the server does not ask for SASL on this transport: check auth_tcp / auth_tls");
     return NULL;
 }
 
@@ -437,12 +439,12 @@ const char *vt_sasl_mech_problem(const char *mech_list, const char *transport)
     }
     free(copy);
     if (!any)
-        return "mech_list is empty: no mechanism can be used";
+        return N_("mech_list is empty: no mechanism can be used");
     if (strcmp(transport, "tcp") == 0 && !ssf)
-        return "on plain TCP libvirt needs a SASL mechanism with a session security layer "
+        return N_("on plain TCP libvirt needs a SASL mechanism with a session security layer "
                "(digest-md5 or gssapi); scram-sha-*, plain and the like give none, so libvirtd "
                "offers no mechanism: use TLS (qemu+tls://, listen_tls) for SCRAM, or gssapi on "
-               "TCP";
+               "TCP");
     return NULL;
 }
 
@@ -484,13 +486,15 @@ int vt_sasl_verify(const char *uri, const char *user, const char *pass, const vt
         if (text && vt_conf_parse_sasl(text, &sc, NULL) == 0) {
             const char *p = vt_sasl_mech_problem(vt_conf_get(&sc, "mech_list"), uri_transport(uri));
             if (p)
-                h = p;
+                h = _(p);   /* marked with N_ in vt_sasl_mech_problem */
         }
         vt_conf_clear(&sc);
         free(text);
         free(path);
     }
-    vt_err_set(err, "%s%s%s", e && e->message ? e->message : "login failed", h ? ". Fix: " : "",
-               h ? h : "");
+    if (h)
+        vt_err_set(err, _("%s. Fix: %s"), e && e->message ? e->message : _("login failed"), h);
+    else
+        vt_err_set(err, "%s", e && e->message ? e->message : _("login failed"));
     return -1;
 }

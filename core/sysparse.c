@@ -57,7 +57,7 @@ int vt_selection_parse(const char *str, vt_selection *out, vt_err *err)
     int ret = -1;
 
     if (!str || !out) {
-        vt_err_set(err, "empty selection");
+        vt_err_set(err, _("empty selection"));
         goto cleanup;
     }
     len = strlen(str);
@@ -74,39 +74,39 @@ int vt_selection_parse(const char *str, vt_selection *out, vt_err *err)
          * missing "]". */
         for (size_t i = 0; i < tlen; i++) {
             if (!is_word_char(tok[i]) && tok[i] != '[' && tok[i] != ']') {
-                vt_err_set(err, "selection \"%s\": bad character %s in \"%s\"", VT_QUOTE(str, len),
+                vt_err_set(err, _("selection \"%s\": bad character %s in \"%s\""), VT_QUOTE(str, len),
                            vt_char_name(tok[i], cn), VT_QUOTE(tok, tlen));
                 goto cleanup;
             }
         }
         if (bracketed) {
             if (tlen < 2 || tok[tlen - 1] != ']') {
-                vt_err_set(err, "selection \"%s\": \"[\" without matching \"]\" in \"%s\"",
+                vt_err_set(err, _("selection \"%s\": \"[\" without matching \"]\" in \"%s\""),
                            VT_QUOTE(str, len), VT_QUOTE(tok, tlen));
                 goto cleanup;
             }
             word++;
             wlen -= 2;
             if (wlen == 0) {
-                vt_err_set(err, "selection \"%s\": empty brackets", VT_QUOTE(str, len));
+                vt_err_set(err, _("selection \"%s\": empty brackets"), VT_QUOTE(str, len));
                 goto cleanup;
             }
         }
         for (size_t i = 0; i < wlen; i++) {
             if (word[i] == '[' || word[i] == ']') {
-                vt_err_set(err, "selection \"%s\": unbalanced %s in \"%s\"", VT_QUOTE(str, len),
+                vt_err_set(err, _("selection \"%s\": unbalanced %s in \"%s\""), VT_QUOTE(str, len),
                            vt_char_name(word[i], cn), VT_QUOTE(tok, tlen));
                 goto cleanup;
             }
         }
         if (sel.nopts == VT_SEL_MAX_OPTS) {
-            vt_err_set(err, "selection \"%s\": more than %d options", VT_QUOTE(str, len),
+            vt_err_set(err, _("selection \"%s\": more than %d options"), VT_QUOTE(str, len),
                        VT_SEL_MAX_OPTS);
             goto cleanup;
         }
         if (bracketed) {
             if (sel.selected >= 0) {
-                vt_err_set(err, "selection \"%s\": two selected words \"%s\" and \"%s\"",
+                vt_err_set(err, _("selection \"%s\": two selected words \"%s\" and \"%s\""),
                            VT_QUOTE(str, len), sel.opts[sel.selected], VT_QUOTE(word, wlen));
                 goto cleanup;
             }
@@ -116,11 +116,11 @@ int vt_selection_parse(const char *str, vt_selection *out, vt_err *err)
     }
 
     if (sel.nopts == 0) {
-        vt_err_set(err, "empty selection");
+        vt_err_set(err, _("empty selection"));
         goto cleanup;
     }
     if (sel.selected < 0) {
-        vt_err_set(err, "selection \"%s\": no selected word in brackets", VT_QUOTE(str, len));
+        vt_err_set(err, _("selection \"%s\": no selected word in brackets"), VT_QUOTE(str, len));
         goto cleanup;
     }
 
@@ -199,20 +199,20 @@ static int numa_line(const char *s, size_t len, vt_numa_usage *acc, vt_err *err,
         snprintf(pfx, sizeof(pfx), "numa_maps line: ");
 
     if (!next_token(s, len, &pos, &tok, &tlen)) {
-        vt_err_set(err, "%sempty line", pfx);
+        vt_err_set(err, _("%sempty line"), pfx);
         goto cleanup;
     }
     for (size_t i = 0; i < tlen; i++) {
         /* A 64-bit address has at most 16 digits. */
         if (tlen > 16 || !is_hex_char(tok[i])) {
-            vt_err_set(err, "%saddress \"%s\" is not a hex address", pfx, VT_QUOTE(tok, tlen));
+            vt_err_set(err, _("%saddress \"%s\" is not a hex address"), pfx, VT_QUOTE(tok, tlen));
             goto cleanup;
         }
     }
     /* The policy may itself contain blanks ("prefer (many):0-1"), so it
      * is only required to exist; unknown tokens after it are skipped. */
     if (!next_token(s, len, &pos, &tok, &tlen)) {
-        vt_err_set(err, "%smissing memory policy after the address", pfx);
+        vt_err_set(err, _("%smissing memory policy after the address"), pfx);
         goto cleanup;
     }
 
@@ -226,7 +226,7 @@ static int numa_line(const char *s, size_t len, vt_numa_usage *acc, vt_err *err,
 
         if (klen == strlen("kernelpagesize_kB") && memcmp(tok, "kernelpagesize_kB", klen) == 0) {
             if (!val || parse_dec(val, vlen, &pagesize) < 0 || pagesize == 0) {
-                vt_err_set(err, "%sbad page size \"%s\"", pfx, VT_QUOTE(tok, tlen));
+                vt_err_set(err, _("%sbad page size \"%s\""), pfx, VT_QUOTE(tok, tlen));
                 goto cleanup;
             }
             continue;
@@ -239,20 +239,20 @@ static int numa_line(const char *s, size_t len, vt_numa_usage *acc, vt_err *err,
         if (tok[0] != 'N')
             continue;
         if (!val) {
-            vt_err_set(err, "%sbad node entry \"%s\"", pfx, VT_QUOTE(tok, tlen));
+            vt_err_set(err, _("%sbad node entry \"%s\""), pfx, VT_QUOTE(tok, tlen));
             goto cleanup;
         }
         if (parse_dec(tok + 1, klen - 1, &node) < 0) {
-            vt_err_set(err, "%sbad node id \"%s\"", pfx, VT_QUOTE(tok, tlen));
+            vt_err_set(err, _("%sbad node id \"%s\""), pfx, VT_QUOTE(tok, tlen));
             goto cleanup;
         }
         if (node >= VT_NUMA_MAX_NODES) {
-            vt_err_set(err, "%snode %s in \"%s\" is out of range (max %d)", pfx,
+            vt_err_set(err, _("%snode %s in \"%s\" is out of range (max %d)"), pfx,
                        VT_QUOTE(tok + 1, klen - 1), VT_QUOTE(tok, tlen), VT_NUMA_MAX_NODES - 1);
             goto cleanup;
         }
         if (parse_dec(val, vlen, &pages) < 0) {
-            vt_err_set(err, "%sbad node count \"%s\"", pfx, VT_QUOTE(tok, tlen));
+            vt_err_set(err, _("%sbad node count \"%s\""), pfx, VT_QUOTE(tok, tlen));
             goto cleanup;
         }
 
@@ -264,7 +264,7 @@ static int numa_line(const char *s, size_t len, vt_numa_usage *acc, vt_err *err,
             e->node = (unsigned)node;
         }
         if (e->pages > ULLONG_MAX - pages) {
-            vt_err_set(err, "%spage count for node %u overflows", pfx, e->node);
+            vt_err_set(err, _("%spage count for node %u overflows"), pfx, e->node);
             goto cleanup;
         }
         e->pages += pages;
@@ -276,7 +276,7 @@ static int numa_line(const char *s, size_t len, vt_numa_usage *acc, vt_err *err,
         unsigned long long have = acc->kib[ents[i].node];
 
         if (ents[i].pages > ULLONG_MAX / pagesize || have > ULLONG_MAX - ents[i].pages * pagesize) {
-            vt_err_set(err, "%smemory on node %u overflows", pfx, ents[i].node);
+            vt_err_set(err, _("%smemory on node %u overflows"), pfx, ents[i].node);
             goto cleanup;
         }
     }
@@ -299,12 +299,12 @@ int vt_numamaps_parse_line(const char *line, vt_numa_usage *acc, vt_err *err)
     size_t len;
 
     if (!line) {
-        vt_err_set(err, "numa_maps line: empty line");
+        vt_err_set(err, _("numa_maps line: empty line"));
         return -1;
     }
     len = strcspn(line, "\n");
     if (line[len] == '\n' && line[len + 1] != '\0') {
-        vt_err_set(err, "numa_maps line: text after the newline");
+        vt_err_set(err, _("numa_maps line: text after the newline"));
         return -1;
     }
     return numa_line(line, len, acc, err, 0);
@@ -318,7 +318,7 @@ int vt_numamaps_parse(const char *text, vt_numa_usage *acc, vt_err *err)
     int ret = -1;
 
     if (!text) {
-        vt_err_set(err, "numa_maps: no text");
+        vt_err_set(err, _("numa_maps: no text"));
         goto cleanup;
     }
 

@@ -49,7 +49,7 @@ int vt_tap_get_coalesce(const char *dev, vt_coalesce *out, vt_err *err)
         if (e == EOPNOTSUPP)
             return 1;
         if (e == ENODEV)
-            vt_err_set(err, "no device %s on this host", dev);
+            vt_err_set(err, _("no device %s on this host"), dev);
         else
             vt_err_set(err, "%s: ETHTOOL_GCOALESCE: %s", dev, strerror(e));
         return -1;
@@ -71,8 +71,8 @@ int vt_tap_set_rx_frames(const char *dev, unsigned frames, unsigned *was, unsign
     ec.cmd = ETHTOOL_GCOALESCE;
     if (ethtool_ioctl(dev, &ec, &e) < 0) {
         vt_err_set(err, "%s: %s", dev,
-                   e == EOPNOTSUPP ? "the device has no packet coalescing (EOPNOTSUPP)"
-                   : e == ENODEV   ? "no such device on this host"
+                   e == EOPNOTSUPP ? _("the device has no packet coalescing (EOPNOTSUPP)")
+                   : e == ENODEV   ? _("no such device on this host")
                                    : strerror(e));
         return -1;
     }
@@ -82,14 +82,14 @@ int vt_tap_set_rx_frames(const char *dev, unsigned frames, unsigned *was, unsign
     ec.rx_max_coalesced_frames = frames;
     if (ethtool_ioctl(dev, &ec, &e) < 0) {
         if (e == EINVAL)
-            vt_err_set(err, "%s: the device refuses rx-frames %u (EINVAL: its driver does not "
-                       "take that value)", dev, frames);
+            vt_err_set(err, _("%s: the device refuses rx-frames %u (EINVAL: its driver does not "
+                       "take that value)"), dev, frames);
         else if (e == EOPNOTSUPP)
-            vt_err_set(err, "%s: the device cannot set rx-frames (EOPNOTSUPP)", dev);
+            vt_err_set(err, _("%s: the device cannot set rx-frames (EOPNOTSUPP)"), dev);
         else if (e == EPERM)
-            vt_err_set(err, "%s: setting coalescing needs CAP_NET_ADMIN (EPERM)", dev);
+            vt_err_set(err, _("%s: setting coalescing needs CAP_NET_ADMIN (EPERM)"), dev);
         else
-            vt_err_set(err, "%s: ETHTOOL_SCOALESCE failed: %s", dev, strerror(e));
+            vt_err_set(err, _("%s: ETHTOOL_SCOALESCE failed: %s"), dev, strerror(e));
         return -1;
     }
     if (now) {
@@ -130,15 +130,15 @@ void vt_tap_read(const char *sysfs_root, const vt_domdef *live, bool active, boo
         h->mac = vt_strdup(k->mac ? k->mac : "");
         h->source = k->source ? vt_strdup(k->source) : NULL;
         if (remote) {
-            h->why = vt_strdup("remote connection: the tap is on another host");
+            h->why = vt_strdup(_("remote connection: the tap is on another host"));
             continue;
         }
         if (!active) {
-            h->why = vt_strdup("not running: libvirt makes the tap at start");
+            h->why = vt_strdup(_("not running: libvirt makes the tap at start"));
             continue;
         }
         if (!k->target) {
-            h->why = vt_strdup("no host device in the running definition");
+            h->why = vt_strdup(_("no host device in the running definition"));
             continue;
         }
         h->dev = vt_strdup(k->target);
@@ -147,7 +147,7 @@ void vt_tap_read(const char *sysfs_root, const vt_domdef *live, bool active, boo
         if (rc == 0)
             h->has_coalesce = true;
         else
-            h->why = rc > 0 ? vt_strdup("the device has no coalescing (EOPNOTSUPP)")
+            h->why = rc > 0 ? vt_strdup(_("the device has no coalescing (EOPNOTSUPP)"))
                             : vt_strdup(err.msg);
     }
 }

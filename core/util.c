@@ -9,28 +9,53 @@
 #include <time.h>
 #include <unistd.h>
 
+/* A message cut to fit its slot ends on a whole UTF-8 character: a
+ * translated message cut inside a character would garble the screen. */
+static void err_trim(vt_err *err, int n, size_t room)
+{
+    size_t len, start, need;
+    unsigned char lead;
+
+    if (n < 0 || (size_t)n < room)
+        return;
+    len = strlen(err->msg);
+    start = len;
+    while (start > 0 && len - start < 4 && ((unsigned char)err->msg[start - 1] & 0xC0) == 0x80)
+        start--;
+    if (start == 0)
+        return;
+    lead = (unsigned char)err->msg[start - 1];
+    need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    if (len - (start - 1) < need)
+        err->msg[start - 1] = '\0';
+}
+
 void vt_err_set(vt_err *err, const char *fmt, ...)
 {
     va_list ap;
+    int n;
 
     if (!err)
         return;
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+    n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
     va_end(ap);
+    err_trim(err, n, sizeof(err->msg));
 }
 
 void vt_err_append(vt_err *err, const char *fmt, ...)
 {
     va_list ap;
     size_t n;
+    int r;
 
     if (!err)
         return;
     n = strlen(err->msg);
     va_start(ap, fmt);
-    vsnprintf(err->msg + n, sizeof(err->msg) - n, fmt, ap);
+    r = vsnprintf(err->msg + n, sizeof(err->msg) - n, fmt, ap);
     va_end(ap);
+    err_trim(err, r, sizeof(err->msg) - n);
 }
 
 void vt_qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
@@ -228,7 +253,7 @@ char *vt_read_file(const char *path, size_t max, vt_err *err)
 fail:
     /* callers look at errno (ENOENT) after the message is made */
     saved = errno;
-    vt_err_set(err, "cannot read %s: %s", path, strerror(saved));
+    vt_err_set(err, _("cannot read %s: %s"), path, strerror(saved));
     if (fd >= 0)
         close(fd);
     vt_buf_free(&b);

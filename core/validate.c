@@ -111,16 +111,16 @@ static xmlRelaxNGPtr load_schema(const char *path, vt_err *err)
     schema_why = NULL;
     schema_path = vt_strdup(path);
     if (stat(path, &st) < 0) {
-        schema_why = vt_asprintf("schema not checked (no domain.rng at %s)", path);
+        schema_why = vt_asprintf(_("schema not checked (no domain.rng at %s)"), path);
     } else if ((pc = xmlRelaxNGNewParserCtxt(path))) {
         xmlRelaxNGSetParserStructuredErrors(pc, on_structured_compat, &c);
         schema = xmlRelaxNGParse(pc);
         xmlRelaxNGFreeParserCtxt(pc);
         if (!schema)
-            schema_why = vt_asprintf("schema not checked (%s does not load: %s)", path,
-                                     c.msg[0] ? c.msg : "unknown error");
+            schema_why = vt_asprintf(_("schema not checked (%s does not load: %s)"), path,
+                                     c.msg[0] ? c.msg : _("unknown error"));
     } else {
-        schema_why = vt_asprintf("schema not checked (cannot read %s)", path);
+        schema_why = vt_asprintf(_("schema not checked (cannot read %s)"), path);
     }
     if (!schema)
         vt_err_set(err, "%s", schema_why);
@@ -148,7 +148,7 @@ int vt_validate_schema(const char *xml, vt_err *err)
     vc = xmlRelaxNGNewValidCtxt(rng);
     if (!vc) {
         xmlFreeDoc(doc);
-        vt_err_set(err, "schema not checked (no validation context)");
+        vt_err_set(err, _("schema not checked (no validation context)"));
         goto cleanup;
     }
     memset(&c, 0, sizeof(c));
@@ -159,11 +159,11 @@ int vt_validate_schema(const char *xml, vt_err *err)
     if (rc == 0) {
         ret = 0;
     } else if (rc > 0) {
-        vt_err_set(err, "libvirt's domain schema refuses it: %s",
+        vt_err_set(err, _("libvirt's domain schema refuses it: %s"),
                    c.msg[0] ? c.msg : "invalid (no message)");
         ret = -1;
     } else {
-        vt_err_set(err, "schema not checked (validator error: %s)", c.msg[0] ? c.msg : "?");
+        vt_err_set(err, _("schema not checked (validator error: %s)"), c.msg[0] ? c.msg : "?");
     }
 
 cleanup:
@@ -183,7 +183,7 @@ static const char *vir_msg(void)
 {
     virErrorPtr e = virGetLastError();
 
-    return e && e->message ? e->message : "unknown libvirt error";
+    return e && e->message ? e->message : _("unknown libvirt error");
 }
 
 /* Under the lock. The test driver starts with a running domain "test";
@@ -197,7 +197,7 @@ static virConnectPtr test_connection(vt_err *err)
         return testconn;
     testconn = virConnectOpen("test:///default");
     if (!testconn) {
-        vt_err_set(err, "libvirt's parser not checked (no test:///default connection: %s)", vir_msg());
+        vt_err_set(err, _("libvirt's parser not checked (no test:///default connection: %s)"), vir_msg());
         return NULL;
     }
     virConnSetErrorFunc(testconn, NULL, quiet_vir);
@@ -224,7 +224,7 @@ int vt_validate_parse(const char *xml, vt_err *err)
        reported on its own */
     dom = virDomainDefineXMLFlags(testconn, xml, 0);
     if (!dom) {
-        vt_err_set(err, "libvirt's parser refuses it: %s", vir_msg());
+        vt_err_set(err, _("libvirt's parser refuses it: %s"), vir_msg());
         ret = -1;
         goto cleanup;
     }
@@ -240,7 +240,7 @@ cleanup:
 
 /* One check of the edit: 0 passed, 1 not run (why in *note), -1 the edit
  * broke it (err). */
-static int check(int (*fn)(const char *, vt_err *), const char *what, const char *original,
+static int check(int (*fn)(const char *, vt_err *), bool schema_check, const char *original,
                  const char *edited, char **note, vt_err *err)
 {
     vt_err e1 = { { 0 } }, e0 = { { 0 } };
@@ -254,8 +254,11 @@ static int check(int (*fn)(const char *, vt_err *), const char *what, const char
     }
     if (original && fn(original, &e0) < 0) {
         /* not the edit's doing: the definition as it is fails too */
-        *note = vt_asprintf("%s not checked (it refuses the definition before the edit too: %s)",
-                            what, e0.msg);
+        *note = schema_check
+                    ? vt_asprintf(_("schema not checked (it refuses the definition before the edit "
+                                    "too: %s)"), e0.msg)
+                    : vt_asprintf(_("libvirt's parser not checked (it refuses the definition before "
+                                    "the edit too: %s)"), e0.msg);
         return 1;
     }
     vt_err_set(err, "%s", e1.msg);
@@ -268,10 +271,10 @@ int vt_validate_edit(const char *original, const char *edited, vt_validation *ou
     int rs, rp;
 
     vt_validation_clear(out);
-    rs = check(vt_validate_schema, "schema", original, edited, &snote, err);
+    rs = check(vt_validate_schema, true, original, edited, &snote, err);
     if (rs < 0)
         return -1;
-    rp = check(vt_validate_parse, "libvirt's parser", original, edited, &pnote, err);
+    rp = check(vt_validate_parse, false, original, edited, &pnote, err);
     if (rp < 0) {
         free(snote);
         return -1;
@@ -279,13 +282,13 @@ int vt_validate_edit(const char *original, const char *edited, vt_validation *ou
     out->schema = rs == 0;
     out->parser = rp == 0;
     if (rs == 0 && rp == 0)
-        out->text = vt_strdup("validated: domain schema and libvirt's parser");
+        out->text = vt_strdup(_("validated: domain schema and libvirt's parser"));
     else if (rs == 0)
-        out->text = vt_asprintf("validated: domain schema; %s", pnote);
+        out->text = vt_asprintf(_("validated: domain schema; %s"), pnote);
     else if (rp == 0)
-        out->text = vt_asprintf("validated: libvirt's parser; %s", snote);
+        out->text = vt_asprintf(_("validated: libvirt's parser; %s"), snote);
     else
-        out->text = vt_asprintf("not validated: %s; %s", snote, pnote);
+        out->text = vt_asprintf(_("not validated: %s; %s"), snote, pnote);
     free(snote);
     free(pnote);
     return 0;

@@ -86,7 +86,7 @@ static int edit_iothreads(xmlNode *root, const vt_edit *e, vt_err *err)
 
     for (id = e->id + 1; id <= old; id++)
         if (iothread_in_use(root, id, who, sizeof(who))) {
-            vt_err_set(err, "IOThread %u is used by %s: assign it another IOThread first", id, who);
+            vt_err_set(err, _("IOThread %u is used by %s: assign it another IOThread first"), id, who);
             return -1;
         }
     snprintf(buf, sizeof(buf), "%u", e->id);
@@ -130,7 +130,7 @@ static int edit_disk_iothread(xmlNode *root, const vt_edit *e, vt_err *err)
     char buf[32];
 
     if (e->id > count) {
-        vt_err_set(err, "the VM has %llu IOThread(s); there is no IOThread %u", count, e->id);
+        vt_err_set(err, _("the VM has %llu IOThread(s); there is no IOThread %u"), count, e->id);
         return -1;
     }
     for (n = devs ? devs->children : NULL; n; n = n->next) {
@@ -144,7 +144,7 @@ static int edit_disk_iothread(xmlNode *root, const vt_edit *e, vt_err *err)
             return 0;
         }
     }
-    vt_err_set(err, "the VM has no disk %s", e->target);
+    vt_err_set(err, _("the VM has no disk %s"), e->target);
     return -1;
 }
 
@@ -155,7 +155,7 @@ static int edit_controller_iothread(xmlNode *root, const vt_edit *e, vt_err *err
     unsigned long long count = vt_xml_text_ull(vt_xml_child(root, "iothreads"), 0);
 
     if (e->id > count) {
-        vt_err_set(err, "the VM has %llu IOThread(s); there is no IOThread %u", count, e->id);
+        vt_err_set(err, _("the VM has %llu IOThread(s); there is no IOThread %u"), count, e->id);
         return -1;
     }
     for (n = devs ? devs->children : NULL; n; n = n->next) {
@@ -171,15 +171,19 @@ static int edit_controller_iothread(xmlNode *root, const vt_edit *e, vt_err *err
             continue;
         model = vt_xml_attr(n, "model");
         if (!model || strcmp(model, "virtio-scsi") != 0) {
-            vt_err_set(err, "SCSI controller %s is %s, not virtio-scsi: only virtio-scsi takes an "
-                       "IOThread", e->target, model ? model : "of the default model");
+            if (model)
+                vt_err_set(err, _("SCSI controller %s is %s, not virtio-scsi: only virtio-scsi takes an "
+                           "IOThread"), e->target, model);
+            else
+                vt_err_set(err, _("SCSI controller %s is of the default model, not virtio-scsi: only "
+                           "virtio-scsi takes an IOThread"), e->target);
             return -1;
         }
         snprintf(buf, sizeof(buf), "%u", e->id);
         set_attr(get_or_add(n, "driver"), "iothread", buf);
         return 0;
     }
-    vt_err_set(err, "the VM has no SCSI controller with index %s", e->target);
+    vt_err_set(err, _("the VM has no SCSI controller with index %s"), e->target);
     return -1;
 }
 
@@ -276,7 +280,7 @@ static int edit_disk_cache(xmlNode *root, const vt_edit *e, vt_err *err)
     VT_AUTOFREE char *io = NULL;
 
     if (!disk) {
-        vt_err_set(err, "the VM has no disk %s", e->target);
+        vt_err_set(err, _("the VM has no disk %s"), e->target);
         return -1;
     }
     drv = get_or_add(disk, "driver");
@@ -289,10 +293,17 @@ static int edit_disk_cache(xmlNode *root, const vt_edit *e, vt_err *err)
     cache = vt_xml_attr(drv, "cache");
     io = vt_xml_attr(drv, "io");
     if (io && strcmp(io, "native") == 0 && !vt_cache_is_direct(cache)) {
-        vt_err_set(err, "disk %s: io native needs cache none or directsync (QEMU's native AIO "
-                   "uses O_DIRECT), not cache %s%s", e->target, cache ? cache : "default",
-                   !e->mode ? ": set cache none with it"
-                   : !e->io ? ": change its io too (io threads)" : "");
+        if (!e->mode)
+            vt_err_set(err, _("disk %s: io native needs cache none or directsync (QEMU's native AIO "
+                       "uses O_DIRECT), not cache %s: set cache none with it"), e->target,
+                       cache ? cache : "default");
+        else if (!e->io)
+            vt_err_set(err, _("disk %s: io native needs cache none or directsync (QEMU's native AIO "
+                       "uses O_DIRECT), not cache %s: change its io too (io threads)"), e->target,
+                       cache ? cache : "default");
+        else
+            vt_err_set(err, _("disk %s: io native needs cache none or directsync (QEMU's native AIO "
+                       "uses O_DIRECT), not cache %s"), e->target, cache ? cache : "default");
         return -1;
     }
     return 0;
@@ -329,8 +340,8 @@ static int edit_nic_coalesce(xmlNode *n, const vt_edit *e, vt_err *err)
     char buf[32];
 
     if (!vt_nic_type_coalesce(type)) {
-        vt_err_set(err, "NIC %s is of type %s: libvirt takes <coalesce> only on bridge and "
-                   "network interfaces (it refuses it on type %s)", e->target,
+        vt_err_set(err, _("NIC %s is of type %s: libvirt takes <coalesce> only on bridge and "
+                   "network interfaces (it refuses it on type %s)"), e->target,
                    type ? type : "(none)", type ? type : "(none)");
         return -1;
     }
@@ -358,26 +369,30 @@ static int edit_nic(xmlNode *root, const vt_edit *e, vt_err *err)
     char buf[32];
 
     if (!(n = nic_by_mac(root, e->target))) {
-        vt_err_set(err, "the VM has no NIC with MAC %s", e->target);
+        vt_err_set(err, _("the VM has no NIC with MAC %s"), e->target);
         return -1;
     }
     if (e->kind == VT_EDIT_NIC_COALESCE)
         return edit_nic_coalesce(n, e, err);
     model = vt_xml_attr(vt_xml_child(n, "model"), "type");
     if (!is_virtio_model(model)) {
-        vt_err_set(err, "NIC %s is %s, not virtio: queues and the vhost driver are for virtio NICs",
-                   e->target, model ? model : "of the hypervisor's default model");
+        if (model)
+            vt_err_set(err, _("NIC %s is %s, not virtio: queues and the vhost driver are for virtio NICs"),
+                       e->target, model);
+        else
+            vt_err_set(err, _("NIC %s is of the hypervisor's default model, not virtio: queues and the "
+                       "vhost driver are for virtio NICs"), e->target);
         return -1;
     }
     type = vt_xml_attr(n, "type");
     if (e->kind == VT_EDIT_NIC_DRIVER && type && strcmp(type, "vhostuser") == 0) {
-        vt_err_set(err, "NIC %s is a vhost-user interface: its packets go through the vhost-user "
-                   "backend, not vhost-net or QEMU", e->target);
+        vt_err_set(err, _("NIC %s is a vhost-user interface: its packets go through the vhost-user "
+                   "backend, not vhost-net or QEMU"), e->target);
         return -1;
     }
     if (e->kind == VT_EDIT_NIC_QUEUES && e->id > 1 && !vt_nic_type_multiqueue(type)) {
-        vt_err_set(err, "NIC %s is of type %s: libvirt does not start a VM with more than one "
-                   "queue on it (multiqueue needs a tap, vhost-user or vDPA interface)", e->target,
+        vt_err_set(err, _("NIC %s is of type %s: libvirt does not start a VM with more than one "
+                   "queue on it (multiqueue needs a tap, vhost-user or vDPA interface)"), e->target,
                    type ? type : "(none)");
         return -1;
     }
@@ -469,7 +484,7 @@ char *vt_xml_apply_edit(const char *xml, const vt_edit *e, vt_err *err)
         return NULL;
     root = xmlDocGetRootElement(doc);
     if (!vt_xml_is(root, "domain")) {
-        vt_err_set(err, "not a libvirt domain");
+        vt_err_set(err, _("not a libvirt domain"));
         xmlFreeDoc(doc);
         return NULL;
     }
@@ -480,7 +495,7 @@ char *vt_xml_apply_edit(const char *xml, const vt_edit *e, vt_err *err)
         break;
     case VT_EDIT_IOTHREAD_PIN:
         if (e->id > vt_xml_text_ull(vt_xml_child(root, "iothreads"), 0)) {
-            vt_err_set(err, "the VM has no IOThread %u", e->id);
+            vt_err_set(err, _("the VM has no IOThread %u"), e->id);
             rc = -1;
         } else {
             set_pin(root, "iothreadpin", "iothread", idbuf, e->cpuset);
@@ -494,7 +509,7 @@ char *vt_xml_apply_edit(const char *xml, const vt_edit *e, vt_err *err)
         break;
     case VT_EDIT_VCPU_PIN:
         if (e->id >= vt_xml_text_ull(vt_xml_child(root, "vcpu"), 1)) {
-            vt_err_set(err, "the VM has no vCPU %u", e->id);
+            vt_err_set(err, _("the VM has no vCPU %u"), e->id);
             rc = -1;
         } else {
             set_pin(root, "vcpupin", "vcpu", idbuf, e->cpuset);
@@ -530,7 +545,7 @@ char *vt_xml_apply_edit(const char *xml, const vt_edit *e, vt_err *err)
     case VT_EDIT_HOST_MODULE:
     case VT_EDIT_HOST_SRIOV:
     case VT_EDIT_LAST:
-        vt_err_set(err, "not an edit of a domain");
+        vt_err_set(err, _("not an edit of a domain"));
         rc = -1;
     }
     if (rc < 0) {

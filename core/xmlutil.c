@@ -9,7 +9,7 @@ xmlDoc *vt_xml_read(const char *xml, const char *what, vt_err *err)
     xmlDoc *doc;
 
     if (!xml || !*xml) {
-        vt_err_set(err, "empty %s", what);
+        vt_err_set(err, _("empty %s"), what);
         return NULL;
     }
     /* No XML_PARSE_NOENT (it would expand entities), no DTD loading, no
@@ -24,11 +24,11 @@ xmlDoc *vt_xml_read(const char *xml, const char *what, vt_err *err)
             snprintf(msg, sizeof(msg), "%s", e->message);
             vt_rstrip(msg);
         }
-        vt_err_set(err, "%s is not well-formed XML: %s", what, msg);
+        vt_err_set(err, _("%s is not well-formed XML: %s"), what, msg);
         return NULL;
     }
     if (doc->intSubset || doc->extSubset) {
-        vt_err_set(err, "%s carries a DOCTYPE; refused", what);
+        vt_err_set(err, _("%s carries a DOCTYPE; refused"), what);
         xmlFreeDoc(doc);
         return NULL;
     }
