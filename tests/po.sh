@@ -28,7 +28,7 @@ esac
 
 # the sources' messages now, against the catalog
 (cd "$src" && xgettext --from-code=UTF-8 --language=C -k_ -kN_ -kP_:1,2 --package-name=virt-tune \
-    -o "$tmp/now.pot" core/*.c cli/*.c tui/*.c widgets/*.c) || { echo "FAIL: xgettext"; exit 1; }
+    -o "$tmp/now.pot" core/*.c cli/*.c tui/*.c tui/actions.h widgets/*.c) || { echo "FAIL: xgettext"; exit 1; }
 n=$(grep -c '^msgid ' "$tmp/now.pot")
 if out=$(LC_ALL=C msgcmp "$src/po/zh_CN.po" "$tmp/now.pot" 2>&1); then
     echo "ok: all $((n - 1)) messages marked in the sources are in po/zh_CN.po"

@@ -27,9 +27,24 @@ const char vt_default_config[] =
     "bind r remote\nbind t setup\nbind u user-add\nbind p user-passwd\nbind x user-delete\n"
     "theme default\n";
 
+/* The table with its footer labels and help in the user's language;
+ * the config names stay English. Built once, after vt_i18n_init(). */
 const vt_action_info *vt_action_get(vt_action a)
 {
-    return a >= 0 && a < VT_ACT_LAST ? &actions[a] : NULL;
+    static vt_action_info shown[VT_ACT_LAST];
+    static bool built;
+
+    if (a < 0 || a >= VT_ACT_LAST)
+        return NULL;
+    if (!built) {
+        for (int i = 0; i < VT_ACT_LAST; i++) {
+            shown[i] = actions[i];
+            shown[i].footer = actions[i].footer ? _(actions[i].footer) : NULL;
+            shown[i].help = _(actions[i].help);
+        }
+        built = true;
+    }
+    return &shown[a];
 }
 
 vt_action vt_action_from_name(const char *name)
@@ -135,7 +150,7 @@ int vt_config_parse(const char *text, vt_config *cfg, vt_err *err)
 
         lineno++;
         if (len >= sizeof(buf)) {
-            vt_err_set(err, "line %d: too long", lineno);
+            vt_err_set(err, _("line %d: too long"), lineno);
             return -1;
         }
         memcpy(buf, line, len);
@@ -150,18 +165,18 @@ int vt_config_parse(const char *text, vt_config *cfg, vt_err *err)
             int key = parse_key(w2);
             vt_action a = vt_action_from_name(w3);
             if (key < 0) {
-                vt_err_set(err, "line %d: unknown key \"%s\"", lineno, w2);
+                vt_err_set(err, _("line %d: unknown key \"%s\""), lineno, w2);
                 return -1;
             }
             if (a == VT_ACT_NONE) {
-                vt_err_set(err, "line %d: unknown action \"%s\"", lineno, w3);
+                vt_err_set(err, _("line %d: unknown action \"%s\""), lineno, w3);
                 return -1;
             }
             bind_key(&work, key, a);
         } else if (strcmp(w1, "unbind") == 0 && n == 2) {
             int key = parse_key(w2);
             if (key < 0) {
-                vt_err_set(err, "line %d: unknown key \"%s\"", lineno, w2);
+                vt_err_set(err, _("line %d: unknown key \"%s\""), lineno, w2);
                 return -1;
             }
             unbind_key(&work, key);
@@ -173,7 +188,7 @@ int vt_config_parse(const char *text, vt_config *cfg, vt_err *err)
             for (char *t = strtok_r(buf, " \t\r", &save); t; t = strtok_r(NULL, " \t\r", &save))
                 nf++;
             if (nf != 3) {
-                vt_err_set(err, "line %d: expected host NAME URI", lineno);
+                vt_err_set(err, _("line %d: expected host NAME URI"), lineno);
                 return -1;
             }
         } else if (strcmp(w1, "theme") == 0 && n == 2) {
@@ -182,8 +197,8 @@ int vt_config_parse(const char *text, vt_config *cfg, vt_err *err)
                    (strcmp(w2, "yes") == 0 || strcmp(w2, "no") == 0)) {
             work.color = strcmp(w2, "yes") == 0;
         } else {
-            vt_err_set(err, "line %d: cannot read \"%s\" (expected bind KEY ACTION, "
-                       "unbind KEY, theme NAME, color yes|no or host NAME URI)", lineno, vt_rstrip(buf));
+            vt_err_set(err, _("line %d: cannot read \"%s\" (expected bind KEY ACTION, "
+                         "unbind KEY, theme NAME, color yes|no or host NAME URI)"), lineno, vt_rstrip(buf));
             return -1;
         }
     }

@@ -13,43 +13,44 @@
 
 /* X(enum, config name, footer label, footer views (VT_SCR_* of
  * tui/views.h), changes something (refused on a read-only connection),
- * help text) */
+ * help text); label and help marked N_(), vt_action_get gives them
+ * translated */
 #define VT_ACTIONS(X) \
-    X(UP, "up", NULL, 0, false, "Move the selection or the view up") \
-    X(DOWN, "down", NULL, 0, false, "Move the selection or the view down") \
-    X(PAGE_UP, "page-up", NULL, 0, false, "One page up") \
-    X(PAGE_DOWN, "page-down", NULL, 0, false, "One page down") \
-    X(TOP, "top", NULL, 0, false, "To the first line") \
-    X(BOTTOM, "bottom", NULL, 0, false, "To the last line") \
-    X(OPEN, "open", "Open", VT_SCR_LIST | VT_SCR_ADVICE | VT_SCR_TOP | VT_SCR_FLEET, false, "Open the VM, or where a finding lives") \
-    X(BACK, "back", "Back", VT_SCR_DETAIL | VT_SCR_HOST | VT_SCR_HELP | VT_SCR_REVIEW | VT_SCR_ADVICE | VT_SCR_REMOTE | VT_SCR_TOP, false, "Go back to the previous screen") \
-    X(NEXT_PANEL, "next-panel", "Panel", VT_SCR_DETAIL, false, "Next panel of the VM") \
-    X(PREV_PANEL, "prev-panel", NULL, 0, false, "Previous panel of the VM") \
-    X(FILTER, "filter", "Filter", VT_SCR_LIST, false, "Filter the VM list by name") \
-    X(SORT, "sort", "Sort", VT_SCR_LIST | VT_SCR_TOP, false, "Sort by the next column") \
-    X(SORT_REVERSE, "sort-reverse", NULL, 0, false, "Reverse the sort order") \
-    X(HOST, "host", "Host", VT_SCR_LIST | VT_SCR_DETAIL, false, "Open the host screen") \
-    X(REFRESH, "refresh", NULL, 0, false, "Refresh now") \
-    X(EDIT, "edit", "Edit", VT_SCR_DETAIL | VT_SCR_HOST, true, "Stage an edit of the panel's or host's settings") \
-    X(REVERT_LAST, "revert-last", "Revert", VT_SCR_HOST, true, "Stage what puts back the last apply's host knobs") \
-    X(PICK_CPUS, "pick-cpus", NULL, 0, false, "In a pin edit: pick CPUs on the grid") \
-    X(PICK, "pick", NULL, 0, false, "In the CPU picker: pick or unpick the CPU under the cursor") \
-    X(REVIEW, "review", "Review", VT_SCR_LIST | VT_SCR_DETAIL | VT_SCR_ADVICE, false, "Review staged edits: steps, diffs, warnings") \
-    X(ADVICE, "advice", "Advice", VT_SCR_LIST | VT_SCR_DETAIL | VT_SCR_HOST, false, "The guides' checks: findings and fixes") \
-    X(FIX, "fix", "Fix", VT_SCR_ADVICE, true, "Stage the selected finding's fix") \
-    X(REMOTE, "remote", "Remote", VT_SCR_HOST, false, "Remote access: libvirtd.conf, SASL, users, set-up") \
-    X(SETUP, "setup", "Set up", VT_SCR_REMOTE, true, "Guided set-up of remote access with SASL") \
-    X(USER_ADD, "user-add", "Add user", VT_SCR_REMOTE, true, "Add a SASL user (password asked twice)") \
-    X(USER_PASSWD, "user-passwd", "Password", VT_SCR_REMOTE, true, "Change the selected user's password") \
-    X(USER_DELETE, "user-delete", "Delete", VT_SCR_REMOTE, true, "Delete the selected SASL user (asks)") \
-    X(APPLY, "apply", "Apply", VT_SCR_REVIEW | VT_SCR_FLEET, true, "Apply the staged edits (asks first; in the fleet, host by host)") \
-    X(SAVE_PLAN, "save-plan", "Save", VT_SCR_REVIEW, false, "Save the staged edits as a plan file") \
-    X(DROP, "drop", "Drop", VT_SCR_REVIEW, false, "Drop the selected staged edit") \
-    X(DROP_ALL, "drop-all", "Drop all", VT_SCR_REVIEW, false, "Drop all staged edits (asks first)") \
-    X(TOP_VIEW, "top-view", "Top", VT_SCR_LIST, false, "The Top view: CPU, steal, exits, disk and network of each running VM") \
-    X(FLEET, "fleet", "Fleet", VT_SCR_LIST, false, "The fleet: every host's state, findings and staged edits") \
-    X(HELP, "help", "Help", VT_SCR_LIST | VT_SCR_DETAIL | VT_SCR_HOST | VT_SCR_REVIEW | VT_SCR_ADVICE | VT_SCR_REMOTE | VT_SCR_TOP | VT_SCR_FLEET, false, "Show this help") \
-    X(QUIT, "quit", "Quit", VT_SCR_ALL, false, "Quit (asks first when edits are staged)")
+    X(UP, "up", NULL, 0, false, N_("Move the selection or the view up")) \
+    X(DOWN, "down", NULL, 0, false, N_("Move the selection or the view down")) \
+    X(PAGE_UP, "page-up", NULL, 0, false, N_("One page up")) \
+    X(PAGE_DOWN, "page-down", NULL, 0, false, N_("One page down")) \
+    X(TOP, "top", NULL, 0, false, N_("To the first line")) \
+    X(BOTTOM, "bottom", NULL, 0, false, N_("To the last line")) \
+    X(OPEN, "open", N_("Open"), VT_SCR_LIST | VT_SCR_ADVICE | VT_SCR_TOP | VT_SCR_FLEET, false, N_("Open the VM, or where a finding lives")) \
+    X(BACK, "back", N_("Back"), VT_SCR_DETAIL | VT_SCR_HOST | VT_SCR_HELP | VT_SCR_REVIEW | VT_SCR_ADVICE | VT_SCR_REMOTE | VT_SCR_TOP, false, N_("Go back to the previous screen")) \
+    X(NEXT_PANEL, "next-panel", N_("Panel"), VT_SCR_DETAIL, false, N_("Next panel of the VM")) \
+    X(PREV_PANEL, "prev-panel", NULL, 0, false, N_("Previous panel of the VM")) \
+    X(FILTER, "filter", N_("Filter"), VT_SCR_LIST, false, N_("Filter the VM list by name")) \
+    X(SORT, "sort", N_("Sort"), VT_SCR_LIST | VT_SCR_TOP, false, N_("Sort by the next column")) \
+    X(SORT_REVERSE, "sort-reverse", NULL, 0, false, N_("Reverse the sort order")) \
+    X(HOST, "host", N_("Host"), VT_SCR_LIST | VT_SCR_DETAIL, false, N_("Open the host screen")) \
+    X(REFRESH, "refresh", NULL, 0, false, N_("Refresh now")) \
+    X(EDIT, "edit", N_("Edit"), VT_SCR_DETAIL | VT_SCR_HOST, true, N_("Stage an edit of the panel's or host's settings")) \
+    X(REVERT_LAST, "revert-last", N_("Revert"), VT_SCR_HOST, true, N_("Stage what puts back the last apply's host knobs")) \
+    X(PICK_CPUS, "pick-cpus", NULL, 0, false, N_("In a pin edit: pick CPUs on the grid")) \
+    X(PICK, "pick", NULL, 0, false, N_("In the CPU picker: pick or unpick the CPU under the cursor")) \
+    X(REVIEW, "review", N_("Review"), VT_SCR_LIST | VT_SCR_DETAIL | VT_SCR_ADVICE, false, N_("Review staged edits: steps, diffs, warnings")) \
+    X(ADVICE, "advice", N_("Advice"), VT_SCR_LIST | VT_SCR_DETAIL | VT_SCR_HOST, false, N_("The guides' checks: findings and fixes")) \
+    X(FIX, "fix", N_("Fix"), VT_SCR_ADVICE, true, N_("Stage the selected finding's fix")) \
+    X(REMOTE, "remote", N_("Remote"), VT_SCR_HOST, false, N_("Remote access: libvirtd.conf, SASL, users, set-up")) \
+    X(SETUP, "setup", N_("Set up"), VT_SCR_REMOTE, true, N_("Guided set-up of remote access with SASL")) \
+    X(USER_ADD, "user-add", N_("Add user"), VT_SCR_REMOTE, true, N_("Add a SASL user (password asked twice)")) \
+    X(USER_PASSWD, "user-passwd", N_("Password"), VT_SCR_REMOTE, true, N_("Change the selected user's password")) \
+    X(USER_DELETE, "user-delete", N_("Delete"), VT_SCR_REMOTE, true, N_("Delete the selected SASL user (asks)")) \
+    X(APPLY, "apply", N_("Apply"), VT_SCR_REVIEW | VT_SCR_FLEET, true, N_("Apply the staged edits (asks first; in the fleet, host by host)")) \
+    X(SAVE_PLAN, "save-plan", N_("Save"), VT_SCR_REVIEW, false, N_("Save the staged edits as a plan file")) \
+    X(DROP, "drop", N_("Drop"), VT_SCR_REVIEW, false, N_("Drop the selected staged edit")) \
+    X(DROP_ALL, "drop-all", N_("Drop all"), VT_SCR_REVIEW, false, N_("Drop all staged edits (asks first)")) \
+    X(TOP_VIEW, "top-view", N_("Top"), VT_SCR_LIST, false, N_("The Top view: CPU, steal, exits, disk and network of each running VM")) \
+    X(FLEET, "fleet", N_("Fleet"), VT_SCR_LIST, false, N_("The fleet: every host's state, findings and staged edits")) \
+    X(HELP, "help", N_("Help"), VT_SCR_LIST | VT_SCR_DETAIL | VT_SCR_HOST | VT_SCR_REVIEW | VT_SCR_ADVICE | VT_SCR_REMOTE | VT_SCR_TOP | VT_SCR_FLEET, false, N_("Show this help")) \
+    X(QUIT, "quit", N_("Quit"), VT_SCR_ALL, false, N_("Quit (asks first when edits are staged)"))
 
 typedef enum {
 #define VT_ACTION_ENUM(e, n, f, s, w, h) VT_ACT_##e,

@@ -75,7 +75,7 @@ const char *vt_app_key(const vt_app *a, vt_action act)
     int key = vt_config_key_for(&a->cfg, act);
 
     if (key < 0)
-        return "(unbound)";
+        return _("(unbound)");
     return vt_key_name(key, b, 16);
 }
 
@@ -99,7 +99,7 @@ const char *vt_app_readonly_why(const vt_app *a)
 {
     if (!a->c || !a->c->readonly)
         return NULL;
-    return a->c->readonly_fallback ? "no permission to manage this host" : "opened with -r";
+    return a->c->readonly_fallback ? _("no permission to manage this host") : _("opened with -r");
 }
 
 /* ---- the stack of views ---- */
@@ -152,13 +152,13 @@ static void draw_too_small(vt_app *a)
 {
     char buf[128];
 
-    snprintf(buf, sizeof(buf), "terminal too small: %dx%d, needs %dx%d", COLS, LINES, VT_MIN_COLS, VT_MIN_LINES);
+    snprintf(buf, sizeof(buf), _("terminal too small: %dx%d, needs %dx%d"), COLS, LINES, VT_MIN_COLS, VT_MIN_LINES);
     vt_text_put(stdscr, 0, 0, buf, COLS, A_BOLD, 0);
     if (a->staged.n)
-        snprintf(buf, sizeof(buf), "enlarge it: %zu staged edit%s not applied", a->staged.n,
-                 a->staged.n == 1 ? " is" : "s are");
+        snprintf(buf, sizeof(buf), P_("enlarge it: %zu staged edit is not applied",
+                                      "enlarge it: %zu staged edits are not applied", a->staged.n), a->staged.n);
     else
-        snprintf(buf, sizeof(buf), "enlarge it, or q to quit");
+        snprintf(buf, sizeof(buf), "%s", _("enlarge it, or q to quit"));
     vt_text_put(stdscr, 1, 0, buf, COLS, A_NORMAL, 0);
     wnoutrefresh(stdscr);
     doupdate();
@@ -180,7 +180,7 @@ static void draw(vt_app *a)
         bool shown = a->c || vt_nav_top(a) == VT_VIEW_FLEET;
         a->pad_clamped = false;
         if (!shown)
-            snprintf(what, sizeof(what), "connecting");
+            snprintf(what, sizeof(what), "%s", _("connecting"));
         else
             top->title(a, what, sizeof(what));
         vt_frame_title(a, what);
@@ -195,7 +195,7 @@ static void draw(vt_app *a)
                 vt_fleet_state(&a->fleet->h[a->fleet->fg], state, sizeof(state));
                 snprintf(line, sizeof(line), " %s: %s", a->host_name, state);
                 vt_text_put(stdscr, 2, 0, line, COLS, vt_theme_attr(&a->th, VT_ROLE_VALUE_BAD), 1);
-                snprintf(line, sizeof(line), " %s goes back to the fleet; the host opens by itself once it answers",
+                snprintf(line, sizeof(line), _(" %s goes back to the fleet; the host opens by itself once it answers"),
                          vt_app_key(a, VT_ACT_FLEET));
                 vt_text_put(stdscr, 3, 0, line, COLS, vt_theme_attr(&a->th, VT_ROLE_DIM), 1);
             }
@@ -236,11 +236,12 @@ static bool global_action(vt_app *a, vt_action act)
         for (size_t i = 0; i < a->fleet->n; i++)
             hosts += a->fleet->h[i].a->staged.n > 0;
         if (hosts > 1)
-            vt_dialog_ask(a, "Quit", "Quit", quit_answer, "%zu staged edits on %zu hosts are not applied.\n"
-                          "Quit and lose them?", n, hosts);
+            vt_dialog_ask(a, _("Quit"), N_("Quit"), quit_answer, _("%zu staged edits on %zu hosts are not applied.\n"
+                          "Quit and lose them?"), n, hosts);
         else
-            vt_dialog_ask(a, "Quit", "Quit", quit_answer, "%zu staged edit%s not applied.\nQuit and lose %s?", n,
-                          n == 1 ? " is" : "s are", n == 1 ? "it" : "them");
+            vt_dialog_ask(a, _("Quit"), N_("Quit"), quit_answer,
+                          P_("%zu staged edit is not applied.\nQuit and lose it?",
+                             "%zu staged edits are not applied.\nQuit and lose them?", n), n);
         break;
     }
     case VT_ACT_FLEET:
@@ -285,7 +286,7 @@ static bool dispatch(vt_app *a, vt_action act)
     if (!ai)
         return false;
     if (ai->writes && ro) {
-        vt_app_status(a, VT_ROLE_STATUS_ERROR, "read-only connection (%s): %s would change the host", ro,
+        vt_app_status(a, VT_ROLE_STATUS_ERROR, _("read-only connection (%s): %s would change the host"), ro,
                       ai->name);
         return false;
     }
@@ -331,7 +332,7 @@ static int load_config(vt_app *a, const char *path)
     memset(&a->cfg, 0, sizeof(a->cfg));
     a->cfg.color = -1;
     if (vt_config_parse(vt_default_config, &a->cfg, &err) < 0) {
-        fprintf(stderr, "virt-tune: built-in config: %s\n", err.msg);
+        fprintf(stderr, _("virt-tune: built-in config: %s\n"), err.msg);
         return -1;
     }
     if (!path)
@@ -414,12 +415,12 @@ static void start_curses(vt_app *a, const vt_app_opts *o)
  * "connecting to URI…" are on screen while the daemon is asked. */
 static int connect_now(vt_app *a, const vt_app_opts *o, vt_err *err)
 {
-    const char *uri = o->conn_opts && o->conn_opts->uri ? o->conn_opts->uri : "the default URI";
+    const char *uri = o->conn_opts && o->conn_opts->uri ? o->conn_opts->uri : _("the default URI");
 
     if (o->conn) {
         a->c = o->conn;
     } else {
-        vt_app_status(a, VT_ROLE_STATUS, "connecting to %s…", uri);
+        vt_app_status(a, VT_ROLE_STATUS, _("connecting to %s…"), uri);
         a->uri_label = o->uri_label ? o->uri_label : uri;
         draw(a);
         if (!(a->c = vt_conn_open(o->conn_opts, err)))
@@ -430,9 +431,12 @@ static int connect_now(vt_app *a, const vt_app_opts *o, vt_err *err)
     {
         int n = vt_conn_count_domains(a->c);
         if (n >= 0)
-            vt_app_status(a, VT_ROLE_STATUS, "reading %d VM%s from %s…", n, n == 1 ? "" : "s", a->c->uri);
+            vt_app_status(a, VT_ROLE_STATUS, P_("reading %d VM from %s…", "reading %d VMs from %s…", n), n,
+                          a->c->uri);
         else
-            vt_app_status(a, VT_ROLE_STATUS, "reading the VMs from %s…", a->c->uri);
+            vt_app_status(a, VT_ROLE_STATUS, _("reading the VMs from %s…"), a->c->uri);
+        /* the first refresh replaces it with the count */
+        a->status_by_refresh = true;
     }
     return 0;
 }
@@ -455,8 +459,8 @@ static void first_refresh(vt_app *a, const vt_app_opts *o)
     }
     a->staged_gen++;
     vt_review_show(a);
-    vt_app_status(a, VT_ROLE_STATUS, "%zu edit%s staged from %s", a->staged.n, a->staged.n == 1 ? "" : "s",
-                  o->plan_path);
+    vt_app_status(a, VT_ROLE_STATUS, P_("%zu edit staged from %s", "%zu edits staged from %s", a->staged.n),
+                  a->staged.n, o->plan_path);
 }
 
 /* One key: the modal has it, else the top view, else the globals. True:
@@ -640,7 +644,7 @@ static void fleet_add_hosts(vt_fleet *f, const vt_app_opts *o)
             a->pad = first->pad;
         }
         a->host_name = o->hosts->v[i].name;
-        a->uri_label = o->hosts->v[i].uri ? o->hosts->v[i].uri : "the default URI";
+        a->uri_label = o->hosts->v[i].uri ? o->hosts->v[i].uri : _("the default URI");
         co.uri = o->hosts->v[i].uri;
         f->h[i].name = vt_strdup(o->hosts->v[i].name);
         f->h[i].a = a;
@@ -654,19 +658,24 @@ static void exit_notes(const vt_fleet *f, const vt_app_opts *o)
 {
     for (size_t i = 0; i < f->n; i++) {
         const vt_app *a = f->h[i].a;
-        char who[128] = "";
-        if (!a->staged.n)
+        size_t n = a->staged.n;
+        if (!n)
             continue;
-        if (f->n > 1)
-            snprintf(who, sizeof(who), " on %s", f->h[i].name);
         if (o->sandbox)
             /* the demo's recovery file is in its copy, removed as we return */
-            fprintf(stderr, "virt-tune: %zu staged edit%s not applied; the demo keeps nothing after it ends\n",
-                    a->staged.n, a->staged.n == 1 ? "" : "s");
+            fprintf(stderr, P_("virt-tune: %zu staged edit not applied; the demo keeps nothing after it ends\n",
+                               "virt-tune: %zu staged edits not applied; the demo keeps nothing after it ends\n",
+                               n), n);
+        else if (a->recovery_path && !a->recovery_failed && f->n > 1)
+            fprintf(stderr, P_("virt-tune: %zu staged edit on %s not applied, kept in %s; the next console on "
+                               "this host offers it\n",
+                               "virt-tune: %zu staged edits on %s not applied, kept in %s; the next console on "
+                               "this host offers them\n", n), n, f->h[i].name, a->recovery_path);
         else if (a->recovery_path && !a->recovery_failed)
-            fprintf(stderr, "virt-tune: %zu staged edit%s%s not applied, kept in %s; the next console on this "
-                    "host offers %s\n", a->staged.n, a->staged.n == 1 ? "" : "s", who, a->recovery_path,
-                    a->staged.n == 1 ? "it" : "them");
+            fprintf(stderr, P_("virt-tune: %zu staged edit not applied, kept in %s; the next console on this "
+                               "host offers it\n",
+                               "virt-tune: %zu staged edits not applied, kept in %s; the next console on this "
+                               "host offers them\n", n), n, a->recovery_path);
     }
 }
 
@@ -686,7 +695,7 @@ int vt_app_run(const vt_app_opts *o, volatile sig_atomic_t *stop)
         goto out;
     setlocale(LC_ALL, "");
     if (!initscr()) {
-        fprintf(stderr, "virt-tune: cannot initialise the terminal\n");
+        fprintf(stderr, "%s", _("virt-tune: cannot initialise the terminal\n"));
         goto out;
     }
     started = true;

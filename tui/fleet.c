@@ -120,24 +120,24 @@ void vt_fleet_state(const vt_fleet_host *h, char *buf, size_t n)
     if (h->opening) {
         waited = vt_conn_open_waited_ms(h->opening);
         if (waited >= NO_ANSWER_MS)
-            snprintf(buf, n, "no answer for %llds", waited / 1000);
+            snprintf(buf, n, _("no answer for %llds"), waited / 1000);
         else if (h->open_err[0] && !waited)
-            snprintf(buf, n, "disconnected: %s", h->open_err);
+            snprintf(buf, n, _("disconnected: %s"), h->open_err);
         else
-            snprintf(buf, n, "connecting");
+            snprintf(buf, n, "%s", _("connecting"));
         return;
     }
     if (!a->connected) {
-        snprintf(buf, n, "disconnected: %s", a->lost_why[0] ? a->lost_why : "the connection was closed");
+        snprintf(buf, n, _("disconnected: %s"), a->lost_why[0] ? a->lost_why : _("the connection was closed"));
         return;
     }
     waited = vt_conn_refresh_waited_ms(a->c);
     if (waited >= NO_ANSWER_MS && vt_refresh_slow(a))
-        snprintf(buf, n, "no answer for %llds", waited / 1000);
+        snprintf(buf, n, _("no answer for %llds"), waited / 1000);
     else if (!a->first_done)
-        snprintf(buf, n, "connecting");
+        snprintf(buf, n, "%s", _("connecting"));
     else
-        snprintf(buf, n, "connected");
+        snprintf(buf, n, "%s", _("connected"));
 }
 
 void vt_fleet_enter(vt_fleet *f, size_t i)

@@ -233,14 +233,14 @@ void vt_forms_open(vt_app *a, const vt_domain *d, const char *panel)
     if (fs.nforms) {
         vt_modal_open(a, &forms_ops);
     } else if (d && strcmp(panel, "network") == 0) {
-        vt_app_status(a, VT_ROLE_STATUS, "nothing to stage on the Network panel: the VM has no "
-                      "virtio NIC");
+        vt_app_status(a, VT_ROLE_STATUS, "%s", _("nothing to stage on the Network panel: the VM has no "
+                                                 "virtio NIC"));
     } else {
         char title[64];
         snprintf(title, sizeof(title), "%s", panel);
         title[0] = (char)toupper((unsigned char)title[0]);
-        vt_app_status(a, VT_ROLE_STATUS, "nothing to stage on the %s panel: the IOThreads, Memory, "
-                      "Security, Disks and Network panels have edits", title);
+        vt_app_status(a, VT_ROLE_STATUS, _("nothing to stage on the %s panel: the IOThreads, Memory, "
+                                           "Security, Disks and Network panels have edits"), title);
     }
 }
 
@@ -251,8 +251,8 @@ static void forms_draw(vt_app *a)
     int w = COLS > 90 ? 86 : COLS - 4;
     int shown = (int)fs.nforms, h, y0, x0, i, first = 0;
     attr_t da = vt_theme_attr(&a->th, VT_ROLE_DIALOG);
-    VT_AUTOFREE char *title = fs.vm[0] ? vt_asprintf("Stage an edit for VM %s", fs.vm)
-                                       : vt_strdup("Stage a host edit (add \"persist\" to keep it at boot)");
+    VT_AUTOFREE char *title = fs.vm[0] ? vt_asprintf(_("Stage an edit for VM %s"), fs.vm)
+                                       : vt_strdup(_("Stage a host edit (add \"persist\" to keep it at boot)"));
     char hint[160];
     size_t len;
 
@@ -270,9 +270,11 @@ static void forms_draw(vt_app *a)
         vt_text_put(stdscr, y0 + 1 + i, x0 + 2, row, w - 4,
                     k == fs.sel ? vt_theme_attr(&a->th, VT_ROLE_SELECTION) : da, 1);
     }
-    vt_app_hint(a, hint, sizeof(hint), VT_ACT_OPEN, "edits the line", VT_ACT_BACK, "cancels", VT_ACT_NONE);
+    vt_app_hint(a, hint, sizeof(hint), VT_ACT_OPEN, _("edits the line"), VT_ACT_BACK, _("cancels"), VT_ACT_NONE);
     len = strlen(hint);
-    snprintf(hint + len, sizeof(hint) - len, "   %zu of %zu", fs.sel + 1, fs.nforms);
+    snprintf(hint + len, sizeof(hint) - len, "   ");
+    len = strlen(hint);
+    snprintf(hint + len, sizeof(hint) - len, _("%zu of %zu"), fs.sel + 1, fs.nforms);
     vt_text_put(stdscr, y0 + h - 2, x0 + 2, hint, w - 4, da, 0);
 }
 
@@ -300,8 +302,9 @@ static const vt_modal_ops forms_ops = { forms_draw, forms_key };
 
 /* ---- the plan line ---- */
 
-/* "CPUs 2, 3, 8 — 3 CPUs": a set as the admin reads it. */
-static char *expand_set(const char *set, const char *one, const char *many)
+/* "CPUs 2, 3, 8 — 3 CPUs": a set as the admin reads it; of NUMA nodes
+ * when nodes. */
+static char *expand_set(const char *set, bool nodes)
 {
     vt_cpuset s;
     char buf[1024] = "";
@@ -309,7 +312,7 @@ static char *expand_set(const char *set, const char *one, const char *many)
     unsigned n, shown = 0;
 
     if (!set || vt_cpuset_parse(set, &s, NULL) < 0)
-        return vt_asprintf("%s %s", many, set ? set : "?");
+        return vt_asprintf(nodes ? _("NUMA nodes %s") : _("CPUs %s"), set ? set : "?");
     last = vt_cpuset_last(&s);
     n = vt_cpuset_count(&s);
     for (i = 0; i <= last; i++) {
@@ -323,7 +326,9 @@ static char *expand_set(const char *set, const char *one, const char *many)
         snprintf(buf + len, sizeof(buf) - len, "%s%d", shown ? ", " : "", i);
         shown++;
     }
-    return vt_asprintf("%s %s — %u %s", n == 1 ? one : many, buf, n, n == 1 ? one : many);
+    if (nodes)
+        return vt_asprintf(P_("NUMA node %s — %u NUMA node", "NUMA nodes %s — %u NUMA nodes", n), buf, n);
+    return vt_asprintf(P_("CPU %s — %u CPU", "CPUs %s — %u CPUs", n), buf, n);
 }
 
 static int check_on_host(const vt_app *a, const vt_edit *e, char *msg, size_t msgsz)
@@ -332,7 +337,7 @@ static int check_on_host(const vt_app *a, const vt_edit *e, char *msg, size_t ms
 
     if (e->cpuset && a->c->host.ncpus && vt_cpuset_parse(e->cpuset, &s, NULL) == 0 &&
         vt_cpuset_last(&s) >= (int)a->c->host.ncpus) {
-        snprintf(msg, msgsz, "CPU %d is not on this host (CPUs 0-%u)", vt_cpuset_last(&s), a->c->host.ncpus - 1);
+        snprintf(msg, msgsz, _("CPU %d is not on this host (CPUs 0-%u)"), vt_cpuset_last(&s), a->c->host.ncpus - 1);
         return -1;
     }
     if (e->nodeset && a->c->host.nnodes && vt_cpuset_parse(e->nodeset, &s, NULL) == 0) {
@@ -340,7 +345,7 @@ static int check_on_host(const vt_app *a, const vt_edit *e, char *msg, size_t ms
         for (size_t k = 0; k < a->c->host.nnodes; k++)
             if (a->c->host.nodes[k].id == last)
                 return 0;
-        snprintf(msg, msgsz, "NUMA node %d is not on this host", last);
+        snprintf(msg, msgsz, _("NUMA node %d is not on this host"), last);
         return -1;
     }
     return 0;
@@ -403,7 +408,7 @@ static int validate_edit(void *ctx, const char *text, char *msg, size_t msgsz)
         return -1;
     }
     if (cs.n != 1) {
-        snprintf(msg, msgsz, cs.n ? "one edit at a time" : "nothing to stage");
+        snprintf(msg, msgsz, "%s", cs.n ? _("one edit at a time") : _("nothing to stage"));
         vt_changeset_clear(&cs);
         return -1;
     }
@@ -459,7 +464,7 @@ static void list_text(const char *title, const char *const *list, const char *ta
 /* The values a disk cache/io or NIC line takes, from the plan's own
  * lists: two lines shown under the line while it is edited; false for
  * other lines. */
-static bool choices_text(const char *text, char (*buf)[128])
+static bool choices_text(const char *text, char (*buf)[256])
 {
     char w[2][32] = { "", "" };
 
@@ -467,20 +472,20 @@ static bool choices_text(const char *text, char (*buf)[128])
         return false;
     if (strcmp(w[0], "disk") == 0 && (strcmp(w[1], "cache") == 0 || strcmp(w[1], "io") == 0)) {
         list_text("cache:", vt_disk_cache_modes, "", buf[0], sizeof(buf[0]));
-        list_text("io:", vt_disk_io_modes, " (native needs cache none or directsync)", buf[1],
+        list_text("io:", vt_disk_io_modes, _(" (native needs cache none or directsync)"), buf[1],
                   sizeof(buf[1]));
         return true;
     }
     if (strcmp(w[0], "nic") == 0 && strcmp(w[1], "coalesce") == 0) {
-        snprintf(buf[0], sizeof(buf[0]), "rx-frames: 0 to 64 (RHEL: 64 on a VM with a long "
-                 "transmission path; 0 batches nothing)");
-        snprintf(buf[1], sizeof(buf[1]), "scope: live (the tap, now), config (libvirt's "
-                 "<coalesce>, next start) or both");
+        snprintf(buf[0], sizeof(buf[0]), "%s", _("rx-frames: 0 to 64 (RHEL: 64 on a VM with a long "
+                                                   "transmission path; 0 batches nothing)"));
+        snprintf(buf[1], sizeof(buf[1]), "%s", _("scope: live (the tap, now), config (libvirt's "
+                                                   "<coalesce>, next start) or both"));
         return true;
     }
     if (strcmp(w[0], "nic") == 0) {
-        snprintf(buf[0], sizeof(buf[0]), "queues: 1 to 256 (the guides: one per vCPU, at most 16)");
-        snprintf(buf[1], sizeof(buf[1]), "driver: vhost (in the host kernel) or qemu (userspace)");
+        snprintf(buf[0], sizeof(buf[0]), "%s", _("queues: 1 to 256 (the guides: one per vCPU, at most 16)"));
+        snprintf(buf[1], sizeof(buf[1]), "%s", _("driver: vhost (in the host kernel) or qemu (userspace)"));
         return true;
     }
     return false;
@@ -507,7 +512,7 @@ static size_t wrap_at(const char *msg, int width)
 
 static void edit_draw(vt_app *a)
 {
-    char choices[2][128];
+    char choices[2][256];
     bool with_choices = choices_text(fs.in.buf, choices);
     int w = COLS - 4, h = with_choices ? 7 : 6, y0 = LINES - 3 - h, x0 = 2, pw;
     attr_t da = vt_theme_attr(&a->th, VT_ROLE_DIALOG);
@@ -515,7 +520,7 @@ static void edit_draw(vt_app *a)
     char hint[160];
     size_t from, to;
 
-    vt_modal_box(a, y0, x0, h, w, "Stage an edit: the plan line");
+    vt_modal_box(a, y0, x0, h, w, _("Stage an edit: the plan line"));
     pw = vt_text_width(prefix);
     if (pw > w / 3)
         pw = w / 3;
@@ -540,30 +545,33 @@ static void edit_draw(vt_app *a)
         }
     }
     if (pin_field(fs.in.buf, &from, &to))
-        vt_app_hint(a, hint, sizeof(hint), VT_ACT_OPEN, "checks and stages", VT_ACT_PICK_CPUS,
-                    "picks CPUs on the grid", VT_ACT_BACK, "cancels", VT_ACT_NONE);
+        vt_app_hint(a, hint, sizeof(hint), VT_ACT_OPEN, _("checks and stages"), VT_ACT_PICK_CPUS,
+                    _("picks CPUs on the grid"), VT_ACT_BACK, _("cancels"), VT_ACT_NONE);
     else
-        vt_app_hint(a, hint, sizeof(hint), VT_ACT_OPEN, "checks and stages", VT_ACT_BACK, "cancels",
+        vt_app_hint(a, hint, sizeof(hint), VT_ACT_OPEN, _("checks and stages"), VT_ACT_BACK, _("cancels"),
                     VT_ACT_NONE);
     vt_text_put(stdscr, y0 + h - 2, x0 + 2, hint, w - 4, da, 0);
 }
 
 /* Append "\n" and text to msg, broken at spaces into lines of at most
- * width (the dialog shows a line whole or cuts it). */
+ * width columns (the dialog shows a line whole or cuts it); text with no
+ * space (Chinese) is broken between characters, never inside one. */
 static void wrap_into(char *msg, size_t n, size_t *len, const char *text, size_t width)
 {
     const char *p = text;
     bool first = true;
 
     while (*p && *len < n) {
-        size_t room = first ? width : width - 2, take = strlen(p);
-        if (take > room) {
-            take = room;
-            while (take > room / 2 && p[take] != ' ')
-                take--;
-            if (p[take] != ' ')
-                take = room;
+        size_t room = first ? width : width - 2, take = (size_t)vt_fit_bytes(p, (int)room);
+        if (p[take]) {
+            size_t cut = take;
+            while (cut > room / 2 && p[cut] != ' ')
+                cut--;
+            if (p[cut] == ' ')
+                take = cut;
         }
+        if (!take)
+            break;
         *len += (size_t)snprintf(msg + *len, n - *len, "\n%s%.*s", first ? "" : "  ", (int)take, p);
         p += take;
         while (*p == ' ')
@@ -587,7 +595,7 @@ static void confirm_judge(vt_app *a, const vt_edit *e, long replaces, char *msg,
     cs.edits[cs.n++] = *e;
     vt_whatif_judge(a->c, &cs, &j);
     if (!j.judged && len < n)
-        len += (size_t)snprintf(msg + len, n - len, "\nadvisor: %s", j.why ? j.why : "not judged");
+        len += (size_t)snprintf(msg + len, n - len, _("\nadvisor: %s"), j.why ? j.why : _("not judged"));
     for (size_t i = 0; i < j.nverdicts && len < n; i++) {
         const vt_verdict *v = &j.verdicts[i];
         if (v->edit != cs.n - 1)
@@ -609,7 +617,7 @@ static void confirm_answer(vt_app *a, int button)
         VT_AUTOFREE char *t = vt_edit_format(&fs.pending.edits[0]);
         bool replaced = vt_staged_find_knob(a, &fs.pending.edits[0]) >= 0;
         vt_staged_add(a, &fs.pending.edits[0]);
-        vt_app_status(a, VT_ROLE_STATUS, "%s: %s", replaced ? "replaced" : "staged", t);
+        vt_app_status(a, VT_ROLE_STATUS, replaced ? _("replaced: %s") : _("staged: %s"), t);
     }
     vt_changeset_clear(&fs.pending);
 }
@@ -618,28 +626,31 @@ static void confirm_answer(vt_app *a, int button)
  * it replaces. */
 static void open_confirm(vt_app *a)
 {
-    static const char *const buttons[] = { "Stage", "Cancel" };
+    static const char *const buttons[] = { N_("Stage"), N_("Cancel") };
     const vt_edit *e = &fs.pending.edits[0];
     VT_AUTOFREE char *line_text = vt_edit_format(e);
-    VT_AUTOFREE char *cpus = e->cpuset ? expand_set(e->cpuset, "CPU", "CPUs") : NULL;
-    VT_AUTOFREE char *nodes = e->nodeset ? expand_set(e->nodeset, "NUMA node", "NUMA nodes") : NULL;
+    VT_AUTOFREE char *cpus = e->cpuset ? expand_set(e->cpuset, false) : NULL;
+    VT_AUTOFREE char *nodes = e->nodeset ? expand_set(e->nodeset, true) : NULL;
     long at = vt_staged_find_knob(a, e);
     VT_AUTOFREE char *old = at >= 0 ? vt_edit_format(&a->staged.edits[at]) : NULL;
     char msg[2048];
     size_t len;
 
-    snprintf(msg, sizeof(msg), "%s%s%s%s%s%s%s", line_text, cpus ? "\n" : "", cpus ? cpus : "",
-             nodes ? "\n" : "", nodes ? nodes : "", old ? "\nreplaces the staged: " : "", old ? old : "");
+    snprintf(msg, sizeof(msg), "%s%s%s%s%s", line_text, cpus ? "\n" : "", cpus ? cpus : "",
+             nodes ? "\n" : "", nodes ? nodes : "");
+    len = strlen(msg);
+    if (old)
+        snprintf(msg + len, sizeof(msg) - len, _("\nreplaces the staged: %s"), old);
     confirm_judge(a, e, at, msg, sizeof(msg));
     len = strlen(msg);
     if (e->kind == VT_EDIT_HOST_PARAM && e->knob && strcmp(e->knob, "halt_poll_ns") == 0)
         len += (size_t)snprintf(msg + len, sizeof(msg) - len,
-                                "\n0 turns halt-polling off; large values burn host CPU on idle vCPUs");
+                                "%s", _("\n0 turns halt-polling off; large values burn host CPU on idle vCPUs"));
     if (e->kind == VT_EDIT_HOST_THP && e->knob && len < sizeof(msg)) {
         const char *opts = strcmp(e->knob, "defrag") == 0 ? a->c->host.thp_defrag_opts
                                                           : a->c->host.thp_enabled_opts;
         if (opts && *opts)   /* the dialog escapes what it draws */
-            len += (size_t)snprintf(msg + len, sizeof(msg) - len, "\nthe kernel offers: %s", opts);
+            len += (size_t)snprintf(msg + len, sizeof(msg) - len, _("\nthe kernel offers: %s"), opts);
     }
     if ((e->kind == VT_EDIT_DISK_CACHE || e->kind == VT_EDIT_NIC_QUEUES ||
          e->kind == VT_EDIT_NIC_DRIVER) && len < sizeof(msg)) {
@@ -647,7 +658,7 @@ static void open_confirm(vt_app *a)
         VT_AUTOFREE char *note = vt_apply_edit_notice(e, d && vt_domain_active(d));
         if (d && vt_domain_active(d) && !note)
             len += (size_t)snprintf(msg + len, sizeof(msg) - len,
-                                    "\nconfig only: the running VM gets it at its next start");
+                                    "%s", _("\nconfig only: the running VM gets it at its next start"));
         if (note && len < sizeof(msg))
             wrap_into(msg, sizeof(msg), &len, note, COLS > 24 ? (size_t)COLS - 8 : 16);
     }
@@ -656,17 +667,17 @@ static void open_confirm(vt_app *a)
         const vt_nic_host *h = d ? vt_tap_find(d->nichost, d->nnichost, e->target) : NULL;
         if (d && vt_domain_active(d) && (e->scope & VT_SCOPE_LIVE) && h && h->has_coalesce)
             len += (size_t)snprintf(msg + len, sizeof(msg) - len,
-                                    "\nlive: ETHTOOL_SCOALESCE on the tap %s (now rx-frames %u)",
+                                    _("\nlive: ETHTOOL_SCOALESCE on the tap %s (now rx-frames %u)"),
                                     h->dev, h->co.rx_frames);
         else if (d && vt_domain_active(d) && (e->scope & VT_SCOPE_LIVE))
             len += (size_t)snprintf(msg + len, sizeof(msg) - len,
-                                    "\nno live change: %s", h && h->why ? h->why : "no host tap known");
+                                    _("\nno live change: %s"), h && h->why ? h->why : _("no host tap known"));
     }
     if (vt_edit_is_host(e) && e->unpersist && len < sizeof(msg))
-        snprintf(msg + len, sizeof(msg) - len, "\nlasts until reboot; its boot-time entry is taken out");
+        snprintf(msg + len, sizeof(msg) - len, "%s", _("\nlasts until reboot; its boot-time entry is taken out"));
     else if (vt_edit_is_host(e) && !e->persist && len < sizeof(msg))
-        snprintf(msg + len, sizeof(msg) - len, "\nlasts until reboot (add persist to keep it)");
-    vt_dialog_choose(a, "Stage this edit?", buttons, 2, 0, confirm_answer, msg);
+        snprintf(msg + len, sizeof(msg) - len, "%s", _("\nlasts until reboot (add persist to keep it)"));
+    vt_dialog_choose(a, _("Stage this edit?"), buttons, 2, 0, confirm_answer, msg);
 }
 
 /* Enter in the picker: the set goes into the line in place of the typed
@@ -690,11 +701,12 @@ static void open_picker(vt_app *a)
     char set[256];
 
     if (!pin_field(fs.in.buf, &from, &to)) {
-        snprintf(fs.in.msg, sizeof(fs.in.msg), "the CPU picker is for CPU sets (… pin CPUSET, workqueue_cpus CPUSET)");
+        snprintf(fs.in.msg, sizeof(fs.in.msg), "%s",
+                 _("the CPU picker is for CPU sets (… pin CPUSET, workqueue_cpus CPUSET)"));
         return;
     }
     if (!a->c->host.nnodes) {
-        snprintf(fs.in.msg, sizeof(fs.in.msg), "no NUMA topology known: type the CPU set");
+        snprintf(fs.in.msg, sizeof(fs.in.msg), "%s", _("no NUMA topology known: type the CPU set"));
         return;
     }
     snprintf(set, sizeof(set), "%.*s", (int)(to - from), fs.in.buf + from);

@@ -187,10 +187,16 @@ static void floaters(const vt_cpumap *m, char *buf, size_t n)
             break;
         snprintf(list + len, sizeof(list) - len, "%s%s", shown ? ", " : "", names[shown]);
     }
-    len = (size_t)snprintf(buf, n, "unpinned threads of %zu %sVM%s may run on any CPU allowed them: %s", count,
-                           m->in_hand >= 0 ? "other " : "", count == 1 ? "" : "s", list);
+    if (m->in_hand >= 0)
+        len = (size_t)snprintf(buf, n, P_("unpinned threads of %zu other VM may run on any CPU allowed them: %s",
+                                          "unpinned threads of %zu other VMs may run on any CPU allowed them: %s",
+                                          count), count, list);
+    else
+        len = (size_t)snprintf(buf, n, P_("unpinned threads of %zu VM may run on any CPU allowed them: %s",
+                                          "unpinned threads of %zu VMs may run on any CPU allowed them: %s", count),
+                               count, list);
     if (count > shown && len < n)
-        snprintf(buf + len, n - len, " and %zu more", count - shown);
+        snprintf(buf + len, n - len, _(" and %zu more"), count - shown);
     free(names);
 }
 
@@ -202,7 +208,7 @@ void vt_grid_draw(vt_pen *p, vt_app *a, const char *focus)
     const vt_grid *g = vt_grid_get(a, focus);
 
     if (!g->n || !a->c->host.nnodes) {
-        vt_pen_line(p, VT_ROLE_DIM, "(no NUMA topology known)");
+        vt_pen_line(p, VT_ROLE_DIM, "%s", _("(no NUMA topology known)"));
     } else if (p->y + vt_cpugrid_lines(p->width - 2, g->nodes, g->n) < VT_PAD_LINES) {
         p->y += vt_cpugrid_draw(p->w, p->y, 1, p->width - 2, g->nodes, g->n, g->flags, g->ncpus, p->th);
     }

@@ -1,6 +1,7 @@
 /* Modals: what has the keyboard over the views, one at a time. Whoever
  * opens one hands it what to do with the answer; nothing here knows what
  * a question is for. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -65,6 +66,24 @@ static void dialog_key(vt_app *a, int is_key, wint_t ch)
 
 static const vt_modal_ops dialog_ops = { dialog_draw, dialog_key };
 
+/* A button's label in the user's language, with the English label's key:
+ * "Apply" shown as "应用(A)", so A answers in both languages (the dialog
+ * takes the letter of a trailing "(X)", else the first one). */
+static void button_label(char *buf, size_t n, const char *english)
+{
+    const char *shown = _(english);
+    unsigned char k = (unsigned char)english[0];
+    size_t len = strlen(shown);
+    bool keeps = len && tolower((unsigned char)shown[0]) == tolower(k);
+
+    if (len >= 4 && shown[len - 1] == ')' && shown[len - 3] == '(')
+        keeps = tolower((unsigned char)shown[len - 2]) == tolower(k);
+    if (keeps || k < 0x21 || k >= 0x7f)
+        snprintf(buf, n, "%s", shown);
+    else
+        snprintf(buf, n, "%s(%c)", shown, toupper(k));
+}
+
 void vt_dialog_choose(vt_app *a, const char *title, const char *const *buttons, size_t n, size_t focus,
                       vt_dialog_answer_fn answer, const char *msg)
 {
@@ -74,7 +93,7 @@ void vt_dialog_choose(vt_app *a, const char *title, const char *const *buttons, 
     if (n > VT_DIALOG_MAX_BUTTONS)
         n = VT_DIALOG_MAX_BUTTONS;
     for (size_t i = 0; i < n; i++) {
-        snprintf(dq.buttons[i], sizeof(dq.buttons[i]), "%s", buttons[i]);
+        button_label(dq.buttons[i], sizeof(dq.buttons[i]), buttons[i]);
         dq.dlg.buttons[i] = dq.buttons[i];
     }
     dq.dlg.nbuttons = n;
@@ -88,7 +107,7 @@ void vt_dialog_choose(vt_app *a, const char *title, const char *const *buttons, 
 void vt_dialog_ask(vt_app *a, const char *title, const char *yes, vt_dialog_answer_fn answer,
                    const char *fmt, ...)
 {
-    const char *buttons[2] = { yes, "Cancel" };
+    const char *buttons[2] = { yes, N_("Cancel") };
     char msg[2048];
     va_list ap;
 
@@ -121,9 +140,9 @@ static void prompt_draw(vt_app *a)
     vt_modal_box(a, y0, x0, h, w, pq.title);
     vt_text_put(stdscr, y0 + 1, x0 + 2, pq.label, pw, da, 0);
     vt_input_draw(&pq.in, stdscr, y0 + 1, x0 + 2 + pw, w - 4 - pw, &a->th);
-    vt_app_hint(a, hint, sizeof(hint), VT_ACT_OPEN, pq.verb, VT_ACT_BACK, "cancels", VT_ACT_NONE);
+    vt_app_hint(a, hint, sizeof(hint), VT_ACT_OPEN, pq.verb, VT_ACT_BACK, _("cancels"), VT_ACT_NONE);
     if (pq.in.secret)
-        snprintf(hint + strlen(hint), sizeof(hint) - strlen(hint), "   (not shown, not kept)");
+        snprintf(hint + strlen(hint), sizeof(hint) - strlen(hint), "   %s", _("(not shown, not kept)"));
     vt_text_put(stdscr, y0 + h - 2, x0 + 2, hint, w - 4, da, 0);
 }
 

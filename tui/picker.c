@@ -95,7 +95,7 @@ static void picker_key(vt_app *a, int is_key, wint_t ch)
         }
     } else if (vt_modal_is(a, is_key, ch, VT_ACT_OPEN, false) || (is_key && ch == KEY_ENTER)) {
         if (vt_cpuset_is_empty(&pk.pick)) {
-            vt_app_status(a, VT_ROLE_STATUS_ERROR, "no CPU picked: %s picks the CPU under the cursor",
+            vt_app_status(a, VT_ROLE_STATUS_ERROR, _("no CPU picked: %s picks the CPU under the cursor"),
                           vt_app_key(a, VT_ACT_PICK));
         } else {
             VT_AUTOFREE char *set = vt_cpuset_format(&pk.pick);
@@ -133,7 +133,7 @@ static void picker_draw(vt_app *a)
         h = LINES - 2;
     y0 = (LINES - h) / 2;
     x0 = (COLS - w) / 2;
-    vt_modal_box(a, y0, x0, h, w, "Pick CPUs");
+    vt_modal_box(a, y0, x0, h, w, _("Pick CPUs"));
     vt_cpugrid_draw(stdscr, y0 + 1, x0 + 2, gw, g->nodes, g->n, flags, g->ncpus, &a->th);
     /* the cursor in words too, with who runs there: reverse video is all
        a monochrome terminal has, and a screen reader has not even that */
@@ -141,15 +141,15 @@ static void picker_draw(vt_app *a)
         vt_grid_describe(g, g->nodes[pk.node].cpus[pk.idx], cur, sizeof(cur));
     vt_text_put(stdscr, y0 + h - 4 - legend, x0 + 2, cur, gw, da, 0);
     if (vt_cpuset_is_empty(&pk.pick))
-        snprintf(buf, sizeof(buf), "picked: none");
+        snprintf(buf, sizeof(buf), "%s", _("picked: none"));
     else
-        snprintf(buf, sizeof(buf), "picked: %s  (%u CPU%s)", set, vt_cpuset_count(&pk.pick),
-                 vt_cpuset_count(&pk.pick) == 1 ? "" : "s");
+        snprintf(buf, sizeof(buf), P_("picked: %s  (%u CPU)", "picked: %s  (%u CPUs)", vt_cpuset_count(&pk.pick)),
+                 set, vt_cpuset_count(&pk.pick));
     vt_text_put(stdscr, y0 + h - 3 - legend, x0 + 2, buf, gw, da, 0);
     vt_cpugrid_legend_draw(stdscr, y0 + h - 2 - legend, x0 + 2, gw, what, da);
-    snprintf(hint, sizeof(hint), "arrows move   ");
-    vt_app_hint(a, hint + strlen(hint), sizeof(hint) - strlen(hint), VT_ACT_PICK, "picks/unpicks", VT_ACT_OPEN,
-                "writes the set", VT_ACT_BACK, "back", VT_ACT_NONE);
+    snprintf(hint, sizeof(hint), "%s   ", _("arrows move"));
+    vt_app_hint(a, hint + strlen(hint), sizeof(hint) - strlen(hint), VT_ACT_PICK, _("picks/unpicks"),
+                VT_ACT_OPEN, _("writes the set"), VT_ACT_BACK, _("back"), VT_ACT_NONE);
     vt_text_put(stdscr, y0 + h - 2, x0 + 2, hint, gw, da, 0);
 }
 

@@ -23,9 +23,12 @@ static void disconnected_status(vt_app *a, const char *why)
 {
     long long left = a->retry_at - vt_now_ms();
 
-    vt_app_status(a, VT_ROLE_STATUS_ERROR, "disconnected: retrying in %llds (%s now)%s; %s",
-                  left > 0 ? (left + 999) / 1000 : 0, vt_app_key(a, VT_ACT_REFRESH),
-                  a->staged.n ? ", staged edits are kept" : "", why);
+    if (a->staged.n)
+        vt_app_status(a, VT_ROLE_STATUS_ERROR, _("disconnected: retrying in %llds (%s now), staged edits are kept; %s"),
+                      left > 0 ? (left + 999) / 1000 : 0, vt_app_key(a, VT_ACT_REFRESH), why);
+    else
+        vt_app_status(a, VT_ROLE_STATUS_ERROR, _("disconnected: retrying in %llds (%s now); %s"),
+                      left > 0 ? (left + 999) / 1000 : 0, vt_app_key(a, VT_ACT_REFRESH), why);
     a->status_by_refresh = true;
 }
 
@@ -53,7 +56,7 @@ static bool reconnect(vt_app *a)
         a->retry_ms = RETRY_FIRST_MS;
         a->retry_at = now;
         snprintf(a->lost_why, sizeof(a->lost_why), "%s",
-                 a->c->err.msg[0] ? a->c->err.msg : "the connection was closed");
+                 a->c->err.msg[0] ? a->c->err.msg : _("the connection was closed"));
     }
     if (now < a->retry_at) {
         disconnected_status(a, a->lost_why);
@@ -144,7 +147,7 @@ static void refresh_done(vt_app *a, int rc)
             a->connected = true;
             reconnect(a);
         } else {
-            vt_app_status(a, VT_ROLE_STATUS_ERROR, "refresh failed: %s", a->c->err.msg);
+            vt_app_status(a, VT_ROLE_STATUS_ERROR, _("refresh failed: %s"), a->c->err.msg);
             a->status_by_refresh = true;
             a->next_refresh = next_due(a);
         }
@@ -168,11 +171,12 @@ static void refresh_done(vt_app *a, int rc)
     else
         count_findings(a);
     if (was_lost)
-        vt_app_status(a, VT_ROLE_STATUS, "reconnected to %s: %zu VMs read again%s", a->c->uri, a->c->ndoms,
-                      a->staged.n ? "; staged edits are kept (review checks them against the new state)" : "");
-    else if ((a->status_by_refresh || !a->status[0] || strncmp(a->status, "reading ", 8) == 0) &&
-             vt_nav_top(a) != VT_VIEW_FLEET)
-        vt_app_status(a, VT_ROLE_STATUS, "%zu VMs", a->c->ndoms);
+        vt_app_status(a, VT_ROLE_STATUS,
+                      a->staged.n ? _("reconnected to %s: %zu VMs read again; staged edits are kept (review checks "
+                                      "them against the new state)")
+                                  : _("reconnected to %s: %zu VMs read again"), a->c->uri, a->c->ndoms);
+    else if ((a->status_by_refresh || !a->status[0]) && vt_nav_top(a) != VT_VIEW_FLEET)
+        vt_app_status(a, VT_ROLE_STATUS, _("%zu VMs"), a->c->ndoms);
     snapshot_changed(a);
     trace_refresh(a);   /* with the advisor's and the views' work */
     a->next_refresh = next_due(a);
@@ -194,8 +198,8 @@ bool vt_refresh_slow(vt_app *a)
 const char *vt_refresh_state(vt_app *a)
 {
     if (!a->c)
-        return "connecting";
-    return !a->connected ? "DISCONNECTED" : vt_refresh_slow(a) ? "NO ANSWER" : "connected";
+        return _("connecting");
+    return !a->connected ? _("DISCONNECTED") : vt_refresh_slow(a) ? _("NO ANSWER") : _("connected");
 }
 
 bool vt_refresh_bounded(vt_app *a, int wait_ms)
@@ -217,15 +221,19 @@ bool vt_refresh_bounded(vt_app *a, int wait_ms)
     rc = vt_conn_refresh_wait(a->c, wait_ms);
     if (rc == 1) {
         if (vt_conn_refresh_waited_ms(a->c) >= SLOW_REFRESH_MS && waiting_on_agent(a)) {
-            vt_app_status(a, VT_ROLE_STATUS, "waiting up to %ds for %d guest agent%s (guest-info); the view "
-                          "shows its last answer", VT_AGENT_TIMEOUT_S, vt_conn_refresh_agents_asking(a->c),
-                          vt_conn_refresh_agents_asking(a->c) == 1 ? "" : "s");
+            int asking = vt_conn_refresh_agents_asking(a->c);
+            vt_app_status(a, VT_ROLE_STATUS,
+                          P_("waiting up to %ds for %d guest agent (guest-info); the view shows its last answer",
+                             "waiting up to %ds for %d guest agents (guest-info); the view shows its last answer",
+                             asking), VT_AGENT_TIMEOUT_S, asking);
             a->status_by_refresh = true;
         }
         if (vt_refresh_slow(a))
-            vt_app_status(a, VT_ROLE_STATUS_ERROR, "no answer for %llds from %s; the view shows its last answer%s",
-                          vt_conn_refresh_waited_ms(a->c) / 1000, a->c->uri,
-                          a->staged.n ? ", staged edits are kept" : "");
+            vt_app_status(a, VT_ROLE_STATUS_ERROR,
+                          a->staged.n ? _("no answer for %llds from %s; the view shows its last answer, staged edits "
+                                          "are kept")
+                                      : _("no answer for %llds from %s; the view shows its last answer"),
+                          vt_conn_refresh_waited_ms(a->c) / 1000, a->c->uri);
         if (vt_refresh_slow(a))
             a->status_by_refresh = true;
         return false;

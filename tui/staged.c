@@ -165,7 +165,7 @@ void vt_recovery_sync(vt_app *a)
     }
     if (vt_recovery_save(a->recovery_path, a->recovery_key, &a->staged, &a->bases, &err) < 0) {
         if (!a->recovery_failed)
-            vt_app_status(a, VT_ROLE_STATUS_ERROR, "staged edits not kept on disk: %s", err.msg);
+            vt_app_status(a, VT_ROLE_STATUS_ERROR, _("staged edits not kept on disk: %s"), err.msg);
         a->recovery_failed = true;
         free(sig);
         return;
@@ -204,7 +204,7 @@ static void recovery_claim_empty(vt_app *a)
     a->recovery_path = vt_recovery_claim(a->opts ? a->opts->state_dir : NULL, a->recovery_key, false,
                                          &a->recovery_lock, &err);
     if (!a->recovery_path)
-        vt_app_status(a, VT_ROLE_STATUS_ERROR, "staged edits not kept on disk: %s", err.msg);
+        vt_app_status(a, VT_ROLE_STATUS_ERROR, _("staged edits not kept on disk: %s"), err.msg);
 }
 
 static void restore(vt_app *a)
@@ -226,8 +226,8 @@ static void restore(vt_app *a)
                      *base ? base : d && d->config_xml ? d->config_xml : "");
     }
     vt_review_show(a);
-    vt_app_status(a, VT_ROLE_STATUS, "restored %zu staged edit%s from %s", n, n == 1 ? "" : "s",
-                  a->recovery_path);
+    vt_app_status(a, VT_ROLE_STATUS, P_("restored %zu staged edit from %s", "restored %zu staged edits from %s", n),
+                  n, a->recovery_path);
 }
 
 /* 0 Restore, 1 Discard, -2 (Esc) later. */
@@ -243,12 +243,12 @@ static void recovery_answer(vt_app *a, int r)
         if (vt_recovery_discard(a->recovery_path, &err) < 0)
             vt_app_status(a, VT_ROLE_STATUS_ERROR, "%s", err.msg);
         else
-            vt_app_status(a, VT_ROLE_STATUS, "discarded %zu staged edit%s of the earlier console", n,
-                          n == 1 ? "" : "s");
+            vt_app_status(a, VT_ROLE_STATUS, P_("discarded %zu staged edit of the earlier console",
+                                                "discarded %zu staged edits of the earlier console", n), n);
     } else {
         char keep[512];
         vt_changeset_clear(&a->recovered);
-        snprintf(keep, sizeof(keep), "left for later (offered at the next start) in %s", a->recovery_path);
+        snprintf(keep, sizeof(keep), _("left for later (offered at the next start) in %s"), a->recovery_path);
         /* this console's own edits go to a file of their own */
         recovery_claim_empty(a);
         if (a->recovery_path)
@@ -261,7 +261,7 @@ static void recovery_answer(vt_app *a, int r)
  * console still running on the same URI holds its file: not offered. */
 void vt_recovery_offer(vt_app *a)
 {
-    static const char *const buttons[] = { "Restore", "Discard" };
+    static const char *const buttons[] = { N_("Restore"), N_("Discard") };
     vt_err err = { { 0 } };
     char msg[1024];
     int r;
@@ -271,7 +271,7 @@ void vt_recovery_offer(vt_app *a)
     a->recovery_path = vt_recovery_claim(a->opts ? a->opts->state_dir : NULL, a->recovery_key, true,
                                          &a->recovery_lock, &err);
     if (!a->recovery_path) {
-        vt_app_status(a, VT_ROLE_STATUS_ERROR, "staged edits not kept on disk: %s", err.msg);
+        vt_app_status(a, VT_ROLE_STATUS_ERROR, _("staged edits not kept on disk: %s"), err.msg);
         return;
     }
     r = vt_recovery_load(a->recovery_path, a->recovery_key, &a->recovered, &a->recovered_bases,
@@ -287,8 +287,10 @@ void vt_recovery_offer(vt_app *a)
     if (a->staged.n) {
         /* --plan: its edits are staged; the earlier ones stay on disk */
         char keep[512];
-        snprintf(keep, sizeof(keep), "%zu staged edit%s of an earlier console left in %s (not restored: "
-                 "--plan given)", a->recovered.n, a->recovered.n == 1 ? "" : "s", a->recovery_path);
+        snprintf(keep, sizeof(keep), P_("%zu staged edit of an earlier console left in %s (not restored: "
+                                        "--plan given)",
+                                        "%zu staged edits of an earlier console left in %s (not restored: "
+                                        "--plan given)", a->recovered.n), a->recovered.n, a->recovery_path);
         vt_changeset_clear(&a->recovered);
         vt_bases_clear(&a->recovered_bases);
         recovery_claim_empty(a);
@@ -296,12 +298,20 @@ void vt_recovery_offer(vt_app *a)
             vt_app_status(a, VT_ROLE_STATUS_ERROR, "%s", keep);
         return;
     }
-    snprintf(msg, sizeof(msg),
-             "An earlier console on this host ended with %zu staged\nedit%s not applied (last staged %s).\n"
-             "Restore %s for review, or discard %s?\n(Esc: decide later, the file stays)",
-             a->recovered.n, a->recovered.n == 1 ? "" : "s",
-             a->recovered_at ? a->recovered_at : "at an unknown time", a->recovered.n == 1 ? "it" : "them",
-             a->recovered.n == 1 ? "it" : "them");
+    if (a->recovered_at)
+        snprintf(msg, sizeof(msg),
+                 P_("An earlier console on this host ended with %zu staged\nedit not applied (last staged %s).\n"
+                    "Restore it for review, or discard it?\n(Esc: decide later, the file stays)",
+                    "An earlier console on this host ended with %zu staged\nedits not applied (last staged %s).\n"
+                    "Restore them for review, or discard them?\n(Esc: decide later, the file stays)",
+                    a->recovered.n), a->recovered.n, a->recovered_at);
+    else
+        snprintf(msg, sizeof(msg),
+                 P_("An earlier console on this host ended with %zu staged\nedit not applied (last staged at an "
+                    "unknown time).\nRestore it for review, or discard it?\n(Esc: decide later, the file stays)",
+                    "An earlier console on this host ended with %zu staged\nedits not applied (last staged at an "
+                    "unknown time).\nRestore them for review, or discard them?\n(Esc: decide later, the file "
+                    "stays)", a->recovered.n), a->recovered.n);
     /* restoring only stages them: the safe answer */
-    vt_dialog_choose(a, "Recover", buttons, 2, 0, recovery_answer, msg);
+    vt_dialog_choose(a, _("Recover"), buttons, 2, 0, recovery_answer, msg);
 }

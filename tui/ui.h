@@ -243,7 +243,11 @@ bool vt_modal_is(const vt_app *a, int is_key, wint_t ch, vt_action act, bool pri
 void vt_modal_box(vt_app *a, int y0, int x0, int h, int w, const char *title);
 
 /* A question. The answer goes to whoever asked: the button's index, or
- * -2 for Esc. Buttons: yes and "Cancel", the safe one focused. */
+ * -2 for Esc. Buttons: yes and "Cancel", the safe one focused. Button
+ * labels are given in English (marked N_()) and shown translated; the
+ * English label's first letter still answers, shown as "应用(A)" when the
+ * translation does not start with it. Title and message: translated by
+ * the caller. */
 typedef void (*vt_dialog_answer_fn)(vt_app *a, int button);
 void vt_dialog_ask(vt_app *a, const char *title, const char *yes, vt_dialog_answer_fn answer,
                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -253,7 +257,8 @@ void vt_dialog_choose(vt_app *a, const char *title, const char *const *buttons, 
 
 /* A one-line answer: the save path, a SASL user, a password. done gets
  * the text (wiped after it returns); cancel may be NULL; verb is what
- * the open key does ("saves"). */
+ * the open key does ("saves"). Title, label and verb: translated by the
+ * caller. */
 typedef int (*vt_prompt_check_fn)(void *ctx, const char *text, char *msg, size_t msgsz);
 typedef void (*vt_prompt_done_fn)(vt_app *a, const char *text, size_t len);
 typedef void (*vt_prompt_cancel_fn)(vt_app *a);

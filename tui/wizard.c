@@ -81,12 +81,13 @@ static void ask_next(vt_app *a, const char *label, const char *initial, bool sec
 
 /* ---- the users ---- */
 
-static void user_result(vt_app *a, const char *what, int rc, const vt_err *err)
+/* done: what was done, a format of the user's name ("added %s") */
+static void user_result(vt_app *a, const char *done, int rc, const vt_err *err)
 {
     if (rc < 0)
         vt_app_status(a, VT_ROLE_STATUS_ERROR, "%s", err->msg);
     else
-        vt_app_status(a, VT_ROLE_STATUS, "%s %s", what, wz.user);
+        vt_app_status(a, VT_ROLE_STATUS, done, wz.user);
     vt_remote_reread(a);
 }
 
@@ -103,18 +104,18 @@ static void got_uri(vt_app *a, const char *v, size_t len)
            demo's server side is asked instead, its sasldb and realm */
         const char *pw = wz.pass ? wz.pass : "";
         if (vt_sasl_checkpass(&o, wz.user, pw, strlen(pw), &err) == 0)
-            append("Step 5 of 5: login check simulated on the demo host (no daemon listens for it): "
-                   "user %s@%s is in the demo's sasldb with that password\n", wz.user,
+            append(_("Step 5 of 5: login check simulated on the demo host (no daemon listens for it): "
+                     "user %s@%s is in the demo's sasldb with that password\n"), wz.user,
                    o.realm ? o.realm : "?");
         else
-            append("Step 5 of 5: login check simulated on the demo host (no daemon listens for it) "
-                   "FAILED: %s\n", err.msg);
+            append(_("Step 5 of 5: login check simulated on the demo host (no daemon listens for it) "
+                     "FAILED: %s\n"), err.msg);
     } else if (vt_sasl_verify(wz.uri, wz.user, wz.pass ? wz.pass : "", &o, &err) == 0)
         /* step 5: the login, checked the way a client makes it */
-        append("Step 5 of 5: login as %s to %s: ok\n", wz.user, wz.uri);
+        append(_("Step 5 of 5: login as %s to %s: ok\n"), wz.user, wz.uri);
     else
-        append("Step 5 of 5: login as %s to %s FAILED: %s\n", wz.user, wz.uri, err.msg);
-    vt_app_status(a, VT_ROLE_STATUS, "set-up finished: the result is on the screen");
+        append(_("Step 5 of 5: login as %s to %s FAILED: %s\n"), wz.user, wz.uri, err.msg);
+    vt_app_status(a, VT_ROLE_STATUS, "%s", _("set-up finished: the result is on the screen"));
     wz.follow = true;
     end();
     wz.step = 5;
@@ -128,44 +129,45 @@ static void got_pass2(vt_app *a, const char *v, size_t len)
 
     (void)len;
     if (!wz.pass || strcmp(wz.pass, v) != 0) {
-        vt_app_status(a, VT_ROLE_STATUS_ERROR, "the passwords differ; nothing was changed");
+        vt_app_status(a, VT_ROLE_STATUS_ERROR, "%s", _("the passwords differ; nothing was changed"));
         end();
         return;
     }
     if (wz.op == 'p') {
         rc = vt_sasl_passwd(&o, wz.user, wz.pass, strlen(wz.pass), &err);
-        user_result(a, "password changed for", rc, &err);
+        user_result(a, _("password changed for %s"), rc, &err);
         end();
         return;
     }
     if (wz.change) {
         rc = vt_sasl_passwd(&o, wz.user, wz.pass, strlen(wz.pass), &err);
-        user_result(a, "password changed for", rc, &err);
+        user_result(a, _("password changed for %s"), rc, &err);
     } else {
         rc = vt_sasl_add(&o, wz.user, wz.pass, strlen(wz.pass), &err);
-        user_result(a, "added", rc, &err);
+        user_result(a, _("added %s"), rc, &err);
     }
     if (wz.op != 'w') {
         end();
         return;
     }
     if (rc < 0) {
-        append("Step 3 of 5: %s: %s\n", wz.change ? "password not changed" : "not added", err.msg);
+        append(wz.change ? _("Step 3 of 5: password not changed: %s\n") : _("Step 3 of 5: not added: %s\n"),
+               err.msg);
         end();
         return;
     }
     if (wz.change)
-        append("Step 3 of 5: password of %s changed in %s\n", wz.user, vt_remote_sasl_db(a));
+        append(_("Step 3 of 5: password of %s changed in %s\n"), wz.user, vt_remote_sasl_db(a));
     else
-        append("Step 3 of 5: user %s added to %s\n", wz.user, vt_remote_sasl_db(a));
+        append(_("Step 3 of 5: user %s added to %s\n"), wz.user, vt_remote_sasl_db(a));
     wz.step = 4;
-    ask_next(a, "Step 4 of 5: after the restart, log in to:", wz.plan.uri ? wz.plan.uri : "", false, got_uri);
+    ask_next(a, _("Step 4 of 5: after the restart, log in to:"), wz.plan.uri ? wz.plan.uri : "", false, got_uri);
 }
 
 static void got_pass(vt_app *a, const char *v, size_t len)
 {
     if (!len) {
-        vt_app_status(a, VT_ROLE_STATUS_ERROR, "an empty password is not set; nothing was changed");
+        vt_app_status(a, VT_ROLE_STATUS_ERROR, "%s", _("an empty password is not set; nothing was changed"));
         end();
         return;
     }
@@ -174,19 +176,19 @@ static void got_pass(vt_app *a, const char *v, size_t len)
         mlock(wz.pass, PASS_MAX);
     }
     snprintf(wz.pass, PASS_MAX, "%s", v);
-    ask_next(a, "Again:", "", true, got_pass2);
+    ask_next(a, _("Again:"), "", true, got_pass2);
 }
 
 static void exists_answer(vt_app *a, int button)
 {
     if (button == 0) {
         wz.change = true;
-        ask_next(a, "New password:", "", true, got_pass);
+        ask_next(a, _("New password:"), "", true, got_pass);
         return;
     }
     if (wz.op == 'w')
-        append("Step 3 of 5: %s exists, its password is kept; no user added\n", wz.user);
-    vt_app_status(a, VT_ROLE_STATUS, "%s exists: its password is kept", wz.user);
+        append(_("Step 3 of 5: %s exists, its password is kept; no user added\n"), wz.user);
+    vt_app_status(a, VT_ROLE_STATUS, _("%s exists: its password is kept"), wz.user);
     end();
 }
 
@@ -197,7 +199,7 @@ static void got_user(vt_app *a, const char *v, size_t len)
 
     (void)len;
     if (!vt_sasl_user_ok(v)) {
-        vt_app_status(a, VT_ROLE_STATUS_ERROR, "\"%s\" is not a SASL user name (no '@', ':' or blanks)", v);
+        vt_app_status(a, VT_ROLE_STATUS_ERROR, _("\"%s\" is not a SASL user name (no '@', ':' or blanks)"), v);
         end();
         return;
     }
@@ -205,49 +207,51 @@ static void got_user(vt_app *a, const char *v, size_t len)
     wz.change = false;
     /* asked before the password, not refused after it was typed twice */
     if (vt_sasl_user_exists(&o, wz.user, &err)) {
-        vt_dialog_ask(a, "User exists", "Change", exists_answer, "user %s exists: change its password?\n"
-                      "(in %s)", wz.user, vt_remote_sasl_db(a));
+        vt_dialog_ask(a, _("User exists"), N_("Change"), exists_answer, _("user %s exists: change its password?\n"
+                      "(in %s)"), wz.user, vt_remote_sasl_db(a));
         return;
     }
-    ask_next(a, "Password:", "", true, got_pass);
+    ask_next(a, _("Password:"), "", true, got_pass);
 }
 
 /* What ending the set-up now means for the files: the status line's words. */
 static const char *files_said(char *buf, size_t n)
 {
     if (wz.written < 0)
-        snprintf(buf, n, "nothing was written");
+        snprintf(buf, n, "%s", _("nothing was written"));
     else if (wz.written == 0)
-        snprintf(buf, n, "the files were already as needed, none written");
+        snprintf(buf, n, "%s", _("the files were already as needed, none written"));
     else
-        snprintf(buf, n, "%d file%s written at step 2", wz.written, wz.written == 1 ? " was" : "s were");
+        snprintf(buf, n, P_("%d file was written at step 2", "%d files were written at step 2", wz.written),
+                 wz.written);
     return buf;
 }
 
 static void ask_cancelled(vt_app *a)
 {
-    char said[96];
+    char said[160];
 
     if (wz.op == 'w') {
-        append("Set-up stopped at step %d.\n", wz.step);
-        vt_app_status(a, VT_ROLE_STATUS, "set-up stopped at step %d: %s", wz.step, files_said(said, sizeof(said)));
+        append(_("Set-up stopped at step %d.\n"), wz.step);
+        vt_app_status(a, VT_ROLE_STATUS, _("set-up stopped at step %d: %s"), wz.step,
+                      files_said(said, sizeof(said)));
     } else {
-        vt_app_status(a, VT_ROLE_STATUS, "cancelled");
+        vt_app_status(a, VT_ROLE_STATUS, "%s", _("cancelled"));
     }
     end();
 }
 
 static void ask_next(vt_app *a, const char *label, const char *initial, bool secret, vt_prompt_done_fn done)
 {
-    vt_prompt_open(a, wz.op == 'w' ? "Remote access set-up" : "SASL users", label, initial, secret, "continues",
-                   NULL, done, ask_cancelled);
+    vt_prompt_open(a, wz.op == 'w' ? _("Remote access set-up") : _("SASL users"), label, initial, secret,
+                   _("continues"), NULL, done, ask_cancelled);
 }
 
 void vt_users_add(vt_app *a)
 {
     end();
     wz.op = 'a';
-    ask_next(a, "New user:", "", false, got_user);
+    ask_next(a, _("New user:"), "", false, got_user);
 }
 
 void vt_users_passwd(vt_app *a, const char *user)
@@ -255,7 +259,7 @@ void vt_users_passwd(vt_app *a, const char *user)
     end();
     wz.op = 'p';
     snprintf(wz.user, sizeof(wz.user), "%s", user);
-    ask_next(a, "New password:", "", true, got_pass);
+    ask_next(a, _("New password:"), "", true, got_pass);
 }
 
 static struct {
@@ -273,15 +277,15 @@ static void delete_answer(vt_app *a, int button)
     o.realm = del.realm;
     snprintf(wz.user, sizeof(wz.user), "%s", del.user);
     rc = vt_sasl_delete(&o, wz.user, &err);
-    user_result(a, "deleted", rc, &err);
+    user_result(a, _("deleted %s"), rc, &err);
 }
 
 void vt_users_delete(vt_app *a, const char *user, const char *realm)
 {
     snprintf(del.user, sizeof(del.user), "%s", user);
     snprintf(del.realm, sizeof(del.realm), "%s", realm);
-    vt_dialog_ask(a, "Delete user", "Delete", delete_answer, "Delete %s@%s from %s?\n"
-                  "It can no longer log in to libvirt.", user, realm, vt_remote_sasl_db(a));
+    vt_dialog_ask(a, _("Delete user"), N_("Delete"), delete_answer, _("Delete %s@%s from %s?\n"
+                  "It can no longer log in to libvirt."), user, realm, vt_remote_sasl_db(a));
 }
 
 /* ---- the set-up ---- */
@@ -294,7 +298,7 @@ static void prepare(vt_app *a)
 
     vt_setup_plan_clear(&wz.plan);
     if (vt_setup_prepare(a->c->etc_root, NULL, wz.t, wz.listen[0] ? wz.listen : NULL, &wz.plan, &err) < 0) {
-        snprintf(wz.msg, sizeof(wz.msg), "cannot set up %s: %s (nothing was written)\n",
+        snprintf(wz.msg, sizeof(wz.msg), _("cannot set up %s: %s (nothing was written)\n"),
                  vt_setup_transport_name(wz.t), err.msg);
         wz.step = 0;
         return;
@@ -303,7 +307,7 @@ static void prepare(vt_app *a)
     snprintf(wz.msg, sizeof(wz.msg), "%s", text);
     free(text);
     wz.step = 2;
-    vt_app_status(a, VT_ROLE_STATUS, "step 2 of 5: read the changes; %s writes them (asks first), %s cancels",
+    vt_app_status(a, VT_ROLE_STATUS, _("step 2 of 5: read the changes; %s writes them (asks first), %s cancels"),
                   vt_app_key(a, VT_ACT_OPEN), vt_app_key(a, VT_ACT_BACK));
 }
 
@@ -318,7 +322,7 @@ static void got_listen(vt_app *a, const char *v, size_t len)
     /* refused here, at step 1, and asked again: nothing is prepared */
     if (len && vt_setup_listen_check(v, &err) < 0) {
         ask_listen_again(a);
-        vt_app_status(a, VT_ROLE_STATUS_ERROR, "%s; nothing was written", err.msg);
+        vt_app_status(a, VT_ROLE_STATUS_ERROR, _("%s; nothing was written"), err.msg);
         return;
     }
     prepare(a);
@@ -327,13 +331,13 @@ static void got_listen(vt_app *a, const char *v, size_t len)
 static void listen_cancelled(vt_app *a)
 {
     end();
-    vt_app_status(a, VT_ROLE_STATUS, "set-up cancelled: nothing was written");
+    vt_app_status(a, VT_ROLE_STATUS, "%s", _("set-up cancelled: nothing was written"));
 }
 
 static void ask_listen_again(vt_app *a)
 {
-    vt_prompt_open(a, "Remote access set-up", "Step 1 of 5: listen address (empty: leave as is):", wz.listen,
-                   false, "continues", NULL, got_listen, listen_cancelled);
+    vt_prompt_open(a, _("Remote access set-up"), _("Step 1 of 5: listen address (empty: leave as is):"), wz.listen,
+                   false, _("continues"), NULL, got_listen, listen_cancelled);
 }
 
 /* Step 1's second half: listen_addr, optional (the status warns of every
@@ -353,7 +357,7 @@ static void deprecated_answer(vt_app *a, int button)
     if (button == 0)
         ask_listen(a, VT_SETUP_TCP_DIGEST);
     else
-        vt_app_status(a, VT_ROLE_STATUS, "set-up cancelled: nothing was written");
+        vt_app_status(a, VT_ROLE_STATUS, "%s", _("set-up cancelled: nothing was written"));
 }
 
 static void transport_answer(vt_app *a, int button)
@@ -361,27 +365,27 @@ static void transport_answer(vt_app *a, int button)
     if (button == 0 || button == 1)
         ask_listen(a, button == 0 ? VT_SETUP_TLS_SCRAM : VT_SETUP_TCP_GSSAPI);
     else if (button == 2)
-        vt_dialog_ask(a, "digest-md5", "Use it", deprecated_answer,
-                      "digest-md5 is deprecated (RFC 6331) and weak.\n"
-                      "It is the guide's example and works on plain TCP.\n"
-                      "TLS+SCRAM is the secure choice. Use digest-md5 anyway?");
+        vt_dialog_ask(a, "digest-md5", N_("Use it"), deprecated_answer, "%s",
+                      _("digest-md5 is deprecated (RFC 6331) and weak.\n"
+                        "It is the guide's example and works on plain TCP.\n"
+                        "TLS+SCRAM is the secure choice. Use digest-md5 anyway?"));
     else
-        vt_app_status(a, VT_ROLE_STATUS, "set-up cancelled: nothing was written");
+        vt_app_status(a, VT_ROLE_STATUS, "%s", _("set-up cancelled: nothing was written"));
 }
 
 /* Step 1: the transport. */
 void vt_wizard_start(vt_app *a)
 {
-    static const char *const buttons[] = { "TLS+SCRAM", "TCP+GSSAPI", "TCP+DIGEST", "Cancel" };
+    static const char *const buttons[] = { "TLS+SCRAM", "TCP+GSSAPI", "TCP+DIGEST", N_("Cancel") };
 
     end();
     wz.msg[0] = '\0';
     wz.written = -1;
-    vt_dialog_choose(a, "Remote access set-up", buttons, 4, 0, transport_answer,
-                     "Step 1 of 5: how clients reach libvirtd.\n"
-                     "TLS+SCRAM: scram-sha-256 over TLS (recommended)\n"
-                     "TCP+GSSAPI: Kerberos on plain TCP\n"
-                     "TCP+DIGEST: the guide's digest-md5 (deprecated)");
+    vt_dialog_choose(a, _("Remote access set-up"), buttons, 4, 0, transport_answer,
+                     _("Step 1 of 5: how clients reach libvirtd.\n"
+                       "TLS+SCRAM: scram-sha-256 over TLS (recommended)\n"
+                       "TCP+GSSAPI: Kerberos on plain TCP\n"
+                       "TCP+DIGEST: the guide's digest-md5 (deprecated)"));
 }
 
 /* Step 2's answer: write, then restart (or say how), then the first user. */
@@ -394,22 +398,23 @@ static void write_files(vt_app *a)
     int n;
 
     if ((n = vt_setup_write(&wz.plan, &err)) < 0) {
-        snprintf(wz.msg, sizeof(wz.msg), "not written: %s\n", err.msg);
+        snprintf(wz.msg, sizeof(wz.msg), _("not written: %s\n"), err.msg);
         end();
         return;
     }
     wz.written = n;
     if (n == 0)
-        vt_buf_add(&b, "Step 2 of 5: no file written: all were already as needed.\n");
+        vt_buf_add(&b, _("Step 2 of 5: no file written: all were already as needed.\n"));
     else
-        vt_buf_addf(&b, "Step 2 of 5: %d file%s written (%s kept as .virt-tune-DATE).\n", n,
-                    n == 1 ? "" : "s", n == 1 ? "the old one" : "each old one");
+        vt_buf_addf(&b, P_("Step 2 of 5: %d file written (the old one kept as .virt-tune-DATE).\n",
+                           "Step 2 of 5: %d files written (each old one kept as .virt-tune-DATE).\n", n), n);
     for (size_t i = 0; i < wz.plan.ncommands; i++) {
         if (!live)
-            vt_buf_addf(&b, "Restart: run as root: %s\n", wz.plan.commands[i]);
+            vt_buf_addf(&b, _("Restart: run as root: %s\n"), wz.plan.commands[i]);
+        else if (vt_setup_run(wz.plan.commands[i], true) == 0)
+            vt_buf_addf(&b, _("Restart: %s: done\n"), wz.plan.commands[i]);
         else
-            vt_buf_addf(&b, "Restart: %s: %s\n", wz.plan.commands[i],
-                        vt_setup_run(wz.plan.commands[i], true) == 0 ? "done" : "FAILED, run it by hand");
+            vt_buf_addf(&b, _("Restart: %s: FAILED, run it by hand\n"), wz.plan.commands[i]);
     }
     snprintf(wz.msg, sizeof(wz.msg), "%s", b.buf ? b.buf : "");
     vt_buf_free(&b);
@@ -418,18 +423,18 @@ static void write_files(vt_app *a)
     wz.op = 'w';
     if (!wz.plan.sasldb_users) {
         /* gssapi: nobody to add here; the rest are hints */
-        append("Step 3 of 5: users are Kerberos principals, made in the KDC (kadmin: addprinc USER), "
-               "not in the sasldb: no user is added here.\n");
-        append("Step 4 of 5: after the restart, a user with a ticket (kinit USER) connects to %s\n",
+        append("%s", _("Step 3 of 5: users are Kerberos principals, made in the KDC (kadmin: addprinc USER), "
+                       "not in the sasldb: no user is added here.\n"));
+        append(_("Step 4 of 5: after the restart, a user with a ticket (kinit USER) connects to %s\n"),
                wz.plan.uri ? wz.plan.uri : "?");
-        append("Step 5 of 5: check it with: virsh -c %s uri\n", wz.plan.uri ? wz.plan.uri : "?");
-        vt_app_status(a, VT_ROLE_STATUS, "set-up finished: the result is on the screen");
+        append(_("Step 5 of 5: check it with: virsh -c %s uri\n"), wz.plan.uri ? wz.plan.uri : "?");
+        vt_app_status(a, VT_ROLE_STATUS, "%s", _("set-up finished: the result is on the screen"));
         end();
         wz.step = 5;
         return;
     }
     wz.step = 3;
-    ask_next(a, "Step 3 of 5: first user:", "", false, got_user);
+    ask_next(a, _("Step 3 of 5: first user:"), "", false, got_user);
 }
 
 static void write_answer(vt_app *a, int button)
@@ -437,30 +442,30 @@ static void write_answer(vt_app *a, int button)
     if (button == 0)
         write_files(a);
     else
-        vt_app_status(a, VT_ROLE_STATUS, "nothing written: %s cancels the set-up", vt_app_key(a, VT_ACT_BACK));
+        vt_app_status(a, VT_ROLE_STATUS, _("nothing written: %s cancels the set-up"), vt_app_key(a, VT_ACT_BACK));
 }
 
 bool vt_wizard_open(vt_app *a)
 {
     if (wz.step != 2)
         return false;
-    vt_dialog_ask(a, "Write", "Write", write_answer, "Write the %zu of %zu files that change\n"
-                  "(each old one kept as .virt-tune-DATE)?", vt_setup_nchanged(&wz.plan), wz.plan.nfiles);
+    vt_dialog_ask(a, _("Write"), N_("Write"), write_answer, _("Write the %zu of %zu files that change\n"
+                  "(each old one kept as .virt-tune-DATE)?"), vt_setup_nchanged(&wz.plan), wz.plan.nfiles);
     return true;
 }
 
 bool vt_wizard_cancel(vt_app *a)
 {
-    char said[96];
+    char said[160];
 
     if (!wz.step)
         return false;
     if (wz.step == 5)
-        vt_app_status(a, VT_ROLE_STATUS, "set-up finished and closed: %s", files_said(said, sizeof(said)));
+        vt_app_status(a, VT_ROLE_STATUS, _("set-up finished and closed: %s"), files_said(said, sizeof(said)));
     else if (wz.step == 2 || wz.written < 0)
-        vt_app_status(a, VT_ROLE_STATUS, "set-up cancelled: nothing was written");
+        vt_app_status(a, VT_ROLE_STATUS, "%s", _("set-up cancelled: nothing was written"));
     else
-        vt_app_status(a, VT_ROLE_STATUS, "set-up closed: %s", files_said(said, sizeof(said)));
+        vt_app_status(a, VT_ROLE_STATUS, _("set-up closed: %s"), files_said(said, sizeof(said)));
     end();
     wz.msg[0] = '\0';
     return true;
@@ -469,17 +474,17 @@ bool vt_wizard_cancel(vt_app *a)
 void vt_wizard_draw(vt_app *a, vt_pen *p)
 {
     if (!wz.step && !wz.msg[0]) {
-        vt_pen_line(p, VT_ROLE_DIM, "%s: guided set-up (transport, files, first user, restart, verified login)",
+        vt_pen_line(p, VT_ROLE_DIM, _("%s: guided set-up (transport, files, first user, restart, verified login)"),
                     vt_app_key(a, VT_ACT_SETUP));
         return;
     }
     if (wz.step == 2) {
-        char head[160];
-        snprintf(head, sizeof(head), "Set-up, step 2 of 5: nothing written yet (%s writes, %s cancels)",
+        char head[256];
+        snprintf(head, sizeof(head), _("Set-up, step 2 of 5: nothing written yet (%s writes, %s cancels)"),
                  vt_app_key(a, VT_ACT_OPEN), vt_app_key(a, VT_ACT_BACK));
         vt_pen_heading(p, head);
     } else {
-        vt_pen_heading(p, "Set-up");
+        vt_pen_heading(p, _("Set-up"));
     }
     /* diff lines as diffs; the steps' words wrapped, errors and fixes read whole */
     for (const char *q = wz.msg; *q;) {
@@ -489,7 +494,10 @@ void vt_wizard_draw(vt_app *a, vt_pen *p)
         if (strchr("+-@ ", *one) && *one)
             vt_pen_text(p, one, "  ", true);
         else
-            vt_pen_wrap(p, strstr(one, "FAILED") ? VT_ROLE_VALUE_BAD : VT_ROLE_NORMAL, "  ", one);
+            /* TRANSLATORS: the word the set-up's failed steps say ("... FAILED: why"),
+               which colours their line: the same word as in those messages */
+            vt_pen_wrap(p, strstr(one, "FAILED") || strstr(one, _("FAILED")) ? VT_ROLE_VALUE_BAD : VT_ROLE_NORMAL,
+                        "  ", one);
         free(one);
         q += n + (nl ? 1 : 0);
     }

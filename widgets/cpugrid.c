@@ -172,16 +172,16 @@ static size_t legend_items(unsigned what, char items[LEGEND_MAX][96])
                  slots[i].what);
     }
     if (what & VT_CPUGRID_HAND) {
-        snprintf(items[n++], 96, "%s this VM's %s", marks[0], words);
-        snprintf(items[n++], 96, "%s other VMs' pins", marks[1]);
-        snprintf(items[n++], 96, "%c shared with other VMs", MARK_SHARED);
+        snprintf(items[n++], 96, _("%s this VM's %s"), marks[0], words);
+        snprintf(items[n++], 96, _("%s other VMs' pins"), marks[1]);
+        snprintf(items[n++], 96, _("%c shared with other VMs"), MARK_SHARED);
     } else {
-        snprintf(items[n++], 96, "%s VMs' %s pins", marks[1], words);
+        snprintf(items[n++], 96, _("%s VMs' %s pins"), marks[1], words);
     }
-    snprintf(items[n++], 96, "%c kworkers allowed", MARK_KWORKER);
-    snprintf(items[n++], 96, "%c offline", MARK_OFFLINE);
+    snprintf(items[n++], 96, _("%c kworkers allowed"), MARK_KWORKER);
+    snprintf(items[n++], 96, _("%c offline"), MARK_OFFLINE);
     if (what & VT_CPUGRID_PICK)
-        snprintf(items[n++], 96, "%c picked", MARK_PICKED);
+        snprintf(items[n++], 96, _("%c picked"), MARK_PICKED);
     return n;
 }
 
@@ -206,7 +206,7 @@ int vt_cpugrid_legend_draw(WINDOW *w, int y, int x, int width, unsigned what, at
     if (width <= 0)
         return 0;
     for (i = 0; i < cnt; i++) {
-        int iw = (int)strlen(items[i]);
+        int iw = vt_text_width(items[i]);
 
         if (col && col + gap + iw > width) {
             line++;
@@ -237,9 +237,9 @@ int vt_cpugrid_draw(WINDOW *w, int y, int x, int width, const vt_cpugrid_node *n
         char head[32];
 
         if (n->id >= 0)
-            snprintf(head, sizeof(head), "node %d", n->id);
+            snprintf(head, sizeof(head), _("node %d"), n->id);
         else
-            snprintf(head, sizeof(head), "no known node");
+            snprintf(head, sizeof(head), "%s", _("no known node"));
         if (w)
             vt_text_put(w, y + line, x, head, width, vt_theme_attr(th, VT_ROLE_HEADER), 0);
         line++;

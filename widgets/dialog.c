@@ -137,6 +137,17 @@ static wint_t first_char(const char *s)
     return c;
 }
 
+/* The key that answers a button: the ASCII letter of a trailing "(X)"
+ * (a translated label, "应用(A)"), else the label's first character. */
+static wint_t button_key(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+
+    if (n >= 4 && s[n - 1] == ')' && s[n - 3] == '(' && s[n - 2] > 0x20 && s[n - 2] < 0x7f)
+        return (unsigned char)s[n - 2];
+    return first_char(s);
+}
+
 int vt_dialog_key(vt_dialog *d, int is_key, wint_t ch)
 {
     size_t n = d->nbuttons < VT_DIALOG_MAX_BUTTONS ? d->nbuttons : VT_DIALOG_MAX_BUTTONS;
@@ -178,7 +189,7 @@ int vt_dialog_key(vt_dialog *d, int is_key, wint_t ch)
     if (ch < 0x20)
         return -1;
     for (i = 0; i < n; i++) {
-        wint_t f = first_char(d->buttons[i]);
+        wint_t f = button_key(d->buttons[i]);
 
         if (f && towlower(f) == towlower(ch)) {
             d->focus = i;

@@ -25,7 +25,8 @@ void vt_box_draw(WINDOW *w, int y0, int x0, int h, int bw, const char *title, at
 /* Draw centred in the window (e.g. stdscr). */
 void vt_dialog_draw(const vt_dialog *d, WINDOW *w, const vt_theme *th);
 /* -1 while open, the button index when picked, -2 on Esc. Left/Right/Tab
- * move; Enter picks; a button's first letter picks it. */
+ * move; Enter picks; a button's first letter picks it, or the letter of
+ * a trailing "(X)" ("应用(A)": a translated label keeps its key). */
 int vt_dialog_key(vt_dialog *d, int is_key, wint_t ch);
 
 #endif

@@ -109,7 +109,7 @@ static vt_input_state submit(vt_input *in)
     if (in->validate && in->validate(in->ctx, in->buf, in->msg, sizeof(in->msg)) < 0) {
         in->msg[sizeof(in->msg) - 1] = '\0';
         if (!in->msg[0])
-            snprintf(in->msg, sizeof(in->msg), "invalid value");
+            snprintf(in->msg, sizeof(in->msg), "%s", _("invalid value"));
         return VT_INPUT_EDITING;
     }
     in->msg[0] = '\0';

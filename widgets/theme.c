@@ -106,32 +106,32 @@ static int parse_line(char *line, const char *name, unsigned lineno, vt_role_sty
     int role, ntok = 0;
 
     if (!eq) {
-        vt_err_set(err, "theme %s line %u: expected \"role = fg bg [attributes]\"", name, lineno);
+        vt_err_set(err, _("theme %s line %u: expected \"role = fg bg [attributes]\""), name, lineno);
         return -1;
     }
     *eq = '\0';
     key = trim(line);
     role = vt_role_from_name(key);
     if (role < 0) {
-        vt_err_set(err, "theme %s line %u: unknown role \"%.64s\"", name, lineno, key);
+        vt_err_set(err, _("theme %s line %u: unknown role \"%.64s\""), name, lineno, key);
         return -1;
     }
     for (tok = strtok_r(eq + 1, " \t\r\v\f", &save); tok; tok = strtok_r(NULL, " \t\r\v\f", &save)) {
         if (ntok < 2) {
             if (parse_color(tok, ntok == 0 ? &st.fg : &st.bg) < 0) {
-                vt_err_set(err, "theme %s line %u: unknown colour \"%.64s\" for %s", name, lineno,
+                vt_err_set(err, _("theme %s line %u: unknown colour \"%.64s\" for %s"), name, lineno,
                            tok, role_names[role]);
                 return -1;
             }
         } else if (parse_attr(tok, &st.attrs) < 0) {
-            vt_err_set(err, "theme %s line %u: unknown attribute \"%.64s\" for %s", name, lineno,
+            vt_err_set(err, _("theme %s line %u: unknown attribute \"%.64s\" for %s"), name, lineno,
                        tok, role_names[role]);
             return -1;
         }
         ntok++;
     }
     if (ntok < 2) {
-        vt_err_set(err, "theme %s line %u: %s needs a foreground and a background colour", name,
+        vt_err_set(err, _("theme %s line %u: %s needs a foreground and a background colour"), name,
                    lineno, role_names[role]);
         return -1;
     }
@@ -194,29 +194,29 @@ int vt_theme_load(const char *dir, const char *name, vt_theme *t, vt_err *err)
     FILE *f;
 
     if (!name || !*name || strchr(name, '/')) {
-        vt_err_set(err, "bad theme name \"%.64s\"", name ? name : "");
+        vt_err_set(err, _("bad theme name \"%.64s\""), name ? name : "");
         return -1;
     }
     path = vt_asprintf("%s/%s.theme", dir ? dir : ".", name);
     f = fopen(path, "r");
     if (!f) {
-        vt_err_set(err, "cannot read theme %s: %s", path, strerror(errno));
+        vt_err_set(err, _("cannot read theme %s: %s"), path, strerror(errno));
         return -1;
     }
     text = vt_malloc(THEME_MAX_BYTES + 1);
     len = fread(text, 1, THEME_MAX_BYTES + 1, f);
     if (ferror(f)) {
-        vt_err_set(err, "cannot read theme %s: %s", path, strerror(errno));
+        vt_err_set(err, _("cannot read theme %s: %s"), path, strerror(errno));
         fclose(f);
         return -1;
     }
     fclose(f);
     if (len > THEME_MAX_BYTES) {
-        vt_err_set(err, "theme %s is too large", path);
+        vt_err_set(err, _("theme %s is too large"), path);
         return -1;
     }
     if (memchr(text, '\0', len)) {
-        vt_err_set(err, "theme %s is not a text file", path);
+        vt_err_set(err, _("theme %s is not a text file"), path);
         return -1;
     }
     text[len] = '\0';

@@ -1454,6 +1454,15 @@ static void test_dialog_keys(void **state)
         assert_int_equal(vt_dialog_key(&u, 0, L'ü'), 1);
         assert_int_equal(vt_dialog_key(&u, 0, L'\r'), 1);
     }
+    {
+        /* translated labels keep the English key in a trailing "(X)" */
+        vt_dialog t = { "退出", "", { "退出(Q)", "取消(C)", "(x)" }, 3, 0 };
+
+        assert_int_equal(vt_dialog_key(&t, 0, 'c'), 1);
+        assert_int_equal(vt_dialog_key(&t, 0, 'Q'), 0);
+        assert_int_equal(vt_dialog_key(&t, 0, L'退'), -1);
+        assert_int_equal(vt_dialog_key(&t, 0, '('), 2);   /* too short for "(X)": its first character */
+    }
 }
 
 /* Column of the first occurrence of s in line y, or -1 (ASCII lines). */
