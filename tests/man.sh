@@ -5,8 +5,8 @@
 # columns (display width: a CJK character is 2), every long option of the
 # English page is in the Chinese page, both SYNOPSIS sections name the same
 # options, and the English SYNOPSIS names --check, --revert-last and
-# --etc-root. Without man(1) or the zh_CN.UTF-8 locale: failed in CI
-# (tools/setup installs them), skipped locally with the reason.
+# --etc-root. Without man(1), groff or the zh_CN.UTF-8 locale: failed in
+# CI, skipped locally with the reason.
 src=${top_srcdir:-.}
 en=$src/man/virt-tune.1
 zh=$src/man/zh_CN/virt-tune.1
@@ -16,7 +16,7 @@ cannot_run() {
     echo "SKIP: $1"; exit 77
 }
 command -v man >/dev/null 2>&1 || cannot_run "no man (package man-db)"
-command -v groff >/dev/null 2>&1 || cannot_run "no groff (package groff-base)"
+command -v groff >/dev/null 2>&1 || cannot_run "no groff (package groff-base, or groff)"
 locale -a 2>/dev/null | grep -qi '^zh_CN\.utf-\{0,1\}8$' ||
     cannot_run "no zh_CN.UTF-8 locale (run tools/setup)"
 for f in "$en" "$zh"; do
