@@ -62,12 +62,15 @@ t0=$(now)
 V=$(sed -n 's/^VERSION = //p' "$top_builddir/Makefile")
 [ -n "$V" ] || die "no VERSION in $top_builddir/Makefile"
 
-# ---- the tarball
-make -C "$top_builddir" dist > "$tmp/dist.log" 2>&1 || { tail_log "$tmp/dist.log"; die "make dist"; }
+# ---- the tarball (a tarball make dist left in the build tree before stays)
 tarball=$top_builddir/virt-tune-$V.tar.gz
+had_tarball=0
+[ -e "$tarball" ] && had_tarball=1
+make -C "$top_builddir" dist > "$tmp/dist.log" 2>&1 || { tail_log "$tmp/dist.log"; die "make dist"; }
 [ -f "$tarball" ] || die "make dist made no $tarball"
 mkdir "$tmp/pkgs"
 cp "$tarball" "$tmp/pkgs/"
+[ $had_tarball = 1 ] || rm -f "$tarball"
 tarball=$tmp/pkgs/virt-tune-$V.tar.gz
 ok "make dist: virt-tune-$V.tar.gz ($(($(now) - t0)) s)"
 # files that other parts of the tree install once they are there
