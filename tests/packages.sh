@@ -30,8 +30,10 @@ done
 [ -f "$top_builddir/Makefile" ] || skip "$top_builddir is not configured (make dist needs the Makefile)"
 
 # One run at a time on this machine: they install the same package.
-exec 9> /tmp/virt-tune-packages.lock
-flock -w 1200 9 || { echo "FAIL: another tests/packages.sh held /tmp/virt-tune-packages.lock for 20 minutes"; exit 1; }
+lockdir=/run/lock
+[ -d "$lockdir" ] && [ -w "$lockdir" ] || lockdir=/tmp
+exec 9> "$lockdir/virt-tune-packages.lock"
+flock -w 1200 9 || { echo "FAIL: another tests/packages.sh held $lockdir/virt-tune-packages.lock for 20 minutes"; exit 1; }
 # The machine is left as found: nothing of a virt-tune installed otherwise
 # may be there, dpkg -i would take it over and dpkg -r remove it.
 if dpkg-query -W -f='${Status}' virt-tune 2>/dev/null | grep -q ' installed'; then
@@ -44,7 +46,7 @@ done
 tmp=$(mktemp -d)
 installed=0
 cleanup() {
-    if [ $installed = 1 ]; then
+    if [ "$installed" = 1 ]; then
         dpkg --purge virt-tune > "$tmp/purge.log" 2>&1 || { echo "FAIL: dpkg --purge virt-tune:"; cat "$tmp/purge.log"; }
     fi
     rm -rf "$tmp"
@@ -117,7 +119,8 @@ mkdir "$tmp/deb"
 tar xzf "$tarball" -C "$tmp/deb" || die "cannot unpack $tarball"
 (cd "$tmp/deb/virt-tune-$V" && DEB_BUILD_OPTIONS="nocheck parallel=2" dpkg-buildpackage -us -uc -b) \
     > "$tmp/deb.log" 2>&1 || { tail_log "$tmp/deb.log"; die "dpkg-buildpackage -us -uc -b"; }
-deb=$(ls "$tmp"/deb/virt-tune_"$V"_*.deb 2>/dev/null | head -n 1)
+deb=
+for f in "$tmp"/deb/virt-tune_"$V"_*.deb; do [ -f "$f" ] && deb=$f; done
 [ -n "$deb" ] || { tail_log "$tmp/deb.log"; die "dpkg-buildpackage made no virt-tune_${V}_*.deb"; }
 mv "$deb" "$tmp/pkgs/"
 deb=$tmp/pkgs/${deb##*/}
@@ -132,19 +135,22 @@ mkdir -p "$tmp/rpm/SOURCES" "$tmp/rpm/SPECS"
 cp "$tarball" "$tmp/rpm/SOURCES/"
 tar xzf "$tarball" -O "virt-tune-$V/virt-tune.spec" > "$tmp/rpm/SPECS/virt-tune.spec" ||
     die "the tarball has no virt-tune-$V/virt-tune.spec"
-rpmbuild -ba --nodeps --define "_topdir $tmp/rpm" --define "_smp_mflags -j2" \
+# rpm's database of this machine (Debian's rpm: ~/.rpmdb) stays untouched
+rpmq() { rpm --dbpath "$tmp/rpmdb" "$@" 2>/dev/null; }
+rpmbuild -ba --nodeps --dbpath "$tmp/rpmdb" --define "_topdir $tmp/rpm" --define "_smp_mflags -j2" \
     "$tmp/rpm/SPECS/virt-tune.spec" > "$tmp/rpm.log" 2>&1 || { tail_log "$tmp/rpm.log"; die "rpmbuild -ba"; }
-rpm=$(ls "$tmp"/rpm/RPMS/*/virt-tune-"$V"-*.rpm 2>/dev/null | grep -v -- -debug | head -n 1)
+rpm=
+for f in "$tmp"/rpm/RPMS/*/virt-tune-"$V"-*.rpm; do [ -f "$f" ] && rpm=$f; done
 [ -n "$rpm" ] || { tail_log "$tmp/rpm.log"; die "rpmbuild made no RPMS/*/virt-tune-$V-*.rpm"; }
 ls "$tmp"/rpm/SRPMS/virt-tune-"$V"-*.src.rpm > /dev/null 2>&1 || fail "rpmbuild -ba made no source rpm"
 mv "$rpm" "$tmp/pkgs/"
 rpm=$tmp/pkgs/${rpm##*/}
 ok "rpmbuild -ba: ${rpm##*/} ($(($(now) - t)) s)"
-rpm -qlp "$rpm" > "$tmp/rpm.list" 2>/dev/null || die "rpm -qlp ${rpm##*/}"
+rpmq -qlp "$rpm" > "$tmp/rpm.list" || die "rpm -qlp ${rpm##*/}"
 check_list .rpm "$tmp/rpm.list"
-[ "$(rpm -qp --qf '%{VERSION}' "$rpm" 2>/dev/null)" = "$V" ] && ok ".rpm version $V" ||
-    fail ".rpm version is $(rpm -qp --qf '%{VERSION}' "$rpm" 2>/dev/null), not $V"
-rpm -qp --qf '[%{FILEFLAGS:fflags} %{FILENAMES}\n]' "$rpm" 2>/dev/null | grep -q '^d.* /usr/share/doc/virt-tune/ansible/roles/virt_tune_apply/tasks/main\.yml$' &&
+[ "$(rpmq -qp --qf '%{VERSION}' "$rpm")" = "$V" ] && ok ".rpm version $V" ||
+    fail ".rpm version is $(rpmq -qp --qf '%{VERSION}' "$rpm"), not $V"
+rpmq -qp --qf '[%{FILEFLAGS:fflags} %{FILENAMES}\n]' "$rpm" | grep -q '^d.* /usr/share/doc/virt-tune/ansible/roles/virt_tune_apply/tasks/main\.yml$' &&
     ok ".rpm: the Ansible role is %doc" || fail ".rpm: the Ansible role is not %doc"
 
 # ---- the build trees go: the installed program may not find data in them
@@ -221,6 +227,15 @@ if locale -a 2>/dev/null | grep -qi '^zh_CN\.utf-\?8$'; then
     not_from_tree "--check" "$tmp/tr.zh"
 else
     echo "note: no zh_CN.UTF-8 locale (run tools/setup): the Chinese messages not run"
+fi
+
+# The bash completion, when the tree has one: it loads and completes virt-tune.
+if in_tarball contrib/bash-completion/virt-tune; then
+    if bash -c '. /usr/share/bash-completion/completions/virt-tune && complete -p virt-tune' > "$tmp/compl" 2>&1; then
+        ok "the installed bash completion loads: $(cat "$tmp/compl")"
+    else
+        fail "sourcing /usr/share/bash-completion/completions/virt-tune: $(cat "$tmp/compl")"
+    fi
 fi
 
 # ---- remove it
