@@ -1584,6 +1584,10 @@ static void check_sasl(vt_advice_list *l, const vt_remote_status *rs)
         a = add(l, transport ? "transport" : "sasl",
                 f->severity == VT_RSEV_FAIL ? VT_SEV_FAIL : VT_SEV_WARN, NULL, "host",
                 transport ? why_transport : why_sasl, "%s", f->text);
+        if (f->text_l10n) {    /* core/remote.c wrote it in the user's language */
+            free(a->summary_l10n);
+            a->summary_l10n = vt_strdup(f->text_l10n);
+        }
         if (transport) {
             /* virtproxyd's file is the one that counts where it exists */
             const vt_conf *lc = rs->virtproxyd_conf_path ? &rs->virtproxyd : &rs->ra.libvirtd;

@@ -215,7 +215,7 @@ run "$tmp/tr.nosuch" script -qec "/usr/bin/virt-tune --demo --theme nosuch" /dev
 # The Chinese messages, from the installed catalog.
 if locale -a 2>/dev/null | grep -qi '^zh_CN\.utf-\?8$'; then
     run "$tmp/tr.c" env LANG=C /usr/bin/virt-tune --demo --check > "$tmp/check.C" 2>&1
-    run "$tmp/tr.zh" env LANG=zh_CN.UTF-8 /usr/bin/virt-tune --demo --check > "$tmp/check.zh" 2>&1
+    run "$tmp/tr.zh" env LC_ALL=zh_CN.UTF-8 /usr/bin/virt-tune --demo --check > "$tmp/check.zh" 2>&1
     opened /usr/share/locale/zh_CN/LC_MESSAGES/virt-tune.mo "$tmp/tr.zh" > /dev/null &&
         ok "LANG=zh_CN.UTF-8 read /usr/share/locale/zh_CN/LC_MESSAGES/virt-tune.mo (strace)" ||
         fail "strace shows no open of /usr/share/locale/zh_CN/LC_MESSAGES/virt-tune.mo"
