@@ -76,7 +76,6 @@ cp "$tarball" "$tmp/pkgs/"
 tarball=$tmp/pkgs/virt-tune-$V.tar.gz
 ok "make dist: virt-tune-$V.tar.gz ($(($(now) - t0)) s)"
 # files that other parts of the tree install once they are there
-in_tarball() { tar tzf "$tarball" | grep -qx "virt-tune-$V/$1"; }
 
 # What both packages must hold: one extended regex per line, matched
 # against whole paths.
@@ -93,12 +92,8 @@ in_tarball() { tar tzf "$tarball" | grep -qx "virt-tune-$V/$1"; }
     echo '/usr/share/doc/virt-tune/README\.md(\.gz)?'
     echo '/usr/share/doc/virt-tune/ansible/virt-tune-apply\.yml'
     echo '/usr/share/doc/virt-tune/ansible/roles/virt_tune_apply/tasks/main\.yml'
-    if in_tarball man/zh_CN/virt-tune.1; then
-        echo '/usr/share/man/zh_CN/man1/virt-tune\.1(\.gz)?'
-    fi
-    if in_tarball contrib/bash-completion/virt-tune; then
-        echo '/usr/share/bash-completion/completions/virt-tune'
-    fi
+    echo '/usr/share/man/zh_CN/man1/virt-tune\.1(\.gz)?'
+    echo '/usr/share/bash-completion/completions/virt-tune'
 } > "$tmp/expected"
 
 check_list() {   # package kind, file with one path a line
@@ -229,13 +224,15 @@ else
     echo "note: no zh_CN.UTF-8 locale (run tools/setup): the Chinese messages not run"
 fi
 
-# The bash completion, when the tree has one: it loads and completes virt-tune.
-if in_tarball contrib/bash-completion/virt-tune; then
-    if bash -c '. /usr/share/bash-completion/completions/virt-tune && complete -p virt-tune' > "$tmp/compl" 2>&1; then
-        ok "the installed bash completion loads: $(cat "$tmp/compl")"
-    else
-        fail "sourcing /usr/share/bash-completion/completions/virt-tune: $(cat "$tmp/compl")"
-    fi
+# The installed bash completion: it loads, and completes the installed
+# themes (which it finds under /usr/share/virt-tune/themes).
+themes=$(bash -c '. /usr/share/bash-completion/completions/virt-tune && complete -p virt-tune >/dev/null &&
+    COMP_WORDS=(virt-tune --theme ""); COMP_CWORD=2; COMP_LINE="virt-tune --theme "; COMP_POINT=${#COMP_LINE}
+    _virt_tune virt-tune "" --theme; printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "' 2>"$tmp/compl.err")
+if [ "$themes" = "default high-contrast mono " ]; then
+    ok "the installed bash completion loads and completes --theme: $themes"
+else
+    fail "the installed bash completion: --theme gives '$themes' $(cat "$tmp/compl.err")"
 fi
 
 # ---- remove it

@@ -11,7 +11,8 @@ failed=0
 fail() { echo "FAIL: $*"; failed=1; }
 ok() { echo "ok: $*"; }
 
-# A shell in a fixed-size terminal with a fixed environment.
+# A shell in a fixed-size terminal with a fixed environment: the locale is
+# C.UTF-8, or VT_LOCALE (the Chinese screens: zh_CN.UTF-8).
 start_shell() {   # cols rows
     $T kill-server 2>/dev/null
     i=0; while $T has-session 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
@@ -19,7 +20,7 @@ start_shell() {   # cols rows
     # unexpectedly"): try again a few times before giving up
     n=0
     until $T has-session -t vt 2>/dev/null || $T new-session -d -s vt -x "$1" -y "$2" \
-        "env -i PATH=/usr/bin:/bin HOME=$tmp TERM=screen LANG=C.UTF-8 LC_ALL=C.UTF-8 \
+        "env -i PATH=/usr/bin:/bin HOME=$tmp TERM=screen LANG=${VT_LOCALE:-C.UTF-8} LC_ALL=${VT_LOCALE:-C.UTF-8} \
              XDG_CONFIG_HOME=$tmp/cfg TMPDIR=$tmp/t VIRT_TUNE_DATADIR=${VIRT_TUNE_DATADIR:-} \
              PS1='$ ' sh -i"; do
         n=$((n + 1))
@@ -68,7 +69,7 @@ check_screen() {   # name
     fi
 }
 
-run_vt() { keys "$VT --demo -d 3600 $*" Enter; wait_for 'connected  demo host' || fail "virt-tune did not start: $(capture | tail -3)"; settle; }
+run_vt() { keys "$VT --demo -d 3600 $*" Enter; wait_for "${VT_READY:-connected  demo host}" || fail "virt-tune did not start: $(capture | tail -3)"; settle; }
 
 # Until the pane's program is the shell again (up to ~5 s): keys typed
 # while the console still restores the terminal would reach it, not the
