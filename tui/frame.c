@@ -73,7 +73,7 @@ void vt_frame_footer(vt_app *a, unsigned mask)
         if (!ai->footer || !(ai->screens & mask) || key < 0 || (ro && ai->writes))
             continue;
         keys[n] = vt_key_name(key, keybuf[n], sizeof(keybuf[n]));
-        labels[n] = _(ai->footer);   /* the key stays the binding's */
+        labels[n] = ai->footer;
         n++;
     }
     /* Too wide: Help and Quit (last in the table) stay, the item just

@@ -63,7 +63,8 @@ static void advice_draw(vt_app *a)
     snprintf(fails, sizeof(fails), P_("%zu failure", "%zu failures", n[VT_SEV_FAIL]), n[VT_SEV_FAIL]);
     snprintf(warns, sizeof(warns), P_("%zu warning", "%zu warnings", n[VT_SEV_WARN]), n[VT_SEV_WARN]);
     snprintf(infos, sizeof(infos), _("%zu info"), n[VT_SEV_INFO]);
-    snprintf(head, sizeof(head), "%s, %s, %s", fails, warns, infos);
+    /* TRANSLATORS: three counts in a list ("3 failures, 21 warnings, 10 info") */
+    snprintf(head, sizeof(head), _("%s, %s, %s"), fails, warns, infos);
     vt_pen_heading(&p, head);
     if (!a->advice.n)
         vt_pen_line(&p, VT_ROLE_DIM, "%s", _("nothing found: every check of the guides passes"));

@@ -31,8 +31,7 @@ static void help_draw(vt_app *a)
                      vt_key_name(a->cfg.bindings[k].key, kb, sizeof(kb)));
         }
         /* the action's name is the config file's word: never translated */
-        vt_pen_line(&p, VT_ROLE_NORMAL, "%s %-14s %s", vt_pad(keys[0] ? keys : _("(unbound)"), -18), ai->name,
-                    _(ai->help));
+        vt_pen_line(&p, VT_ROLE_NORMAL, "%s %-14s %s", vt_pad(keys[0] ? keys : _("(unbound)"), -18), ai->name, ai->help);
     }
     if (vt_app_readonly_why(a))
         vt_pen_line(&p, VT_ROLE_DIM, _("read-only connection: %s"), vt_app_readonly_why(a));

@@ -127,7 +127,8 @@ static void judged_counts(const vt_judgement *j, char *buf, size_t n)
     snprintf(f, sizeof(f), P_("%zu new failure", "%zu new failures", j->new_failures), j->new_failures);
     snprintf(w, sizeof(w), P_("%zu new warning", "%zu new warnings", j->new_warnings), j->new_warnings);
     snprintf(r, sizeof(r), _("%zu resolved"), j->resolved);
-    snprintf(buf, n, "%s, %s, %s", f, w, r);
+    /* TRANSLATORS: three counts in a list ("3 failures, 21 warnings, 10 info") */
+    snprintf(buf, n, _("%s, %s, %s"), f, w, r);
 }
 
 /* The advisor's verdicts on the staged set, edit by edit: the one judge,
