@@ -17,10 +17,10 @@ void vt_frame_title(vt_app *a, const char *what)
                        : a->c && a->c->host.hostname ? a->c->host.hostname : "?";
 
     if (a->staged.n && vt_nav_top(a) != VT_VIEW_FLEET)   /* the fleet counts every host's */
-        snprintf(staged, sizeof(staged), "  [%zu staged]", a->staged.n);
+        snprintf(staged, sizeof(staged), _("  [%zu staged]"), a->staged.n);
     snprintf(buf, sizeof(buf), " virt-tune  %s  %s%s%s", host, what, staged,
-             !a->c ? "" : a->c->readonly_fallback ? "  [read-only: no permission to manage]" :
-             a->c->readonly ? "  [read-only]" : "");
+             !a->c ? "" : a->c->readonly_fallback ? _("  [read-only: no permission to manage]") :
+             a->c->readonly ? _("  [read-only]") : "");
     vt_text_put(stdscr, 0, 0, buf, COLS, vt_theme_attr(&a->th, VT_ROLE_TITLE), 1);
 }
 
@@ -35,9 +35,10 @@ void vt_frame_status(vt_app *a)
     int lw = vt_text_width(a->status), rw, min = vt_text_width(state) + 1;
 
     if (vt_nav_top(a) == VT_VIEW_FLEET && a->fleet->n > 1)
-        snprintf(right, sizeof(right), "%zu hosts  every %gs ", a->fleet->n, a->refresh_ms / 1000.0);
+        snprintf(right, sizeof(right), P_("%zu host  every %gs ", "%zu hosts  every %gs ", a->fleet->n),
+                 a->fleet->n, a->refresh_ms / 1000.0);
     else
-        snprintf(right, sizeof(right), "%s  %s  every %gs ", state, a->uri_label, a->refresh_ms / 1000.0);
+        snprintf(right, sizeof(right), _("%s  %s  every %gs "), state, a->uri_label, a->refresh_ms / 1000.0);
     rw = vt_text_width(right);
     if (lw && lw + 2 + rw > COLS)
         rw = COLS - lw - 2 > min ? COLS - lw - 2 : min;
@@ -248,9 +249,50 @@ void vt_pen_text(vt_pen *p, const char *text, const char *indent, bool diff)
     }
 }
 
+const char *vt_pad(const char *s, int width)
+{
+    static char bufs[8][512];
+    static unsigned next;
+    char *out = bufs[next++ % 8];
+    int w = vt_text_width(s), n = (width < 0 ? -width : width) - w;
+    size_t len = strlen(s);
+
+    if (n < 0)
+        n = 0;
+    if (len + (size_t)n >= sizeof(bufs[0]))
+        return s;
+    if (width < 0) {
+        memcpy(out, s, len);
+        memset(out + len, ' ', (size_t)n);
+    } else {
+        memset(out, ' ', (size_t)n);
+        memcpy(out + n, s, len);
+    }
+    out[len + (size_t)n] = '\0';
+    return out;
+}
+
 const char *vt_sev_marker(vt_severity s)
 {
-    return s == VT_SEV_FAIL ? "FAIL" : s == VT_SEV_WARN ? "WARN" : "info";
+    /* TRANSLATORS: severity markers, 4 columns each (a CJK character is 2) */
+    return s == VT_SEV_FAIL ? _("FAIL") : s == VT_SEV_WARN ? _("WARN") : _("info");
+}
+
+/* The words of vt_domain_state_name (core/conn.c), marked here where
+ * they are shown. */
+static const char *const state_words[] = {
+    N_("running"), N_("blocked"), N_("paused"), N_("shutting-down"), N_("shutoff"), N_("crashed"),
+    N_("pmsuspended"), N_("unknown"),
+};
+
+const char *vt_state_word(int state)
+{
+    const char *w = vt_domain_state_name(state);
+
+    for (size_t i = 0; i < sizeof(state_words) / sizeof(state_words[0]); i++)
+        if (strcmp(w, state_words[i]) == 0)
+            return _(state_words[i]);
+    return w;
 }
 
 vt_role vt_sev_role(vt_severity s)

@@ -43,7 +43,7 @@ void vt_live_sample_now(vt_app *a)
         return;
     if (vt_live_take(a->c, threads, &next, &err) < 0) {
         /* the rates of the last good pair stay on screen, said stale */
-        snprintf(a->live_err, sizeof(a->live_err), "%s", err.msg[0] ? err.msg : "no sample");
+        snprintf(a->live_err, sizeof(a->live_err), "%s", err.msg[0] ? err.msg : _("no sample"));
         return;
     }
     a->live_err[0] = '\0';
@@ -135,48 +135,52 @@ void vt_live_draw_fields(vt_pen *p, const vt_vm_rate *r)
     char b[64];
 
     if (!r) {
-        vt_pen_line(p, VT_ROLE_DIM, "measuring… (no sample of this VM yet: rates after the next refresh)");
+        vt_pen_line(p, VT_ROLE_DIM, "%s", _("measuring… (no sample of this VM yet: rates after the next refresh)"));
         return;
     }
     if (r->measuring) {
-        vt_pen_line(p, VT_ROLE_DIM, "measuring… (%s: rates after the next refresh)", r->why ? r->why : "no earlier sample");
+        vt_pen_line(p, VT_ROLE_DIM, _("measuring… (%s: rates after the next refresh)"),
+                    r->why ? r->why : _("no earlier sample"));
         return;
     }
     snprintf(b, sizeof(b), "%.1f s", r->interval_s);
-    vt_pen_field(p, "interval", isnan(r->interval_s) ? "-" : b, VT_ROLE_NORMAL);
-    field_pct(p, "CPU (of one host CPU)", r->cpu_pct);
-    field_pct(p, "vCPU steal (mean)", r->vcpu_steal_pct);
-    field_pct(p, "emulator threads CPU", r->emulator_cpu_pct);
-    field_pct(p, "IOThreads CPU", r->iothread_cpu_pct);
-    field_pct(p, "vhost CPU", r->vhost_cpu_pct);
+    vt_pen_field(p, _("interval"), isnan(r->interval_s) ? "-" : b, VT_ROLE_NORMAL);
+    field_pct(p, _("CPU (of one host CPU)"), r->cpu_pct);
+    field_pct(p, _("vCPU steal (mean)"), r->vcpu_steal_pct);
+    field_pct(p, _("emulator threads CPU"), r->emulator_cpu_pct);
+    field_pct(p, _("IOThreads CPU"), r->iothread_cpu_pct);
+    field_pct(p, _("vhost CPU"), r->vhost_cpu_pct);
     vt_live_count(r->exits_ps, b, sizeof(b));
-    vt_pen_field(p, "exits/s", b, isnan(r->exits_ps) ? VT_ROLE_DIM : VT_ROLE_NORMAL);
-    field_pct(p, "halt-poll success", r->haltpoll_success_pct);
-    field_pair(p, "disk read / write", r->disk_rd_bps, r->disk_wr_bps, true, "per s");
-    field_pair(p, "disk IOPS read / write", r->disk_rd_iops, r->disk_wr_iops, false, "");
-    field_pair(p, "net rx / tx", r->net_rx_bps, r->net_tx_bps, true, "per s");
-    field_pair(p, "net packets rx / tx", r->net_rx_pps, r->net_tx_pps, false, "per s");
-    snprintf(b, sizeof(b), "%u of %u", r->vcpus_runnable, r->nvcpus);
-    vt_pen_field(p, "vCPUs runnable", r->threads ? b : "-", r->threads ? VT_ROLE_NORMAL : VT_ROLE_DIM);
+    vt_pen_field(p, _("exits/s"), b, isnan(r->exits_ps) ? VT_ROLE_DIM : VT_ROLE_NORMAL);
+    field_pct(p, _("halt-poll success"), r->haltpoll_success_pct);
+    field_pair(p, _("disk read / write"), r->disk_rd_bps, r->disk_wr_bps, true, _("per s"));
+    field_pair(p, _("disk IOPS read / write"), r->disk_rd_iops, r->disk_wr_iops, false, "");
+    field_pair(p, _("net rx / tx"), r->net_rx_bps, r->net_tx_bps, true, _("per s"));
+    field_pair(p, _("net packets rx / tx"), r->net_rx_pps, r->net_tx_pps, false, _("per s"));
+    snprintf(b, sizeof(b), _("%u of %u"), r->vcpus_runnable, r->nvcpus);
+    vt_pen_field(p, _("vCPUs runnable"), r->threads ? b : "-", r->threads ? VT_ROLE_NORMAL : VT_ROLE_DIM);
 }
 
 void vt_live_draw_threads(vt_pen *p, const vt_vm_rate *r)
 {
-    int nw = 6;   /* "thread" */
+    /* TRANSLATORS: thread table headers: steal% at most 7 columns, exits/s 8 */
+    const char *thread = _("thread");
+    int nw = vt_text_width(thread) > 6 ? vt_text_width(thread) : 6;
 
     if (!r || r->measuring) {
-        vt_pen_line(p, VT_ROLE_DIM, "measuring…");
+        vt_pen_line(p, VT_ROLE_DIM, "%s", _("measuring…"));
         return;
     }
     if (!r->nthreads) {
-        vt_pen_wrap(p, VT_ROLE_DIM, "threads unknown: ", r->threads_why ? r->threads_why : "not read yet");
+        vt_pen_wrap(p, VT_ROLE_DIM, _("threads unknown: "), r->threads_why ? r->threads_why : _("not read yet"));
         return;
     }
+    /* by columns: a thread's name is the process's, any UTF-8 */
     for (size_t i = 0; i < r->nthreads; i++)
-        if ((int)strlen(r->threads[i].name) > nw)
-            nw = (int)strlen(r->threads[i].name);
-    vt_pen_line(p, VT_ROLE_DIM, "%-*s %8s %4s %6s %7s %8s  %s", nw, "thread", "tid", "CPU", "CPU%", "steal%",
-                "exits/s", "serves");
+        if (vt_text_width(r->threads[i].name) > nw)
+            nw = vt_text_width(r->threads[i].name);
+    vt_pen_line(p, VT_ROLE_DIM, "%s %8s %4s %6s %s %s  %s", vt_pad(thread, -nw), "tid", "CPU", "CPU%",
+                vt_pad(_("steal%"), 7), vt_pad(_("exits/s"), 8), _("serves"));
     for (size_t i = 0; i < r->nthreads; i++) {
         const vt_thread_rate *t = &r->threads[i];
         char cpu[16], pct[16], steal[16], exits[16];
@@ -191,7 +195,7 @@ void vt_live_draw_threads(vt_pen *p, const vt_vm_rate *r)
             snprintf(steal, sizeof(steal), " ");
             snprintf(exits, sizeof(exits), " ");
         }
-        vt_pen_line(p, VT_ROLE_NORMAL, "%-*s %8d %4s %6s %7s %8s  %s", nw, t->name, t->tid, cpu, pct, steal, exits,
+        vt_pen_line(p, VT_ROLE_NORMAL, "%s %8d %4s %6s %7s %8s  %s", vt_pad(t->name, -nw), t->tid, cpu, pct, steal, exits,
                     t->serves ? t->serves : "");
     }
 }
@@ -200,29 +204,32 @@ void vt_live_draw_exits(vt_pen *p, const vt_vm_rate *r)
 {
     vt_exit_row rows[64];
     size_t n;
-    bool explaining = false;
-    int cw = 19;   /* "explaining counters" */
+    /* TRANSLATORS: exit table headers: count at most 12 columns, per s 10 */
+    const char *explaining = _("explaining counters"), *count = _("count"), *per_s = _("per s");
+    bool explained = false;
+    int cw = vt_text_width(explaining) > 19 ? vt_text_width(explaining) : 19;
 
     if (!r || r->measuring) {
-        vt_pen_line(p, VT_ROLE_DIM, "measuring…");
+        vt_pen_line(p, VT_ROLE_DIM, "%s", _("measuring…"));
         return;
     }
     if (!r->kvm_present) {
-        vt_pen_wrap(p, VT_ROLE_DIM, "", "no KVM counters for this VM: libvirt gave no vcpu.N.exits and the "
-                    "like (a TCG guest, the test driver, or a libvirt too old for KVM's stats)");
+        vt_pen_wrap(p, VT_ROLE_DIM, "", _("no KVM counters for this VM: libvirt gave no vcpu.N.exits and the "
+                    "like (a TCG guest, the test driver, or a libvirt too old for KVM's stats)"));
         return;
     }
     n = vt_live_exit_rows(r, rows, sizeof(rows) / sizeof(rows[0]));
     for (size_t i = 0; i < n; i++)
         if ((int)strlen(rows[i].cls) > cw)
             cw = (int)strlen(rows[i].cls);
-    vt_pen_line(p, VT_ROLE_DIM, "%-*s %12s %7s %10s", cw, "VM-EXIT", "count", "%", "per s");
+    vt_pen_line(p, VT_ROLE_DIM, "%-*s %s %7s %s", cw, "VM-EXIT", vt_pad(count, 12), "%", vt_pad(per_s, 10));
     for (size_t i = 0; i < n; i++) {
         char pct[16], ps[16], line[256];
         int len;
-        if (!rows[i].is_exit && !explaining) {
-            vt_pen_line(p, VT_ROLE_DIM, "%-*s %12s %7s %10s", cw, "explaining counters", "count", "", "per s");
-            explaining = true;
+        if (!rows[i].is_exit && !explained) {
+            vt_pen_line(p, VT_ROLE_DIM, "%s %s %7s %s", vt_pad(explaining, -cw), vt_pad(count, 12), "",
+                        vt_pad(per_s, 10));
+            explained = true;
         }
         vt_live_pct(rows[i].pct, pct, sizeof(pct));
         vt_live_count(rows[i].per_s, ps, sizeof(ps));
@@ -238,7 +245,7 @@ void vt_live_draw_exits(vt_pen *p, const vt_vm_rate *r)
         }
     }
     if (!n)
-        vt_pen_line(p, VT_ROLE_DIM, "no exits over the interval");
+        vt_pen_line(p, VT_ROLE_DIM, "%s", _("no exits over the interval"));
 }
 
 void vt_live_draw_haltpoll(vt_pen *p, const vt_vm_rate *r)
@@ -248,17 +255,18 @@ void vt_live_draw_haltpoll(vt_pen *p, const vt_vm_rate *r)
     char b[128];
 
     if (!r || r->measuring) {
-        vt_pen_line(p, VT_ROLE_DIM, "measuring…");
+        vt_pen_line(p, VT_ROLE_DIM, "%s", _("measuring…"));
         return;
     }
     if (!vt_live_haltpoll(r, &pct, &ok, &fail)) {
-        vt_pen_line(p, VT_ROLE_DIM, "no halt-poll counters for this VM");
+        vt_pen_line(p, VT_ROLE_DIM, "%s", _("no halt-poll counters for this VM"));
         return;
     }
-    vt_live_pct(pct, b, sizeof(b));
-    if (!isnan(pct))
-        strcat(b, " % of the polls tried");
-    vt_pen_field(p, "successful polls", b, isnan(pct) ? VT_ROLE_DIM : VT_ROLE_NORMAL);
-    snprintf(b, sizeof(b), "%.3f ms succeeded, %.3f ms failed", ok / 1e6, fail / 1e6);
-    vt_pen_field(p, "poll time", b, fail > ok ? VT_ROLE_VALUE_WARN : VT_ROLE_NORMAL);
+    if (isnan(pct))
+        vt_live_pct(pct, b, sizeof(b));
+    else
+        snprintf(b, sizeof(b), _("%.1f %% of the polls tried"), pct);
+    vt_pen_field(p, _("successful polls"), b, isnan(pct) ? VT_ROLE_DIM : VT_ROLE_NORMAL);
+    snprintf(b, sizeof(b), _("%.3f ms succeeded, %.3f ms failed"), ok / 1e6, fail / 1e6);
+    vt_pen_field(p, _("poll time"), b, fail > ok ? VT_ROLE_VALUE_WARN : VT_ROLE_NORMAL);
 }

@@ -186,7 +186,15 @@ void vt_pen_wrap(vt_pen *p, vt_role role, const char *lead, const char *text);
 void vt_pen_text(vt_pen *p, const char *text, const char *indent, bool diff);
 /* How many bytes of s fit in width columns, never inside a character. */
 int vt_fit_bytes(const char *s, int width);
+/* s padded with spaces to width display columns as printf pads bytes:
+ * vt_pad(s, -10) as "%-10s", vt_pad(s, 10) as "%10s"; a wider s is
+ * left whole. A translated column holds characters 2 columns wide in 3
+ * bytes: %-10s would misalign it. Rotating buffers: up to 8 in one call. */
+const char *vt_pad(const char *s, int width);
+/* The severity in 4 columns ("FAIL", "WARN", "info"), translated. */
 const char *vt_sev_marker(vt_severity s);
+/* vt_domain_state_name's word, translated (the JSON keeps it English). */
+const char *vt_state_word(int state);
 vt_role vt_sev_role(vt_severity s);
 
 /* ---- tui/refresh.c: refresh and reconnect ---- */

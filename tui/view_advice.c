@@ -31,21 +31,22 @@ void vt_advice_show(vt_app *a)
 static void advice_title(vt_app *a, char *buf, size_t n)
 {
     (void)a;
-    snprintf(buf, n, "advice");
+    snprintf(buf, n, "%s", _("advice"));
 }
 
 static void draw_selected(vt_pen *p, vt_app *a, const vt_advice *f)
 {
     if (f->evidence)
-        vt_pen_wrap(p, VT_ROLE_NORMAL, "       evidence: ", f->evidence);
+        vt_pen_wrap(p, VT_ROLE_NORMAL, _("       evidence: "), vt_advice_evidence(f));
     if (f->why)
-        vt_pen_wrap(p, VT_ROLE_DIM, "       why: ", f->why);
+        vt_pen_wrap(p, VT_ROLE_DIM, _("       why: "), vt_advice_why(f));
     if (f->fix) {
-        vt_pen_line(p, VT_ROLE_STAGED, "       fix (%s stages it, then %s reviews):", vt_app_key(a, VT_ACT_FIX),
+        /* the plan lines below stay what the plan parser reads */
+        vt_pen_line(p, VT_ROLE_STAGED, _("       fix (%s stages it, then %s reviews):"), vt_app_key(a, VT_ACT_FIX),
                     vt_app_key(a, VT_ACT_REVIEW));
         vt_pen_text(p, f->fix, "         ", false);
     } else {
-        vt_pen_line(p, VT_ROLE_DIM, "       no plan line fixes this; %s shows where it lives",
+        vt_pen_line(p, VT_ROLE_DIM, _("       no plan line fixes this; %s shows where it lives"),
                     vt_app_key(a, VT_ACT_OPEN));
     }
 }
@@ -55,15 +56,18 @@ static void advice_draw(vt_app *a)
     vt_pen p = vt_pen_start(a, as.scroll);
     size_t n[VT_SEV_LAST] = { 0 }, i;
     int sel_line = 0;
-    char head[160];
+    char head[160], fails[48], warns[48], infos[48];
 
     for (i = 0; i < a->advice.n; i++)
         n[a->advice.items[i].sev]++;
-    snprintf(head, sizeof(head), "%zu failure%s, %zu warning%s, %zu info", n[VT_SEV_FAIL],
-             n[VT_SEV_FAIL] == 1 ? "" : "s", n[VT_SEV_WARN], n[VT_SEV_WARN] == 1 ? "" : "s", n[VT_SEV_INFO]);
+    snprintf(fails, sizeof(fails), P_("%zu failure", "%zu failures", n[VT_SEV_FAIL]), n[VT_SEV_FAIL]);
+    snprintf(warns, sizeof(warns), P_("%zu warning", "%zu warnings", n[VT_SEV_WARN]), n[VT_SEV_WARN]);
+    snprintf(infos, sizeof(infos), _("%zu info"), n[VT_SEV_INFO]);
+    /* TRANSLATORS: three counts in a list ("3 failures, 21 warnings, 10 info") */
+    snprintf(head, sizeof(head), _("%s, %s, %s"), fails, warns, infos);
     vt_pen_heading(&p, head);
     if (!a->advice.n)
-        vt_pen_line(&p, VT_ROLE_DIM, "nothing found: every check of the guides passes");
+        vt_pen_line(&p, VT_ROLE_DIM, "%s", _("nothing found: every check of the guides passes"));
     for (i = 0; i < a->advice.n; i++) {
         const vt_advice *f = &a->advice.items[i];
         bool sel = i == as.sel;
@@ -71,11 +75,11 @@ static void advice_draw(vt_app *a)
         if (sel)
             sel_line = p.y;
         /* the VM column by display width: names may be CJK */
-        vt_text_fit(f->vm ? f->vm : "(host)", 16, vm, sizeof(vm));
+        vt_text_fit(f->vm ? f->vm : _("(host)"), 16, vm, sizeof(vm));
         vt_pen_line(&p, sel ? VT_ROLE_SELECTION : vt_sev_role(f->sev), "%s %s %-10s %s%*s %s%s", sel ? ">" : " ",
                     vt_sev_marker(f->sev), f->topic, vm, 16 - vt_text_width(vm), "",
                     /* first: a long summary is cut at the line's end */
-                    f->pending_restart ? "fixed in config, at next start: " : "", f->summary);
+                    f->pending_restart ? _("fixed in config, at next start: ") : "", vt_advice_summary(f));
         if (sel)
             draw_selected(&p, a, f);
     }
@@ -115,15 +119,16 @@ static void fix(vt_app *a)
         return;
     f = &a->advice.items[as.sel];
     if (!f->fix) {
-        vt_app_status(a, VT_ROLE_STATUS, "no plan line fixes \"%s\"", f->summary);
+        vt_app_status(a, VT_ROLE_STATUS, _("no plan line fixes \"%s\""), vt_advice_summary(f));
         return;
     }
     if (vt_staged_add_plan(a, f->fix, &n, &err) < 0) {
-        vt_app_status(a, VT_ROLE_STATUS_ERROR, "the fix does not parse: %s", err.msg);
+        vt_app_status(a, VT_ROLE_STATUS_ERROR, _("the fix does not parse: %s"), err.msg);
         return;
     }
-    vt_app_status(a, VT_ROLE_STATUS, "staged the %s fix (%zu edit%s): %s reviews and applies", f->topic, n,
-                  n == 1 ? "" : "s", vt_app_key(a, VT_ACT_REVIEW));
+    vt_app_status(a, VT_ROLE_STATUS, P_("staged the %s fix (%zu edit): %s reviews and applies",
+                                        "staged the %s fix (%zu edits): %s reviews and applies", n),
+                  f->topic, n, vt_app_key(a, VT_ACT_REVIEW));
 }
 
 static vt_view_result advice_action(vt_app *a, vt_action act)

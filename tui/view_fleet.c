@@ -28,9 +28,9 @@ static void fleet_title(vt_app *a, char *buf, size_t n)
 {
     size_t staged = vt_fleet_staged(a->fleet);
 
-    snprintf(buf, n, "fleet: %zu host%s", a->fleet->n, a->fleet->n == 1 ? "" : "s");
+    snprintf(buf, n, P_("fleet: %zu host", "fleet: %zu hosts", a->fleet->n), a->fleet->n);
     if (staged)
-        snprintf(buf + strlen(buf), n - strlen(buf), ", %zu staged edit%s", staged, staged == 1 ? "" : "s");
+        snprintf(buf + strlen(buf), n - strlen(buf), P_(", %zu staged edit", ", %zu staged edits", staged), staged);
 }
 
 static void count_findings(const vt_app *h, size_t *fails, size_t *warns)
@@ -44,14 +44,24 @@ static void count_findings(const vt_app *h, size_t *fails, size_t *warns)
     }
 }
 
+/* vt_fleet_state's word for a host that answers, in either language
+ * (tui/fleet.c may show it translated). */
+static bool state_connected(const char *state)
+{
+    static const char connected[] = "connected";
+
+    return strcmp(state, connected) == 0 || strcmp(state, _(connected)) == 0;
+}
+
 /* One host's row: what is not known yet is "-", never 0. */
 static void host_row(vt_pen *p, const vt_fleet_host *fh, bool sel, int name_w, int uri_w)
 {
     const vt_app *h = fh->a;
     char state[256], vms[32] = "-", cpu[16] = "-", fails[16] = "-", warns[16] = "-", name[80], uri[200];
-    bool known = h->c && h->first_done;
+    bool known = h->c && h->first_done, ok;
 
     vt_fleet_state(fh, state, sizeof(state));
+    ok = state_connected(state);
     if (known) {
         size_t run = 0, nf, nw;
         for (size_t i = 0; i < h->c->ndoms; i++)
@@ -68,7 +78,7 @@ static void host_row(vt_pen *p, const vt_fleet_host *fh, bool sel, int name_w, i
     if (uri_w)
         vt_text_fit(h->c ? h->c->uri : fh->opening ? fh->opening->uri : "", uri_w, uri, sizeof(uri));
     vt_pen_line(p, sel ? VT_ROLE_SELECTION
-                   : strncmp(state, "connected", 9) != 0 ? VT_ROLE_VALUE_BAD
+                   : !ok ? VT_ROLE_VALUE_BAD
                    : strcmp(fails, "0") != 0 ? VT_ROLE_VALUE_WARN : VT_ROLE_NORMAL,
                 "%s %s%*s %s%*s %-9s %5s %5s %5s %6zu%s%s", sel ? ">" : " ", name, name_w - vt_text_width(name), "",
                 state, STATE_W - vt_text_width(state), "", vms, cpu, fails, warns, h->staged.n, uri_w ? "  " : "",
@@ -85,15 +95,14 @@ static void draw_selected(vt_pen *p, vt_app *a, const vt_fleet_host *fh)
     vt_pen_heading(p, fh->name);
     vt_pen_field(p, "URI", h->c ? h->c->uri : fh->opening ? fh->opening->uri : "?", VT_ROLE_NORMAL);
     /* the lead lines the state up with the fields' values */
-    vt_pen_wrap(p, strncmp(state, "connected", 9) == 0 ? VT_ROLE_VALUE_OK : VT_ROLE_VALUE_BAD,
-                "state                    ", state);
+    vt_pen_wrap(p, state_connected(state) ? VT_ROLE_VALUE_OK : VT_ROLE_VALUE_BAD, vt_pad(_("state"), -25), state);
     if (h->c && h->c->host.hostname)
-        vt_pen_field(p, "hostname", h->c->host.hostname, VT_ROLE_NORMAL);
+        vt_pen_field(p, _("hostname"), h->c->host.hostname, VT_ROLE_NORMAL);
     if (a->fleet->n > 1)
-        vt_pen_line(p, VT_ROLE_DIM, "%s opens its console; %s there comes back here", vt_app_key(a, VT_ACT_OPEN),
+        vt_pen_line(p, VT_ROLE_DIM, _("%s opens its console; %s there comes back here"), vt_app_key(a, VT_ACT_OPEN),
                     vt_app_key(a, VT_ACT_FLEET));
     else
-        vt_pen_line(p, VT_ROLE_DIM, "%s or %s goes back; more hosts: -c URI more than once, or --hosts FILE",
+        vt_pen_line(p, VT_ROLE_DIM, _("%s or %s goes back; more hosts: -c URI more than once, or --hosts FILE"),
                     vt_app_key(a, VT_ACT_OPEN), vt_app_key(a, VT_ACT_BACK));
 }
 
@@ -103,9 +112,9 @@ static void draw_staged(vt_pen *p, vt_app *a)
     vt_fleet *f = a->fleet;
     size_t total = vt_fleet_staged(f);
 
-    vt_pen_heading(p, "Staged edits, by host");
+    vt_pen_heading(p, _("Staged edits, by host"));
     if (!total) {
-        vt_pen_line(p, VT_ROLE_DIM, "none: open a host to stage edits there");
+        vt_pen_line(p, VT_ROLE_DIM, "%s", _("none: open a host to stage edits there"));
         return;
     }
     for (size_t i = 0; i < f->n; i++) {
@@ -113,7 +122,7 @@ static void draw_staged(vt_pen *p, vt_app *a)
         VT_AUTOFREE char *plan = NULL;
         if (!h->staged.n)
             continue;
-        vt_pen_line(p, VT_ROLE_STAGED, "%s: %zu edit%s", f->h[i].name, h->staged.n, h->staged.n == 1 ? "" : "s");
+        vt_pen_line(p, VT_ROLE_STAGED, P_("%s: %zu edit", "%s: %zu edits", h->staged.n), f->h[i].name, h->staged.n);
         plan = vt_plan_format(&h->staged);
         /* the edit lines, without the plan file's comment */
         for (char *line = plan, *next; line && *line; line = next) {
@@ -126,8 +135,8 @@ static void draw_staged(vt_pen *p, vt_app *a)
     }
     {
         char hint[256];
-        snprintf(hint, sizeof(hint), "%s applies them host by host, after one question; a host's own review (%s in "
-                 "its console) shows steps and diffs", vt_app_key(a, VT_ACT_APPLY), vt_app_key(a, VT_ACT_REVIEW));
+        snprintf(hint, sizeof(hint), _("%s applies them host by host, after one question; a host's own review (%s in "
+                 "its console) shows steps and diffs"), vt_app_key(a, VT_ACT_APPLY), vt_app_key(a, VT_ACT_REVIEW));
         vt_pen_wrap(p, VT_ROLE_DIM, "", hint);
     }
 }
@@ -141,8 +150,10 @@ static void fleet_draw(vt_app *a)
 
     if (uri_w < URI_MIN_W)
         uri_w = 0;
-    vt_pen_line(&p, VT_ROLE_HEADER, "  %-*s %-*s %-9s %5s %5s %5s %6s%s", name_w, "Host", STATE_W, "State",
-                "VMs r/all", "CPU", "Fail", "Warn", "Staged", uri_w ? "  URI" : "");
+    /* TRANSLATORS: fleet table headers: at most 14, 22, 9, 5, 5, 5, 6 columns */
+    vt_pen_line(&p, VT_ROLE_HEADER, "  %s %s %s %5s %s %s %s%s", vt_pad(_("Host"), -name_w), vt_pad(_("State"), -STATE_W),
+                vt_pad(_("VMs r/all"), -9), "CPU", vt_pad(_("Fail"), 5), vt_pad(_("Warn"), 5), vt_pad(_("Staged"), 6),
+                uri_w ? "  URI" : "");
     for (size_t i = 0; i < f->n; i++) {
         if (i == f->sel)
             sel_line = p.y;
@@ -155,13 +166,14 @@ static void fleet_draw(vt_app *a)
     draw_staged(&p, a);
     if (f->outcome) {
         vt_pen_line(&p, VT_ROLE_NORMAL, "%s", "");
-        vt_pen_heading(&p, "Last apply, host by host");
+        vt_pen_heading(&p, _("Last apply, host by host"));
         /* wrapped: a failure's reason is never cut */
         VT_AUTOFREE char *copy = vt_strdup(f->outcome);
         for (char *line = copy, *next; line && *line; line = next) {
             next = strchr(line, '\n');
             if (next)
                 *next++ = '\0';
+            /* the translations keep the word FAILED (and the apply's outcome has it) */
             vt_pen_wrap(&p, strstr(line, "FAILED") ? VT_ROLE_VALUE_BAD : VT_ROLE_NORMAL, "  ", line);
         }
     }
@@ -192,11 +204,11 @@ static bool fleet_prepare(vt_app *a, host_plan *hp, char *why, size_t n)
         if (!h->c || !h->connected || vt_refresh_slow(h)) {
             char state[256];
             vt_fleet_state(&f->h[i], state, sizeof(state));
-            snprintf(why, n, "nothing applied: %s is %s; the staged edits are kept", f->h[i].name, state);
+            snprintf(why, n, _("nothing applied: %s is %s; the staged edits are kept"), f->h[i].name, state);
             return false;
         }
         if (vt_apply_prepare(h->c, &h->staged, &h->bases, &hp[i].plan, &err) < 0) {
-            snprintf(why, n, "nothing applied: %s: %s", f->h[i].name, err.msg);
+            snprintf(why, n, _("nothing applied: %s: %s"), f->h[i].name, err.msg);
             return false;
         }
         hp[i].ok = true;
@@ -220,12 +232,12 @@ static int apply_host(vt_app *h, char **out, vt_err *err)
 
     vt_refresh_now(h);
     if (!h->connected) {
-        vt_err_set(err, "disconnected: %s", h->lost_why);
-        *out = vt_strdup("    nothing applied; the staged edits are kept\n");
+        vt_err_set(err, _("disconnected: %s"), h->lost_why);
+        *out = vt_strdup(_("    nothing applied; the staged edits are kept\n"));
         return -1;
     }
     if (vt_apply_prepare(h->c, &h->staged, &h->bases, &plan, err) < 0) {
-        *out = vt_strdup("    nothing applied; the staged edits are kept\n");
+        *out = vt_strdup(_("    nothing applied; the staged edits are kept\n"));
         return -1;
     }
     plan.reverts = vt_strdup(h->reverts);
@@ -255,16 +267,17 @@ static void apply_all(vt_app *a)
         if (!n)
             continue;
         if (failed) {
-            vt_buf_addf(&b, "%s: not applied (an earlier host failed); %zu staged edit%s kept\n", f->h[i].name, n,
-                        n == 1 ? "" : "s");
+            vt_buf_addf(&b, P_("%s: not applied (an earlier host failed); %zu staged edit kept\n",
+                               "%s: not applied (an earlier host failed); %zu staged edits kept\n", n), f->h[i].name, n);
             continue;
         }
         if (apply_host(h, &out, &err) < 0) {
-            vt_buf_addf(&b, "%s: FAILED, undone where possible: %s\n%s", f->h[i].name, err.msg, out ? out : "");
+            /* TRANSLATORS: keep the word FAILED: the fleet view colours its line by it */
+            vt_buf_addf(&b, _("%s: FAILED, undone where possible: %s\n%s"), f->h[i].name, err.msg, out ? out : "");
             failed = true;
         } else {
-            vt_buf_addf(&b, "%s: applied %zu edit%s, in effect\n%s", f->h[i].name, n, n == 1 ? "" : "s",
-                        out ? out : "");
+            vt_buf_addf(&b, P_("%s: applied %zu edit, in effect\n%s", "%s: applied %zu edits, in effect\n%s", n),
+                        f->h[i].name, n, out ? out : "");
             done++;
             steps += n;
         }
@@ -273,11 +286,14 @@ static void apply_all(vt_app *a)
     free(f->outcome);
     f->outcome = vt_buf_steal(&b);
     if (failed)
-        vt_app_status(a, VT_ROLE_STATUS_ERROR, "apply stopped at a host that failed; %zu host%s applied before it "
-                      "(see Last apply)", done, done == 1 ? "" : "s");
-    else
-        vt_app_status(a, VT_ROLE_STATUS, "applied %zu edit%s on %zu host%s", steps, steps == 1 ? "" : "s", done,
-                      done == 1 ? "" : "s");
+        vt_app_status(a, VT_ROLE_STATUS_ERROR, P_("apply stopped at a host that failed; %zu host applied before it "
+                                                  "(see Last apply)", "apply stopped at a host that failed; %zu hosts "
+                                                  "applied before it (see Last apply)", done), done);
+    else {
+        char edits[64];
+        snprintf(edits, sizeof(edits), P_("applied %zu edit", "applied %zu edits", steps), steps);
+        vt_app_status(a, VT_ROLE_STATUS, P_("%s on %zu host", "%s on %zu hosts", done), edits, done);
+    }
 }
 
 static void force_answer(vt_app *a, int button)
@@ -285,7 +301,7 @@ static void force_answer(vt_app *a, int button)
     if (button == 0)
         apply_all(a);
     else
-        vt_app_status(a, VT_ROLE_STATUS, "not applied: the staged edits are kept");
+        vt_app_status(a, VT_ROLE_STATUS, "%s", _("not applied: the staged edits are kept"));
 }
 
 static size_t new_failures;
@@ -295,9 +311,10 @@ static void apply_answer(vt_app *a, int button)
     if (button != 0)
         return;
     if (new_failures) {
-        vt_dialog_ask(a, "Introduces a failure", "Apply anyway", force_answer,
-                      "The advisor says these edits introduce %zu failure%s\n(each host's review shows which).\n"
-                      "Apply them anyway?", new_failures, new_failures == 1 ? "" : "s");
+        vt_dialog_ask(a, _("Introduces a failure"), N_("Apply anyway"), force_answer,
+                      P_("The advisor says these edits introduce %zu failure\n(each host's review shows which).\n"
+                         "Apply them anyway?", "The advisor says these edits introduce %zu failures\n(each host's "
+                         "review shows which).\nApply them anyway?", new_failures), new_failures);
         return;
     }
     apply_all(a);
@@ -312,7 +329,7 @@ static void ask_apply(vt_app *a)
     size_t hosts = 0, steps = 0;
 
     if (!vt_fleet_staged(f)) {
-        vt_app_status(a, VT_ROLE_STATUS, "nothing staged on any host");
+        vt_app_status(a, VT_ROLE_STATUS, "%s", _("nothing staged on any host"));
         free(hp);
         return;
     }
@@ -328,15 +345,20 @@ static void ask_apply(vt_app *a)
         hosts++;
         steps += hp[i].plan.nsteps;
         new_failures += hp[i].plan.judged.new_failures;
-        vt_buf_addf(&b, "%s: %zu step%s, advisor: %zu new failure%s, %zu resolved\n", f->h[i].name,
-                    hp[i].plan.nsteps, hp[i].plan.nsteps == 1 ? "" : "s", hp[i].plan.judged.new_failures,
-                    hp[i].plan.judged.new_failures == 1 ? "" : "s", hp[i].plan.judged.resolved);
+        char st[64], nf[64];
+        snprintf(st, sizeof(st), P_("%zu step", "%zu steps", hp[i].plan.nsteps), hp[i].plan.nsteps);
+        snprintf(nf, sizeof(nf), P_("%zu new failure", "%zu new failures", hp[i].plan.judged.new_failures),
+                 hp[i].plan.judged.new_failures);
+        vt_buf_addf(&b, _("%s: %s, advisor: %s, %zu resolved\n"), f->h[i].name, st, nf, hp[i].plan.judged.resolved);
     }
     {
         VT_AUTOFREE char *lines = vt_buf_steal(&b);
-        vt_dialog_ask(a, "Apply on several hosts", "Apply", apply_answer,
-                      "Apply %zu step%s on %zu host%s, host by host,\nstopping at the first that fails?\n%s", steps,
-                      steps == 1 ? "" : "s", hosts, hosts == 1 ? "" : "s", lines);
+        char st[64];
+        snprintf(st, sizeof(st), P_("Apply %zu step", "Apply %zu steps", steps), steps);
+        vt_dialog_ask(a, _("Apply on several hosts"), N_("Apply"), apply_answer,
+                      P_("%s on %zu host, host by host,\nstopping at the first that fails?\n%s",
+                         "%s on %zu hosts, host by host,\nstopping at the first that fails?\n%s", hosts), st, hosts,
+                      lines);
     }
     plans_free(hp, f->n);
 }
@@ -380,9 +402,10 @@ static vt_view_result fleet_action(vt_app *a, vt_action act)
     case VT_ACT_REVIEW:
     case VT_ACT_ADVICE:
         if (f->n > 1) {
-            vt_app_status(a, VT_ROLE_STATUS, "open a host first (%s): its %s is its own", vt_app_key(a, VT_ACT_OPEN),
-                          act == VT_ACT_HOST ? "host screen" : act == VT_ACT_TOP_VIEW ? "Top view"
-                          : act == VT_ACT_REVIEW ? "review" : "advice");
+            vt_app_status(a, VT_ROLE_STATUS, act == VT_ACT_HOST ? _("open a host first (%s): its host screen is its own")
+                          : act == VT_ACT_TOP_VIEW ? _("open a host first (%s): its Top view is its own")
+                          : act == VT_ACT_REVIEW ? _("open a host first (%s): its review is its own")
+                          : _("open a host first (%s): its advice is its own"), vt_app_key(a, VT_ACT_OPEN));
             return VT_VIEW_HANDLED;
         }
         return VT_VIEW_IGNORED;

@@ -44,9 +44,9 @@ static void fact_field(vt_pen *p, const char *label, const vt_u64_fact *f)
     char buf[128];
 
     if (f->present)
-        snprintf(buf, sizeof(buf), "%llu%s", f->value, f->writable ? "" : "  (read-only)");
+        snprintf(buf, sizeof(buf), "%llu%s", f->value, f->writable ? "" : _("  (read-only)"));
     else
-        snprintf(buf, sizeof(buf), "- (%s)", f->why ? f->why : "unknown");
+        snprintf(buf, sizeof(buf), "- (%s)", f->why ? f->why : _("unknown"));
     vt_pen_field(p, label, buf, f->present ? VT_ROLE_NORMAL : VT_ROLE_DIM);
 }
 
@@ -60,12 +60,12 @@ static void draw_findings(vt_pen *p, vt_app *a)
         if (f->vm)
             continue;
         if (!any) {
-            snprintf(head, sizeof(head), "Host findings (%s: advice, evidence and fixes)",
+            snprintf(head, sizeof(head), _("Host findings (%s: advice, evidence and fixes)"),
                      vt_app_key(a, VT_ACT_ADVICE));
             section(p, SEC_FINDINGS, head);
         }
         any = true;
-        vt_pen_line(p, vt_sev_role(f->sev), "%s %-10s %s", vt_sev_marker(f->sev), f->topic, f->summary);
+        vt_pen_line(p, vt_sev_role(f->sev), "%s %-10s %s", vt_sev_marker(f->sev), f->topic, vt_advice_summary(f));
     }
 }
 
@@ -81,15 +81,17 @@ static void draw_haltpoll_vms(vt_pen *p, vt_app *a)
             counted += a->c->doms[i]->haltpoll_present;
         }
     if (!running) {
-        vt_pen_line(p, VT_ROLE_DIM, "no running VM: no haltpoll success to show");
+        vt_pen_line(p, VT_ROLE_DIM, "%s", _("no running VM: no haltpoll success to show"));
         return;
     }
     if (!counted) {
-        vt_pen_wrap(p, VT_ROLE_DIM, "", "per-VM haltpoll success: unknown, this connection has no haltpoll "
-                    "counters (KVM VMs have them; TCG VMs and the test driver do not)");
+        vt_pen_wrap(p, VT_ROLE_DIM, "", _("per-VM haltpoll success: unknown, this connection has no haltpoll "
+                    "counters (KVM VMs have them; TCG VMs and the test driver do not)"));
         return;
     }
-    vt_pen_line(p, VT_ROLE_DIM, "%-24s %14s %14s %8s", "VM", "poll success", "poll fail", "success");
+    /* TRANSLATORS: haltpoll table headers: at most 24, 14, 14, 8 columns */
+    vt_pen_line(p, VT_ROLE_DIM, "%s %s %s %s", vt_pad(_("VM"), -24), vt_pad(_("poll success"), 14),
+                vt_pad(_("poll fail"), 14), vt_pad(_("success"), 8));
     for (i = 0; i < a->c->ndoms; i++) {
         const vt_domain *d = a->c->doms[i];
         unsigned long long tot = d->haltpoll_success_ns + d->haltpoll_fail_ns;
@@ -103,7 +105,7 @@ static void draw_haltpoll_vms(vt_pen *p, vt_app *a)
             snprintf(nm, sizeof(nm), "%11llu ms %11llu ms %7.0f%%", d->haltpoll_success_ns / 1000000,
                      d->haltpoll_fail_ns / 1000000, tot ? 100.0 * (double)d->haltpoll_success_ns / (double)tot : 0.0);
         else
-            snprintf(nm, sizeof(nm), "no haltpoll counters");
+            snprintf(nm, sizeof(nm), "%s", _("no haltpoll counters"));
         if (vt_pen_vis(p, p->y))
             vt_text_put(p->w, p->y, 26, nm, p->width - 27,
                         vt_theme_attr(p->th, d->haltpoll_present ? VT_ROLE_NORMAL : VT_ROLE_DIM), 0);
@@ -115,7 +117,7 @@ static void draw_haltpoll(vt_pen *p, vt_app *a)
 {
     const vt_host *h = &a->c->host;
 
-    section(p, SEC_HALTPOLL, "Halt-polling (kvm module)");
+    section(p, SEC_HALTPOLL, _("Halt-polling (kvm module)"));
     if (h->sysfs_why) {
         vt_pen_line(p, VT_ROLE_DIM, "%s", h->sysfs_why);
     } else {
@@ -132,17 +134,17 @@ static void draw_kworker(vt_pen *p, vt_app *a)
     const vt_host *h = &a->c->host;
     char buf[256];
 
-    section(p, SEC_KWORKER, "kworker isolation (workqueue cpumask)");
+    section(p, SEC_KWORKER, _("kworker isolation (workqueue cpumask)"));
     if (h->workqueue_cpus) {
-        snprintf(buf, sizeof(buf), "%s (mask %s)", h->workqueue_cpus, h->workqueue_mask);
+        snprintf(buf, sizeof(buf), _("%s (mask %s)"), h->workqueue_cpus, h->workqueue_mask);
         vt_pen_field(p, "cpumask", buf, VT_ROLE_NORMAL);
     } else {
-        vt_pen_field(p, "cpumask", h->workqueue_why ? h->workqueue_why : "unknown", VT_ROLE_DIM);
+        vt_pen_field(p, "cpumask", h->workqueue_why ? h->workqueue_why : _("unknown"), VT_ROLE_DIM);
     }
     if (h->workqueue_requested)
         vt_pen_field(p, "cpumask_requested", h->workqueue_requested, VT_ROLE_NORMAL);
     if (h->workqueue_isolated)
-        vt_pen_field(p, "cpumask_isolated", *h->workqueue_isolated ? h->workqueue_isolated : "none", VT_ROLE_NORMAL);
+        vt_pen_field(p, "cpumask_isolated", *h->workqueue_isolated ? h->workqueue_isolated : _("none"), VT_ROLE_NORMAL);
     vt_grid_draw(p, a, NULL);
 }
 
@@ -170,26 +172,30 @@ static void draw_memory(vt_pen *p, vt_app *a)
 {
     const vt_host *h = &a->c->host;
 
-    section(p, SEC_THP, "Transparent huge pages");
+    section(p, SEC_THP, _("Transparent huge pages"));
     vt_pen_field(p, "enabled", h->thp_enabled, VT_ROLE_NORMAL);
     vt_pen_field(p, "defrag", h->thp_defrag, VT_ROLE_NORMAL);
-    section(p, SEC_POOLS, "Static huge page pools");
+    section(p, SEC_POOLS, _("Static huge page pools"));
     for (size_t i = 0; i < h->npools; i++) {
         const vt_hp_pool *pl = &h->pools[i];
         char sz[16];
         vt_fact_pagesize(pl->size_kib, sz, sizeof(sz));
-        vt_pen_line(p, VT_ROLE_NORMAL, "%s pages: %llu total, %llu free, %llu surplus, %llu reserved", sz, pl->nr,
+        vt_pen_line(p, VT_ROLE_NORMAL, _("%s pages: %llu total, %llu free, %llu surplus, %llu reserved"), sz, pl->nr,
                     pl->free, pl->surplus, pl->resv);
         for (size_t j = 0; j < pl->nnodes; j++) {
             char users[256];
+            vt_role role = pl->nodes[j].free == 0 && pl->nodes[j].nr ? VT_ROLE_VALUE_WARN : VT_ROLE_NORMAL;
             pool_users(a, pl, pl->nodes[j].node, users, sizeof(users));
-            vt_pen_line(p, pl->nodes[j].free == 0 && pl->nodes[j].nr ? VT_ROLE_VALUE_WARN : VT_ROLE_NORMAL,
-                        "  node %d: %llu total, %llu free%s%s", pl->nodes[j].node, pl->nodes[j].nr,
-                        pl->nodes[j].free, users[0] ? "  used by " : "", users);
+            if (users[0])
+                vt_pen_line(p, role, _("  node %d: %llu total, %llu free  used by %s"), pl->nodes[j].node,
+                            pl->nodes[j].nr, pl->nodes[j].free, users);
+            else
+                vt_pen_line(p, role, _("  node %d: %llu total, %llu free"), pl->nodes[j].node, pl->nodes[j].nr,
+                            pl->nodes[j].free);
         }
     }
     if (!h->npools)
-        vt_pen_line(p, VT_ROLE_DIM, "no huge page pools");
+        vt_pen_line(p, VT_ROLE_DIM, "%s", _("no huge page pools"));
 }
 
 static void draw_remote(vt_pen *p, vt_app *a)
@@ -198,9 +204,9 @@ static void draw_remote(vt_pen *p, vt_app *a)
     const vt_remote_access *ra = &a->c->remote_access;
     char buf[1100];
 
-    section(p, SEC_REMOTE, "libvirt remote access (libvirtd.conf, SASL)");
+    section(p, SEC_REMOTE, _("libvirt remote access (libvirtd.conf, SASL)"));
     if (a->c->remote) {
-        vt_pen_line(p, VT_ROLE_DIM, "remote connection: the host's configuration is not readable from here");
+        vt_pen_line(p, VT_ROLE_DIM, "%s", _("remote connection: the host's configuration is not readable from here"));
         return;
     }
     if (ra->libvirtd_why) {
@@ -209,7 +215,7 @@ static void draw_remote(vt_pen *p, vt_app *a)
     }
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
         const char *v = vt_conf_get(&ra->libvirtd, keys[i]);
-        vt_pen_field(p, keys[i], v ? v : "(default)", v ? VT_ROLE_NORMAL : VT_ROLE_DIM);
+        vt_pen_field(p, keys[i], v ? v : _("(default)"), v ? VT_ROLE_NORMAL : VT_ROLE_DIM);
     }
     if (ra->sasl_why) {
         snprintf(buf, sizeof(buf), "%s: %s", ra->sasl_conf_path, ra->sasl_why);
@@ -230,18 +236,21 @@ static void draw_sriov(vt_pen *p, const vt_host *h)
         const vt_sriov_pf *pf = &h->sriov[i];
         unsigned fr = vt_sriov_free_vfs(pf);
         snprintf(label, sizeof(label), "SR-IOV %s", pf->pf);
-        snprintf(buf, sizeof(buf), "%s: %u of %u VFs, %u free%s%s", pf->pci, pf->numvfs,
-                 pf->totalvfs, fr, pf->bridge ? ", port of bridge " : "",
-                 pf->bridge ? pf->bridge : "");
+        if (pf->bridge)
+            snprintf(buf, sizeof(buf), _("%s: %u of %u VFs, %u free, port of bridge %s"), pf->pci, pf->numvfs,
+                     pf->totalvfs, fr, pf->bridge);
+        else
+            snprintf(buf, sizeof(buf), _("%s: %u of %u VFs, %u free"), pf->pci, pf->numvfs, pf->totalvfs, fr);
         vt_pen_field(p, label, buf, VT_ROLE_NORMAL);
         for (size_t j = 0; j < pf->nvfs; j++) {
             const vt_sriov_vf *v = &pf->vfs[j];
             snprintf(label, sizeof(label), "  VF %s", v->pci);
             if (v->vm)
                 snprintf(buf, sizeof(buf), "%s (%s)", v->vm, v->via ? v->via : "?");
+            else if (v->netdev)
+                snprintf(buf, sizeof(buf), _("free, netdev %s"), v->netdev);
             else
-                snprintf(buf, sizeof(buf), "free%s%s", v->netdev ? ", netdev " : "",
-                         v->netdev ? v->netdev : "");
+                snprintf(buf, sizeof(buf), "%s", _("free"));
             vt_pen_field(p, label, buf, v->vm ? VT_ROLE_NORMAL : VT_ROLE_DIM);
         }
     }
@@ -252,46 +261,46 @@ static void draw_rest(vt_pen *p, vt_app *a)
     const vt_host *h = &a->c->host;
     char buf[256];
 
-    section(p, SEC_SECNET, "Security and network");
-    vt_pen_field(p, "SELinux", h->sysfs_why ? "unknown (remote)" : vt_selinux_mode_name(h->selinux),
+    section(p, SEC_SECNET, _("Security and network"));
+    vt_pen_field(p, "SELinux", h->sysfs_why ? _("unknown (remote)") : vt_selinux_mode_name(h->selinux),
                  h->selinux == VT_SELINUX_ENFORCING ? VT_ROLE_VALUE_OK : VT_ROLE_VALUE_WARN);
-    vt_pen_field(p, "vhost_net", h->sysfs_why ? "unknown (remote)" : h->vhost_net_loaded ? "loaded" : "not loaded",
+    vt_pen_field(p, "vhost_net", h->sysfs_why ? _("unknown (remote)") : h->vhost_net_loaded ? _("loaded") : _("not loaded"),
                  h->vhost_net_loaded ? VT_ROLE_VALUE_OK : VT_ROLE_VALUE_WARN);
     draw_sriov(p, h);
     {
         const vt_qemu_conf *q = &a->c->qemu_conf;
         if (a->c->remote || !q->path)
-            snprintf(buf, sizeof(buf), "unknown (remote)");
+            snprintf(buf, sizeof(buf), "%s", _("unknown (remote)"));
         else if (q->seccomp_sandbox < 0)
-            snprintf(buf, sizeof(buf), "unknown (qemu.conf: %s)", q->why ? q->why : "?");
+            snprintf(buf, sizeof(buf), _("unknown (qemu.conf: %s)"), q->why ? q->why : "?");
         else if (q->sandbox_line)
-            snprintf(buf, sizeof(buf), "%s (seccomp_sandbox, qemu.conf line %d)",
-                     q->seccomp_sandbox ? "on" : "off", q->sandbox_line);
+            snprintf(buf, sizeof(buf), q->seccomp_sandbox ? _("on (seccomp_sandbox, qemu.conf line %d)")
+                     : _("off (seccomp_sandbox, qemu.conf line %d)"), q->sandbox_line);
         else
-            snprintf(buf, sizeof(buf), "on (libvirt's default: seccomp_sandbox not set in qemu.conf)");
+            snprintf(buf, sizeof(buf), "%s", _("on (libvirt's default: seccomp_sandbox not set in qemu.conf)"));
         vt_pen_field(p, "QEMU sandbox", buf, q->seccomp_sandbox == 1 ? VT_ROLE_VALUE_OK :
                                              q->seccomp_sandbox == 0 ? VT_ROLE_VALUE_WARN : VT_ROLE_DIM);
     }
     {
         int sec = vt_uri_transport_secure(a->c->uri, a->c->encrypted);
         snprintf(buf, sizeof(buf), "%s, %s", vt_uri_transport(a->c->uri),
-                 sec > 0 ? "encrypted or local" : sec == 0 ? "not encrypted" : "encryption unknown");
-        vt_pen_field(p, "connection transport", buf, sec == 0 ? VT_ROLE_VALUE_WARN : VT_ROLE_NORMAL);
+                 sec > 0 ? _("encrypted or local") : sec == 0 ? _("not encrypted") : _("encryption unknown"));
+        vt_pen_field(p, _("connection transport"), buf, sec == 0 ? VT_ROLE_VALUE_WARN : VT_ROLE_NORMAL);
     }
     draw_remote(p, a);
-    section(p, SEC_CONN, "libvirt connection");
+    section(p, SEC_CONN, _("libvirt connection"));
     vt_pen_field(p, "URI", a->c->uri, VT_ROLE_NORMAL);
-    vt_pen_field(p, "access", a->c->readonly ? "read-only" : "read-write", VT_ROLE_NORMAL);
-    vt_pen_field(p, "where", a->c->remote ? "remote host" : "this host", VT_ROLE_NORMAL);
-    snprintf(buf, sizeof(buf), "%u CPUs, %zu NUMA node(s) (from %s)", h->ncpus, h->nnodes,
-             h->topology_source ? h->topology_source : "nowhere");
-    vt_pen_field(p, "topology", buf, VT_ROLE_NORMAL);
+    vt_pen_field(p, _("access"), a->c->readonly ? _("read-only") : _("read-write"), VT_ROLE_NORMAL);
+    vt_pen_field(p, _("where"), a->c->remote ? _("remote host") : _("this host"), VT_ROLE_NORMAL);
+    snprintf(buf, sizeof(buf), _("%u CPUs, %zu NUMA node(s) (from %s)"), h->ncpus, h->nnodes,
+             h->topology_source ? h->topology_source : _("nowhere"));
+    vt_pen_field(p, _("topology"), buf, VT_ROLE_NORMAL);
 }
 
 static void host_title(vt_app *a, char *buf, size_t n)
 {
     (void)a;
-    snprintf(buf, n, "host");
+    snprintf(buf, n, "%s", _("host"));
 }
 
 static void host_draw(vt_app *a)
@@ -317,8 +326,8 @@ static vt_view_result host_action(vt_app *a, vt_action act)
     switch (act) {
     case VT_ACT_EDIT:
         if (a->c->remote)
-            vt_app_status(a, VT_ROLE_STATUS, "a remote host's sysfs is not ours: only its huge page "
-                          "pools go through libvirt (type: host hugepages SIZE COUNT)");
+            vt_app_status(a, VT_ROLE_STATUS, "%s", _("a remote host's sysfs is not ours: only its huge page "
+                          "pools go through libvirt (type: host hugepages SIZE COUNT)"));
         vt_forms_open(a, NULL, "host");
         return VT_VIEW_HANDLED;
     case VT_ACT_REVERT_LAST: {
@@ -335,8 +344,9 @@ static vt_view_result host_action(vt_app *a, vt_action act)
         free(a->reverts);
         a->reverts = id;
         free(plan);
-        vt_app_status(a, VT_ROLE_STATUS, "staged the revert of the last apply (%zu edit%s): %s reviews it",
-                      n, n == 1 ? "" : "s", vt_app_key(a, VT_ACT_REVIEW));
+        vt_app_status(a, VT_ROLE_STATUS, P_("staged the revert of the last apply (%zu edit): %s reviews it",
+                                            "staged the revert of the last apply (%zu edits): %s reviews it", n),
+                      n, vt_app_key(a, VT_ACT_REVIEW));
         return VT_VIEW_HANDLED;
     }
     case VT_ACT_REMOTE:

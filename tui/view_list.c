@@ -16,21 +16,26 @@ typedef enum {
     COL_NUMA, COL_SVIRT, COL_LAST,
 } list_col;
 
+/* The titles marked are translated where the table is made; the others
+ * have nothing as short in Chinese and stay. */
 static const vt_table_col list_cols[COL_LAST] = {
     { "!", 3, 0, false },
     { "*", 1, 0, false },
-    { "Name", 14, 1, false },
-    { "State", 7, 0, false },
+    /* TRANSLATORS: VM list column titles: at most 6 columns (a CJK character is 2) */
+    { N_("Name"), 14, 1, false },
+    { N_("State"), 7, 0, false },
     { "vCPU", 4, 0, true },
-    { "Memory", 8, 0, true },
+    { N_("Memory"), 8, 0, true },
     { "IOThr", 5, 0, true },
-    { "HugePg", 6, 0, false },
+    /* TRANSLATORS: VM list column title (huge pages): at most 4 columns */
+    { N_("HugePg"), 6, 0, false },
     { "NUMA", 5, 0, false },
     { "sVirt", 17, 1, false },
 };
 
 static struct {
     bool init;
+    vt_table_col cols[COL_LAST];    /* list_cols with their titles translated */
     vt_table table;
     vt_domain **rows;           /* owned array; domains are the conn's */
     size_t nrows;
@@ -54,7 +59,7 @@ static void svirt_text(const vt_domain *d, char *buf, size_t n)
     VT_AUTOFREE char *cats = vt_label_categories(label);
 
     if (!sl)
-        snprintf(buf, n, "default");
+        snprintf(buf, n, "%s", _("default"));
     else if (strcmp(sl->type, "none") == 0)
         snprintf(buf, n, "none");
     else
@@ -93,7 +98,7 @@ static void row_cell(void *ctx, size_t row, size_t col, vt_table_cell *out)
         snprintf(out->text, sizeof(out->text), "%s", d->name ? d->name : d->uuid);
         break;
     case COL_STATE:
-        snprintf(out->text, sizeof(out->text), "%s", vt_domain_state_name(d->state));
+        snprintf(out->text, sizeof(out->text), "%s", vt_state_word(d->state));
         if (!vt_domain_active(d))
             out->role = VT_ROLE_DIM;
         break;
@@ -179,7 +184,11 @@ static void list_init(void)
 {
     if (ls.init)
         return;
-    vt_table_init(&ls.table, list_cols, COL_LAST);
+    for (size_t i = 0; i < COL_LAST; i++) {
+        ls.cols[i] = list_cols[i];
+        ls.cols[i].title = _(list_cols[i].title);
+    }
+    vt_table_init(&ls.table, ls.cols, COL_LAST);
     ls.sort_col = COL_NAME;
     ls.init = true;
 }
@@ -208,7 +217,10 @@ static void rebuild_rows(vt_app *a)
 static void list_title(vt_app *a, char *buf, size_t n)
 {
     (void)a;
-    snprintf(buf, n, "%zu VMs%s%s", ls.nrows, ls.filter[0] ? "  filter: " : "", ls.filter);
+    if (ls.filter[0])
+        snprintf(buf, n, _("%zu VMs  filter: %s"), ls.nrows, ls.filter);
+    else
+        snprintf(buf, n, _("%zu VMs"), ls.nrows);
 }
 
 static void list_draw(vt_app *a)
@@ -222,11 +234,11 @@ static void list_draw(vt_app *a)
         delwin(w);
     }
     if (ls.nrows == 0)
-        vt_text_put(stdscr, 3, 2, !a->first_done ? "reading the VMs…" :
-                    ls.filter[0] ? "no VM matches the filter" : "no VMs on this host",
+        vt_text_put(stdscr, 3, 2, !a->first_done ? _("reading the VMs…") :
+                    ls.filter[0] ? _("no VM matches the filter") : _("no VMs on this host"),
                     COLS - 4, vt_theme_attr(&a->th, VT_ROLE_DIM), 0);
     if (ls.filtering) {
-        vt_text_put(stdscr, LINES - 4, 0, "Filter by name (Enter keeps it, Esc clears):", COLS,
+        vt_text_put(stdscr, LINES - 4, 0, _("Filter by name (Enter keeps it, Esc clears):"), COLS,
                     vt_theme_attr(&a->th, VT_ROLE_NORMAL), 1);
         vt_input_draw(&ls.filter_in, stdscr, LINES - 3, 0, COLS, &a->th);
     }
@@ -285,8 +297,8 @@ static vt_view_result list_action(vt_app *a, vt_action act)
         else
             ls.sort_desc = !ls.sort_desc;
         rebuild_rows(a);
-        vt_app_status(a, VT_ROLE_STATUS, "sorted by %s%s", list_cols[ls.sort_col].title,
-                      ls.sort_desc ? " (descending)" : "");
+        vt_app_status(a, VT_ROLE_STATUS, ls.sort_desc ? _("sorted by %s (descending)") : _("sorted by %s"),
+                      ls.cols[ls.sort_col].title);
         return VT_VIEW_HANDLED;
     case VT_ACT_UP: vt_table_move(&ls.table, -1, row_id, a); return VT_VIEW_HANDLED;
     case VT_ACT_DOWN: vt_table_move(&ls.table, 1, row_id, a); return VT_VIEW_HANDLED;

@@ -62,8 +62,8 @@ void vt_remote_reread(vt_app *a)
 void vt_remote_show(vt_app *a)
 {
     if (a->c->remote) {
-        vt_app_status(a, VT_ROLE_STATUS, "a remote host's libvirtd.conf and sasldb are not readable "
-                      "from here: run virt-tune on that host");
+        vt_app_status(a, VT_ROLE_STATUS, "%s", _("a remote host's libvirtd.conf and sasldb are not readable "
+                      "from here: run virt-tune on that host"));
         return;
     }
     vt_remote_reread(a);
@@ -73,7 +73,7 @@ void vt_remote_show(vt_app *a)
 static void remote_title(vt_app *a, char *buf, size_t n)
 {
     (void)a;
-    snprintf(buf, n, "remote access");
+    snprintf(buf, n, "%s", _("remote access"));
 }
 
 static void draw_conf(vt_pen *p, vt_app *a)
@@ -86,27 +86,28 @@ static void draw_conf(vt_pen *p, vt_app *a)
     vt_pen_heading(p, s->virtproxyd_conf_path ? s->virtproxyd_conf_path
                    : s->ra.libvirtd_conf_path ? s->ra.libvirtd_conf_path : "libvirtd.conf");
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-        vt_pen_field(p, keys[i], vt_conf_get(lc, keys[i]) ? vt_conf_get(lc, keys[i]) : "(default)", VT_ROLE_NORMAL);
+        vt_pen_field(p, keys[i], vt_conf_get(lc, keys[i]) ? vt_conf_get(lc, keys[i]) : _("(default)"), VT_ROLE_NORMAL);
     for (size_t i = 0; i < s->nsockets; i++)
-        vt_pen_field(p, "socket unit", s->sockets[i], VT_ROLE_NORMAL);
+        vt_pen_field(p, _("socket unit"), s->sockets[i], VT_ROLE_NORMAL);
     vt_pen_heading(p, "SASL");
     vt_pen_field(p, "mech_list", vt_conf_get(&s->ra.sasl, "mech_list") ? vt_conf_get(&s->ra.sasl, "mech_list")
-                                                                       : "(not set)", VT_ROLE_NORMAL);
+                                                                       : _("(not set)"), VT_ROLE_NORMAL);
     snprintf(buf, sizeof(buf), "%s%s", s->sasldb_path ? s->sasldb_path : "?",
-             !s->sasldb_present ? " (not created yet)" : "");
+             !s->sasldb_present ? _(" (not created yet)") : "");
     vt_pen_field(p, "sasldb_path", buf, VT_ROLE_NORMAL);
     if (s->sasldb_present) {
-        snprintf(buf, sizeof(buf), "%04o%s", s->sasldb_mode, s->sasldb_world_readable ? "  readable by everyone" : "");
-        vt_pen_field(p, "mode", buf, s->sasldb_world_readable ? VT_ROLE_VALUE_BAD : VT_ROLE_NORMAL);
+        snprintf(buf, sizeof(buf), "%04o%s", s->sasldb_mode, s->sasldb_world_readable ? _("  readable by everyone") : "");
+        vt_pen_field(p, _("mode"), buf, s->sasldb_world_readable ? VT_ROLE_VALUE_BAD : VT_ROLE_NORMAL);
     }
     if (s->nfindings) {
-        vt_pen_heading(p, "Findings");
+        vt_pen_heading(p, _("Findings"));
         for (size_t i = 0; i < s->nfindings; i++)
             /* wrapped: a finding's fix is at its end, where 80 columns cut it */
             vt_pen_wrap(p, s->findings[i].severity == VT_RSEV_FAIL ? VT_ROLE_VALUE_BAD :
                         s->findings[i].severity == VT_RSEV_WARN ? VT_ROLE_VALUE_WARN : VT_ROLE_DIM,
-                        s->findings[i].severity == VT_RSEV_FAIL ? "FAIL " :
-                        s->findings[i].severity == VT_RSEV_WARN ? "WARN " : "info ", s->findings[i].text);
+                        vt_pad(vt_sev_marker(s->findings[i].severity == VT_RSEV_FAIL ? VT_SEV_FAIL :
+                                             s->findings[i].severity == VT_RSEV_WARN ? VT_SEV_WARN : VT_SEV_INFO), -5),
+                        s->findings[i].text);
     }
 }
 
@@ -116,11 +117,11 @@ static void remote_draw(vt_app *a)
     char buf[256];
 
     draw_conf(&p, a);
-    snprintf(buf, sizeof(buf), "SASL users (%zu): %s adds, %s changes a password, %s deletes", rv.nusers,
+    snprintf(buf, sizeof(buf), _("SASL users (%zu): %s adds, %s changes a password, %s deletes"), rv.nusers,
              vt_app_key(a, VT_ACT_USER_ADD), vt_app_key(a, VT_ACT_USER_PASSWD), vt_app_key(a, VT_ACT_USER_DELETE));
     vt_pen_heading(&p, buf);
     if (!rv.nusers)
-        vt_pen_line(&p, VT_ROLE_DIM, "none");
+        vt_pen_line(&p, VT_ROLE_DIM, "%s", _("none"));
     for (size_t i = 0; i < rv.nusers; i++)
         vt_pen_line(&p, i == rv.sel ? VT_ROLE_SELECTION : VT_ROLE_NORMAL, "%s %s@%s", i == rv.sel ? ">" : " ",
                     rv.users[i].user, rv.users[i].realm);

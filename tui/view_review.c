@@ -39,7 +39,7 @@ static void prepare(vt_app *a)
     if (!a->staged.n)
         return;
     if (vt_apply_prepare(a->c, &a->staged, &a->bases, &rs.plan, &err) < 0) {
-        snprintf(rs.plan_err, sizeof(rs.plan_err), "%s", err.msg[0] ? err.msg : "cannot prepare the edits");
+        snprintf(rs.plan_err, sizeof(rs.plan_err), "%s", err.msg[0] ? err.msg : _("cannot prepare the edits"));
         vt_applyplan_clear(&rs.plan);
         memset(&rs.plan, 0, sizeof(rs.plan));
         return;
@@ -53,18 +53,20 @@ void vt_review_show(vt_app *a)
     vt_nav_push(a, VT_VIEW_REVIEW);
     prepare(a);
     if (!a->staged.n)
-        vt_app_status(a, VT_ROLE_STATUS, "nothing staged");
-    else if (rs.plan_ok)
-        vt_app_status(a, VT_ROLE_STATUS, "%zu staged edit%s, %zu step%s", a->staged.n, a->staged.n == 1 ? "" : "s",
-                      rs.plan.nsteps, rs.plan.nsteps == 1 ? "" : "s");
-    else
-        vt_app_status(a, VT_ROLE_STATUS_ERROR, "cannot prepare the staged edits (see the review)");
+        vt_app_status(a, VT_ROLE_STATUS, "%s", _("nothing staged"));
+    else if (rs.plan_ok) {
+        char edits[64];
+        snprintf(edits, sizeof(edits), P_("%zu staged edit", "%zu staged edits", a->staged.n), a->staged.n);
+        vt_app_status(a, VT_ROLE_STATUS, P_("%s, %zu step", "%s, %zu steps", rs.plan.nsteps), edits,
+                      rs.plan.nsteps);
+    } else
+        vt_app_status(a, VT_ROLE_STATUS_ERROR, "%s", _("cannot prepare the staged edits (see the review)"));
 }
 
 static void review_title(vt_app *a, char *buf, size_t n)
 {
     (void)a;
-    snprintf(buf, n, "review");
+    snprintf(buf, n, "%s", _("review"));
 }
 
 /* The last apply's outcome, wrapped: a result line is read whole. */
@@ -94,14 +96,14 @@ static void draw_steps(vt_pen *p)
         if (!vm || strcmp(vm, s->vm) != 0) {
             char h[300];
             if (s->uuid)
-                snprintf(h, sizeof(h), "VM %s (%s)", s->vm, s->vm_active ? "running" : "not running");
+                snprintf(h, sizeof(h), s->vm_active ? _("VM %s (running)") : _("VM %s (not running)"), s->vm);
             else
-                snprintf(h, sizeof(h), "Host");
+                snprintf(h, sizeof(h), "%s", _("Host"));
             vt_pen_heading(p, h);
             vm = s->vm;
         }
         snprintf(mark, sizeof(mark), "[%s]", vt_applyplan_effect_name(s->effect));
-        vt_pen_line(p, VT_ROLE_STAGED, "%-15s %s", mark, s->call ? s->call : "");
+        vt_pen_line(p, VT_ROLE_STAGED, "%s %s", vt_pad(mark, -15), s->call ? s->call : "");
         for (size_t k = 0; k < s->nchanges; k++)
             vt_pen_line(p, VT_ROLE_NORMAL, "    %s: %s -> %s", s->changes[k].what, s->changes[k].before,
                         s->changes[k].after);
@@ -109,12 +111,24 @@ static void draw_steps(vt_pen *p)
             vt_pen_text(p, s->diff, "    ", true);
     }
     if (!rs.plan.nsteps)
-        vt_pen_line(p, VT_ROLE_DIM, "no steps: the staged values are what the VMs already have");
+        vt_pen_line(p, VT_ROLE_DIM, "%s", _("no steps: the staged values are what the VMs already have"));
     if (rs.plan.nwarnings) {
-        vt_pen_heading(p, "Warnings");
+        vt_pen_heading(p, _("Warnings"));
         for (size_t i = 0; i < rs.plan.nwarnings; i++)
             vt_pen_line(p, VT_ROLE_VALUE_WARN, "! %s", rs.plan.warnings[i]);
     }
+}
+
+/* "1 new failure, 2 new warnings, 0 resolved" */
+static void judged_counts(const vt_judgement *j, char *buf, size_t n)
+{
+    char f[48], w[48], r[48];
+
+    snprintf(f, sizeof(f), P_("%zu new failure", "%zu new failures", j->new_failures), j->new_failures);
+    snprintf(w, sizeof(w), P_("%zu new warning", "%zu new warnings", j->new_warnings), j->new_warnings);
+    snprintf(r, sizeof(r), _("%zu resolved"), j->resolved);
+    /* TRANSLATORS: three counts in a list ("3 failures, 21 warnings, 10 info") */
+    snprintf(buf, n, _("%s, %s, %s"), f, w, r);
 }
 
 /* The advisor's verdicts on the staged set, edit by edit: the one judge,
@@ -124,9 +138,9 @@ static void draw_judgement(vt_pen *p)
     const vt_judgement *j = &rs.plan.judged;
     bool any = false;
 
-    vt_pen_heading(p, "Advisor: the host as these edits would leave it");
+    vt_pen_heading(p, _("Advisor: the host as these edits would leave it"));
     if (!j->judged) {
-        vt_pen_wrap(p, VT_ROLE_VALUE_WARN, "", j->why ? j->why : "not judged");
+        vt_pen_wrap(p, VT_ROLE_VALUE_WARN, "", j->why ? j->why : _("not judged"));
         return;
     }
     for (size_t e = 0; e < j->nedits; e++) {
@@ -148,12 +162,13 @@ static void draw_judgement(vt_pen *p)
         }
     }
     if (!any)
-        vt_pen_line(p, VT_ROLE_DIM, "no warning or failure comes or goes with these edits");
-    else
-        vt_pen_line(p, j->new_failures ? VT_ROLE_VALUE_BAD : VT_ROLE_NORMAL,
-                    "%zu new failure%s, %zu new warning%s, %zu resolved%s", j->new_failures,
-                    j->new_failures == 1 ? "" : "s", j->new_warnings, j->new_warnings == 1 ? "" : "s",
-                    j->resolved, j->new_failures ? ": applying asks twice" : "");
+        vt_pen_line(p, VT_ROLE_DIM, "%s", _("no warning or failure comes or goes with these edits"));
+    else {
+        char counts[160];
+        judged_counts(j, counts, sizeof(counts));
+        vt_pen_line(p, j->new_failures ? VT_ROLE_VALUE_BAD : VT_ROLE_NORMAL, j->new_failures ?
+                    _("%s: applying asks twice") : "%s", counts);
+    }
 }
 
 static void review_draw(vt_app *a)
@@ -164,9 +179,9 @@ static void review_draw(vt_app *a)
         prepare(a);
     if (rs.outcome)
         draw_outcome(&p);
-    vt_pen_heading(&p, "Staged edits");
+    vt_pen_heading(&p, _("Staged edits"));
     if (!a->staged.n)
-        vt_pen_line(&p, VT_ROLE_DIM, "nothing staged: on a VM's detail screen, %s stages an edit",
+        vt_pen_line(&p, VT_ROLE_DIM, _("nothing staged: on a VM's detail screen, %s stages an edit"),
                     vt_app_key(a, VT_ACT_EDIT));
     for (size_t i = 0; i < a->staged.n; i++) {
         VT_AUTOFREE char *t = vt_edit_format(&a->staged.edits[i]);
@@ -174,13 +189,13 @@ static void review_draw(vt_app *a)
                     i + 1, t);
     }
     if (a->staged.n)
-        vt_pen_line(&p, VT_ROLE_DIM, "Up/Down select  %s drops it  %s drops all  %s applies  %s saves a plan",
+        vt_pen_line(&p, VT_ROLE_DIM, _("Up/Down select  %s drops it  %s drops all  %s applies  %s saves a plan"),
                     vt_app_key(a, VT_ACT_DROP), vt_app_key(a, VT_ACT_DROP_ALL), vt_app_key(a, VT_ACT_APPLY),
                     vt_app_key(a, VT_ACT_SAVE_PLAN));
     if (a->staged.n && !rs.plan_ok) {
-        vt_pen_heading(&p, "Cannot prepare these edits");
+        vt_pen_heading(&p, _("Cannot prepare these edits"));
         vt_pen_line(&p, VT_ROLE_VALUE_BAD, "%s", rs.plan_err);
-        vt_pen_line(&p, VT_ROLE_DIM, "drop or re-stage the edit it names; nothing can be applied until then");
+        vt_pen_line(&p, VT_ROLE_DIM, "%s", _("drop or re-stage the edit it names; nothing can be applied until then"));
     }
     if (rs.plan_ok) {
         draw_steps(&p);
@@ -213,13 +228,13 @@ static void apply_now(vt_app *a)
        elsewhere since staging is then a conflict, not a silent overwrite */
     vt_refresh_now(a);
     if (!a->connected) {
-        vt_app_status(a, VT_ROLE_STATUS_ERROR, "nothing applied: disconnected from %s; the staged edits are kept",
+        vt_app_status(a, VT_ROLE_STATUS_ERROR, _("nothing applied: disconnected from %s; the staged edits are kept"),
                       a->c->uri);
         return;
     }
     prepare(a);
     if (!rs.plan_ok) {
-        vt_app_status(a, VT_ROLE_STATUS_ERROR, "not applied: %s", rs.plan_err);
+        vt_app_status(a, VT_ROLE_STATUS_ERROR, _("not applied: %s"), rs.plan_err);
         return;
     }
     free(rs.outcome);
@@ -230,14 +245,14 @@ static void apply_now(vt_app *a)
     rs.plan.reverts = vt_strdup(a->reverts);
     if (vt_apply_run(a->c, &rs.plan, a->opts ? a->opts->log_path : NULL, NULL, NULL, &err) < 0) {
         rs.outcome = vt_apply_outcome(&rs.plan);
-        snprintf(rs.outcome_head, sizeof(rs.outcome_head), "Last apply: FAILED, undone where possible; logged to %s", log);
-        vt_app_status(a, VT_ROLE_STATUS_ERROR, "apply failed, staged edits kept: %s", err.msg);
+        snprintf(rs.outcome_head, sizeof(rs.outcome_head), _("Last apply: FAILED, undone where possible; logged to %s"), log);
+        vt_app_status(a, VT_ROLE_STATUS_ERROR, _("apply failed, staged edits kept: %s"), err.msg);
         mark_dirty(a, true);
         vt_refresh_now(a);
         return;
     }
     rs.outcome = vt_apply_outcome(&rs.plan);
-    snprintf(rs.outcome_head, sizeof(rs.outcome_head), "Last apply: done, logged to %s", log);
+    snprintf(rs.outcome_head, sizeof(rs.outcome_head), _("Last apply: done, logged to %s"), log);
     mark_dirty(a, false);
     vt_staged_drop_all(a);
     vt_applyplan_clear(&rs.plan);
@@ -246,7 +261,7 @@ static void apply_now(vt_app *a)
     rs.gen = a->staged_gen;
     rs.sel = 0;
     vt_refresh_now(a);
-    vt_app_status(a, VT_ROLE_STATUS, "applied %zu step%s", nsteps, nsteps == 1 ? "" : "s");
+    vt_app_status(a, VT_ROLE_STATUS, P_("applied %zu step", "applied %zu steps", nsteps), nsteps);
 }
 
 static void force_answer(vt_app *a, int button)
@@ -254,7 +269,7 @@ static void force_answer(vt_app *a, int button)
     if (button == 0)
         apply_now(a);
     else
-        vt_app_status(a, VT_ROLE_STATUS, "not applied: the staged edits are kept");
+        vt_app_status(a, VT_ROLE_STATUS, "%s", _("not applied: the staged edits are kept"));
 }
 
 /* A failure the edits would bring is asked about on its own: the second,
@@ -270,9 +285,10 @@ static void apply_answer(vt_app *a, int button)
                 snprintf(first, sizeof(first), "%s", rs.plan.judged.verdicts[i].text);
                 break;
             }
-        vt_dialog_ask(a, "Introduces a failure", "Apply anyway", force_answer,
-                      "The advisor says these edits introduce %zu failure%s:\n%s\nApply them anyway?",
-                      rs.plan.judged.new_failures, rs.plan.judged.new_failures == 1 ? "" : "s", first);
+        vt_dialog_ask(a, _("Introduces a failure"), N_("Apply anyway"), force_answer,
+                      P_("The advisor says these edits introduce %zu failure:\n%s\nApply them anyway?",
+                         "The advisor says these edits introduce %zu failures:\n%s\nApply them anyway?",
+                         rs.plan.judged.new_failures), rs.plan.judged.new_failures, first);
         return;
     }
     apply_now(a);
@@ -281,27 +297,27 @@ static void apply_answer(vt_app *a, int button)
 static void ask_apply(vt_app *a)
 {
     if (!a->staged.n) {
-        vt_app_status(a, VT_ROLE_STATUS, "nothing staged to apply");
+        vt_app_status(a, VT_ROLE_STATUS, "%s", _("nothing staged to apply"));
     } else if (!a->connected) {
-        vt_app_status(a, VT_ROLE_STATUS_ERROR, "nothing applied: disconnected from %s; the staged edits are "
-                      "kept until it is back", a->c->uri);
+        vt_app_status(a, VT_ROLE_STATUS_ERROR, _("nothing applied: disconnected from %s; the staged edits are "
+                      "kept until it is back"), a->c->uri);
     } else if (vt_refresh_slow(a)) {
-        vt_app_status(a, VT_ROLE_STATUS_ERROR, "nothing applied: no answer for %llds from %s; the staged "
-                      "edits are kept", vt_conn_refresh_waited_ms(a->c) / 1000, a->c->uri);
+        vt_app_status(a, VT_ROLE_STATUS_ERROR, _("nothing applied: no answer for %llds from %s; the staged "
+                      "edits are kept"), vt_conn_refresh_waited_ms(a->c) / 1000, a->c->uri);
     } else if (!rs.plan_ok) {
-        vt_app_status(a, VT_ROLE_STATUS_ERROR, "cannot apply: %s", rs.plan_err);
+        vt_app_status(a, VT_ROLE_STATUS_ERROR, _("cannot apply: %s"), rs.plan_err);
     } else {
         /* one effect a line: five of them would not fit one line of 80 */
         VT_AUTOFREE char *effects = vt_applyplan_effect_summary(&rs.plan, "\n");
         const vt_judgement *j = &rs.plan.judged;
-        VT_AUTOFREE char *verdict =
-            !j->judged ? vt_strdup("advisor: not judged")
-                       : vt_asprintf("advisor: %zu new failure%s, %zu new warning%s, %zu resolved", j->new_failures,
-                                     j->new_failures == 1 ? "" : "s", j->new_warnings,
-                                     j->new_warnings == 1 ? "" : "s", j->resolved);
-        vt_dialog_ask(a, "Apply", "Apply", apply_answer, "Apply %zu staged edit%s as %zu step%s to\n%s?\n%s\n%s",
-                      a->staged.n, a->staged.n == 1 ? "" : "s", rs.plan.nsteps, rs.plan.nsteps == 1 ? "" : "s",
-                      a->uri_label, effects, verdict);
+        char counts[160], steps[64];
+        VT_AUTOFREE char *verdict = NULL;
+        judged_counts(j, counts, sizeof(counts));
+        verdict = !j->judged ? vt_strdup(_("advisor: not judged")) : vt_asprintf(_("advisor: %s"), counts);
+        snprintf(steps, sizeof(steps), P_("%zu step", "%zu steps", rs.plan.nsteps), rs.plan.nsteps);
+        vt_dialog_ask(a, _("Apply"), N_("Apply"), apply_answer,
+                      P_("Apply %zu staged edit as %s to\n%s?\n%s\n%s", "Apply %zu staged edits as %s to\n%s?\n%s\n%s",
+                         a->staged.n), a->staged.n, steps, a->uri_label, effects, verdict);
     }
 }
 
@@ -313,11 +329,11 @@ static void save_plan(vt_app *a)
     vt_err err = { { 0 } };
 
     if (vt_write_file_atomic(rs.save_path, text, &err) < 0) {
-        vt_app_status(a, VT_ROLE_STATUS_ERROR, "not saved: %s", err.msg);
+        vt_app_status(a, VT_ROLE_STATUS_ERROR, _("not saved: %s"), err.msg);
         return;
     }
-    vt_app_status(a, VT_ROLE_STATUS, "saved %zu staged edit%s to %s", a->staged.n, a->staged.n == 1 ? "" : "s",
-                  rs.save_path);
+    vt_app_status(a, VT_ROLE_STATUS, P_("saved %zu staged edit to %s", "saved %zu staged edits to %s", a->staged.n),
+                  a->staged.n, rs.save_path);
 }
 
 static void overwrite_answer(vt_app *a, int button)
@@ -325,7 +341,7 @@ static void overwrite_answer(vt_app *a, int button)
     if (button == 0)
         save_plan(a);
     else
-        vt_app_status(a, VT_ROLE_STATUS, "not saved: %s exists", rs.save_path);
+        vt_app_status(a, VT_ROLE_STATUS, _("not saved: %s exists"), rs.save_path);
 }
 
 static void save_path_given(vt_app *a, const char *text, size_t len)
@@ -333,7 +349,8 @@ static void save_path_given(vt_app *a, const char *text, size_t len)
     (void)len;
     snprintf(rs.save_path, sizeof(rs.save_path), "%s", text);
     if (access(rs.save_path, F_OK) == 0)
-        vt_dialog_ask(a, "File exists", "Replace", overwrite_answer, "%s already exists.\nReplace it?", rs.save_path);
+        vt_dialog_ask(a, _("File exists"), N_("Replace"), overwrite_answer, _("%s already exists.\nReplace it?"),
+                      rs.save_path);
     else
         save_plan(a);
 }
@@ -342,7 +359,7 @@ static int check_path(void *ctx, const char *text, char *msg, size_t msgsz)
 {
     (void)ctx;
     if (!*text) {
-        snprintf(msg, msgsz, "a file name, please");
+        snprintf(msg, msgsz, "%s", _("a file name, please"));
         return -1;
     }
     return 0;
@@ -357,7 +374,7 @@ static void drop_all_answer(vt_app *a, int button)
     vt_staged_drop_all(a);
     rs.sel = 0;
     prepare(a);
-    vt_app_status(a, VT_ROLE_STATUS, "dropped %zu staged edit%s", n, n == 1 ? "" : "s");
+    vt_app_status(a, VT_ROLE_STATUS, P_("dropped %zu staged edit", "dropped %zu staged edits", n), n);
 }
 
 static void drop_one(vt_app *a)
@@ -371,7 +388,7 @@ static void drop_one(vt_app *a)
     if (rs.sel >= a->staged.n && rs.sel)
         rs.sel--;
     prepare(a);
-    vt_app_status(a, VT_ROLE_STATUS, "dropped: %s", t);
+    vt_app_status(a, VT_ROLE_STATUS, _("dropped: %s"), t);
 }
 
 static vt_view_result review_action(vt_app *a, vt_action act)
@@ -387,11 +404,12 @@ static vt_view_result review_action(vt_app *a, vt_action act)
         return VT_VIEW_HANDLED;
     case VT_ACT_SAVE_PLAN:
         if (!a->staged.n) {
-            vt_app_status(a, VT_ROLE_STATUS, "nothing staged to save");
+            vt_app_status(a, VT_ROLE_STATUS, "%s", _("nothing staged to save"));
             return VT_VIEW_HANDLED;
         }
-        snprintf(title, sizeof(title), "Save %zu staged edit%s as a plan file", a->staged.n, a->staged.n == 1 ? "" : "s");
-        vt_prompt_open(a, title, "file:", rs.save_path[0] ? rs.save_path : "virt-tune.plan", false, "saves",
+        snprintf(title, sizeof(title), P_("Save %zu staged edit as a plan file", "Save %zu staged edits as a plan file",
+                                          a->staged.n), a->staged.n);
+        vt_prompt_open(a, title, _("file:"), rs.save_path[0] ? rs.save_path : "virt-tune.plan", false, _("saves"),
                        check_path, save_path_given, NULL);
         return VT_VIEW_HANDLED;
     case VT_ACT_DROP:
@@ -399,8 +417,8 @@ static vt_view_result review_action(vt_app *a, vt_action act)
         return VT_VIEW_HANDLED;
     case VT_ACT_DROP_ALL:
         if (a->staged.n)
-            vt_dialog_ask(a, "Drop all", "Drop all", drop_all_answer, "Drop all %zu staged edit%s?", a->staged.n,
-                          a->staged.n == 1 ? "" : "s");
+            vt_dialog_ask(a, _("Drop all"), N_("Drop all"), drop_all_answer,
+                          P_("Drop all %zu staged edit?", "Drop all %zu staged edits?", a->staged.n), a->staged.n);
         return VT_VIEW_HANDLED;
     case VT_ACT_REFRESH:
         if (vt_refresh_key(a))

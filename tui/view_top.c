@@ -20,19 +20,22 @@ typedef enum {
 /* Titles short enough that the sort marker fits beside them; bytes and
  * counts are per second (the help and the man page say so). */
 static const vt_table_col top_cols[TC_LAST] = {
-    { "Name", 14, 1, false },
+    /* TRANSLATORS: Top view column titles: the column's width less 2 at
+       most (a CJK character is 2 columns): Name 12, Steal 5, Exit/s 6,
+       Poll% 5, DiskRd 6, DiskWr 6, RdIOPS 6, WrIOPS 6, RxPk/s 6, TxPk/s 6 */
+    { N_("Name"), 14, 1, false },
     { "CPU%", 6, 0, true },
-    { "Steal", 7, 0, true },
-    { "Exit/s", 8, 0, true },
-    { "Poll%", 7, 0, true },
-    { "DiskRd", 8, 0, true },
-    { "DiskWr", 8, 0, true },
-    { "RdIOPS", 8, 0, true },
-    { "WrIOPS", 8, 0, true },
+    { N_("Steal"), 7, 0, true },
+    { N_("Exit/s"), 8, 0, true },
+    { N_("Poll%"), 7, 0, true },
+    { N_("DiskRd"), 8, 0, true },
+    { N_("DiskWr"), 8, 0, true },
+    { N_("RdIOPS"), 8, 0, true },
+    { N_("WrIOPS"), 8, 0, true },
     { "NetRx", 7, 0, true },
     { "NetTx", 7, 0, true },
-    { "RxPk/s", 8, 0, true },
-    { "TxPk/s", 8, 0, true },
+    { N_("RxPk/s"), 8, 0, true },
+    { N_("TxPk/s"), 8, 0, true },
 };
 
 /* Which columns stay when the terminal is narrow, most wanted first: who
@@ -102,7 +105,8 @@ static void choose_columns(void)
     for (size_t c = 0; c < TC_LAST; c++)
         if (keep[c]) {
             ts.shown[ts.nshown] = (top_col)c;
-            ts.cols[ts.nshown++] = top_cols[c];
+            ts.cols[ts.nshown] = top_cols[c];
+            ts.cols[ts.nshown++].title = _(top_cols[c].title);
         }
     /* the name takes some of what is left, not all: the numbers stay
        near the names they belong to */
@@ -220,9 +224,9 @@ static void top_title(vt_app *a, char *buf, size_t n)
     const vt_domain *d = ts.threads_uuid[0] && a->c ? vt_conn_find_uuid(a->c, ts.threads_uuid) : NULL;
 
     if (ts.threads_uuid[0])
-        snprintf(buf, n, "top: VM %s threads", d && d->name ? d->name : ts.threads_uuid);
+        snprintf(buf, n, _("top: VM %s threads"), d && d->name ? d->name : ts.threads_uuid);
     else
-        snprintf(buf, n, "top: %zu running VM%s", a->live.nvms, a->live.nvms == 1 ? "" : "s");
+        snprintf(buf, n, P_("top: %zu running VM", "top: %zu running VMs", a->live.nvms), a->live.nvms);
 }
 
 static void host_line(vt_app *a, char *buf, size_t n)
@@ -231,11 +235,11 @@ static void host_line(vt_app *a, char *buf, size_t n)
     char cpu[16], steal[16], run[16], ncpu[16];
 
     if (!a->live_gen) {
-        snprintf(buf, n, " host  measuring… (no sample yet)");
+        snprintf(buf, n, "%s", _(" host  measuring… (no sample yet)"));
         return;
     }
     if (l->measuring) {
-        snprintf(buf, n, " host  measuring… (first sample: rates after the next refresh, in %gs; %s now)",
+        snprintf(buf, n, _(" host  measuring… (first sample: rates after the next refresh, in %gs; %s now)"),
                  a->refresh_ms / 1000.0, vt_app_key(a, VT_ACT_REFRESH));
         return;
     }
@@ -249,9 +253,9 @@ static void host_line(vt_app *a, char *buf, size_t n)
         snprintf(ncpu, sizeof(ncpu), "%u", l->ncpus);
     else
         snprintf(ncpu, sizeof(ncpu), "-");
-    snprintf(buf, n, " host  CPU %s%s of %s CPUs   steal %s%s   runnable vCPUs/CPU %s   over %.1fs%s%.100s",
+    snprintf(buf, n, _(" host  CPU %s%s of %s CPUs   steal %s%s   runnable vCPUs/CPU %s   over %.1fs%s%.*s"),
              cpu, isnan(l->host_cpu_pct) ? "" : "%", ncpu, steal, isnan(l->host_steal_pct) ? "" : "%", run,
-             l->interval_s, a->live_err[0] ? "   stale: " : "", a->live_err);
+             l->interval_s, a->live_err[0] ? _("   stale: ") : "", vt_fit_bytes(a->live_err, 100), a->live_err);
 }
 
 static void draw_table(vt_app *a)
@@ -283,12 +287,12 @@ static void draw_table(vt_app *a)
         v = &a->live.vms[ts.rows[r]];
         if (!v->measuring)
             continue;
-        snprintf(m, sizeof(m), "measuring… (%s)", v->why ? v->why : "no earlier sample");
+        snprintf(m, sizeof(m), _("measuring… (%s)"), v->why ? v->why : _("no earlier sample"));
         vt_text_put(stdscr, 3 + i, cpu_x, m, COLS - cpu_x,
                     r == ts.table.sel ? vt_theme_attr(&a->th, VT_ROLE_SELECTION) : vt_theme_attr(&a->th, VT_ROLE_DIM), 1);
     }
     if (ts.nrows == 0)
-        vt_text_put(stdscr, 4, 2, !a->live_gen ? "measuring… (no sample yet)" : "no running VMs on this host",
+        vt_text_put(stdscr, 4, 2, !a->live_gen ? _("measuring… (no sample yet)") : _("no running VMs on this host"),
                     COLS - 4, vt_theme_attr(&a->th, VT_ROLE_DIM), 0);
     wnoutrefresh(stdscr);
 }
@@ -299,7 +303,7 @@ static void draw_threads(vt_app *a)
     vt_pen p = vt_pen_start(a, ts.scroll);
 
     if (!r) {
-        vt_pen_line(&p, VT_ROLE_VALUE_WARN, "This VM is not running any more (%s goes back).",
+        vt_pen_line(&p, VT_ROLE_VALUE_WARN, _("This VM is not running any more (%s goes back)."),
                     vt_app_key(a, VT_ACT_BACK));
     } else {
         char cpu[16], steal[16], exits[16];
@@ -307,15 +311,16 @@ static void draw_threads(vt_app *a)
         vt_live_pct(r->vcpu_steal_pct, steal, sizeof(steal));
         vt_live_count(r->exits_ps, exits, sizeof(exits));
         if (r->measuring)
-            vt_pen_line(&p, VT_ROLE_DIM, "measuring… (%s)", r->why ? r->why : "no earlier sample");
+            vt_pen_line(&p, VT_ROLE_DIM, _("measuring… (%s)"), r->why ? r->why : _("no earlier sample"));
         else
-            vt_pen_line(&p, VT_ROLE_NORMAL, "CPU %s%s   vCPU steal %s%s   exits/s %s   over %.1fs", cpu,
+            vt_pen_line(&p, VT_ROLE_NORMAL, _("CPU %s%s   vCPU steal %s%s   exits/s %s   over %.1fs"), cpu,
                         isnan(r->cpu_pct) ? "" : "%", steal, isnan(r->vcpu_steal_pct) ? "" : "%", exits, r->interval_s);
-        vt_pen_heading(&p, "Threads (from procfs of the QEMU process; CPU% of one host CPU)");
+        /* xgettext:no-c-format */
+        vt_pen_heading(&p, _("Threads (from procfs of the QEMU process; CPU% of one host CPU)"));
         vt_live_draw_threads(&p, r);
-        vt_pen_heading(&p, "Exits (as perf kvm stat report; over the last interval)");
+        vt_pen_heading(&p, _("Exits (as perf kvm stat report; over the last interval)"));
         vt_live_draw_exits(&p, r);
-        vt_pen_heading(&p, "Halt polling");
+        vt_pen_heading(&p, _("Halt polling"));
         vt_live_draw_haltpoll(&p, r);
     }
     vt_frame_pad(a, &p, &ts.scroll, 1, LINES - 3);
@@ -335,7 +340,8 @@ static void sort_by(vt_app *a, top_col c, bool desc)
     ts.sort_col = c;
     ts.sort_desc = desc;
     rebuild_rows(a);
-    vt_app_status(a, VT_ROLE_STATUS, "sorted by %s%s", top_cols[c].title, ts.sort_desc ? " (descending)" : "");
+    vt_app_status(a, VT_ROLE_STATUS, ts.sort_desc ? _("sorted by %s (descending)") : _("sorted by %s"),
+                  _(top_cols[c].title));
 }
 
 static vt_view_result top_action(vt_app *a, vt_action act)
