@@ -35,6 +35,16 @@ start_shell() {   # cols rows
 
 capture() { $T capture-pane -p -t vt; }
 
+# A message as the console shows it in VT_LOCALE: the catalog's own
+# translation (gettext(1) over the build tree's po/locale), the msgid in C.
+vt_tr() {
+    if [ -n "${VT_LOCALE:-}" ]; then
+        TEXTDOMAINDIR=$(dirname "$VT")/po/locale LANGUAGE= LC_ALL=$VT_LOCALE gettext -d virt-tune "$1"
+    else
+        printf '%s' "$1"
+    fi
+}
+
 wait_for() {   # regex, up to ~5 s
     i=0
     while ! capture | grep -q -- "$1"; do

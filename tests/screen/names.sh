@@ -18,6 +18,14 @@ command -v tmux >/dev/null 2>&1 || { echo "cannot run: tmux is not installed (ru
 command -v python3 >/dev/null 2>&1 || { echo "cannot run: python3 is not installed (run tools/setup)"; exit 99; }
 . "$here/lib.sh"
 URI="test://$src/tests/data/names.xml"
+# the words looked for, in the locale the console runs in (VT_LOCALE:
+# tests/screen/zh.sh runs this test in Chinese too)
+RUN=$(vt_tr running)
+t=$(vt_tr 'VM %s (%s, %u vCPU)')
+TPRE=${t%%"%s"*}
+t=${t#*"%s"}
+TPOST=${t%%"%s"*}
+export RUN
 
 # check_pane WHAT: the capture's lines are at most 100 columns wide and hold
 # no raw control, bidi or zero-width character
@@ -45,7 +53,7 @@ PY
 start_shell 100 24
 keys clear Enter
 keys "$VT -c '$URI' -d 3600" Enter
-wait_for 'running' || { fail "the console did not start: $(capture | tail -3)"; exit 1; }
+wait_for "$RUN" || { fail "the console did not start: $(capture | tail -3)"; exit 1; }
 settle
 check_pane "VM list"
 for e in 'tab\x09here' 'del\x7fx' 'csi\x9b31mred' 'rtl\u202eevil' 'zw\u200bsp'; do
@@ -53,10 +61,10 @@ for e in 'tab\x09here' 'del\x7fx' 'csi\x9b31mred' 'rtl\u202eevil' 'zw\u200bsp'; 
 done
 # the State column: the same display column on every VM row
 if python3 - "$tmp/pane" <<'PY'
-import sys, unicodedata
+import os, sys, unicodedata
 cols = set()
 for line in open(sys.argv[1], encoding="utf-8").read().split("\n")[2:10]:
-    i = line.find(" running ")
+    i = line.find(" %s " % os.environ["RUN"])
     if i < 0:
         print("no state in: %r" % line); sys.exit(1)
     cols.add(sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line[:i]))
@@ -64,8 +72,8 @@ sys.exit(0 if len(cols) == 1 else 1)
 PY
 then ok "list: the State column lines up on all 8 rows, the CJK name's too"
 else fail "list: columns do not line up"; cat "$tmp/pane"; fi
-capture | grep -q 'aaaaaaaa~ running' && ok "list: the 200-character ASCII name ends in ~" || fail "list: long ASCII name"
-capture | grep -q '测测 *~ running\|测~ running' && ok "list: the 200-character CJK name ends in ~" || fail "list: long CJK name"
+capture | grep -q "aaaaaaaa~ $RUN" && ok "list: the 200-character ASCII name ends in ~" || fail "list: long ASCII name"
+capture | grep -q "测测 *~ $RUN\\|测~ $RUN" && ok "list: the 200-character CJK name ends in ~" || fail "list: long CJK name"
 
 # every VM's detail: an escaped title that fits
 # (sorted by name: aaa…, csi, del, nbsp, rtl, tab, zw, 测…)
@@ -74,7 +82,7 @@ for k in 1 2 3 4 5 6 7 8; do
     check_pane "detail $k"
     want=$(echo "- csi\x9b31mred del\x7fx - rtl\u202eevil tab\x09here zw\u200bsp -" | cut -d' ' -f$k)
     if [ "$want" != - ]; then
-        capture | sed -n 1p | grep -qF "VM $want (" && ok "detail $k: the title shows VM $want" ||
+        capture | sed -n 1p | grep -qF "$TPRE$want$TPOST" && ok "detail $k: the title shows VM $want" ||
             fail "detail $k: title $(capture | sed -n 1p)"
     fi
     keys Escape Down
