@@ -23,19 +23,23 @@ typedef struct sasl_args {
 
 static void sasl_usage(FILE *out)
 {
-    fputs("Usage: virt-tune sasl list   [--sasldb PATH] [--sasl-conf DIR]\n"
-          "       virt-tune sasl add    USER [--realm R] [--password-stdin] [--sasldb PATH] [--sasl-conf DIR]\n"
-          "       virt-tune sasl passwd USER [--realm R] [--password-stdin] [--sasldb PATH] [--sasl-conf DIR]\n"
-          "       virt-tune sasl delete USER [--realm R] [--sasldb PATH] [--sasl-conf DIR]\n"
-          "       virt-tune sasl verify URI USER [--password-stdin] [--sasl-conf DIR]\n"
-          "       virt-tune sasl status [--etc-root DIR]\n"
-          "       virt-tune sasl setup  --transport tls-scram|tcp-gssapi|tcp-digest-md5\n"
-          "                             [--listen-addr ADDR] [--allow-deprecated] [--dry-run]\n"
-          "                             [--yes] [--etc-root DIR] [--unit-dir DIR]\n"
-          "The database is the sasldb_path of DIR/libvirt.conf (default /etc/sasl2), as libvirtd\n"
-          "uses it; the realm defaults to this host's name, as saslpasswd2 and libvirtd use it.\n"
-          "Passwords are read without echo (twice when set), or one line from standard input\n"
-          "with --password-stdin; never from the command line.\n",
+    fputs(_("Usage: virt-tune sasl list   [--sasldb PATH] [--sasl-conf DIR]\n"
+            "       virt-tune sasl add    USER [--realm R] [--password-stdin]\n"
+            "                             [--sasldb PATH] [--sasl-conf DIR]\n"
+            "       virt-tune sasl passwd USER [--realm R] [--password-stdin]\n"
+            "                             [--sasldb PATH] [--sasl-conf DIR]\n"
+            "       virt-tune sasl delete USER [--realm R] [--sasldb PATH]\n"
+            "                             [--sasl-conf DIR]\n"
+            "       virt-tune sasl verify URI USER [--password-stdin] [--sasl-conf DIR]\n"
+            "       virt-tune sasl status [--etc-root DIR]\n"
+            "       virt-tune sasl setup  --transport tls-scram|tcp-gssapi|tcp-digest-md5\n"
+            "                             [--listen-addr ADDR] [--allow-deprecated]\n"
+            "                             [--dry-run] [--yes] [--etc-root DIR]\n"
+            "                             [--unit-dir DIR]\n"), out);
+    fputs(_("The database is the sasldb_path of DIR/libvirt.conf (default /etc/sasl2), as\n"
+            "libvirtd uses it; the realm defaults to this host's name, as saslpasswd2 and\n"
+            "libvirtd use it. Passwords are read without echo (twice when set), or one\n"
+            "line from standard input with --password-stdin; never from the command line.\n"),
           out);
 }
 

@@ -55,57 +55,77 @@ typedef struct options {
     int iterations;            /* --top -n */
 } options;
 
+/* The help, a block per option (or group): each is one message, its
+ * option names and alignment kept in every language, none wider than 80
+ * columns (tests/help.sh). */
+static const char *const usage_blocks[] = {
+    N_("Usage: virt-tune [OPTION]...\n"
+       "       virt-tune sasl COMMAND [OPTION]...\n"
+       "KVM/libvirt tuning console: IOThreads, huge pages, NUMA, sVirt, halt-polling,\n"
+       "kworker mask, THP and libvirt remote access.\n"),
+    "\n",
+    N_("  -c, --connect URI        libvirt connection URI, as with virsh (default:\n"
+       "                           $LIBVIRT_DEFAULT_URI, then libvirt's own default);\n"
+       "                           given more than once: several hosts (the fleet)\n"),
+    N_("      --hosts FILE         the hosts of a fleet, one 'NAME URI' a line\n"),
+    N_("  -r, --readonly           open a read-only connection\n"),
+    N_("      --demo               the built-in demo host (libvirt test driver, no root)\n"),
+    N_("      --report[=FORMAT]    print the whole snapshot and exit; FORMAT is text\n"
+       "                           (default) or json\n"),
+    N_("      --plan FILE          open the console with FILE's changes staged, in the\n"
+       "                           review screen\n"),
+    N_("      --apply FILE         apply a plan file without the console: print each\n"
+       "                           step, ask once, exit 0 only if every step applied\n"),
+    N_("      --dry-run            with --apply: print the steps and XML diffs, change\n"
+       "                           nothing\n"),
+    N_("  -y, --yes                with --apply: do not ask\n"),
+    N_("      --force              with --apply: also apply edits the advisor says\n"
+       "                           introduce a failure (--yes alone refuses them)\n"),
+    N_("      --export-virsh FILE  print the virsh commands equivalent to a plan file\n"),
+    N_("      --revert-last        put back the host knobs and NIC coalescing of the\n"
+       "                           last apply in the apply log (asks once; --dry-run,\n"
+       "                           --yes as --apply)\n"),
+    N_("      --apply-log FILE     append applied changes to FILE (default\n"
+       "                           $XDG_STATE_HOME/virt-tune/apply.log; the demo's\n"
+       "                           is in its private copy)\n"),
+    N_("      --check [--json]     run every best-practice check; exit 0 (nothing above\n"
+       "                           info), 1 (warnings), 2 (failures), 3 (cannot run)\n"),
+    N_("      --format=FORMAT      with --check: text (default), json (as --json) or\n"
+       "                           prometheus (node_exporter's textfile collector)\n"),
+    N_("      --live               with --check: also judge live signals, sampled over\n"
+       "                           -d SECONDS (default 2)\n"),
+    N_("      --top                print live rates per VM every -d SECONDS, as top -b\n"),
+    N_("  -n, --iterations N       with --top: N samples, then exit (default: until\n"
+       "                           interrupted)\n"),
+    N_("      --csv                with --top: CSV (--json: a JSON object per sample)\n"),
+    N_("  -d, --delay SECONDS      refresh every SECONDS in the console (default 2)\n"),
+    N_("      --theme NAME         colour theme: default, mono, high-contrast\n"),
+    N_("      --no-color           no colours (also when NO_COLOR is set)\n"),
+    N_("      --sysfs-root DIR     read host knobs below DIR instead of /sys\n"),
+    N_("      --procfs-root DIR    read processes below DIR instead of /proc\n"),
+    N_("      --etc-root DIR       read configuration below DIR instead of /etc\n"),
+    N_("  -h, --help               show this help and exit\n"),
+    N_("  -V, --version            show the version and exit\n"),
+    "\n",
+    N_("Remote access and SASL users (details: virt-tune sasl --help):\n"),
+    N_("  sasl status              libvirt's remote access as configured, and findings\n"
+       "                           (--etc-root DIR)\n"),
+    N_("  sasl setup --transport T set up T: tls-scram, tcp-gssapi or tcp-digest-md5\n"
+       "                           (--listen-addr ADDR, --allow-deprecated, --dry-run,\n"
+       "                           --yes, --etc-root DIR, --unit-dir DIR)\n"),
+    N_("  sasl list                the SASL users (--sasldb PATH, --sasl-conf DIR)\n"),
+    N_("  sasl add USER            add a SASL user (--realm R, --password-stdin)\n"),
+    N_("  sasl passwd USER         change a SASL user's password\n"),
+    N_("  sasl delete USER         delete a SASL user\n"),
+    N_("  sasl verify URI USER     log in to URI as a client does\n"),
+    "\n",
+    N_("See virt-tune(1).\n"),
+};
+
 static void usage(FILE *out)
 {
-    fputs("Usage: virt-tune [OPTION]...\n"
-          "KVM/libvirt tuning console: IOThreads, huge pages, NUMA, sVirt, halt-polling,\n"
-          "kworker mask, THP and libvirt remote access.\n"
-          "\n"
-          "  -c, --connect URI        libvirt connection URI (default: $LIBVIRT_DEFAULT_URI,\n"
-          "                           then libvirt's own default), as with virsh\n"
-          "                           given more than once: several hosts (the fleet)\n"
-          "      --hosts FILE         the hosts of a fleet, one 'NAME URI' a line\n"
-          "  -r, --readonly           open a read-only connection\n"
-          "      --demo               the built-in demo host (libvirt test driver, no root)\n"
-          "      --report[=FORMAT]    print the whole snapshot and exit; FORMAT is text\n"
-          "                           (default) or json\n"
-          "      --plan FILE          open the console with FILE's changes staged, in the\n"
-          "                           review screen\n"
-          "      --apply FILE         apply a plan file without the console: print each\n"
-          "                           step, ask once, exit 0 only if every step applied\n"
-          "      --dry-run            with --apply: print the steps and XML diffs, change\n"
-          "                           nothing\n"
-          "  -y, --yes                with --apply: do not ask\n"
-          "      --force              with --apply: also apply edits the advisor says\n"
-          "                           introduce a failure (--yes alone refuses them)\n"
-          "      --export-virsh FILE  print the virsh commands equivalent to a plan file\n"
-          "      --revert-last        put back the host knobs and NIC coalescing of the\n"
-          "                           last apply in the apply log (asks once; --dry-run,\n"
-          "                           --yes as --apply)\n"
-          "      --apply-log FILE     append applied changes to FILE (default\n"
-          "                           $XDG_STATE_HOME/virt-tune/apply.log; the demo's\n"
-          "                           is in its private copy)\n"
-          "      --check [--json]     run every best-practice check and exit 0 (nothing above\n"
-          "                           info), 1 (warnings) or 2 (failures); 3 when it cannot run\n"
-          "      --format=FORMAT      with --check: text (default), json (as --json) or\n"
-          "                           prometheus (node_exporter's textfile collector)\n"
-          "      --live               with --check: also judge live signals, sampled over\n"
-          "                           -d SECONDS (default 2)\n"
-          "      --top                print live rates per VM every -d SECONDS, as top -b\n"
-          "  -n, --iterations N       with --top: N samples, then exit (default: until\n"
-          "                           interrupted)\n"
-          "      --csv                with --top: CSV (--json: a JSON object per sample)\n"
-          "  -d, --delay SECONDS      refresh every SECONDS in the console (default 2)\n"
-          "      --theme NAME         colour theme: default, mono, high-contrast\n"
-          "      --no-color           no colours (also when NO_COLOR is set)\n"
-          "      --sysfs-root DIR     read host knobs below DIR instead of /sys\n"
-          "      --procfs-root DIR    read processes below DIR instead of /proc\n"
-          "      --etc-root DIR       read configuration below DIR instead of /etc\n"
-          "  -h, --help               show this help and exit\n"
-          "  -V, --version            show the version and exit\n"
-          "\n"
-          "See virt-tune(1).\n",
-          out);
+    for (size_t i = 0; i < sizeof(usage_blocks) / sizeof(usage_blocks[0]); i++)
+        fputs(usage_blocks[i][0] == '\n' ? usage_blocks[i] : _(usage_blocks[i]), out);
 }
 
 /* The hosts: the command line's, else the config file's; one host is
@@ -386,10 +406,10 @@ static int run_fleet(const options *o, const vt_conn_opts *co, bool demo)
 
 static volatile sig_atomic_t stop_flag;
 
+/* the signal that ends the console: its number */
 static void on_signal(int sig)
 {
-    (void)sig;
-    stop_flag = 1;
+    stop_flag = sig;
 }
 
 /* The console ends on these and restores the terminal on its way out; no
@@ -404,6 +424,23 @@ static void catch_signals(void)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+}
+
+/* A signal of `sigs` (blocked) that came while a batch mode ran, after
+ * its clean-up: taken, and the exit status is 128 + its number (130 for
+ * Ctrl-C), as a shell reports it; else rc. */
+static int pending_signal(const sigset_t *sigs, int rc)
+{
+    static const struct timespec now = { 0, 0 };
+    sigset_t pend;
+    int sig = 0;
+
+    if (sigpending(&pend) < 0)
+        return rc;
+    for (int s = 1; s < NSIG && !sig; s++)
+        if (sigismember(sigs, s) == 1 && sigismember(&pend, s) == 1)
+            sig = sigtimedwait(sigs, NULL, &now);
+    return sig > 0 ? 128 + sig : rc;
 }
 
 /* An open the daemon does not answer (stopped, hung) is given up after
@@ -441,7 +478,8 @@ static int run_console(const options *o, const vt_conn_opts *co, const vt_demo *
     sigprocmask(SIG_SETMASK, old, &now);
     rc = vt_app_run(&ao, &stop_flag);
     sigprocmask(SIG_SETMASK, &now, NULL);
-    return rc;
+    /* ended by a signal: 128 + its number, as a shell reports it */
+    return stop_flag ? 128 + stop_flag : rc;
 }
 
 int main(int argc, char **argv)
@@ -549,6 +587,7 @@ cleanup:
     vt_conn_free(c);
     vt_demo_free(demo);
     vt_hostlist_clear(&o.hosts);
+    rc = pending_signal(&block, rc);
     sigprocmask(SIG_SETMASK, &old, NULL);
     return rc;
 }
