@@ -151,27 +151,27 @@ int vt_cli_password(bool from_stdin, bool twice, char *pass)
     if (from_stdin) {
         n = read_line(STDIN_FILENO, pass, VT_CLI_PASS_MAX);
         if (n <= 0) {
-            fputs("virt-tune: no password on standard input\n", stderr);
+            fputs(_("virt-tune: no password on standard input\n"), stderr);
             return -1;
         }
         return (int)n;
     }
-    n = ask_password("Password: ", pass, VT_CLI_PASS_MAX);
+    n = ask_password(_("Password: "), pass, VT_CLI_PASS_MAX);
     if (n < 0) {
-        fputs("virt-tune: no terminal to ask the password on: use --password-stdin\n", stderr);
+        fputs(_("virt-tune: no terminal to ask the password on: use --password-stdin\n"), stderr);
         return -1;
     }
     if (n == 0) {
-        fputs("virt-tune: an empty password is not set\n", stderr);
+        fputs(_("virt-tune: an empty password is not set\n"), stderr);
         return -1;
     }
     if (!twice)
         return (int)n;
     again = vt_calloc(1, VT_CLI_PASS_MAX);
     mlock(again, VT_CLI_PASS_MAX);
-    m = ask_password("Again (for verification): ", again, VT_CLI_PASS_MAX);
+    m = ask_password(_("Again (for verification): "), again, VT_CLI_PASS_MAX);
     if (m != n || memcmp(pass, again, (size_t)n) != 0) {
-        fputs("virt-tune: the passwords differ; nothing was changed\n", stderr);
+        fputs(_("virt-tune: the passwords differ; nothing was changed\n"), stderr);
         vt_wipe(again, VT_CLI_PASS_MAX);
         free(again);
         return -1;

@@ -34,7 +34,7 @@ int vt_cli_report(vt_conn *c, bool json)
         free(out);
     }
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "virt-tune: cannot write the report: %s\n", strerror(errno));
+        fprintf(stderr, _("virt-tune: cannot write the report: %s\n"), strerror(errno));
         return 1;
     }
     return 0;

@@ -26,6 +26,24 @@ for lang in C zh_CN.UTF-8; do
         fi
     done
 done
+# ---- in Chinese: translated, the option names as they are, lined up
+if locale -a 2>/dev/null | grep -qi '^zh_CN\.utf-\?8$'; then
+    LANG=zh_CN.UTF-8 LC_ALL=zh_CN.UTF-8 "$VT" --help > "$tmp/zh" 2>&1
+    LANG=C LC_ALL=C "$VT" --help > "$tmp/en" 2>&1
+    # the option column of each line that starts an option: the same in both
+    grep -E '^  (-[a-zA-Z], |    )--[a-z]' "$tmp/en" | cut -c1-27 > "$tmp/en.opts"
+    grep -E '^  (-[a-zA-Z], |    )--[a-z]' "$tmp/zh" | cut -c1-27 > "$tmp/zh.opts"
+    if cmp -s "$tmp/zh" "$tmp/en"; then
+        fail "--help under zh_CN.UTF-8 is the English one"
+    elif cmp -s "$tmp/en.opts" "$tmp/zh.opts"; then
+        ok "--help in Chinese: $(wc -l < "$tmp/zh.opts") option lines, names and column kept"
+    else
+        fail "--help in Chinese: option column differs: $(diff "$tmp/en.opts" "$tmp/zh.opts" | head -4 | tr '\n' '|')"
+    fi
+else
+    echo "skip: no zh_CN.UTF-8 locale"
+fi
+
 # ---- the man page's long options, each in --help ("--validate" is virsh
 # define's, "--listen" libvirtd's: named in the text, not ours)
 "$VT" --help > "$tmp/help" || fail "--help exited $?"

@@ -142,16 +142,21 @@ static int fleet_args(options *o)
     if (o->hosts.n == 1)
         o->uri = o->hosts.v[0].uri;
     if (o->hosts.n > 1 && o->mode == MODE_CONSOLE && o->plan) {
-        fputs("virt-tune: --plan takes one host (-c URI)\n", stderr);
+        fputs(_("virt-tune: --plan takes one host (-c URI)\n"), stderr);
         return -1;
     }
     if (o->hosts.n > 1 && o->mode != MODE_CONSOLE && o->mode != MODE_CHECK &&
         o->mode != MODE_REPORT_TEXT && o->mode != MODE_REPORT_JSON) {
-        fprintf(stderr, "virt-tune: %s takes one host, and %zu are given%s; name one with -c URI "
-                "(a plan for several hosts: contrib/ansible/virt-tune-apply.yml)\n",
-                o->mode == MODE_TOP ? "--top" : o->mode == MODE_REVERT ? "--revert-last"
-                : o->mode == MODE_EXPORT_VIRSH ? "--export-virsh" : "--apply", o->hosts.n,
-                o->hosts_given ? "" : " (the config file's host lines)");
+        const char *opt = o->mode == MODE_TOP ? "--top" : o->mode == MODE_REVERT ? "--revert-last"
+                          : o->mode == MODE_EXPORT_VIRSH ? "--export-virsh" : "--apply";
+        if (o->hosts_given)
+            fprintf(stderr, _("virt-tune: %s takes one host, and %zu are given; name one with -c URI "
+                              "(a plan for several hosts: contrib/ansible/virt-tune-apply.yml)\n"),
+                    opt, o->hosts.n);
+        else
+            fprintf(stderr, _("virt-tune: %s takes one host, and %zu are given (the config file's "
+                              "host lines); name one with -c URI (a plan for several hosts: "
+                              "contrib/ansible/virt-tune-apply.yml)\n"), opt, o->hosts.n);
         return -1;
     }
     return 0;
@@ -230,7 +235,7 @@ static int parse_args(int argc, char **argv, options *o)
             } else if (strcmp(optarg, "json") == 0) {
                 o->mode = MODE_REPORT_JSON;
             } else {
-                fprintf(stderr, "virt-tune: unknown report format '%s' (use text or json)\n", optarg);
+                fprintf(stderr, _("virt-tune: unknown report format '%s' (use text or json)\n"), optarg);
                 return -1;
             }
             break;
@@ -239,7 +244,7 @@ static int parse_args(int argc, char **argv, options *o)
             char *end;
             double secs = strtod(optarg, &end);
             if (*end || !(secs >= 0.1 && secs <= 3600)) {
-                fprintf(stderr, "virt-tune: -d takes seconds between 0.1 and 3600, not '%s'\n", optarg);
+                fprintf(stderr, _("virt-tune: -d takes seconds between 0.1 and 3600, not '%s'\n"), optarg);
                 return -1;
             }
             o->refresh_ms = (int)(secs * 1000);
@@ -250,8 +255,8 @@ static int parse_args(int argc, char **argv, options *o)
             char *end;
             long n = strtol(optarg, &end, 10);
             if (*end || end == optarg || n < 1 || n > 1000000) {
-                fprintf(stderr, "virt-tune: -n takes a count of samples from 1 to 1000000, not "
-                        "'%s'\n", optarg);
+                fprintf(stderr, _("virt-tune: -n takes a count of samples from 1 to 1000000, not "
+                                  "'%s'\n"), optarg);
                 return -1;
             }
             o->iterations = (int)n;
@@ -282,19 +287,19 @@ static int parse_args(int argc, char **argv, options *o)
             } else if (strcmp(optarg, "prometheus") == 0) {
                 o->format = VT_CLI_FORMAT_PROMETHEUS;
             } else {
-                fprintf(stderr, "virt-tune: unknown format '%s' (use text, json or prometheus)\n", optarg);
+                fprintf(stderr, _("virt-tune: unknown format '%s' (use text, json or prometheus)\n"), optarg);
                 return -1;
             }
             break;
         case 'h': usage(stdout); exit(0);
         case 'V': printf("virt-tune %s\n", PACKAGE_VERSION); exit(0);
         default:
-            fputs("Try 'virt-tune --help'.\n", stderr);
+            fputs(_("Try 'virt-tune --help'.\n"), stderr);
             return -1;
         }
     }
     if (optind < argc) {
-        fprintf(stderr, "virt-tune: unexpected argument '%s'\nTry 'virt-tune --help'.\n", argv[optind]);
+        fprintf(stderr, _("virt-tune: unexpected argument '%s'\nTry 'virt-tune --help'.\n"), argv[optind]);
         return -1;
     }
     return check_args(o, nplan);
@@ -304,47 +309,47 @@ static int parse_args(int argc, char **argv, options *o)
 static int check_args(options *o, int nplan)
 {
     if (o->json && o->mode != MODE_CHECK && o->mode != MODE_TOP) {
-        fputs("virt-tune: --json goes with --check or --top (for the report: --report=json)\n",
+        fputs(_("virt-tune: --json goes with --check or --top (for the report: --report=json)\n"),
               stderr);
         return -1;
     }
     if (o->format >= 0 && o->mode != MODE_CHECK) {
-        fputs("virt-tune: --format goes with --check (for the report: --report=json)\n", stderr);
+        fputs(_("virt-tune: --format goes with --check (for the report: --report=json)\n"), stderr);
         return -1;
     }
     if (o->format >= 0 && o->json && o->format != VT_CLI_FORMAT_JSON) {
-        fputs("virt-tune: --json and --format exclude each other\n", stderr);
+        fputs(_("virt-tune: --json and --format exclude each other\n"), stderr);
         return -1;
     }
     if (o->json && o->mode == MODE_CHECK)
         o->format = VT_CLI_FORMAT_JSON;
     if (o->csv && o->mode != MODE_TOP) {
-        fputs("virt-tune: --csv goes with --top\n", stderr);
+        fputs(_("virt-tune: --csv goes with --top\n"), stderr);
         return -1;
     }
     if (o->csv && o->json) {
-        fputs("virt-tune: --csv and --json exclude each other\n", stderr);
+        fputs(_("virt-tune: --csv and --json exclude each other\n"), stderr);
         return -1;
     }
     if (o->iterations && o->mode != MODE_TOP) {
-        fputs("virt-tune: -n goes with --top\n", stderr);
+        fputs(_("virt-tune: -n goes with --top\n"), stderr);
         return -1;
     }
     if (o->live && o->mode != MODE_CHECK) {
-        fputs("virt-tune: --live goes with --check (the console's live view is key T)\n", stderr);
+        fputs(_("virt-tune: --live goes with --check (the console's live view is key T)\n"), stderr);
         return -1;
     }
     if (nplan > 1 || (nplan && (o->mode == MODE_CHECK || o->mode == MODE_TOP))) {
-        fputs("virt-tune: --plan, --apply, --export-virsh and --revert-last exclude each other\n",
+        fputs(_("virt-tune: --plan, --apply, --export-virsh and --revert-last exclude each other\n"),
               stderr);
         return -1;
     }
     if ((o->dry_run || o->yes || o->force) && o->mode != MODE_APPLY && o->mode != MODE_REVERT) {
-        fputs("virt-tune: --dry-run, --yes and --force go with --apply FILE or --revert-last\n", stderr);
+        fputs(_("virt-tune: --dry-run, --yes and --force go with --apply FILE or --revert-last\n"), stderr);
         return -1;
     }
     if (o->demo && o->hosts_given) {
-        fputs("virt-tune: --demo and --connect (or --hosts) exclude each other\n", stderr);
+        fputs(_("virt-tune: --demo and --connect (or --hosts) exclude each other\n"), stderr);
         return -1;
     }
     return fleet_args(o);
@@ -458,12 +463,12 @@ static int run_console(const options *o, const vt_conn_opts *co, const vt_demo *
     int rc;
 
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-        fputs("virt-tune: the console needs a terminal; use --report for batch output\n", stderr);
+        fputs(_("virt-tune: the console needs a terminal; use --report for batch output\n"), stderr);
         return 1;
     }
     ao.conn_opts = co;
     ao.hosts = &o->hosts;
-    ao.uri_label = demo ? "demo host (test driver)" : NULL;
+    ao.uri_label = demo ? _("demo host (test driver)") : NULL;
     ao.refresh_ms = o->refresh_ms;
     ao.theme = o->theme;
     ao.color = o->color;
@@ -532,7 +537,7 @@ int main(int argc, char **argv)
     }
     co.readonly = o.readonly;
     if (co.procfs_root && access(co.procfs_root, R_OK | X_OK) != 0) {
-        fprintf(stderr, "virt-tune: cannot read procfs root %s: %s\n", co.procfs_root, strerror(errno));
+        fprintf(stderr, _("virt-tune: cannot read procfs root %s: %s\n"), co.procfs_root, strerror(errno));
         goto cleanup;
     }
     /* The event loop runs before connecting: it carries the domain events
