@@ -80,15 +80,18 @@ if env --default-signal=INT true 2>/dev/null; then
     rc=$?
     [ $rc = 130 ] && [ -z "$(ls -A "$tmp/t")" ] && ok "--top: SIGINT exits 130, the demo's copy removed" ||
         fail "--top after SIGINT: exit $rc, left in TMPDIR: $(ls -A "$tmp/t")"
-    # --check --live: a signal while the window is sampled ends it 130 too
-    TMPDIR=$tmp/t env --default-signal=INT "$VT" --demo --check --live -d 2 > "$tmp/chk" 2>&1 &
+    # --check --live: a signal while the window is sampled ends it at once, 130 too
+    t0=$(date +%s)
+    TMPDIR=$tmp/t env --default-signal=INT "$VT" --demo --check --live -d 60 > "$tmp/chk" 2>&1 &
     pid=$!
     sleep 1
     kill -INT $pid
     wait $pid
     rc=$?
-    [ $rc = 130 ] && [ -z "$(ls -A "$tmp/t")" ] && ok "--check --live: SIGINT exits 130, the demo's copy removed" ||
-        fail "--check --live after SIGINT: exit $rc, left in TMPDIR: $(ls -A "$tmp/t")"
+    t=$(($(date +%s) - t0))
+    [ $rc = 130 ] && [ "$t" -lt 20 ] && [ -z "$(ls -A "$tmp/t")" ] &&
+        ok "--check --live -d 60: SIGINT ends it in ${t}s, exit 130, the demo's copy removed" ||
+        fail "--check --live after SIGINT: exit $rc after ${t}s, left in TMPDIR: $(ls -A "$tmp/t")"
 else
     echo "skip: env --default-signal (coreutils 8.31) missing: no SIGINT for a background job"
 fi
