@@ -113,6 +113,33 @@ if command -v tmux >/dev/null 2>&1; then
         ok "console: Ctrl-C exits 130, the demo's copy removed" ||
         fail "console after Ctrl-C: $(cat "$tmp/rc" 2>/dev/null), left in TMPDIR: $(ls -A "$tmp/t")"
     tmux -L "$S" kill-server 2>/dev/null
+    # a password asked without echo: Ctrl-C puts the echo back, then ends it.
+    # The parent stays to look (SIGINT ignored, the default back in the child):
+    # a shell would die with it, bash's readline would restore the echo itself.
+    if command -v python3 >/dev/null 2>&1; then
+        cat > "$tmp/wrap.py" <<'PY'
+import signal, subprocess, sys
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+p = subprocess.Popen(sys.argv[2:], preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+p.wait()
+st = subprocess.run(["stty", "-a"], capture_output=True, text=True).stdout
+rc = 128 - p.returncode if p.returncode < 0 else p.returncode
+open(sys.argv[1], "w").write("rc=%d echo %s\n" % (rc, "off" if " -echo " in st else "on"))
+PY
+        tmux -L "$S" new-session -d -s p -x 100 -y 24 \
+            "python3 '$tmp/wrap.py' '$tmp/prc' '$VT' sasl add bob --sasldb '$tmp/x.db' --sasl-conf '$tmp'; sleep 30"
+        i=0
+        while [ $i -lt 50 ] && ! tmux -L "$S" capture-pane -p -t p | grep -q 'Password:'; do
+            sleep 0.1; i=$((i + 1))
+        done
+        tmux -L "$S" send-keys -t p C-c
+        i=0
+        while [ $i -lt 50 ] && [ ! -s "$tmp/prc" ]; do sleep 0.1; i=$((i + 1)); done
+        [ "$(cat "$tmp/prc" 2>/dev/null)" = "rc=130 echo on" ] &&
+            ok "password prompt: Ctrl-C ends it (130) with the echo back on" ||
+            fail "password prompt after Ctrl-C: $(cat "$tmp/prc" 2>/dev/null)"
+        tmux -L "$S" kill-server 2>/dev/null
+    fi
 else
     echo "skip: tmux missing: the console's Ctrl-C not tried"
 fi
