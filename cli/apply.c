@@ -85,8 +85,8 @@ int vt_cli_apply(vt_conn *c, const vt_cli_plan_opts *o)
         goto cleanup;
     }
     text = vt_apply_describe(&ap, o->dry_run);
-    printf(_("Plan %s on %s:\n%s"), o->mode == VT_CLI_PLAN_REVERT ? _("(revert of the last apply)") : o->plan,
-           c->uri, text);
+    printf(_("Plan %s on %s:\n%s"),
+           o->mode == VT_CLI_PLAN_REVERT ? _("(revert of the last apply)") : o->plan, c->uri, text);
     if (o->dry_run) {
         if (ap.judged.new_failures)
             puts(_("Applying these edits would need --force (or a second answer): they introduce a "

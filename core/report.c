@@ -558,12 +558,19 @@ static int text_width(const char *s)
 #define LABEL_COLS 24
 
 /* indent blanks, the label padded to LABEL_COLS - (indent - 2) display
- * columns (a translated one lines up as the English), a blank */
-static void label_at(vt_buf *b, int indent, const char *k)
+ * columns: a translated one lines up as the English */
+static void label_pad(vt_buf *b, int indent, const char *k)
 {
     int cols = LABEL_COLS - (indent - 2), w = text_width(k);
 
-    vt_buf_addf(b, "%*s%s%*s ", indent, "", k, w < cols ? cols - w : 0, "");
+    vt_buf_addf(b, "%*s%s%*s", indent, "", k, w < cols ? cols - w : 0, "");
+}
+
+/* the same and a blank: the value follows */
+static void label_at(vt_buf *b, int indent, const char *k)
+{
+    label_pad(b, indent, k);
+    vt_buf_add(b, " ");
 }
 
 static void label(vt_buf *b, const char *k)
@@ -641,8 +648,8 @@ static void remote_text(vt_buf *b, const vt_conn *c)
     vt_buf_add(b, "\n");
     label_at(b, 4, _("database"));
     if (s.sasldb_present && s.users >= 0)
-        vt_buf_addf(b, P_("mode %04o, %ld user\n", "mode %04o, %ld users\n", (unsigned long)s.users),
-                    s.sasldb_mode, s.users);
+        vt_buf_addf(b, P_("mode %04o, %ld user\n", "mode %04o, %ld users\n",
+                          (unsigned long)s.users), s.sasldb_mode, s.users);
     else if (s.sasldb_present)
         vt_buf_addf(b, _("mode %04o, users cannot be listed\n"), s.sasldb_mode);
     else
@@ -669,10 +676,14 @@ static void host_text(vt_buf *b, const vt_conn *c)
         int sec = vt_uri_transport_secure(c->uri, c->encrypted);
         label(b, _("transport"));
         vt_buf_addf(b, "%s (%s)\n", vt_uri_transport(c->uri),
-                    sec > 0 ? _("encrypted or local") : sec == 0 ? _("not encrypted") : _("encryption unknown"));
+                    sec > 0    ? _("encrypted or local")
+                    : sec == 0 ? _("not encrypted")
+                               : _("encryption unknown"));
     }
-    kv(b, _("access"), c->readonly_fallback ? _("read-only (no permission to manage: inspection only)") :
-                       c->readonly ? _("read-only") : _("read-write"));
+    kv(b, _("access"),
+       c->readonly_fallback ? _("read-only (no permission to manage: inspection only)")
+       : c->readonly        ? _("read-only")
+                            : _("read-write"));
     label(b, _("cpus"));
     vt_buf_addf(b, _("%u CPUs (online %s), %u node(s) (topology from %s)\n"),
                 h->ncpus, h->online_cpus ? h->online_cpus : "-", (unsigned)h->nnodes,
@@ -709,7 +720,8 @@ static void host_text(vt_buf *b, const vt_conn *c)
         vt_fact_pagesize(p->size_kib, sz, sizeof(sz));
         snprintf(lb, sizeof(lb), _("hugepages %s"), sz);
         label(b, lb);
-        vt_buf_addf(b, "nr %llu free %llu surplus %llu resv %llu\n", p->nr, p->free, p->surplus, p->resv);
+        vt_buf_addf(b, "nr %llu free %llu surplus %llu resv %llu\n", p->nr, p->free, p->surplus,
+                    p->resv);
         for (j = 0; j < p->nnodes; j++) {
             label(b, "");
             vt_buf_addf(b, _("node %d: nr %llu free %llu surplus %llu\n"), p->nodes[j].node,
@@ -751,7 +763,9 @@ static void host_text(vt_buf *b, const vt_conn *c)
         char *src = vt_qemu_conf_sandbox_source(&c->qemu_conf);
         label(b, _("QEMU sandbox"));
         vt_buf_addf(b, "%s (%s)\n",
-                    c->qemu_conf.seccomp_sandbox < 0 ? _("unknown") : c->qemu_conf.seccomp_sandbox ? _("on") : _("off"),
+                    c->qemu_conf.seccomp_sandbox < 0 ? _("unknown")
+                    : c->qemu_conf.seccomp_sandbox   ? _("on")
+                                                     : _("off"),
                     src);
         free(src);
     }
@@ -798,8 +812,7 @@ static void domain_text(vt_buf *b, const vt_conn *c, const vt_domain *d)
     vt_fact_mem(def->memory_kib, buf, sizeof(buf));
     kv(b, _("memory"), buf);
     if (def->nvcpupins) {
-        vt_buf_addf(b, "  %s", _("vcpu pins"));
-        vt_buf_addf(b, "%*s", text_width(_("vcpu pins")) < LABEL_COLS ? LABEL_COLS - text_width(_("vcpu pins")) : 0, "");
+        label_pad(b, 2, _("vcpu pins"));
         for (i = 0; i < def->nvcpupins; i++)
             vt_buf_addf(b, " %u:%s", def->vcpupins[i].id, def->vcpupins[i].cpuset ? def->vcpupins[i].cpuset : "-");
         vt_buf_add(b, "\n");
@@ -821,8 +834,7 @@ static void domain_text(vt_buf *b, const vt_conn *c, const vt_domain *d)
         vt_buf_add(b, "\n");
     }
     if (def->hugepages) {
-        vt_buf_addf(b, "  %s", _("hugepages"));
-        vt_buf_addf(b, "%*s", text_width(_("hugepages")) < LABEL_COLS ? LABEL_COLS - text_width(_("hugepages")) : 0, "");
+        label_pad(b, 2, _("hugepages"));
         if (!def->nhugepage_sizes) {
             vt_fact_hugepages(def, buf, sizeof(buf));
             vt_buf_addf(b, " %s", buf);
@@ -846,9 +858,7 @@ static void domain_text(vt_buf *b, const vt_conn *c, const vt_domain *d)
                     (def->numatune->placement ? def->numatune->placement : "-"));
     }
     if (d->spread_present) {
-        vt_buf_addf(b, "  %s", _("memory per node"));
-        vt_buf_addf(b, "%*s", text_width(_("memory per node")) < LABEL_COLS ?
-                    LABEL_COLS - text_width(_("memory per node")) : 0, "");
+        label_pad(b, 2, _("memory per node"));
         for (i = 0; i < (size_t)d->spread_nnodes; i++) {
             vt_fact_mem(d->spread_kib[i], buf, sizeof(buf));
             vt_buf_add(b, i ? ", " : " ");
@@ -929,7 +939,8 @@ static void domain_text(vt_buf *b, const vt_conn *c, const vt_domain *d)
     }
     if (d->haltpoll_present) {
         label(b, "haltpoll");
-        vt_buf_addf(b, _("success %llu ns, fail %llu ns\n"), d->haltpoll_success_ns, d->haltpoll_fail_ns);
+        vt_buf_addf(b, _("success %llu ns, fail %llu ns\n"), d->haltpoll_success_ns,
+                    d->haltpoll_fail_ns);
     }
 }
 
@@ -940,7 +951,8 @@ char *vt_report_text(const vt_conn *c)
     size_t i;
 
     host_text(&b, c);
-    vt_buf_addf(&b, P_("\n%zu domain(s)\n", "\n%zu domain(s)\n", (unsigned long)c->ndoms), c->ndoms);
+    vt_buf_addf(&b, P_("\n%zu domain(s)\n", "\n%zu domain(s)\n", (unsigned long)c->ndoms),
+                c->ndoms);
     for (i = 0; i < c->ndoms; i++)
         domain_text(&b, c, v[i]);
     return vt_buf_steal(&b);
