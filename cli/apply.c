@@ -19,7 +19,7 @@ static char *read_plan(const char *path)
     char *text = vt_read_file(path, 1 << 20, &err);
 
     if (!text)
-        fprintf(stderr, "virt-tune: cannot read the plan %s: %s\n", path, err.msg);
+        fprintf(stderr, _("virt-tune: cannot read the plan %s: %s\n"), path, err.msg);
     return text;
 }
 
@@ -50,7 +50,7 @@ static int load_plan(vt_conn *c, const vt_cli_plan_opts *o, vt_changeset *cs, vt
         return 1;
     }
     if (vt_apply_prepare(c, cs, NULL, ap, &err) < 0) {
-        fprintf(stderr, "virt-tune: %s: %s; nothing was applied\n", path, err.msg);
+        fprintf(stderr, _("virt-tune: %s: %s; nothing was applied\n"), path, err.msg);
         free(reverts);
         return 2;
     }
@@ -85,13 +85,13 @@ int vt_cli_apply(vt_conn *c, const vt_cli_plan_opts *o)
         goto cleanup;
     }
     text = vt_apply_describe(&ap, o->dry_run);
-    printf("Plan %s on %s:\n%s", o->mode == VT_CLI_PLAN_REVERT ? "(revert of the last apply)" : o->plan,
-           c->uri, text);
+    printf(_("Plan %s on %s:\n%s"),
+           o->mode == VT_CLI_PLAN_REVERT ? _("(revert of the last apply)") : o->plan, c->uri, text);
     if (o->dry_run) {
         if (ap.judged.new_failures)
-            puts("Applying these edits would need --force (or a second answer): they introduce a "
-                 "failure.");
-        puts("Dry run: nothing was changed.");
+            puts(_("Applying these edits would need --force (or a second answer): they introduce a "
+                   "failure."));
+        puts(_("Dry run: nothing was changed."));
         rc = 0;
         goto cleanup;
     }
@@ -102,9 +102,13 @@ int vt_cli_apply(vt_conn *c, const vt_cli_plan_opts *o)
     /* the advisor's word: a failure the edits would bring needs --force
        (with --yes) or a second, explicit answer */
     if (ap.judged.new_failures && o->yes && !o->force) {
-        fprintf(stderr, "virt-tune: the advisor says these edits introduce %zu failure%s (the "
-                "'introduces: failure' lines above); add --force to apply them anyway; nothing "
-                "was applied\n", ap.judged.new_failures, ap.judged.new_failures == 1 ? "" : "s");
+        fprintf(stderr, P_("virt-tune: the advisor says these edits introduce %zu failure (the "
+                           "'introduces: failure' lines above); add --force to apply them anyway; "
+                           "nothing was applied\n",
+                           "virt-tune: the advisor says these edits introduce %zu failures (the "
+                           "'introduces: failure' lines above); add --force to apply them anyway; "
+                           "nothing was applied\n", (unsigned long)ap.judged.new_failures),
+                ap.judged.new_failures);
         rc = 2;
         goto cleanup;
     }
@@ -112,35 +116,37 @@ int vt_cli_apply(vt_conn *c, const vt_cli_plan_opts *o)
         char *q, *effects;
         bool ok;
         if (!isatty(STDIN_FILENO)) {
-            fputs("virt-tune: standard input is not a terminal: add --yes to apply without "
-                  "asking; nothing was applied\n", stderr);
+            fputs(_("virt-tune: standard input is not a terminal: add --yes to apply without "
+                    "asking; nothing was applied\n"), stderr);
             goto cleanup;
         }
         effects = vt_applyplan_effect_summary(&ap, "; ");
-        q = vt_asprintf("Apply %zu step%s to %s (%s)?", ap.nsteps, ap.nsteps == 1 ? "" : "s", c->uri,
-                        effects);
+        q = vt_asprintf(P_("Apply %zu step to %s (%s)?", "Apply %zu steps to %s (%s)?",
+                           (unsigned long)ap.nsteps), ap.nsteps, c->uri, effects);
         ok = vt_cli_confirm(q);
         free(effects);
         free(q);
         if (ok && ap.judged.new_failures && !o->force) {
-            q = vt_asprintf("The advisor says these edits introduce %zu failure%s. Apply them anyway?",
-                            ap.judged.new_failures, ap.judged.new_failures == 1 ? "" : "s");
+            q = vt_asprintf(P_("The advisor says these edits introduce %zu failure. Apply them anyway?",
+                               "The advisor says these edits introduce %zu failures. Apply them anyway?",
+                               (unsigned long)ap.judged.new_failures), ap.judged.new_failures);
             ok = vt_cli_confirm(q);
             free(q);
         }
         if (!ok) {
-            puts("Not applied.");
+            puts(_("Not applied."));
             goto cleanup;
         }
     }
-    puts("Applying:");
+    puts(_("Applying:"));
     if (vt_apply_run(c, &ap, o->log_path, print_progress, NULL, &err) < 0) {
         char *out = vt_apply_outcome(&ap);
         fprintf(stderr, "virt-tune: %s\n", err.msg);
-        printf("Stopped. Each step now:\n%s", out);
+        printf(_("Stopped. Each step now:\n%s"), out);
         free(out);
         goto cleanup;
     }
+    /* not translated: contrib/ansible's role reads this line */
     printf("Applied %zu step%s; logged to %s\n", ap.nsteps, ap.nsteps == 1 ? "" : "s",
            o->log_path ? o->log_path : vt_apply_log_path());
     rc = 0;

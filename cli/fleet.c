@@ -238,11 +238,11 @@ static void print_all(const vt_cli_fleet_opts *o, host_job **jobs)
     } else {
         for (size_t i = 0; i < hl->n; i++) {
             printf("%s== %s (%s) ==\n", i ? "\n" : "", hl->v[i].name,
-                   hl->v[i].uri ? hl->v[i].uri : "the default URI");
+                   hl->v[i].uri ? hl->v[i].uri : _("the default URI"));
             if (jobs[i]->ok)
                 fputs(jobs[i]->text, stdout);
             else
-                printf("error: %s\n", jobs[i]->err);
+                printf(_("error: %s\n"), jobs[i]->err);
         }
     }
 }
@@ -273,7 +273,7 @@ int vt_cli_fleet(const vt_cli_fleet_opts *o)
     if (!o->report && !judged)
         rc = 3;   /* no host could be judged: the checks did not run */
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "virt-tune: cannot write the output: %s\n", strerror(errno));
+        fprintf(stderr, _("virt-tune: cannot write the output: %s\n"), strerror(errno));
         rc = o->report ? 1 : 3;
     }
     for (size_t i = 0; i < n; i++)

@@ -9,7 +9,27 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <wchar.h>
+
 #include "core/remote.h"
+
+/* "  LABEL" padded to 12 display columns and a blank: the config keys
+ * stay as they are, a translated label lines up by its width */
+static void label(const char *k)
+{
+    size_t n = mbstowcs(NULL, k, 0);
+    int w = -1;
+
+    if (n != (size_t)-1) {
+        wchar_t *ws = vt_calloc(n + 1, sizeof(*ws));
+        mbstowcs(ws, k, n + 1);
+        w = wcswidth(ws, n);
+        free(ws);
+    }
+    if (w < 0)
+        w = (int)strlen(k);
+    printf("  %s%*s ", k, w < 12 ? 12 - w : 0, "");
+}
 
 int vt_cli_remote_status(const char *etc_root)
 {
@@ -21,27 +41,29 @@ int vt_cli_remote_status(const char *etc_root)
     vt_remote_status_read(&s, etc_root);
     lc = s.virtproxyd_conf_path ? &s.virtproxyd : &s.ra.libvirtd;
     printf("%s%s\n", s.virtproxyd_conf_path ? s.virtproxyd_conf_path : s.ra.libvirtd_conf_path,
-           s.ra.libvirtd_why && !s.virtproxyd_conf_path ? " (not readable)" : "");
+           s.ra.libvirtd_why && !s.virtproxyd_conf_path ? _(" (not readable)") : "");
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
         const char *v = vt_conf_get(lc, keys[i]);
-        printf("  %-12s %s\n", keys[i], v ? v : "(default)");
+        printf("  %-12s %s\n", keys[i], v ? v : _("(default)"));
     }
-    printf("%s%s\n", s.ra.sasl_conf_path, s.ra.sasl_why ? " (not present)" : "");
+    printf("%s%s\n", s.ra.sasl_conf_path, s.ra.sasl_why ? _(" (not present)") : "");
     printf("  %-12s %s\n", "mech_list", vt_conf_get(&s.ra.sasl, "mech_list")
-                                            ? vt_conf_get(&s.ra.sasl, "mech_list") : "(default)");
+                                            ? vt_conf_get(&s.ra.sasl, "mech_list") : _("(default)"));
     printf("  %-12s %s%s\n", "sasldb_path", s.sasldb_path,
-           vt_conf_get(&s.ra.sasl, "sasldb_path") ? "" : " (library default)");
+           vt_conf_get(&s.ra.sasl, "sasldb_path") ? "" : _(" (library default)"));
+    label(_("database"));
     if (s.sasldb_present && s.users >= 0)
-        printf("  %-12s mode %04o, %ld user%s\n", "database", s.sasldb_mode, s.users,
-               s.users == 1 ? "" : "s");
+        printf(P_("mode %04o, %ld user\n", "mode %04o, %ld users\n", (unsigned long)s.users),
+               s.sasldb_mode, s.users);
     else if (s.sasldb_present)
-        printf("  %-12s mode %04o, users cannot be listed\n", "database", s.sasldb_mode);
+        printf(_("mode %04o, users cannot be listed\n"), s.sasldb_mode);
     else
-        printf("  %-12s not created yet\n", "database");
+        fputs(_("not created yet\n"), stdout);
     for (size_t i = 0; i < s.nsockets; i++)
-        printf("socket unit enabled: %s\n", s.sockets[i]);
+        printf(_("socket unit enabled: %s\n"), s.sockets[i]);
+    /* the severities' words are those of the text report (core/report.c) */
     for (size_t i = 0; i < s.nfindings; i++)
-        printf("%s: %s\n", vt_rsev_name(s.findings[i].severity), s.findings[i].text);
+        printf("%s: %s\n", _(vt_rsev_name(s.findings[i].severity)), s.findings[i].text);
     vt_remote_status_clear(&s);
     return 0;
 }
@@ -57,35 +79,35 @@ int vt_cli_remote_setup(const char *etc_root, const char *unit_dir, const char *
     int rc = 1, n;
 
     if (!transport || vt_setup_transport_parse(transport, &t) < 0) {
-        fputs("virt-tune: sasl setup needs --transport tls-scram (recommended), tcp-gssapi or "
-              "tcp-digest-md5\n", stderr);
+        fputs(_("virt-tune: sasl setup needs --transport tls-scram (recommended), tcp-gssapi or "
+                "tcp-digest-md5\n"), stderr);
         return 2;
     }
     if (t == VT_SETUP_TCP_DIGEST && !allow_deprecated) {
-        fputs("virt-tune: tcp-digest-md5 is deprecated and insecure (the guide's example): add "
-              "--allow-deprecated to set it up anyway; tls-scram is the secure choice\n", stderr);
+        fputs(_("virt-tune: tcp-digest-md5 is deprecated and insecure (the guide's example): add "
+                "--allow-deprecated to set it up anyway; tls-scram is the secure choice\n"), stderr);
         return 2;
     }
     if (vt_setup_prepare(etc_root, unit_dir, t, addr, &p, &err) < 0) {
-        fprintf(stderr, "virt-tune: %s; nothing was written\n", err.msg);
+        fprintf(stderr, _("virt-tune: %s; nothing was written\n"), err.msg);
         return 2;
     }
     text = vt_setup_describe(&p);
     fputs(text, stdout);
     free(text);
     if (dry_run) {
-        puts("Dry run: nothing was written.");
+        puts(_("Dry run: nothing was written."));
         rc = 0;
         goto cleanup;
     }
     if (!yes) {
         if (!isatty(STDIN_FILENO)) {
-            fputs("virt-tune: standard input is not a terminal: add --yes to write without "
-                  "asking; nothing was written\n", stderr);
+            fputs(_("virt-tune: standard input is not a terminal: add --yes to write without "
+                    "asking; nothing was written\n"), stderr);
             goto cleanup;
         }
-        if (!vt_cli_confirm("Write these files?")) {
-            puts("Nothing was written.");
+        if (!vt_cli_confirm(_("Write these files?"))) {
+            puts(_("Nothing was written."));
             goto cleanup;
         }
     }
@@ -94,18 +116,19 @@ int vt_cli_remote_setup(const char *etc_root, const char *unit_dir, const char *
         goto cleanup;
     }
     if (n == 0)
-        puts("No file written: all were already as needed.");
+        puts(_("No file written: all were already as needed."));
     else
-        printf("%d file%s written (%s kept beside it as .virt-tune-DATE).\n", n, n == 1 ? "" : "s",
-               n == 1 ? "the old one" : "each old one");
+        printf(P_("%d file written (the old one kept beside it as .virt-tune-DATE).\n",
+                  "%d files written (each old one kept beside it as .virt-tune-DATE).\n",
+                  (unsigned long)n), n);
     for (size_t i = 0; i < p.ncommands; i++) {
         if (!live) {
-            printf("Now run: %s\n", p.commands[i]);
+            printf(_("Now run: %s\n"), p.commands[i]);
             continue;
         }
-        printf("Running: %s\n", p.commands[i]);
+        printf(_("Running: %s\n"), p.commands[i]);
         if (vt_setup_run(p.commands[i], false) < 0) {
-            fprintf(stderr, "virt-tune: \"%s\" failed; run it by hand, then the rest:\n",
+            fprintf(stderr, _("virt-tune: \"%s\" failed; run it by hand, then the rest:\n"),
                     p.commands[i]);
             for (size_t j = i + 1; j < p.ncommands; j++)
                 fprintf(stderr, "  %s\n", p.commands[j]);
@@ -113,10 +136,10 @@ int vt_cli_remote_setup(const char *etc_root, const char *unit_dir, const char *
         }
     }
     if (p.sasldb_users)
-        printf("Next: virt-tune sasl add USER, then virt-tune sasl verify %s USER\n", p.uri);
+        printf(_("Next: virt-tune sasl add USER, then virt-tune sasl verify %s USER\n"), p.uri);
     else
-        printf("Next: users are Kerberos principals (kadmin: addprinc USER), not sasldb users; "
-               "with a ticket (kinit USER): virsh -c %s uri\n", p.uri);
+        printf(_("Next: users are Kerberos principals (kadmin: addprinc USER), not sasldb users; "
+                 "with a ticket (kinit USER): virsh -c %s uri\n"), p.uri);
     rc = 0;
 
 cleanup:

@@ -4,9 +4,11 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <time.h>
 #include "core/advisor.h"
@@ -34,10 +36,32 @@ int vt_cli_report(vt_conn *c, bool json)
         free(out);
     }
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "virt-tune: cannot write the report: %s\n", strerror(errno));
+        fprintf(stderr, _("virt-tune: cannot write the report: %s\n"), strerror(errno));
         return 1;
     }
     return 0;
+}
+
+/* Wait ts, or less when SIGINT, SIGTERM or SIGHUP comes (main() holds
+ * them blocked): the signal is sent again to the process, for main() to
+ * end with 128 + it after its clean-up (fleet workers each stop their
+ * window on it), and true. */
+static bool wait_interrupted(const struct timespec *ts)
+{
+    sigset_t set;
+    int s;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    do
+        s = sigtimedwait(&set, NULL, ts);
+    while (s < 0 && errno == EINTR);
+    if (s <= 0)
+        return false;
+    kill(getpid(), s);
+    return true;
 }
 
 /* LIVE_STEPS samples over live_s seconds into w: the live signals are
@@ -53,8 +77,11 @@ int vt_cli_live_window(vt_conn *c, double live_s, vt_live_window *w)
     vt_live_take(c, !c->remote, &prev, &err);
     for (int i = 0; i < LIVE_STEPS; i++) {
         vt_live_rates r;
-        while (nanosleep(&step, &step) < 0 && errno == EINTR)
-            ;
+        if (wait_interrupted(&step)) {
+            vt_err_set(&c->err, "%s", _("interrupted"));
+            vt_live_sample_clear(&prev);
+            return -1;
+        }
         step.tv_sec = (time_t)(live_s / LIVE_STEPS);
         step.tv_nsec = (long)((live_s / LIVE_STEPS - (double)step.tv_sec) * 1e9);
         if (vt_conn_refresh(c) < 0) {

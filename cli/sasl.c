@@ -23,19 +23,23 @@ typedef struct sasl_args {
 
 static void sasl_usage(FILE *out)
 {
-    fputs("Usage: virt-tune sasl list   [--sasldb PATH] [--sasl-conf DIR]\n"
-          "       virt-tune sasl add    USER [--realm R] [--password-stdin] [--sasldb PATH] [--sasl-conf DIR]\n"
-          "       virt-tune sasl passwd USER [--realm R] [--password-stdin] [--sasldb PATH] [--sasl-conf DIR]\n"
-          "       virt-tune sasl delete USER [--realm R] [--sasldb PATH] [--sasl-conf DIR]\n"
-          "       virt-tune sasl verify URI USER [--password-stdin] [--sasl-conf DIR]\n"
-          "       virt-tune sasl status [--etc-root DIR]\n"
-          "       virt-tune sasl setup  --transport tls-scram|tcp-gssapi|tcp-digest-md5\n"
-          "                             [--listen-addr ADDR] [--allow-deprecated] [--dry-run]\n"
-          "                             [--yes] [--etc-root DIR] [--unit-dir DIR]\n"
-          "The database is the sasldb_path of DIR/libvirt.conf (default /etc/sasl2), as libvirtd\n"
-          "uses it; the realm defaults to this host's name, as saslpasswd2 and libvirtd use it.\n"
-          "Passwords are read without echo (twice when set), or one line from standard input\n"
-          "with --password-stdin; never from the command line.\n",
+    fputs(_("Usage: virt-tune sasl list   [--sasldb PATH] [--sasl-conf DIR]\n"
+            "       virt-tune sasl add    USER [--realm R] [--password-stdin]\n"
+            "                             [--sasldb PATH] [--sasl-conf DIR]\n"
+            "       virt-tune sasl passwd USER [--realm R] [--password-stdin]\n"
+            "                             [--sasldb PATH] [--sasl-conf DIR]\n"
+            "       virt-tune sasl delete USER [--realm R] [--sasldb PATH]\n"
+            "                             [--sasl-conf DIR]\n"
+            "       virt-tune sasl verify URI USER [--password-stdin] [--sasl-conf DIR]\n"
+            "       virt-tune sasl status [--etc-root DIR]\n"
+            "       virt-tune sasl setup  --transport tls-scram|tcp-gssapi|tcp-digest-md5\n"
+            "                             [--listen-addr ADDR] [--allow-deprecated]\n"
+            "                             [--dry-run] [--yes] [--etc-root DIR]\n"
+            "                             [--unit-dir DIR]\n"), out);
+    fputs(_("The database is the sasldb_path of DIR/libvirt.conf (default /etc/sasl2), as\n"
+            "libvirtd uses it; the realm defaults to this host's name, as saslpasswd2 and\n"
+            "libvirtd use it. Passwords are read without echo (twice when set), or one\n"
+            "line from standard input with --password-stdin; never from the command line.\n"),
           out);
 }
 
@@ -97,13 +101,13 @@ static int sasl_parse(int argc, char **argv, sasl_args *a)
                 strcmp(cmd, "delete") == 0) && optind + 1 == argc) {
         a->user = argv[optind];
     } else {
-        fprintf(stderr, "virt-tune: sasl %s: wrong arguments\n", cmd);
+        fprintf(stderr, _("virt-tune: sasl %s: wrong arguments\n"), cmd);
         sasl_usage(stderr);
         return 2;
     }
     if (a->user && !vt_sasl_user_ok(a->user)) {
-        fprintf(stderr, "virt-tune: \"%s\" is not a SASL user name (no '@', ':' or blanks; give "
-                "the realm with --realm)\n", a->user);
+        fprintf(stderr, _("virt-tune: \"%s\" is not a SASL user name (no '@', ':' or blanks; give "
+                          "the realm with --realm)\n"), a->user);
         return 2;
     }
     return -1;
@@ -123,7 +127,7 @@ static int sasl_list(const vt_sasl_opts *so)
     }
     for (size_t i = 0; i < n; i++)
         printf("%s@%s\n", u[i].user, u[i].realm);
-    fprintf(stderr, "%zu user%s in %s\n", n, n == 1 ? "" : "s", db);
+    fprintf(stderr, P_("%zu user in %s\n", "%zu users in %s\n", (unsigned long)n), n, db);
     vt_sasl_users_free(u, n);
     free(db);
     return 0;
@@ -137,7 +141,7 @@ static int sasl_delete(const vt_sasl_opts *so, const char *user)
         fprintf(stderr, "virt-tune: %s\n", err.msg);
         return 1;
     }
-    printf("deleted %s\n", user);
+    printf(_("deleted %s\n"), user);
     return 0;
 }
 
@@ -154,8 +158,8 @@ static int sasl_with_password(const sasl_args *a)
     /* said before the password is asked, not after it was typed twice */
     if (strcmp(a->cmd, "add") == 0 && vt_sasl_user_exists(&a->so, a->user, &err)) {
         char *db = vt_sasl_db_path(&a->so);
-        fprintf(stderr, "virt-tune: user %s exists in %s: nothing was changed; to change its "
-                "password: virt-tune sasl passwd %s\n", a->user, db, a->user);
+        fprintf(stderr, _("virt-tune: user %s exists in %s: nothing was changed; to change its "
+                          "password: virt-tune sasl passwd %s\n"), a->user, db, a->user);
         free(db);
         goto cleanup;
     }
@@ -163,23 +167,23 @@ static int sasl_with_password(const sasl_args *a)
         goto cleanup;
     if (verify) {
         if (vt_sasl_verify(a->uri, a->user, pass, &a->so, &err) < 0) {
-            fprintf(stderr, "virt-tune: login as %s to %s failed: %s\n", a->user, a->uri,
+            fprintf(stderr, _("virt-tune: login as %s to %s failed: %s\n"), a->user, a->uri,
                     err.msg);
             goto cleanup;
         }
-        printf("login as %s to %s: ok\n", a->user, a->uri);
+        printf(_("login as %s to %s: ok\n"), a->user, a->uri);
     } else if (strcmp(a->cmd, "add") == 0) {
         if (vt_sasl_add(&a->so, a->user, pass, (size_t)len, &err) < 0) {
             fprintf(stderr, "virt-tune: %s\n", err.msg);
             goto cleanup;
         }
-        printf("added %s\n", a->user);
+        printf(_("added %s\n"), a->user);
     } else {
         if (vt_sasl_passwd(&a->so, a->user, pass, (size_t)len, &err) < 0) {
             fprintf(stderr, "virt-tune: %s\n", err.msg);
             goto cleanup;
         }
-        printf("password of %s changed\n", a->user);
+        printf(_("password of %s changed\n"), a->user);
     }
     rc = 0;
 

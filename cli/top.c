@@ -164,15 +164,18 @@ static void text_sample(const vt_live_rates *r, const char *time, FILE *out)
     cell(a, sizeof(a), r->host_cpu_pct, "%.1f%%");
     cell(b, sizeof(b), r->host_steal_pct, "%.1f%%");
     cell(c, sizeof(c), r->runnable_per_cpu, "%.2f");
-    fprintf(out, "%s  host: CPU %s in use, steal %s, runnable vCPUs per CPU %s (%u CPUs)\n", time,
+    fprintf(out, _("%s  host: CPU %s in use, steal %s, runnable vCPUs per CPU %s (%u CPUs)\n"), time,
             a, b, c, r->ncpus);
-    fprintf(out, "%-24s %7s %6s %9s %6s %11s %11s %11s %11s\n", "VM", "CPU%", "STEAL%", "EXITS/s",
+    /* the other headers stay as they are: they fit their columns */
+    /* TRANSLATORS: the first column's header of --top's table (24 columns) */
+    name_col(out, _("VM"), 24);
+    fprintf(out, " %7s %6s %9s %6s %11s %11s %11s %11s\n", "CPU%", "STEAL%", "EXITS/s",
             "POLL%", "DISK-RD B/s", "DISK-WR B/s", "NET-RX B/s", "NET-TX B/s");
     for (size_t i = 0; i < r->nvms; i++) {
         const vt_vm_rate *v = &r->vms[i];
         if (v->measuring) {
             name_col(out, v->name, 24);
-            fprintf(out, " measuring… (%s)\n", v->why);
+            fprintf(out, _(" measuring… (%s)\n"), v->why);
             continue;
         }
         cell(a, sizeof(a), v->cpu_pct, "%.1f");

@@ -1,10 +1,13 @@
 #include "report.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <wchar.h>
 
 #include "facts.h"
+#include "remote.h"
 
 static json_object *jstr(const char *s)
 {
@@ -526,88 +529,222 @@ static void add_esc(vt_buf *b, const char *s)
     free(e);
 }
 
+/* Display columns of s: a CJK character is two (three bytes in UTF-8). */
+static int text_width(const char *s)
+{
+    mbstate_t st;
+    int w = 0;
+
+    if (MB_CUR_MAX == 1)
+        return (int)strlen(s);
+    memset(&st, 0, sizeof(st));
+    while (*s) {
+        wchar_t wc;
+        size_t len = mbrtowc(&wc, s, strlen(s), &st);
+        int cw;
+        if (len == (size_t)-1 || len == (size_t)-2) {
+            memset(&st, 0, sizeof(st));
+            len = 1;
+            cw = 1;
+        } else {
+            cw = wcwidth(wc);
+        }
+        w += cw > 0 ? cw : 0;
+        s += len ? len : 1;
+    }
+    return w;
+}
+
+#define LABEL_COLS 24
+
+/* indent blanks, the label padded to LABEL_COLS - (indent - 2) display
+ * columns: a translated one lines up as the English */
+static void label_pad(vt_buf *b, int indent, const char *k)
+{
+    int cols = LABEL_COLS - (indent - 2), w = text_width(k);
+
+    vt_buf_addf(b, "%*s%s%*s", indent, "", k, w < cols ? cols - w : 0, "");
+}
+
+/* the same and a blank: the value follows */
+static void label_at(vt_buf *b, int indent, const char *k)
+{
+    label_pad(b, indent, k);
+    vt_buf_add(b, " ");
+}
+
+static void label(vt_buf *b, const char *k)
+{
+    label_at(b, 2, k);
+}
+
 static void kv(vt_buf *b, const char *k, const char *v)
 {
-    vt_buf_addf(b, "  %-24s ", k);
+    label(b, k);
     add_esc(b, v);
     vt_buf_add(b, "\n");
 }
 
 static void kv_fact(vt_buf *b, const char *k, const vt_u64_fact *f)
 {
+    label(b, k);
     if (f->present)
-        vt_buf_addf(b, "  %-24s %llu%s\n", k, f->value, f->writable ? "" : " (read-only)");
+        vt_buf_addf(b, "%llu%s\n", f->value, f->writable ? "" : _(" (read-only)"));
     else
-        vt_buf_addf(b, "  %-24s - (%s)\n", k, f->why ? f->why : "unknown");
+        vt_buf_addf(b, "- (%s)\n", f->why ? f->why : _("unknown"));
+}
+
+/* TRANSLATORS: severities of the remote-access findings in the text
+   report, as "  warning: TEXT" */
+static const char *const rsev_text[VT_RSEV_LAST] = { N_("info"), N_("warning"), N_("failure") };
+
+/* Remote access as configured (what virt-tune sasl status and the
+ * console's remote view show): the listeners, the SASL set-up, the
+ * database, enabled socket units and the findings. */
+static void remote_text(vt_buf *b, const vt_conn *c)
+{
+    static const char *const keys[] = { "listen_tls", "listen_tcp", "listen_addr", "tcp_port",
+                                        "tls_port", "auth_tcp", "auth_tls" };
+    vt_remote_status s = { 0 };
+    const vt_conf *lc;
+    const char *v;
+
+    if (c->remote) {
+        kv(b, _("remote access"), _("- (remote connection: the files are on the other host)"));
+        return;
+    }
+    vt_remote_status_read(&s, c->etc_root ? c->etc_root : "/etc");
+    lc = s.virtproxyd_conf_path ? &s.virtproxyd : &s.ra.libvirtd;
+    label(b, _("remote access"));
+    add_esc(b, s.virtproxyd_conf_path ? s.virtproxyd_conf_path : s.ra.libvirtd_conf_path);
+    vt_buf_add(b, s.ra.libvirtd_why && !s.virtproxyd_conf_path ? _(" (not readable)") : "");
+    vt_buf_add(b, "\n");
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        label_at(b, 4, keys[i]);
+        v = vt_conf_get(lc, keys[i]);
+        if (v)
+            add_esc(b, v);
+        else
+            vt_buf_add(b, _("(default)"));
+        vt_buf_add(b, "\n");
+    }
+    for (size_t i = 0; i < s.nsockets; i++) {
+        label_at(b, 4, _("socket unit"));
+        vt_buf_addf(b, _("%s (enabled)\n"), s.sockets[i]);
+    }
+    label(b, "SASL");
+    add_esc(b, s.ra.sasl_conf_path);
+    vt_buf_add(b, s.ra.sasl_why ? _(" (not present)") : "");
+    vt_buf_add(b, "\n");
+    label_at(b, 4, "mech_list");
+    if ((v = vt_conf_get(&s.ra.sasl, "mech_list")))
+        add_esc(b, v);
+    else
+        vt_buf_add(b, _("(default)"));
+    vt_buf_add(b, "\n");
+    label_at(b, 4, "sasldb_path");
+    add_esc(b, s.sasldb_path);
+    vt_buf_add(b, vt_conf_get(&s.ra.sasl, "sasldb_path") ? "" : _(" (library default)"));
+    vt_buf_add(b, "\n");
+    label_at(b, 4, _("database"));
+    if (s.sasldb_present && s.users >= 0)
+        vt_buf_addf(b, P_("mode %04o, %ld user\n", "mode %04o, %ld users\n",
+                          (unsigned long)s.users), s.sasldb_mode, s.users);
+    else if (s.sasldb_present)
+        vt_buf_addf(b, _("mode %04o, users cannot be listed\n"), s.sasldb_mode);
+    else
+        vt_buf_add(b, _("not created yet\n"));
+    for (size_t i = 0; i < s.nfindings; i++) {
+        const vt_remote_finding *f = &s.findings[i];
+        vt_buf_addf(b, "    %s: ", f->severity < VT_RSEV_LAST ? _(rsev_text[f->severity]) : "?");
+        add_esc(b, f->text);
+        vt_buf_add(b, "\n");
+    }
+    vt_remote_status_clear(&s);
 }
 
 static void host_text(vt_buf *b, const vt_conn *c)
 {
     const vt_host *h = &c->host;
+    char lb[128];
     size_t i, j;
 
-    vt_buf_add(b, "HOST\n");
-    kv(b, "hostname", h->hostname);
-    kv(b, "connection", c->uri);
+    vt_buf_add(b, _("HOST\n"));
+    kv(b, _("hostname"), h->hostname);
+    kv(b, _("connection"), c->uri);
     {
         int sec = vt_uri_transport_secure(c->uri, c->encrypted);
-        vt_buf_addf(b, "  %-24s %s (%s)\n", "transport", vt_uri_transport(c->uri),
-                    sec > 0 ? "encrypted or local" : sec == 0 ? "not encrypted" : "encryption unknown");
+        label(b, _("transport"));
+        vt_buf_addf(b, "%s (%s)\n", vt_uri_transport(c->uri),
+                    sec > 0    ? _("encrypted or local")
+                    : sec == 0 ? _("not encrypted")
+                               : _("encryption unknown"));
     }
-    kv(b, "access", c->readonly_fallback ? "read-only (no permission to manage: inspection only)" :
-                    c->readonly ? "read-only" : "read-write");
-    vt_buf_addf(b, "  %-24s %u CPUs (online %s), %u node(s) (topology from %s)\n", "cpus",
+    kv(b, _("access"),
+       c->readonly_fallback ? _("read-only (no permission to manage: inspection only)")
+       : c->readonly        ? _("read-only")
+                            : _("read-write"));
+    label(b, _("cpus"));
+    vt_buf_addf(b, _("%u CPUs (online %s), %u node(s) (topology from %s)\n"),
                 h->ncpus, h->online_cpus ? h->online_cpus : "-", (unsigned)h->nnodes,
-                h->topology_source ? h->topology_source : "nowhere");
+                h->topology_source ? h->topology_source : _("nowhere"));
     for (i = 0; i < h->nnodes; i++) {
         char mem[32];
         vt_fact_mem(h->nodes[i].memory_kib, mem, sizeof(mem));
-        vt_buf_addf(b, "  %-24s cpus %s, %s\n", "", h->nodes[i].cpus, mem);
+        label(b, "");
+        vt_buf_addf(b, _("node %d: cpus %s, %s\n"), h->nodes[i].id, h->nodes[i].cpus, mem);
     }
     if (h->sysfs_why) {
-        vt_buf_addf(b, "  host sysfs facts unavailable: %s\n", h->sysfs_why);
+        vt_buf_addf(b, _("  host sysfs facts unavailable: %s\n"), h->sysfs_why);
+        remote_text(b, c);
         return;
     }
     kv_fact(b, "halt_poll_ns", &h->halt_poll_ns);
     kv_fact(b, "halt_poll_ns_grow", &h->halt_poll_ns_grow);
     kv_fact(b, "halt_poll_ns_grow_start", &h->halt_poll_ns_grow_start);
     kv_fact(b, "halt_poll_ns_shrink", &h->halt_poll_ns_shrink);
+    label(b, _("workqueue cpus"));
     if (h->workqueue_cpus)
-        vt_buf_addf(b, "  %-24s %s (mask %s)\n", "workqueue cpus", h->workqueue_cpus,
-                    h->workqueue_mask);
+        vt_buf_addf(b, _("%s (mask %s)\n"), h->workqueue_cpus, h->workqueue_mask);
     else
-        vt_buf_addf(b, "  %-24s - (%s)\n", "workqueue cpus", h->workqueue_why ? h->workqueue_why : "unknown");
+        vt_buf_addf(b, "- (%s)\n", h->workqueue_why ? h->workqueue_why : _("unknown"));
     if (h->workqueue_requested)
-        kv(b, "workqueue requested", h->workqueue_requested);
+        kv(b, _("workqueue requested"), h->workqueue_requested);
     if (h->workqueue_isolated)
-        kv(b, "workqueue isolated", *h->workqueue_isolated ? h->workqueue_isolated : "none");
-    kv(b, "THP enabled", h->thp_enabled);
-    kv(b, "THP defrag", h->thp_defrag);
+        kv(b, _("workqueue isolated"), *h->workqueue_isolated ? h->workqueue_isolated : _("none"));
+    kv(b, _("THP enabled"), h->thp_enabled);
+    kv(b, _("THP defrag"), h->thp_defrag);
     for (i = 0; i < h->npools; i++) {
         const vt_hp_pool *p = &h->pools[i];
         char sz[32];
         vt_fact_pagesize(p->size_kib, sz, sizeof(sz));
-        vt_buf_addf(b, "  hugepages %-14s nr %llu free %llu surplus %llu resv %llu\n",
-                    sz, p->nr, p->free, p->surplus, p->resv);
-        for (j = 0; j < p->nnodes; j++)
-            vt_buf_addf(b, "  %-24s node %d: nr %llu free %llu surplus %llu\n", "",
-                        p->nodes[j].node, p->nodes[j].nr, p->nodes[j].free, p->nodes[j].surplus);
+        snprintf(lb, sizeof(lb), _("hugepages %s"), sz);
+        label(b, lb);
+        vt_buf_addf(b, "nr %llu free %llu surplus %llu resv %llu\n", p->nr, p->free, p->surplus,
+                    p->resv);
+        for (j = 0; j < p->nnodes; j++) {
+            label(b, "");
+            vt_buf_addf(b, _("node %d: nr %llu free %llu surplus %llu\n"), p->nodes[j].node,
+                        p->nodes[j].nr, p->nodes[j].free, p->nodes[j].surplus);
+        }
     }
     kv(b, "SELinux", vt_selinux_mode_name(h->selinux));
-    kv(b, "vhost_net", h->vhost_net_loaded ? "loaded" : "not loaded");
+    kv(b, "vhost_net", h->vhost_net_loaded ? _("loaded") : _("not loaded"));
     for (i = 0; i < h->nsriov; i++) {
         const vt_sriov_pf *pf = &h->sriov[i];
-        vt_buf_add(b, "  sriov PF ");
-        add_esc(b, pf->pf);
-        vt_buf_addf(b, " (%s): %u of %u VFs, %u free", pf->pci, pf->numvfs, pf->totalvfs,
-                    vt_sriov_free_vfs(pf));
+        char *name = vt_escape_text(pf->pf ? pf->pf : "-");
+        vt_buf_addf(b, _("  sriov PF %s (%s): %u of %u VFs, %u free"), name, pf->pci, pf->numvfs,
+                    pf->totalvfs, vt_sriov_free_vfs(pf));
+        free(name);
         if (pf->bridge) {
-            vt_buf_add(b, ", port of bridge ");
-            add_esc(b, pf->bridge);
+            char *br = vt_escape_text(pf->bridge);
+            vt_buf_addf(b, _(", port of bridge %s"), br);
+            free(br);
         }
         vt_buf_add(b, "\n");
         for (j = 0; j < pf->nvfs; j++) {
-            vt_buf_addf(b, "  %-24s VF %s netdev ", "", pf->vfs[j].pci);
+            label(b, "");
+            vt_buf_addf(b, "VF %s netdev ", pf->vfs[j].pci);
             add_esc(b, pf->vfs[j].netdev);
             vt_buf_add(b, ": ");
             if (pf->vfs[j].vm) {
@@ -616,18 +753,44 @@ static void host_text(vt_buf *b, const vt_conn *c)
                 add_esc(b, pf->vfs[j].via);
                 vt_buf_add(b, ")");
             } else {
-                vt_buf_add(b, "free");
+                /* TRANSLATORS: an SR-IOV VF no VM uses */
+                vt_buf_add(b, _("free"));
             }
             vt_buf_add(b, "\n");
         }
     }
     if (c->qemu_conf.path) {
         char *src = vt_qemu_conf_sandbox_source(&c->qemu_conf);
-        vt_buf_addf(b, "  %-24s %s (%s)\n", "QEMU sandbox",
-                    c->qemu_conf.seccomp_sandbox < 0 ? "unknown" : c->qemu_conf.seccomp_sandbox ? "on" : "off",
+        label(b, _("QEMU sandbox"));
+        vt_buf_addf(b, "%s (%s)\n",
+                    c->qemu_conf.seccomp_sandbox < 0 ? _("unknown")
+                    : c->qemu_conf.seccomp_sandbox   ? _("on")
+                                                     : _("off"),
                     src);
         free(src);
     }
+    remote_text(b, c);
+}
+
+/* TRANSLATORS: a VM's state in the text report, "VM NAME  (STATE, UUID)" */
+static const char *const state_text[][2] = {
+    { "running", N_("running") },
+    { "blocked", N_("blocked") },
+    { "paused", N_("paused") },
+    { "shutting-down", N_("shutting-down") },
+    { "shutoff", N_("shutoff") },
+    { "crashed", N_("crashed") },
+    { "pmsuspended", N_("pmsuspended") },
+};
+
+static const char *state_name(int state)
+{
+    const char *s = vt_domain_state_name(state);
+
+    for (size_t i = 0; i < sizeof(state_text) / sizeof(state_text[0]); i++)
+        if (strcmp(state_text[i][0], s) == 0)
+            return _(state_text[i][1]);
+    return _("unknown");
 }
 
 static void domain_text(vt_buf *b, const vt_conn *c, const vt_domain *d)
@@ -635,38 +798,43 @@ static void domain_text(vt_buf *b, const vt_conn *c, const vt_domain *d)
     const vt_domdef *def = d->live;
     const vt_seclabel_def *sl = vt_domdef_main_seclabel(def);
     VT_AUTOFREE char *dflt = vt_domain_default_affinity(c, def);
-    char buf[64];
+    char buf[64], lb[128];
     size_t i, j;
 
-    vt_buf_add(b, "\nVM ");
+    vt_buf_add(b, _("\nVM "));
     add_esc(b, d->name);
-    vt_buf_addf(b, "  (%s, %s)\n", vt_domain_state_name(d->state), d->uuid);
-    vt_buf_addf(b, "  %-24s %u (max %u)%s%s\n", "vcpus", def->vcpus, def->vcpus_max,
-                def->vcpu_cpuset ? ", cpuset " : "", def->vcpu_cpuset ? def->vcpu_cpuset : "");
+    vt_buf_addf(b, "  (%s, %s)\n", state_name(d->state), d->uuid);
+    label(b, _("vcpus"));
+    vt_buf_addf(b, _("%u (max %u)"), def->vcpus, def->vcpus_max);
+    if (def->vcpu_cpuset)
+        vt_buf_addf(b, _(", cpuset %s"), def->vcpu_cpuset);
+    vt_buf_add(b, "\n");
     vt_fact_mem(def->memory_kib, buf, sizeof(buf));
-    kv(b, "memory", buf);
+    kv(b, _("memory"), buf);
     if (def->nvcpupins) {
-        vt_buf_addf(b, "  %-24s", "vcpu pins");
+        label_pad(b, 2, _("vcpu pins"));
         for (i = 0; i < def->nvcpupins; i++)
             vt_buf_addf(b, " %u:%s", def->vcpupins[i].id, def->vcpupins[i].cpuset ? def->vcpupins[i].cpuset : "-");
         vt_buf_add(b, "\n");
     }
     if (def->emulatorpin)
-        kv(b, "emulator pin", def->emulatorpin);
+        kv(b, _("emulator pin"), def->emulatorpin);
     for (i = 0; i < def->niothreads; i++) {
         const vt_iothread_def *t = &def->iothreads[i];
         const vt_iothread_def *ct = vt_domdef_iothread(d->config, t->id);
-        vt_buf_addf(b, "  iothread %-15u live %s, config %s, used by:", t->id,
+        snprintf(lb, sizeof(lb), _("iothread %u"), t->id);
+        label(b, lb);
+        vt_buf_addf(b, _("live %s, config %s, used by:"),
                     vt_domain_active(d) ? (t->pin ? t->pin : dflt) : "-",
                     ct ? (ct->pin ? ct->pin : dflt) : "-");
         for (j = 0; j < t->nusers; j++)
             vt_buf_addf(b, " %s", t->users[j]);
         if (!t->nusers)
-            vt_buf_add(b, " nothing");
+            vt_buf_add(b, _(" nothing"));
         vt_buf_add(b, "\n");
     }
     if (def->hugepages) {
-        vt_buf_addf(b, "  %-24s", "hugepages");
+        label_pad(b, 2, _("hugepages"));
         if (!def->nhugepage_sizes) {
             vt_fact_hugepages(def, buf, sizeof(buf));
             vt_buf_addf(b, " %s", buf);
@@ -676,56 +844,79 @@ static void domain_text(vt_buf *b, const vt_conn *c, const vt_domain *d)
             if (def->hugepage_sizes[i].size_kib)
                 vt_fact_pagesize(def->hugepage_sizes[i].size_kib, buf, sizeof(buf));
             else
-                snprintf(buf, sizeof(buf), "default");
-            vt_buf_addf(b, "%s %s%s%s", i ? "," : "", buf,
-                        def->hugepage_sizes[i].nodeset ? " on nodes " : "",
-                        def->hugepage_sizes[i].nodeset ? def->hugepage_sizes[i].nodeset : "");
+                snprintf(buf, sizeof(buf), "%s", _("default"));
+            vt_buf_addf(b, "%s %s", i ? "," : "", buf);
+            if (def->hugepage_sizes[i].nodeset)
+                vt_buf_addf(b, _(" on nodes %s"), def->hugepage_sizes[i].nodeset);
         }
         vt_buf_add(b, "\n");
     }
-    if (def->numatune)
-        vt_buf_addf(b, "  %-24s %s %s\n", "numatune", def->numatune->mode,
+    if (def->numatune) {
+        label(b, "numatune");
+        vt_buf_addf(b, "%s %s\n", def->numatune->mode,
                     def->numatune->nodeset ? def->numatune->nodeset :
                     (def->numatune->placement ? def->numatune->placement : "-"));
+    }
     if (d->spread_present) {
-        vt_buf_addf(b, "  %-24s", "memory per node");
+        label_pad(b, 2, _("memory per node"));
         for (i = 0; i < (size_t)d->spread_nnodes; i++) {
             vt_fact_mem(d->spread_kib[i], buf, sizeof(buf));
-            vt_buf_addf(b, "%s node %zu: %s", i ? "," : "", i, buf);
+            vt_buf_add(b, i ? ", " : " ");
+            vt_buf_addf(b, _("node %zu: %s"), i, buf);
         }
         vt_buf_addf(b, " (pid %d)\n", d->pid);
     } else {
-        vt_buf_addf(b, "  %-24s - (%s)\n", "memory per node", d->spread_why ? d->spread_why : "unknown");
+        label(b, _("memory per node"));
+        vt_buf_addf(b, "- (%s)\n", d->spread_why ? d->spread_why : _("unknown"));
     }
     if (sl) {
-        vt_buf_addf(b, "  %-24s type %s model %s relabel %s label ", "seclabel",
+        label(b, "seclabel");
+        vt_buf_addf(b, "type %s model %s relabel %s label ",
                     sl->type, sl->model ? sl->model : "-", sl->relabel ? sl->relabel : "-");
         add_esc(b, sl->label);
         vt_buf_add(b, "\n");
     } else {
-        kv(b, "seclabel", "none in XML (host default applies)");
+        kv(b, "seclabel", _("none in XML (host default applies)"));
     }
     if (d->live_label)
-        kv(b, "live label", d->live_label);
+        kv(b, _("live label"), d->live_label);
     if (d->process_label)
-        kv(b, "process label", d->process_label);
+        kv(b, _("process label"), d->process_label);
     if (d->sandbox >= 0)
-        kv(b, "QEMU sandbox", d->sandbox ? "on (-sandbox on)" : "off (no -sandbox on)");
+        kv(b, _("QEMU sandbox"), d->sandbox ? _("on (-sandbox on)") : _("off (no -sandbox on)"));
     for (i = 0; i < def->ndisks; i++) {
         const vt_disk_def *k = &def->disks[i];
         vt_fact_disk_iothread_text(def, k, buf, sizeof(buf));
-        vt_buf_addf(b, "  disk %-19s %s/%s bus %s cache %s io %s iothread %s%s%s\n",
-                    k->target ? k->target : "?", k->type ? k->type : "-", k->device,
+        snprintf(lb, sizeof(lb), _("disk %s"), k->target ? k->target : "?");
+        label(b, lb);
+        vt_buf_addf(b, "%s/%s bus %s cache %s io %s iothread %s%s%s\n",
+                    k->type ? k->type : "-", k->device,
                     k->bus ? k->bus : "-", k->cache ? k->cache : "-", k->io ? k->io : "-",
                     buf, k->rawio ? " rawio " : "", k->rawio ? k->rawio : "");
+        /* TRANSLATORS: a disk's file, device or volume, "      source PATH" */
+        vt_buf_addf(b, "      %s ", _("source"));
+        if (k->source)
+            add_esc(b, k->source);
+        else
+            vt_buf_add(b, _("- (none: an empty drive)"));
+        vt_buf_add(b, "\n");
     }
     for (i = 0; i < def->nnics; i++) {
         const vt_nic_def *k = &def->nics[i];
         vt_fact_queues(k, def->vcpus, buf, sizeof(buf));
         const vt_nic_host *h = vt_tap_find(d->nichost, d->nnichost, k->mac);
-        vt_buf_addf(b, "  nic %-20s model %s driver %s queues %s\n", k->mac ? k->mac : "?",
+        snprintf(lb, sizeof(lb), _("nic %s"), k->mac ? k->mac : "?");
+        label(b, lb);
+        vt_buf_addf(b, "model %s driver %s queues %s\n",
                     k->model ? k->model : "-", k->driver_name ? k->driver_name : "-", buf);
-        vt_buf_addf(b, "      host %s on %s mtu ", h && h->dev ? h->dev : "-",
+        /* TRANSLATORS: a NIC's <interface type=...> and <source ...>,
+           "      source bridge br0"; the type stays as libvirt names it */
+        vt_buf_addf(b, "      %s %s ", _("source"), k->type ? k->type : "-");
+        add_esc(b, k->source);
+        vt_buf_add(b, "\n");
+        /* TRANSLATORS: the host side of a NIC: its tap device, the bridge
+           or network it is on, then its MTU; "mtu" stays as ip(8) says it */
+        vt_buf_addf(b, _("      host %s on %s mtu "), h && h->dev ? h->dev : "-",
                     k->source ? k->source : "-");
         if (h && h->mtu)
             vt_buf_addf(b, "%u", h->mtu);
@@ -735,20 +926,22 @@ static void domain_text(vt_buf *b, const vt_conn *c, const vt_domain *d)
             vt_buf_addf(b, " coalesce rx-frames %u rx-usecs %u tx-frames %u tx-usecs %u\n",
                         h->co.rx_frames, h->co.rx_usecs, h->co.tx_frames, h->co.tx_usecs);
         else
-            vt_buf_addf(b, " coalesce - (%s)\n", h && h->why ? h->why : "no host data");
+            vt_buf_addf(b, " coalesce - (%s)\n", h && h->why ? h->why : _("no host data"));
     }
     if (def->agent_channel) {
         char *t = vt_agent_text(&d->agent), *on = vt_agent_risky_text(&d->agent);
-        kv(b, "guest agent", def->agent_state ? def->agent_state : "channel present");
-        kv(b, "agent commands", t);
+        kv(b, _("guest agent"), def->agent_state ? def->agent_state : _("channel present"));
+        kv(b, _("agent commands"), t);
         if (on[0])
-            kv(b, "agent file/exec", on);
+            kv(b, _("agent file/exec"), on);
         free(t);
         free(on);
     }
-    if (d->haltpoll_present)
-        vt_buf_addf(b, "  %-24s success %llu ns, fail %llu ns\n", "haltpoll",
-                    d->haltpoll_success_ns, d->haltpoll_fail_ns);
+    if (d->haltpoll_present) {
+        label(b, "haltpoll");
+        vt_buf_addf(b, _("success %llu ns, fail %llu ns\n"), d->haltpoll_success_ns,
+                    d->haltpoll_fail_ns);
+    }
 }
 
 char *vt_report_text(const vt_conn *c)
@@ -758,7 +951,8 @@ char *vt_report_text(const vt_conn *c)
     size_t i;
 
     host_text(&b, c);
-    vt_buf_addf(&b, "\n%zu domain(s)\n", c->ndoms);
+    vt_buf_addf(&b, P_("\n%zu domain(s)\n", "\n%zu domain(s)\n", (unsigned long)c->ndoms),
+                c->ndoms);
     for (i = 0; i < c->ndoms; i++)
         domain_text(&b, c, v[i]);
     return vt_buf_steal(&b);

@@ -77,6 +77,58 @@ grep -Eq '^  disk sda +block/lun bus scsi .* iothread 2 \(scsi0\) rawio yes$' "$
     echo "ok: text report facts: SCSI disk IOThread from scsi0, queues/vCPUs, GiB, page sizes" ||
     { echo "FAIL: text report facts: $(grep -E 'disk sda|queues|^  memory  |hugepages' "$tmp/r.txt" | head -8 | tr '\n' '|')"; failed=1; }
 
+# the node lines name their node; each as the JSON has it
+jq -r '.host.numa_nodes[] | "node \(.id): cpus \(.cpus), "' "$tmp/r.json" > "$tmp/nodes"
+missing=$(while read -r l; do grep -qF "$l" "$tmp/r.txt" || echo "$l"; done < "$tmp/nodes")
+[ -s "$tmp/nodes" ] && [ -z "$missing" ] && echo "ok: text report: node lines with their numbers ($(wc -l < "$tmp/nodes"))" ||
+    { echo "FAIL: text report node lines: $missing"; failed=1; }
+# each disk's source and each NIC's type and source, under its VM (the demo's XML via the JSON)
+awk '/^VM / { vm = $0; sub(/^VM /, "", vm); sub(/  \([^()]*\)$/, "", vm) }
+     /^  disk / { what = "disk " $2 }
+     /^  nic / { what = "nic " $2 }
+     /^      source / { s = $0; sub(/^      source /, "", s); print vm " " what " " s }' "$tmp/r.txt" > "$tmp/src.txt"
+jq -r '.domains[] | .name as $n | (.disks[] | "\($n) disk \(.target) \(.source // "- (none: an empty drive)")"),
+                                  (.interfaces[] | "\($n) nic \(.mac) \(.type) \(.source // "-")")' "$tmp/r.json" > "$tmp/src.json"
+if [ -s "$tmp/src.json" ] && cmp -s "$tmp/src.txt" "$tmp/src.json"; then
+    echo "ok: text report: every disk's source and NIC's source ($(wc -l < "$tmp/src.json") lines)"
+else
+    echo "FAIL: text report sources: $(diff "$tmp/src.json" "$tmp/src.txt" | head -6 | tr '\n' '|')"; failed=1
+fi
+grep -Eq '^      source bridge br-prod$' "$tmp/r.txt" && grep -Eq '^      source /dev/mapper/mpatha$' "$tmp/r.txt" &&
+    echo "ok: text report: source bridge br-prod, source /dev/mapper/mpatha" ||
+    { echo "FAIL: text report: no bridge or LUN source"; failed=1; }
+# remote access as the demo's etc has it (data/demo/etc/libvirt/libvirtd.conf, sasl2/libvirt.conf)
+grep -Eq '^  remote access +.*/etc/libvirt/libvirtd\.conf$' "$tmp/r.txt" &&
+    grep -Eq '^    listen_tcp +1$' "$tmp/r.txt" && grep -Eq '^    listen_tls +0$' "$tmp/r.txt" &&
+    grep -Eq '^    auth_tcp +sasl$' "$tmp/r.txt" && grep -Eq '^    listen_addr +\(default\)$' "$tmp/r.txt" &&
+    grep -Eq '^  SASL +.*/etc/sasl2/libvirt\.conf$' "$tmp/r.txt" &&
+    grep -Eq '^    mech_list +digest-md5$' "$tmp/r.txt" && grep -Eq '^    sasldb_path +/etc/libvirt/passwd\.db$' "$tmp/r.txt" &&
+    grep -Eq '^    warning: mech_list has digest-md5' "$tmp/r.txt" &&
+    echo "ok: text report: remote access (TCP with SASL, digest-md5, its warning)" ||
+    { echo "FAIL: text report remote access: $(sed -n '/remote access/,/^$/p' "$tmp/r.txt" | head -16 | tr '\n' '|')"; failed=1; }
+# the same values as the JSON's remote_access
+for k in listen_tls listen_tcp auth_tcp mech_list; do
+    v=$(jq -r ".host.remote_access.$k" "$tmp/r.json")
+    grep -Eq "^    $k +$v\$" "$tmp/r.txt" || { echo "FAIL: text report $k is not the JSON's $v"; failed=1; }
+done
+# in Chinese: the labels translated, the columns still line up (display width)
+if locale -a 2>/dev/null | grep -qi '^zh_CN\.utf-\?8$'; then
+    LANG=zh_CN.UTF-8 LC_ALL=zh_CN.UTF-8 "$VT" --demo --report > "$tmp/zh.txt" 2>&1 ||
+        { echo "FAIL: zh_CN text report exited $?"; failed=1; }
+    if cmp -s "$tmp/zh.txt" "$tmp/r.txt"; then
+        echo "FAIL: zh_CN text report is the English one"; failed=1
+    else
+        # a translated label is padded by display width: the value still starts at column 28
+        for v in demo-kvm01 'test:///' madvise; do
+            l=$(grep -m1 -F " $v" "$tmp/zh.txt")
+            w=$(printf '%s' "${l%%"$v"*}" | LC_ALL=zh_CN.UTF-8 wc -L)
+            [ "$w" = 27 ] || { echo "FAIL: zh_CN text report: '$l': value at column $((w + 1))"; failed=1; }
+        done
+        [ "$(grep -c '^虚拟机 \|^VM ' "$tmp/zh.txt")" = "$(grep -c '^VM ' "$tmp/r.txt")" ] &&
+            echo "ok: zh_CN text report: translated, as many VMs" || { echo "FAIL: zh_CN text report VMs"; failed=1; }
+    fi
+fi
+
 # a read-only connection still shows everything
 "$VT" --demo -r --report=json > "$tmp/ro.json" 2>/dev/null &&
     [ "$(jq '.domains | length' "$tmp/ro.json")" = "$(jq '.domains | length' "$tmp/r.json")" ] &&

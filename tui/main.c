@@ -55,57 +55,77 @@ typedef struct options {
     int iterations;            /* --top -n */
 } options;
 
+/* The help, a block per option (or group): each is one message, its
+ * option names and alignment kept in every language, none wider than 80
+ * columns (tests/help.sh). */
+static const char *const usage_blocks[] = {
+    N_("Usage: virt-tune [OPTION]...\n"
+       "       virt-tune sasl COMMAND [OPTION]...\n"
+       "KVM/libvirt tuning console: IOThreads, huge pages, NUMA, sVirt, halt-polling,\n"
+       "kworker mask, THP and libvirt remote access.\n"),
+    "\n",
+    N_("  -c, --connect URI        libvirt connection URI, as with virsh (default:\n"
+       "                           $LIBVIRT_DEFAULT_URI, then libvirt's own default);\n"
+       "                           given more than once: several hosts (the fleet)\n"),
+    N_("      --hosts FILE         the hosts of a fleet, one 'NAME URI' a line\n"),
+    N_("  -r, --readonly           open a read-only connection\n"),
+    N_("      --demo               the built-in demo host (libvirt test driver, no root)\n"),
+    N_("      --report[=FORMAT]    print the whole snapshot and exit; FORMAT is text\n"
+       "                           (default) or json\n"),
+    N_("      --plan FILE          open the console with FILE's changes staged, in the\n"
+       "                           review screen\n"),
+    N_("      --apply FILE         apply a plan file without the console: print each\n"
+       "                           step, ask once, exit 0 only if every step applied\n"),
+    N_("      --dry-run            with --apply: print the steps and XML diffs, change\n"
+       "                           nothing\n"),
+    N_("  -y, --yes                with --apply: do not ask\n"),
+    N_("      --force              with --apply: also apply edits the advisor says\n"
+       "                           introduce a failure (--yes alone refuses them)\n"),
+    N_("      --export-virsh FILE  print the virsh commands equivalent to a plan file\n"),
+    N_("      --revert-last        put back the host knobs and NIC coalescing of the\n"
+       "                           last apply in the apply log (asks once; --dry-run,\n"
+       "                           --yes as --apply)\n"),
+    N_("      --apply-log FILE     append applied changes to FILE (default\n"
+       "                           $XDG_STATE_HOME/virt-tune/apply.log; the demo's\n"
+       "                           is in its private copy)\n"),
+    N_("      --check [--json]     run every best-practice check; exit 0 (nothing above\n"
+       "                           info), 1 (warnings), 2 (failures), 3 (cannot run)\n"),
+    N_("      --format=FORMAT      with --check: text (default), json (as --json) or\n"
+       "                           prometheus (node_exporter's textfile collector)\n"),
+    N_("      --live               with --check: also judge live signals, sampled over\n"
+       "                           -d SECONDS (default 2)\n"),
+    N_("      --top                print live rates per VM every -d SECONDS, as top -b\n"),
+    N_("  -n, --iterations N       with --top: N samples, then exit (default: until\n"
+       "                           interrupted)\n"),
+    N_("      --csv                with --top: CSV (--json: a JSON object per sample)\n"),
+    N_("  -d, --delay SECONDS      refresh every SECONDS in the console (default 2)\n"),
+    N_("      --theme NAME         colour theme: default, mono, high-contrast\n"),
+    N_("      --no-color           no colours (also when NO_COLOR is set)\n"),
+    N_("      --sysfs-root DIR     read host knobs below DIR instead of /sys\n"),
+    N_("      --procfs-root DIR    read processes below DIR instead of /proc\n"),
+    N_("      --etc-root DIR       read configuration below DIR instead of /etc\n"),
+    N_("  -h, --help               show this help and exit\n"),
+    N_("  -V, --version            show the version and exit\n"),
+    "\n",
+    N_("Remote access and SASL users (details: virt-tune sasl --help):\n"),
+    N_("  sasl status              libvirt's remote access as configured, and findings\n"
+       "                           (--etc-root DIR)\n"),
+    N_("  sasl setup --transport T set up T: tls-scram, tcp-gssapi or tcp-digest-md5\n"
+       "                           (--listen-addr ADDR, --allow-deprecated, --dry-run,\n"
+       "                           --yes, --etc-root DIR, --unit-dir DIR)\n"),
+    N_("  sasl list                the SASL users (--sasldb PATH, --sasl-conf DIR)\n"),
+    N_("  sasl add USER            add a SASL user (--realm R, --password-stdin)\n"),
+    N_("  sasl passwd USER         change a SASL user's password\n"),
+    N_("  sasl delete USER         delete a SASL user\n"),
+    N_("  sasl verify URI USER     log in to URI as a client does\n"),
+    "\n",
+    N_("See virt-tune(1).\n"),
+};
+
 static void usage(FILE *out)
 {
-    fputs("Usage: virt-tune [OPTION]...\n"
-          "KVM/libvirt tuning console: IOThreads, huge pages, NUMA, sVirt, halt-polling,\n"
-          "kworker mask, THP and libvirt remote access.\n"
-          "\n"
-          "  -c, --connect URI        libvirt connection URI (default: $LIBVIRT_DEFAULT_URI,\n"
-          "                           then libvirt's own default), as with virsh\n"
-          "                           given more than once: several hosts (the fleet)\n"
-          "      --hosts FILE         the hosts of a fleet, one 'NAME URI' a line\n"
-          "  -r, --readonly           open a read-only connection\n"
-          "      --demo               the built-in demo host (libvirt test driver, no root)\n"
-          "      --report[=FORMAT]    print the whole snapshot and exit; FORMAT is text\n"
-          "                           (default) or json\n"
-          "      --plan FILE          open the console with FILE's changes staged, in the\n"
-          "                           review screen\n"
-          "      --apply FILE         apply a plan file without the console: print each\n"
-          "                           step, ask once, exit 0 only if every step applied\n"
-          "      --dry-run            with --apply: print the steps and XML diffs, change\n"
-          "                           nothing\n"
-          "  -y, --yes                with --apply: do not ask\n"
-          "      --force              with --apply: also apply edits the advisor says\n"
-          "                           introduce a failure (--yes alone refuses them)\n"
-          "      --export-virsh FILE  print the virsh commands equivalent to a plan file\n"
-          "      --revert-last        put back the host knobs and NIC coalescing of the\n"
-          "                           last apply in the apply log (asks once; --dry-run,\n"
-          "                           --yes as --apply)\n"
-          "      --apply-log FILE     append applied changes to FILE (default\n"
-          "                           $XDG_STATE_HOME/virt-tune/apply.log; the demo's\n"
-          "                           is in its private copy)\n"
-          "      --check [--json]     run every best-practice check and exit 0 (nothing above\n"
-          "                           info), 1 (warnings) or 2 (failures); 3 when it cannot run\n"
-          "      --format=FORMAT      with --check: text (default), json (as --json) or\n"
-          "                           prometheus (node_exporter's textfile collector)\n"
-          "      --live               with --check: also judge live signals, sampled over\n"
-          "                           -d SECONDS (default 2)\n"
-          "      --top                print live rates per VM every -d SECONDS, as top -b\n"
-          "  -n, --iterations N       with --top: N samples, then exit (default: until\n"
-          "                           interrupted)\n"
-          "      --csv                with --top: CSV (--json: a JSON object per sample)\n"
-          "  -d, --delay SECONDS      refresh every SECONDS in the console (default 2)\n"
-          "      --theme NAME         colour theme: default, mono, high-contrast\n"
-          "      --no-color           no colours (also when NO_COLOR is set)\n"
-          "      --sysfs-root DIR     read host knobs below DIR instead of /sys\n"
-          "      --procfs-root DIR    read processes below DIR instead of /proc\n"
-          "      --etc-root DIR       read configuration below DIR instead of /etc\n"
-          "  -h, --help               show this help and exit\n"
-          "  -V, --version            show the version and exit\n"
-          "\n"
-          "See virt-tune(1).\n",
-          out);
+    for (size_t i = 0; i < sizeof(usage_blocks) / sizeof(usage_blocks[0]); i++)
+        fputs(usage_blocks[i][0] == '\n' ? usage_blocks[i] : _(usage_blocks[i]), out);
 }
 
 /* The hosts: the command line's, else the config file's; one host is
@@ -122,16 +142,21 @@ static int fleet_args(options *o)
     if (o->hosts.n == 1)
         o->uri = o->hosts.v[0].uri;
     if (o->hosts.n > 1 && o->mode == MODE_CONSOLE && o->plan) {
-        fputs("virt-tune: --plan takes one host (-c URI)\n", stderr);
+        fputs(_("virt-tune: --plan takes one host (-c URI)\n"), stderr);
         return -1;
     }
     if (o->hosts.n > 1 && o->mode != MODE_CONSOLE && o->mode != MODE_CHECK &&
         o->mode != MODE_REPORT_TEXT && o->mode != MODE_REPORT_JSON) {
-        fprintf(stderr, "virt-tune: %s takes one host, and %zu are given%s; name one with -c URI "
-                "(a plan for several hosts: contrib/ansible/virt-tune-apply.yml)\n",
-                o->mode == MODE_TOP ? "--top" : o->mode == MODE_REVERT ? "--revert-last"
-                : o->mode == MODE_EXPORT_VIRSH ? "--export-virsh" : "--apply", o->hosts.n,
-                o->hosts_given ? "" : " (the config file's host lines)");
+        const char *opt = o->mode == MODE_TOP ? "--top" : o->mode == MODE_REVERT ? "--revert-last"
+                          : o->mode == MODE_EXPORT_VIRSH ? "--export-virsh" : "--apply";
+        if (o->hosts_given)
+            fprintf(stderr, _("virt-tune: %s takes one host, and %zu are given; name one with -c URI "
+                              "(a plan for several hosts: contrib/ansible/virt-tune-apply.yml)\n"),
+                    opt, o->hosts.n);
+        else
+            fprintf(stderr, _("virt-tune: %s takes one host, and %zu are given (the config file's "
+                              "host lines); name one with -c URI (a plan for several hosts: "
+                              "contrib/ansible/virt-tune-apply.yml)\n"), opt, o->hosts.n);
         return -1;
     }
     return 0;
@@ -210,7 +235,7 @@ static int parse_args(int argc, char **argv, options *o)
             } else if (strcmp(optarg, "json") == 0) {
                 o->mode = MODE_REPORT_JSON;
             } else {
-                fprintf(stderr, "virt-tune: unknown report format '%s' (use text or json)\n", optarg);
+                fprintf(stderr, _("virt-tune: unknown report format '%s' (use text or json)\n"), optarg);
                 return -1;
             }
             break;
@@ -219,7 +244,7 @@ static int parse_args(int argc, char **argv, options *o)
             char *end;
             double secs = strtod(optarg, &end);
             if (*end || !(secs >= 0.1 && secs <= 3600)) {
-                fprintf(stderr, "virt-tune: -d takes seconds between 0.1 and 3600, not '%s'\n", optarg);
+                fprintf(stderr, _("virt-tune: -d takes seconds between 0.1 and 3600, not '%s'\n"), optarg);
                 return -1;
             }
             o->refresh_ms = (int)(secs * 1000);
@@ -230,8 +255,8 @@ static int parse_args(int argc, char **argv, options *o)
             char *end;
             long n = strtol(optarg, &end, 10);
             if (*end || end == optarg || n < 1 || n > 1000000) {
-                fprintf(stderr, "virt-tune: -n takes a count of samples from 1 to 1000000, not "
-                        "'%s'\n", optarg);
+                fprintf(stderr, _("virt-tune: -n takes a count of samples from 1 to 1000000, not "
+                                  "'%s'\n"), optarg);
                 return -1;
             }
             o->iterations = (int)n;
@@ -262,19 +287,19 @@ static int parse_args(int argc, char **argv, options *o)
             } else if (strcmp(optarg, "prometheus") == 0) {
                 o->format = VT_CLI_FORMAT_PROMETHEUS;
             } else {
-                fprintf(stderr, "virt-tune: unknown format '%s' (use text, json or prometheus)\n", optarg);
+                fprintf(stderr, _("virt-tune: unknown format '%s' (use text, json or prometheus)\n"), optarg);
                 return -1;
             }
             break;
         case 'h': usage(stdout); exit(0);
         case 'V': printf("virt-tune %s\n", PACKAGE_VERSION); exit(0);
         default:
-            fputs("Try 'virt-tune --help'.\n", stderr);
+            fputs(_("Try 'virt-tune --help'.\n"), stderr);
             return -1;
         }
     }
     if (optind < argc) {
-        fprintf(stderr, "virt-tune: unexpected argument '%s'\nTry 'virt-tune --help'.\n", argv[optind]);
+        fprintf(stderr, _("virt-tune: unexpected argument '%s'\nTry 'virt-tune --help'.\n"), argv[optind]);
         return -1;
     }
     return check_args(o, nplan);
@@ -284,47 +309,47 @@ static int parse_args(int argc, char **argv, options *o)
 static int check_args(options *o, int nplan)
 {
     if (o->json && o->mode != MODE_CHECK && o->mode != MODE_TOP) {
-        fputs("virt-tune: --json goes with --check or --top (for the report: --report=json)\n",
+        fputs(_("virt-tune: --json goes with --check or --top (for the report: --report=json)\n"),
               stderr);
         return -1;
     }
     if (o->format >= 0 && o->mode != MODE_CHECK) {
-        fputs("virt-tune: --format goes with --check (for the report: --report=json)\n", stderr);
+        fputs(_("virt-tune: --format goes with --check (for the report: --report=json)\n"), stderr);
         return -1;
     }
     if (o->format >= 0 && o->json && o->format != VT_CLI_FORMAT_JSON) {
-        fputs("virt-tune: --json and --format exclude each other\n", stderr);
+        fputs(_("virt-tune: --json and --format exclude each other\n"), stderr);
         return -1;
     }
     if (o->json && o->mode == MODE_CHECK)
         o->format = VT_CLI_FORMAT_JSON;
     if (o->csv && o->mode != MODE_TOP) {
-        fputs("virt-tune: --csv goes with --top\n", stderr);
+        fputs(_("virt-tune: --csv goes with --top\n"), stderr);
         return -1;
     }
     if (o->csv && o->json) {
-        fputs("virt-tune: --csv and --json exclude each other\n", stderr);
+        fputs(_("virt-tune: --csv and --json exclude each other\n"), stderr);
         return -1;
     }
     if (o->iterations && o->mode != MODE_TOP) {
-        fputs("virt-tune: -n goes with --top\n", stderr);
+        fputs(_("virt-tune: -n goes with --top\n"), stderr);
         return -1;
     }
     if (o->live && o->mode != MODE_CHECK) {
-        fputs("virt-tune: --live goes with --check (the console's live view is key T)\n", stderr);
+        fputs(_("virt-tune: --live goes with --check (the console's live view is key T)\n"), stderr);
         return -1;
     }
     if (nplan > 1 || (nplan && (o->mode == MODE_CHECK || o->mode == MODE_TOP))) {
-        fputs("virt-tune: --plan, --apply, --export-virsh and --revert-last exclude each other\n",
+        fputs(_("virt-tune: --plan, --apply, --export-virsh and --revert-last exclude each other\n"),
               stderr);
         return -1;
     }
     if ((o->dry_run || o->yes || o->force) && o->mode != MODE_APPLY && o->mode != MODE_REVERT) {
-        fputs("virt-tune: --dry-run, --yes and --force go with --apply FILE or --revert-last\n", stderr);
+        fputs(_("virt-tune: --dry-run, --yes and --force go with --apply FILE or --revert-last\n"), stderr);
         return -1;
     }
     if (o->demo && o->hosts_given) {
-        fputs("virt-tune: --demo and --connect (or --hosts) exclude each other\n", stderr);
+        fputs(_("virt-tune: --demo and --connect (or --hosts) exclude each other\n"), stderr);
         return -1;
     }
     return fleet_args(o);
@@ -386,10 +411,10 @@ static int run_fleet(const options *o, const vt_conn_opts *co, bool demo)
 
 static volatile sig_atomic_t stop_flag;
 
+/* the signal that ends the console: its number */
 static void on_signal(int sig)
 {
-    (void)sig;
-    stop_flag = 1;
+    stop_flag = sig;
 }
 
 /* The console ends on these and restores the terminal on its way out; no
@@ -404,6 +429,23 @@ static void catch_signals(void)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+}
+
+/* A signal of `sigs` (blocked) that came while a batch mode ran, after
+ * its clean-up: taken, and the exit status is 128 + its number (130 for
+ * Ctrl-C), as a shell reports it; else rc. */
+static int pending_signal(const sigset_t *sigs, int rc)
+{
+    static const struct timespec now = { 0, 0 };
+    sigset_t pend;
+    int sig = 0;
+
+    if (sigpending(&pend) < 0)
+        return rc;
+    for (int s = 1; s < NSIG && !sig; s++)
+        if (sigismember(sigs, s) == 1 && sigismember(&pend, s) == 1)
+            sig = sigtimedwait(sigs, NULL, &now);
+    return sig > 0 ? 128 + sig : rc;
 }
 
 /* An open the daemon does not answer (stopped, hung) is given up after
@@ -421,12 +463,12 @@ static int run_console(const options *o, const vt_conn_opts *co, const vt_demo *
     int rc;
 
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-        fputs("virt-tune: the console needs a terminal; use --report for batch output\n", stderr);
+        fputs(_("virt-tune: the console needs a terminal; use --report for batch output\n"), stderr);
         return 1;
     }
     ao.conn_opts = co;
     ao.hosts = &o->hosts;
-    ao.uri_label = demo ? "demo host (test driver)" : NULL;
+    ao.uri_label = demo ? _("demo host (test driver)") : NULL;
     ao.refresh_ms = o->refresh_ms;
     ao.theme = o->theme;
     ao.color = o->color;
@@ -441,7 +483,8 @@ static int run_console(const options *o, const vt_conn_opts *co, const vt_demo *
     sigprocmask(SIG_SETMASK, old, &now);
     rc = vt_app_run(&ao, &stop_flag);
     sigprocmask(SIG_SETMASK, &now, NULL);
-    return rc;
+    /* ended by a signal: 128 + its number, as a shell reports it */
+    return stop_flag ? 128 + stop_flag : rc;
 }
 
 int main(int argc, char **argv)
@@ -494,7 +537,7 @@ int main(int argc, char **argv)
     }
     co.readonly = o.readonly;
     if (co.procfs_root && access(co.procfs_root, R_OK | X_OK) != 0) {
-        fprintf(stderr, "virt-tune: cannot read procfs root %s: %s\n", co.procfs_root, strerror(errno));
+        fprintf(stderr, _("virt-tune: cannot read procfs root %s: %s\n"), co.procfs_root, strerror(errno));
         goto cleanup;
     }
     /* The event loop runs before connecting: it carries the domain events
@@ -549,6 +592,7 @@ cleanup:
     vt_conn_free(c);
     vt_demo_free(demo);
     vt_hostlist_clear(&o.hosts);
+    rc = pending_signal(&block, rc);
     sigprocmask(SIG_SETMASK, &old, NULL);
     return rc;
 }

@@ -45,6 +45,45 @@ cat > "$VT_TMP/vm.xml" <<XML
 </domain>
 XML
 virsh -q -c "$URI" define "$VT_TMP/vm.xml" >/dev/null || { fail "define"; exit 1; }
+# a second VM, defined only: NICs of three kinds and a block disk for the
+# text report's sources (never started: the bridge and network need not exist)
+cat > "$VT_TMP/vm2.xml" <<XML
+<domain type='$VT_VIRT_TYPE'>
+  <name>vt-it-report-nics</name>
+  <memory unit='MiB'>128</memory>
+  <vcpu placement='static'>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices>
+    <emulator>$(command -v qemu-system-x86_64)</emulator>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='raw'/>
+      <source file='$VT_TMP/disk0.raw'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <disk type='block' device='disk'>
+      <driver name='qemu' type='raw'/>
+      <source dev='/dev/vt-it-none'/>
+      <target dev='vdb' bus='virtio'/>
+    </disk>
+    <interface type='bridge'>
+      <mac address='52:54:00:7a:71:01'/>
+      <source bridge='vtbr-none'/>
+      <model type='virtio'/>
+    </interface>
+    <interface type='network'>
+      <mac address='52:54:00:7a:71:02'/>
+      <source network='vtnet-none'/>
+      <model type='virtio'/>
+    </interface>
+    <interface type='direct'>
+      <mac address='52:54:00:7a:71:03'/>
+      <source dev='vtdev-none' mode='bridge'/>
+      <model type='virtio'/>
+    </interface>
+  </devices>
+</domain>
+XML
+virsh -q -c "$URI" define "$VT_TMP/vm2.xml" >/dev/null || { fail "define vt-it-report-nics"; exit 1; }
 virsh -q -c "$URI" start vt-it-report >/dev/null || { fail "start"; exit 1; }
 uuid=$(virsh -q -c "$URI" domuuid vt-it-report)
 pid=$(vt_qemu_pid "$uuid") || { fail "no QEMU process for $uuid"; exit 1; }
@@ -135,6 +174,44 @@ live2=$(jq -r '.domains[] | select(.name == "vt-it-report") | .iothreads[] | sel
 # The text report names the VM and its pins too.
 "$VT" -c "$URI" --report > "$VT_TMP/report.txt" || fail "text report exited $?"
 grep -q "^VM vt-it-report" "$VT_TMP/report.txt" && ok "text report lists the VM" || fail "text report lacks the VM"
+# each disk's source and each NIC's type and source as virsh domblklist and
+# domiflist give them, under its VM
+awk '/^VM / { vm = $0; sub(/^VM /, "", vm); sub(/  \([^()]*\)$/, "", vm) }
+     /^  disk / { what = "disk " $2 }
+     /^  nic / { what = "nic " $2 }
+     /^      source / { s = $0; sub(/^      source /, "", s); print vm " " what " " s }' \
+    "$VT_TMP/report.txt" | grep '^vt-it-report' | sort > "$VT_TMP/src.txt"
+for vm in vt-it-report vt-it-report-nics; do
+    virsh -q -c "$URI" domblklist "$vm" | awk -v vm="$vm" 'NF == 2 { print vm " disk " $1 " " $2 }'
+    # Interface Type Source Model MAC
+    virsh -q -c "$URI" domiflist "$vm" | awk -v vm="$vm" 'NF == 5 { print vm " nic " $5 " " $2 " " $3 }'
+done | sort > "$VT_TMP/src.virsh"
+if [ "$(wc -l < "$VT_TMP/src.virsh")" -ge 6 ] && cmp -s "$VT_TMP/src.txt" "$VT_TMP/src.virsh"; then
+    ok "text report: disk and NIC sources are virsh's ($(wc -l < "$VT_TMP/src.virsh"): $(cut -d' ' -f4- "$VT_TMP/src.virsh" | tr '\n' ' '))"
+else
+    fail "text report sources: $(diff "$VT_TMP/src.virsh" "$VT_TMP/src.txt" | tr '\n' '|')"
+fi
+# the node lines: each node of sysfs with its number and CPUs
+bad=
+for d in /sys/devices/system/node/node[0-9]*; do
+    [ -r "$d/cpulist" ] || continue
+    n=${d##*node}
+    grep -qF "node $n: cpus $(cat "$d/cpulist")," "$VT_TMP/report.txt" || bad="$bad $n"
+done
+[ -z "$bad" ] && ok "text report: node lines as sysfs has them ($(grep -c ' node [0-9]*: cpus ' "$VT_TMP/report.txt"))" ||
+    fail "text report node lines for node$bad: $(grep ' node [0-9]*: cpus ' "$VT_TMP/report.txt" | tr '\n' '|')"
+# remote access: the values virt-tune sasl status reads from the same files
+"$VT" sasl status > "$VT_TMP/status.txt"
+bad=
+for k in listen_tls listen_tcp listen_addr auth_tcp auth_tls mech_list sasldb_path; do
+    v=$(awk -v k="$k" '$1 == k { print $2; exit }' "$VT_TMP/status.txt")
+    r=$(awk -v k="$k" '/^    [^ ]/ && $1 == k { print $2; exit }' "$VT_TMP/report.txt")
+    [ -n "$v" ] && [ "$r" = "$v" ] || bad="$bad $k=$v/$r"
+done
+grep -Eq '^  remote access +/etc/libvirt/(libvirtd|virtproxyd)\.conf' "$VT_TMP/report.txt" &&
+    grep -Eq '^  SASL +/etc/sasl2/libvirt\.conf' "$VT_TMP/report.txt" && [ -z "$bad" ] &&
+    ok "text report: remote access as virt-tune sasl status has it" ||
+    fail "text report remote access:$bad: $(sed -n '/remote access/,/^$/p' "$VT_TMP/report.txt" | tr '\n' '|')"
 
 # Errors: an unreachable URI and an unreadable root are one line on stderr, non-zero.
 if "$VT" -c "qemu+unix:///system?socket=$VT_TMP/nonexistent" --report > /dev/null 2> "$VT_TMP/err"; then
