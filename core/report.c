@@ -689,10 +689,11 @@ static void host_text(vt_buf *b, const vt_conn *c)
                 h->ncpus, h->online_cpus ? h->online_cpus : "-", (unsigned)h->nnodes,
                 h->topology_source ? h->topology_source : _("nowhere"));
     for (i = 0; i < h->nnodes; i++) {
-        char mem[32];
-        vt_fact_mem(h->nodes[i].memory_kib, mem, sizeof(mem));
+        /* MiB, exact, as numactl -H gives a node's size */
         label(b, "");
-        vt_buf_addf(b, _("node %d: cpus %s, %s\n"), h->nodes[i].id, h->nodes[i].cpus, mem);
+        vt_buf_addf(b, _("node %d: cpus %s, %llu MiB\n"), h->nodes[i].id,
+                    h->nodes[i].cpus ? h->nodes[i].cpus : "-",
+                    (unsigned long long)(h->nodes[i].memory_kib / 1024));
     }
     if (h->sysfs_why) {
         vt_buf_addf(b, _("  host sysfs facts unavailable: %s\n"), h->sysfs_why);

@@ -78,7 +78,7 @@ grep -Eq '^  disk sda +block/lun bus scsi .* iothread 2 \(scsi0\) rawio yes$' "$
     { echo "FAIL: text report facts: $(grep -E 'disk sda|queues|^  memory  |hugepages' "$tmp/r.txt" | head -8 | tr '\n' '|')"; failed=1; }
 
 # the node lines name their node; each as the JSON has it
-jq -r '.host.numa_nodes[] | "node \(.id): cpus \(.cpus), "' "$tmp/r.json" > "$tmp/nodes"
+jq -r '.host.numa_nodes[] | "node \(.id): cpus \(.cpus), \(.memory_kib / 1024 | floor) MiB"' "$tmp/r.json" > "$tmp/nodes"
 missing=$(while read -r l; do grep -qF "$l" "$tmp/r.txt" || echo "$l"; done < "$tmp/nodes")
 [ -s "$tmp/nodes" ] && [ -z "$missing" ] && echo "ok: text report: node lines with their numbers ($(wc -l < "$tmp/nodes"))" ||
     { echo "FAIL: text report node lines: $missing"; failed=1; }

@@ -191,14 +191,24 @@ if [ "$(wc -l < "$VT_TMP/src.virsh")" -ge 6 ] && cmp -s "$VT_TMP/src.txt" "$VT_T
 else
     fail "text report sources: $(diff "$VT_TMP/src.virsh" "$VT_TMP/src.txt" | tr '\n' '|')"
 fi
-# the node lines: each node of sysfs with its number and CPUs
+# the node lines: each NUMA cell of virsh capabilities with its number,
+# CPUs (as sysfs lists them) and memory in MiB
+virsh -q -c "$URI" capabilities > "$VT_TMP/caps.xml" || fail "virsh capabilities"
+/usr/bin/python3 - "$VT_TMP/caps.xml" > "$VT_TMP/cells" <<'PY'
+import sys, xml.etree.ElementTree as ET
+for cell in ET.parse(sys.argv[1]).getroot().iter("cell"):
+    m = cell.find("memory")
+    kib = int(m.text) * {"KiB": 1, "MiB": 1024, "GiB": 1048576}[m.get("unit", "KiB")] if m is not None else 0
+    print(cell.get("id"), kib // 1024)
+PY
 bad=
-for d in /sys/devices/system/node/node[0-9]*; do
-    [ -r "$d/cpulist" ] || continue
-    n=${d##*node}
-    grep -qF "node $n: cpus $(cat "$d/cpulist")," "$VT_TMP/report.txt" || bad="$bad $n"
-done
-[ -z "$bad" ] && ok "text report: node lines as sysfs has them ($(grep -c ' node [0-9]*: cpus ' "$VT_TMP/report.txt"))" ||
+while read -r n mib; do
+    d=/sys/devices/system/node/node$n
+    [ -r "$d/cpulist" ] || { bad="$bad $n(no sysfs)"; continue; }
+    if [ "$mib" -gt 0 ]; then want="node $n: cpus $(cat "$d/cpulist"), $mib MiB"; else want="node $n: cpus $(cat "$d/cpulist"),"; fi
+    grep -qF "$want" "$VT_TMP/report.txt" || bad="$bad $n(want '$want')"
+done < "$VT_TMP/cells"
+[ -s "$VT_TMP/cells" ] && [ -z "$bad" ] && ok "text report: node lines as virsh capabilities and sysfs have them ($(grep ' node [0-9]*: cpus ' "$VT_TMP/report.txt" | sed 's/^ *//' | tr '\n' ';'))" ||
     fail "text report node lines for node$bad: $(grep ' node [0-9]*: cpus ' "$VT_TMP/report.txt" | tr '\n' '|')"
 # remote access: the values virt-tune sasl status reads from the same files
 "$VT" sasl status > "$VT_TMP/status.txt"
