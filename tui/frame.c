@@ -197,6 +197,50 @@ int vt_fit_bytes(const char *s, int width)
     return (int)((const char *)p - s);
 }
 
+/* The character starting at s: CJK ideographs, kana, hangul, full-width
+ * forms and CJK punctuation, between which a line may break. */
+static bool wrap_cjk(const char *s, long *cp)
+{
+    vt_utf8_decode((const unsigned char *)s, cp);
+    return (*cp >= 0x2e80 && *cp <= 0xa4cf) || (*cp >= 0xac00 && *cp <= 0xd7a3) ||
+           (*cp >= 0xf900 && *cp <= 0xfaff) || (*cp >= 0xfe30 && *cp <= 0xfe4f) ||
+           (*cp >= 0xff00 && *cp <= 0xff60) || (*cp >= 0xffe0 && *cp <= 0xffe6);
+}
+
+/* punctuation that closes: a line never starts with it */
+static bool wrap_closing(long cp)
+{
+    static const long closing[] = { 0x3001, 0x3002, 0x3009, 0x300b, 0x300d, 0x300f, 0x3011,
+                                    0xff01, 0xff09, 0xff0c, 0xff0e, 0xff1a, 0xff1b, 0xff1f };
+
+    for (size_t i = 0; i < sizeof(closing) / sizeof(closing[0]); i++)
+        if (cp == closing[i])
+            return true;
+    return false;
+}
+
+/* Where a line of s that holds len bytes breaks: at its last space, or
+ * between two characters one of which is CJK (Chinese has no spaces), in
+ * the line's second half; else mid-word at len. */
+static int wrap_cut(const char *s, int len)
+{
+    if (!s[len])
+        return len;
+    for (int cut = len; cut > len / 2; cut--) {
+        long here, before;
+        int prev = cut - 1;
+        if (((unsigned char)s[cut] & 0xc0) == 0x80)
+            continue;    /* inside a character */
+        if (s[cut] == ' ')
+            return cut;
+        while (prev > 0 && ((unsigned char)s[prev] & 0xc0) == 0x80)
+            prev--;
+        if ((wrap_cjk(s + cut, &here) | wrap_cjk(s + prev, &before)) && !wrap_closing(here) && before != 0xff08 && before != 0x300c)
+            return cut;
+    }
+    return len;
+}
+
 void vt_pen_wrap(vt_pen *p, vt_role role, const char *lead, const char *text)
 {
     int indent = vt_text_width(lead);   /* columns, not bytes: "…" */
@@ -207,14 +251,7 @@ void vt_pen_wrap(vt_pen *p, vt_role role, const char *lead, const char *text)
     if (width < 20)
         width = 20;
     while (*s) {
-        int len = vt_fit_bytes(s, width), cut = len;
-        if (s[len]) {
-            /* at the last space of the line's second half, else mid-word */
-            while (cut > len / 2 && s[cut] != ' ')
-                cut--;
-            if (s[cut] == ' ')
-                len = cut;
-        }
+        int len = wrap_cut(s, vt_fit_bytes(s, width));
         if (first)
             vt_pen_line(p, role, "%s%.*s", lead, len, s);
         else
