@@ -694,6 +694,7 @@ int vt_app_run(const vt_app_opts *o, volatile sig_atomic_t *stop)
     if (prepare(a, o) < 0)
         goto out;
     setlocale(LC_ALL, "");
+    setlocale(LC_NUMERIC, "C");    /* numbers as plans and JSON write them */
     if (!initscr()) {
         fprintf(stderr, "%s", _("virt-tune: cannot initialise the terminal\n"));
         goto out;
