@@ -19,7 +19,7 @@ int vt_cli_report(vt_conn *c, bool json);
 /* --check [--json] [--live]: 0 / 1 / 2 by the worst finding, 3 when the
  * checks cannot run. live_s > 0: the live signals too, sampled over that
  * many seconds. */
-int vt_cli_check(vt_conn *c, bool json, double live_s);
+int vt_cli_check(vt_conn *c, bool json, double live_s, const char *vm);
 
 typedef enum {
     VT_CLI_FORMAT_TEXT,

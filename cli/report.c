@@ -99,7 +99,7 @@ int vt_cli_live_window(vt_conn *c, double live_s, vt_live_window *w)
     return 0;
 }
 
-int vt_cli_check(vt_conn *c, bool json, double live_s)
+int vt_cli_check(vt_conn *c, bool json, double live_s, const char *vm)
 {
     vt_remote_status rs = { 0 };
     vt_advise_opts ao = { 0 };
@@ -119,11 +119,18 @@ int vt_cli_check(vt_conn *c, bool json, double live_s)
         }
         ao.live = &w;
     }
+    if (vm && !vt_conn_find_name(c, vm)) {
+        fprintf(stderr, _("virt-tune: --vm: no VM named \"%s\" on %s\n"), vm, c->uri);
+        vt_live_window_clear(&w);
+        return 3;
+    }
     if (!c->remote) {
         vt_remote_status_read(&rs, c->etc_root);
         ao.remote = &rs;
     }
     vt_advise(c, &ao, &l);
+    if (vm)
+        vt_advice_keep_vm(&l, vm);
     if (json) {
         vt_advice_json_write(&l, stdout);
     } else {

@@ -2077,20 +2077,24 @@ void vt_advise(vt_conn *c, const vt_advise_opts *o, vt_advice_list *out)
     *out = l;
 }
 
+static void advice_free(vt_advice *a)
+{
+    free(a->vm);
+    free(a->summary);
+    free(a->evidence);
+    free(a->why);
+    free(a->summary_l10n);
+    free(a->evidence_l10n);
+    free(a->why_l10n);
+    free(a->fix);
+}
+
 void vt_advice_list_clear(vt_advice_list *l)
 {
     if (!l)
         return;
-    for (size_t i = 0; i < l->n; i++) {
-        free(l->items[i].vm);
-        free(l->items[i].summary);
-        free(l->items[i].evidence);
-        free(l->items[i].why);
-        free(l->items[i].summary_l10n);
-        free(l->items[i].evidence_l10n);
-        free(l->items[i].why_l10n);
-        free(l->items[i].fix);
-    }
+    for (size_t i = 0; i < l->n; i++)
+        advice_free(&l->items[i]);
     free(l->items);
     memset(l, 0, sizeof(*l));
 }
@@ -2108,6 +2112,19 @@ const char *vt_advice_evidence(const vt_advice *a)
 const char *vt_advice_why(const vt_advice *a)
 {
     return a->why_l10n ? a->why_l10n : a->why;
+}
+
+void vt_advice_keep_vm(vt_advice_list *l, const char *vm)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < l->n; i++) {
+        if (l->items[i].vm && strcmp(l->items[i].vm, vm) == 0)
+            l->items[n++] = l->items[i];
+        else
+            advice_free(&l->items[i]);
+    }
+    l->n = n;
 }
 
 size_t vt_advice_count_vm(const vt_advice_list *l, const char *vm)

@@ -62,6 +62,8 @@ extern const size_t vt_live_nthresholds;
 
 void vt_advise(vt_conn *c, const vt_advise_opts *o, vt_advice_list *out);
 void vt_advice_list_clear(vt_advice_list *l);
+/* Keep only the findings of VM `vm` (the host's go too), in their order. */
+void vt_advice_keep_vm(vt_advice_list *l, const char *vm);
 
 /* What a person reads: the texts in the user's language, English where
  * there is no translation. */

@@ -49,6 +49,28 @@ fi
 "$VT" --demo --check > "$tmp/c.txt"
 tail -n1 "$tmp/c.txt" | grep -Eq '^[0-9]+ failures?, [0-9]+ warnings?, [0-9]+ info$' && echo "ok: text ends with the counts" ||
     { echo "FAIL: text: $(tail -n1 "$tmp/c.txt")"; failed=1; }
+# the text --check gives each finding's why, as the JSON does
+n_why=$(grep -c '^        why: ' "$tmp/c.txt"); n_json=$(jq '[.findings[] | select(.why != "")] | length' "$tmp/c.json")
+[ "$n_why" -gt 0 ] && [ "$n_why" = "$n_json" ] && echo "ok: text --check: a why line for each of the $n_why findings" ||
+    { echo "FAIL: text --check has $n_why why lines, the JSON $n_json whys"; failed=1; }
+# --vm: one VM's findings, exactly the whole check's of that VM (in order),
+# and the exit status they give; an unknown VM is exit 3 with its name
+for vm in web-02 db-primary legacy-ftp; do
+    "$VT" --demo --check --json --vm "$vm" > "$tmp/vm.json"; rc=$?
+    want=$(jq -c --arg vm "$vm" '[.findings[] | select(.vm == $vm)]' "$tmp/c.json")
+    got=$(jq -c '.findings' "$tmp/vm.json")
+    wrc=$(jq --arg vm "$vm" '[.findings[] | select(.vm == $vm and .pending_restart == false) | .severity] |
+        if index("failure") then 2 elif index("warning") then 1 else 0 end' "$tmp/c.json")
+    [ "$got" = "$want" ] && [ "$rc" = "$wrc" ] && [ "$(jq .exit "$tmp/vm.json")" = "$rc" ] &&
+        echo "ok: --check --vm $vm: its $(printf '%s' "$got" | jq length) findings, exit $rc" || { echo "FAIL: --check --vm $vm: exit $rc (want $wrc), $(printf '%s' "$got" | head -c 300)"; failed=1; }
+done
+"$VT" --demo --check --vm no-such-vm > "$tmp/novm.out" 2> "$tmp/novm.err"; rc=$?
+[ "$rc" = 3 ] && [ ! -s "$tmp/novm.out" ] && grep -q '"no-such-vm"' "$tmp/novm.err" &&
+    echo "ok: --check --vm of an unknown VM: exit 3, $(cat "$tmp/novm.err")" ||
+    { echo "FAIL: --vm no-such-vm: exit $rc, $(cat "$tmp/novm.err")"; failed=1; }
+"$VT" --demo --report --vm web-02 > /dev/null 2> "$tmp/vmr.err"; rc=$?
+[ "$rc" = 2 ] && grep -q -- '--vm' "$tmp/vmr.err" && echo "ok: --vm with --report is refused (exit 2)" ||
+    { echo "FAIL: --report --vm: exit $rc"; failed=1; }
 "$VT" --check --json -c 'test:///nonexistent/x.xml' > /dev/null 2>&1
 [ $? = 3 ] && echo "ok: exit 3 when the checks cannot run" || { echo "FAIL: unreachable host exit"; failed=1; }
 [ $failed = 0 ] && echo "advice demo: all checks passed"

@@ -265,8 +265,8 @@ else
     fail "virt-tune sasl add into $W/sasl failed"
 fi
 
-# ---- VM names of the connection of the line, against virsh's own list.
-# No option takes one (see the script's head): _virt_tune_vms is asked.
+# ---- VM names of the connection of the line, against virsh's own list:
+# _virt_tune_vms itself, then --vm NAME's completion.
 vms_of() {   # LINE: _virt_tune_vms for the line's words before the cursor
     local words cword
     set_line "$1"
@@ -296,6 +296,13 @@ expect_vms "virt-tune " test:///default          # the config file's host line
 [[ $(vms_of "virt-tune -c test:///default -c $demo ") == "$(LC_ALL=C sort <<<"test
 $(virsh -q -c "$demo" list --all --name)" | sed '/^$/d')" ]] &&
     ok "a fleet's VMs: those of each host" || fail "a fleet's VMs: $(vms_of "virt-tune -c test:///default -c $demo " | tr '\n' ' ')"
+
+mapfile -t demo_vms < <(virsh -q -c "$demo" list --all --name | sed '/^$/d')
+expect "$VT --demo --vm " "${demo_vms[@]}"
+expect "$VT --demo --check --vm=" "${demo_vms[@]}"
+expect "$VT --demo --vm db-" $(printf '%s\n' "${demo_vms[@]}" | grep '^db-')
+expect "virt-tune -c test:///default --vm " test
+expect "virt-tune -c test:///default --vm test --ch" --check
 
 echo "$mode: $pass passed, $failn failed"
 echo "$pass $failn" >>"$TMPD/counts"

@@ -445,6 +445,19 @@ static int connect_now(vt_app *a, const vt_app_opts *o, vt_err *err)
  * definitions), else left to the loop, which draws meanwhile. */
 static void first_refresh(vt_app *a, const vt_app_opts *o)
 {
+    if (o->open_vm) {
+        /* --vm: its panels over the list, Esc back to the list */
+        const vt_domain *d;
+        vt_refresh_now(a);
+        if ((d = vt_conn_find_name(a->c, o->open_vm))) {
+            vt_list_select(a, d->uuid);
+            vt_detail_show(a, d->uuid, NULL);
+        } else {
+            vt_app_status(a, VT_ROLE_STATUS_ERROR, _("--vm: no VM named \"%s\" on %s"), o->open_vm,
+                          a->c->uri);
+        }
+        return;
+    }
     if (!o->plan_path) {
         vt_refresh_bounded(a, 0);
         return;

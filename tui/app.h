@@ -20,6 +20,7 @@ typedef struct vt_app_opts {
     const char *config_path;
     const char *uri_label;     /* shown in the status line; NULL = the URI */
     const char *plan_path;     /* --plan FILE: staged at start, review open */
+    const char *open_vm;       /* --vm NAME: its panels open at start */
     const char *log_path;      /* --apply-log FILE; NULL = vt_apply_log_path() */
     const char *recovery_key;  /* the staged edits are kept on disk under
                                   this key ("demo"); NULL: not kept, or ... */

@@ -53,6 +53,8 @@ typedef struct options {
     bool live;                 /* --check --live */
     bool delay_set;            /* -d given */
     int iterations;            /* --top -n */
+    const char *vm;            /* --vm NAME: the console opens on it, --check
+                                  judges it alone */
 } options;
 
 /* The help, a block per option (or group): each is one message, its
@@ -94,6 +96,8 @@ static const char *const usage_blocks[] = {
        "                           prometheus (node_exporter's textfile collector)\n"),
     N_("      --live               with --check: also judge live signals, sampled over\n"
        "                           -d SECONDS (default 2)\n"),
+    N_("      --vm NAME            open the console on VM NAME's panels; with --check:\n"
+       "                           that VM's findings only\n"),
     N_("      --top                print live rates per VM every -d SECONDS, as top -b\n"),
     N_("  -n, --iterations N       with --top: N samples, then exit (default: until\n"
        "                           interrupted)\n"),
@@ -141,6 +145,10 @@ static int fleet_args(options *o)
     }
     if (o->hosts.n == 1)
         o->uri = o->hosts.v[0].uri;
+    if (o->hosts.n > 1 && o->vm) {
+        fputs(_("virt-tune: --vm takes one host (-c URI)\n"), stderr);
+        return -1;
+    }
     if (o->hosts.n > 1 && o->mode == MODE_CONSOLE && o->plan) {
         fputs(_("virt-tune: --plan takes one host (-c URI)\n"), stderr);
         return -1;
@@ -168,7 +176,7 @@ static int parse_args(int argc, char **argv, options *o)
 {
     enum { OPT_DEMO = 256, OPT_REPORT, OPT_SYSFS, OPT_PROCFS, OPT_THEME, OPT_NOCOLOR, OPT_ETC,
            OPT_PLAN, OPT_APPLY, OPT_DRYRUN, OPT_EXPORT, OPT_LOG, OPT_REVERT, OPT_CHECK,
-           OPT_JSON, OPT_FORCE, OPT_TOP, OPT_CSV, OPT_LIVE, OPT_HOSTS, OPT_FORMAT };
+           OPT_JSON, OPT_FORCE, OPT_TOP, OPT_CSV, OPT_LIVE, OPT_HOSTS, OPT_FORMAT, OPT_VM };
     static const struct option longopts[] = {
         { "connect", required_argument, NULL, 'c' },
         { "hosts", required_argument, NULL, OPT_HOSTS },
@@ -196,6 +204,7 @@ static int parse_args(int argc, char **argv, options *o)
         { "iterations", required_argument, NULL, 'n' },
         { "csv", no_argument, NULL, OPT_CSV },
         { "live", no_argument, NULL, OPT_LIVE },
+        { "vm", required_argument, NULL, OPT_VM },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
@@ -270,6 +279,7 @@ static int parse_args(int argc, char **argv, options *o)
         case OPT_PROCFS: o->procfs_root = optarg; break;
         case OPT_ETC: o->etc_root = optarg; break;
         case OPT_PLAN: o->plan = optarg; nplan++; break;
+        case OPT_VM: o->vm = optarg; break;
         case OPT_APPLY: o->plan = optarg; o->mode = MODE_APPLY; nplan++; break;
         case OPT_EXPORT: o->plan = optarg; o->mode = MODE_EXPORT_VIRSH; nplan++; break;
         case OPT_DRYRUN: o->dry_run = true; break;
@@ -346,6 +356,12 @@ static int check_args(options *o, int nplan)
     }
     if ((o->dry_run || o->yes || o->force) && o->mode != MODE_APPLY && o->mode != MODE_REVERT) {
         fputs(_("virt-tune: --dry-run, --yes and --force go with --apply FILE or --revert-last\n"), stderr);
+        return -1;
+    }
+    if (o->vm && ((o->mode != MODE_CONSOLE && o->mode != MODE_CHECK) || o->plan ||
+                  o->format == VT_CLI_FORMAT_PROMETHEUS)) {
+        fputs(_("virt-tune: --vm goes with the console or --check (text or JSON), not with --plan\n"),
+              stderr);
         return -1;
     }
     if (o->demo && o->hosts_given) {
@@ -473,6 +489,7 @@ static int run_console(const options *o, const vt_conn_opts *co, const vt_demo *
     ao.theme = o->theme;
     ao.color = o->color;
     ao.plan_path = o->plan;
+    ao.open_vm = o->vm;
     ao.log_path = o->log_path ? o->log_path : demo ? demo->log_path : NULL;
     /* the demo's URI names a new private copy each run */
     ao.recovery_key = demo ? "demo" : NULL;
@@ -568,7 +585,8 @@ int main(int argc, char **argv)
         rc = vt_cli_report(c, o.mode == MODE_REPORT_JSON);
         break;
     case MODE_CHECK:
-        rc = vt_cli_check(c, o.format == VT_CLI_FORMAT_JSON, o.live ? (o.delay_set ? o.refresh_ms / 1000.0 : 2.0) : 0);
+        rc = vt_cli_check(c, o.format == VT_CLI_FORMAT_JSON,
+                          o.live ? (o.delay_set ? o.refresh_ms / 1000.0 : 2.0) : 0, o.vm);
         break;
     case MODE_TOP: {
         vt_cli_top_opts to = { 0 };

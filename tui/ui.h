@@ -292,6 +292,8 @@ void vt_picker_open(vt_app *a, const char *initial, const char *focus, vt_picker
 /* ---- the views' own entry points ---- */
 /* The VM's detail view on the panel the advisor names (NULL: as it was). */
 void vt_detail_show(vt_app *a, const char *uuid, const char *panel);
+/* Put the VM list's selection on uuid (when the filter shows it). */
+void vt_list_select(vt_app *a, const char *uuid);
 /* The host view at the section of a finding's topic (NULL: the top). */
 void vt_host_show(vt_app *a, const char *topic);
 void vt_review_show(vt_app *a);

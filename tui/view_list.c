@@ -355,3 +355,13 @@ const vt_view_ops vt_view_list = {
     .mouse = list_mouse,
     .on_refresh = rebuild_rows,
 };
+
+void vt_list_select(vt_app *a, const char *uuid)
+{
+    rebuild_rows(a);
+    for (size_t i = 0; i < ls.nrows; i++)
+        if (strcmp(ls.rows[i]->uuid, uuid) == 0) {
+            vt_table_select(&ls.table, i, row_id, a);
+            return;
+        }
+}

@@ -136,6 +136,26 @@ keys Escape Escape
 title_line | grep -q '18 VMs' || fail "fleet of one: not back on the list: $(title_line)"
 quit_and_check_prompt "fleet"
 
+# --vm NAME: the console opens on the VM's panels; Esc goes to the list
+# with that VM selected, one Esc more stays; an unknown name is said on
+# the list, in the status line
+start_shell 100 30
+run_vt --vm db-replica
+title_line | grep -q ' VM db-replica (' && ok "--vm db-replica: the console opens on its panels" ||
+    fail "--vm: $(title_line)"
+keys Escape
+title_line | grep -q '18 VMs' && capture | grep -q '^>.* db-replica ' &&
+    ok "--vm: Esc goes to the list, db-replica selected" || { fail "--vm: Esc:"; capture | head -8; }
+keys Escape
+title_line | grep -q '18 VMs' || fail "--vm: one Esc more left the list: $(title_line)"
+quit_and_check_prompt "--vm"
+start_shell 160 30
+keys "$VT --demo -d 3600 --vm no-such-vm" Enter
+wait_for 'no VM named "no-such-vm"' && title_line | grep -q '18 VMs' &&
+    ok "--vm no-such-vm: the list, and the status says so: $(status_line | cut -c1-60)" ||
+    fail "--vm no-such-vm: $(title_line) / $(status_line)"
+quit_and_check_prompt "--vm no-such-vm"
+
 # read-only: no Edit, Apply or Fix offered; pressed, the status says why
 start_shell 100 30
 run_vt -r
