@@ -63,7 +63,8 @@ int vt_cli_remote_status(const char *etc_root)
         printf(_("socket unit enabled: %s\n"), s.sockets[i]);
     /* the severities' words are those of the text report (core/report.c) */
     for (size_t i = 0; i < s.nfindings; i++)
-        printf("%s: %s\n", _(vt_rsev_name(s.findings[i].severity)), s.findings[i].text);
+        printf("%s: %s\n", _(vt_rsev_name(s.findings[i].severity)),
+               vt_remote_finding_text(&s.findings[i]));
     vt_remote_status_clear(&s);
     return 0;
 }

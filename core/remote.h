@@ -26,6 +26,12 @@ typedef struct vt_remote_finding {
     char *text_l10n;          /* owned: the same in the user's language, for display */
 } vt_remote_finding;
 
+/* What a person reads: the text in the user's language, else English. */
+static inline const char *vt_remote_finding_text(const vt_remote_finding *f)
+{
+    return f->text_l10n ? f->text_l10n : f->text;
+}
+
 typedef struct vt_remote_status {
     vt_remote_access ra;      /* libvirtd.conf, sasl2/libvirt.conf */
     char *virtproxyd_conf_path;   /* owned; NULL when absent */

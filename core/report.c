@@ -657,7 +657,7 @@ static void remote_text(vt_buf *b, const vt_conn *c)
     for (size_t i = 0; i < s.nfindings; i++) {
         const vt_remote_finding *f = &s.findings[i];
         vt_buf_addf(b, "    %s: ", f->severity < VT_RSEV_LAST ? _(rsev_text[f->severity]) : "?");
-        add_esc(b, f->text);
+        add_esc(b, vt_remote_finding_text(f));
         vt_buf_add(b, "\n");
     }
     vt_remote_status_clear(&s);

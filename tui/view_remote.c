@@ -107,7 +107,7 @@ static void draw_conf(vt_pen *p, vt_app *a)
                         s->findings[i].severity == VT_RSEV_WARN ? VT_ROLE_VALUE_WARN : VT_ROLE_DIM,
                         vt_pad(vt_sev_marker(s->findings[i].severity == VT_RSEV_FAIL ? VT_SEV_FAIL :
                                              s->findings[i].severity == VT_RSEV_WARN ? VT_SEV_WARN : VT_SEV_INFO), -5),
-                        s->findings[i].text_l10n ? s->findings[i].text_l10n : s->findings[i].text);
+                        vt_remote_finding_text(&s->findings[i]));
     }
 }
 
