@@ -53,6 +53,30 @@ tail -n1 "$tmp/c.txt" | grep -Eq '^[0-9]+ failures?, [0-9]+ warnings?, [0-9]+ in
 n_why=$(grep -c '^        why: ' "$tmp/c.txt"); n_json=$(jq '[.findings[] | select(.why != "")] | length' "$tmp/c.json")
 [ "$n_why" -gt 0 ] && [ "$n_why" = "$n_json" ] && echo "ok: text --check: a why line for each of the $n_why findings" ||
     { echo "FAIL: text --check has $n_why why lines, the JSON $n_json whys"; failed=1; }
+# In Chinese (zh_CN.UTF-8, when the locale is there; tools/setup makes it):
+# the JSON is the English one plus a summary_l10n on each finding, which
+# is Chinese; the text is translated and keeps the topics and fix lines
+if locale -a 2>/dev/null | grep -qi '^zh_CN\.utf-\{0,1\}8$'; then
+    LC_ALL=zh_CN.UTF-8 "$VT" --demo --check --json > "$tmp/zh.json"
+    demo_dir='s/virt-tune-demo\.[A-Za-z0-9]*/virt-tune-demo.X/g'
+    if [ "$(jq -S 'del(.findings[].summary_l10n)' "$tmp/zh.json" | sed "$demo_dir")" = "$(jq -S . "$tmp/c.json" | sed "$demo_dir")" ] &&
+        [ "$(jq '[.findings[] | select(.summary_l10n == null)] | length' "$tmp/zh.json")" = 0 ] &&
+        [ "$(jq -r '.findings[].summary_l10n' "$tmp/zh.json" | grep -cvP '[\x{4e00}-\x{9fff}]')" = 0 ]; then
+        echo "ok: zh_CN --check --json: the English JSON plus a Chinese summary_l10n on each of $(jq '.findings | length' "$tmp/zh.json") findings"
+    else
+        echo "FAIL: zh_CN --check --json differs from the English one beyond summary_l10n"; failed=1
+    fi
+    LC_ALL=zh_CN.UTF-8 "$VT" --demo --check > "$tmp/zh.txt"
+    if grep -q '^        原因：' "$tmp/zh.txt" && [ "$(grep -c '修复：vm ' "$tmp/zh.txt")" = "$(grep -c 'fix: vm ' "$tmp/c.txt")" ] &&
+        [ "$(sed '$d' "$tmp/zh.txt" | grep -v '^ ' | awk '{ print $2 }' | sort -u)" = "$(sed '$d' "$tmp/c.txt" | grep -v '^ ' | awk '{ print $2 }' | sort -u)" ]; then
+        echo "ok: zh_CN --check text: translated, the same topics and fix lines"
+    else
+        echo "FAIL: zh_CN --check text:"; head -5 "$tmp/zh.txt"; failed=1
+    fi
+else
+    [ -n "${CI:-}" ] && { echo "FAIL: no zh_CN.UTF-8 locale (tools/setup generates it)"; failed=1; } ||
+        echo "note: no zh_CN.UTF-8 locale: the Chinese --check not run (run tools/setup)"
+fi
 # --vm: one VM's findings, exactly the whole check's of that VM (in order),
 # and the exit status they give; an unknown VM is exit 3 with its name
 for vm in web-02 db-primary legacy-ftp; do
