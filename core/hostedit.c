@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <libvirt/virterror.h>
 #include <spawn.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <sys/wait.h>
 #include <string.h>
@@ -1218,6 +1219,28 @@ static int sriov_set(vt_conn *c, vt_step *s, const char *value, vt_err *err)
     return sysfs_write(c->sysfs_root, s->path, value, err);
 }
 
+/* A run of the module program that failed: rc as run_modprobe gives it,
+ * msg its first line of output, cmd the command line as written. */
+static void modprobe_failed(vt_err *err, int rc, const char *msg, const char *cmdfmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void modprobe_failed(vt_err *err, int rc, const char *msg, const char *cmdfmt, ...)
+{
+    char cmd[512];
+    va_list ap;
+
+    va_start(ap, cmdfmt);
+    vsnprintf(cmd, sizeof(cmd), cmdfmt, ap);
+    va_end(ap);
+    if (rc < 0 && msg[0])
+        vt_err_set(err, _("%s could not run: %s"), cmd, msg);
+    else if (rc < 0)
+        vt_err_set(err, _("%s could not run"), cmd);
+    else if (msg[0])
+        vt_err_set(err, _("%s failed: %s"), cmd, msg);
+    else
+        vt_err_set(err, _("%s failed"), cmd);
+}
+
 /* The module program with its arguments, no shell; its first line of
  * output in msg. The exit status, or -1 when it could not run. */
 static int run_modprobe(const char *prog, const char *arg1, const char *arg2, char *msg, size_t n)
@@ -1281,14 +1304,7 @@ static int module_run(vt_conn *c, vt_step *s, vt_err *err)
     rc = run_modprobe(s->write, s->knob, NULL, msg, sizeof(msg));
     if (rc != 0) {
         s->result = NULL;
-        if (rc < 0 && msg[0])
-            vt_err_set(err, _("%s %s could not run: %s"), s->write, s->knob, msg);
-        else if (rc < 0)
-            vt_err_set(err, _("%s %s could not run"), s->write, s->knob);
-        else if (msg[0])
-            vt_err_set(err, _("%s %s failed: %s"), s->write, s->knob, msg);
-        else
-            vt_err_set(err, _("%s %s failed"), s->write, s->knob);
+        modprobe_failed(err, rc, msg, "%s %s", s->write, s->knob);
         return -1;
     }
     if (!module_there(c, s)) {
@@ -1312,14 +1328,7 @@ static int module_undo(vt_conn *c, vt_step *s, vt_err *err)
         return 0;
     rc = run_modprobe(s->write, "-r", s->knob, msg, sizeof(msg));
     if (rc != 0) {
-        if (rc < 0 && msg[0])
-            vt_err_set(err, _("%s -r %s could not run: %s"), s->write, s->knob, msg);
-        else if (rc < 0)
-            vt_err_set(err, _("%s -r %s could not run"), s->write, s->knob);
-        else if (msg[0])
-            vt_err_set(err, _("%s -r %s failed: %s"), s->write, s->knob, msg);
-        else
-            vt_err_set(err, _("%s -r %s failed"), s->write, s->knob);
+        modprobe_failed(err, rc, msg, "%s -r %s", s->write, s->knob);
         return -1;
     }
     return 0;
