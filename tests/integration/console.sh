@@ -191,7 +191,9 @@ virsh -q -c "$URI" desc --config vt-it-console "changed while the console was go
 $TM send-keys -t it "clear; XDG_STATE_HOME='$VT_TMP/state' $VT -c '$URI' -d 0.5 --apply-log '$VT_TMP/rec.log'" Enter
 wait_for 'ended with 1 staged' 50 || { fail "no offer of the recovered edit"; capture | tail -8; }
 $TM send-keys -t it Enter
-if wait_for 'definition changed since the edits were staged' 50; then
+# the flag comes with the review's first look at the definitions, after the
+# new console's first refresh: seconds under the sanitizers (tests/sanitize.sh)
+if wait_for 'definition changed since the edits were staged' 200; then
     ok "redefined while the console was gone: the restored edit is flagged in the review"
 else
     fail "restored edit not flagged after an in-place redefine"; capture | tail -8
